@@ -1,0 +1,104 @@
+/* Internals shared by the files of tui/; nothing outside tui/ includes this. */
+#ifndef PAYDESK_TUI_PRIVATE_H
+#define PAYDESK_TUI_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tui/tui.h"
+
+/* gettext: tui/ has no client/ dependency, so it spells the macros out. */
+#ifdef ENABLE_NLS
+#include <libintl.h>
+#define _(s) gettext(s)
+#else
+#define _(s) (s)
+#endif
+#define N_(s) (s)
+
+/* Keys: characters are their Unicode value; curses function keys are
+ * shifted above Unicode so the two never collide. */
+#define TUI_KEY_FN(k) (0x200000 + (k))
+#define TUI_KEY_NONE (-1)
+#define TUI_KEY_ESC 27
+#define TUI_KEY_ENTER 13
+#define TUI_KEY_TAB 9
+
+/* One key binding of a view type. */
+struct tui_binding {
+	int key;
+	int request;
+};
+
+/* A request as the framework sees it: generic or the view's own. */
+struct tui_req_entry {
+	int code;
+	const char *name;
+	const char *keys;
+	const char *help;
+	unsigned need;
+};
+
+/* Lines in memory (pager views, help). */
+struct tui_lines {
+	char **text;
+	int *style;
+	int count;
+	int cap;
+};
+
+/* The framework's side of a live view. */
+struct tui_view_state {
+	const struct tui_column *columns;
+	int n_columns;
+	struct tui_row_source source;
+	struct tui_lines *lines;   /* owned, pager views only */
+	struct tui_row *rows;      /* the window: at most `height` rows */
+	int n_rows;
+	int cap;
+	int cursor;                /* index into rows */
+	long top;                  /* position of rows[0] from the start (estimate) */
+	int height;                /* rows the window was filled for */
+	bool loaded;
+	char *search;              /* last `/` text, for n and N */
+};
+
+/* keys.c */
+int tui_key_parse(const char **text);
+void tui_key_name(int key, char *buf, size_t size);
+const struct tui_req_entry *tui_generic_requests(size_t *count);
+int tui_keymap_lookup(const struct tui_view_ops *ops, int key);
+int tui_keymap_keys(const struct tui_view_ops *ops, int request, char *buf, size_t size);
+const struct tui_req_entry *tui_request_find(const struct tui_view_ops *ops, int code);
+int tui_request_by_name(const struct tui_view_ops *ops, const char *name);
+void tui_keymaps_free(void);
+
+/* table.c */
+void tui_table_fill(struct tui_view *view, int height);
+void tui_table_load_first(struct tui_view *view, int height);
+void tui_table_load_last(struct tui_view *view, int height);
+void tui_table_reload_here(struct tui_view *view, int height);
+bool tui_table_down(struct tui_view *view, int lines);
+bool tui_table_up(struct tui_view *view, int lines);
+void tui_table_free_rows(struct tui_view_state *state);
+int tui_table_jump(struct tui_view *view, int line, int height);
+long tui_table_count(struct tui_view *view);
+int tui_fit_text(const char *text, int width, char *out, size_t size, int *used);
+
+/* lines.c */
+void tui_lines_free(struct tui_lines *lines);
+extern const struct tui_row_source tui_lines_source_template;
+int tui_lines_find(const struct tui_lines *lines, int from, const char *text, int direction);
+
+/* screen.c */
+int tui_read_key(void);
+void tui_draw_now(void);
+int tui_data_height(const struct tui_view *view);
+int tui_put_text(int y, int x, const char *text, int width, bool pad, bool right);
+const struct tui_view_ops *const *tui_registry(size_t *count);
+struct tui_view *tui_top_view(void);
+
+/* prompt.c */
+int tui_command_complete(const char *prefix, char *out, size_t size, char *list, size_t list_size);
+
+#endif

@@ -1,0 +1,167 @@
+/* Modal input: the one-line prompt (`/`, `:`, text fields) and the yes/no
+ * confirmation dialog.  Both read keys through tui_read_key, so scripts
+ * drive them exactly like a person at the keyboard. */
+#include "config.h"
+
+#include <curses.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "tui/private.h"
+
+/* Removes the last UTF-8 character of buf. */
+static void drop_last_char(char *buf)
+{
+	size_t len = strlen(buf);
+	while (len > 0) {
+		len--;
+		if (((unsigned char)buf[len] & 0xC0) != 0x80)
+			break;
+	}
+	buf[len] = '\0';
+}
+
+/* Draws the prompt line: label, text (its tail when too long), hint. */
+static void draw_prompt(const char *label, const char *text, const char *hint)
+{
+	int y = LINES - 1;
+	move(y, 0);
+	clrtoeol();
+	int x = tui_put_text(y, 0, label, COLS / 3, false, false);
+	int room = COLS - x - 1;
+	const char *shown = text;
+	while (tui_text_width(shown) > room && *shown) {
+		shown++;
+		while ((*shown & 0xC0) == 0x80)
+			shown++;
+	}
+	x += tui_put_text(y, x, shown, room, false, false);
+	int cursor_x = x;
+	if (hint && *hint && x + 3 < COLS) {
+		attrset(A_DIM);
+		tui_put_text(y, x + 2, hint, COLS - x - 3, false, false);
+		attrset(A_NORMAL);
+	}
+	move(y, cursor_x < COLS ? cursor_x : COLS - 1);
+	refresh();
+}
+
+bool tui_prompt(const char *label, const char *initial, char *out, size_t size)
+{
+	char text[512];
+	char hint[512] = "";
+	bool commands = !strcmp(label, ":");
+	snprintf(text, sizeof text, "%s", initial ? initial : "");
+	curs_set(1);
+	bool done = false, ok = false;
+	while (!done) {
+		draw_prompt(label, text, hint);
+		int key = tui_read_key();
+		hint[0] = '\0';
+		if (key == TUI_KEY_ENTER) {
+			ok = done = true;
+		} else if (key < 0 || key == TUI_KEY_ESC || key == 7 /* C-g */) {
+			done = true;
+		} else if (key == TUI_KEY_FN(KEY_BACKSPACE) || key == 127 || key == 8) {
+			drop_last_char(text);
+		} else if (key == 21 /* C-u */) {
+			text[0] = '\0';
+		} else if (key == TUI_KEY_TAB && commands) {
+			char completed[128];
+			int matches = tui_command_complete(text, completed, sizeof completed, hint,
+							   sizeof hint);
+			snprintf(text, sizeof text, "%s%s", completed, matches == 1 ? " " : "");
+			if (matches <= 1)
+				hint[0] = '\0';
+		} else if (key == TUI_KEY_FN(KEY_RESIZE)) {
+			/* Redrawn below; the caller repaints the rest. */
+		} else if (key >= 32 && key < 0x110000 && key != 127) {
+			char mb[MB_LEN_MAX + 1];
+			mbstate_t st;
+			memset(&st, 0, sizeof st);
+			size_t n = wcrtomb(mb, (wchar_t)key, &st);
+			size_t len = strlen(text);
+			if (n != (size_t)-1 && len + n < sizeof text) {
+				memcpy(text + len, mb, n);
+				text[len + n] = '\0';
+			}
+		}
+	}
+	curs_set(0);
+	move(LINES - 1, 0);
+	clrtoeol();
+	if (ok)
+		snprintf(out, size, "%s", text);
+	else if (size)
+		out[0] = '\0';
+	return ok;
+}
+
+/* Draws the dialog box centred on the screen. */
+static void draw_confirm(const char *question, const char *details)
+{
+	int width = COLS - 8 > 72 ? 72 : COLS - 8;
+	int n_details = 0;
+	for (const char *p = details; p && *p; p++)
+		n_details += *p == '\n';
+	if (details && *details)
+		n_details++;
+	int height = n_details + 6;
+	int top = (LINES - height) / 2;
+	int left = (COLS - width) / 2;
+	if (top < 0)
+		top = 0;
+	attrset(A_BOLD);
+	for (int y = 0; y < height && top + y < LINES; y++) {
+		move(top + y, left);
+		for (int x = 0; x < width; x++) {
+			chtype c = ' ';
+			bool edge_y = y == 0 || y == height - 1;
+			bool edge_x = x == 0 || x == width - 1;
+			if (edge_y && edge_x)
+				c = y == 0 ? (x == 0 ? ACS_ULCORNER : ACS_URCORNER)
+					   : (x == 0 ? ACS_LLCORNER : ACS_LRCORNER);
+			else if (edge_y)
+				c = ACS_HLINE;
+			else if (edge_x)
+				c = ACS_VLINE;
+			addch(c);
+		}
+	}
+	tui_put_text(top + 1, left + 2, question, width - 4, false, false);
+	attrset(A_NORMAL);
+	int y = top + 3;
+	const char *p = details ? details : "";
+	while (*p) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char line[512];
+		snprintf(line, sizeof line, "%.*s", (int)len, p);
+		tui_put_text(y++, left + 2, line, width - 4, false, false);
+		p += len + (end ? 1 : 0);
+	}
+	attrset(A_BOLD);
+	tui_put_text(top + height - 2, left + 2, _("y = yes, do it    n or Esc = no"), width - 4, false,
+		     false);
+	attrset(A_NORMAL);
+	refresh();
+}
+
+bool tui_confirm(const char *question, const char *details)
+{
+	for (;;) {
+		draw_confirm(question, details);
+		int key = tui_read_key();
+		if (key == 'y' || key == 'Y')
+			return true;
+		if (key < 0 || key == 'n' || key == 'N' || key == TUI_KEY_ESC || key == 'q')
+			return false;
+		if (key == TUI_KEY_FN(KEY_RESIZE)) {
+			clear();
+			tui_draw_now();
+		}
+	}
+}

@@ -1,0 +1,1 @@
+# bench/: programs that print performance figures (not run by make check).

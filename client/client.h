@@ -1,0 +1,15 @@
+/* The public interface of client/: platform access, cache and sync. Knows nothing of curses.
+ * Other layers include only this header; each module's header is listed once below. */
+#ifndef PAYDESK_CLIENT_H
+#define PAYDESK_CLIENT_H
+
+#include <time.h>
+
+#include "client/i18n.h"
+#include "client/money.h"
+
+/* The current time in Unix seconds; the environment variable PAYDESK_NOW (Unix seconds)
+ * overrides it so that tests and screen dumps are reproducible. */
+time_t paydesk_now(void);
+
+#endif

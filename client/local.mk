@@ -1,0 +1,11 @@
+# client/: platform access, cache and sync (no curses here).
+noinst_LIBRARIES += client/libclient.a
+client_libclient_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+client_libclient_a_SOURCES = \
+	client/client.h \
+	client/i18n.h \
+	client/clock.c \
+	client/money.c \
+	client/money.h \
+	client/cache_schema.c \
+	client/cache_schema.h

@@ -1,0 +1,1 @@
+# rules for sandbox/ (included by the top Makefile.am)

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Runs the whole test suite twice -- a plain build and an ASan+UBSan build -- and prints
+# one line "N passed, N failed" totalled from the test logs. Exits non-zero if a test
+# failed, a build failed, or no test ran.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+status=0
+
+run_suite() {
+	name=$1
+	shift
+	echo "== $name build"
+	if ! "$top/scripts/bootstrap.sh" "$name" "$@"; then
+		echo "test: the $name build failed" >&2
+		return 1
+	fi
+	if ! make -C "$top/build/$name" -j"$(nproc)" check; then
+		echo "test: tests failed in the $name build; their logs follow" >&2
+		for log in $(grep -l -E '^:test-result: (FAIL|ERROR|XPASS)' $(find "$top/build/$name" -name '*.trs') 2>/dev/null); do
+			echo "---- ${log%.trs}.log" >&2
+			tail -n 60 "${log%.trs}.log" >&2
+		done
+		return 1
+	fi
+}
+
+rm -f "$top"/build/plain/tests/*/*.trs "$top"/build/sanitize/tests/*/*.trs 2>/dev/null
+run_suite plain || status=1
+run_suite sanitize --enable-sanitizers || status=1
+
+# Totals from every test's .trs file of both builds.
+totals=$(find "$top/build/plain" "$top/build/sanitize" -name '*.trs' 2>/dev/null |
+	xargs -r cat | awk '
+	/^:test-result: (PASS|XFAIL)/ { p++ }
+	/^:test-result: (FAIL|XPASS|ERROR)/ { f++ }
+	/^:test-result: SKIP/ { s++ }
+	END { printf "%d %d %d\n", p, f, s }')
+set -- $totals
+passed=$1 failed=$2 skipped=$3
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ] || status=1
+[ "$passed" -gt 0 ] || { echo "test: no test ran" >&2; status=1; }
+exit $status

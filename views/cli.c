@@ -1,0 +1,38 @@
+/* Small helpers shared by the command-line subcommands. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/client.h"
+#include "tui/tui.h"
+#include "views/commands.h"
+
+void cli_put_untrusted(FILE *out, const char *text)
+{
+	char buf[1024];
+	size_t len = text ? strlen(text) : 0;
+	/* Sanitize in slices so that any length works without a large allocation; a slice
+	 * boundary inside a UTF-8 sequence would break it, so cut at a character start. */
+	while (len > 0) {
+		size_t take = len < sizeof buf / TUI_SANITIZE_GROWTH ? len : sizeof buf / TUI_SANITIZE_GROWTH;
+		while (take < len && take > 1 && ((unsigned char)text[take] & 0xc0) == 0x80)
+			take--;
+		tui_sanitize(text, take, buf, sizeof buf, 0);
+		fputs(buf, out);
+		text += take;
+		len -= take;
+	}
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("paydesk: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

@@ -1,0 +1,33 @@
+/* The paydesk program's subcommands (one line each) and what they share. */
+#ifndef PAYDESK_COMMANDS_H
+#define PAYDESK_COMMANDS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit codes, GNU style. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,
+	EXIT_USAGE = 2,
+};
+
+/* Options given before the subcommand, and the environment's equivalents. */
+struct cli_globals {
+	const char *profile; /* --profile or PAYDESK_PROFILE; NULL = the default profile */
+	bool offline;        /* --offline: never touch the network */
+	bool demo;           /* --demo: run against a throwaway local sandbox */
+	const char *script;  /* --script FILE: headless UI test mode */
+};
+
+/* A subcommand gets argv with argv[0] = its own name. Returns an exit code. */
+typedef int cli_command_fn(int argc, char **argv, const struct cli_globals *globals);
+
+/* Prints untrusted text (from the platform) through the sanitizer. */
+void cli_put_untrusted(FILE *out, const char *text);
+/* Prints "paydesk: " and a message to stderr, then a newline. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Subcommands: one line each. */
+
+#endif

@@ -1,0 +1,11 @@
+# views/: the back office's screens and commands, and the paydesk program.
+noinst_LIBRARIES += views/libviews.a
+views_libviews_a_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
+views_libviews_a_SOURCES = \
+	views/commands.h \
+	views/cli.c
+
+bin_PROGRAMS += paydesk
+paydesk_SOURCES = views/main.c
+paydesk_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
+paydesk_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS)

@@ -1,0 +1,150 @@
+/* paydesk: a terminal back office for merchants of a payment platform.
+ * This file parses the global options and hands over to a subcommand or the TUI. */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/client.h"
+#include "views/commands.h"
+
+struct command {
+	const char *name;
+	cli_command_fn *run;
+	const char *summary; /* N_() text */
+};
+
+static int cmd_version(int argc, char **argv, const struct cli_globals *globals);
+
+/* The subcommands, one line each. */
+static const struct command commands[] = {
+	{"version", cmd_version, N_("print the version and exit")},
+};
+
+static void print_version(void)
+{
+	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	puts(_("A terminal back office for merchants: orders, refunds, disputes, settlements."));
+}
+
+static int cmd_version(int argc, char **argv, const struct cli_globals *globals)
+{
+	(void)argc, (void)argv, (void)globals;
+	print_version();
+	return EXIT_OK;
+}
+
+static void print_help(FILE *out)
+{
+	fprintf(out, _("Usage: %s [OPTION]... [COMMAND [ARG]...]\n"), PACKAGE_NAME);
+	fputs(_("Browse and act on a merchant's orders, refunds, disputes and settlements.\n"
+	        "Without a command, open the terminal back office on the local cache.\n"),
+	      out);
+	fputs("\n", out);
+	fputs(_("Options:\n"), out);
+	fputs(_("  -p, --profile NAME   use this profile of the configuration file\n"
+	        "                       (default: $PAYDESK_PROFILE, or the only profile)\n"
+	        "      --offline        never touch the network; show the cache only\n"
+	        "      --demo           open a demonstration store on a local sandbox\n"
+	        "      --script FILE    run the screens headless with keys from FILE (tests)\n"
+	        "  -h, --help           display this help and exit\n"
+	        "  -V, --version        output version information and exit\n"),
+	      out);
+	fputs("\n", out);
+	fputs(_("Commands:\n"), out);
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		fprintf(out, "  %-20s %s\n", commands[i].name, _(commands[i].summary));
+	fputs("\n", out);
+	fputs(_("API keys are read from the profile's key file (mode 0600) or from\n"
+	        "$PAYDESK_API_KEY, never from the command line.\n"),
+	      out);
+	fprintf(out, _("Run '%s COMMAND --help' for a command's options.\n"), PACKAGE_NAME);
+}
+
+static void setup_i18n(void)
+{
+	setlocale(LC_ALL, "");
+#ifdef ENABLE_NLS
+	/* Tests run the uninstalled program with the catalogs built in the tree. */
+	const char *dir = getenv("PAYDESK_LOCALEDIR");
+	bindtextdomain(PACKAGE, dir && *dir ? dir : LOCALEDIR);
+	bind_textdomain_codeset(PACKAGE, "UTF-8");
+	textdomain(PACKAGE);
+#endif
+}
+
+/* Runs the back office's screens; without them built this is a usage error. */
+static int run_screens(const struct cli_globals *globals)
+{
+	(void)globals;
+	cli_error(_("the terminal screens are not part of this build; see '%s --help'"),
+	          PACKAGE_NAME);
+	return EXIT_FAILED;
+}
+
+int main(int argc, char **argv)
+{
+	setup_i18n();
+
+	struct cli_globals globals = {0};
+	const char *env_profile = getenv("PAYDESK_PROFILE");
+	if (env_profile && *env_profile)
+		globals.profile = env_profile;
+
+	enum { OPT_OFFLINE = 256, OPT_DEMO, OPT_SCRIPT };
+	static const struct option options[] = {
+		{"profile", required_argument, NULL, 'p'},
+		{"offline", no_argument, NULL, OPT_OFFLINE},
+		{"demo", no_argument, NULL, OPT_DEMO},
+		{"script", required_argument, NULL, OPT_SCRIPT},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	/* '+': stop at the first non-option, which is the subcommand. */
+	int c;
+	while ((c = getopt_long(argc, argv, "+p:hV", options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			globals.profile = optarg;
+			break;
+		case OPT_OFFLINE:
+			globals.offline = true;
+			break;
+		case OPT_DEMO:
+			globals.demo = true;
+			break;
+		case OPT_SCRIPT:
+			globals.script = optarg;
+			break;
+		case 'h':
+			print_help(stdout);
+			return EXIT_OK;
+		case 'V':
+			print_version();
+			return EXIT_OK;
+		default:
+			fprintf(stderr, _("Try '%s --help' for more information.\n"), PACKAGE_NAME);
+			return EXIT_USAGE;
+		}
+	}
+
+	if (optind >= argc)
+		return run_screens(&globals);
+
+	const char *name = argv[optind];
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+		if (strcmp(name, commands[i].name) == 0) {
+			int sub_argc = argc - optind;
+			char **sub_argv = argv + optind;
+			optind = 0; /* glibc: the subcommand's getopt starts afresh at its argv[1] */
+			return commands[i].run(sub_argc, sub_argv, &globals);
+		}
+	}
+	cli_error(_("unknown command '%s'"), name);
+	fprintf(stderr, _("Try '%s --help' for more information.\n"), PACKAGE_NAME);
+	return EXIT_USAGE;
+}

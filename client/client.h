@@ -7,6 +7,7 @@
 
 #include "client/i18n.h"
 #include "client/money.h"
+#include "client/ledger.h"
 
 /* The current time in Unix seconds; the environment variable PAYDESK_NOW (Unix seconds)
  * overrides it so that tests and screen dumps are reproducible. */

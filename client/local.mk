@@ -9,3 +9,4 @@ client_libclient_a_SOURCES = \
 	client/money.h \
 	client/cache_schema.c \
 	client/cache_schema.h
+client_libclient_a_SOURCES += client/ledger.c client/ledger.h

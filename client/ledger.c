@@ -1,0 +1,612 @@
+/* The ledger: statement figures from the cache. Sums are done by SQLite in 64-bit integers
+ * (its sum() raises an error rather than overflow) and combined here with the
+ * overflow-checked money_add, so every figure is exact or the statement is refused. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "client/client.h"
+#include "client/ledger.h"
+
+struct ledger {
+	sqlite3 *db;
+	bool owns_db;
+	char error[256];
+};
+
+const char *ledger_status_message(enum ledger_status status)
+{
+	switch (status) {
+	case LEDGER_OK:
+		return _("success");
+	case LEDGER_NO_CACHE:
+		return _("the cache could not be opened; run 'paydesk sync' first");
+	case LEDGER_NOT_CACHE:
+		return _("the file is not a paydesk cache");
+	case LEDGER_DB:
+		return _("reading the cache failed");
+	case LEDGER_OVERFLOW:
+		return _("a total is too large to be computed exactly");
+	case LEDGER_NOMEM:
+		return _("out of memory");
+	case LEDGER_BAD_RANGE:
+		return _("the date range is empty: its end must be after its start");
+	case LEDGER_STOPPED:
+		return _("stopped");
+	}
+	return _("unknown error");
+}
+
+static const char *const category_keys[LEDGER_CAT_COUNT] = {
+	[LEDGER_CAT_SALES] = "sales",
+	[LEDGER_CAT_REFUNDS] = "refunds",
+	[LEDGER_CAT_DISPUTES] = "disputes",
+	[LEDGER_CAT_REVERSALS] = "dispute_reversals",
+	[LEDGER_CAT_FEES] = "fees",
+	[LEDGER_CAT_ADJUSTMENTS] = "adjustments",
+	[LEDGER_CAT_PAYOUTS] = "payouts",
+};
+
+const char *ledger_category_key(enum ledger_category cat)
+{
+	if ((int)cat < 0 || cat >= LEDGER_CAT_COUNT)
+		return "adjustments";
+	return category_keys[cat];
+}
+
+const char *ledger_recon_key(enum ledger_recon recon)
+{
+	switch (recon) {
+	case LEDGER_RECON_MATCH:
+		return "match";
+	case LEDGER_RECON_MISMATCH:
+		return "mismatch";
+	case LEDGER_RECON_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+/* The one definition of the categories; SQL uses it through ledger_category(). */
+enum ledger_category ledger_categorize(const char *type, const char *reporting_category)
+{
+	static const char *const sales[] = {"charge", "payment", NULL};
+	static const char *const refunds[] = {"refund", "payment_refund", "refund_failure",
+	                                      "payment_failure_refund", "payment_reversal", NULL};
+	static const char *const fees[] = {"stripe_fee", "tax_fee", NULL};
+	static const char *const payouts[] = {"payout", "payout_cancel", "payout_failure", NULL};
+	const char *rc = reporting_category ? reporting_category : "";
+	if (!type)
+		type = "";
+	if (in_list(type, sales))
+		return LEDGER_CAT_SALES;
+	if (in_list(type, refunds))
+		return LEDGER_CAT_REFUNDS;
+	if (in_list(type, fees))
+		return LEDGER_CAT_FEES;
+	if (in_list(type, payouts))
+		return LEDGER_CAT_PAYOUTS;
+	if (strcmp(type, "dispute_reversal") == 0 || strcmp(rc, "dispute_reversal") == 0)
+		return LEDGER_CAT_REVERSALS;
+	if (strcmp(type, "dispute") == 0 || strcmp(rc, "dispute") == 0)
+		return LEDGER_CAT_DISPUTES;
+	return LEDGER_CAT_ADJUSTMENTS;
+}
+
+/* SQL function ledger_category(type, reporting_category) -> integer category. */
+static void sql_category(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *type = (const char *)sqlite3_value_text(argv[0]);
+	const char *rc = (const char *)sqlite3_value_text(argv[1]);
+	sqlite3_result_int(ctx, (int)ledger_categorize(type, rc));
+}
+
+static void set_error(struct ledger *l)
+{
+	snprintf(l->error, sizeof l->error, "%s", l->db ? sqlite3_errmsg(l->db) : "");
+}
+
+const char *ledger_last_error(const struct ledger *ledger)
+{
+	return ledger ? ledger->error : "";
+}
+
+/* Checks the tables statements read and registers ledger_category(). */
+static enum ledger_status ledger_prepare_db(struct ledger *l)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(l->db,
+	                            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+	                            "name IN ('balance_transactions', 'payouts', 'meta', 'sync_state')",
+	                            -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		set_error(l);
+		return LEDGER_NOT_CACHE;
+	}
+	rc = sqlite3_step(st);
+	int tables = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (tables < 0) {
+		set_error(l);
+		return LEDGER_NOT_CACHE;
+	}
+	if (tables != 4)
+		return LEDGER_NOT_CACHE;
+	rc = sqlite3_create_function(l->db, "ledger_category", 2,
+	                             SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_category, NULL,
+	                             NULL);
+	if (rc != SQLITE_OK) {
+		set_error(l);
+		return LEDGER_DB;
+	}
+	return LEDGER_OK;
+}
+
+enum ledger_status ledger_open(const char *path, struct ledger **out)
+{
+	*out = NULL;
+	struct ledger *l = calloc(1, sizeof *l);
+	if (!l)
+		return LEDGER_NOMEM;
+	l->owns_db = true;
+	/* Read-only: a statement never changes the cache, and a running sync may hold it. */
+	int rc = sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		set_error(l);
+		ledger_close(&l);
+		return LEDGER_NO_CACHE;
+	}
+	sqlite3_busy_timeout(l->db, 5000);
+	enum ledger_status s = ledger_prepare_db(l);
+	if (s != LEDGER_OK) {
+		ledger_close(&l);
+		return s;
+	}
+	*out = l;
+	return LEDGER_OK;
+}
+
+enum ledger_status ledger_open_db(struct sqlite3 *db, struct ledger **out)
+{
+	*out = NULL;
+	struct ledger *l = calloc(1, sizeof *l);
+	if (!l)
+		return LEDGER_NOMEM;
+	l->db = db;
+	enum ledger_status s = ledger_prepare_db(l);
+	if (s != LEDGER_OK) {
+		ledger_close(&l);
+		return s;
+	}
+	*out = l;
+	return LEDGER_OK;
+}
+
+void ledger_close(struct ledger **ledger)
+{
+	if (!ledger || !*ledger)
+		return;
+	if ((*ledger)->owns_db && (*ledger)->db)
+		sqlite3_close((*ledger)->db);
+	free(*ledger);
+	*ledger = NULL;
+}
+
+void ledger_statement_free(struct ledger_statement **st)
+{
+	if (!st || !*st)
+		return;
+	struct ledger_statement *s = *st;
+	for (size_t i = 0; i < s->n_currencies; i++) {
+		struct ledger_currency *c = &s->currencies[i];
+		for (size_t j = 0; j < c->n_payouts; j++) {
+			free(c->payouts[j].id);
+			free(c->payouts[j].status);
+		}
+		free(c->payouts);
+	}
+	free(s->currencies);
+	free(s->account_id);
+	free(s->account_name);
+	free(s);
+	*st = NULL;
+}
+
+/* Lower-cases a currency code into out[4]; "" for NULL or empty. */
+static void currency_lower(const char *in, char out[4])
+{
+	size_t i = 0;
+	for (; in && in[i] && i < 3; i++)
+		out[i] = (char)((in[i] >= 'A' && in[i] <= 'Z') ? in[i] - 'A' + 'a' : in[i]);
+	out[i] = '\0';
+}
+
+/* The currency entry for code, appended when new. NULL when out of memory. */
+static struct ledger_currency *currency_slot(struct ledger_statement *s, const char *code)
+{
+	char lower[4];
+	currency_lower(code, lower);
+	for (size_t i = 0; i < s->n_currencies; i++)
+		if (strcmp(s->currencies[i].currency, lower) == 0)
+			return &s->currencies[i];
+	struct ledger_currency *grown =
+		realloc(s->currencies, (s->n_currencies + 1) * sizeof *grown);
+	if (!grown)
+		return NULL;
+	s->currencies = grown;
+	struct ledger_currency *c = &grown[s->n_currencies++];
+	memset(c, 0, sizeof *c);
+	memcpy(c->currency, lower, sizeof c->currency);
+	return c;
+}
+
+static char *dup_column(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return strdup(t ? (const char *)t : "");
+}
+
+/* Prepares sql; on failure records SQLite's message. */
+static enum ledger_status prepare(struct ledger *l, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(l->db, sql, -1, st, NULL) != SQLITE_OK) {
+		set_error(l);
+		*st = NULL;
+		return LEDGER_DB;
+	}
+	return LEDGER_OK;
+}
+
+/* Maps the end of a stepping loop to a status: SQLITE_DONE is success, an integer overflow
+ * in sum() is LEDGER_OVERFLOW, anything else LEDGER_DB. */
+static enum ledger_status step_end(struct ledger *l, int rc)
+{
+	if (rc == SQLITE_DONE)
+		return LEDGER_OK;
+	set_error(l);
+	if (strstr(l->error, "overflow"))
+		return LEDGER_OVERFLOW;
+	return LEDGER_DB;
+}
+
+static enum ledger_status load_meta(struct ledger *l, struct ledger_statement *s)
+{
+	sqlite3_stmt *st;
+	enum ledger_status r = prepare(l,
+	                               "SELECT key, value FROM meta WHERE key IN "
+	                               "('account_id', 'account_name')",
+	                               &st);
+	if (r != LEDGER_OK)
+		return r;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(st, 0);
+		char **slot = key && strcmp(key, "account_id") == 0 ? &s->account_id : &s->account_name;
+		free(*slot);
+		*slot = dup_column(st, 1);
+		if (!*slot) {
+			sqlite3_finalize(st);
+			return LEDGER_NOMEM;
+		}
+	}
+	r = step_end(l, rc);
+	sqlite3_finalize(st);
+	if (r != LEDGER_OK)
+		return r;
+	if (!s->account_id)
+		s->account_id = strdup("");
+	if (!s->account_name)
+		s->account_name = strdup("");
+	if (!s->account_id || !s->account_name)
+		return LEDGER_NOMEM;
+
+	/* The settlement data is as fresh as the older of its two resources; a cache whose sync
+	 * state names neither falls back on the oldest sync of any resource. */
+	r = prepare(l,
+	            "SELECT coalesce((SELECT min(last_success) FROM sync_state WHERE resource IN "
+	            "('balance_transactions', 'payouts')), (SELECT min(last_success) FROM "
+	            "sync_state), 0)",
+	            &st);
+	if (r != LEDGER_OK)
+		return r;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		s->last_sync = (time_t)sqlite3_column_int64(st, 0);
+		rc = SQLITE_DONE;
+	}
+	r = step_end(l, rc);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Adds b into *a, checking for overflow. */
+static bool add_to(int64_t *a, int64_t b)
+{
+	return money_add(*a, b, a);
+}
+
+/* Opening balances and the category sums of the range, for every currency (or one). */
+static enum ledger_status load_sums(struct ledger *l, struct ledger_statement *s,
+                                    const char *currency)
+{
+	sqlite3_stmt *st;
+	enum ledger_status r = prepare(l,
+	                               "SELECT lower(currency), sum(net) FROM balance_transactions "
+	                               "WHERE created < ?1 AND (?2 = '' OR lower(currency) = ?2) "
+	                               "GROUP BY lower(currency)",
+	                               &st);
+	if (r != LEDGER_OK)
+		return r;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)s->from);
+	sqlite3_bind_text(st, 2, currency, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ledger_currency *c =
+			currency_slot(s, (const char *)sqlite3_column_text(st, 0));
+		if (!c) {
+			sqlite3_finalize(st);
+			return LEDGER_NOMEM;
+		}
+		c->opening = sqlite3_column_int64(st, 1);
+	}
+	r = step_end(l, rc);
+	sqlite3_finalize(st);
+	if (r != LEDGER_OK)
+		return r;
+
+	r = prepare(l,
+	            "SELECT lower(currency), ledger_category(type, reporting_category) AS cat, "
+	            "count(*), sum(amount), sum(fee), sum(net), sum(net != amount - fee), "
+	            "max(max(abs(amount), abs(fee), abs(net))) "
+	            "FROM balance_transactions WHERE created >= ?1 AND created < ?2 "
+	            "AND (?3 = '' OR lower(currency) = ?3) GROUP BY lower(currency), cat",
+	            &st);
+	if (r != LEDGER_OK)
+		return r;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)s->from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)s->to);
+	sqlite3_bind_text(st, 3, currency, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ledger_currency *c =
+			currency_slot(s, (const char *)sqlite3_column_text(st, 0));
+		if (!c) {
+			sqlite3_finalize(st);
+			return LEDGER_NOMEM;
+		}
+		int cat = sqlite3_column_int(st, 1);
+		if (cat < 0 || cat >= LEDGER_CAT_COUNT)
+			cat = LEDGER_CAT_ADJUSTMENTS;
+		struct ledger_sum *sum = &c->cat[cat];
+		bool ok = add_to(&sum->count, sqlite3_column_int64(st, 2)) &&
+		          add_to(&sum->amount, sqlite3_column_int64(st, 3)) &&
+		          add_to(&sum->fee, sqlite3_column_int64(st, 4)) &&
+		          add_to(&sum->net, sqlite3_column_int64(st, 5)) &&
+		          add_to(&c->inconsistent, sqlite3_column_int64(st, 6)) &&
+		          add_to(&c->items, sqlite3_column_int64(st, 2));
+		int64_t m = sqlite3_column_int64(st, 7);
+		if (m > c->max_abs)
+			c->max_abs = m;
+		if (!ok) {
+			sqlite3_finalize(st);
+			return LEDGER_OVERFLOW;
+		}
+	}
+	r = step_end(l, rc);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* The payouts created in the range and, for each, the count and net sum of the balance
+ * transactions that list it as their payout (the payout's own transaction excluded). */
+static enum ledger_status load_payouts(struct ledger *l, struct ledger_statement *s,
+                                       const char *currency)
+{
+	sqlite3_stmt *st;
+	enum ledger_status r = prepare(
+		l,
+		"SELECT p.id, lower(p.currency), p.status, p.created, p.arrival_date, p.amount, "
+		"p.reconciled, "
+		"(SELECT count(*) FROM balance_transactions b WHERE b.payout_id = p.id "
+		"   AND b.id IS NOT p.balance_transaction AND ledger_category(b.type, NULL) != ?4), "
+		"(SELECT coalesce(sum(b.net), 0) FROM balance_transactions b WHERE b.payout_id = p.id "
+		"   AND b.id IS NOT p.balance_transaction AND ledger_category(b.type, NULL) != ?4) "
+		"FROM payouts p WHERE p.created >= ?1 AND p.created < ?2 "
+		"AND (?3 = '' OR lower(p.currency) = ?3) ORDER BY p.created, p.id",
+		&st);
+	if (r != LEDGER_OK)
+		return r;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)s->from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)s->to);
+	sqlite3_bind_text(st, 3, currency, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, LEDGER_CAT_PAYOUTS);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ledger_currency *c =
+			currency_slot(s, (const char *)sqlite3_column_text(st, 1));
+		if (!c) {
+			sqlite3_finalize(st);
+			return LEDGER_NOMEM;
+		}
+		struct ledger_payout *grown = realloc(c->payouts, (c->n_payouts + 1) * sizeof *grown);
+		if (!grown) {
+			sqlite3_finalize(st);
+			return LEDGER_NOMEM;
+		}
+		c->payouts = grown;
+		struct ledger_payout *p = &grown[c->n_payouts];
+		memset(p, 0, sizeof *p);
+		p->id = dup_column(st, 0);
+		p->status = dup_column(st, 2);
+		if (!p->id || !p->status) {
+			free(p->id);
+			free(p->status);
+			sqlite3_finalize(st);
+			return LEDGER_NOMEM;
+		}
+		c->n_payouts++;
+		p->created = (time_t)sqlite3_column_int64(st, 3);
+		p->arrival_date = (time_t)sqlite3_column_int64(st, 4);
+		p->amount = sqlite3_column_int64(st, 5);
+		p->sync_complete = sqlite3_column_int(st, 6) != 0;
+		p->txn_count = sqlite3_column_int64(st, 7);
+		p->txn_net = sqlite3_column_int64(st, 8);
+		if (!money_sub(p->amount, p->txn_net, &p->difference)) {
+			sqlite3_finalize(st);
+			return LEDGER_OVERFLOW;
+		}
+		if (p->difference == 0)
+			p->recon = LEDGER_RECON_MATCH;
+		else if (p->txn_count == 0)
+			p->recon = LEDGER_RECON_UNKNOWN;
+		else
+			p->recon = LEDGER_RECON_MISMATCH;
+		if (p->recon != LEDGER_RECON_MATCH)
+			c->mismatches++;
+	}
+	r = step_end(l, rc);
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int compare_currency(const void *a, const void *b)
+{
+	return strcmp(((const struct ledger_currency *)a)->currency,
+	              ((const struct ledger_currency *)b)->currency);
+}
+
+/* Derived lines of each currency: fees, net activity, payouts, closing. */
+static enum ledger_status finish_currencies(struct ledger_statement *s)
+{
+	for (size_t i = 0; i < s->n_currencies; i++) {
+		struct ledger_currency *c = &s->currencies[i];
+		int64_t fees = c->cat[LEDGER_CAT_FEES].amount;
+		int64_t net = 0;
+		for (int k = 0; k < LEDGER_CAT_COUNT; k++) {
+			if (k == LEDGER_CAT_PAYOUTS)
+				continue;
+			if (k != LEDGER_CAT_FEES && !money_sub(fees, c->cat[k].fee, &fees))
+				return LEDGER_OVERFLOW;
+			if (!add_to(&net, c->cat[k].net))
+				return LEDGER_OVERFLOW;
+		}
+		if (!money_sub(fees, c->cat[LEDGER_CAT_FEES].fee, &fees))
+			return LEDGER_OVERFLOW;
+		c->fees = fees;
+		c->net_activity = net;
+		c->payouts_net = c->cat[LEDGER_CAT_PAYOUTS].net;
+		int64_t closing = c->opening;
+		if (!add_to(&closing, c->net_activity) || !add_to(&closing, c->payouts_net))
+			return LEDGER_OVERFLOW;
+		c->closing = closing;
+	}
+	qsort(s->currencies, s->n_currencies, sizeof *s->currencies, compare_currency);
+	return LEDGER_OK;
+}
+
+enum ledger_status ledger_statement_load(struct ledger *ledger, time_t from, time_t to,
+                                         const char *currency, struct ledger_statement **out)
+{
+	*out = NULL;
+	if (to <= from)
+		return LEDGER_BAD_RANGE;
+	char cur[4];
+	currency_lower(currency, cur);
+	struct ledger_statement *s = calloc(1, sizeof *s);
+	if (!s)
+		return LEDGER_NOMEM;
+	s->from = from;
+	s->to = to;
+	/* One read transaction: a sync committing meanwhile cannot split the figures. A
+	 * borrowed handle already inside a transaction is read as it stands. */
+	const bool own_txn = sqlite3_get_autocommit(ledger->db) != 0;
+	if (own_txn && sqlite3_exec(ledger->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		set_error(ledger);
+		ledger_statement_free(&s);
+		return LEDGER_DB;
+	}
+	enum ledger_status r = load_meta(ledger, s);
+	if (r == LEDGER_OK)
+		r = load_sums(ledger, s, cur);
+	if (r == LEDGER_OK)
+		r = load_payouts(ledger, s, cur);
+	if (own_txn)
+		sqlite3_exec(ledger->db, "COMMIT", NULL, NULL, NULL);
+	if (r == LEDGER_OK)
+		r = finish_currencies(s);
+	if (r != LEDGER_OK) {
+		ledger_statement_free(&s);
+		return r;
+	}
+	/* A currency asked for by name is shown even without any transaction. */
+	if (cur[0] && s->n_currencies == 0 && !currency_slot(s, cur)) {
+		ledger_statement_free(&s);
+		return LEDGER_NOMEM;
+	}
+	s->stale = s->last_sync < to;
+	*out = s;
+	return LEDGER_OK;
+}
+
+static const char *text_or_empty(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? (const char *)t : "";
+}
+
+enum ledger_status ledger_items(struct ledger *ledger, const char *currency, time_t from,
+                                time_t to, ledger_item_fn *fn, void *ctx)
+{
+	char cur[4];
+	currency_lower(currency, cur);
+	sqlite3_stmt *st;
+	enum ledger_status r = prepare(
+		ledger,
+		"SELECT id, type, reporting_category, source, description, payout_id, status, "
+		"created, available_on, amount, fee, net, ledger_category(type, reporting_category) "
+		"FROM balance_transactions WHERE created >= ?1 AND created < ?2 "
+		"AND lower(currency) = ?3 ORDER BY created, id",
+		&st);
+	if (r != LEDGER_OK)
+		return r;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
+	sqlite3_bind_text(st, 3, cur, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ledger_item it = {
+			.id = text_or_empty(st, 0),
+			.type = text_or_empty(st, 1),
+			.reporting_category = text_or_empty(st, 2),
+			.source = text_or_empty(st, 3),
+			.description = text_or_empty(st, 4),
+			.payout_id = text_or_empty(st, 5),
+			.status = text_or_empty(st, 6),
+			.created = (time_t)sqlite3_column_int64(st, 7),
+			.available_on = (time_t)sqlite3_column_int64(st, 8),
+			.amount = sqlite3_column_int64(st, 9),
+			.fee = sqlite3_column_int64(st, 10),
+			.net = sqlite3_column_int64(st, 11),
+			.category = (enum ledger_category)sqlite3_column_int(st, 12),
+		};
+		if (fn(&it, ctx) != 0) {
+			sqlite3_finalize(st);
+			return LEDGER_STOPPED;
+		}
+	}
+	r = step_end(ledger, rc);
+	sqlite3_finalize(st);
+	return r;
+}

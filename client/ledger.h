@@ -1,0 +1,150 @@
+/* The ledger: settlement figures computed from the cache's balance transactions and payouts
+ * for a statement. Every sum is exact integer minor units, per currency; currencies are
+ * never mixed. All statement SQL lives here; callers get structs and a row callback. */
+#ifndef PAYDESK_LEDGER_H
+#define PAYDESK_LEDGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+enum ledger_status {
+	LEDGER_OK = 0,
+	LEDGER_NO_CACHE,   /* the cache file does not exist or cannot be opened */
+	LEDGER_NOT_CACHE,  /* the file is not a paydesk cache (tables missing) */
+	LEDGER_DB,         /* SQLite failed while reading */
+	LEDGER_OVERFLOW,   /* a sum does not fit in 64-bit minor units */
+	LEDGER_NOMEM,      /* out of memory */
+	LEDGER_BAD_RANGE,  /* the range is empty or reversed */
+	LEDGER_STOPPED,    /* the row callback asked to stop */
+};
+
+/* A translated sentence for a status (static string). */
+const char *ledger_status_message(enum ledger_status status);
+
+/* Where each balance transaction goes on a statement. */
+enum ledger_category {
+	LEDGER_CAT_SALES = 0,  /* charge, payment */
+	LEDGER_CAT_REFUNDS,    /* refund, payment_refund, refund_failure, ... */
+	LEDGER_CAT_DISPUTES,   /* adjustment for a dispute, dispute */
+	LEDGER_CAT_REVERSALS,  /* dispute reversal */
+	LEDGER_CAT_FEES,       /* stripe_fee, tax_fee: fees billed as their own transaction */
+	LEDGER_CAT_ADJUSTMENTS,/* every other adjustment and unknown type */
+	LEDGER_CAT_PAYOUTS,    /* payout, payout_cancel, payout_failure */
+	LEDGER_CAT_COUNT
+};
+
+/* Stable ASCII name of a category ("sales", "refunds", ...) for CSV and JSON. */
+const char *ledger_category_key(enum ledger_category cat);
+/* Category of a balance transaction by its type and reporting category. */
+enum ledger_category ledger_categorize(const char *type, const char *reporting_category);
+
+/* Sums of one category in a range. */
+struct ledger_sum {
+	int64_t count;
+	int64_t amount; /* gross */
+	int64_t fee;    /* fees charged on these transactions (positive = a cost) */
+	int64_t net;    /* amount - fee, as the platform states it */
+};
+
+enum ledger_recon {
+	LEDGER_RECON_MATCH = 0, /* the payout's transactions sum exactly to its amount */
+	LEDGER_RECON_MISMATCH,  /* they do not: the difference is printed */
+	LEDGER_RECON_UNKNOWN,   /* none of its transactions is in the cache */
+};
+
+/* Stable ASCII name of a reconciliation result ("match", "mismatch", "unknown"). */
+const char *ledger_recon_key(enum ledger_recon recon);
+
+/* A payout created in the range, reconciled against its balance transactions. */
+struct ledger_payout {
+	char *id;              /* untrusted platform text: sanitize before output */
+	char *status;          /* untrusted */
+	time_t created;
+	time_t arrival_date;
+	int64_t amount;
+	bool sync_complete;    /* the cache says every transaction of it was fetched */
+	int64_t txn_count;     /* its balance transactions in the cache */
+	int64_t txn_net;       /* the sum of their net */
+	int64_t difference;    /* amount - txn_net */
+	enum ledger_recon recon;
+};
+
+/* The statement of one currency. */
+struct ledger_currency {
+	char currency[4];      /* lower-case ISO 4217 code */
+	int64_t opening;       /* sum of net of everything created before the range */
+	struct ledger_sum cat[LEDGER_CAT_COUNT];
+	int64_t fees;          /* fee line: fee transactions' amounts minus fees charged */
+	int64_t net_activity;  /* sum of net of every non-payout transaction in the range */
+	int64_t payouts_net;   /* sum of net of the payout transactions in the range */
+	int64_t closing;       /* opening + net_activity + payouts_net */
+	int64_t inconsistent;  /* transactions whose net is not amount - fee */
+	int64_t max_abs;       /* largest |amount|, |fee| or |net| in the range (layout) */
+	int64_t items;         /* transactions in the range */
+	int64_t mismatches;    /* payouts whose reconciliation failed */
+	struct ledger_payout *payouts;
+	size_t n_payouts;
+};
+
+/* Everything a statement says, except the itemized transactions (see ledger_items). */
+struct ledger_statement {
+	time_t from, to;       /* [from, to) in Unix seconds */
+	char *account_id;      /* from the cache's meta table; "" when unknown; untrusted */
+	char *account_name;    /* idem */
+	time_t last_sync;      /* oldest complete sync of the settlement data; 0 = never */
+	bool stale;            /* last_sync is before `to` */
+	struct ledger_currency *currencies; /* sorted by code */
+	size_t n_currencies;
+};
+
+struct ledger;
+struct sqlite3;
+
+/* Opens a cache file read-only for statements. On success *out is the caller's (free with
+ * ledger_close); on failure *out is NULL and the status says why. */
+enum ledger_status ledger_open(const char *path, struct ledger **out);
+/* Uses a database handle the caller keeps open (the TUI's cache); the handle is not closed
+ * by ledger_close. */
+enum ledger_status ledger_open_db(struct sqlite3 *db, struct ledger **out);
+/* Closes and clears *ledger; NULL is fine. */
+void ledger_close(struct ledger **ledger);
+/* SQLite's message for the last LEDGER_DB failure (static until the next call). */
+const char *ledger_last_error(const struct ledger *ledger);
+
+/* Computes the statement of [from, to). currency (lower or upper case) limits it to one
+ * currency; NULL or "" means every currency with a balance or activity. On success *out is
+ * the caller's (ledger_statement_free); on failure *out is NULL. */
+enum ledger_status ledger_statement_load(struct ledger *ledger, time_t from, time_t to,
+                                         const char *currency, struct ledger_statement **out);
+/* Frees and clears *st; NULL is fine. */
+void ledger_statement_free(struct ledger_statement **st);
+
+/* One balance transaction of the itemized appendix. Strings are untrusted platform text
+ * and valid only during the callback. */
+struct ledger_item {
+	const char *id;
+	const char *type;
+	const char *reporting_category;
+	const char *source;
+	const char *description;
+	const char *payout_id;
+	const char *status;
+	time_t created;
+	time_t available_on;
+	int64_t amount;
+	int64_t fee;
+	int64_t net;
+	enum ledger_category category;
+};
+
+/* Called for each item; return 0 to go on, anything else to stop (LEDGER_STOPPED). */
+typedef int ledger_item_fn(const struct ledger_item *item, void *ctx);
+
+/* Calls fn for every balance transaction of `currency` created in [from, to), ordered by
+ * created then id. Returns LEDGER_OK, LEDGER_STOPPED, or a failure. */
+enum ledger_status ledger_items(struct ledger *ledger, const char *currency, time_t from,
+                                time_t to, ledger_item_fn *fn, void *ctx);
+
+#endif

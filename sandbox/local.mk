@@ -15,3 +15,14 @@ paydesk_sandbox_SOURCES = \
 	sandbox/server.c
 paydesk_sandbox_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
 paydesk_sandbox_LDADD = $(MHD_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) -lpthread
+
+# Integration tests: the real sandbox over loopback HTTP.
+noinst_LIBRARIES += tests/sandbox/libsbt.a
+tests_sandbox_libsbt_a_SOURCES = tests/sandbox/sbt.c tests/sandbox/sbt.h
+tests_sandbox_libsbt_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+SBT_LDADD = tests/sandbox/libsbt.a $(CURL_LIBS) $(JANSSON_LIBS) -lpthread
+check_PROGRAMS += tests/sandbox/test_lists
+TESTS += tests/sandbox/test_lists
+tests_sandbox_test_lists_SOURCES = tests/sandbox/test_lists.c
+tests_sandbox_test_lists_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+tests_sandbox_test_lists_LDADD = $(SBT_LDADD)

@@ -325,6 +325,7 @@ struct seed_state {
 	sqlite3_stmt *ins_refund;
 	sqlite3_stmt *ins_dispute;
 	unsigned next_status; /* disputes cycle through every status in turn */
+	unsigned next_due;    /* and open ones alternate future and past deadlines */
 };
 
 static const char *const currencies[] = { "cny", "eur", "gbp", "jpy", "usd" };
@@ -450,7 +451,7 @@ static int insert_dispute(struct seed_state *st, const struct sbx_charge_gen *c,
 	sbx_rng_id(st->r, "dp_", id, sizeof(id));
 	if (strcmp(status, "needs_response") == 0 || strcmp(status, "warning_needs_response") == 0) {
 		/* Half overdue, half still open, so deadline sorting has both. */
-		if (sbx_rng_below(st->r, 2))
+		if (st->next_due++ % 2 == 0)
 			due = now + 86400 + (int64_t)sbx_rng_below(st->r, 10 * 86400);
 		else
 			due = now - 3600 - (int64_t)sbx_rng_below(st->r, 5 * 86400);

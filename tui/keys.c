@@ -31,7 +31,7 @@ static const struct {
 	{"Del", TUI_KEY_FN(KEY_DC)},       {"Resize", TUI_KEY_FN(KEY_RESIZE)},
 	{"Enter", TUI_KEY_ENTER},          {"Esc", TUI_KEY_ESC},
 	{"Tab", TUI_KEY_TAB},              {"Space", ' '},
-	{"Lt", '<'},
+	{"Lt", '<'},                       {"Colon", ':'},
 };
 
 /* Parses one key at *text and advances past it: "<Down>", "<C-f>", "<Lt>"
@@ -78,7 +78,7 @@ int tui_key_parse(const char **text)
 void tui_key_name(int key, char *buf, size_t size)
 {
 	for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++) {
-		if (key_names[i].key == key && key != ' ' && key != '<') {
+		if (key_names[i].key == key && key != ' ' && key != '<' && key != ':') {
 			snprintf(buf, size, "<%s>", key_names[i].name);
 			return;
 		}

@@ -11,3 +11,10 @@ tui_libtui_a_SOURCES = \
 	tui/table.c \
 	tui/sanitize.c \
 	tui/sanitize.h
+
+# The framework driven headless by scripts, with row sources made in the test.
+check_PROGRAMS += tests/ui/test_tui
+TESTS += tests/ui/test_tui
+tests_ui_test_tui_SOURCES = tests/ui/test_tui.c
+tests_ui_test_tui_CPPFLAGS = $(AM_CPPFLAGS) $(NCURSES_CFLAGS) $(CMOCKA_CFLAGS)
+tests_ui_test_tui_LDADD = tui/libtui.a $(NCURSES_LIBS) $(LIBINTL) $(CMOCKA_LIBS)

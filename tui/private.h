@@ -86,12 +86,12 @@ long tui_table_count(struct tui_view *view);
 int tui_fit_text(const char *text, int width, char *out, size_t size, int *used);
 
 /* lines.c */
-void tui_lines_free(struct tui_lines *lines);
 extern const struct tui_row_source tui_lines_source_template;
 int tui_lines_find(const struct tui_lines *lines, int from, const char *text, int direction);
 
 /* screen.c */
 int tui_read_key(void);
+extern int tui_modal_depth;
 void tui_draw_now(void);
 int tui_data_height(const struct tui_view *view);
 int tui_put_text(int y, int x, const char *text, int width, bool pad, bool right);

@@ -56,6 +56,7 @@ bool tui_prompt(const char *label, const char *initial, char *out, size_t size)
 	bool commands = !strcmp(label, ":");
 	snprintf(text, sizeof text, "%s", initial ? initial : "");
 	curs_set(1);
+	tui_modal_depth++;
 	bool done = false, ok = false;
 	while (!done) {
 		draw_prompt(label, text, hint);
@@ -90,6 +91,7 @@ bool tui_prompt(const char *label, const char *initial, char *out, size_t size)
 			}
 		}
 	}
+	tui_modal_depth--;
 	curs_set(0);
 	move(LINES - 1, 0);
 	clrtoeol();
@@ -154,7 +156,9 @@ bool tui_confirm(const char *question, const char *details)
 {
 	for (;;) {
 		draw_confirm(question, details);
+		tui_modal_depth++;
 		int key = tui_read_key();
+		tui_modal_depth--;
 		if (key == 'y' || key == 'Y')
 			return true;
 		if (key < 0 || key == 'n' || key == 'N' || key == TUI_KEY_ESC || key == 'q')

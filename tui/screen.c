@@ -51,7 +51,9 @@ static int script_line;
 static int script_failures;
 
 #define TUI_KEY_EOF (-2)
-#define TUI_KEY_COMMAND (-3)
+
+/* Prompts and dialogs open (script commands then run without repainting). */
+int tui_modal_depth;
 
 static const struct tui_view_ops help_ops;
 
@@ -449,7 +451,7 @@ static void draw_rows(struct tui_view *view)
 			continue;
 		}
 		const struct tui_row *row = &st->rows[r];
-		bool cursor = r == st->cursor && st->columns;
+		bool cursor = r == st->cursor;
 		int x = 0;
 		for (int c = 0; c < st->n_columns; c++) {
 			if (!widths[c])
@@ -660,20 +662,37 @@ static bool script_next_line(void)
 	return false;
 }
 
+/* Runs a script command line; a failure counts against the script. */
+static void script_run_command(void)
+{
+	script_has_command = false;
+	message[0] = '\0';
+	if (tui_run_command(script_command) < 0) {
+		fprintf(stderr, _("script line %d: %s\n"), script_line, message);
+		script_failures++;
+	}
+}
+
 /* Next key from the script (after background work is idle), or
- * TUI_KEY_COMMAND / TUI_KEY_EOF. */
+ * TUI_KEY_EOF.  Command lines run on the way: inside a prompt or dialog
+ * without repainting (so a dump shows the dialog), else followed by a
+ * repaint. */
 static int script_key(void)
 {
-	wait_idle();
-	if (script_has_command)
-		return TUI_KEY_COMMAND;
-	if (script_pos >= script_n) {
+	for (;;) {
+		wait_idle();
+		if (script_pos < script_n)
+			return script_keys[script_pos++];
 		if (!script_next_line())
 			return TUI_KEY_EOF;
-		if (script_has_command)
-			return TUI_KEY_COMMAND;
+		if (script_has_command) {
+			script_run_command();
+			if (!tui_modal_depth)
+				tui_draw_now();
+			if (quit_requested)
+				return TUI_KEY_EOF;
+		}
 	}
-	return script_keys[script_pos++];
 }
 
 /* Next key from the terminal, watching the wake-up pipe meanwhile. */
@@ -1083,6 +1102,10 @@ static const struct tui_view_ops help_ops = {
 int tui_init(const struct tui_options *options)
 {
 	opts = *options;
+	message[0] = '\0';
+	script_n = script_pos = script_line = script_failures = 0;
+	script_has_command = false;
+	depth = 0;
 	if (pipe2(wake_fds, O_NONBLOCK | O_CLOEXEC) < 0) {
 		fprintf(stderr, _("Could not create a pipe: %s\n"), strerror(errno));
 		return -1;
@@ -1144,16 +1167,6 @@ int tui_run(const char *first)
 		int key = tui_read_key();
 		if (key == TUI_KEY_EOF)
 			break;
-		if (key == TUI_KEY_COMMAND) {
-			script_has_command = false;
-			message[0] = '\0';
-			if (tui_run_command(script_command) < 0) {
-				fprintf(stderr, _("script line %d: %s\n"), script_line, message);
-				script_failures++;
-			}
-			tui_draw_now();
-			continue;
-		}
 		message[0] = '\0';
 		if (key == TUI_KEY_FN(KEY_RESIZE)) {
 			resized();

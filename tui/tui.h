@@ -216,6 +216,8 @@ int tui_lines_add(struct tui_lines *lines, int style, const char *text);
 /* printf-style variant. */
 int tui_lines_addf(struct tui_lines *lines, int style, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Frees lines not handed to a view; safe on NULL. */
+void tui_lines_free(struct tui_lines *lines);
 /* Hand the lines to the view (the view owns them from now on). */
 void tui_view_set_lines(struct tui_view *view, struct tui_lines *lines);
 

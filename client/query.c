@@ -1,0 +1,984 @@
+/* Read-only screen queries over the cache, paged by keyset (see query.h). */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/i18n.h"
+#include "client/query.h"
+
+struct query {
+	sqlite3 *db;
+	char err[320];
+};
+
+/* A value to bind to a '?' of a statement. */
+struct bind {
+	bool is_text;
+	int64_t i;
+	const char *s;
+};
+
+/* What one keyset page query is made of. */
+struct page_spec {
+	const char *select;   /* "SELECT ... FROM ..." with no WHERE */
+	const char *sort;     /* integer sort expression */
+	const char *tiebreak; /* text expression that makes the order total */
+	bool desc;            /* display order */
+	char where[512];      /* " AND ..." conditions with '?' */
+	struct bind binds[8];
+	int n_binds;
+	size_t row_size;
+	void (*read)(sqlite3_stmt *stmt, void *row);
+};
+
+static void set_error(struct query *q, const char *what)
+{
+	snprintf(q->err, sizeof q->err, _("The cache could not be read (%s: %s)."), what,
+		 sqlite3_errmsg(q->db));
+}
+
+const char *query_error(const struct query *q)
+{
+	return q && q->err[0] ? q->err : _("The cache could not be read.");
+}
+
+struct query *query_open(const char *path, char *err, size_t err_size)
+{
+	struct query *q = calloc(1, sizeof *q);
+	if (!q) {
+		snprintf(err, err_size, "%s", _("Out of memory."));
+		return NULL;
+	}
+	int rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, err_size, _("Could not open the cache \"%s\": %s"), path,
+			 q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
+		sqlite3_close(q->db);
+		free(q);
+		return NULL;
+	}
+	sqlite3_busy_timeout(q->db, 2000);
+	/* A bounded page cache keeps memory flat however large the cache is. */
+	rc = sqlite3_exec(q->db, "PRAGMA cache_size=-4096; PRAGMA query_only=1;", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, err_size, _("Could not open the cache \"%s\": %s"), path,
+			 sqlite3_errmsg(q->db));
+		sqlite3_close(q->db);
+		free(q);
+		return NULL;
+	}
+	return q;
+}
+
+void query_close(struct query **q)
+{
+	if (!q || !*q)
+		return;
+	sqlite3_close((*q)->db);
+	free(*q);
+	*q = NULL;
+}
+
+/* Copies a column's text into a buffer, cut at a UTF-8 character boundary. */
+static void col_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, col);
+	size_t len = s ? (size_t)sqlite3_column_bytes(stmt, col) : 0;
+	if (len >= size) {
+		len = size - 1;
+		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;
+	}
+	if (len)
+		memcpy(out, s, len);
+	out[len] = '\0';
+}
+
+static int bind_all(sqlite3_stmt *stmt, const struct bind *binds, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int rc = binds[i].is_text
+				 ? sqlite3_bind_text(stmt, i + 1, binds[i].s, -1, SQLITE_TRANSIENT)
+				 : sqlite3_bind_int64(stmt, i + 1, binds[i].i);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+static void add_where(struct page_spec *p, const char *cond)
+{
+	size_t len = strlen(p->where);
+	snprintf(p->where + len, sizeof p->where - len, " AND %s", cond);
+}
+
+static void add_text(struct page_spec *p, const char *s)
+{
+	p->binds[p->n_binds].is_text = true;
+	p->binds[p->n_binds++].s = s;
+}
+
+static void add_int(struct page_spec *p, int64_t v)
+{
+	p->binds[p->n_binds].is_text = false;
+	p->binds[p->n_binds++].i = v;
+}
+
+/* Splits "sortvalue|id" into its parts; false when malformed. */
+static bool parse_key(const char *key, int64_t *value, const char **id)
+{
+	char *end;
+	long long v = strtoll(key, &end, 10);
+	if (end == key || *end != '|')
+		return false;
+	*value = v;
+	*id = end + 1;
+	return true;
+}
+
+/* Runs one keyset page of spec into out (rows in display order).
+ * Returns the count or -1 (error in q). */
+static int run_page(struct query *q, struct page_spec *p, const char *key, bool after, int max,
+		    void *out)
+{
+	if (max <= 0)
+		return 0;
+	bool forward_desc = after ? p->desc : !p->desc;
+	const char *dir = forward_desc ? "DESC" : "ASC";
+	int64_t key_value = 0;
+	const char *key_id = NULL;
+	bool keyed = key && parse_key(key, &key_value, &key_id);
+	char sql[2048];
+	snprintf(sql, sizeof sql, "%s WHERE 1%s%s%s%s%s%s ORDER BY %s %s, %s %s LIMIT ?", p->select,
+		 p->where, keyed ? " AND (" : "", keyed ? p->sort : "", keyed ? ", " : "",
+		 keyed ? p->tiebreak : "",
+		 keyed ? (forward_desc ? ") < (?, ?)" : ") > (?, ?)") : "", p->sort, dir, p->tiebreak,
+		 dir);
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		set_error(q, "prepare");
+		return -1;
+	}
+	int n_binds = p->n_binds;
+	if (bind_all(stmt, p->binds, n_binds) != SQLITE_OK) {
+		set_error(q, "bind");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	if (keyed) {
+		sqlite3_bind_int64(stmt, ++n_binds, key_value);
+		sqlite3_bind_text(stmt, ++n_binds, key_id, -1, SQLITE_TRANSIENT);
+	}
+	sqlite3_bind_int(stmt, ++n_binds, max);
+	int n = 0;
+	int rc;
+	while (n < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset((char *)out + (size_t)n * p->row_size, 0, p->row_size);
+		p->read(stmt, (char *)out + (size_t)n * p->row_size);
+		n++;
+	}
+	if (n < max && rc != SQLITE_DONE) {
+		set_error(q, "step");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	sqlite3_finalize(stmt);
+	if (!after && n > 1) {
+		/* Fetched nearest-first: turn into display order. */
+		char *tmp = malloc(p->row_size);
+		if (!tmp) {
+			snprintf(q->err, sizeof q->err, "%s", _("Out of memory."));
+			return -1;
+		}
+		for (int i = 0, j = n - 1; i < j; i++, j--) {
+			char *a = (char *)out + (size_t)i * p->row_size;
+			char *b = (char *)out + (size_t)j * p->row_size;
+			memcpy(tmp, a, p->row_size);
+			memcpy(a, b, p->row_size);
+			memcpy(b, tmp, p->row_size);
+		}
+		free(tmp);
+	}
+	return n;
+}
+
+/* Runs "SELECT count(*) ..." with binds; -1 on failure. */
+static long run_count(struct query *q, const char *select, const struct page_spec *p)
+{
+	char sql[1024];
+	snprintf(sql, sizeof sql, "%s WHERE 1%s", select, p->where);
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		set_error(q, "prepare");
+		return -1;
+	}
+	if (bind_all(stmt, p->binds, p->n_binds) != SQLITE_OK) {
+		set_error(q, "bind");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	long n = -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(stmt, 0);
+	else
+		set_error(q, "step");
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+/* ---- Orders ---- */
+
+#define ORDER_COLUMNS                                                                             \
+	"o.id, o.created, o.amount, o.amount_refunded, o.currency, o.status, o.platform_status, " \
+	"o.order_ref, o.customer_name, o.customer_email, o.description, o.card_brand, "           \
+	"o.card_last4, o.risk_level, o.payment_intent, o.balance_transaction, o.failure_message"
+
+static void read_order(sqlite3_stmt *s, void *out)
+{
+	struct query_order_row *r = out;
+	col_text(s, 0, r->id, sizeof r->id);
+	r->created = (time_t)sqlite3_column_int64(s, 1);
+	r->amount = sqlite3_column_int64(s, 2);
+	r->amount_refunded = sqlite3_column_int64(s, 3);
+	col_text(s, 4, r->currency, sizeof r->currency);
+	col_text(s, 5, r->status, sizeof r->status);
+	col_text(s, 6, r->platform_status, sizeof r->platform_status);
+	col_text(s, 7, r->order_ref, sizeof r->order_ref);
+	col_text(s, 8, r->customer_name, sizeof r->customer_name);
+	col_text(s, 9, r->customer_email, sizeof r->customer_email);
+	col_text(s, 10, r->description, sizeof r->description);
+	col_text(s, 11, r->card_brand, sizeof r->card_brand);
+	col_text(s, 12, r->card_last4, sizeof r->card_last4);
+	col_text(s, 13, r->risk_level, sizeof r->risk_level);
+	col_text(s, 14, r->payment_intent, sizeof r->payment_intent);
+	col_text(s, 15, r->balance_transaction, sizeof r->balance_transaction);
+	col_text(s, 16, r->failure_message, sizeof r->failure_message);
+}
+
+void query_order_filter_init(struct query_order_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	f->amount_min = -1;
+	f->amount_max = -1;
+	f->sort = QUERY_SORT_DATE_DESC;
+}
+
+/* Turns what a person typed into a safe FTS5 query: every word quoted
+ * (so FTS syntax in the input is just text) and matched as a prefix. */
+static void fts_query(const char *text, char *out, size_t size)
+{
+	size_t o = 0;
+	const char *s = text;
+	out[0] = '\0';
+	while (*s) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			break;
+		if (o + 4 >= size)
+			break;
+		if (o)
+			out[o++] = ' ';
+		out[o++] = '"';
+		while (*s && *s != ' ' && *s != '\t' && o + 4 < size) {
+			if (*s == '"')
+				out[o++] = '"';
+			out[o++] = *s++;
+		}
+		out[o++] = '"';
+		out[o++] = '*';
+		out[o] = '\0';
+	}
+}
+
+/* Fills the WHERE part of an orders query from a filter; fts holds the
+ * FTS query text bound by reference. */
+static void order_where(struct page_spec *p, const struct query_order_filter *f, char *fts,
+			size_t fts_size)
+{
+	if (f->status[0]) {
+		add_where(p, "o.status = ?");
+		add_text(p, f->status);
+	}
+	if (f->currency[0]) {
+		add_where(p, "o.currency = ?");
+		add_text(p, f->currency);
+	}
+	if (f->created_from) {
+		add_where(p, "o.created >= ?");
+		add_int(p, f->created_from);
+	}
+	if (f->created_to) {
+		add_where(p, "o.created < ?");
+		add_int(p, f->created_to);
+	}
+	if (f->amount_min >= 0) {
+		add_where(p, "o.amount >= ?");
+		add_int(p, f->amount_min);
+	}
+	if (f->amount_max >= 0) {
+		add_where(p, "o.amount <= ?");
+		add_int(p, f->amount_max);
+	}
+	fts_query(f->search, fts, fts_size);
+	if (fts[0]) {
+		add_where(p, "o.rowid IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?)");
+		add_text(p, fts);
+	}
+}
+
+int query_orders_page(struct query *q, const struct query_order_filter *f, const char *key,
+		      bool after, int max, struct query_order_row *out)
+{
+	struct page_spec p = {
+		.select = "SELECT " ORDER_COLUMNS " FROM orders o",
+		.tiebreak = "o.id",
+		.row_size = sizeof *out,
+		.read = read_order,
+	};
+	bool by_amount = f->sort == QUERY_SORT_AMOUNT_DESC || f->sort == QUERY_SORT_AMOUNT_ASC;
+	p.sort = by_amount ? "o.amount" : "o.created";
+	p.desc = f->sort == QUERY_SORT_DATE_DESC || f->sort == QUERY_SORT_AMOUNT_DESC;
+	char fts[300];
+	order_where(&p, f, fts, sizeof fts);
+	return run_page(q, &p, key, after, max, out);
+}
+
+long query_orders_count(struct query *q, const struct query_order_filter *f)
+{
+	struct page_spec p = {0};
+	char fts[300];
+	order_where(&p, f, fts, sizeof fts);
+	return run_count(q, "SELECT count(*) FROM orders o", &p);
+}
+
+void query_order_key(const struct query_order_row *row, int sort, char *buf, size_t size)
+{
+	bool by_amount = sort == QUERY_SORT_AMOUNT_DESC || sort == QUERY_SORT_AMOUNT_ASC;
+	snprintf(buf, size, "%lld|%s", (long long)(by_amount ? row->amount : (int64_t)row->created),
+		 row->id);
+}
+
+/* Runs a one-row query by id into out; 1, 0 or -1. */
+static int get_one(struct query *q, const char *sql, const char *id,
+		   void (*read)(sqlite3_stmt *, void *), void *out, size_t size)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		set_error(q, "prepare");
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	int found = 0;
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, size);
+		read(stmt, out);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		set_error(q, "step");
+		found = -1;
+	}
+	sqlite3_finalize(stmt);
+	return found;
+}
+
+int query_order_get(struct query *q, const char *id, struct query_order_row *out)
+{
+	return get_one(q, "SELECT " ORDER_COLUMNS " FROM orders o WHERE o.id = ?", id, read_order,
+		       out, sizeof *out);
+}
+
+/* ---- Refunds ---- */
+
+#define REFUND_COLUMNS                                                                    \
+	"r.id, r.created, r.order_id, r.amount, r.currency, r.status, r.reason, "          \
+	"r.balance_transaction, r.failure_reason, "                                        \
+	"(SELECT customer_name FROM orders WHERE id = r.order_id)"
+
+static void read_refund(sqlite3_stmt *s, void *out)
+{
+	struct query_refund_row *r = out;
+	col_text(s, 0, r->id, sizeof r->id);
+	r->created = (time_t)sqlite3_column_int64(s, 1);
+	col_text(s, 2, r->order_id, sizeof r->order_id);
+	r->amount = sqlite3_column_int64(s, 3);
+	col_text(s, 4, r->currency, sizeof r->currency);
+	col_text(s, 5, r->status, sizeof r->status);
+	col_text(s, 6, r->reason, sizeof r->reason);
+	col_text(s, 7, r->balance_transaction, sizeof r->balance_transaction);
+	col_text(s, 8, r->failure_reason, sizeof r->failure_reason);
+	col_text(s, 9, r->customer_name, sizeof r->customer_name);
+}
+
+static void refund_spec(struct page_spec *p, const char *order_id)
+{
+	p->select = "SELECT " REFUND_COLUMNS " FROM refunds r";
+	p->sort = "r.created";
+	p->tiebreak = "r.id";
+	p->desc = true;
+	p->row_size = sizeof(struct query_refund_row);
+	p->read = read_refund;
+	if (order_id && *order_id) {
+		add_where(p, "r.order_id = ?");
+		add_text(p, order_id);
+	}
+}
+
+int query_refunds_page(struct query *q, const char *order_id, const char *key, bool after, int max,
+		       struct query_refund_row *out)
+{
+	struct page_spec p = {0};
+	refund_spec(&p, order_id);
+	return run_page(q, &p, key, after, max, out);
+}
+
+long query_refunds_count(struct query *q, const char *order_id)
+{
+	struct page_spec p = {0};
+	refund_spec(&p, order_id);
+	return run_count(q, "SELECT count(*) FROM refunds r", &p);
+}
+
+void query_refund_key(const struct query_refund_row *row, char *buf, size_t size)
+{
+	snprintf(buf, size, "%lld|%s", (long long)row->created, row->id);
+}
+
+int query_refund_get(struct query *q, const char *id, struct query_refund_row *out)
+{
+	return get_one(q, "SELECT " REFUND_COLUMNS " FROM refunds r WHERE r.id = ?", id, read_refund,
+		       out, sizeof *out);
+}
+
+/* ---- Disputes ---- */
+
+#define DISPUTE_DUE "COALESCE(d.due_by, 9223372036854775807)"
+#define DISPUTE_COLUMNS                                                                        \
+	"d.id, d.created, d.order_id, d.amount, d.currency, d.status, d.reason, d.due_by, "     \
+	"d.has_evidence, d.past_due, d.submission_count, d.is_charge_refundable, "              \
+	"(SELECT customer_name FROM orders WHERE id = d.order_id)"
+
+static void read_dispute(sqlite3_stmt *s, void *out)
+{
+	struct query_dispute_row *r = out;
+	col_text(s, 0, r->id, sizeof r->id);
+	r->created = (time_t)sqlite3_column_int64(s, 1);
+	col_text(s, 2, r->order_id, sizeof r->order_id);
+	r->amount = sqlite3_column_int64(s, 3);
+	col_text(s, 4, r->currency, sizeof r->currency);
+	col_text(s, 5, r->status, sizeof r->status);
+	col_text(s, 6, r->reason, sizeof r->reason);
+	r->due_by = (time_t)sqlite3_column_int64(s, 7);
+	r->has_evidence = sqlite3_column_int(s, 8) != 0;
+	r->past_due = sqlite3_column_int(s, 9) != 0;
+	r->submission_count = sqlite3_column_int(s, 10);
+	r->is_charge_refundable = sqlite3_column_int(s, 11) != 0;
+	col_text(s, 12, r->customer_name, sizeof r->customer_name);
+}
+
+static void dispute_spec(struct page_spec *p, const struct query_dispute_filter *f)
+{
+	p->select = "SELECT " DISPUTE_COLUMNS " FROM disputes d";
+	p->sort = DISPUTE_DUE;
+	p->tiebreak = "d.id";
+	p->desc = false;
+	p->row_size = sizeof(struct query_dispute_row);
+	p->read = read_dispute;
+	if (f && f->status[0]) {
+		add_where(p, "d.status = ?");
+		add_text(p, f->status);
+	}
+	if (f && f->reason[0]) {
+		add_where(p, "d.reason = ?");
+		add_text(p, f->reason);
+	}
+}
+
+int query_disputes_page(struct query *q, const struct query_dispute_filter *f, const char *key,
+			bool after, int max, struct query_dispute_row *out)
+{
+	struct page_spec p = {0};
+	dispute_spec(&p, f);
+	return run_page(q, &p, key, after, max, out);
+}
+
+long query_disputes_count(struct query *q, const struct query_dispute_filter *f)
+{
+	struct page_spec p = {0};
+	dispute_spec(&p, f);
+	return run_count(q, "SELECT count(*) FROM disputes d", &p);
+}
+
+void query_dispute_key(const struct query_dispute_row *row, char *buf, size_t size)
+{
+	snprintf(buf, size, "%lld|%s", row->due_by ? (long long)row->due_by : 9223372036854775807LL,
+		 row->id);
+}
+
+int query_dispute_get(struct query *q, const char *id, struct query_dispute_row *out)
+{
+	return get_one(q, "SELECT " DISPUTE_COLUMNS " FROM disputes d WHERE d.id = ?", id,
+		       read_dispute, out, sizeof *out);
+}
+
+/* ---- Settlements ---- */
+
+#define PAYOUT_COLUMNS                                                                          \
+	"p.id, p.created, p.arrival_date, p.amount, p.currency, p.status, p.method, "            \
+	"p.description, p.reconciled"
+
+static void read_payout(sqlite3_stmt *s, void *out)
+{
+	struct query_payout_row *r = out;
+	col_text(s, 0, r->id, sizeof r->id);
+	r->created = (time_t)sqlite3_column_int64(s, 1);
+	r->arrival_date = (time_t)sqlite3_column_int64(s, 2);
+	r->amount = sqlite3_column_int64(s, 3);
+	col_text(s, 4, r->currency, sizeof r->currency);
+	col_text(s, 5, r->status, sizeof r->status);
+	col_text(s, 6, r->method, sizeof r->method);
+	col_text(s, 7, r->description, sizeof r->description);
+	r->reconciled = sqlite3_column_int(s, 8) != 0;
+}
+
+int query_payouts_page(struct query *q, const char *key, bool after, int max,
+		       struct query_payout_row *out)
+{
+	struct page_spec p = {
+		.select = "SELECT " PAYOUT_COLUMNS " FROM payouts p",
+		.sort = "p.arrival_date",
+		.tiebreak = "p.id",
+		.desc = true,
+		.row_size = sizeof *out,
+		.read = read_payout,
+	};
+	return run_page(q, &p, key, after, max, out);
+}
+
+long query_payouts_count(struct query *q)
+{
+	struct page_spec p = {0};
+	return run_count(q, "SELECT count(*) FROM payouts p", &p);
+}
+
+void query_payout_key(const struct query_payout_row *row, char *buf, size_t size)
+{
+	snprintf(buf, size, "%lld|%s", (long long)row->arrival_date, row->id);
+}
+
+int query_payout_get(struct query *q, const char *id, struct query_payout_row *out)
+{
+	return get_one(q, "SELECT " PAYOUT_COLUMNS " FROM payouts p WHERE p.id = ?", id,
+		       read_payout, out, sizeof *out);
+}
+
+#define BALANCE_COLUMNS                                                                         \
+	"b.id, b.created, b.available_on, b.amount, b.fee, b.net, b.currency, b.type, "          \
+	"b.reporting_category, b.source, b.description"
+
+static void read_balance(sqlite3_stmt *s, void *out)
+{
+	struct query_balance_row *r = out;
+	col_text(s, 0, r->id, sizeof r->id);
+	r->created = (time_t)sqlite3_column_int64(s, 1);
+	r->available_on = (time_t)sqlite3_column_int64(s, 2);
+	r->amount = sqlite3_column_int64(s, 3);
+	r->fee = sqlite3_column_int64(s, 4);
+	r->net = sqlite3_column_int64(s, 5);
+	col_text(s, 6, r->currency, sizeof r->currency);
+	col_text(s, 7, r->type, sizeof r->type);
+	col_text(s, 8, r->reporting_category, sizeof r->reporting_category);
+	col_text(s, 9, r->source, sizeof r->source);
+	col_text(s, 10, r->description, sizeof r->description);
+}
+
+static void entries_spec(struct page_spec *p, const char *payout_id)
+{
+	p->select = "SELECT " BALANCE_COLUMNS " FROM balance_transactions b";
+	p->sort = "b.created";
+	p->tiebreak = "b.id";
+	p->desc = true;
+	p->row_size = sizeof(struct query_balance_row);
+	p->read = read_balance;
+	add_where(p, "b.payout_id = ? AND b.type <> 'payout'");
+	add_text(p, payout_id);
+}
+
+int query_payout_entries_page(struct query *q, const char *payout_id, const char *key, bool after,
+			      int max, struct query_balance_row *out)
+{
+	struct page_spec p = {0};
+	entries_spec(&p, payout_id);
+	return run_page(q, &p, key, after, max, out);
+}
+
+long query_payout_entries_count(struct query *q, const char *payout_id)
+{
+	struct page_spec p = {0};
+	entries_spec(&p, payout_id);
+	return run_count(q, "SELECT count(*) FROM balance_transactions b", &p);
+}
+
+void query_balance_key(const struct query_balance_row *row, char *buf, size_t size)
+{
+	snprintf(buf, size, "%lld|%s", (long long)row->created, row->id);
+}
+
+int query_balance_get(struct query *q, const char *id, struct query_balance_row *out)
+{
+	return get_one(q, "SELECT " BALANCE_COLUMNS " FROM balance_transactions b WHERE b.id = ?",
+		       id, read_balance, out, sizeof *out);
+}
+
+long query_payout_totals(struct query *q, const char *payout_id, int64_t *gross, int64_t *fee,
+			 int64_t *net)
+{
+	sqlite3_stmt *stmt;
+	/* sum() of integers is exact integer arithmetic (total() would be a
+	 * float); it fails on overflow rather than rounding. */
+	const char *sql = "SELECT count(*), coalesce(sum(amount), 0), coalesce(sum(fee), 0), "
+			  "coalesce(sum(net), 0) FROM balance_transactions "
+			  "WHERE payout_id = ? AND type <> 'payout'";
+	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		set_error(q, "prepare");
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, payout_id, -1, SQLITE_TRANSIENT);
+	long n = -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		n = (long)sqlite3_column_int64(stmt, 0);
+		*gross = sqlite3_column_int64(stmt, 1);
+		*fee = sqlite3_column_int64(stmt, 2);
+		*net = sqlite3_column_int64(stmt, 3);
+	} else {
+		set_error(q, "step");
+	}
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+/* Local midnight of the day holding t (TZ), and of the day after. */
+static time_t day_start(time_t t)
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+static time_t next_day(time_t day)
+{
+	struct tm tm;
+	localtime_r(&day, &tm);
+	tm.tm_mday++;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+/* The day with activity nearest before `before` (older=true) or at/after
+ * `from` (older=false); 0 when none, -1 on failure. */
+static time_t neighbour_day(struct query *q, time_t edge, bool older)
+{
+	const char *sql = older ? "SELECT max(created) FROM balance_transactions "
+				  "WHERE created < ? AND type <> 'payout'"
+				: "SELECT min(created) FROM balance_transactions "
+				  "WHERE created >= ? AND type <> 'payout'";
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		set_error(q, "prepare");
+		return -1;
+	}
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)edge);
+	time_t day = -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		day = sqlite3_column_type(stmt, 0) == SQLITE_NULL
+			      ? 0
+			      : day_start((time_t)sqlite3_column_int64(stmt, 0));
+	} else {
+		set_error(q, "step");
+	}
+	sqlite3_finalize(stmt);
+	return day;
+}
+
+/* The currencies of one day, currency descending (display order), into
+ * out.  Returns the count (at most max) or -1. */
+static int day_rows(struct query *q, time_t day, struct query_day_row *out, int max)
+{
+	const char *sql =
+		"SELECT currency,"
+		" coalesce(sum(CASE WHEN type IN ('charge','payment') THEN amount END), 0),"
+		" coalesce(sum(CASE WHEN type IN ('refund','payment_refund') THEN amount END), 0),"
+		" coalesce(sum(CASE WHEN reporting_category LIKE 'dispute%' THEN amount END), 0),"
+		" coalesce(sum(fee), 0), coalesce(sum(net), 0), count(*)"
+		" FROM balance_transactions WHERE created >= ? AND created < ? AND type <> 'payout'"
+		" GROUP BY currency ORDER BY currency DESC";
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		set_error(q, "prepare");
+		return -1;
+	}
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)day);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)next_day(day));
+	int n = 0, rc;
+	while (n < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct query_day_row *r = &out[n++];
+		memset(r, 0, sizeof *r);
+		r->day = day;
+		col_text(stmt, 0, r->currency, sizeof r->currency);
+		r->sales = sqlite3_column_int64(stmt, 1);
+		r->refunds = sqlite3_column_int64(stmt, 2);
+		r->disputes = sqlite3_column_int64(stmt, 3);
+		r->fees = sqlite3_column_int64(stmt, 4);
+		r->net = sqlite3_column_int64(stmt, 5);
+		r->count = (long)sqlite3_column_int64(stmt, 6);
+	}
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+int query_days_page(struct query *q, const char *key, bool after, int max,
+		    struct query_day_row *out)
+{
+	int64_t key_day = 0;
+	const char *key_cur = "";
+	bool keyed = key && parse_key(key, &key_day, &key_cur);
+	struct query_day_row day[32];
+	int n = 0;
+	if (after) {
+		/* Older days: first the rest of the key's day, then day by day. */
+		time_t d = keyed ? (time_t)key_day : neighbour_day(q, (time_t)INT64_MAX / 2, true);
+		if (!keyed && d <= 0)
+			return d < 0 ? -1 : 0;
+		while (n < max && d > 0) {
+			int k = day_rows(q, d, day, 32);
+			if (k < 0)
+				return -1;
+			for (int i = 0; i < k && n < max; i++)
+				if (!keyed || d != (time_t)key_day || strcmp(day[i].currency, key_cur) < 0)
+					out[n++] = day[i];
+			d = neighbour_day(q, d, true);
+			if (d < 0)
+				return -1;
+		}
+		return n;
+	}
+	/* Newer days, nearest first, then reversed into display order. */
+	time_t d = keyed ? (time_t)key_day : 0;
+	struct query_day_row *tmp = calloc((size_t)max, sizeof *tmp);
+	if (!tmp) {
+		snprintf(q->err, sizeof q->err, "%s", _("Out of memory."));
+		return -1;
+	}
+	if (!keyed) {
+		/* From the very end: the oldest days, walked from the oldest. */
+		free(tmp);
+		time_t oldest = neighbour_day(q, 0, false);
+		if (oldest <= 0)
+			return oldest < 0 ? -1 : 0;
+		struct query_day_row *rows = calloc((size_t)max, sizeof *rows);
+		if (!rows) {
+			snprintf(q->err, sizeof q->err, "%s", _("Out of memory."));
+			return -1;
+		}
+		/* Collect oldest-first, keep the last max in display order. */
+		int have = 0;
+		time_t cur = oldest;
+		while (have < max && cur > 0) {
+			int k = day_rows(q, cur, day, 32);
+			if (k < 0) {
+				free(rows);
+				return -1;
+			}
+			for (int i = k - 1; i >= 0 && have < max; i--)
+				rows[have++] = day[i];
+			cur = neighbour_day(q, next_day(cur), false);
+			if (cur < 0) {
+				free(rows);
+				return -1;
+			}
+		}
+		for (int i = 0; i < have; i++)
+			out[i] = rows[have - 1 - i];
+		free(rows);
+		return have;
+	}
+	while (n < max && d > 0) {
+		int k = day_rows(q, d, day, 32);
+		if (k < 0) {
+			free(tmp);
+			return -1;
+		}
+		for (int i = k - 1; i >= 0 && n < max; i--)
+			if (d != (time_t)key_day || strcmp(day[i].currency, key_cur) > 0)
+				tmp[n++] = day[i];
+		d = neighbour_day(q, next_day(d), false);
+		if (d < 0) {
+			free(tmp);
+			return -1;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	free(tmp);
+	return n;
+}
+
+void query_day_key(const struct query_day_row *row, char *buf, size_t size)
+{
+	snprintf(buf, size, "%lld|%s", (long long)row->day, row->currency);
+}
+
+/* ---- Details ---- */
+
+int query_each_order_refund(struct query *q, const char *order_id,
+			    int (*fn)(void *ctx, const struct query_refund_row *row), void *ctx)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(q->db,
+			       "SELECT " REFUND_COLUMNS " FROM refunds r WHERE r.order_id = ? "
+			       "ORDER BY r.created, r.id",
+			       -1, &stmt, NULL) != SQLITE_OK) {
+		set_error(q, "prepare");
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, order_id, -1, SQLITE_TRANSIENT);
+	int n = 0;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		struct query_refund_row row;
+		memset(&row, 0, sizeof row);
+		read_refund(stmt, &row);
+		n++;
+		if (fn(ctx, &row))
+			break;
+	}
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+int query_each_order_dispute(struct query *q, const char *order_id,
+			     int (*fn)(void *ctx, const struct query_dispute_row *row), void *ctx)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(q->db,
+			       "SELECT " DISPUTE_COLUMNS " FROM disputes d WHERE d.order_id = ? "
+			       "ORDER BY d.created, d.id",
+			       -1, &stmt, NULL) != SQLITE_OK) {
+		set_error(q, "prepare");
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, order_id, -1, SQLITE_TRANSIENT);
+	int n = 0;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		struct query_dispute_row row;
+		memset(&row, 0, sizeof row);
+		read_dispute(stmt, &row);
+		n++;
+		if (fn(ctx, &row))
+			break;
+	}
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+int query_each_event(struct query *q, const char *object_id,
+		     int (*fn)(void *ctx, const struct query_event_row *row), void *ctx)
+{
+	sqlite3_stmt *stmt;
+	const char *sql =
+		"SELECT id, created, type FROM events WHERE object_id = ?1"
+		" OR object_id IN (SELECT id FROM refunds WHERE order_id = ?1)"
+		" OR object_id IN (SELECT id FROM disputes WHERE order_id = ?1)"
+		" ORDER BY created, id LIMIT 200";
+	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		set_error(q, "prepare");
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, object_id, -1, SQLITE_TRANSIENT);
+	int n = 0;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		struct query_event_row row;
+		memset(&row, 0, sizeof row);
+		col_text(stmt, 0, row.id, sizeof row.id);
+		row.created = (time_t)sqlite3_column_int64(stmt, 1);
+		col_text(stmt, 2, row.type, sizeof row.type);
+		n++;
+		if (fn(ctx, &row))
+			break;
+	}
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+/* The text of a one-column one-row query by id, newly allocated. */
+static char *text_by_id(struct query *q, const char *sql, const char *id)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		set_error(q, "prepare");
+		return NULL;
+	}
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	char *text = NULL;
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
+		const char *s = (const char *)sqlite3_column_text(stmt, 0);
+		text = s ? strdup(s) : NULL;
+	}
+	sqlite3_finalize(stmt);
+	return text;
+}
+
+char *query_raw_json(struct query *q, const char *id)
+{
+	return text_by_id(q, "SELECT json FROM raw_objects WHERE id = ?", id);
+}
+
+char *query_dispute_evidence(struct query *q, const char *id)
+{
+	return text_by_id(q, "SELECT evidence FROM disputes WHERE id = ?", id);
+}
+
+time_t query_last_sync(struct query *q)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(q->db, "SELECT max(last_success) FROM sync_state", -1, &stmt, NULL) !=
+	    SQLITE_OK) {
+		set_error(q, "prepare");
+		return -1;
+	}
+	time_t t = 0;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		t = (time_t)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return t;
+}
+
+int query_currencies(struct query *q, char (*out)[8], int max)
+{
+	/* A skip-scan over the currency index: one seek per currency. */
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(q->db, "SELECT min(currency) FROM orders WHERE currency > ?", -1,
+			       &stmt, NULL) != SQLITE_OK) {
+		set_error(q, "prepare");
+		return -1;
+	}
+	int n = 0;
+	char last[8] = "";
+	while (n < max) {
+		sqlite3_reset(stmt);
+		sqlite3_bind_text(stmt, 1, last, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(stmt) != SQLITE_ROW || sqlite3_column_type(stmt, 0) == SQLITE_NULL)
+			break;
+		col_text(stmt, 0, out[n], sizeof out[n]);
+		snprintf(last, sizeof last, "%s", out[n]);
+		n++;
+	}
+	sqlite3_finalize(stmt);
+	return n;
+}

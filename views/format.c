@@ -1,0 +1,224 @@
+/* Formatting shared by the screens: dates in the profile's time zone (TZ),
+ * money per locale, translated status labels, deadlines, JSON fields. */
+#include "config.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/client.h"
+#include "views/views.h"
+
+struct views_app views_app;
+
+void views_date(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	if (t <= 0 || !localtime_r(&t, &tm) ||
+	    /* TRANSLATORS: strftime format of a date in lists. */
+	    strftime(buf, size, _("%Y-%m-%d"), &tm) == 0)
+		snprintf(buf, size, "-");
+}
+
+void views_datetime(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	if (t <= 0 || !localtime_r(&t, &tm) ||
+	    /* TRANSLATORS: strftime format of a date and time in lists. */
+	    strftime(buf, size, _("%Y-%m-%d %H:%M"), &tm) == 0)
+		snprintf(buf, size, "-");
+}
+
+void views_money(int64_t amount, const char *currency, char *buf, size_t size)
+{
+	if (money_format(amount, currency, money_locale_current(), MONEY_FMT_NUMBER, buf, size) == 0)
+		snprintf(buf, size, "%lld", (long long)amount);
+}
+
+void views_money_sym(int64_t amount, const char *currency, char *buf, size_t size)
+{
+	if (money_format(amount, currency, money_locale_current(), MONEY_FMT_SYMBOL, buf, size) == 0)
+		snprintf(buf, size, "%lld", (long long)amount);
+}
+
+void views_currency(const char *currency, char *buf, size_t size)
+{
+	char up[4];
+	money_currency_upper(currency, up);
+	snprintf(buf, size, "%s", up);
+}
+
+/* Labels for values the cache stores in English identifiers. */
+static const struct {
+	const char *value;
+	const char *label;
+} labels[] = {
+	{"paid", N_("paid")},
+	{"pending", N_("pending")},
+	{"failed", N_("failed")},
+	{"refunded", N_("refunded")},
+	{"partially_refunded", N_("part. refunded")},
+	{"disputed", N_("disputed")},
+	{"succeeded", N_("succeeded")},
+	{"canceled", N_("canceled")},
+	{"requires_action", N_("requires action")},
+	{"warning_needs_response", N_("inquiry: respond")},
+	{"warning_under_review", N_("inquiry: review")},
+	{"warning_closed", N_("inquiry closed")},
+	{"needs_response", N_("needs response")},
+	{"under_review", N_("under review")},
+	{"won", N_("won")},
+	{"lost", N_("lost")},
+	{"prevented", N_("prevented")},
+	{"in_transit", N_("in transit")},
+	{"normal", N_("normal")},
+	{"elevated", N_("elevated")},
+	{"highest", N_("highest")},
+	{"not_assessed", N_("not assessed")},
+	{"duplicate", N_("duplicate")},
+	{"fraudulent", N_("fraudulent")},
+	{"requested_by_customer", N_("requested by customer")},
+	{"product_not_received", N_("product not received")},
+	{"product_unacceptable", N_("product unacceptable")},
+	{"subscription_canceled", N_("subscription canceled")},
+	{"credit_not_processed", N_("credit not processed")},
+	{"unrecognized", N_("unrecognized")},
+	{"general", N_("general")},
+	{"bank_cannot_process", N_("bank cannot process")},
+	{"charge", N_("charge")},
+	{"payment", N_("payment")},
+	{"refund", N_("refund")},
+	{"adjustment", N_("adjustment")},
+	{"payout", N_("payout")},
+	{"stripe_fee", N_("platform fee")},
+	{"standard", N_("standard")},
+	{"instant", N_("instant")},
+};
+
+const char *views_label(const char *value, char *buf, size_t size)
+{
+	if (!value || !*value)
+		return "-";
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (!strcmp(labels[i].value, value))
+			return _(labels[i].label);
+	snprintf(buf, size, "%s", value);
+	for (char *p = buf; *p; p++)
+		if (*p == '_')
+			*p = ' ';
+	return buf;
+}
+
+int views_status_style(const char *status)
+{
+	if (!strcmp(status, "failed") || !strcmp(status, "disputed") || !strcmp(status, "lost") ||
+	    !strcmp(status, "needs_response") || !strcmp(status, "warning_needs_response") ||
+	    !strcmp(status, "canceled"))
+		return TUI_STYLE_ALERT;
+	if (!strcmp(status, "pending") || !strcmp(status, "in_transit") ||
+	    !strcmp(status, "under_review") || !strcmp(status, "warning_under_review"))
+		return TUI_STYLE_WARN;
+	if (!strcmp(status, "refunded") || !strcmp(status, "partially_refunded"))
+		return TUI_STYLE_DIM;
+	if (!strcmp(status, "won") || !strcmp(status, "paid"))
+		return TUI_STYLE_GOOD;
+	return TUI_STYLE_NORMAL;
+}
+
+void views_deadline(time_t due, time_t now, char *buf, size_t size, int *style)
+{
+	*style = TUI_STYLE_NORMAL;
+	if (due <= 0) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	if (due <= now) {
+		snprintf(buf, size, "%s", _("past due"));
+		*style = TUI_STYLE_ALERT;
+		return;
+	}
+	long left = (long)(due - now);
+	if (left < 72 * 3600) {
+		/* TRANSLATORS: hours left before a deadline, marked urgent. */
+		snprintf(buf, size, _("!%ld h"), (left + 3599) / 3600);
+		*style = TUI_STYLE_WARN;
+		return;
+	}
+	/* TRANSLATORS: days left before a deadline. */
+	snprintf(buf, size, _("%ld d"), left / 86400);
+}
+
+void views_field(struct tui_lines *lines, const char *label, const char *value)
+{
+	int w = tui_text_width(label);
+	tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %s%*s  %s", label, w < 18 ? 18 - w : 0, "",
+		       value && *value ? value : "-");
+}
+
+/* Adds one line per scalar inside value, prefix naming the path. */
+static int json_walk(struct tui_lines *lines, const char *prefix, json_t *value, int depth)
+{
+	int n = 0;
+	if (depth > 8)
+		return 0;
+	if (json_is_object(value)) {
+		const char *key;
+		json_t *item;
+		json_object_foreach(value, key, item)
+		{
+			char path[256];
+			snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", key);
+			n += json_walk(lines, path, item, depth + 1);
+		}
+		return n;
+	}
+	if (json_is_array(value)) {
+		size_t i;
+		json_t *item;
+		if (json_array_size(value) == 0) {
+			tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %s: []", prefix);
+			return 1;
+		}
+		json_array_foreach(value, i, item)
+		{
+			char path[256];
+			snprintf(path, sizeof path, "%s[%zu]", prefix, i);
+			n += json_walk(lines, path, item, depth + 1);
+		}
+		return n;
+	}
+	char text[512];
+	if (json_is_string(value))
+		snprintf(text, sizeof text, "%s", json_string_value(value));
+	else if (json_is_integer(value))
+		snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+	else if (json_is_true(value))
+		snprintf(text, sizeof text, "true");
+	else if (json_is_false(value))
+		snprintf(text, sizeof text, "false");
+	else if (json_is_null(value))
+		snprintf(text, sizeof text, "null");
+	else {
+		char *dumped = json_dumps(value, JSON_ENCODE_ANY);
+		snprintf(text, sizeof text, "%s", dumped ? dumped : "?");
+		free(dumped);
+	}
+	tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %s: %s", prefix, text);
+	return 1;
+}
+
+int views_json_fields(struct tui_lines *lines, const char *json)
+{
+	if (!json)
+		return 0;
+	json_error_t error;
+	json_t *root = json_loads(json, JSON_DECODE_ANY, &error);
+	if (!root) {
+		tui_lines_addf(lines, TUI_STYLE_ALERT, "  %s", _("(the stored object is not valid JSON)"));
+		return 0;
+	}
+	int n = json_walk(lines, "", root, 0);
+	json_decref(root);
+	return n;
+}

@@ -1,0 +1,215 @@
+/* The order detail: every field, its refunds and disputes, its balance
+ * transaction (gross, fee, net), the event timeline and the platform's own
+ * fields.  Enter on a refund or dispute line opens it. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/client.h"
+#include "views/views.h"
+
+static const struct tui_request_info order_requests[] = {
+	{TUI_REQ_ENTER, "open", "<Enter>", N_("Open the refund or dispute under the cursor"),
+	 TUI_NEED_SELECTION},
+};
+
+/* Line text prefixes that Enter follows: "  re_..." and "  dp_..." lines
+ * carry the object id as their first word after the date. */
+struct order_ctx {
+	struct tui_lines *lines;
+	int refunds;
+	int disputes;
+};
+
+static int add_refund(void *ctx, const struct query_refund_row *r)
+{
+	struct order_ctx *c = ctx;
+	char when[64], amount[64], label[64], reason[64];
+	views_datetime(r->created, when, sizeof when);
+	views_money_sym(r->amount, r->currency, amount, sizeof amount);
+	tui_lines_addf(c->lines, views_status_style(r->status), "  %s  %s  %s  %s  %s", when, r->id,
+		       amount, views_label(r->status, label, sizeof label),
+		       r->reason[0] ? views_label(r->reason, reason, sizeof reason) : "");
+	c->refunds++;
+	return 0;
+}
+
+static int add_dispute(void *ctx, const struct query_dispute_row *d)
+{
+	struct order_ctx *c = ctx;
+	char when[64], amount[64], label[64], reason[64], left[64];
+	int style;
+	views_datetime(d->created, when, sizeof when);
+	views_money_sym(d->amount, d->currency, amount, sizeof amount);
+	views_deadline(d->due_by, paydesk_now(), left, sizeof left, &style);
+	tui_lines_addf(c->lines, style ? style : views_status_style(d->status),
+		       "  %s  %s  %s  %s  %s  %s", when, d->id, amount,
+		       views_label(d->status, label, sizeof label),
+		       views_label(d->reason, reason, sizeof reason), left);
+	c->disputes++;
+	return 0;
+}
+
+static int add_event(void *ctx, const struct query_event_row *e)
+{
+	struct order_ctx *c = ctx;
+	char when[64];
+	views_datetime(e->created, when, sizeof when);
+	tui_lines_addf(c->lines, TUI_STYLE_NORMAL, "  %s  %s  %s", when, e->type, e->id);
+	return 0;
+}
+
+/* Adds the balance transaction section (gross, fee, net). */
+static void add_balance(struct tui_lines *lines, const char *id)
+{
+	struct query_balance_row b;
+	char gross[64], fee[64], net[64], avail[64];
+	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
+	tui_lines_add(lines, TUI_STYLE_HEADER, _("Balance transaction"));
+	int found = id[0] ? query_balance_get(views_app.query, id, &b) : 0;
+	if (found <= 0) {
+		tui_lines_addf(lines, TUI_STYLE_DIM, "  %s",
+			       id[0] ? _("not in the cache yet (it arrives with the next sync)")
+				     : _("none"));
+		return;
+	}
+	views_money_sym(b.amount, b.currency, gross, sizeof gross);
+	views_money_sym(b.fee, b.currency, fee, sizeof fee);
+	views_money_sym(b.net, b.currency, net, sizeof net);
+	views_date(b.available_on, avail, sizeof avail);
+	views_field(lines, _("Id"), b.id);
+	views_field(lines, _("Gross"), gross);
+	views_field(lines, _("Fee"), fee);
+	views_field(lines, _("Net"), net);
+	views_field(lines, _("Available on"), avail);
+}
+
+/* Builds every line of an order's detail; false when it is not cached. */
+static bool order_lines(struct tui_lines *lines, const char *id)
+{
+	struct query_order_row o;
+	int found = query_order_get(views_app.query, id, &o);
+	if (found <= 0) {
+		tui_message(found < 0 ? "%s" : _("The order %s is not in the cache."),
+			    found < 0 ? query_error(views_app.query) : id);
+		return false;
+	}
+	char text[512], a[64], b[64], label[64];
+	tui_lines_addf(lines, TUI_STYLE_HEADER, _("Order %s"), o.id);
+	views_datetime(o.created, text, sizeof text);
+	views_field(lines, _("Date"), text);
+	views_field(lines, _("Order ref"), o.order_ref);
+	snprintf(text, sizeof text, "%s%s%s%s", o.customer_name, o.customer_email[0] ? " <" : "",
+		 o.customer_email, o.customer_email[0] ? ">" : "");
+	views_field(lines, _("Customer"), text);
+	views_money_sym(o.amount, o.currency, a, sizeof a);
+	views_currency(o.currency, b, sizeof b);
+	snprintf(text, sizeof text, "%s (%s)", a, b);
+	views_field(lines, _("Amount"), text);
+	views_money_sym(o.amount_refunded, o.currency, a, sizeof a);
+	views_field(lines, _("Refunded"), a);
+	views_money_sym(o.amount - o.amount_refunded, o.currency, a, sizeof a);
+	views_field(lines, _("Left to refund"), a);
+	snprintf(text, sizeof text, "%s", views_label(o.status, label, sizeof label));
+	views_field(lines, _("Status"), text);
+	views_field(lines, _("Platform status"), o.platform_status);
+	if (o.card_last4[0])
+		snprintf(text, sizeof text, "%s **** %s", o.card_brand, o.card_last4);
+	else
+		text[0] = '\0';
+	views_field(lines, _("Card"), text);
+	views_field(lines, _("Risk level"), views_label(o.risk_level, label, sizeof label));
+	views_field(lines, _("Description"), o.description);
+	views_field(lines, _("Payment intent"), o.payment_intent);
+	if (o.failure_message[0])
+		views_field(lines, _("Failure"), o.failure_message);
+
+	struct order_ctx c = {lines, 0, 0};
+	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
+	tui_lines_add(lines, TUI_STYLE_HEADER, _("Refunds"));
+	query_each_order_refund(views_app.query, o.id, add_refund, &c);
+	if (!c.refunds)
+		tui_lines_addf(lines, TUI_STYLE_DIM, "  %s", _("none"));
+	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
+	tui_lines_add(lines, TUI_STYLE_HEADER, _("Disputes"));
+	query_each_order_dispute(views_app.query, o.id, add_dispute, &c);
+	if (!c.disputes)
+		tui_lines_addf(lines, TUI_STYLE_DIM, "  %s", _("none"));
+	add_balance(lines, o.balance_transaction);
+	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
+	tui_lines_add(lines, TUI_STYLE_HEADER, _("Timeline"));
+	if (query_each_event(views_app.query, o.id, add_event, &c) <= 0)
+		tui_lines_addf(lines, TUI_STYLE_DIM, "  %s", _("no events cached"));
+	char *json = query_raw_json(views_app.query, o.id);
+	if (json) {
+		tui_lines_add(lines, TUI_STYLE_NORMAL, "");
+		tui_lines_add(lines, TUI_STYLE_HEADER, _("Every field from the platform"));
+		views_json_fields(lines, json);
+		free(json);
+	}
+	return true;
+}
+
+static int order_open(struct tui_view *view, const char *arg)
+{
+	if (!arg || !*arg) {
+		tui_message("%s", _("Which order? Give its id, e.g. :order ch_123."));
+		return -1;
+	}
+	char *id = strdup(arg);
+	struct tui_lines *lines = tui_lines_new();
+	if (!id || !lines) {
+		free(id);
+		tui_lines_free(lines);
+		tui_message("%s", _("Out of memory."));
+		return -1;
+	}
+	if (!order_lines(lines, id)) {
+		free(id);
+		tui_lines_free(lines);
+		return -1;
+	}
+	view->data = id;
+	tui_view_set_lines(view, lines);
+	return 0;
+}
+
+static void order_close(struct tui_view *view)
+{
+	free(view->data);
+	view->data = NULL;
+}
+
+/* Opens the refund or dispute whose id is on the selected line. */
+static int order_request(struct tui_view *view, int request)
+{
+	if (request != TUI_REQ_ENTER)
+		return TUI_PASS;
+	const struct tui_row *row = tui_view_selected_row(view);
+	const char *text = row ? row->cells[0] : NULL;
+	const char *re = text ? strstr(text, "  re_") : NULL;
+	const char *dp = text ? strstr(text, "  dp_") : NULL;
+	const char *du = text ? strstr(text, "  du_") : NULL;
+	const char *at = re ? re : dp ? dp : du;
+	if (!at) {
+		tui_message("%s", _("Move the cursor to a refund or a dispute to open it."));
+		return TUI_HANDLED;
+	}
+	char id[QUERY_ID];
+	size_t n = strcspn(at + 2, " ");
+	snprintf(id, sizeof id, "%.*s", (int)n, at + 2);
+	tui_view_push(re ? "refund" : "dispute", id);
+	return TUI_HANDLED;
+}
+
+const struct tui_view_ops view_order_ops = {
+	.name = "order",
+	.title = N_("Order"),
+	.requests = order_requests,
+	.n_requests = sizeof order_requests / sizeof order_requests[0],
+	.open = order_open,
+	.close = order_close,
+	.request = order_request,
+};

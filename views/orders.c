@@ -1,0 +1,382 @@
+/* The Orders screen: every order, newest first, with filters (status,
+ * currency, dates, amounts), full-text search and sorting; Enter opens the
+ * order's detail. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/client.h"
+#include "views/views.h"
+
+enum {
+	ORDERS_REQ_SORT = TUI_REQ_VIEW_BASE,
+	ORDERS_REQ_STATUS,
+	ORDERS_REQ_CURRENCY,
+	ORDERS_REQ_DATES,
+	ORDERS_REQ_AMOUNTS,
+	ORDERS_REQ_CLEAR,
+};
+
+static const struct tui_request_info orders_requests[] = {
+	{TUI_REQ_ENTER, "open", "<Enter>",
+	 N_("Open the order: every field, refunds, disputes, fees, events"), TUI_NEED_SELECTION},
+	{ORDERS_REQ_SORT, "sort", "s", N_("Sort: newest, oldest, largest, smallest first"), 0},
+	{ORDERS_REQ_STATUS, "filter-status", "f", N_("Filter by status (press again for the next)"),
+	 0},
+	{ORDERS_REQ_CURRENCY, "filter-currency", "c",
+	 N_("Filter by currency (press again for the next)"), 0},
+	{ORDERS_REQ_DATES, "filter-dates", "d", N_("Filter by dates: FROM..TO as YYYY-MM-DD"), 0},
+	{ORDERS_REQ_AMOUNTS, "filter-amount", "a", N_("Filter by amount: MIN-MAX, either may be empty"),
+	 0},
+	{ORDERS_REQ_CLEAR, "clear-filters", "x", N_("Clear every filter and the search"), 0},
+};
+
+static const struct tui_column orders_columns[] = {
+	{N_("Date"), 16, 16, TUI_ALIGN_LEFT, 0},
+	{N_("Order"), 8, 22, TUI_ALIGN_LEFT, 1},
+	{N_("Customer"), 12, 0, TUI_ALIGN_LEFT, 3},
+	{N_("Amount"), 10, 16, TUI_ALIGN_RIGHT, 0},
+	{N_("Cur"), 3, 3, TUI_ALIGN_LEFT, 0},
+	{N_("Status"), 14, 16, TUI_ALIGN_LEFT, 0},
+	{N_("Card"), 9, 16, TUI_ALIGN_LEFT, 1},
+	{N_("Risk"), 8, 12, TUI_ALIGN_LEFT, 0},
+};
+
+static const char *const status_cycle[] = {
+	"", "paid", "pending", "failed", "refunded", "partially_refunded", "disputed",
+};
+
+struct orders {
+	struct query_order_filter filter;
+	long count;                 /* cached; -1 = recount */
+	unsigned long generation;   /* data generation the count belongs to */
+	struct query_order_row *buf;
+	int buf_cap;
+};
+
+/* Grows the fetch buffer; false when out of memory. */
+static bool orders_reserve(struct orders *o, int n)
+{
+	if (n <= o->buf_cap)
+		return true;
+	struct query_order_row *grown = realloc(o->buf, (size_t)n * sizeof *grown);
+	if (!grown)
+		return false;
+	o->buf = grown;
+	o->buf_cap = n;
+	return true;
+}
+
+/* Fills a table row from an order. */
+static void order_to_row(const struct query_order_row *r, int sort, struct tui_row *row)
+{
+	char text[128], label[64];
+	query_order_key(r, sort, text, sizeof text);
+	tui_row_set_key(row, text);
+	views_datetime(r->created, text, sizeof text);
+	tui_row_set(row, 0, text);
+	tui_row_set(row, 1, r->order_ref[0] ? r->order_ref : r->id);
+	tui_row_set(row, 2, r->customer_name[0] ? r->customer_name : r->customer_email);
+	views_money(r->amount, r->currency, text, sizeof text);
+	tui_row_set(row, 3, text);
+	views_currency(r->currency, text, sizeof text);
+	tui_row_set(row, 4, text);
+	tui_row_set(row, 5, views_label(r->status, label, sizeof label));
+	if (r->card_last4[0])
+		tui_row_setf(row, 6, "%s %s", r->card_brand, r->card_last4);
+	tui_row_set(row, 7, views_label(r->risk_level, label, sizeof label));
+	row->style = views_status_style(r->status) == TUI_STYLE_GOOD ? TUI_STYLE_NORMAL
+								       : views_status_style(r->status);
+	row->cell_style[5] = views_status_style(r->status);
+	if (!strcmp(r->risk_level, "highest") || !strcmp(r->risk_level, "elevated"))
+		row->cell_style[7] = TUI_STYLE_WARN;
+}
+
+static int orders_fetch(void *ctx, const char *key, bool after, int max, struct tui_row *out)
+{
+	struct orders *o = ctx;
+	if (!orders_reserve(o, max))
+		return -1;
+	int n = query_orders_page(views_app.query, &o->filter, key, after, max, o->buf);
+	if (n < 0) {
+		tui_message("%s", query_error(views_app.query));
+		return -1;
+	}
+	for (int i = 0; i < n; i++)
+		order_to_row(&o->buf[i], o->filter.sort, &out[i]);
+	return n;
+}
+
+static int orders_after(void *ctx, const char *key, int max, struct tui_row *out)
+{
+	return orders_fetch(ctx, key, true, max, out);
+}
+
+static int orders_before(void *ctx, const char *key, int max, struct tui_row *out)
+{
+	return orders_fetch(ctx, key, false, max, out);
+}
+
+static long orders_count(void *ctx)
+{
+	struct orders *o = ctx;
+	if (o->count < 0 || o->generation != views_app.generation) {
+		o->count = query_orders_count(views_app.query, &o->filter);
+		o->generation = views_app.generation;
+	}
+	return o->count;
+}
+
+static int orders_open(struct tui_view *view, const char *arg)
+{
+	struct orders *o = calloc(1, sizeof *o);
+	if (!o) {
+		tui_message("%s", _("Out of memory."));
+		return -1;
+	}
+	query_order_filter_init(&o->filter);
+	o->count = -1;
+	view->data = o;
+	struct tui_row_source source = {orders_after, orders_before, orders_count, o};
+	tui_view_set_table(view, orders_columns, sizeof orders_columns / sizeof orders_columns[0],
+			   &source);
+	return 0;
+}
+
+static void orders_close(struct tui_view *view)
+{
+	struct orders *o = view->data;
+	if (o)
+		free(o->buf);
+	free(o);
+	view->data = NULL;
+}
+
+/* Parses a local date "YYYY-MM-DD" into the midnight starting it (TZ). */
+static bool parse_day(const char *s, time_t *out)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	int y, m, d;
+	char rest;
+	if (sscanf(s, "%d-%d-%d%c", &y, &m, &d, &rest) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_isdst = -1;
+	*out = mktime(&tm);
+	return *out != (time_t)-1;
+}
+
+/* "FROM..TO" (either part may be empty) into the filter; the TO day is
+ * included.  Returns false with a message on a malformed range. */
+static bool set_dates(struct query_order_filter *f, const char *text)
+{
+	time_t from = 0, to = 0;
+	const char *dots = strstr(text, "..");
+	char a[128] = "", b[128] = "";
+	if (dots) {
+		snprintf(a, sizeof a, "%.*s", (int)(dots - text), text);
+		snprintf(b, sizeof b, "%s", dots + 2);
+	} else {
+		snprintf(a, sizeof a, "%s", text);
+		snprintf(b, sizeof b, "%s", text);
+	}
+	if ((a[0] && !parse_day(a, &from)) || (b[0] && !parse_day(b, &to))) {
+		tui_message(_("\"%s\" is not a date range; write FROM..TO as YYYY-MM-DD..YYYY-MM-DD."),
+			    text);
+		return false;
+	}
+	if (to) {
+		struct tm tm;
+		localtime_r(&to, &tm);
+		tm.tm_mday++;
+		tm.tm_isdst = -1;
+		to = mktime(&tm);
+	}
+	f->created_from = from;
+	f->created_to = to;
+	return true;
+}
+
+/* "MIN-MAX" in the filter's currency (or two decimals without one). */
+static bool set_amounts(struct query_order_filter *f, const char *text)
+{
+	const char *currency = f->currency[0] ? f->currency : "usd";
+	const char *dash = strchr(text, '-');
+	char a[128] = "", b[128] = "";
+	if (dash) {
+		snprintf(a, sizeof a, "%.*s", (int)(dash - text), text);
+		snprintf(b, sizeof b, "%s", dash + 1);
+	} else {
+		snprintf(a, sizeof a, "%s", text);
+		snprintf(b, sizeof b, "%s", text);
+	}
+	int64_t lo = -1, hi = -1;
+	enum money_status st = MONEY_OK;
+	if (a[0])
+		st = money_parse(a, currency, MONEY_PARSE_ALLOW_GROUPING, &lo);
+	if (st == MONEY_OK && b[0])
+		st = money_parse(b, currency, MONEY_PARSE_ALLOW_GROUPING, &hi);
+	if (st != MONEY_OK) {
+		tui_message("%s", money_status_message(st));
+		return false;
+	}
+	f->amount_min = lo;
+	f->amount_max = hi;
+	return true;
+}
+
+/* Moves to the next value of the currency filter ("" = all). */
+static void next_currency(struct query_order_filter *f)
+{
+	char codes[32][8];
+	int n = query_currencies(views_app.query, codes, 32);
+	if (n <= 0) {
+		f->currency[0] = '\0';
+		return;
+	}
+	int at = -1;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(codes[i], f->currency))
+			at = i;
+	if (at + 1 >= n)
+		f->currency[0] = '\0';
+	else
+		snprintf(f->currency, sizeof f->currency, "%s", codes[at + 1]);
+}
+
+static int orders_request(struct tui_view *view, int request)
+{
+	struct orders *o = view->data;
+	struct query_order_filter *f = &o->filter;
+	char text[128];
+	switch (request) {
+	case TUI_REQ_ENTER: {
+		const struct tui_row *row = tui_view_selected_row(view);
+		const char *bar = row ? strchr(row->key, '|') : NULL;
+		if (bar)
+			tui_view_push("order", bar + 1);
+		return TUI_HANDLED;
+	}
+	case ORDERS_REQ_SORT:
+		f->sort = (f->sort + 1) % QUERY_SORT_COUNT;
+		return TUI_RELOAD;
+	case ORDERS_REQ_STATUS: {
+		size_t n = sizeof status_cycle / sizeof status_cycle[0];
+		size_t at = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(status_cycle[i], f->status))
+				at = i;
+		snprintf(f->status, sizeof f->status, "%s", status_cycle[(at + 1) % n]);
+		o->count = -1;
+		return TUI_RELOAD;
+	}
+	case ORDERS_REQ_CURRENCY:
+		next_currency(f);
+		o->count = -1;
+		return TUI_RELOAD;
+	case ORDERS_REQ_DATES:
+		if (!tui_prompt(_("Dates (YYYY-MM-DD..YYYY-MM-DD, empty = all): "), "", text,
+				sizeof text))
+			return TUI_HANDLED;
+		if (!text[0]) {
+			f->created_from = f->created_to = 0;
+		} else if (!set_dates(f, text)) {
+			return TUI_HANDLED;
+		}
+		o->count = -1;
+		return TUI_RELOAD;
+	case ORDERS_REQ_AMOUNTS:
+		if (!tui_prompt(_("Amount (MIN-MAX, empty = all): "), "", text, sizeof text))
+			return TUI_HANDLED;
+		if (!text[0]) {
+			f->amount_min = f->amount_max = -1;
+		} else if (!set_amounts(f, text)) {
+			return TUI_HANDLED;
+		}
+		o->count = -1;
+		return TUI_RELOAD;
+	case ORDERS_REQ_CLEAR: {
+		int sort = f->sort;
+		query_order_filter_init(f);
+		f->sort = sort;
+		o->count = -1;
+		return TUI_RELOAD;
+	}
+	default:
+		return TUI_PASS;
+	}
+}
+
+static int orders_search(struct tui_view *view, const char *text)
+{
+	struct orders *o = view->data;
+	snprintf(o->filter.search, sizeof o->filter.search, "%s", text);
+	o->count = -1;
+	return TUI_RELOAD;
+}
+
+/* Appends "; part" to buf. */
+static void status_part(char *buf, size_t size, const char *part)
+{
+	size_t len = strlen(buf);
+	snprintf(buf + len, size - len, "%s%s", len ? "  " : "", part);
+}
+
+static void orders_status(struct tui_view *view, char *buf, size_t size)
+{
+	static const char *const sorts[] = {N_("newest first"), N_("oldest first"),
+					    N_("largest first"), N_("smallest first")};
+	struct orders *o = view->data;
+	const struct query_order_filter *f = &o->filter;
+	char part[200], a[64], b[64];
+	buf[0] = '\0';
+	status_part(buf, size, _(sorts[f->sort % QUERY_SORT_COUNT]));
+	if (f->status[0]) {
+		snprintf(part, sizeof part, _("status: %s"), views_label(f->status, a, sizeof a));
+		status_part(buf, size, part);
+	}
+	if (f->currency[0]) {
+		views_currency(f->currency, a, sizeof a);
+		snprintf(part, sizeof part, _("currency: %s"), a);
+		status_part(buf, size, part);
+	}
+	if (f->created_from || f->created_to) {
+		views_date(f->created_from, a, sizeof a);
+		views_date(f->created_to ? f->created_to - 1 : 0, b, sizeof b);
+		snprintf(part, sizeof part, _("dates: %s..%s"), f->created_from ? a : "",
+			 f->created_to ? b : "");
+		status_part(buf, size, part);
+	}
+	if (f->amount_min >= 0 || f->amount_max >= 0) {
+		const char *cur = f->currency[0] ? f->currency : "usd";
+		a[0] = b[0] = '\0';
+		if (f->amount_min >= 0)
+			views_money(f->amount_min, cur, a, sizeof a);
+		if (f->amount_max >= 0)
+			views_money(f->amount_max, cur, b, sizeof b);
+		snprintf(part, sizeof part, _("amount: %s-%s"), a, b);
+		status_part(buf, size, part);
+	}
+	if (f->search[0]) {
+		snprintf(part, sizeof part, _("search: %s"), f->search);
+		status_part(buf, size, part);
+	}
+}
+
+const struct tui_view_ops view_orders_ops = {
+	.name = "orders",
+	.title = N_("Orders"),
+	.main_screen = true,
+	.requests = orders_requests,
+	.n_requests = sizeof orders_requests / sizeof orders_requests[0],
+	.open = orders_open,
+	.close = orders_close,
+	.request = orders_request,
+	.search = orders_search,
+	.status = orders_status,
+};

@@ -1,0 +1,68 @@
+/* The back office's screens: what they share (the open cache, formatting)
+ * and the one registry of screens.  Adding a screen is one file plus one
+ * line in VIEWS_LIST. */
+#ifndef PAYDESK_VIEWS_H
+#define PAYDESK_VIEWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "client/query.h"
+#include "tui/tui.h"
+
+/* Every screen, in tab order for the main ones (the name of each
+ * struct tui_view_ops is view_<id>_ops). */
+#define VIEWS_LIST(_)                                                                            \
+	_(orders)                                                                                \
+	_(refunds)                                                                               \
+	_(disputes)                                                                              \
+	_(settlements)                                                                           \
+	_(order)                                                                                 \
+	_(refund)                                                                                \
+	_(dispute)                                                                               \
+	_(payout)                                                                                \
+	_(days)
+
+#define VIEWS_DECLARE_(id) extern const struct tui_view_ops view_##id##_ops;
+VIEWS_LIST(VIEWS_DECLARE_)
+#undef VIEWS_DECLARE_
+
+/* What every screen reads: the cache and the program's state. */
+struct views_app {
+	struct query *query;      /* the cache, read-only */
+	const char *profile;      /* profile name for the status line */
+	bool live;                /* live keys (not test mode) */
+	bool offline;             /* --offline or unreachable */
+	bool demo;
+	unsigned long generation; /* bumped whenever a sync committed new data */
+};
+
+extern struct views_app views_app;
+
+/* App-level request needs (checked by the app's hook). */
+#define VIEWS_NEED_ONLINE (TUI_NEED_APP << 0)
+
+/* Formatting for screens; every buffer is NUL-terminated. */
+void views_date(time_t t, char *buf, size_t size);      /* local date */
+void views_datetime(time_t t, char *buf, size_t size);  /* local date and time */
+void views_money(int64_t amount, const char *currency, char *buf, size_t size);  /* number */
+void views_money_sym(int64_t amount, const char *currency, char *buf, size_t size); /* symbol */
+void views_currency(const char *currency, char *buf, size_t size); /* "USD" */
+/* The translated label of a status or reason as the cache spells it
+ * ("partially_refunded" -> "part. refunded"); unknown values are shown
+ * with '_' as ' '. */
+const char *views_label(const char *value, char *buf, size_t size);
+/* The style of an order / refund / dispute / payout status. */
+int views_status_style(const char *status);
+/* "3 d", "41 h", "past due" for a deadline relative to now; style in *style. */
+void views_deadline(time_t due, time_t now, char *buf, size_t size, int *style);
+/* Fills lines with "name: value" for every field of a JSON object (nested
+ * keys joined with '.'), under a heading.  Returns the fields added. */
+int views_json_fields(struct tui_lines *lines, const char *json);
+/* A "label  value" line, the label padded to a fixed width. */
+void views_field(struct tui_lines *lines, const char *label, const char *value);
+
+/* Owned copy of a row source call's rows: convert n items with fn. */
+#endif

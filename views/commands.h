@@ -29,5 +29,6 @@ void cli_put_untrusted(FILE *out, const char *text);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Subcommands: one line each. */
+cli_command_fn cmd_statement;
 
 #endif

@@ -22,3 +22,4 @@ views_libviews_a_SOURCES += \
 # The screens' read-only SQL (client/query.c) is built here so that it links
 # before libclient.a, which it needs nothing from.
 views_libviews_a_SOURCES += client/query.c client/query.h
+include $(srcdir)/views/statement.mk

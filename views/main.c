@@ -22,6 +22,7 @@ static int cmd_version(int argc, char **argv, const struct cli_globals *globals)
 /* The subcommands, one line each. */
 static const struct command commands[] = {
 	{"version", cmd_version, N_("print the version and exit")},
+	{"statement", cmd_statement, N_("produce, export or print the settlement statement of a day")},
 };
 
 static void print_version(void)

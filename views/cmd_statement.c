@@ -1,0 +1,347 @@
+/* paydesk statement: the settlement statement of a day or a range from the cache, to the
+ * terminal, a file or a printer; made to run from cron (no terminal needed). */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "client/client.h"
+#include "views/commands.h"
+#include "views/statement.h"
+
+static void statement_usage(FILE *out)
+{
+	fputs(_("Usage: paydesk statement --date DATE | --from DATE --to DATE [OPTION]...\n"),
+	      out);
+	fputs(_("Produce the settlement statement of a day or a range of days from the cache:\n"
+	        "balances, sales, refunds, disputes, fees, payouts reconciled against their\n"
+	        "transactions, and every transaction. Dates are YYYY-MM-DD in the time zone;\n"
+	        "--to is the last day included.\n"),
+	      out);
+	fputs("\n", out);
+	fputs(_("  -d, --date DATE        one day ('yesterday' and 'today' work too)\n"
+	        "      --from DATE        first day of a range\n"
+	        "      --to DATE          last day of a range\n"
+	        "  -c, --currency CODE    only this currency\n"
+	        "  -f, --format FORMAT    txt (default), csv, json or pdf\n"
+	        "  -o, --output FILE      write to FILE (default: standard output; a PDF\n"
+	        "                         goes to a file named after the statement)\n"
+	        "      --print            also print it through CUPS (as a PDF)\n"
+	        "      --printer NAME     the CUPS queue (default: the profile's, else lp's)\n"
+	        "      --copies N         copies to print (default 1)\n"
+	        "      --timezone TZ      time zone of the days (default: the profile's)\n"
+	        "      --cache FILE       read this cache file (default: the profile's)\n"
+	        "  -h, --help             display this help and exit\n"),
+	      out);
+	fputs("\n", out);
+	fputs(_("From cron, yesterday's statement printed every morning at 6:\n"
+	        "  0 6 * * * paydesk statement --date yesterday --print -o \"$HOME/statement.pdf\" "
+	        "-f pdf\n"),
+	      out);
+}
+
+/* Who produced the statement: $PAYDESK_OPERATOR, else the login name. */
+static void operator_name(char *buf, size_t size)
+{
+	const char *env = getenv("PAYDESK_OPERATOR");
+	if (env && *env) {
+		snprintf(buf, size, "%s", env);
+		return;
+	}
+	struct passwd *pw = getpwuid(getuid());
+	snprintf(buf, size, "%s", pw && pw->pw_name ? pw->pw_name : "");
+}
+
+/* Turns "today"/"yesterday" into a date in the time zone; other text is kept. */
+static void resolve_date(const char *in, const char *tz, char *out, size_t size)
+{
+	int back = strcmp(in, "today") == 0 ? 0 : strcmp(in, "yesterday") == 0 ? 1 : -1;
+	if (back < 0) {
+		snprintf(out, size, "%s", in);
+		return;
+	}
+	char saved[128];
+	statement_tz_enter(tz, saved, sizeof saved);
+	time_t now = paydesk_now();
+	struct tm tm;
+	if (localtime_r(&now, &tm)) {
+		tm.tm_mday -= back;
+		tm.tm_hour = 12; /* noon: never a DST gap */
+		tm.tm_isdst = -1;
+		time_t t = mktime(&tm);
+		if (t == (time_t)-1 || !localtime_r(&t, &tm) ||
+		    strftime(out, size, "%Y-%m-%d", &tm) == 0)
+			snprintf(out, size, "%s", in);
+	} else {
+		snprintf(out, size, "%s", in);
+	}
+	statement_tz_leave(saved);
+}
+
+/* The directory for statements saved for printing: $XDG_DATA_HOME/paydesk/statements,
+ * created 0700. Returns 0, or -1 with err set. */
+static int statements_dir(char *buf, size_t size, char *err, size_t err_size)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	char base[2048];
+	if (xdg && *xdg)
+		snprintf(base, sizeof base, "%s/paydesk", xdg);
+	else if (home && *home)
+		snprintf(base, sizeof base, "%s/.local/share/paydesk", home);
+	else {
+		snprintf(err, err_size, "%s", _("neither XDG_DATA_HOME nor HOME is set"));
+		return -1;
+	}
+	if (snprintf(buf, size, "%s/statements", base) >= (int)size) {
+		snprintf(err, err_size, "%s", _("the output file name is too long"));
+		return -1;
+	}
+	/* The parents may exist already; only the last mkdir's failure matters. */
+	char parent[2048];
+	snprintf(parent, sizeof parent, "%s", base);
+	for (char *p = parent + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(parent, 0700);
+			*p = '/';
+		}
+	}
+	mkdir(parent, 0700);
+	if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
+		snprintf(err, err_size, _("cannot create %s: %s"), buf, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct statement_args {
+	const char *date, *from, *to, *currency, *output, *printer, *timezone, *cache;
+	enum statement_format format;
+	bool print;
+	int copies;
+};
+
+static int parse_args(int argc, char **argv, struct statement_args *a)
+{
+	enum { OPT_FROM = 256, OPT_TO, OPT_PRINT, OPT_PRINTER, OPT_COPIES, OPT_TZ, OPT_CACHE };
+	static const struct option options[] = {
+		{"date", required_argument, NULL, 'd'},
+		{"from", required_argument, NULL, OPT_FROM},
+		{"to", required_argument, NULL, OPT_TO},
+		{"currency", required_argument, NULL, 'c'},
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"print", no_argument, NULL, OPT_PRINT},
+		{"printer", required_argument, NULL, OPT_PRINTER},
+		{"copies", required_argument, NULL, OPT_COPIES},
+		{"timezone", required_argument, NULL, OPT_TZ},
+		{"cache", required_argument, NULL, OPT_CACHE},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	a->copies = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "d:c:f:o:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			a->date = optarg;
+			break;
+		case OPT_FROM:
+			a->from = optarg;
+			break;
+		case OPT_TO:
+			a->to = optarg;
+			break;
+		case 'c':
+			a->currency = optarg;
+			break;
+		case 'f':
+			if (!statement_format_parse(optarg, &a->format)) {
+				cli_error(_("unknown format '%s': use txt, csv, json or pdf"), optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case OPT_PRINT:
+			a->print = true;
+			break;
+		case OPT_PRINTER:
+			a->printer = optarg;
+			break;
+		case OPT_COPIES: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || n < 1 || n > 100) {
+				cli_error(_("--copies takes a number from 1 to 100, not '%s'"), optarg);
+				return EXIT_USAGE;
+			}
+			a->copies = (int)n;
+			break;
+		}
+		case OPT_TZ:
+			a->timezone = optarg;
+			break;
+		case OPT_CACHE:
+			a->cache = optarg;
+			break;
+		case 'h':
+			statement_usage(stdout);
+			return -1;
+		default:
+			fputs(_("Try 'paydesk statement --help' for more information.\n"), stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_error(_("unexpected argument '%s'"), argv[optind]);
+		return EXIT_USAGE;
+	}
+	if ((a->date != NULL) == (a->from != NULL || a->to != NULL) ||
+	    (!a->date && (!a->from || !a->to))) {
+		cli_error("%s", _("give either --date DATE or both --from DATE and --to DATE"));
+		return EXIT_USAGE;
+	}
+	if (a->currency && !money_currency_valid(a->currency)) {
+		cli_error(_("'%s' is not a three-letter currency code"), a->currency);
+		return EXIT_USAGE;
+	}
+	if (a->printer && !a->print) {
+		cli_error("%s", _("--printer needs --print"));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* Tells, on stderr, what a clerk must not miss: stale data and payouts that do not add
+ * up. Cron mails stderr to its owner. */
+static void report_warnings(const struct statement *st)
+{
+	const struct ledger_statement *d = st->data;
+	if (d->stale)
+		cli_error("%s", _("warning: the cache was not synced after the end of this period; "
+		                  "run 'paydesk sync' for a complete statement"));
+	for (size_t i = 0; i < d->n_currencies; i++) {
+		const struct ledger_currency *c = &d->currencies[i];
+		if (c->mismatches > 0) {
+			char code[4];
+			money_currency_upper(c->currency, code);
+			cli_error(P_("warning: %lld %s payout does not reconcile with its transactions",
+			             "warning: %lld %s payouts do not reconcile with their transactions",
+			             c->mismatches),
+			          (long long)c->mismatches, code);
+		}
+	}
+}
+
+/* Saves a PDF for the printer (unless the output already is one) and prints it. */
+static int print_statement(struct statement *st, const struct statement_args *a)
+{
+	char err[1024], path[4096], job[256], dir[2048];
+	if (a->format == STATEMENT_PDF && a->output && strcmp(a->output, "-") != 0) {
+		snprintf(path, sizeof path, "%s", a->output);
+	} else {
+		if (statements_dir(dir, sizeof dir, err, sizeof err) != 0) {
+			cli_error("%s", err);
+			return EXIT_FAILED;
+		}
+		statement_default_name(st, STATEMENT_PDF, dir, path, sizeof path);
+		if (statement_save(st, STATEMENT_PDF, path, err, sizeof err) != 0) {
+			cli_error("%s", err);
+			return EXIT_FAILED;
+		}
+	}
+	char title[256];
+	statement_default_name(st, STATEMENT_PDF, NULL, title, sizeof title);
+	if (statement_print(path, a->printer, title, a->copies, job, sizeof job, err,
+	                    sizeof err) != 0) {
+		cli_error("%s", err);
+		cli_error(_("the statement is saved in %s; print it when the printer is back"), path);
+		return EXIT_FAILED;
+	}
+	fprintf(stderr, _("paydesk: printed %s as job %s\n"), path, job);
+	return EXIT_OK;
+}
+
+int cmd_statement(int argc, char **argv, const struct cli_globals *globals)
+{
+	(void)globals;
+	struct statement_args a = {0};
+	int r = parse_args(argc, argv, &a);
+	if (r != EXIT_OK)
+		return r < 0 ? EXIT_OK : r;
+
+	const char *tz = a.timezone ? a.timezone : "";
+	const char *cache = a.cache ? a.cache : getenv("PAYDESK_CACHE");
+	if (!cache || !*cache) {
+		cli_error("%s", _("no cache to read: give --cache FILE or set PAYDESK_CACHE"));
+		return EXIT_USAGE;
+	}
+	char d1[32], d2[32];
+	resolve_date(a.date ? a.date : a.from, tz, d1, sizeof d1);
+	resolve_date(a.date ? a.date : a.to, tz, d2, sizeof d2);
+	struct statement_options opt = {.timezone = tz, .currency = a.currency};
+	if (statement_day_start(d1, tz, 0, &opt.from) != 0) {
+		cli_error(_("'%s' is not a date: write it as YYYY-MM-DD"), d1);
+		return EXIT_USAGE;
+	}
+	if (statement_day_start(d2, tz, 1, &opt.to) != 0) {
+		cli_error(_("'%s' is not a date: write it as YYYY-MM-DD"), d2);
+		return EXIT_USAGE;
+	}
+	if (opt.to <= opt.from) {
+		cli_error("%s", ledger_status_message(LEDGER_BAD_RANGE));
+		return EXIT_USAGE;
+	}
+	opt.single_day = strcmp(d1, d2) == 0;
+	char who[128];
+	operator_name(who, sizeof who);
+	opt.operator_name = who;
+	opt.generated_at = paydesk_now();
+
+	struct ledger *ledger = NULL;
+	enum ledger_status ls = ledger_open(cache, &ledger);
+	if (ls != LEDGER_OK) {
+		cli_error(_("%s: %s"), cache, ledger_status_message(ls));
+		return EXIT_FAILED;
+	}
+	char err[1024];
+	struct statement *st = NULL;
+	if (statement_build(ledger, &opt, &st, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		ledger_close(&ledger);
+		return EXIT_FAILED;
+	}
+	int status = EXIT_OK;
+	char path[4096];
+	const char *out = a.output;
+	if (!out && a.format == STATEMENT_PDF) {
+		statement_default_name(st, STATEMENT_PDF, NULL, path, sizeof path);
+		out = path;
+	}
+	/* With --print and no --output, the PDF kept for the printer is the copy (cron mails
+	 * whatever reaches standard output). */
+	bool write_output = !(a.print && !a.output);
+	if (write_output) {
+		if (statement_save(st, a.format, out ? out : "-", err, sizeof err) != 0) {
+			cli_error("%s", err);
+			status = EXIT_FAILED;
+		} else if (out && strcmp(out, "-") != 0) {
+			fprintf(stderr, _("paydesk: statement written to %s\n"), out);
+		}
+	}
+	report_warnings(st);
+	if (status == EXIT_OK && a.print)
+		status = print_statement(st, &a);
+	statement_free(&st);
+	ledger_close(&ledger);
+	return status;
+}

@@ -1,0 +1,284 @@
+/* The statement model: computing it from the ledger, time zones and day boundaries, and
+ * saving it in any format atomically. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "client/client.h"
+#include "tui/tui.h"
+#include "views/statement.h"
+
+bool statement_format_parse(const char *name, enum statement_format *out)
+{
+	static const char *const names[] = {"txt", "csv", "json", "pdf"};
+	for (int i = 0; i < 4; i++) {
+		if (name && strcmp(name, names[i]) == 0) {
+			*out = (enum statement_format)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *statement_format_ext(enum statement_format format)
+{
+	switch (format) {
+	case STATEMENT_CSV:
+		return "csv";
+	case STATEMENT_JSON:
+		return "json";
+	case STATEMENT_PDF:
+		return "pdf";
+	case STATEMENT_TXT:
+		break;
+	}
+	return "txt";
+}
+
+void statement_tz_enter(const char *timezone, char *saved, size_t size)
+{
+	const char *old = getenv("TZ");
+	/* A leading '+' marks "TZ was set" so that an empty TZ and an unset one differ. */
+	snprintf(saved, size, "%s%s", old ? "+" : "", old ? old : "");
+	if (timezone && *timezone) {
+		if (setenv("TZ", timezone, 1) != 0)
+			return; /* out of memory: local time stays the system's */
+	}
+	tzset();
+}
+
+void statement_tz_leave(const char *saved)
+{
+	if (saved[0] == '+') {
+		if (setenv("TZ", saved + 1, 1) != 0)
+			unsetenv("TZ");
+	} else {
+		unsetenv("TZ");
+	}
+	tzset();
+}
+
+int statement_day_start(const char *date, const char *timezone, int days_after, time_t *out)
+{
+	int y, m, d, n = 0;
+	if (!date || sscanf(date, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || date[n] != '\0' ||
+	    n != 10 || m < 1 || m > 12 || d < 1 || d > 31 || y < 1970)
+		return -1;
+	char saved[128];
+	statement_tz_enter(timezone, saved, sizeof saved);
+	struct tm tm = {0};
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_isdst = -1;
+	time_t check = mktime(&tm);
+	/* mktime normalises 2026-02-30 into March: refuse dates that do not exist. */
+	bool valid = check != (time_t)-1 && tm.tm_year == y - 1900 && tm.tm_mon == m - 1 &&
+	             tm.tm_mday == d;
+	struct tm when = {0};
+	when.tm_year = y - 1900;
+	when.tm_mon = m - 1;
+	when.tm_mday = d + days_after;
+	when.tm_isdst = -1;
+	time_t t = mktime(&when);
+	statement_tz_leave(saved);
+	if (!valid || t == (time_t)-1)
+		return -1;
+	*out = t;
+	return 0;
+}
+
+void statement_time(time_t t, bool date_only, char *buf, size_t size)
+{
+	struct tm tm;
+	if (!localtime_r(&t, &tm)) {
+		snprintf(buf, size, "%lld", (long long)t);
+		return;
+	}
+	if (strftime(buf, size, date_only ? "%Y-%m-%d" : "%Y-%m-%d %H:%M", &tm) == 0 && size)
+		buf[0] = '\0';
+}
+
+int statement_build(struct ledger *ledger, const struct statement_options *opt,
+                    struct statement **out, char *err, size_t err_size)
+{
+	*out = NULL;
+	struct statement *st = calloc(1, sizeof *st);
+	if (!st) {
+		snprintf(err, err_size, "%s", ledger_status_message(LEDGER_NOMEM));
+		return -1;
+	}
+	st->ledger = ledger;
+	st->opt = *opt;
+	snprintf(st->timezone, sizeof st->timezone, "%s",
+	         opt->timezone && *opt->timezone ? opt->timezone : "");
+	snprintf(st->operator_name, sizeof st->operator_name, "%s",
+	         opt->operator_name ? opt->operator_name : "");
+	st->opt.timezone = st->timezone;
+	st->opt.operator_name = st->operator_name;
+	st->opt.currency = NULL;
+	enum ledger_status r = ledger_statement_load(ledger, opt->from, opt->to, opt->currency,
+	                                             &st->data);
+	if (r != LEDGER_OK) {
+		if (r == LEDGER_DB)
+			snprintf(err, err_size, "%s: %s", ledger_status_message(r),
+			         ledger_last_error(ledger));
+		else
+			snprintf(err, err_size, "%s", ledger_status_message(r));
+		statement_free(&st);
+		return -1;
+	}
+	/* Platform text is sanitized once here for every renderer. */
+	st->account_name = tui_sanitize_dup(st->data->account_name, 0);
+	st->account_id = tui_sanitize_dup(st->data->account_id, 0);
+	if (!st->account_name || !st->account_id) {
+		snprintf(err, err_size, "%s", ledger_status_message(LEDGER_NOMEM));
+		statement_free(&st);
+		return -1;
+	}
+	*out = st;
+	return 0;
+}
+
+void statement_free(struct statement **st)
+{
+	if (!st || !*st)
+		return;
+	ledger_statement_free(&(*st)->data);
+	free((*st)->account_name);
+	free((*st)->account_id);
+	free(*st);
+	*st = NULL;
+}
+
+/* Keeps [A-Za-z0-9_-] of text for a file name; others become '_'. */
+static void file_safe(const char *text, char *buf, size_t size)
+{
+	size_t j = 0;
+	for (size_t i = 0; text && text[i] && j + 1 < size; i++) {
+		char c = text[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		          c == '-' || c == '_';
+		buf[j++] = ok ? c : '_';
+	}
+	if (size)
+		buf[j] = '\0';
+}
+
+void statement_default_name(const struct statement *st, enum statement_format format,
+                            const char *dir, char *buf, size_t size)
+{
+	char saved[128], from[32], last[32], account[64], cur[8];
+	statement_tz_enter(st->timezone, saved, sizeof saved);
+	statement_time(st->data->from, true, from, sizeof from);
+	/* The last day the range covers is the day of its last second. */
+	statement_time(st->data->to - 1, true, last, sizeof last);
+	statement_tz_leave(saved);
+	file_safe(st->data->account_id[0] ? st->data->account_id : "cache", account,
+	          sizeof account);
+	file_safe(st->data->n_currencies == 1 ? st->data->currencies[0].currency : "all", cur,
+	          sizeof cur);
+	if (strcmp(from, last) == 0)
+		snprintf(buf, size, "%s%sstatement-%s-%s-%s.%s", dir ? dir : "", dir ? "/" : "",
+		         account, from, cur, statement_format_ext(format));
+	else
+		snprintf(buf, size, "%s%sstatement-%s-%s_%s-%s.%s", dir ? dir : "", dir ? "/" : "",
+		         account, from, last, cur, statement_format_ext(format));
+}
+
+/* Writes a text format into an open stream. */
+static int write_stream(struct statement *st, enum statement_format format, FILE *f, char *err,
+                        size_t err_size)
+{
+	if (format == STATEMENT_CSV)
+		return statement_write_csv(st, f, err, err_size);
+	if (format == STATEMENT_JSON)
+		return statement_write_json(st, f, err, err_size);
+	struct statement_doc doc = {0};
+	if (statement_doc_build(st, STATEMENT_PAGE_LINES, &doc, err, err_size) != 0)
+		return -1;
+	int r = statement_write_text(&doc, f, err, err_size);
+	statement_doc_clear(&doc);
+	return r;
+}
+
+int statement_save(struct statement *st, enum statement_format format, const char *path,
+                   char *err, size_t err_size)
+{
+	if (strcmp(path, "-") == 0 && format != STATEMENT_PDF) {
+		if (write_stream(st, format, stdout, err, err_size) != 0)
+			return -1;
+		if (fflush(stdout) != 0) {
+			snprintf(err, err_size, _("writing the statement failed: %s"), strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(path, "-") == 0) {
+		snprintf(err, err_size, "%s", _("a PDF statement needs a file: use --output FILE"));
+		return -1;
+	}
+	char tmp[4096];
+	if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp) {
+		snprintf(err, err_size, "%s", _("the output file name is too long"));
+		return -1;
+	}
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		snprintf(err, err_size, _("cannot create a file next to %s: %s"), path,
+		         strerror(errno));
+		return -1;
+	}
+	/* Statements are business records: readable by the group, not the world. */
+	if (fchmod(fd, 0640) != 0) {
+		snprintf(err, err_size, _("cannot create a file next to %s: %s"), path,
+		         strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	int r;
+	if (format == STATEMENT_PDF) {
+		close(fd);
+		struct statement_doc doc = {0};
+		r = statement_doc_build(st, STATEMENT_PAGE_LINES, &doc, err, err_size);
+		if (r == 0) {
+			char title[256];
+			statement_default_name(st, format, NULL, title, sizeof title);
+			r = statement_write_pdf(&doc, tmp, title, err, err_size);
+		}
+		statement_doc_clear(&doc);
+	} else {
+		FILE *f = fdopen(fd, "w");
+		if (!f) {
+			snprintf(err, err_size, _("cannot write %s: %s"), tmp, strerror(errno));
+			close(fd);
+			unlink(tmp);
+			return -1;
+		}
+		r = write_stream(st, format, f, err, err_size);
+		/* A full disk often shows only at the flush or the close. */
+		if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
+			if (r == 0)
+				snprintf(err, err_size, _("writing %s failed: %s"), path, strerror(errno));
+			r = -1;
+		}
+		if (fclose(f) != 0 && r == 0) {
+			snprintf(err, err_size, _("writing %s failed: %s"), path, strerror(errno));
+			r = -1;
+		}
+	}
+	if (r == 0 && rename(tmp, path) != 0) {
+		snprintf(err, err_size, _("cannot write %s: %s"), path, strerror(errno));
+		r = -1;
+	}
+	if (r != 0)
+		unlink(tmp);
+	return r;
+}

@@ -1,0 +1,125 @@
+/* The settlement statement: built from the ledger, rendered as text (printers, terminals,
+ * the TUI preview), CSV, JSON and PDF, and printed through CUPS. */
+#ifndef PAYDESK_STATEMENT_H
+#define PAYDESK_STATEMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "client/client.h"
+
+enum statement_format {
+	STATEMENT_TXT = 0,
+	STATEMENT_CSV,
+	STATEMENT_JSON,
+	STATEMENT_PDF,
+};
+
+/* "txt", "csv", "json", "pdf" -> format; false for anything else. */
+bool statement_format_parse(const char *name, enum statement_format *out);
+/* The file name extension of a format, without the dot. */
+const char *statement_format_ext(enum statement_format format);
+
+/* Lines per printed page (66 lines at 6 lines per inch on 11-inch paper, less margins). */
+#define STATEMENT_PAGE_LINES 60
+/* Columns of the text statement. */
+#define STATEMENT_WIDTH 80
+
+struct statement_options {
+	time_t from, to;            /* [from, to) */
+	const char *timezone;       /* TZ name, e.g. "Asia/Shanghai"; NULL or "" = the system's */
+	const char *currency;       /* one currency, or NULL for all */
+	const char *operator_name;  /* who produced it (footer) */
+	time_t generated_at;
+	bool single_day;            /* the range is one calendar day (shorter times) */
+};
+
+/* A statement ready to render. The ledger is borrowed and must outlive it. */
+struct statement {
+	struct ledger *ledger;
+	struct ledger_statement *data;
+	struct statement_options opt;
+	char timezone[64];
+	char operator_name[128];
+	char *account_name; /* sanitized */
+	char *account_id;   /* sanitized */
+};
+
+/* Computes the statement. Returns 0 and sets *out (statement_free), or -1 with a
+ * translated reason in err and *out NULL. */
+int statement_build(struct ledger *ledger, const struct statement_options *opt,
+                    struct statement **out, char *err, size_t err_size);
+void statement_free(struct statement **st);
+
+/* Day boundaries in a time zone: the start of the day that `date` ("YYYY-MM-DD") names.
+ * Returns 0, or -1 when the date is malformed. days_after moves by whole calendar days
+ * (23- or 25-hour days across a DST change stay exact). */
+int statement_day_start(const char *date, const char *timezone, int days_after, time_t *out);
+
+/* Runs the time zone in effect for the local-time calls of rendering: statement_tz_enter
+ * sets TZ (remembering the previous value in saved), statement_tz_leave restores it. */
+void statement_tz_enter(const char *timezone, char *saved, size_t size);
+void statement_tz_leave(const char *saved);
+
+/* "YYYY-MM-DD HH:MM" (or "YYYY-MM-DD" when date_only) in the current TZ. */
+void statement_time(time_t t, bool date_only, char *buf, size_t size);
+
+/* The text statement as lines in one buffer, split into pages. */
+struct statement_doc {
+	char *text;        /* every line, each NUL-terminated */
+	size_t text_len, text_cap;
+	size_t *line_off;  /* start of each line in text */
+	unsigned char *line_flags;
+	size_t n_lines, cap_lines;
+	size_t *page_first; /* first line of each page (after statement_doc_paginate) */
+	size_t n_pages;
+	int page_lines;     /* lines per page including the footer; 0 = one long page */
+	char footer_name[128];
+};
+
+/* Builds the text of the statement (header, per-currency summary, payouts, itemized
+ * appendix) and paginates it with page_lines lines per page (0: no page breaks, for the
+ * screen). Returns 0, or -1 with err set. The doc is the caller's (statement_doc_clear). */
+int statement_doc_build(struct statement *st, int page_lines, struct statement_doc *doc,
+                        char *err, size_t err_size);
+void statement_doc_clear(struct statement_doc *doc);
+/* The i-th line of the doc. */
+const char *statement_doc_line(const struct statement_doc *doc, size_t i);
+/* Lines [first, first + *count) of page p (0-based); the footer is not included. */
+size_t statement_doc_page(const struct statement_doc *doc, size_t p, size_t *count);
+/* The footer line of page p: operator and "Page x of y". */
+void statement_doc_footer(const struct statement_doc *doc, size_t p, char *buf, size_t size);
+
+/* Writers: each returns 0, or -1 with a translated reason in err. */
+int statement_write_text(const struct statement_doc *doc, FILE *out, char *err, size_t err_size);
+int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_size);
+int statement_write_json(struct statement *st, FILE *out, char *err, size_t err_size);
+/* Writes a PDF file (cairo needs a path). */
+int statement_write_pdf(const struct statement_doc *doc, const char *path, const char *title,
+                        char *err, size_t err_size);
+
+/* Writes the statement in a format to path ("-" = stdout for the text formats), through a
+ * temporary file renamed into place so an interrupted run never leaves half a statement.
+ * Returns 0, or -1 with err set. */
+int statement_save(struct statement *st, enum statement_format format, const char *path,
+                   char *err, size_t err_size);
+
+/* Prints a file through CUPS: lp with an argument vector (no shell). printer NULL or ""
+ * uses the default destination. On success returns 0 and fills job (e.g.
+ * "paydesk-pdf-12"); on failure -1 with a translated reason in err. */
+int statement_print(const char *path, const char *printer, const char *title, int copies,
+                    char *job, size_t job_size, char *err, size_t err_size);
+
+/* A file name for a statement: "statement-<account>-<from>[_<to>]-<currency>.<ext>" under
+ * dir. */
+void statement_default_name(const struct statement *st, enum statement_format format,
+                            const char *dir, char *buf, size_t size);
+
+/* The CSV cell guard: writes text as an RFC 4180 field; text cells that a spreadsheet would
+ * read as a formula (= + - @, tab, CR at the start) get a leading apostrophe. */
+void statement_csv_cell(FILE *out, const char *text, bool is_number);
+
+#endif

@@ -1,0 +1,358 @@
+/* Machine-readable statements: CSV (RFC 4180, UTF-8, formula injection guarded) and JSON
+ * (amounts as integer minor units beside their currency code). Both stream the itemized
+ * transactions so that a day of 100,000 entries costs no more memory than a day of ten. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "client/client.h"
+#include "tui/tui.h"
+#include "views/statement.h"
+
+/* ISO 8601 local time with its offset ("2026-11-20T14:03:00+08:00") in the current TZ. */
+static void iso_time(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	char off[8];
+	if (!localtime_r(&t, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm) == 0 ||
+	    strftime(off, sizeof off, "%z", &tm) == 0) {
+		snprintf(buf, size, "%lld", (long long)t);
+		return;
+	}
+	size_t n = strlen(buf);
+	/* %z gives +0800; RFC 3339 wants +08:00. */
+	if (strlen(off) == 5)
+		snprintf(buf + n, size - n, "%.3s:%.2s", off, off + 3);
+}
+
+static void plain(int64_t v, const char *currency, char *buf, size_t size)
+{
+	if (money_format(v, currency, NULL, MONEY_FMT_PLAIN, buf, size) == 0)
+		snprintf(buf, size, "%lld", (long long)v);
+}
+
+/* Sanitized copy of platform text into buf. */
+static const char *clean(const char *text, char *buf, size_t size)
+{
+	tui_sanitize(text, text ? strlen(text) : 0, buf, size, 0);
+	return buf;
+}
+
+void statement_csv_cell(FILE *out, const char *text, bool is_number)
+{
+	if (!text)
+		text = "";
+	/* A text cell a spreadsheet would evaluate gets an apostrophe; numbers we formatted
+	 * ourselves ("-12.50") are numbers, and guarding them would make them text. */
+	bool guard = !is_number && (text[0] == '=' || text[0] == '+' || text[0] == '-' ||
+	                            text[0] == '@' || text[0] == '\t' || text[0] == '\r');
+	bool quote = guard || strpbrk(text, ",\"\r\n") != NULL;
+	if (!quote) {
+		fputs(text, out);
+		return;
+	}
+	fputc('"', out);
+	if (guard)
+		fputc('\'', out);
+	for (const char *p = text; *p; p++) {
+		if (*p == '"')
+			fputc('"', out);
+		fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+/* One CSV record of the 13 columns; NULL cells are empty. */
+struct csv_rec {
+	const char *record, *currency, *name, *id, *date, *count, *amount, *fee, *net, *status,
+		*detail, *source, *payout;
+};
+
+static void csv_row(FILE *out, const struct csv_rec *r)
+{
+	const char *cells[] = {r->record, r->currency, r->name, r->id,     r->date,
+	                       r->count,  r->amount,   r->fee,  r->net,    r->status,
+	                       r->detail, r->source,   r->payout};
+	const bool number[] = {false, false, false, false, false, true, true,
+	                       true,  true,  false, false, false, false};
+	for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
+		if (i)
+			fputc(',', out);
+		statement_csv_cell(out, cells[i], number[i]);
+	}
+	fputs("\r\n", out);
+}
+
+struct csv_items {
+	FILE *out;
+	const char *code;
+	const char *currency;
+};
+
+static int csv_item(const struct ledger_item *it, void *vctx)
+{
+	struct csv_items *x = vctx;
+	char id[256], type[128], date[40], a[32], f[32], n[32], rc[128], desc[2048], src[256],
+		po[256];
+	iso_time(it->created, date, sizeof date);
+	plain(it->amount, x->currency, a, sizeof a);
+	plain(it->fee, x->currency, f, sizeof f);
+	plain(it->net, x->currency, n, sizeof n);
+	struct csv_rec r = {
+		.record = "transaction",
+		.currency = x->code,
+		.name = clean(it->type, type, sizeof type),
+		.id = clean(it->id, id, sizeof id),
+		.date = date,
+		.amount = a,
+		.fee = f,
+		.net = n,
+		.status = clean(it->reporting_category, rc, sizeof rc),
+		.detail = clean(it->description, desc, sizeof desc),
+		.source = clean(it->source, src, sizeof src),
+		.payout = clean(it->payout_id, po, sizeof po),
+	};
+	csv_row(x->out, &r);
+	return ferror(x->out) ? 1 : 0;
+}
+
+static void csv_sum(FILE *out, const char *code, const char *cur, const char *name,
+                    const struct ledger_sum *s, int64_t amount)
+{
+	char c[32], a[32], f[32], n[32];
+	struct csv_rec r = {.record = "summary", .currency = code, .name = name};
+	plain(s ? s->amount : amount, cur, a, sizeof a);
+	r.amount = a;
+	if (s) {
+		snprintf(c, sizeof c, "%lld", (long long)s->count);
+		plain(s->fee, cur, f, sizeof f);
+		plain(s->net, cur, n, sizeof n);
+		r.count = c;
+		r.fee = f;
+		r.net = n;
+	}
+	csv_row(out, &r);
+}
+
+int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_size)
+{
+	const struct ledger_statement *d = st->data;
+	char saved[128], from[40], to[40], gen[40], sync[40];
+	statement_tz_enter(st->timezone, saved, sizeof saved);
+	iso_time(d->from, from, sizeof from);
+	iso_time(d->to, to, sizeof to);
+	iso_time(st->opt.generated_at, gen, sizeof gen);
+	if (d->last_sync > 0)
+		iso_time(d->last_sync, sync, sizeof sync);
+	else
+		sync[0] = '\0';
+	csv_row(out, &(struct csv_rec){"record", "currency", "name", "id", "date", "count",
+	                               "amount", "fee", "net", "status", "detail", "source",
+	                               "payout"});
+	csv_row(out, &(struct csv_rec){.record = "header", .name = "account", .id = st->account_id,
+	                               .detail = st->account_name});
+	csv_row(out, &(struct csv_rec){.record = "header", .name = "period_start", .date = from});
+	csv_row(out, &(struct csv_rec){.record = "header", .name = "period_end", .date = to});
+	csv_row(out, &(struct csv_rec){.record = "header", .name = "timezone",
+	                               .detail = st->timezone});
+	csv_row(out, &(struct csv_rec){.record = "header", .name = "generated_at", .date = gen,
+	                               .detail = st->operator_name});
+	csv_row(out, &(struct csv_rec){.record = "header", .name = "data_as_of", .date = sync,
+	                               .status = d->stale ? "stale" : "current"});
+	int rc = 0;
+	for (size_t i = 0; i < d->n_currencies && rc == 0; i++) {
+		const struct ledger_currency *c = &d->currencies[i];
+		char code[4];
+		money_currency_upper(c->currency, code);
+		csv_sum(out, code, c->currency, "opening_balance", NULL, c->opening);
+		for (int k = 0; k < LEDGER_CAT_COUNT; k++)
+			csv_sum(out, code, c->currency, ledger_category_key((enum ledger_category)k),
+			        &c->cat[k], 0);
+		csv_sum(out, code, c->currency, "fees_total", NULL, c->fees);
+		csv_sum(out, code, c->currency, "net_activity", NULL, c->net_activity);
+		csv_sum(out, code, c->currency, "payouts_total", NULL, c->payouts_net);
+		csv_sum(out, code, c->currency, "closing_balance", NULL, c->closing);
+		for (size_t j = 0; j < c->n_payouts; j++) {
+			const struct ledger_payout *p = &c->payouts[j];
+			char id[256], status[128], arrival[40], cnt[32], a[32], n[32];
+			iso_time(p->arrival_date, arrival, sizeof arrival);
+			snprintf(cnt, sizeof cnt, "%lld", (long long)p->txn_count);
+			plain(p->amount, c->currency, a, sizeof a);
+			plain(p->txn_net, c->currency, n, sizeof n);
+			csv_row(out, &(struct csv_rec){.record = "payout", .currency = code,
+			                               .id = clean(p->id, id, sizeof id), .date = arrival,
+			                               .count = cnt, .amount = a, .net = n,
+			                               .status = clean(p->status, status, sizeof status),
+			                               .detail = ledger_recon_key(p->recon)});
+		}
+		struct csv_items x = {.out = out, .code = code, .currency = c->currency};
+		enum ledger_status r =
+			ledger_items(st->ledger, c->currency, d->from, d->to, csv_item, &x);
+		if (r != LEDGER_OK) {
+			if (r == LEDGER_STOPPED)
+				snprintf(err, err_size, _("writing the statement failed: %s"),
+				         strerror(errno));
+			else
+				snprintf(err, err_size, "%s: %s", ledger_status_message(r),
+				         ledger_last_error(st->ledger));
+			rc = -1;
+		}
+	}
+	statement_tz_leave(saved);
+	if (rc == 0 && ferror(out)) {
+		snprintf(err, err_size, _("writing the statement failed: %s"), strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Writes a jansson value compactly; false when the stream failed. */
+static bool dump(FILE *out, json_t *v)
+{
+	if (!v)
+		return false;
+	int r = json_dumpf(v, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(v);
+	return r == 0;
+}
+
+static json_t *sum_json(const struct ledger_sum *s)
+{
+	return json_pack("{s:I,s:I,s:I,s:I}", "count", (json_int_t)s->count, "amount",
+	                 (json_int_t)s->amount, "fee", (json_int_t)s->fee, "net",
+	                 (json_int_t)s->net);
+}
+
+struct json_items {
+	FILE *out;
+	const char *code;
+	bool first;
+	bool failed;
+};
+
+static int json_item(const struct ledger_item *it, void *vctx)
+{
+	struct json_items *x = vctx;
+	char id[256], type[128], rc[128], desc[2048], src[256], po[256], date[40];
+	iso_time(it->created, date, sizeof date);
+	json_t *o = json_pack(
+		"{s:s,s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "id",
+		clean(it->id, id, sizeof id), "created", (json_int_t)it->created, "created_local", date,
+		"type", clean(it->type, type, sizeof type), "reporting_category",
+		clean(it->reporting_category, rc, sizeof rc), "category",
+		ledger_category_key(it->category), "amount", (json_int_t)it->amount, "fee",
+		(json_int_t)it->fee, "net", (json_int_t)it->net, "currency", x->code, "source",
+		clean(it->source, src, sizeof src), "description", clean(it->description, desc, sizeof desc),
+		"payout", clean(it->payout_id, po, sizeof po));
+	if ((!x->first && fputc(',', x->out) == EOF) || !dump(x->out, o)) {
+		x->failed = true;
+		return 1;
+	}
+	x->first = false;
+	return 0;
+}
+
+/* The statement of one currency without its transactions. */
+static json_t *currency_json(const struct ledger_currency *c)
+{
+	json_t *o = json_object();
+	json_t *payouts = json_array();
+	if (!o || !payouts) {
+		json_decref(o);
+		json_decref(payouts);
+		return NULL;
+	}
+	json_object_set_new(o, "currency", json_string(c->currency));
+	json_object_set_new(o, "opening_balance", json_integer(c->opening));
+	for (int k = 0; k < LEDGER_CAT_COUNT; k++)
+		json_object_set_new(o, ledger_category_key((enum ledger_category)k), sum_json(&c->cat[k]));
+	json_object_set_new(o, "fees_total", json_integer(c->fees));
+	json_object_set_new(o, "net_activity", json_integer(c->net_activity));
+	json_object_set_new(o, "payouts_total", json_integer(c->payouts_net));
+	json_object_set_new(o, "closing_balance", json_integer(c->closing));
+	json_object_set_new(o, "inconsistent_transactions", json_integer(c->inconsistent));
+	for (size_t j = 0; j < c->n_payouts; j++) {
+		const struct ledger_payout *p = &c->payouts[j];
+		char id[256], status[128];
+		json_array_append_new(
+			payouts,
+			json_pack("{s:s,s:I,s:I,s:I,s:s,s:s,s:{s:s,s:I,s:I,s:I,s:b}}", "id",
+			          clean(p->id, id, sizeof id), "created", (json_int_t)p->created,
+			          "arrival_date", (json_int_t)p->arrival_date, "amount",
+			          (json_int_t)p->amount, "currency", c->currency, "status",
+			          clean(p->status, status, sizeof status), "reconciliation", "result",
+			          ledger_recon_key(p->recon), "transactions", (json_int_t)p->txn_count,
+			          "net", (json_int_t)p->txn_net, "difference", (json_int_t)p->difference,
+			          "sync_complete", p->sync_complete));
+	}
+	json_object_set_new(o, "payouts_list", payouts);
+	return o;
+}
+
+int statement_write_json(struct statement *st, FILE *out, char *err, size_t err_size)
+{
+	const struct ledger_statement *d = st->data;
+	char saved[128], from[40], to[40], gen[40], sync[40] = "";
+	statement_tz_enter(st->timezone, saved, sizeof saved);
+	iso_time(d->from, from, sizeof from);
+	iso_time(d->to, to, sizeof to);
+	iso_time(st->opt.generated_at, gen, sizeof gen);
+	if (d->last_sync > 0)
+		iso_time(d->last_sync, sync, sizeof sync);
+	json_t *head = json_pack(
+		"{s:{s:s,s:s},s:{s:I,s:I,s:s,s:s,s:s},s:I,s:s,s:s,s:I,s:s,s:b}", "account", "id",
+		st->account_id, "name", st->account_name, "period", "from", (json_int_t)d->from, "to",
+		(json_int_t)d->to, "from_local", from, "to_local", to, "timezone", st->timezone,
+		"generated_at", (json_int_t)st->opt.generated_at, "generated_at_local", gen, "operator",
+		st->operator_name, "data_as_of", (json_int_t)d->last_sync, "data_as_of_local", sync,
+		"stale", d->stale);
+	char *text = head ? json_dumps(head, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(head);
+	bool ok = text != NULL;
+	/* The head object's closing brace is replaced by the currencies array. */
+	if (ok) {
+		text[strlen(text) - 1] = '\0';
+		ok = fprintf(out, "%s,\"currencies\":[", text) >= 0;
+	}
+	free(text);
+	enum ledger_status lr = LEDGER_OK;
+	for (size_t i = 0; ok && i < d->n_currencies; i++) {
+		const struct ledger_currency *c = &d->currencies[i];
+		json_t *cj = currency_json(c);
+		char *ctext = cj ? json_dumps(cj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		json_decref(cj);
+		if (!ctext) {
+			ok = false;
+			break;
+		}
+		ctext[strlen(ctext) - 1] = '\0';
+		ok = fprintf(out, "%s%s,\"transactions\":[", i ? "," : "", ctext) >= 0;
+		free(ctext);
+		struct json_items x = {.out = out, .code = c->currency, .first = true};
+		if (ok)
+			lr = ledger_items(st->ledger, c->currency, d->from, d->to, json_item, &x);
+		if (lr != LEDGER_OK || x.failed) {
+			ok = false;
+			break;
+		}
+		ok = fputs("]}", out) != EOF;
+	}
+	if (ok)
+		ok = fputs("]}\n", out) != EOF;
+	statement_tz_leave(saved);
+	if (!ok) {
+		if (lr != LEDGER_OK && lr != LEDGER_STOPPED)
+			snprintf(err, err_size, "%s: %s", ledger_status_message(lr),
+			         ledger_last_error(st->ledger));
+		else
+			snprintf(err, err_size, _("writing the statement failed: %s"),
+			         errno ? strerror(errno) : ledger_status_message(LEDGER_NOMEM));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,703 @@
+/* The text statement: 80 columns, aligned by display width (CJK characters take two
+ * columns), split into pages with a footer. The same lines feed the terminal, the TUI
+ * preview, the printer and the PDF. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/client.h"
+#include "tui/tui.h"
+#include "views/statement.h"
+
+#define LINE_NEW_PAGE 0x1u /* the line starts a new page when paginating */
+
+/* Decodes one UTF-8 character at s (valid UTF-8: the sanitizer saw it); returns its
+ * length and stores the code point. */
+static size_t utf8_next(const char *s, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if ((u[0] & 0xe0) == 0xc0 && u[1]) {
+		*cp = ((unsigned)(u[0] & 0x1f) << 6) | (u[1] & 0x3f);
+		return 2;
+	}
+	if ((u[0] & 0xf0) == 0xe0 && u[1] && u[2]) {
+		*cp = ((unsigned)(u[0] & 0x0f) << 12) | ((unsigned)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+		return 3;
+	}
+	if ((u[0] & 0xf8) == 0xf0 && u[1] && u[2] && u[3]) {
+		*cp = ((unsigned)(u[0] & 0x07) << 18) | ((unsigned)(u[1] & 0x3f) << 12) |
+		      ((unsigned)(u[2] & 0x3f) << 6) | (u[3] & 0x3f);
+		return 4;
+	}
+	*cp = 0xfffd;
+	return 1;
+}
+
+/* Display columns of a code point, independent of the process's locale (a statement is
+ * UTF-8 whatever LC_CTYPE says): East Asian wide and fullwidth ranges take two, combining
+ * marks none. */
+static int cp_width(unsigned cp)
+{
+	if (cp == 0)
+		return 0;
+	if ((cp >= 0x0300 && cp <= 0x036f) || (cp >= 0x1ab0 && cp <= 0x1aff) ||
+	    (cp >= 0x20d0 && cp <= 0x20ff) || (cp >= 0xfe20 && cp <= 0xfe2f))
+		return 0;
+	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) ||
+	    (cp >= 0x3041 && cp <= 0x33ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+	    (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xa000 && cp <= 0xa4cf) ||
+	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
+	    (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+static int text_width(const char *s)
+{
+	int w = 0;
+	while (*s) {
+		unsigned cp;
+		s += utf8_next(s, &cp);
+		w += cp_width(cp);
+	}
+	return w;
+}
+
+/* A line being assembled; lines never exceed a few hundred bytes. */
+struct line {
+	char buf[1024];
+	size_t len;
+	int width;
+};
+
+static void line_reset(struct line *l)
+{
+	l->len = 0;
+	l->width = 0;
+	l->buf[0] = '\0';
+}
+
+static void line_spaces(struct line *l, int n)
+{
+	while (n-- > 0 && l->len + 1 < sizeof l->buf) {
+		l->buf[l->len++] = ' ';
+		l->width++;
+	}
+	l->buf[l->len] = '\0';
+}
+
+/* Appends text in a cell of `width` columns, padded left or right; text wider than the
+ * cell is cut at a character boundary and ends with "…". */
+static void line_cell(struct line *l, const char *text, int width, int align)
+{
+	int w = text_width(text);
+	if (w <= width) {
+		if (align == TUI_ALIGN_RIGHT)
+			line_spaces(l, width - w);
+		size_t n = strlen(text);
+		if (l->len + n + 1 > sizeof l->buf)
+			n = sizeof l->buf - l->len - 1;
+		memcpy(l->buf + l->len, text, n);
+		l->len += n;
+		l->buf[l->len] = '\0';
+		l->width += w;
+		if (align != TUI_ALIGN_RIGHT)
+			line_spaces(l, width - w);
+		return;
+	}
+	int used = 0;
+	const char *s = text;
+	while (*s) {
+		unsigned cp;
+		size_t n = utf8_next(s, &cp);
+		int cw = cp_width(cp);
+		if (used + cw > width - 1 || l->len + n + 4 > sizeof l->buf)
+			break;
+		memcpy(l->buf + l->len, s, n);
+		l->len += n;
+		used += cw;
+		s += n;
+	}
+	if (width > 0) {
+		memcpy(l->buf + l->len, "\xe2\x80\xa6", 3); /* … */
+		l->len += 3;
+		used++;
+	}
+	l->buf[l->len] = '\0';
+	l->width += used;
+	line_spaces(l, width - used);
+}
+
+static int doc_push(struct statement_doc *doc, const char *text, size_t len, unsigned flags)
+{
+	if (doc->n_lines == doc->cap_lines) {
+		size_t cap = doc->cap_lines ? doc->cap_lines * 2 : 256;
+		size_t *off = realloc(doc->line_off, cap * sizeof *off);
+		if (!off)
+			return -1;
+		doc->line_off = off;
+		unsigned char *fl = realloc(doc->line_flags, cap);
+		if (!fl)
+			return -1;
+		doc->line_flags = fl;
+		doc->cap_lines = cap;
+	}
+	if (doc->text_len + len + 1 > doc->text_cap) {
+		size_t cap = doc->text_cap ? doc->text_cap * 2 : 16384;
+		while (cap < doc->text_len + len + 1)
+			cap *= 2;
+		char *t = realloc(doc->text, cap);
+		if (!t)
+			return -1;
+		doc->text = t;
+		doc->text_cap = cap;
+	}
+	/* Trailing blanks are padding only: printers and diff tools do better without. */
+	while (len > 0 && text[len - 1] == ' ')
+		len--;
+	memcpy(doc->text + doc->text_len, text, len);
+	doc->line_off[doc->n_lines] = doc->text_len;
+	doc->line_flags[doc->n_lines] = (unsigned char)flags;
+	doc->text_len += len;
+	doc->text[doc->text_len++] = '\0';
+	doc->n_lines++;
+	return 0;
+}
+
+static int doc_line(struct statement_doc *doc, const struct line *l, unsigned flags)
+{
+	return doc_push(doc, l->buf, l->len, flags);
+}
+
+static int doc_text(struct statement_doc *doc, const char *text)
+{
+	return doc_push(doc, text, strlen(text), 0);
+}
+
+/* Adds text wrapped at STATEMENT_WIDTH columns (at spaces when possible; CJK text anywhere),
+ * continuation lines indented by `indent`. */
+static int doc_wrapped(struct statement_doc *doc, const char *text, int indent)
+{
+	struct line l;
+	line_reset(&l);
+	const char *s = text;
+	while (*s) {
+		/* Take the longest run that fits, preferring to end it at a space. */
+		const char *p = s, *cut = NULL;
+		int w = l.width;
+		while (*p) {
+			unsigned cp;
+			size_t n = utf8_next(p, &cp);
+			if (w + cp_width(cp) > STATEMENT_WIDTH)
+				break;
+			w += cp_width(cp);
+			p += n;
+			if (cp == ' ')
+				cut = p;
+		}
+		const char *end = *p && cut ? cut : p;
+		if (end == s) /* a single character wider than the room: take it anyway */
+			end = s + utf8_next(s, &(unsigned){0});
+		size_t n = (size_t)(end - s);
+		if (l.len + n + 1 > sizeof l.buf)
+			n = sizeof l.buf - l.len - 1;
+		memcpy(l.buf + l.len, s, n);
+		l.len += n;
+		l.buf[l.len] = '\0';
+		if (doc_line(doc, &l, 0) != 0)
+			return -1;
+		s = end;
+		while (*s == ' ')
+			s++;
+		line_reset(&l);
+		line_spaces(&l, indent);
+	}
+	return 0;
+}
+
+/* Everything a section needs to format amounts of one currency. */
+struct cur_fmt {
+	const char *code;
+	const struct money_locale *loc;
+};
+
+static void fmt_money(const struct cur_fmt *f, int64_t v, char *buf, size_t size)
+{
+	if (money_format(v, f->code, f->loc, MONEY_FMT_NUMBER, buf, size) == 0)
+		snprintf(buf, size, "%lld", (long long)v);
+}
+
+static int max_int(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/* Header: account, period, time zone, generated, data as of, and the staleness warning. */
+static int build_header(struct statement *st, struct statement_doc *doc)
+{
+	const struct ledger_statement *d = st->data;
+	char from[32], to[32], gen[32], sync[32], buf[512];
+	statement_time(d->from, false, from, sizeof from);
+	statement_time(d->to, false, to, sizeof to);
+	statement_time(st->opt.generated_at, false, gen, sizeof gen);
+	statement_time(d->last_sync, false, sync, sizeof sync);
+
+	const char *labels[] = {_("Account:"), _("Period:"), _("Time zone:"), _("Generated:"),
+	                        _("Data as of:")};
+	int lw = 0;
+	for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
+		lw = max_int(lw, text_width(labels[i]));
+	lw += 2;
+
+	struct line l;
+	line_reset(&l);
+	line_cell(&l, _("Settlement statement"), STATEMENT_WIDTH, TUI_ALIGN_LEFT);
+	if (doc_line(doc, &l, 0) != 0 || doc_text(doc, "") != 0)
+		return -1;
+
+	if (st->account_name[0] && st->account_id[0])
+		snprintf(buf, sizeof buf, "%s (%s)", st->account_name, st->account_id);
+	else if (st->account_name[0] || st->account_id[0])
+		snprintf(buf, sizeof buf, "%s", st->account_name[0] ? st->account_name : st->account_id);
+	else
+		snprintf(buf, sizeof buf, "%s", _("(unknown: not synced yet)"));
+	const char *values[5];
+	char period[128], generated[256], asof[256];
+	snprintf(period, sizeof period, _("%s to %s"), from, to);
+	if (st->operator_name[0])
+		snprintf(generated, sizeof generated, _("%s by %s"), gen, st->operator_name);
+	else
+		snprintf(generated, sizeof generated, "%s", gen);
+	if (d->last_sync > 0)
+		snprintf(asof, sizeof asof, _("%s (last sync)"), sync);
+	else
+		snprintf(asof, sizeof asof, "%s", _("never synced"));
+	values[0] = buf;
+	values[1] = period;
+	values[2] = st->timezone[0] ? st->timezone : _("system time zone");
+	values[3] = generated;
+	values[4] = asof;
+	for (int i = 0; i < 5; i++) {
+		line_reset(&l);
+		line_cell(&l, labels[i], lw, TUI_ALIGN_LEFT);
+		line_cell(&l, values[i], STATEMENT_WIDTH - lw, TUI_ALIGN_LEFT);
+		if (doc_line(doc, &l, 0) != 0)
+			return -1;
+	}
+	if (d->stale) {
+		char warn[1024];
+		if (d->last_sync > 0)
+			snprintf(warn, sizeof warn,
+			         _("WARNING: the data was last synced at %s, before the end of this "
+			           "period; later transactions are missing. Run 'paydesk sync' and "
+			           "produce the statement again."),
+			         sync);
+		else
+			snprintf(warn, sizeof warn, "%s",
+			         _("WARNING: this cache was never synced completely; the statement may "
+			           "be missing transactions. Run 'paydesk sync' first."));
+		if (doc_text(doc, "") != 0 || doc_wrapped(doc, warn, 9) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One summary line: label, optional count, amount. */
+static int summary_line(struct statement_doc *doc, const struct cur_fmt *f, const char *label,
+                        int64_t count, bool show_count, int64_t amount)
+{
+	char c[64] = "", a[64];
+	if (show_count)
+		snprintf(c, sizeof c, P_("%lld transaction", "%lld transactions", count),
+		         (long long)count);
+	fmt_money(f, amount, a, sizeof a);
+	struct line l;
+	line_reset(&l);
+	line_spaces(&l, 2);
+	line_cell(&l, label, 30, TUI_ALIGN_LEFT);
+	line_cell(&l, c, 22, TUI_ALIGN_RIGHT);
+	line_cell(&l, a, 26, TUI_ALIGN_RIGHT);
+	return doc_line(doc, &l, 0);
+}
+
+static int rule(struct statement_doc *doc, char ch)
+{
+	char buf[STATEMENT_WIDTH + 1];
+	memset(buf, ch, STATEMENT_WIDTH);
+	buf[STATEMENT_WIDTH] = '\0';
+	return doc_text(doc, buf);
+}
+
+static int build_summary(struct statement *st, const struct ledger_currency *c,
+                         const struct cur_fmt *f, struct statement_doc *doc)
+{
+	char code[4], buf[256];
+	money_currency_upper(c->currency, code);
+	snprintf(buf, sizeof buf, _("Currency: %s"), code);
+	if (doc_text(doc, "") != 0 || doc_text(doc, buf) != 0 || rule(doc, '=') != 0)
+		return -1;
+	const struct ledger_sum *k = c->cat;
+	int r = 0;
+	r |= summary_line(doc, f, _("Opening balance"), 0, false, c->opening);
+	r |= summary_line(doc, f, _("Sales"), k[LEDGER_CAT_SALES].count, true,
+	                  k[LEDGER_CAT_SALES].amount);
+	r |= summary_line(doc, f, _("Refunds"), k[LEDGER_CAT_REFUNDS].count, true,
+	                  k[LEDGER_CAT_REFUNDS].amount);
+	r |= summary_line(doc, f, _("Disputes"), k[LEDGER_CAT_DISPUTES].count, true,
+	                  k[LEDGER_CAT_DISPUTES].amount);
+	r |= summary_line(doc, f, _("Dispute reversals"), k[LEDGER_CAT_REVERSALS].count, true,
+	                  k[LEDGER_CAT_REVERSALS].amount);
+	r |= summary_line(doc, f, _("Fees"), 0, false, c->fees);
+	r |= summary_line(doc, f, _("Adjustments"), k[LEDGER_CAT_ADJUSTMENTS].count, true,
+	                  k[LEDGER_CAT_ADJUSTMENTS].amount);
+	r |= rule(doc, '-');
+	r |= summary_line(doc, f, _("Net activity"), 0, false, c->net_activity);
+	r |= summary_line(doc, f, _("Payouts"), k[LEDGER_CAT_PAYOUTS].count, true, c->payouts_net);
+	r |= rule(doc, '-');
+	r |= summary_line(doc, f, _("Closing balance"), 0, false, c->closing);
+	if (r != 0)
+		return -1;
+	if (c->inconsistent > 0) {
+		snprintf(buf, sizeof buf,
+		         P_("WARNING: %lld transaction has a net that is not its amount minus its "
+		            "fee; the lines above do not add up to the net activity.",
+		            "WARNING: %lld transactions have a net that is not their amount minus "
+		            "their fee; the lines above do not add up to the net activity.",
+		            c->inconsistent),
+		         (long long)c->inconsistent);
+		if (doc_wrapped(doc, buf, 9) != 0)
+			return -1;
+	}
+	(void)st;
+	return 0;
+}
+
+static int build_payouts(struct statement *st, const struct ledger_currency *c,
+                         const struct cur_fmt *f, struct statement_doc *doc)
+{
+	(void)st;
+	char buf[512], code[4];
+	money_currency_upper(c->currency, code);
+	snprintf(buf, sizeof buf, _("Payouts in this period (%s)"), code);
+	if (doc_text(doc, "") != 0 || doc_text(doc, buf) != 0)
+		return -1;
+	if (c->n_payouts == 0)
+		return doc_text(doc, _("  No payouts in this period."));
+	struct line l;
+	line_reset(&l);
+	line_spaces(&l, 2);
+	line_cell(&l, _("Payout"), 28, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Arrival"), 10, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Amount"), 14, TUI_ALIGN_RIGHT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Status"), 10, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Check"), 12, TUI_ALIGN_LEFT);
+	if (doc_line(doc, &l, 0) != 0)
+		return -1;
+	for (size_t i = 0; i < c->n_payouts; i++) {
+		const struct ledger_payout *p = &c->payouts[i];
+		char id[256], status[128], arrival[32], amount[64], check[64];
+		tui_sanitize(p->id, strlen(p->id), id, sizeof id, 0);
+		tui_sanitize(p->status, strlen(p->status), status, sizeof status, 0);
+		statement_time(p->arrival_date, true, arrival, sizeof arrival);
+		fmt_money(f, p->amount, amount, sizeof amount);
+		if (p->recon == LEDGER_RECON_MATCH)
+			snprintf(check, sizeof check, _("ok (%lld)"), (long long)p->txn_count);
+		else if (p->recon == LEDGER_RECON_MISMATCH)
+			snprintf(check, sizeof check, "%s", _("MISMATCH"));
+		else
+			snprintf(check, sizeof check, "%s", _("NOT CHECKED"));
+		line_reset(&l);
+		line_spaces(&l, 2);
+		line_cell(&l, id, 28, TUI_ALIGN_LEFT);
+		line_spaces(&l, 1);
+		line_cell(&l, arrival, 10, TUI_ALIGN_LEFT);
+		line_spaces(&l, 1);
+		line_cell(&l, amount, 14, TUI_ALIGN_RIGHT);
+		line_spaces(&l, 1);
+		line_cell(&l, status, 10, TUI_ALIGN_LEFT);
+		line_spaces(&l, 1);
+		line_cell(&l, check, 12, TUI_ALIGN_LEFT);
+		if (doc_line(doc, &l, 0) != 0)
+			return -1;
+		if (p->recon == LEDGER_RECON_MISMATCH) {
+			char sum[64], diff[64];
+			fmt_money(f, p->txn_net, sum, sizeof sum);
+			fmt_money(f, p->difference, diff, sizeof diff);
+			snprintf(buf, sizeof buf,
+			         P_("    MISMATCH: its %lld transaction sums to %s, not %s; difference %s.",
+			            "    MISMATCH: its %lld transactions sum to %s, not %s; difference %s.",
+			            p->txn_count),
+			         (long long)p->txn_count, sum, amount, diff);
+			if (doc_wrapped(doc, buf, 6) != 0)
+				return -1;
+		} else if (p->recon == LEDGER_RECON_UNKNOWN) {
+			if (doc_wrapped(doc,
+			                _("    NOT CHECKED: none of its transactions is in the cache; run "
+			                  "'paydesk sync'."),
+			                6) != 0)
+				return -1;
+		}
+		if (p->recon != LEDGER_RECON_MATCH && !p->sync_complete) {
+			if (doc_wrapped(doc,
+			                _("    (the cache does not yet hold every transaction of this "
+			                  "payout)"),
+			                6) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The appendix: one line per balance transaction. */
+struct items_ctx {
+	struct statement *st;
+	struct statement_doc *doc;
+	const struct cur_fmt *f;
+	int w_time, w_type, w_id, w_amount, w_fee, w_net;
+	const char *cat_label[LEDGER_CAT_COUNT];
+	int failed;
+};
+
+static int item_line(const struct ledger_item *it, void *vctx)
+{
+	struct items_ctx *x = vctx;
+	char when[32], id[256], a[64], fee[64], net[64];
+	struct tm tm;
+	if (localtime_r(&it->created, &tm) == NULL ||
+	    strftime(when, sizeof when, x->w_time == 5 ? "%H:%M" : "%m-%d %H:%M", &tm) == 0)
+		snprintf(when, sizeof when, "?");
+	if (tui_sanitize_is_clean(it->id, strlen(it->id), 0))
+		snprintf(id, sizeof id, "%s", it->id);
+	else
+		tui_sanitize(it->id, strlen(it->id), id, sizeof id, 0);
+	fmt_money(x->f, it->amount, a, sizeof a);
+	fmt_money(x->f, it->fee, fee, sizeof fee);
+	fmt_money(x->f, it->net, net, sizeof net);
+	int cat = it->category >= 0 && it->category < LEDGER_CAT_COUNT ? (int)it->category
+	                                                                 : LEDGER_CAT_ADJUSTMENTS;
+	struct line l;
+	line_reset(&l);
+	line_cell(&l, when, x->w_time, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, x->cat_label[cat], x->w_type, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, id, x->w_id, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, a, x->w_amount, TUI_ALIGN_RIGHT);
+	line_spaces(&l, 1);
+	line_cell(&l, fee, x->w_fee, TUI_ALIGN_RIGHT);
+	line_spaces(&l, 1);
+	line_cell(&l, net, x->w_net, TUI_ALIGN_RIGHT);
+	if (doc_line(x->doc, &l, 0) != 0) {
+		x->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int build_items(struct statement *st, const struct ledger_currency *c,
+                       const struct cur_fmt *f, struct statement_doc *doc, bool new_page,
+                       char *err, size_t err_size)
+{
+	char buf[256], code[4], widest[64];
+	money_currency_upper(c->currency, code);
+	snprintf(buf, sizeof buf, _("Transactions (%s)"), code);
+	if (doc_push(doc, "", 0, new_page ? LINE_NEW_PAGE : 0) != 0 || doc_text(doc, buf) != 0)
+		return -1;
+	if (c->items == 0)
+		return doc_text(doc, _("  No transactions in this period."));
+	struct items_ctx x = {.st = st, .doc = doc, .f = f};
+	fmt_money(f, c->max_abs > 0 ? -c->max_abs : -1, widest, sizeof widest);
+	int wn = text_width(widest);
+	x.w_time = st->opt.single_day ? 5 : 11;
+	x.w_type = 10;
+	x.w_amount = max_int(wn, text_width(_("Amount")));
+	x.w_fee = max_int(wn, text_width(_("Fee")));
+	x.w_net = max_int(wn, text_width(_("Net")));
+	x.w_id = STATEMENT_WIDTH - x.w_time - x.w_type - x.w_amount - x.w_fee - x.w_net - 5;
+	/* Amounts so wide that the id would vanish: the line grows past 80 columns rather
+	 * than hide a digit. */
+	if (x.w_id < 8)
+		x.w_id = 8;
+	x.cat_label[LEDGER_CAT_SALES] = _("sale");
+	x.cat_label[LEDGER_CAT_REFUNDS] = _("refund");
+	x.cat_label[LEDGER_CAT_DISPUTES] = _("dispute");
+	x.cat_label[LEDGER_CAT_REVERSALS] = _("reversal");
+	x.cat_label[LEDGER_CAT_FEES] = _("fee");
+	x.cat_label[LEDGER_CAT_ADJUSTMENTS] = _("adjustment");
+	x.cat_label[LEDGER_CAT_PAYOUTS] = _("payout");
+	struct line l;
+	line_reset(&l);
+	line_cell(&l, _("Time"), x.w_time, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Type"), x.w_type, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("ID"), x.w_id, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Amount"), x.w_amount, TUI_ALIGN_RIGHT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Fee"), x.w_fee, TUI_ALIGN_RIGHT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Net"), x.w_net, TUI_ALIGN_RIGHT);
+	if (doc_line(doc, &l, 0) != 0)
+		return -1;
+	enum ledger_status r =
+		ledger_items(st->ledger, c->currency, st->data->from, st->data->to, item_line, &x);
+	if (x.failed)
+		return -1;
+	if (r != LEDGER_OK) {
+		snprintf(err, err_size, "%s: %s", ledger_status_message(r),
+		         ledger_last_error(st->ledger));
+		return -2;
+	}
+	return 0;
+}
+
+/* Splits the lines into pages of page_lines - 2 body lines (a blank and the footer end each
+ * page); a line flagged LINE_NEW_PAGE starts a page unless it already does. */
+static int paginate(struct statement_doc *doc)
+{
+	size_t body = doc->page_lines > 2 ? (size_t)doc->page_lines - 2 : SIZE_MAX;
+	size_t cap = 16, n = 0;
+	size_t *pages = malloc(cap * sizeof *pages);
+	if (!pages)
+		return -1;
+	pages[n++] = 0;
+	size_t on_page = 0;
+	for (size_t i = 0; i < doc->n_lines; i++) {
+		bool forced = doc->page_lines > 0 && (doc->line_flags[i] & LINE_NEW_PAGE) && on_page > 0;
+		if (forced || on_page == body) {
+			if (n == cap) {
+				cap *= 2;
+				size_t *grown = realloc(pages, cap * sizeof *grown);
+				if (!grown) {
+					free(pages);
+					return -1;
+				}
+				pages = grown;
+			}
+			pages[n++] = i;
+			on_page = 0;
+		}
+		on_page++;
+	}
+	free(doc->page_first);
+	doc->page_first = pages;
+	doc->n_pages = n;
+	return 0;
+}
+
+int statement_doc_build(struct statement *st, int page_lines, struct statement_doc *doc,
+                        char *err, size_t err_size)
+{
+	memset(doc, 0, sizeof *doc);
+	doc->page_lines = page_lines;
+	snprintf(doc->footer_name, sizeof doc->footer_name, "%s", st->operator_name);
+	char saved[128];
+	statement_tz_enter(st->timezone, saved, sizeof saved);
+	int r = build_header(st, doc);
+	const struct money_locale *loc = money_locale_current();
+	for (size_t i = 0; r == 0 && i < st->data->n_currencies; i++) {
+		const struct ledger_currency *c = &st->data->currencies[i];
+		struct cur_fmt f = {.code = c->currency, .loc = loc};
+		r = build_summary(st, c, &f, doc);
+		if (r == 0)
+			r = build_payouts(st, c, &f, doc);
+	}
+	if (r == 0 && st->data->n_currencies == 0)
+		r = (doc_text(doc, "") != 0 ||
+		     doc_text(doc, _("No balance and no transactions in this period.")) != 0)
+		            ? -1
+		            : 0;
+	for (size_t i = 0; r == 0 && i < st->data->n_currencies; i++) {
+		const struct ledger_currency *c = &st->data->currencies[i];
+		struct cur_fmt f = {.code = c->currency, .loc = loc};
+		r = build_items(st, c, &f, doc, true, err, err_size);
+	}
+	statement_tz_leave(saved);
+	if (r == 0)
+		r = paginate(doc);
+	if (r != 0) {
+		if (r == -1)
+			snprintf(err, err_size, "%s", ledger_status_message(LEDGER_NOMEM));
+		statement_doc_clear(doc);
+		return -1;
+	}
+	return 0;
+}
+
+void statement_doc_clear(struct statement_doc *doc)
+{
+	free(doc->text);
+	free(doc->line_off);
+	free(doc->line_flags);
+	free(doc->page_first);
+	memset(doc, 0, sizeof *doc);
+}
+
+const char *statement_doc_line(const struct statement_doc *doc, size_t i)
+{
+	return i < doc->n_lines ? doc->text + doc->line_off[i] : "";
+}
+
+size_t statement_doc_page(const struct statement_doc *doc, size_t p, size_t *count)
+{
+	if (p >= doc->n_pages) {
+		*count = 0;
+		return doc->n_lines;
+	}
+	size_t first = doc->page_first[p];
+	size_t end = p + 1 < doc->n_pages ? doc->page_first[p + 1] : doc->n_lines;
+	*count = end - first;
+	return first;
+}
+
+void statement_doc_footer(const struct statement_doc *doc, size_t p, char *buf, size_t size)
+{
+	char left[256] = "", right[64];
+	if (doc->footer_name[0])
+		snprintf(left, sizeof left, _("Operator: %s"), doc->footer_name);
+	snprintf(right, sizeof right, _("Page %zu of %zu"), p + 1, doc->n_pages);
+	struct line l;
+	line_reset(&l);
+	int rw = text_width(right);
+	line_cell(&l, left, STATEMENT_WIDTH - rw - 1, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, right, rw, TUI_ALIGN_LEFT);
+	snprintf(buf, size, "%s", l.buf);
+}
+
+int statement_write_text(const struct statement_doc *doc, FILE *out, char *err, size_t err_size)
+{
+	for (size_t p = 0; p < doc->n_pages; p++) {
+		size_t count, first = statement_doc_page(doc, p, &count);
+		if (p > 0 && fputc('\f', out) == EOF)
+			goto fail;
+		for (size_t i = 0; i < count; i++) {
+			if (fputs(statement_doc_line(doc, first + i), out) == EOF || fputc('\n', out) == EOF)
+				goto fail;
+		}
+		char footer[512];
+		statement_doc_footer(doc, p, footer, sizeof footer);
+		if (fprintf(out, "\n%s\n", footer) < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	snprintf(err, err_size, _("writing the statement failed: %s"), strerror(errno));
+	return -1;
+}

@@ -633,9 +633,10 @@ int sbx_server_run(struct sbx *s)
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)s->opt.port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	/* Injected resets make libmicrohttpd complain; --quiet keeps stderr clean. */
 	daemon_handle = MHD_start_daemon(
 		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-			MHD_USE_ERROR_LOG,
+			(s->opt.quiet ? 0 : MHD_USE_ERROR_LOG),
 		(uint16_t)s->opt.port, NULL, NULL, access_handler, s, MHD_OPTION_SOCK_ADDR,
 		(struct sockaddr *)&addr, MHD_OPTION_URI_LOG_CALLBACK, uri_logger, s,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_CONNECTION_TIMEOUT,

@@ -7,6 +7,9 @@
 
 #include "client/i18n.h"
 #include "client/money.h"
+#include "client/audit.h"
+#include "client/outbox.h"
+#include "client/actions.h"
 #include "client/ledger.h"
 
 /* The current time in Unix seconds; the environment variable PAYDESK_NOW (Unix seconds)

@@ -10,3 +10,4 @@ client_libclient_a_SOURCES = \
 	client/cache_schema.c \
 	client/cache_schema.h
 client_libclient_a_SOURCES += client/ledger.c client/ledger.h
+client_libclient_a_SOURCES += client/audit.c client/audit.h client/outbox.c client/outbox.h client/actions.c client/actions.h

@@ -1,0 +1,836 @@
+/* The exactly-once state machine of write actions (see actions.h): checks, outbox and
+ * audit rows before a request, the retry that looks for an earlier result first, and the
+ * outcome recorded after. */
+#include "config.h"
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "client/actions.h"
+#include "client/client.h"
+
+/* The platform keeps an idempotency key this long; past it, only the action id in the
+ * refund's metadata can tell that an earlier attempt went through. */
+#define ACTIONS_KEY_LIFETIME (24 * 60 * 60)
+
+static const char *const kind_names[ACTIONS_KIND_COUNT] = {
+	"refund", "dispute_draft", "dispute_submit", "dispute_close", "evidence_file",
+};
+
+const char *actions_kind_name(enum actions_kind kind)
+{
+	return (unsigned)kind < ACTIONS_KIND_COUNT ? kind_names[kind] : "?";
+}
+
+int actions_kind_parse(const char *name)
+{
+	for (int i = 0; name && i < ACTIONS_KIND_COUNT; i++)
+		if (strcmp(name, kind_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Copies src into dst (size > 0), cut at a UTF-8 character boundary when too long. */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+	size_t len = src ? strlen(src) : 0;
+	if (len >= size) {
+		len = size - 1;
+		while (len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80)
+			len--;
+	}
+	if (len > 0)
+		memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* Sets the outcome's status and a formatted message; returns the status. */
+static enum actions_status finish(struct actions_outcome *out, enum actions_status status,
+				  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static enum actions_status finish(struct actions_outcome *out, enum actions_status status,
+				  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(out->message, sizeof out->message, fmt, ap);
+	va_end(ap);
+	out->status = status;
+	return status;
+}
+
+void actions_session_init(struct actions_session *s, struct sqlite3 *db,
+			  const struct profile *profile, struct provider *provider,
+			  const struct provider_ops *ops)
+{
+	memset(s, 0, sizeof *s);
+	s->db = db;
+	s->provider = provider;
+	s->ops = provider ? ops : NULL;
+	s->profile = profile ? profile->name : "";
+	s->role = profile ? profile->role : PROFILE_ROLE_CLERK;
+	s->refund_limit = profile ? profile->refund_limit : -1;
+	if (profile)
+		copy_text(s->refund_limit_currency, sizeof s->refund_limit_currency,
+			  profile->refund_limit_currency);
+	audit_identity_get(&s->who);
+}
+
+const char *actions_role_refusal(enum profile_role role, enum actions_kind kind)
+{
+	switch (role) {
+	case PROFILE_ROLE_MERCHANT:
+		return NULL;
+	case PROFILE_ROLE_SUPPORT:
+		/* Support works disputes and may refund within the profile's limit. */
+		return NULL;
+	case PROFILE_ROLE_CLERK:
+		break;
+	}
+	(void)kind;
+	return _("this profile's role (clerk) cannot change anything on the platform");
+}
+
+/* ---- the cache's view of orders and disputes ---- */
+
+int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *o)
+{
+	static const char sql[] =
+		"SELECT id, amount, amount_refunded, currency, platform_status, customer_name,"
+		" customer_email, description FROM orders WHERE id = ?1";
+	memset(o, 0, sizeof *o);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int ret = -1;
+	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			copy_text(o->id, sizeof o->id, (const char *)sqlite3_column_text(st, 0));
+			o->amount = sqlite3_column_int64(st, 1);
+			o->amount_refunded = sqlite3_column_int64(st, 2);
+			copy_text(o->currency, sizeof o->currency,
+				  (const char *)sqlite3_column_text(st, 3));
+			copy_text(o->platform_status, sizeof o->platform_status,
+				  (const char *)sqlite3_column_text(st, 4));
+			copy_text(o->customer_name, sizeof o->customer_name,
+				  (const char *)sqlite3_column_text(st, 5));
+			copy_text(o->customer_email, sizeof o->customer_email,
+				  (const char *)sqlite3_column_text(st, 6));
+			copy_text(o->description, sizeof o->description,
+				  (const char *)sqlite3_column_text(st, 7));
+			ret = 1;
+		} else if (rc == SQLITE_DONE) {
+			ret = 0;
+		}
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int actions_dispute_get(struct sqlite3 *db, const char *id, struct actions_dispute *d)
+{
+	static const char sql[] =
+		"SELECT id, order_id, amount, currency, status, reason, due_by, past_due,"
+		" submission_count FROM disputes WHERE id = ?1";
+	memset(d, 0, sizeof *d);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int ret = -1;
+	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			copy_text(d->id, sizeof d->id, (const char *)sqlite3_column_text(st, 0));
+			copy_text(d->order_id, sizeof d->order_id,
+				  (const char *)sqlite3_column_text(st, 1));
+			d->amount = sqlite3_column_int64(st, 2);
+			copy_text(d->currency, sizeof d->currency,
+				  (const char *)sqlite3_column_text(st, 3));
+			copy_text(d->status, sizeof d->status,
+				  (const char *)sqlite3_column_text(st, 4));
+			copy_text(d->reason, sizeof d->reason,
+				  (const char *)sqlite3_column_text(st, 5));
+			d->due_by = (time_t)sqlite3_column_int64(st, 6);
+			d->past_due = sqlite3_column_int(st, 7) != 0;
+			d->submission_count = sqlite3_column_int(st, 8);
+			ret = 1;
+		} else if (rc == SQLITE_DONE) {
+			ret = 0;
+		}
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* ---- checks ---- */
+
+const char *actions_check_refund(const struct actions_session *s, const struct actions_order *o,
+				 int64_t amount, int64_t *effective, char *buf, size_t size)
+{
+	const char *role = actions_role_refusal(s->role, ACTIONS_REFUND);
+	if (role)
+		return role;
+	if (strcmp(o->platform_status, "succeeded") != 0)
+		return _("only a paid order can be refunded");
+	int64_t left;
+	if (!money_sub(o->amount, o->amount_refunded, &left) || left <= 0)
+		return _("nothing is left to refund on this order");
+	if (amount < 0)
+		return _("a refund amount must be more than zero");
+	int64_t want = amount == 0 ? left : amount;
+	char text[64];
+	if (want > left) {
+		money_format(left, o->currency, money_locale_current(), MONEY_FMT_CODE, text,
+			     sizeof text);
+		snprintf(buf, size, _("the amount is more than what is left to refund (%s)"), text);
+		return buf;
+	}
+	if (s->role == PROFILE_ROLE_SUPPORT) {
+		if (s->refund_limit < 0)
+			return _("this profile's role (support) has no refund limit set, so it cannot "
+				 "refund; ask a merchant");
+		if (strcasecmp(s->refund_limit_currency, o->currency) != 0) {
+			char cur[4];
+			money_currency_upper(s->refund_limit_currency, cur);
+			snprintf(buf, size,
+				 _("the refund limit of this profile is in %s; a refund in another "
+				   "currency needs a merchant"),
+				 cur);
+			return buf;
+		}
+		if (want > s->refund_limit) {
+			money_format(s->refund_limit, o->currency, money_locale_current(),
+				     MONEY_FMT_CODE, text, sizeof text);
+			snprintf(buf, size,
+				 _("the amount is above this profile's refund limit (%s); ask a "
+				   "merchant"),
+				 text);
+			return buf;
+		}
+	}
+	*effective = want;
+	return NULL;
+}
+
+const char *actions_check_dispute(const struct actions_session *s, const struct actions_dispute *d,
+				  enum actions_kind kind, char *buf, size_t size)
+{
+	const char *role = actions_role_refusal(s->role, kind);
+	if (role)
+		return role;
+	bool open = strcmp(d->status, "needs_response") == 0 ||
+		    strcmp(d->status, "warning_needs_response") == 0;
+	if (!open) {
+		snprintf(buf, size, _("this dispute is no longer waiting for a response (status: %s)"),
+			 d->status);
+		return buf;
+	}
+	if (kind == ACTIONS_DISPUTE_SUBMIT || kind == ACTIONS_DISPUTE_DRAFT) {
+		if (d->past_due || (d->due_by > 0 && d->due_by <= paydesk_now()))
+			return _("the deadline for evidence has passed: the platform no longer takes "
+				 "evidence for this dispute");
+	}
+	return NULL;
+}
+
+/* ---- transactions and the audit trail ---- */
+
+static int exec(struct sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* Appends an audit row about an outbox item. Returns 0 or -1. */
+static int audit_item(struct actions_session *s, const struct outbox_item *it,
+		      const char *outcome, const char *request_id, const char *message)
+{
+	struct audit_record r = {
+		.who = &s->who,
+		.profile = s->profile,
+		.action = it->kind,
+		.object_id = it->object_id,
+		.has_amount = it->has_amount,
+		.amount = it->amount,
+		.currency = it->currency,
+		.idempotency_key = it->idempotency_key,
+		.request_id = request_id,
+		.outcome = outcome,
+		.message = message,
+	};
+	return audit_append(s->db, &r);
+}
+
+/* Records an action refused before anything was stored: an audit row only. */
+static enum actions_status refuse(struct actions_session *s, struct actions_outcome *out,
+				  enum actions_kind kind, const char *object_id, bool has_amount,
+				  int64_t amount, const char *currency, const char *reason)
+{
+	struct audit_record r = {
+		.who = &s->who,
+		.profile = s->profile,
+		.action = actions_kind_name(kind),
+		.object_id = object_id,
+		.has_amount = has_amount,
+		.amount = amount,
+		.currency = currency,
+		.outcome = AUDIT_REFUSED,
+		.message = reason,
+	};
+	if (audit_append(s->db, &r) != 0)
+		return finish(out, ACTIONS_FAILED, _("the audit log could not be written: %s"),
+			      sqlite3_errmsg(s->db));
+	return finish(out, ACTIONS_REFUSED, "%s", reason);
+}
+
+/* Stores a new action (queued) in the outbox; when queue_only or offline, also its audit
+ * row "queued". Returns 0, or -1 with out filled. */
+static int store_action(struct actions_session *s, struct outbox_item *it, bool will_send,
+			struct actions_outcome *out)
+{
+	if (outbox_new_ids(it->action_id, it->idempotency_key) != 0) {
+		finish(out, ACTIONS_FAILED, "%s", _("the system gave no random numbers for an id"));
+		return -1;
+	}
+	it->state = OUTBOX_QUEUED;
+	it->created = paydesk_now();
+	copy_text(out->action_id, sizeof out->action_id, it->action_id);
+	if (exec(s->db, "BEGIN IMMEDIATE") != 0)
+		goto fail;
+	if (outbox_insert(s->db, it) != 0 ||
+	    (!will_send && audit_item(s, it, AUDIT_QUEUED, NULL, NULL) != 0)) {
+		exec(s->db, "ROLLBACK");
+		goto fail;
+	}
+	if (exec(s->db, "COMMIT") != 0) {
+		exec(s->db, "ROLLBACK");
+		goto fail;
+	}
+	return 0;
+fail:
+	finish(out, ACTIONS_FAILED, _("the action could not be saved in the cache: %s"),
+	       sqlite3_errmsg(s->db));
+	return -1;
+}
+
+/* ---- creating actions ---- */
+
+static bool valid_reason(const char *reason)
+{
+	return !reason || !*reason || strcmp(reason, "duplicate") == 0 ||
+	       strcmp(reason, "fraudulent") == 0 || strcmp(reason, "requested_by_customer") == 0;
+}
+
+enum actions_status actions_refund(struct actions_session *s,
+				   const struct actions_refund_params *p, bool queue_only,
+				   struct actions_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	const char *role = actions_role_refusal(s->role, ACTIONS_REFUND);
+	if (role)
+		return refuse(s, out, ACTIONS_REFUND, p->order_id, p->amount > 0, p->amount, NULL,
+			      role);
+	struct actions_order o;
+	int found = actions_order_get(s->db, p->order_id, &o);
+	if (found < 0)
+		return finish(out, ACTIONS_FAILED, _("the cache could not be read: %s"),
+			      sqlite3_errmsg(s->db));
+	if (found == 0)
+		return refuse(s, out, ACTIONS_REFUND, p->order_id, p->amount > 0, p->amount, NULL,
+			      _("this order is not in the cache; sync, then try again"));
+	if (!valid_reason(p->reason))
+		return refuse(s, out, ACTIONS_REFUND, o.id, p->amount > 0, p->amount, o.currency,
+			      _("the reason must be duplicate, fraudulent or requested_by_customer"));
+	char why[1024];
+	int64_t amount = 0;
+	const char *refusal = actions_check_refund(s, &o, p->amount, &amount, why, sizeof why);
+	if (refusal)
+		return refuse(s, out, ACTIONS_REFUND, o.id, p->amount > 0, p->amount, o.currency,
+			      refusal);
+
+	json_t *params = json_pack("{s:s, s:I, s:s}", "order", o.id, "amount", (json_int_t)amount,
+				   "currency", o.currency);
+	if (params && p->reason && *p->reason)
+		json_object_set_new(params, "reason", json_string(p->reason));
+	if (params && p->note && *p->note)
+		json_object_set_new(params, "note", json_string(p->note));
+	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(params);
+	if (!text)
+		return finish(out, ACTIONS_FAILED, "%s", _("out of memory"));
+	struct outbox_item it = {.has_amount = true, .amount = amount, .params = text};
+	copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_REFUND));
+	copy_text(it.object_id, sizeof it.object_id, o.id);
+	copy_text(it.currency, sizeof it.currency, o.currency);
+	bool will_send = !queue_only && s->provider;
+	int rc = store_action(s, &it, will_send, out);
+	free(text);
+	if (rc != 0)
+		return out->status;
+	if (!will_send)
+		return finish(out, ACTIONS_QUEUED, "%s",
+			      _("saved in the outbox, not sent: review it in the Outbox screen"));
+	return actions_send(s, out->action_id, out);
+}
+
+enum actions_status actions_dispute_evidence(struct actions_session *s, const char *dispute_id,
+					     const char *fields_json, bool submit, bool queue_only,
+					     struct actions_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	enum actions_kind kind = submit ? ACTIONS_DISPUTE_SUBMIT : ACTIONS_DISPUTE_DRAFT;
+	struct actions_dispute d;
+	int found = actions_dispute_get(s->db, dispute_id, &d);
+	if (found < 0)
+		return finish(out, ACTIONS_FAILED, _("the cache could not be read: %s"),
+			      sqlite3_errmsg(s->db));
+	if (found == 0)
+		return refuse(s, out, kind, dispute_id, false, 0, NULL,
+			      _("this dispute is not in the cache; sync, then try again"));
+	char why[1024];
+	const char *refusal = actions_check_dispute(s, &d, kind, why, sizeof why);
+	if (refusal)
+		return refuse(s, out, kind, d.id, true, d.amount, d.currency, refusal);
+	json_error_t jerr;
+	json_t *fields = json_loads(fields_json ? fields_json : "{}", 0, &jerr);
+	if (!json_is_object(fields)) {
+		json_decref(fields);
+		return refuse(s, out, kind, d.id, true, d.amount, d.currency,
+			      _("the evidence is not a set of named fields"));
+	}
+	json_t *params = json_pack("{s:s, s:o, s:b}", "dispute", d.id, "fields", fields, "submit",
+				   submit ? 1 : 0);
+	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(params);
+	if (!text)
+		return finish(out, ACTIONS_FAILED, "%s", _("out of memory"));
+	struct outbox_item it = {.has_amount = true, .amount = d.amount, .params = text};
+	copy_text(it.kind, sizeof it.kind, actions_kind_name(kind));
+	copy_text(it.object_id, sizeof it.object_id, d.id);
+	copy_text(it.currency, sizeof it.currency, d.currency);
+	bool will_send = !queue_only && s->provider;
+	int rc = store_action(s, &it, will_send, out);
+	free(text);
+	if (rc != 0)
+		return out->status;
+	if (!will_send)
+		return finish(out, ACTIONS_QUEUED, "%s",
+			      _("saved in the outbox, not sent: review it in the Outbox screen"));
+	return actions_send(s, out->action_id, out);
+}
+
+enum actions_status actions_dispute_close(struct actions_session *s, const char *dispute_id,
+					  bool queue_only, struct actions_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	struct actions_dispute d;
+	int found = actions_dispute_get(s->db, dispute_id, &d);
+	if (found < 0)
+		return finish(out, ACTIONS_FAILED, _("the cache could not be read: %s"),
+			      sqlite3_errmsg(s->db));
+	if (found == 0)
+		return refuse(s, out, ACTIONS_DISPUTE_CLOSE, dispute_id, false, 0, NULL,
+			      _("this dispute is not in the cache; sync, then try again"));
+	char why[1024];
+	const char *refusal = actions_check_dispute(s, &d, ACTIONS_DISPUTE_CLOSE, why, sizeof why);
+	if (refusal)
+		return refuse(s, out, ACTIONS_DISPUTE_CLOSE, d.id, true, d.amount, d.currency,
+			      refusal);
+	json_t *params = json_pack("{s:s}", "dispute", d.id);
+	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(params);
+	if (!text)
+		return finish(out, ACTIONS_FAILED, "%s", _("out of memory"));
+	struct outbox_item it = {.has_amount = true, .amount = d.amount, .params = text};
+	copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_DISPUTE_CLOSE));
+	copy_text(it.object_id, sizeof it.object_id, d.id);
+	copy_text(it.currency, sizeof it.currency, d.currency);
+	bool will_send = !queue_only && s->provider;
+	int rc = store_action(s, &it, will_send, out);
+	free(text);
+	if (rc != 0)
+		return out->status;
+	if (!will_send)
+		return finish(out, ACTIONS_QUEUED, "%s",
+			      _("saved in the outbox, not sent: review it in the Outbox screen"));
+	return actions_send(s, out->action_id, out);
+}
+
+enum actions_status actions_evidence_file(struct actions_session *s, const char *dispute_id,
+					  const char *path, struct actions_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	const char *role = actions_role_refusal(s->role, ACTIONS_EVIDENCE_FILE);
+	if (role)
+		return refuse(s, out, ACTIONS_EVIDENCE_FILE, dispute_id, false, 0, NULL, role);
+	if (!s->provider)
+		return finish(out, ACTIONS_REFUSED, "%s",
+			      _("offline: a file can only be attached while connected"));
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return refuse(s, out, ACTIONS_EVIDENCE_FILE, dispute_id, false, 0, NULL,
+			      _("the file cannot be read"));
+	fclose(f);
+	json_t *params = json_pack("{s:s, s:s}", "dispute", dispute_id, "path", path);
+	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(params);
+	if (!text)
+		return finish(out, ACTIONS_FAILED, "%s", _("out of memory"));
+	struct outbox_item it = {.params = text};
+	copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_EVIDENCE_FILE));
+	copy_text(it.object_id, sizeof it.object_id, dispute_id);
+	int rc = store_action(s, &it, true, out);
+	free(text);
+	if (rc != 0)
+		return out->status;
+	return actions_send(s, out->action_id, out);
+}
+
+int actions_draft_save(struct actions_session *s, const char *dispute_id, const char *fields_json)
+{
+	return outbox_draft_save(s->db, dispute_id, fields_json);
+}
+
+/* ---- sending ---- */
+
+/* Moves the item to `state` and appends its audit row, in one transaction. Returns 0, or
+ * -1 when the cache refused (out says so). */
+static int record(struct actions_session *s, const struct outbox_item *it,
+		  enum outbox_state state, const char *result_id, const char *outcome,
+		  const struct provider_result *res, const char *message,
+		  struct actions_outcome *out)
+{
+	const char *request_id = res && res->request_id[0] ? res->request_id : NULL;
+	if (exec(s->db, "BEGIN IMMEDIATE") != 0)
+		goto fail;
+	if (outbox_set_state(s->db, it->action_id, state, result_id, request_id, message) != 0 ||
+	    audit_item(s, it, outcome, request_id, message) != 0) {
+		exec(s->db, "ROLLBACK");
+		goto fail;
+	}
+	if (state == OUTBOX_DONE && result_id && strcmp(it->kind, "refund") == 0) {
+		/* The reply's upsert maps metadata into action_id; this makes sure of it. */
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(s->db,
+				       "UPDATE refunds SET action_id = ?1 WHERE id = ?2"
+				       " AND action_id IS NULL",
+				       -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, it->action_id, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 2, result_id, -1, SQLITE_TRANSIENT);
+			sqlite3_step(st);
+		}
+		sqlite3_finalize(st);
+	}
+	if (exec(s->db, "COMMIT") != 0) {
+		exec(s->db, "ROLLBACK");
+		goto fail;
+	}
+	return 0;
+fail:
+	finish(out, ACTIONS_FAILED, _("the result could not be recorded in the cache: %s"),
+	       sqlite3_errmsg(s->db));
+	return -1;
+}
+
+/* A plain sentence for a failed request, with the platform's own words when it gave some. */
+static void explain(const struct provider_result *res, char *buf, size_t size)
+{
+	const char *what = provider_outcome_message(res->outcome);
+	if (res->outcome == PROVIDER_FORBIDDEN)
+		what = _("the platform refused: this profile's API key is not allowed to do this "
+			 "(a restricted key); ask the account owner for a key with that permission");
+	if (res->message[0])
+		snprintf(buf, size, "%s (%s)", what, res->message);
+	else
+		snprintf(buf, size, "%s", what);
+}
+
+/* Builds the evidence fields of a params object; *fields is allocated (caller frees),
+ * the strings point into params. Returns the count or -1. */
+static long evidence_fields(json_t *params, struct provider_evidence_field **fields)
+{
+	json_t *obj = json_object_get(params, "fields");
+	*fields = NULL;
+	if (!json_is_object(obj))
+		return 0;
+	size_t n = json_object_size(obj);
+	if (n == 0)
+		return 0;
+	*fields = calloc(n, sizeof **fields);
+	if (!*fields)
+		return -1;
+	size_t i = 0;
+	const char *name;
+	json_t *value;
+	json_object_foreach(obj, name, value)
+	{
+		if (json_is_string(value) && i < n) {
+			(*fields)[i].name = name;
+			(*fields)[i].value = json_string_value(value);
+			i++;
+		}
+	}
+	return (long)i;
+}
+
+/* Performs the item's request once. Returns the provider's return (0 or -1). */
+static int perform(struct actions_session *s, const struct outbox_item *it, int kind,
+		   json_t *params, char *result_id, size_t result_size,
+		   struct provider_result *res)
+{
+	char object[128] = "";
+	int rc = -1;
+	switch (kind) {
+	case ACTIONS_REFUND: {
+		struct provider_refund_request req = {
+			.order_id = json_string_value(json_object_get(params, "order")),
+			.amount = (int64_t)json_integer_value(json_object_get(params, "amount")),
+			.currency = it->currency,
+			.reason = json_string_value(json_object_get(params, "reason")),
+			.note = json_string_value(json_object_get(params, "note")),
+			.action_id = it->action_id,
+			.idempotency_key = it->idempotency_key,
+		};
+		rc = s->ops->create_refund(s->provider, &req, object, res);
+		break;
+	}
+	case ACTIONS_DISPUTE_DRAFT:
+	case ACTIONS_DISPUTE_SUBMIT: {
+		struct provider_evidence_field *fields = NULL;
+		long n = evidence_fields(params, &fields);
+		if (n < 0) {
+			res->outcome = PROVIDER_CANCELLED;
+			snprintf(res->message, sizeof res->message, "%s", _("out of memory"));
+			return -1;
+		}
+		struct provider_dispute_update req = {
+			.dispute_id = it->object_id,
+			.fields = fields,
+			.n_fields = (size_t)n,
+			.submit = kind == ACTIONS_DISPUTE_SUBMIT,
+			.idempotency_key = it->idempotency_key,
+		};
+		rc = s->ops->update_dispute(s->provider, &req, res);
+		free(fields);
+		copy_text(object, sizeof object, it->object_id);
+		break;
+	}
+	case ACTIONS_DISPUTE_CLOSE:
+		rc = s->ops->close_dispute(s->provider, it->object_id, it->idempotency_key, res);
+		copy_text(object, sizeof object, it->object_id);
+		break;
+	case ACTIONS_EVIDENCE_FILE:
+		rc = s->ops->upload_evidence_file(
+			s->provider, json_string_value(json_object_get(params, "path")),
+			it->idempotency_key, object, res);
+		break;
+	default:
+		res->outcome = PROVIDER_INVALID;
+		snprintf(res->message, sizeof res->message, "%s", it->kind);
+		return -1;
+	}
+	copy_text(result_id, result_size, object);
+	return rc;
+}
+
+/* Whether an outcome proves that the platform did not act (so the action may go back to
+ * the queue) or refused for good. */
+static bool outcome_final_refusal(enum provider_outcome o)
+{
+	return o == PROVIDER_AUTH || o == PROVIDER_FORBIDDEN || o == PROVIDER_INVALID;
+}
+
+enum actions_status actions_send(struct actions_session *s, const char *action_id,
+				 struct actions_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	copy_text(out->action_id, sizeof out->action_id, action_id);
+	struct outbox_item it;
+	int found = outbox_get(s->db, action_id, &it);
+	if (found < 0)
+		return finish(out, ACTIONS_FAILED, _("the cache could not be read: %s"),
+			      sqlite3_errmsg(s->db));
+	if (found == 0)
+		return finish(out, ACTIONS_REFUSED, "%s", _("there is no such action in the outbox"));
+	enum actions_status status;
+	json_t *params = NULL;
+	int kind = actions_kind_parse(it.kind);
+	switch (it.state) {
+	case OUTBOX_DONE:
+		copy_text(out->result_id, sizeof out->result_id, it.result_id);
+		status = finish(out, ACTIONS_DONE, "%s", _("already done; nothing was sent again"));
+		goto done;
+	case OUTBOX_FAILED:
+	case OUTBOX_DISCARDED:
+		status = finish(out, ACTIONS_REFUSED, _("this action is closed (%s)"),
+				outbox_state_label(it.state));
+		goto done;
+	default:
+		break;
+	}
+	bool retry = it.state == OUTBOX_SENDING;
+	if (!s->provider) {
+		status = finish(out, retry ? ACTIONS_UNCERTAIN : ACTIONS_QUEUED, "%s",
+				_("offline: the action stays in the outbox until you send it"));
+		goto done;
+	}
+	const char *role = kind < 0 ? _("this version does not know this kind of action")
+				    : actions_role_refusal(s->role, (enum actions_kind)kind);
+	if (role) {
+		status = refuse(s, out, kind < 0 ? ACTIONS_REFUND : (enum actions_kind)kind,
+				it.object_id, it.has_amount, it.amount, it.currency, role);
+		goto done;
+	}
+	json_error_t jerr;
+	params = json_loads(it.params, 0, &jerr);
+	if (!json_is_object(params)) {
+		status = finish(out, ACTIONS_FAILED, "%s",
+				_("the stored action is damaged and cannot be sent"));
+		goto done;
+	}
+
+	char why[1024];
+	if (kind == ACTIONS_REFUND && s->role == PROFILE_ROLE_SUPPORT &&
+	    (s->refund_limit < 0 || it.amount > s->refund_limit ||
+	     strcasecmp(s->refund_limit_currency, it.currency) != 0)) {
+		/* A support profile's limit holds for queued refunds too. */
+		status = refuse(s, out, ACTIONS_REFUND, it.object_id, true, it.amount, it.currency,
+				_("the amount is above this profile's refund limit; ask a merchant"));
+		goto done;
+	}
+	if (kind == ACTIONS_REFUND && (retry || paydesk_now() - it.created >= ACTIONS_KEY_LIFETIME)) {
+		/* An earlier attempt may have created the refund; past the key's lifetime
+		 * the platform would make a second one, so ask it first. */
+		char object[128] = "";
+		int r = s->ops->find_refund_by_action(s->provider, it.object_id, it.action_id,
+						       object, &out->result);
+		if (r == 1) {
+			copy_text(out->result_id, sizeof out->result_id, object);
+			if (record(s, &it, OUTBOX_DONE, object, AUDIT_FOUND, &out->result,
+				   _("an earlier attempt had already refunded it"), out) != 0) {
+				status = out->status;
+				goto done;
+			}
+			status = finish(out, ACTIONS_DONE, "%s",
+					_("an earlier attempt had already refunded it; no second "
+					  "refund was made"));
+			goto done;
+		}
+		if (r < 0) {
+			explain(&out->result, why, sizeof why);
+			status = finish(out, retry ? ACTIONS_UNCERTAIN : ACTIONS_QUEUED,
+					_("could not check for an earlier refund: %s"), why);
+			goto done;
+		}
+	} else if (retry && (kind == ACTIONS_DISPUTE_SUBMIT || kind == ACTIONS_DISPUTE_CLOSE)) {
+		/* The platform takes a submission or a closing once: if the cache already shows
+		 * the dispute moved on, the earlier attempt went through. */
+		struct actions_dispute d;
+		if (actions_dispute_get(s->db, it.object_id, &d) > 0 &&
+		    actions_check_dispute(s, &d, (enum actions_kind)kind, why, sizeof why)) {
+			copy_text(out->result_id, sizeof out->result_id, it.object_id);
+			if (record(s, &it, OUTBOX_DONE, it.object_id, AUDIT_FOUND, NULL,
+				   _("an earlier attempt had already done it"), out) != 0) {
+				status = out->status;
+				goto done;
+			}
+			status = finish(out, ACTIONS_DONE, "%s",
+					_("an earlier attempt had already done it; nothing was sent "
+					  "again"));
+			goto done;
+		}
+	} else if (!retry && kind != ACTIONS_REFUND && kind != ACTIONS_EVIDENCE_FILE) {
+		/* A queued dispute action is checked again: its deadline may have passed. */
+		struct actions_dispute d;
+		const char *refusal = NULL;
+		if (actions_dispute_get(s->db, it.object_id, &d) > 0)
+			refusal = actions_check_dispute(s, &d, (enum actions_kind)kind, why,
+							sizeof why);
+		if (refusal) {
+			if (record(s, &it, OUTBOX_FAILED, NULL, AUDIT_REFUSED, NULL, refusal, out) !=
+			    0) {
+				status = out->status;
+				goto done;
+			}
+			status = finish(out, ACTIONS_REFUSED, "%s", refusal);
+			goto done;
+		}
+	}
+
+	/* Write-ahead: the row says "sending" and the audit log "requested" before the
+	 * request leaves, so a crash in between is seen as an attempt that may have acted. */
+	if (record(s, &it, OUTBOX_SENDING, NULL, AUDIT_REQUESTED, NULL, NULL, out) != 0) {
+		status = out->status;
+		goto done;
+	}
+	char object[128] = "";
+	memset(&out->result, 0, sizeof out->result);
+	int rc = perform(s, &it, kind, params, object, sizeof object, &out->result);
+	if (rc == 0) {
+		copy_text(out->result_id, sizeof out->result_id, object);
+		if (record(s, &it, OUTBOX_DONE, object, AUDIT_SUCCEEDED, &out->result, NULL, out) !=
+		    0) {
+			status = out->status;
+			goto done;
+		}
+		if (kind == ACTIONS_DISPUTE_SUBMIT)
+			outbox_draft_delete(s->db, it.object_id);
+		status = finish(out, ACTIONS_DONE, "%s", _("done"));
+		goto done;
+	}
+	explain(&out->result, why, sizeof why);
+	if (outcome_final_refusal(out->result.outcome)) {
+		if (record(s, &it, OUTBOX_FAILED, NULL, AUDIT_FAILED, &out->result, why, out) != 0) {
+			status = out->status;
+			goto done;
+		}
+		status = finish(out, ACTIONS_FAILED, "%s", why);
+	} else if (out->result.outcome == PROVIDER_OFFLINE && !retry) {
+		/* Nothing reached the platform: back to the queue, for the user to send. */
+		if (record(s, &it, OUTBOX_QUEUED, NULL, AUDIT_QUEUED, &out->result, why, out) != 0) {
+			status = out->status;
+			goto done;
+		}
+		status = finish(out, ACTIONS_QUEUED, _("%s; the action is saved in the outbox"), why);
+	} else {
+		if (record(s, &it, OUTBOX_SENDING, NULL, AUDIT_UNKNOWN, &out->result, why, out) !=
+		    0) {
+			status = out->status;
+			goto done;
+		}
+		status = finish(out, ACTIONS_UNCERTAIN,
+				_("%s; retrying is safe: it will not be done twice"), why);
+	}
+done:
+	json_decref(params);
+	outbox_item_clear(&it);
+	return status;
+}
+
+enum actions_status actions_discard(struct actions_session *s, const char *action_id,
+				    struct actions_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	copy_text(out->action_id, sizeof out->action_id, action_id);
+	struct outbox_item it;
+	int found = outbox_get(s->db, action_id, &it);
+	if (found <= 0)
+		return finish(out, found < 0 ? ACTIONS_FAILED : ACTIONS_REFUSED, "%s",
+			      _("there is no such action in the outbox"));
+	enum actions_status status;
+	if (it.state != OUTBOX_QUEUED) {
+		status = finish(out, ACTIONS_REFUSED,
+				_("only a queued action can be discarded (this one is %s)"),
+				outbox_state_label(it.state));
+	} else if (record(s, &it, OUTBOX_DISCARDED, NULL, AUDIT_DISCARDED, NULL, NULL, out) != 0) {
+		status = out->status;
+	} else {
+		status = finish(out, ACTIONS_DONE, "%s", _("discarded; nothing was sent"));
+	}
+	outbox_item_clear(&it);
+	return status;
+}

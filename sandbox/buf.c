@@ -50,7 +50,7 @@ int sbx_buf_reserve(struct sbx_buf *b, size_t extra)
 	return 0;
 }
 
-void sbx_buf_put(struct sbx_buf *b, const char *s, size_t n)
+void sbx_buf_put_slow(struct sbx_buf *b, const char *s, size_t n)
 {
 	if (sbx_buf_reserve(b, n) != 0)
 		return;

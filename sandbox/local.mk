@@ -36,3 +36,9 @@ TESTS += tests/sandbox/test_faults
 tests_sandbox_test_faults_SOURCES = tests/sandbox/test_faults.c
 tests_sandbox_test_faults_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 tests_sandbox_test_faults_LDADD = $(SBT_LDADD)
+
+# Benchmark (not part of make check): ./bench/sandbox_bench [--orders N] [--pages P]
+noinst_PROGRAMS += bench/sandbox_bench
+bench_sandbox_bench_SOURCES = bench/sandbox_bench.c
+bench_sandbox_bench_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
+bench_sandbox_bench_LDADD = $(CURL_LIBS)

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- growable byte buffer (buf.c) ---- */
 
@@ -21,7 +22,19 @@ struct sbx_buf {
 void sbx_buf_init(struct sbx_buf *b);
 void sbx_buf_free(struct sbx_buf *b);
 int sbx_buf_reserve(struct sbx_buf *b, size_t extra);
-void sbx_buf_put(struct sbx_buf *b, const char *s, size_t n);
+void sbx_buf_put_slow(struct sbx_buf *b, const char *s, size_t n);
+/* Appends n bytes; the common case (room left) stays inline because rendering a page
+ * makes thousands of small appends. */
+static inline void sbx_buf_put(struct sbx_buf *b, const char *s, size_t n)
+{
+	if (b->len + n < b->cap) {
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
+	sbx_buf_put_slow(b, s, n);
+}
 void sbx_buf_puts(struct sbx_buf *b, const char *s);
 void sbx_buf_printf(struct sbx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbx_buf_i64(struct sbx_buf *b, int64_t v);

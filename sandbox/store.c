@@ -90,10 +90,12 @@ sqlite3_stmt *sbx_prepare(struct sbx *s, const char *sql)
 }
 
 /* Opens the store, applies the schema and the pragmas that make seeding fast.
+ * NOMUTEX: the sandbox's own lock already serializes every use of the connection.
  * Durability is traded for speed (synchronous=OFF): the sandbox is a test platform. */
 int sbx_store_open(struct sbx *s, const char *path)
 {
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) !=
 	    SQLITE_OK) {
 		fprintf(stderr, "paydesk-sandbox: cannot open database %s: %s\n", path,
 			s->db ? sqlite3_errmsg(s->db) : "out of memory");

@@ -310,7 +310,7 @@ int cmd_statement(int argc, char **argv, const struct cli_globals *globals)
 	struct ledger *ledger = NULL;
 	enum ledger_status ls = ledger_open(cache, &ledger);
 	if (ls != LEDGER_OK) {
-		cli_error(_("%s: %s"), cache, ledger_status_message(ls));
+		cli_error("%s: %s", cache, ledger_status_message(ls));
 		return EXIT_FAILED;
 	}
 	char err[1024];

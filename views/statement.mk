@@ -9,3 +9,10 @@ views_libviews_a_SOURCES += \
 	views/cmd_statement.c
 views_libviews_a_CPPFLAGS += $(PANGOCAIRO_CFLAGS)
 paydesk_LDADD += $(PANGOCAIRO_LIBS)
+
+# Tests: the statement against the sandbox's own ledger, and printing through CUPS.
+check_PROGRAMS += tests/statement/stmt_mkcache
+tests_statement_stmt_mkcache_SOURCES = tests/statement/stmt_mkcache.c
+tests_statement_stmt_mkcache_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
+tests_statement_stmt_mkcache_LDADD = client/libclient.a $(SQLITE_LIBS)
+EXTRA_DIST += tests/statement/fill_cache.sh

@@ -1,0 +1,50 @@
+# Fills a paydesk cache from a running paydesk-sandbox with the test's own code (curl and jq),
+# independent of paydesk's sync: every balance transaction, every payout, and for each payout
+# the transactions it paid out (their payout_id). Source it, then:
+#   stmt_fill_cache URL CACHE_FILE
+# CACHE_FILE must have been created by stmt_mkcache. Returns non-zero on any failure.
+
+stmt_jq_sql='def q: if . == null then "NULL" else "'"'"'" + (tostring | gsub("'"'"'"; "'"'"''"'"'")) + "'"'"'" end;'
+
+# stmt_list URL PATH QUERY: prints every object of a list endpoint, one JSON per line.
+stmt_list() {
+	_after=
+	while :; do
+		_q="limit=100${3:+&$3}${_after:+&starting_after=$_after}"
+		_page=$(curl -sf -H "Authorization: Bearer sk_test_statement" "$1$2?$_q") || return 1
+		printf '%s\n' "$_page" | jq -c '.data[]' || return 1
+		[ "$(printf '%s' "$_page" | jq -r '.has_more')" = true ] || break
+		_after=$(printf '%s' "$_page" | jq -r '.data[-1].id')
+	done
+}
+
+stmt_fill_cache() {
+	_url=$1 _db=$2 _sql=$TEST_TMP/fill.sql
+	echo "BEGIN;" >"$_sql"
+	stmt_list "$_url" /v1/balance_transactions "" | jq -r "$stmt_jq_sql"'
+		"INSERT INTO balance_transactions(id, created, available_on, amount, fee, net, currency,"
+		+ " type, reporting_category, source, status, description) VALUES ("
+		+ ([.id, .created, .available_on, .amount, .fee, .net, .currency, .type,
+		    .reporting_category, .source, .status, .description] | map(q) | join(",")) + ");"' \
+		>>"$_sql" || return 1
+	stmt_list "$_url" /v1/payouts "" >"$TEST_TMP/payouts.jsonl" || return 1
+	jq -r "$stmt_jq_sql"'
+		"INSERT INTO payouts(id, created, arrival_date, amount, currency, status, automatic,"
+		+ " method, balance_transaction, description, reconciled) VALUES ("
+		+ ([.id, .created, .arrival_date, .amount, .currency, .status,
+		    (if .automatic then 1 else 0 end), .method, .balance_transaction, .description, 1]
+		   | map(q) | join(",")) + ");"' "$TEST_TMP/payouts.jsonl" >>"$_sql" || return 1
+	for _po in $(jq -r '.id' "$TEST_TMP/payouts.jsonl"); do
+		stmt_list "$_url" /v1/balance_transactions "payout=$_po" | jq -r "$stmt_jq_sql"'
+			"UPDATE balance_transactions SET payout_id = " + ("'"$_po"'" | q)
+			+ " WHERE id = " + (.id | q) + ";"' >>"$_sql" || return 1
+	done
+	_acct=$(curl -sf -H "Authorization: Bearer sk_test_statement" "$_url/v1/account") || return 1
+	printf '%s' "$_acct" | jq -r "$stmt_jq_sql"'
+		"INSERT OR REPLACE INTO meta(key, value) VALUES (" + ("account_id" | q) + "," + (.id | q)
+		+ "), (" + ("account_name" | q) + ","
+		+ ((.settings.dashboard.display_name // .business_profile.name // .email) | q) + ");"' \
+		>>"$_sql" || return 1
+	echo "COMMIT;" >>"$_sql"
+	sqlite3 "$_db" <"$_sql"
+}

@@ -11,6 +11,10 @@
 #include "client/outbox.h"
 #include "client/actions.h"
 #include "client/ledger.h"
+#include "client/profile.h"
+#include "client/provider.h"
+#include "client/cache.h"
+#include "client/sync.h"
 
 /* The current time in Unix seconds; the environment variable PAYDESK_NOW (Unix seconds)
  * overrides it so that tests and screen dumps are reproducible. */

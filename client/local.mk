@@ -11,3 +11,14 @@ client_libclient_a_SOURCES = \
 	client/cache_schema.h
 client_libclient_a_SOURCES += client/ledger.c client/ledger.h
 client_libclient_a_SOURCES += client/audit.c client/audit.h client/outbox.c client/outbox.h client/actions.c client/actions.h
+# Platform access, cache and sync (client engineer).
+client_libclient_a_SOURCES += \
+	client/profile.c client/profile.h \
+	client/status.c client/provider.h \
+	client/form.c client/form.h \
+	client/http.c client/http.h \
+	client/model.c client/model.h \
+	client/stripe_map.c client/stripe.c client/stripe.h \
+	client/store.c client/store.h \
+	client/cache.c client/cache.h client/cache_private.h \
+	client/sync.c client/sync.h

@@ -30,5 +30,7 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Subcommands: one line each. */
 cli_command_fn cmd_statement;
+cli_command_fn cmd_sync;
+cli_command_fn cmd_cache;
 
 #endif

@@ -23,3 +23,5 @@ views_libviews_a_SOURCES += \
 # before libclient.a, which it needs nothing from.
 views_libviews_a_SOURCES += client/query.c client/query.h
 include $(srcdir)/views/statement.mk
+views_libviews_a_SOURCES += views/cmd_sync.c
+include $(srcdir)/views/actions.mk

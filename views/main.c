@@ -23,6 +23,8 @@ static int cmd_version(int argc, char **argv, const struct cli_globals *globals)
 static const struct command commands[] = {
 	{"version", cmd_version, N_("print the version and exit")},
 	{"statement", cmd_statement, N_("produce, export or print the settlement statement of a day")},
+	{"sync", cmd_sync, N_("bring the local cache up to date with the platform")},
+	{"cache", cmd_cache, N_("describe the local cache (cache info)")},
 };
 
 static void print_version(void)

@@ -1,0 +1,403 @@
+/* Opening, checking, migrating and describing the cache file. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client/cache_private.h"
+#include "client/cache_schema.h"
+#include "client/client.h"
+
+struct cache {
+	sqlite3 *db;
+	char path[1024];
+	char notice[1400];
+};
+
+/* The ordered migration steps: step i brings user_version from i to i + 1. Later changes are
+ * new steps at the end; a shipped step is never edited. */
+static const char *const migrations[] = {
+	NULL, /* 0 -> 1: the initial schema, cache_schema_sql */
+	/* 1 -> 2: Stripe's own "refunded" flag, kept for exact comparison with the platform;
+	 * payouts to reconcile are found through this partial index. */
+	"ALTER TABLE orders ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX payouts_unreconciled ON payouts(id) WHERE reconciled = 0;"
+	"CREATE INDEX refunds_by_status ON refunds(status, created, id);"
+	"CREATE INDEX payouts_by_status ON payouts(status, arrival_date, id);",
+	/* 2 -> 3: raw JSON in a rowid table. In a WITHOUT ROWID table a row over ~1000 bytes
+	 * spills into an overflow page of its own, which tripled the cache's size. */
+	"CREATE TABLE raw_objects_v3 (id TEXT PRIMARY KEY, kind TEXT NOT NULL, json TEXT NOT NULL);"
+	"INSERT INTO raw_objects_v3(id, kind, json) SELECT id, kind, json FROM raw_objects;"
+	"DROP TABLE raw_objects;"
+	"ALTER TABLE raw_objects_v3 RENAME TO raw_objects;",
+};
+
+#define CACHE_LATEST ((int)(sizeof migrations / sizeof *migrations))
+
+int cache_schema_latest(void)
+{
+	return CACHE_LATEST;
+}
+
+static const char *const resource_tables[CACHE_RESOURCE_COUNT] = {
+	"orders", "payment_intents", "refunds", "disputes", "payouts", "balance_transactions",
+	"events",
+};
+
+const char *cache_resource_name(enum cache_resource r)
+{
+	return r < CACHE_RESOURCE_COUNT ? resource_tables[r] : "";
+}
+
+sqlite3 *cache_db(struct cache *c)
+{
+	return c->db;
+}
+
+const char *cache_notice(const struct cache *c)
+{
+	return c->notice;
+}
+
+const char *cache_path(const struct cache *c)
+{
+	return c->path;
+}
+
+static int pragma_int(sqlite3 *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cache_migrate(sqlite3 *db, char *err, size_t err_size)
+{
+	int version = 0;
+	int rc = pragma_int(db, "PRAGMA user_version", &version);
+	if (rc != SQLITE_OK) {
+		snprintf(err, err_size, _("cannot read the cache's schema version: %s"),
+		         sqlite3_errmsg(db));
+		return -1;
+	}
+	if (version > CACHE_LATEST) {
+		snprintf(err, err_size,
+		         _("the cache was written by a newer paydesk (schema %d, this one knows %d); "
+		           "use the newer paydesk, or move the file away to start over"),
+		         version, CACHE_LATEST);
+		return -1;
+	}
+	for (int step = version; step < CACHE_LATEST; step++) {
+		char set_version[64];
+		snprintf(set_version, sizeof set_version, "PRAGMA user_version = %d", step + 1);
+		char *msg = NULL;
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, step == 0 ? cache_schema_sql : migrations[step], NULL, NULL,
+			                  &msg);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, set_version, NULL, NULL, &msg);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &msg);
+		if (rc != SQLITE_OK) {
+			snprintf(err, err_size, _("cannot upgrade the cache to schema %d: %s"), step + 1,
+			         msg ? msg : sqlite3_errmsg(db));
+			sqlite3_free(msg);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Creates the directories above path (mode 0700) as needed. */
+static int make_parents(const char *path, char *err, size_t err_size)
+{
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			snprintf(err, err_size, _("cannot create %s: %s"), dir, strerror(errno));
+			return -1;
+		}
+		*p = '/';
+	}
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		snprintf(err, err_size, _("cannot create %s: %s"), dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Makes sure the file exists with mode 0600 before SQLite opens it (SQLite would use the
+ * umask), and tightens an existing file that is more open. */
+static int secure_file(const char *path, char *err, size_t err_size)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		snprintf(err, err_size, _("cannot open the cache %s: %s"), path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0 && fchmod(fd, 0600) != 0) {
+		snprintf(err, err_size, _("cannot make the cache %s private (chmod 600): %s"), path,
+		         strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+enum cache_health { CACHE_HEALTHY, CACHE_FOREIGN, CACHE_CORRUPT };
+
+/* Looks at an opened file: ours (possibly older), another program's, or broken. */
+static enum cache_health examine(sqlite3 *db, char *why, size_t why_size)
+{
+	int app = 0, version = 0, tables = 0;
+	int rc = pragma_int(db, "PRAGMA application_id", &app);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "PRAGMA user_version", &version);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "SELECT count(*) FROM sqlite_master", &tables);
+	if (rc != SQLITE_OK) {
+		snprintf(why, why_size, "%s", sqlite3_errstr(rc));
+		return CACHE_CORRUPT;
+	}
+	if (app != 0 && app != CACHE_APPLICATION_ID) {
+		snprintf(why, why_size, _("it belongs to another program"));
+		return CACHE_FOREIGN;
+	}
+	if (version == 0 && tables > 0) {
+		snprintf(why, why_size, _("it is an SQLite file of another program"));
+		return CACHE_FOREIGN;
+	}
+	if (version > 0) {
+		/* A paydesk cache has these; a file without them is not one of ours. */
+		int ours = 0;
+		rc = pragma_int(db,
+		                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+		                "('meta', 'orders', 'sync_state', 'raw_objects')",
+		                &ours);
+		if (rc != SQLITE_OK) {
+			snprintf(why, why_size, "%s", sqlite3_errstr(rc));
+			return CACHE_CORRUPT;
+		}
+		if (ours != 4) {
+			snprintf(why, why_size, _("its tables are not a paydesk cache's"));
+			return CACHE_FOREIGN;
+		}
+	}
+	return CACHE_HEALTHY;
+}
+
+/* Renames path (and its -wal and -shm) to path.broken-YYYYMMDD-HHMMSS. */
+static int set_aside(const char *path, char *moved, size_t moved_size, char *err,
+                     size_t err_size)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	char stamp[32];
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	for (int i = 0; i < 100; i++) {
+		if (i == 0)
+			snprintf(moved, moved_size, "%s.broken-%s", path, stamp);
+		else
+			snprintf(moved, moved_size, "%s.broken-%s.%d", path, stamp, i);
+		if (access(moved, F_OK) != 0)
+			break;
+	}
+	if (rename(path, moved) != 0) {
+		snprintf(err, err_size, _("cannot move the damaged cache %s aside: %s"), path,
+		         strerror(errno));
+		return -1;
+	}
+	static const char *const sides[] = {"-wal", "-shm"};
+	for (size_t i = 0; i < 2; i++) {
+		char from[1100], to[1200];
+		snprintf(from, sizeof from, "%s%s", path, sides[i]);
+		snprintf(to, sizeof to, "%s%s", moved, sides[i]);
+		if (rename(from, to) != 0 && errno != ENOENT) {
+			snprintf(err, err_size, _("cannot move %s aside: %s"), from, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Opens the file and sets the connection up; NULL with err on failure. */
+static sqlite3 *open_db(const char *path, char *err, size_t err_size)
+{
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                                        SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, err_size, _("cannot open the cache %s: %s"), path,
+		         db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, 10000);
+	return db;
+}
+
+/* WAL and the connection's settings; fails on a file that is not a database. */
+static int setup_db(sqlite3 *db, char *err, size_t err_size)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db,
+	                      "PRAGMA journal_mode = WAL;"
+	                      "PRAGMA synchronous = NORMAL;"
+	                      "PRAGMA foreign_keys = OFF;"
+	                      "PRAGMA cache_size = -8192;",
+	                      NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		snprintf(err, err_size, "%s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return rc;
+	}
+	return SQLITE_OK;
+}
+
+struct cache *cache_open(const char *path, char *err, size_t err_size)
+{
+	struct cache *c = calloc(1, sizeof *c);
+	if (!c) {
+		snprintf(err, err_size, _("out of memory"));
+		return NULL;
+	}
+	snprintf(c->path, sizeof c->path, "%s", path);
+	if (make_parents(path, err, err_size) != 0 || secure_file(path, err, err_size) != 0) {
+		free(c);
+		return NULL;
+	}
+	for (int attempt = 0; attempt < 2; attempt++) {
+		c->db = open_db(path, err, err_size);
+		if (!c->db)
+			break;
+		char why[300] = "";
+		enum cache_health health = CACHE_HEALTHY;
+		if (setup_db(c->db, why, sizeof why) != SQLITE_OK)
+			health = CACHE_CORRUPT;
+		else
+			health = examine(c->db, why, sizeof why);
+		if (health == CACHE_HEALTHY) {
+			char merr[600];
+			if (cache_migrate(c->db, merr, sizeof merr) != 0) {
+				snprintf(err, err_size, "%s: %s", path, merr);
+				break;
+			}
+			/* The id is written once the schema exists, so a half-made file stays
+			 * recognisable as ours. */
+			char app_sql[64];
+			snprintf(app_sql, sizeof app_sql, "PRAGMA application_id = %d",
+			         CACHE_APPLICATION_ID);
+			if (sqlite3_exec(c->db, app_sql, NULL, NULL, NULL) != SQLITE_OK) {
+				snprintf(err, err_size, _("cannot write to the cache %s: %s"), path,
+				         sqlite3_errmsg(c->db));
+				break;
+			}
+			return c;
+		}
+		sqlite3_close(c->db);
+		c->db = NULL;
+		if (attempt > 0) {
+			snprintf(err, err_size, _("the new cache %s cannot be used: %s"), path, why);
+			break;
+		}
+		char moved[1200];
+		if (set_aside(path, moved, sizeof moved, err, err_size) != 0 ||
+		    secure_file(path, err, err_size) != 0)
+			break;
+		snprintf(c->notice, sizeof c->notice,
+		         health == CACHE_CORRUPT
+		                 ? _("the cache file was damaged (%s); it was kept as %s and a new "
+		                     "cache is being built: run 'paydesk sync' to fill it")
+		                 : _("the cache file was not a paydesk cache (%s); it was kept as %s "
+		                     "and a new cache is being built: run 'paydesk sync' to fill it"),
+		         why, moved);
+	}
+	if (c->db)
+		sqlite3_close(c->db);
+	free(c);
+	return NULL;
+}
+
+void cache_close(struct cache **pc)
+{
+	struct cache *c = *pc;
+	if (!c)
+		return;
+	sqlite3_close(c->db);
+	free(c);
+	*pc = NULL;
+}
+
+static int64_t file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
+}
+
+int cache_info(struct cache *c, struct cache_info *info, char *err, size_t err_size)
+{
+	memset(info, 0, sizeof *info);
+	info->schema_latest = CACHE_LATEST;
+	if (pragma_int(c->db, "PRAGMA user_version", &info->schema_version) != SQLITE_OK)
+		goto fail;
+	for (int r = 0; r < CACHE_RESOURCE_COUNT; r++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", resource_tables[r]);
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			info->counts[r] = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db, "SELECT max(last_success) FROM sync_state", -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		info->last_sync = (time_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(c->db, "SELECT value FROM meta WHERE key = 'account'", -1, &st,
+	                       NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(info->account, sizeof info->account, "%s",
+		         (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	char wal[1100];
+	snprintf(wal, sizeof wal, "%s-wal", c->path);
+	info->file_bytes = file_size(c->path) + file_size(wal);
+	return 0;
+fail:
+	snprintf(err, err_size, _("cannot read the cache: %s"), sqlite3_errmsg(c->db));
+	return -1;
+}

@@ -1,0 +1,62 @@
+/* Profiles: which platform account paydesk talks to, with which key, as whom.
+ * Read from $XDG_CONFIG_HOME/paydesk/config, one INI section per profile. */
+#ifndef PAYDESK_PROFILE_H
+#define PAYDESK_PROFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum profile_role {
+	PROFILE_ROLE_MERCHANT = 0,
+	PROFILE_ROLE_SUPPORT,
+	PROFILE_ROLE_CLERK,
+};
+
+struct profile {
+	char name[64];
+	char platform[16];          /* "stripe" */
+	char api_base[256];         /* https://api.stripe.com, or http://127.0.0.1:PORT */
+	char key[256];              /* secret: in memory only, wiped by profile_clear */
+	enum profile_role role;
+	int64_t refund_limit;       /* support role: most one refund may move; -1 = none */
+	char refund_limit_currency[4];
+	char timezone[64];          /* "" = the system's */
+	char printer[128];          /* "" = none */
+	char ca_file[512];          /* "" = the system's CA store */
+	char cache_path[1024];      /* $XDG_DATA_HOME/paydesk/<name>.db */
+	int timeout;                /* seconds for one request; 0 = the default */
+};
+
+/* Loads profile `name` (NULL: $PAYDESK_PROFILE, else the only profile) from the user's
+ * configuration file and resolves its key (key_file, which must not be group- or
+ * world-readable, else $PAYDESK_API_KEY). Returns 0, or -1 with a translated reason in err;
+ * *out is cleared on failure. Call profile_clear when done. */
+int profile_load(const char *name, struct profile *out, char *err, size_t err_size);
+
+/* Same as profile_load on configuration text already in memory; config_dir is where
+ * relative key_file paths start. */
+int profile_parse(const char *text, const char *config_dir, const char *name,
+                  struct profile *out, char *err, size_t err_size);
+
+/* Builds a profile in memory for a local sandbox (the demo): api_base, the key from
+ * $PAYDESK_API_KEY (or a test key), role merchant, the given throwaway cache path.
+ * Returns 0, or -1 with err filled. */
+int profile_demo(const char *api_base, const char *cache_path, struct profile *out,
+                 char *err, size_t err_size);
+
+/* Checks that an API base URL is https, or plain http to a loopback address only.
+ * Returns 0, or -1 with err filled. */
+int profile_check_api_base(const char *url, char *err, size_t err_size);
+
+/* Reads an API key from a file that only its owner may read. Returns 0, or -1 with err
+ * saying what is wrong and how to fix it. */
+int profile_read_key_file(const char *path, char *key, size_t key_size, char *err,
+                          size_t err_size);
+
+/* Wipes the key and the rest of the profile. */
+void profile_clear(struct profile *p);
+
+/* The translated name of a role. */
+const char *profile_role_name(enum profile_role role);
+
+#endif

@@ -1,0 +1,27 @@
+/* Writing model objects into the cache: the one upsert that sync and the write actions
+ * share. Private to client/. The caller owns the transaction. */
+#ifndef PAYDESK_STORE_H
+#define PAYDESK_STORE_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "client/model.h"
+
+struct store;
+
+/* Prepares the statements on db. NULL with err filled on failure; free with store_free. */
+struct store *store_new(sqlite3 *db, char *err, size_t err_size);
+void store_free(struct store **s);
+
+/* Inserts or replaces one object (its row, its raw JSON, its effects on related rows:
+ * a dispute marks its order disputed). MODEL_NONE is ignored. Returns an SQLite code. */
+int store_object(struct store *s, const struct model_object *m);
+
+/* Records an applied event. Returns an SQLite code. */
+int store_event(struct store *s, const struct model_event *e);
+
+/* Notes that balance transaction btx_id was paid out by payout_id. */
+int store_btx_payout(struct store *s, const char *btx_id, const char *payout_id);
+
+#endif

@@ -1,0 +1,375 @@
+/* The Stripe v1 provider: lists for sync, and the write operations of the back office
+ * (refunds, dispute evidence, closing disputes, evidence files). */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/cache_private.h"
+#include "client/client.h"
+#include "client/form.h"
+#include "client/http.h"
+#include "client/stripe.h"
+#include "client/store.h"
+
+struct provider {
+	const struct provider_ops *ops;
+	struct http_client *http;
+	struct cache *cache;
+};
+
+static const char *const resource_names[PROVIDER_RESOURCE_COUNT] = {
+	"charges", "payment_intents", "refunds", "disputes", "payouts", "balance_transactions",
+	"events",
+};
+
+const char *provider_resource_name(enum provider_resource r)
+{
+	return r < PROVIDER_RESOURCE_COUNT ? resource_names[r] : "";
+}
+
+void provider_page_free(struct provider_page *page)
+{
+	for (size_t i = 0; i < page->n; i++)
+		model_object_clear(&page->objects[i]);
+	free(page->objects);
+	free(page->events);
+	json_decref(page->doc);
+	memset(page, 0, sizeof *page);
+}
+
+static void fail(struct provider_result *r, enum provider_outcome o, const char *msg)
+{
+	memset(r, 0, sizeof *r);
+	r->outcome = o;
+	snprintf(r->message, sizeof r->message, "%s", msg);
+}
+
+/* Appends "&name=value" (or "?name=value" first) to a query string. */
+static void query_add(char *q, size_t size, const char *name, const char *value)
+{
+	size_t len = strlen(q);
+	char enc[256];
+	form_encode(value, false, enc, sizeof enc);
+	snprintf(q + len, size - len, "%c%s=%s", strchr(q, '?') ? '&' : '?', name, enc);
+}
+
+static int stripe_list(struct provider *p, enum provider_resource res,
+                       const struct provider_list_query *q, struct provider_page *page,
+                       struct provider_result *result)
+{
+	memset(page, 0, sizeof *page);
+	char path[1024], num[32];
+	snprintf(path, sizeof path, "/v1/%s", resource_names[res]);
+	snprintf(num, sizeof num, "%d", q->limit > 0 && q->limit <= 100 ? q->limit : 100);
+	query_add(path, sizeof path, "limit", num);
+	if (q->starting_after)
+		query_add(path, sizeof path, "starting_after", q->starting_after);
+	if (q->ending_before)
+		query_add(path, sizeof path, "ending_before", q->ending_before);
+	if (q->created_gte) {
+		snprintf(num, sizeof num, "%" PRId64, q->created_gte);
+		query_add(path, sizeof path, "created[gte]", num);
+	}
+	if (q->created_lt) {
+		snprintf(num, sizeof num, "%" PRId64, q->created_lt);
+		query_add(path, sizeof path, "created[lt]", num);
+	}
+	if (q->payout)
+		query_add(path, sizeof path, "payout", q->payout);
+
+	json_t *doc = NULL;
+	if (http_call(p->http, "GET", path, NULL, NULL, &doc, result) != 0)
+		return -1;
+	const json_t *data = json_object_get(doc, "data");
+	if (!json_is_array(data)) {
+		json_decref(doc);
+		fail(result, PROVIDER_BAD_REPLY, _("the platform's list has no data"));
+		return -1;
+	}
+	size_t n = json_array_size(data);
+	page->doc = doc;
+	page->has_more = json_is_true(json_object_get(doc, "has_more"));
+	page->objects = calloc(n ? n : 1, sizeof *page->objects);
+	if (res == PROVIDER_EVENTS)
+		page->events = calloc(n ? n : 1, sizeof *page->events);
+	if (!page->objects || (res == PROVIDER_EVENTS && !page->events)) {
+		provider_page_free(page);
+		fail(result, PROVIDER_BAD_REPLY, _("out of memory"));
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const json_t *item = json_array_get(data, i);
+		char err[256];
+		int rc = res == PROVIDER_EVENTS
+		                 ? stripe_map_event(item, &page->events[i], &page->objects[i], err,
+		                                    sizeof err)
+		                 : stripe_map_object(item, &page->objects[i], err, sizeof err);
+		page->n = i + 1;
+		if (rc != 0) {
+			char msg[400];
+			snprintf(msg, sizeof msg, _("the platform sent an object paydesk cannot read: %s"),
+			         err);
+			char request_id[64];
+			snprintf(request_id, sizeof request_id, "%s", result->request_id);
+			provider_page_free(page);
+			fail(result, PROVIDER_BAD_REPLY, msg);
+			snprintf(result->request_id, sizeof result->request_id, "%s", request_id);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int stripe_account(struct provider *p, char *account_id, int64_t *created,
+                          struct provider_result *result)
+{
+	json_t *doc = NULL;
+	if (http_call(p->http, "GET", "/v1/account", NULL, NULL, &doc, result) != 0)
+		return -1;
+	const char *id = json_string_value(json_object_get(doc, "id"));
+	snprintf(account_id, 64, "%s", id ? id : "");
+	json_t *c = json_object_get(doc, "created");
+	*created = json_is_integer(c) ? (int64_t)json_integer_value(c) : 0;
+	json_decref(doc);
+	return 0;
+}
+
+/* Stores a reply object in the cache, in its own transaction. A failure here does not undo
+ * what the platform did; the next sync stores it. */
+static void store_reply(struct provider *p, const json_t *obj)
+{
+	if (!p->cache)
+		return;
+	struct model_object m;
+	char err[256];
+	if (stripe_map_object(obj, &m, err, sizeof err) != 0)
+		return;
+	sqlite3 *db = cache_db(p->cache);
+	struct store *s = store_new(db, err, sizeof err);
+	if (s && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+		if (store_object(s, &m) == SQLITE_OK)
+			sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		else
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	store_free(&s);
+	model_object_clear(&m);
+}
+
+/* Fetches one object by path and stores it (after a change that touched it). */
+static void refresh(struct provider *p, const char *path)
+{
+	json_t *doc = NULL;
+	struct provider_result r;
+	if (http_call(p->http, "GET", path, NULL, NULL, &doc, &r) == 0)
+		store_reply(p, doc);
+	json_decref(doc);
+}
+
+static int post(struct provider *p, const char *path, struct form *f, const char *key,
+                json_t **reply, struct provider_result *result)
+{
+	if (f->failed) {
+		fail(result, PROVIDER_INVALID, _("out of memory"));
+		return -1;
+	}
+	if (!key || !*key) {
+		fail(result, PROVIDER_INVALID, _("a change was about to be sent without an idempotency key"));
+		return -1;
+	}
+	return http_call(p->http, "POST", path, f->buf ? f->buf : "", key, reply, result);
+}
+
+static void copy_id(const json_t *obj, char *out)
+{
+	const char *id = json_string_value(json_object_get(obj, "id"));
+	if (out)
+		snprintf(out, 64, "%s", id ? id : "");
+}
+
+static int stripe_create_refund(struct provider *p, const struct provider_refund_request *req,
+                                char *object_id, struct provider_result *result)
+{
+	struct form f;
+	form_init(&f);
+	char amount[32];
+	form_add(&f, "charge", req->order_id);
+	if (req->amount > 0) {
+		snprintf(amount, sizeof amount, "%" PRId64, req->amount);
+		form_add(&f, "amount", amount);
+	}
+	if (req->reason && *req->reason)
+		form_add(&f, "reason", req->reason);
+	if (req->action_id && *req->action_id)
+		form_add(&f, "metadata[paydesk_action]", req->action_id);
+	if (req->note && *req->note)
+		form_add(&f, "metadata[paydesk_note]", req->note);
+	json_t *reply = NULL;
+	int rc = post(p, "/v1/refunds", &f, req->idempotency_key, &reply, result);
+	form_free(&f);
+	if (rc != 0)
+		return -1;
+	store_reply(p, reply);
+	copy_id(reply, object_id);
+	json_decref(reply);
+	/* The order's refunded amount and status changed too. */
+	char path[160];
+	snprintf(path, sizeof path, "/v1/charges/%s", req->order_id);
+	refresh(p, path);
+	return 0;
+}
+
+static int stripe_find_refund_by_action(struct provider *p, const char *order_id,
+                                        const char *action_id, char *object_id,
+                                        struct provider_result *result)
+{
+	char path[512], enc[200], after[80] = "";
+	form_encode(order_id, false, enc, sizeof enc);
+	for (;;) {
+		if (after[0])
+			snprintf(path, sizeof path, "/v1/refunds?charge=%s&limit=100&starting_after=%s",
+			         enc, after);
+		else
+			snprintf(path, sizeof path, "/v1/refunds?charge=%s&limit=100", enc);
+		json_t *doc = NULL;
+		if (http_call(p->http, "GET", path, NULL, NULL, &doc, result) != 0)
+			return -1;
+		const json_t *data = json_object_get(doc, "data");
+		size_t i;
+		json_t *item;
+		json_array_foreach(data, i, item) {
+			const char *a = json_string_value(
+				json_object_get(json_object_get(item, "metadata"), "paydesk_action"));
+			if (a && strcmp(a, action_id) == 0) {
+				store_reply(p, item);
+				copy_id(item, object_id);
+				json_decref(doc);
+				return 1;
+			}
+		}
+		size_t n = json_array_size(data);
+		bool more = json_is_true(json_object_get(doc, "has_more")) && n > 0;
+		if (more) {
+			const char *last = json_string_value(json_object_get(json_array_get(data, n - 1), "id"));
+			snprintf(after, sizeof after, "%s", last ? last : "");
+			more = after[0] != '\0';
+		}
+		json_decref(doc);
+		if (!more)
+			return 0;
+	}
+}
+
+static int stripe_update_dispute(struct provider *p, const struct provider_dispute_update *req,
+                                 struct provider_result *result)
+{
+	struct form f;
+	form_init(&f);
+	for (size_t i = 0; i < req->n_fields; i++) {
+		char name[160];
+		snprintf(name, sizeof name, "evidence[%s]", req->fields[i].name);
+		form_add(&f, name, req->fields[i].value);
+	}
+	form_add(&f, "submit", req->submit ? "true" : "false");
+	char path[160];
+	snprintf(path, sizeof path, "/v1/disputes/%s", req->dispute_id);
+	json_t *reply = NULL;
+	int rc = post(p, path, &f, req->idempotency_key, &reply, result);
+	form_free(&f);
+	if (rc != 0)
+		return -1;
+	store_reply(p, reply);
+	json_decref(reply);
+	return 0;
+}
+
+static int stripe_close_dispute(struct provider *p, const char *dispute_id,
+                                const char *idempotency_key, struct provider_result *result)
+{
+	struct form f;
+	form_init(&f);
+	char path[160];
+	snprintf(path, sizeof path, "/v1/disputes/%s/close", dispute_id);
+	json_t *reply = NULL;
+	int rc = post(p, path, &f, idempotency_key, &reply, result);
+	form_free(&f);
+	if (rc != 0)
+		return -1;
+	store_reply(p, reply);
+	json_decref(reply);
+	return 0;
+}
+
+static int stripe_upload_evidence_file(struct provider *p, const char *path,
+                                       const char *idempotency_key, char *file_id,
+                                       struct provider_result *result)
+{
+	if (!idempotency_key || !*idempotency_key) {
+		fail(result, PROVIDER_INVALID, _("a change was about to be sent without an idempotency key"));
+		return -1;
+	}
+	static const char *const fields[] = {"purpose", "dispute_evidence"};
+	json_t *reply = NULL;
+	if (http_upload(p->http, "/v1/files", "file", path, fields, 1, idempotency_key, &reply,
+	                result) != 0)
+		return -1;
+	copy_id(reply, file_id);
+	json_decref(reply);
+	return 0;
+}
+
+static const struct provider_ops stripe_ops = {
+	.name = "stripe",
+	.create_refund = stripe_create_refund,
+	.find_refund_by_action = stripe_find_refund_by_action,
+	.update_dispute = stripe_update_dispute,
+	.close_dispute = stripe_close_dispute,
+	.upload_evidence_file = stripe_upload_evidence_file,
+	.list = stripe_list,
+	.account = stripe_account,
+};
+
+struct provider *provider_open(const struct profile *profile, struct cache *cache, char *err,
+                               size_t err_size)
+{
+	if (strcmp(profile->platform, "stripe") != 0) {
+		snprintf(err, err_size, _("unknown platform '%s' (known: stripe)"), profile->platform);
+		return NULL;
+	}
+	struct provider *p = calloc(1, sizeof *p);
+	if (!p) {
+		snprintf(err, err_size, _("out of memory"));
+		return NULL;
+	}
+	p->http = http_open(profile, err, err_size);
+	if (!p->http) {
+		free(p);
+		return NULL;
+	}
+	p->ops = &stripe_ops;
+	p->cache = cache;
+	return p;
+}
+
+void provider_close(struct provider **pp)
+{
+	struct provider *p = *pp;
+	if (!p)
+		return;
+	http_close(&p->http);
+	free(p);
+	*pp = NULL;
+}
+
+const struct provider_ops *provider_get_ops(const struct provider *p)
+{
+	return p->ops;
+}
+
+void provider_set_cancel(struct provider *p, const volatile int *cancel)
+{
+	http_set_cancel(p->http, cancel);
+}

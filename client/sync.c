@@ -1,0 +1,794 @@
+/* Sync of one account into its cache: backfill, events, balance transactions, payouts. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "client/cache_private.h"
+#include "client/client.h"
+#include "client/model.h"
+#include "client/store.h"
+#include "client/sync.h"
+
+/* The platform keeps events this long; older gaps need a re-scan. */
+#define SYNC_EVENT_RETENTION (30 * 86400)
+/* Balance transactions have no events: each sync lists those newer than the newest cached
+ * one, less this margin for objects created in the same seconds. */
+#define SYNC_BTX_OVERLAP 120
+
+/* The lists backfilled, in order, with their rough share of a store's objects (for ETA). */
+static const struct {
+	enum provider_resource res;
+	int weight;
+} backfilled[] = {
+	{PROVIDER_CHARGES, 100},  {PROVIDER_PAYMENT_INTENTS, 100}, {PROVIDER_REFUNDS, 10},
+	{PROVIDER_DISPUTES, 2},   {PROVIDER_PAYOUTS, 1},           {PROVIDER_BALANCE_TRANSACTIONS, 110},
+};
+#define N_BACKFILLED (sizeof backfilled / sizeof *backfilled)
+
+struct sync {
+	const struct profile *profile;
+	struct cache *cache;
+	sqlite3 *db;
+	struct store *store;
+	struct provider *provider;
+	const struct provider_ops *ops;
+	const volatile int *cancel;
+	sync_progress_fn *progress_fn;
+	void *user;
+	struct sync_progress progress;
+	struct sync_result *result;
+	struct timespec start;
+	int64_t account_created;
+	int64_t newest_created;        /* of the resource being backfilled */
+	int done_weight, total_weight; /* of the backfill, for ETA */
+	bool forbidden[PROVIDER_RESOURCE_COUNT];
+};
+
+static void fail(struct sync *s, enum provider_outcome outcome, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail(struct sync *s, enum provider_outcome outcome, const char *fmt, ...)
+{
+	s->result->outcome = outcome;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->result->message, sizeof s->result->message, fmt, ap);
+	va_end(ap);
+}
+
+/* Reports a failed request: the outcome's sentence, plus the platform's words if any. */
+static void fail_request(struct sync *s, enum provider_resource res,
+                         const struct provider_result *r)
+{
+	snprintf(s->result->request_id, sizeof s->result->request_id, "%s", r->request_id);
+	if (r->outcome == PROVIDER_CANCELLED) {
+		fail(s, r->outcome, "%s", _("sync stopped; the next sync continues from here"));
+		return;
+	}
+	if (r->message[0] && r->outcome != PROVIDER_OFFLINE)
+		fail(s, r->outcome, _("reading %s: %s (%s)"), provider_resource_name(res),
+		     provider_outcome_message(r->outcome), r->message);
+	else
+		fail(s, r->outcome, _("reading %s: %s"), provider_resource_name(res),
+		     provider_outcome_message(r->outcome));
+}
+
+static int64_t elapsed_ms(const struct sync *s)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(now.tv_sec - s->start.tv_sec) * 1000 +
+	       (now.tv_nsec - s->start.tv_nsec) / 1000000;
+}
+
+/* Updates the figures and calls the progress callback. cur_created is the oldest object of
+ * the page just stored, for the backfill's estimate (0 when not backfilling). */
+static void report(struct sync *s, enum sync_phase phase, enum provider_resource res,
+                   int64_t cur_created, int weight)
+{
+	struct sync_progress *p = &s->progress;
+	p->phase = phase;
+	p->resource = res;
+	p->elapsed_ms = elapsed_ms(s);
+	p->per_second = p->elapsed_ms > 0 ? p->objects * 1000 / p->elapsed_ms : 0;
+	p->permille = -1;
+	p->eta_s = -1;
+	if (phase == SYNC_PHASE_BACKFILL && s->total_weight > 0) {
+		/* Newest-first: the share of the time span from now back to the account's
+		 * creation that this resource has covered. */
+		int64_t span = s->newest_created - s->account_created;
+		int64_t covered = s->newest_created - cur_created;
+		int64_t part = span > 0 && cur_created > 0 ? covered * 1000 / span : 0;
+		if (part < 0)
+			part = 0;
+		if (part > 1000)
+			part = 1000;
+		int64_t done = (int64_t)s->done_weight * 1000 + part * weight;
+		p->permille = (int)(done / s->total_weight);
+		if (p->permille > 0 && p->permille < 1000)
+			p->eta_s = p->elapsed_ms * (1000 - p->permille) / p->permille / 1000;
+	}
+	if (phase == SYNC_PHASE_DONE) {
+		p->permille = 1000;
+		p->eta_s = 0;
+	}
+	if (s->progress_fn)
+		s->progress_fn(p, s->user);
+}
+
+static int exec(struct sync *s, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was lost, "
+		                              "run the sync again once fixed"),
+		     msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+	}
+	return rc;
+}
+
+/* Reports a failed cache statement. */
+static int db_fail(struct sync *s)
+{
+	fail(s, PROVIDER_BAD_REPLY, _("the cache could not be read (%s)"), sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static void rollback(struct sync *s)
+{
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Ensures every resource has a sync_state row. */
+static int init_state(struct sync *s)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO sync_state(resource) VALUES (?1)", -1,
+	                       &st, NULL) != SQLITE_OK)
+		return db_fail(s);
+	for (int r = 0; r < PROVIDER_RESOURCE_COUNT; r++) {
+		sqlite3_bind_text(st, 1, provider_resource_name(r), -1, SQLITE_STATIC);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Reads text and integer columns of a resource's sync_state row. */
+struct state {
+	char backfill_cursor[128];
+	bool backfill_done;
+	bool has_mark;              /* an event mark was taken (last_event_created not NULL) */
+	char last_event_id[128];
+	int64_t last_event_created;
+	int64_t last_success;
+};
+
+static int load_state(struct sync *s, enum provider_resource res, struct state *out)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db,
+	                            "SELECT backfill_cursor, backfill_done, last_event_id,"
+	                            " last_event_created, last_success FROM sync_state"
+	                            " WHERE resource = ?1",
+	                            -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(s);
+	sqlite3_bind_text(st, 1, provider_resource_name(res), -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		snprintf(out->backfill_cursor, sizeof out->backfill_cursor, "%s", t ? (const char *)t : "");
+		out->backfill_done = sqlite3_column_int(st, 1) != 0;
+		t = sqlite3_column_text(st, 2);
+		snprintf(out->last_event_id, sizeof out->last_event_id, "%s", t ? (const char *)t : "");
+		out->has_mark = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		out->last_event_created = sqlite3_column_int64(st, 3);
+		out->last_success = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Runs an UPDATE of sync_state with text ?1 (resource) ?2 and integers ?3 ?4. */
+static int update_state(struct sync *s, const char *sql, enum provider_resource res,
+                        const char *text, int64_t a, int64_t b)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, provider_resource_name(res), -1, SQLITE_STATIC);
+		if (text)
+			sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 2);
+		sqlite3_bind_int64(st, 3, a);
+		sqlite3_bind_int64(st, 4, b);
+		rc = sqlite3_step(st);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		sqlite3_finalize(st);
+	}
+	if (rc != SQLITE_OK)
+		fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was lost, "
+		                              "run the sync again once fixed"),
+		     sqlite3_errmsg(s->db));
+	return rc;
+}
+
+/* Stores a page's objects; the caller holds the transaction. */
+static int store_page(struct sync *s, const struct provider_page *pg, enum provider_resource res)
+{
+	for (size_t i = 0; i < pg->n; i++) {
+		int rc = store_object(s->store, &pg->objects[i]);
+		if (rc != SQLITE_OK) {
+			fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was "
+			                              "lost, run the sync again once fixed"),
+			     sqlite3_errmsg(s->db));
+			return rc;
+		}
+		if (pg->objects[i].kind != MODEL_NONE) {
+			s->progress.objects++;
+			s->progress.per_resource[res]++;
+			s->result->objects++;
+		}
+	}
+	return SQLITE_OK;
+}
+
+static bool cancelled(struct sync *s)
+{
+	if (s->cancel && *s->cancel) {
+		fail(s, PROVIDER_CANCELLED, "%s", _("sync stopped; the next sync continues from here"));
+		return true;
+	}
+	return false;
+}
+
+/* A request refused for lack of permission: note it, skip the resource, go on. */
+static void forbid(struct sync *s, enum provider_resource res, const struct provider_result *r)
+{
+	s->forbidden[res] = true;
+	s->result->partial = true;
+	snprintf(s->result->request_id, sizeof s->result->request_id, "%s", r->request_id);
+	const char *name = provider_resource_name(res);
+	fail(s, PROVIDER_FORBIDDEN,
+	     _("the API key lacks the permission to read %s (a restricted key needs "
+	       "\"%s: read\"); %s were not synced. Ask the account owner for a key with that "
+	       "permission."),
+	     name, name, name);
+}
+
+/* Lists one resource newest-first from its saved cursor to the end, a page per
+ * transaction. Returns 0 when done (or skipped for permission), -1 on failure. */
+static int backfill(struct sync *s, enum provider_resource res, int weight)
+{
+	struct state st;
+	if (load_state(s, res, &st) != 0)
+		return -1;
+	if (st.backfill_done)
+		return 0;
+	char cursor[128];
+	snprintf(cursor, sizeof cursor, "%s", st.backfill_cursor);
+	s->newest_created = 0;
+	for (;;) {
+		if (cancelled(s))
+			return -1;
+		struct provider_list_query q = {.starting_after = cursor[0] ? cursor : NULL};
+		struct provider_page pg;
+		struct provider_result r;
+		if (s->ops->list(s->provider, res, &q, &pg, &r) != 0) {
+			if (r.outcome == PROVIDER_FORBIDDEN) {
+				forbid(s, res, &r);
+				return 0;
+			}
+			fail_request(s, res, &r);
+			return -1;
+		}
+		if (exec(s, "BEGIN IMMEDIATE") != SQLITE_OK) {
+			provider_page_free(&pg);
+			return -1;
+		}
+		int rc = store_page(s, &pg, res);
+		const char *last = pg.n ? pg.objects[pg.n - 1].id : NULL;
+		/* A page of objects paydesk does not keep still moves the cursor. */
+		bool done = !pg.has_more || !last;
+		if (rc == SQLITE_OK)
+			rc = update_state(s,
+			                  "UPDATE sync_state SET backfill_cursor = ?2, backfill_done = ?3"
+			                  " WHERE resource = ?1",
+			                  res, done ? NULL : last, done, 0);
+		if (rc == SQLITE_OK)
+			rc = exec(s, "COMMIT");
+		if (rc != SQLITE_OK) {
+			rollback(s);
+			provider_page_free(&pg);
+			return -1;
+		}
+		int64_t oldest = pg.n ? pg.objects[pg.n - 1].created : 0;
+		if (pg.n && !s->newest_created)
+			s->newest_created = pg.objects[0].created;
+		if (last)
+			snprintf(cursor, sizeof cursor, "%s", last);
+		provider_page_free(&pg);
+		report(s, SYNC_PHASE_BACKFILL, res, done ? s->account_created : oldest, weight);
+		if (done)
+			return 0;
+	}
+}
+
+/* Takes the event mark: the newest event before a (re)scan starts, so that everything that
+ * happens during the scan is applied afterwards. Stored in the same transaction as `reset`
+ * (SQL run first, e.g. to restart the backfill). */
+static int take_mark(struct sync *s, const char *reset)
+{
+	struct provider_list_query q = {.limit = 1};
+	struct provider_page pg;
+	struct provider_result r;
+	const char *id = "";
+	int64_t created = 0;
+	bool have_page = false;
+	if (s->ops->list(s->provider, PROVIDER_EVENTS, &q, &pg, &r) != 0) {
+		if (r.outcome != PROVIDER_FORBIDDEN) {
+			fail_request(s, PROVIDER_EVENTS, &r);
+			return -1;
+		}
+		/* Without events every sync lists everything again. */
+		s->forbidden[PROVIDER_EVENTS] = true;
+	} else {
+		have_page = true;
+		if (pg.n) {
+			id = pg.events[0].id;
+			created = pg.events[0].created;
+		}
+	}
+	int rc = exec(s, "BEGIN IMMEDIATE");
+	if (rc == SQLITE_OK && reset)
+		rc = exec(s, reset);
+	if (rc == SQLITE_OK && !s->forbidden[PROVIDER_EVENTS])
+		rc = update_state(s,
+		                  "UPDATE sync_state SET last_event_id = ?2, last_event_created = ?3"
+		                  " WHERE resource = ?1",
+		                  PROVIDER_EVENTS, id, created, 0);
+	if (rc == SQLITE_OK)
+		rc = exec(s, "COMMIT");
+	else
+		rollback(s);
+	if (have_page)
+		provider_page_free(&pg);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* Applies a page of events oldest first, with the new mark, in one transaction. */
+static int apply_events(struct sync *s, struct provider_page *pg)
+{
+	if (exec(s, "BEGIN IMMEDIATE") != SQLITE_OK)
+		return -1;
+	int rc = SQLITE_OK;
+	for (size_t k = pg->n; k-- > 0 && rc == SQLITE_OK;) {
+		struct model_object *m = &pg->objects[k];
+		rc = store_object(s->store, m);
+		if (rc == SQLITE_OK)
+			rc = store_event(s->store, &pg->events[k]);
+		if (rc == SQLITE_OK && m->kind != MODEL_NONE) {
+			s->progress.objects++;
+			s->progress.per_resource[PROVIDER_EVENTS]++;
+			s->result->objects++;
+		}
+		s->result->events++;
+	}
+	if (rc != SQLITE_OK)
+		fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was lost, "
+		                              "run the sync again once fixed"),
+		     sqlite3_errmsg(s->db));
+	if (rc == SQLITE_OK && pg->n)
+		rc = update_state(s,
+		                  "UPDATE sync_state SET last_event_id = ?2, last_event_created = ?3"
+		                  " WHERE resource = ?1",
+		                  PROVIDER_EVENTS, pg->events[0].id, pg->events[0].created, 0);
+	if (rc == SQLITE_OK)
+		rc = exec(s, "COMMIT");
+	if (rc != SQLITE_OK) {
+		rollback(s);
+		return -1;
+	}
+	report(s, SYNC_PHASE_EVENTS, PROVIDER_EVENTS, 0, 0);
+	return 0;
+}
+
+enum { EVENTS_OK = 0, EVENTS_FAILED = -1, EVENTS_GAP = 1 };
+
+/* Applies the events since the mark. Returns EVENTS_GAP when they are no longer kept. */
+static int incremental(struct sync *s)
+{
+	struct state st;
+	if (load_state(s, PROVIDER_EVENTS, &st) != 0)
+		return EVENTS_FAILED;
+	int64_t now = paydesk_now();
+	if (st.last_event_created > 0 && now - st.last_event_created > SYNC_EVENT_RETENTION &&
+	    st.last_success > 0 && now - st.last_success > SYNC_EVENT_RETENTION)
+		return EVENTS_GAP;
+	char cursor[128];
+	snprintf(cursor, sizeof cursor, "%s", st.last_event_id);
+	if (!cursor[0]) {
+		/* No event existed at the mark: all the platform keeps are new. Find the oldest
+		 * page, apply it, then walk forward from it. */
+		if (st.last_success > 0 && now - st.last_success > SYNC_EVENT_RETENTION)
+			return EVENTS_GAP;
+		char after[128] = "";
+		for (;;) {
+			if (cancelled(s))
+				return EVENTS_FAILED;
+			struct provider_list_query q = {.starting_after = after[0] ? after : NULL};
+			struct provider_page pg;
+			struct provider_result r;
+			if (s->ops->list(s->provider, PROVIDER_EVENTS, &q, &pg, &r) != 0) {
+				fail_request(s, PROVIDER_EVENTS, &r);
+				return EVENTS_FAILED;
+			}
+			if (pg.n == 0) {
+				provider_page_free(&pg);
+				return EVENTS_OK;
+			}
+			if (!pg.has_more) {
+				int rc = apply_events(s, &pg);
+				if (rc == 0)
+					snprintf(cursor, sizeof cursor, "%s", pg.events[0].id);
+				provider_page_free(&pg);
+				if (rc != 0)
+					return EVENTS_FAILED;
+				break;
+			}
+			snprintf(after, sizeof after, "%s", pg.events[pg.n - 1].id);
+			provider_page_free(&pg);
+		}
+	}
+	for (;;) {
+		if (cancelled(s))
+			return EVENTS_FAILED;
+		struct provider_list_query q = {.ending_before = cursor};
+		struct provider_page pg;
+		struct provider_result r;
+		if (s->ops->list(s->provider, PROVIDER_EVENTS, &q, &pg, &r) != 0) {
+			/* The mark's event is gone: the gap is older than the platform keeps. */
+			if (r.outcome == PROVIDER_INVALID && strcmp(r.error_param, "ending_before") == 0)
+				return EVENTS_GAP;
+			fail_request(s, PROVIDER_EVENTS, &r);
+			return EVENTS_FAILED;
+		}
+		if (pg.n == 0) {
+			provider_page_free(&pg);
+			return EVENTS_OK;
+		}
+		int rc = apply_events(s, &pg);
+		bool more = pg.has_more;
+		snprintf(cursor, sizeof cursor, "%s", pg.events[0].id);
+		provider_page_free(&pg);
+		if (rc != 0)
+			return EVENTS_FAILED;
+		if (!more)
+			return EVENTS_OK;
+	}
+}
+
+static int64_t query_int(struct sync *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
+/* Balance transactions come without events: list those newer than the newest cached. */
+static int new_balance_transactions(struct sync *s)
+{
+	if (s->forbidden[PROVIDER_BALANCE_TRANSACTIONS])
+		return 0;
+	int64_t since = query_int(s, "SELECT max(created) FROM balance_transactions");
+	since = since > SYNC_BTX_OVERLAP ? since - SYNC_BTX_OVERLAP : 0;
+	char after[128] = "";
+	for (;;) {
+		if (cancelled(s))
+			return -1;
+		struct provider_list_query q = {.starting_after = after[0] ? after : NULL,
+		                                .created_gte = since};
+		struct provider_page pg;
+		struct provider_result r;
+		if (s->ops->list(s->provider, PROVIDER_BALANCE_TRANSACTIONS, &q, &pg, &r) != 0) {
+			if (r.outcome == PROVIDER_FORBIDDEN) {
+				forbid(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
+				return 0;
+			}
+			fail_request(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
+			return -1;
+		}
+		int rc = exec(s, "BEGIN IMMEDIATE");
+		if (rc == SQLITE_OK)
+			rc = store_page(s, &pg, PROVIDER_BALANCE_TRANSACTIONS);
+		if (rc == SQLITE_OK)
+			rc = exec(s, "COMMIT");
+		else
+			rollback(s);
+		bool more = pg.has_more && pg.n > 0;
+		if (more)
+			snprintf(after, sizeof after, "%s", pg.objects[pg.n - 1].id);
+		provider_page_free(&pg);
+		if (rc != SQLITE_OK)
+			return -1;
+		report(s, SYNC_PHASE_BACKFILL, PROVIDER_BALANCE_TRANSACTIONS, 0, 0);
+		if (!more)
+			return 0;
+	}
+}
+
+/* Lists what one payout paid out, marking each entry, then the payout as reconciled. */
+static int reconcile_payout(struct sync *s, const char *payout_id)
+{
+	char after[128] = "";
+	sqlite3_stmt *mark = NULL;
+	for (;;) {
+		if (cancelled(s))
+			return -1;
+		struct provider_list_query q = {.starting_after = after[0] ? after : NULL,
+		                                .payout = payout_id};
+		struct provider_page pg;
+		struct provider_result r;
+		if (s->ops->list(s->provider, PROVIDER_BALANCE_TRANSACTIONS, &q, &pg, &r) != 0) {
+			if (r.outcome == PROVIDER_FORBIDDEN) {
+				forbid(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
+				return 0;
+			}
+			fail_request(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
+			return -1;
+		}
+		int rc = exec(s, "BEGIN IMMEDIATE");
+		if (rc == SQLITE_OK)
+			rc = store_page(s, &pg, PROVIDER_BALANCE_TRANSACTIONS);
+		for (size_t i = 0; rc == SQLITE_OK && i < pg.n; i++)
+			if (pg.objects[i].kind == MODEL_BALANCE_TX)
+				rc = store_btx_payout(s->store, pg.objects[i].id, payout_id);
+		bool more = pg.has_more && pg.n > 0;
+		if (rc == SQLITE_OK && !more) {
+			rc = sqlite3_prepare_v2(s->db, "UPDATE payouts SET reconciled = 1 WHERE id = ?1",
+			                        -1, &mark, NULL);
+			if (rc == SQLITE_OK) {
+				sqlite3_bind_text(mark, 1, payout_id, -1, SQLITE_STATIC);
+				rc = sqlite3_step(mark) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+				sqlite3_finalize(mark);
+			}
+		}
+		if (rc == SQLITE_OK)
+			rc = exec(s, "COMMIT");
+		if (rc != SQLITE_OK) {
+			if (!s->result->message[0])
+				fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s)"),
+				     sqlite3_errmsg(s->db));
+			rollback(s);
+		}
+		if (more)
+			snprintf(after, sizeof after, "%s", pg.objects[pg.n - 1].id);
+		provider_page_free(&pg);
+		if (rc != SQLITE_OK)
+			return -1;
+		if (!more)
+			return 0;
+	}
+}
+
+static int reconcile(struct sync *s)
+{
+	if (s->forbidden[PROVIDER_BALANCE_TRANSACTIONS] || s->forbidden[PROVIDER_PAYOUTS])
+		return 0;
+	for (;;) {
+		/* One at a time, so that memory stays flat however many payouts wait. */
+		sqlite3_stmt *st;
+		char id[128] = "";
+		if (sqlite3_prepare_v2(s->db,
+		                       "SELECT id FROM payouts WHERE reconciled = 0 ORDER BY id LIMIT 1",
+		                       -1, &st, NULL) != SQLITE_OK)
+			return db_fail(s);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		if (!id[0])
+			return 0;
+		if (reconcile_payout(s, id) != 0)
+			return -1;
+		if (s->forbidden[PROVIDER_BALANCE_TRANSACTIONS])
+			return 0;
+		report(s, SYNC_PHASE_RECONCILE, PROVIDER_PAYOUTS, 0, 0);
+	}
+}
+
+static const char restart_backfill[] =
+	"UPDATE sync_state SET backfill_done = 0, backfill_cursor = NULL"
+	" WHERE resource <> 'events'";
+
+/* Backfills every list not yet complete. */
+static int backfill_all(struct sync *s)
+{
+	s->total_weight = 0;
+	s->done_weight = 0;
+	for (size_t i = 0; i < N_BACKFILLED; i++)
+		s->total_weight += backfilled[i].weight;
+	for (size_t i = 0; i < N_BACKFILLED; i++) {
+		if (backfill(s, backfilled[i].res, backfilled[i].weight) != 0)
+			return -1;
+		s->done_weight += backfilled[i].weight;
+	}
+	return 0;
+}
+
+static bool backfill_complete(struct sync *s)
+{
+	return query_int(s, "SELECT count(*) FROM sync_state WHERE resource <> 'events'"
+	                    " AND backfill_done = 0") == 0;
+}
+
+static int run(struct sync *s, const struct sync_options *options)
+{
+	if (init_state(s) != 0)
+		return -1;
+	struct state ev;
+	if (load_state(s, PROVIDER_EVENTS, &ev) != 0)
+		return -1;
+	bool was_complete = backfill_complete(s);
+	if (options->full || !ev.has_mark) {
+		if (take_mark(s, restart_backfill) != 0)
+			return -1;
+		was_complete = false;
+	}
+	if (backfill_all(s) != 0)
+		return -1;
+	if (s->forbidden[PROVIDER_EVENTS]) {
+		/* Without events the next sync must list everything again. */
+		if (exec(s, restart_backfill) != SQLITE_OK)
+			return -1;
+	} else {
+		int rc = incremental(s);
+		if (rc == EVENTS_GAP) {
+			s->result->rescanned = true;
+			if (take_mark(s, restart_backfill) != 0 || backfill_all(s) != 0)
+				return -1;
+			rc = incremental(s);
+		}
+		if (rc != EVENTS_OK)
+			return -1;
+	}
+	if (was_complete && new_balance_transactions(s) != 0)
+		return -1;
+	if (reconcile(s) != 0)
+		return -1;
+	if (s->result->partial)
+		return -1;
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE sync_state SET last_success = %" PRId64,
+	         (int64_t)paydesk_now());
+	if (exec(s, sql) != SQLITE_OK)
+		return -1;
+	report(s, SYNC_PHASE_DONE, PROVIDER_EVENTS, 0, 0);
+	return 0;
+}
+
+/* Records the account in the cache's meta table. */
+static int store_account(struct sync *s, const char *account_id)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT INTO meta(key, value) VALUES ('account', ?1), "
+	                       "('provider', ?2), ('profile', ?3) ON CONFLICT(key) DO UPDATE "
+	                       "SET value = excluded.value",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, account_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->profile->platform, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, s->profile->name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The account the cache holds, "" when none yet. */
+static void cached_account(struct sync *s, char *out, size_t size)
+{
+	sqlite3_stmt *st;
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'account'", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+int sync_run(const struct profile *profile, const struct sync_options *options,
+             sync_progress_fn *progress, void *user, const volatile int *cancel,
+             struct sync_result *result)
+{
+	memset(result, 0, sizeof *result);
+	struct sync s = {.profile = profile, .cancel = cancel, .progress_fn = progress,
+	                 .user = user, .result = result};
+	struct sync_options defaults = {0};
+	if (!options)
+		options = &defaults;
+	clock_gettime(CLOCK_MONOTONIC, &s.start);
+	char err[1024];
+	int rc = -1;
+
+	/* The platform first: offline, or with a refused key, the cache is not touched. */
+	s.provider = provider_open(profile, NULL, err, sizeof err);
+	if (!s.provider) {
+		fail(&s, PROVIDER_AUTH, "%s", err);
+		return -1;
+	}
+	provider_set_cancel(s.provider, cancel);
+	s.ops = provider_get_ops(s.provider);
+	report(&s, SYNC_PHASE_START, PROVIDER_CHARGES, 0, 0);
+	char account[64] = "";
+	struct provider_result r;
+	if (s.ops->account(s.provider, account, &s.account_created, &r) != 0) {
+		if (r.outcome != PROVIDER_FORBIDDEN) {
+			snprintf(result->request_id, sizeof result->request_id, "%s", r.request_id);
+			if (r.outcome == PROVIDER_OFFLINE)
+				fail(&s, r.outcome, _("offline: %s cannot be reached (%s); the cache was not "
+				                      "changed. Check the network and run the sync again."),
+				     profile->api_base, r.message);
+			else if (r.outcome == PROVIDER_AUTH)
+				fail(&s, r.outcome, _("the platform refused the API key of profile [%s] (%s); "
+				                      "check the key file or PAYDESK_API_KEY"),
+				     profile->name, r.message);
+			else
+				fail_request(&s, PROVIDER_CHARGES, &r);
+			goto out;
+		}
+		/* A restricted key may not read the account; the lists say what it may read. */
+	}
+
+	s.cache = cache_open(profile->cache_path, err, sizeof err);
+	if (!s.cache) {
+		fail(&s, PROVIDER_BAD_REPLY, "%s", err);
+		goto out;
+	}
+	snprintf(result->notice, sizeof result->notice, "%s", cache_notice(s.cache));
+	s.db = cache_db(s.cache);
+	s.store = store_new(s.db, err, sizeof err);
+	if (!s.store) {
+		fail(&s, PROVIDER_BAD_REPLY, _("cannot prepare the cache: %s"), err);
+		goto out;
+	}
+	if (account[0]) {
+		char have[64];
+		cached_account(&s, have, sizeof have);
+		if (have[0] && strcmp(have, account) != 0) {
+			fail(&s, PROVIDER_INVALID,
+			     _("the cache %s holds account %s but the key belongs to account %s; use "
+			       "another profile for that account"),
+			     profile->cache_path, have, account);
+			goto out;
+		}
+		if (store_account(&s, account) != 0) {
+			fail(&s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s)"),
+			     sqlite3_errmsg(s.db));
+			goto out;
+		}
+	}
+	rc = run(&s, options);
+	if (rc == 0)
+		result->outcome = PROVIDER_OK;
+out:
+	store_free(&s.store);
+	cache_close(&s.cache);
+	provider_close(&s.provider);
+	return rc;
+}

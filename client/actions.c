@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "client/actions.h"
+#include "client/cache_private.h"
 #include "client/client.h"
 
 /* The platform keeps an idempotency key this long; past it, only the action id in the
@@ -63,9 +64,16 @@ static enum actions_status finish(struct actions_outcome *out, enum actions_stat
 	return status;
 }
 
-void actions_session_init(struct actions_session *s, struct sqlite3 *db,
-			  const struct profile *profile, struct provider *provider,
-			  const struct provider_ops *ops)
+void actions_session_init(struct actions_session *s, struct cache *cache,
+			  const struct profile *profile, struct provider *provider)
+{
+	actions_session_init_db(s, cache_db(cache), profile, provider,
+				provider ? provider_get_ops(provider) : NULL);
+}
+
+void actions_session_init_db(struct actions_session *s, struct sqlite3 *db,
+			     const struct profile *profile, struct provider *provider,
+			     const struct provider_ops *ops)
 {
 	memset(s, 0, sizeof *s);
 	s->db = db;
@@ -345,6 +353,16 @@ enum actions_status actions_refund(struct actions_session *s,
 	if (!valid_reason(p->reason))
 		return refuse(s, out, ACTIONS_REFUND, o.id, p->amount > 0, p->amount, o.currency,
 			      _("the reason must be duplicate, fraudulent or requested_by_customer"));
+	/* A second refund of an order whose earlier one is still queued or unanswered could
+	 * refund twice: that one is resolved first (sent, or discarded when queued). */
+	int open = outbox_open_state_of(s->db, o.id);
+	if (open == OUTBOX_QUEUED || open == OUTBOX_SENDING)
+		return refuse(s, out, ACTIONS_REFUND, o.id, p->amount > 0, p->amount, o.currency,
+			      open == OUTBOX_QUEUED
+				      ? _("a refund of this order waits in the outbox; send or "
+					  "discard it first")
+				      : _("an earlier refund of this order got no answer; send it "
+					  "again from the outbox first (it will not be done twice)"));
 	char why[1024];
 	int64_t amount = 0;
 	const char *refusal = actions_check_refund(s, &o, p->amount, &amount, why, sizeof why);
@@ -361,7 +379,7 @@ enum actions_status actions_refund(struct actions_session *s,
 	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(params);
 	if (!text)
-		return finish(out, ACTIONS_FAILED, "%s", _("out of memory"));
+		return finish(out, ACTIONS_FAILED, "%s", _("there was not enough memory for this action"));
 	struct outbox_item it = {.has_amount = true, .amount = amount, .params = text};
 	copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_REFUND));
 	copy_text(it.object_id, sizeof it.object_id, o.id);
@@ -407,7 +425,7 @@ enum actions_status actions_dispute_evidence(struct actions_session *s, const ch
 	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(params);
 	if (!text)
-		return finish(out, ACTIONS_FAILED, "%s", _("out of memory"));
+		return finish(out, ACTIONS_FAILED, "%s", _("there was not enough memory for this action"));
 	struct outbox_item it = {.has_amount = true, .amount = d.amount, .params = text};
 	copy_text(it.kind, sizeof it.kind, actions_kind_name(kind));
 	copy_text(it.object_id, sizeof it.object_id, d.id);
@@ -444,7 +462,7 @@ enum actions_status actions_dispute_close(struct actions_session *s, const char 
 	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(params);
 	if (!text)
-		return finish(out, ACTIONS_FAILED, "%s", _("out of memory"));
+		return finish(out, ACTIONS_FAILED, "%s", _("there was not enough memory for this action"));
 	struct outbox_item it = {.has_amount = true, .amount = d.amount, .params = text};
 	copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_DISPUTE_CLOSE));
 	copy_text(it.object_id, sizeof it.object_id, d.id);
@@ -479,7 +497,7 @@ enum actions_status actions_evidence_file(struct actions_session *s, const char 
 	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(params);
 	if (!text)
-		return finish(out, ACTIONS_FAILED, "%s", _("out of memory"));
+		return finish(out, ACTIONS_FAILED, "%s", _("there was not enough memory for this action"));
 	struct outbox_item it = {.params = text};
 	copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_EVIDENCE_FILE));
 	copy_text(it.object_id, sizeof it.object_id, dispute_id);
@@ -604,7 +622,7 @@ static int perform(struct actions_session *s, const struct outbox_item *it, int 
 		long n = evidence_fields(params, &fields);
 		if (n < 0) {
 			res->outcome = PROVIDER_CANCELLED;
-			snprintf(res->message, sizeof res->message, "%s", _("out of memory"));
+			snprintf(res->message, sizeof res->message, "%s", _("there was not enough memory for this action"));
 			return -1;
 		}
 		struct provider_dispute_update req = {
@@ -779,7 +797,7 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 		}
 		if (kind == ACTIONS_DISPUTE_SUBMIT)
 			outbox_draft_delete(s->db, it.object_id);
-		status = finish(out, ACTIONS_DONE, "%s", _("done"));
+		status = finish(out, ACTIONS_DONE, "%s", provider_outcome_message(PROVIDER_OK));
 		goto done;
 	}
 	explain(&out->result, why, sizeof why);

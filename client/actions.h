@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "client/audit.h"
+#include "client/cache.h"
 #include "client/outbox.h"
 #include "client/profile.h"
 #include "client/provider.h"
@@ -68,10 +69,14 @@ struct actions_session {
 	struct audit_identity who;
 };
 
-/* Fills a session from a loaded profile (role, limit) and the process's identity. */
-void actions_session_init(struct actions_session *s, struct sqlite3 *db,
-			  const struct profile *profile, struct provider *provider,
-			  const struct provider_ops *ops);
+/* Fills a session from an open cache, a loaded profile (role, limit), a provider (NULL:
+ * offline) and the process's identity. Everything stays owned by the caller. */
+void actions_session_init(struct actions_session *s, struct cache *cache,
+			  const struct profile *profile, struct provider *provider);
+/* The same on a database connection and an operations table (tests, benchmarks). */
+void actions_session_init_db(struct actions_session *s, struct sqlite3 *db,
+			     const struct profile *profile, struct provider *provider,
+			     const struct provider_ops *ops);
 
 /* NULL when the session's role may take actions of this kind at all, else a translated
  * reason. Refund limits are checked by actions_check_refund. */

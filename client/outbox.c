@@ -18,7 +18,7 @@ static const char *const state_names[OUTBOX_STATE_COUNT] = {
 };
 
 static const char *const state_labels[OUTBOX_STATE_COUNT] = {
-	N_("queued"), N_("sending"), N_("done"), N_("failed"), N_("discarded"),
+	N_("queued"), N_("sending"), N_("sent"), N_("rejected"), N_("discarded"),
 };
 
 const char *outbox_state_name(enum outbox_state state)

@@ -1,0 +1,10 @@
+# Acting on money (actions engineer): the refund, evidence, outbox and audit screens and
+# commands, and their tests. Included at the end of views/local.mk.
+TEST_ACTIONS_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS) $(CMOCKA_CFLAGS)
+TEST_ACTIONS_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/actions/test_outbox
+TESTS += tests/actions/test_outbox
+tests_actions_test_outbox_SOURCES = tests/actions/test_outbox.c
+tests_actions_test_outbox_CPPFLAGS = $(TEST_ACTIONS_CPPFLAGS)
+tests_actions_test_outbox_LDADD = $(TEST_ACTIONS_LDADD)

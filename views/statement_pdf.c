@@ -37,9 +37,16 @@ int statement_write_pdf(const struct statement_doc *doc, const char *path, const
 	PangoFontDescription *font = pango_font_description_from_string(PDF_FONT);
 	pango_layout_set_font_description(layout, font);
 	pango_font_description_free(font);
-	/* A fixed line height (1.15 x the font size) whatever the fallback font's own ascent,
-	 * so a page of STATEMENT_PAGE_LINES lines always fits the paper. */
-	pango_layout_set_line_spacing(layout, 1.15f);
+	/* Fonts differ in line height (CJK fonts are tall): measure it and tighten the spacing
+	 * so that a page of page_lines lines always fits the paper. */
+	pango_layout_set_text(layout, "X\nX", -1);
+	PangoRectangle logical;
+	pango_layout_get_extents(layout, NULL, &logical);
+	double natural = (double)logical.height / PANGO_SCALE / 2.0;
+	int lines = doc->page_lines > 0 ? doc->page_lines : STATEMENT_PAGE_LINES;
+	double room = (PDF_HEIGHT - 2 * PDF_MARGIN_Y) / lines;
+	if (natural > room && natural > 0)
+		pango_layout_set_line_spacing(layout, (float)(room / natural));
 
 	int rc = 0;
 	size_t cap = 8192;

@@ -1,0 +1,166 @@
+#!/bin/sh
+# The settlement statement against the sandbox's own ledger: a seeded sandbox, a cache filled
+# from its API, statements for several days in several time zones, every figure compared with
+# GET /_admin/ledger; payouts reconcile, a tampered row is reported as a mismatch, CSV and PDF
+# carry the same numbers, zh_CN renders, platform text is sanitized.
+. "$abs_top_srcdir/tests/lib.sh"
+. "$abs_top_srcdir/tests/statement/fill_cache.sh"
+tmp_setup
+tap_plan 40
+
+NOW=1764115200 # 2025-11-26 00:00 UTC
+export PAYDESK_NOW=$NOW PAYDESK_OPERATOR=clerk1 LANGUAGE= LC_ALL=C.UTF-8
+MKCACHE="$abs_top_builddir/tests/statement/stmt_mkcache"
+CACHE="$TEST_TMP/cache.db"
+
+if ! sandbox_start --seed 7 --orders 3000 --days 10 --now "$NOW" --quiet; then
+	echo "Bail out! paydesk-sandbox did not start"
+	exit 1
+fi
+"$MKCACHE" "$CACHE" "$NOW" && stmt_fill_cache "$SANDBOX_URL" "$CACHE"
+tap_ok $? "a cache is filled from the sandbox's API"
+
+statement() { "$PAYDESK_BIN" statement --cache "$CACHE" "$@"; }
+
+# The same figures from a statement's JSON and from the sandbox's ledger, one line per
+# currency: opening, sales, refunds, disputes+reversals+adjustments, payouts, net activity,
+# closing.
+from_statement() {
+	jq -r '.currencies[] | [.currency, .opening_balance,
+		(.sales | .count, .amount, .fee, .net), (.refunds | .count, .amount, .fee, .net),
+		([.disputes, .dispute_reversals, .adjustments, .fees] |
+		 (map(.count) | add), (map(.amount) | add), (map(.fee) | add), (map(.net) | add)),
+		(.payouts | .count, .amount, .fee, .net), .net_activity, .closing_balance]
+		| map(tostring) | join(" ")' "$1"
+}
+from_ledger() { # JSON FROM TO
+	curl -sf "$SANDBOX_URL/_admin/ledger?from=0&to=$2" >"$TEST_TMP/open.json" &&
+		curl -sf "$SANDBOX_URL/_admin/ledger?from=$2&to=$3" >"$TEST_TMP/range.json" || return 1
+	jq -r --slurpfile open "$TEST_TMP/open.json" --slurpfile range "$TEST_TMP/range.json" '
+		def z: {count: 0, amount: 0, fee: 0, net: 0};
+		def nets: [.[]?.net] | add // 0;
+		.currencies[].currency as $c
+		| ($open[0][$c] // {}) as $o | ($range[0][$c] // {}) as $r
+		| [$c, ($o | nets),
+		   (($r.charge // z) | .count, .amount, .fee, .net),
+		   (($r.refund // z) | .count, .amount, .fee, .net),
+		   ([$r | to_entries[] | select(.key != "charge" and .key != "refund" and .key != "payout")
+		     | .value] | (map(.count) | add // 0), (map(.amount) | add // 0),
+		     (map(.fee) | add // 0), (map(.net) | add // 0)),
+		   (($r.payout // z) | .count, .amount, .fee, .net),
+		   ($r | del(.payout) | nets), (($o | nets) + ($r | nets))]
+		| map(tostring) | join(" ")' "$1"
+}
+
+n=0
+for spec in 2025-11-20/UTC 2025-11-22/UTC 2025-11-24/UTC 2025-11-23/Asia/Shanghai; do
+	day=${spec%%/*} tz=${spec#*/}
+	n=$((n + 1))
+	out="$TEST_TMP/day$n.json"
+	statement --date "$day" --timezone "$tz" -f json -o "$out" 2>"$TEST_TMP/err"
+	tap_is "$?" 0 "statement for $day in $tz is written"
+	from=$(jq .period.from "$out") to=$(jq .period.to "$out")
+	got=$(from_statement "$out") want=$(from_ledger "$out" "$from" "$to")
+	tap_is "$got" "$want" "$day ($tz): every total equals the sandbox's own ledger"
+	[ -n "$got" ]; tap_ok $? "$day ($tz): the statement has figures"
+done
+
+out="$TEST_TMP/day3.json"
+curs=$(jq -r '[.currencies[] | select(.sales.count > 0) | .currency] | join(" ")' "$out")
+case " $curs " in *" jpy "*) st=0 ;; *) st=1 ;; esac
+tap_ok $st "the zero-decimal JPY has its own statement ($curs)"
+[ "$(echo "$curs" | wc -w)" -ge 3 ]; tap_ok $? "at least three currencies have sales"
+tap_is "$(jq '[.period.to - .period.from]' -c "$TEST_TMP/day4.json")" "[86400]" \
+	"an Asia/Shanghai day is 24 hours from local midnight"
+tap_is "$(jq -r .period.from_local "$TEST_TMP/day4.json")" "2025-11-23T00:00:00+08:00" \
+	"the Asia/Shanghai day starts at local midnight"
+
+# Every payout of every day reconciles with its transactions.
+all=$(cat "$TEST_TMP"/day[123].json | jq -s '[.[].currencies[].payouts_list[]] | length')
+ok=$(cat "$TEST_TMP"/day[123].json | jq -s '[.[].currencies[].payouts_list[] |
+	select(.reconciliation.result == "match" and .reconciliation.transactions > 0)] | length')
+[ "$all" -gt 3 ]; tap_ok $? "the days have payouts ($all)"
+tap_is "$ok" "$all" "every payout reconciles with its transactions"
+
+# The text statement: same closing balance, fits 80 columns, pages and footer.
+statement --date 2025-11-24 --timezone UTC >"$TEST_TMP/day3.txt" 2>/dev/null
+tap_is "$?" 0 "the text statement is written to standard output"
+usd_close=$(jq -r '.currencies[] | select(.currency == "usd") | .closing_balance' "$out")
+group3() { printf '%s\n' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|[,.]\)/\1,\2\3/; ta'; }
+usd_close_txt=$(group3 "$(printf '%d.%02d' $((usd_close / 100)) $((usd_close % 100)))")
+grep -E "^  Closing balance +$usd_close_txt\$" "$TEST_TMP/day3.txt" >/dev/null
+tap_ok $? "the text's USD closing balance is $usd_close_txt"
+tap_is "$(LC_ALL=C.UTF-8 wc -L <"$TEST_TMP/day3.txt")" 80 "no line is wider than 80 columns"
+grep -q "^Operator: clerk1 .*Page 1 of [0-9]" "$TEST_TMP/day3.txt"
+tap_ok $? "each page ends with the operator and page x of y"
+pages=$(grep -c "Page [0-9]* of" "$TEST_TMP/day3.txt") ff=$(tr -cd '\f' <"$TEST_TMP/day3.txt" | wc -c)
+tap_is "$ff" "$((pages - 1))" "pages are separated by form feeds ($pages pages)"
+
+# A tampered cache row: the reconciliation line says mismatch, and stderr says so too.
+po=$(jq -r '[.currencies[] | select(.currency == "usd") | .payouts_list[0].id][0]' "$out")
+sqlite3 "$CACHE" "UPDATE balance_transactions SET net = net + 7 WHERE id =
+	(SELECT min(id) FROM balance_transactions WHERE payout_id = '$po' AND type = 'charge');"
+statement --date 2025-11-24 --timezone UTC >"$TEST_TMP/tampered.txt" 2>"$TEST_TMP/err"
+grep -A2 "^  $po " "$TEST_TMP/tampered.txt" | tr -s ' \n' '  ' | grep -q "MISMATCH: its [0-9]* transactions sum to .* difference -0.07\."
+tap_ok $? "a tampered transaction makes payout $po a MISMATCH with its difference"
+grep -q "1 USD payout does not reconcile" "$TEST_TMP/err"
+tap_ok $? "the mismatch is reported on stderr for cron"
+statement --date 2025-11-24 --timezone UTC -f json | jq -e --arg po "$po" \
+	'[.currencies[].payouts_list[] | select(.id == $po)][0].reconciliation | .result == "mismatch" and .difference == -7' >/dev/null
+tap_ok $? "the JSON says mismatch with a difference of -7 minor units"
+sqlite3 "$CACHE" "UPDATE balance_transactions SET net = net - 7 WHERE id =
+	(SELECT min(id) FROM balance_transactions WHERE payout_id = '$po' AND type = 'charge');"
+
+# CSV parses back (sqlite3's RFC 4180 reader) to the JSON's numbers.
+statement --date 2025-11-24 --timezone UTC -f csv -o "$TEST_TMP/day3.csv" 2>/dev/null
+tap_is "$?" 0 "the CSV statement is written"
+sqlite3 "$TEST_TMP/csv.db" ".import --csv $TEST_TMP/day3.csv s" 2>"$TEST_TMP/err"
+tap_is "$?" 0 "the CSV parses as RFC 4180"
+csv_sums=$(sqlite3 "$TEST_TMP/csv.db" "SELECT lower(currency) || ' ' || name || ' ' ||
+	CAST(replace(amount, '.', '') AS INTEGER) FROM s WHERE record = 'summary'
+	AND name IN ('opening_balance', 'net_activity', 'closing_balance') ORDER BY 1")
+json_sums=$(jq -r '.currencies[] | .currency as $c | ["opening_balance", "net_activity",
+	"closing_balance"][] as $k | "\($c) \($k) \(.[$k] | tostring)"' "$out" | sort)
+tap_is "$csv_sums" "$json_sums" "the CSV's balances are the JSON's, to the minor unit"
+csv_items=$(sqlite3 "$TEST_TMP/csv.db" "SELECT lower(currency) || ' ' || count(*) || ' ' ||
+	sum(CAST(replace(net, '.', '') AS INTEGER)) FROM s WHERE record = 'transaction'
+	GROUP BY currency ORDER BY 1")
+json_items=$(jq -r '.currencies[] | "\(.currency) \(.transactions | length) \(.net_activity + .payouts_total)"' "$out")
+tap_is "$csv_items" "$json_items" "the CSV's transactions add up to the net activity and payouts"
+
+# PDF: pdftotext finds the same totals as the text statement.
+statement --date 2025-11-24 --timezone UTC -f pdf -o "$TEST_TMP/day3.pdf" 2>/dev/null
+tap_is "$?" 0 "the PDF statement is written"
+pdftotext -layout "$TEST_TMP/day3.pdf" "$TEST_TMP/day3.pdf.txt" 2>/dev/null
+norm() { grep -E "^ *(Opening balance|Net activity|Closing balance) " "$1" | tr -s ' '; }
+want=$(norm "$TEST_TMP/day3.txt") got=$(norm "$TEST_TMP/day3.pdf.txt")
+[ -n "$want" ]; tap_ok $? "the text has balance lines"
+tap_is "$got" "$want" "the PDF's text has the same balances as the text statement"
+
+# zh_CN: translated labels, CJK width-correct, and CJK text in the PDF.
+LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 PAYDESK_LOCALEDIR="$PAYDESK_LOCALEDIR" statement \
+	--date 2025-11-24 --timezone Asia/Shanghai >"$TEST_TMP/zh.txt" 2>/dev/null
+grep -q "结算对账单" "$TEST_TMP/zh.txt" && grep -q "期末余额" "$TEST_TMP/zh.txt"
+tap_ok $? "the zh_CN statement is in Chinese"
+tap_is "$(LC_ALL=zh_CN.UTF-8 wc -L <"$TEST_TMP/zh.txt")" 80 "zh_CN lines fit 80 columns counted by display width"
+LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 PAYDESK_LOCALEDIR="$PAYDESK_LOCALEDIR" statement \
+	--date 2025-11-24 --timezone Asia/Shanghai -f pdf -o "$TEST_TMP/zh.pdf" 2>/dev/null
+pdftotext "$TEST_TMP/zh.pdf" - 2>/dev/null | grep -q "期末余额"
+tap_ok $? "the zh_CN PDF renders its CJK text (pdftotext reads it back)"
+
+# Hostile platform text: escape sequences never reach the output, formulas are guarded.
+sqlite3 "$CACHE" "UPDATE meta SET value = 'Evil' || char(27) || '[2J Shop' WHERE key = 'account_name';
+	UPDATE balance_transactions SET description = '=HYPERLINK(\"http://x\")' || char(7)
+	WHERE id = (SELECT min(id) FROM balance_transactions WHERE created >= 1763942400 AND created < 1764028800);"
+statement --date 2025-11-24 --timezone UTC >"$TEST_TMP/evil.txt" 2>/dev/null
+statement --date 2025-11-24 --timezone UTC -f csv >"$TEST_TMP/evil.csv" 2>/dev/null
+! grep -q "$(printf '\033')" "$TEST_TMP/evil.txt" "$TEST_TMP/evil.csv" && grep -q "Evil␛\[2J Shop" "$TEST_TMP/evil.txt"
+tap_ok $? "an escape sequence in the account name is shown, not obeyed"
+grep -q "\"'=HYPERLINK(\"\"http://x\"\")␇\"" "$TEST_TMP/evil.csv"
+tap_ok $? "a formula in a description is guarded in the CSV"
+
+# A cache last synced before the end of the period: the header says so.
+sqlite3 "$CACHE" "UPDATE sync_state SET last_success = 1764000000"
+statement --date 2025-11-24 --timezone UTC 2>"$TEST_TMP/err" | grep -q "^WARNING: the data was last synced at 2025-11-24 16:00"
+tap_ok $? "a statement of a period not fully synced carries a warning line"
+tap_done

@@ -143,10 +143,8 @@ void sbx_buf_jstr(struct sbx_buf *b, const char *s)
 		sbx_buf_jstrn(b, s, strlen(s));
 }
 
-static void put_key(struct sbx_buf *b, const char *key)
+static void put_key_n(struct sbx_buf *b, const char *key, size_t n)
 {
-	size_t n = strlen(key);
-
 	if (sbx_buf_reserve(b, n + 3) != 0)
 		return;
 	b->data[b->len++] = '"';
@@ -155,6 +153,23 @@ static void put_key(struct sbx_buf *b, const char *key)
 	b->data[b->len++] = '"';
 	b->data[b->len++] = ':';
 	b->data[b->len] = '\0';
+}
+
+static void put_key(struct sbx_buf *b, const char *key)
+{
+	put_key_n(b, key, strlen(key));
+}
+
+void sbx_buf_kstr_n(struct sbx_buf *b, const char *key, size_t klen, const char *s)
+{
+	put_key_n(b, key, klen);
+	sbx_buf_jstr(b, s);
+}
+
+void sbx_buf_ki64_n(struct sbx_buf *b, const char *key, size_t klen, int64_t v)
+{
+	put_key_n(b, key, klen);
+	sbx_buf_i64(b, v);
 }
 
 void sbx_buf_kstr(struct sbx_buf *b, const char *key, const char *s)

@@ -42,3 +42,4 @@ noinst_PROGRAMS += bench/sandbox_bench
 bench_sandbox_bench_SOURCES = bench/sandbox_bench.c
 bench_sandbox_bench_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 bench_sandbox_bench_LDADD = $(CURL_LIBS)
+EXTRA_DIST += sandbox/README.md

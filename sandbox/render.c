@@ -91,8 +91,11 @@ static void put_charge_refunds(struct sbx *s, const char *charge_id, int any, st
 
 	PUT(b, "\"refunds\":{\"object\":\"list\",\"data\":[");
 	if (any) {
-		st = sbx_prepare(s, "SELECT " SBX_REFUND_COLS " FROM refunds WHERE charge = ?"
-				    " ORDER BY created DESC, rowid DESC LIMIT 11");
+		if (s->st_charge_refunds == NULL)
+			s->st_charge_refunds = sbx_prepare(
+				s, "SELECT " SBX_REFUND_COLS " FROM refunds WHERE charge = ?"
+				   " ORDER BY created DESC, rowid DESC LIMIT 11");
+		st = s->st_charge_refunds;
 		if (st != NULL) {
 			sqlite3_bind_text(st, 1, charge_id, -1, SQLITE_STATIC);
 			while (sqlite3_step(st) == SQLITE_ROW) {
@@ -104,7 +107,8 @@ static void put_charge_refunds(struct sbx *s, const char *charge_id, int any, st
 					PUT(b, ",");
 				sbx_render_refund(s, st, b);
 			}
-			sqlite3_finalize(st);
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
 		}
 	}
 	PUT(b, "],");
@@ -128,36 +132,36 @@ void sbx_render_charge(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 	const char *email = col(row, 8);
 
 	PUT(b, "{");
-	sbx_buf_kstr(b, "id", id);
+	SBX_KSTR(b, "id", id);
 	PUT(b, ",\"object\":\"charge\",");
-	sbx_buf_ki64(b, "amount", amount);
+	SBX_KI64(b, "amount", amount);
 	PUT(b, ",");
-	sbx_buf_ki64(b, "amount_captured", succeeded ? amount : 0);
+	SBX_KI64(b, "amount_captured", succeeded ? amount : 0);
 	PUT(b, ",");
-	sbx_buf_ki64(b, "amount_refunded", refunded);
+	SBX_KI64(b, "amount_refunded", refunded);
 	PUT(b, ",\"application\":null,\"application_fee\":null,\"application_fee_amount\":null,");
-	sbx_buf_kstr(b, "balance_transaction", col(row, 20));
+	SBX_KSTR(b, "balance_transaction", col(row, 20));
 	PUT(b, ",\"billing_details\":{\"address\":");
 	sbx_buf_puts(b, null_address);
 	PUT(b, ",");
-	sbx_buf_kstr(b, "email", email);
+	SBX_KSTR(b, "email", email);
 	PUT(b, ",");
-	sbx_buf_kstr(b, "name", col(row, 7));
+	SBX_KSTR(b, "name", col(row, 7));
 	PUT(b, ",\"phone\":null,\"tax_id\":null},"
 	       "\"calculated_statement_descriptor\":\"PAYDESK SANDBOX\",");
 	put_bool(b, "captured", !failed);
 	PUT(b, ",");
-	sbx_buf_ki64(b, "created", icol(row, 1));
+	SBX_KI64(b, "created", icol(row, 1));
 	PUT(b, ",");
-	sbx_buf_kstr(b, "currency", cur);
+	SBX_KSTR(b, "currency", cur);
 	PUT(b, ",\"customer\":null,");
-	sbx_buf_kstr(b, "description", col(row, 9));
+	SBX_KSTR(b, "description", col(row, 9));
 	PUT(b, ",");
 	put_bool(b, "disputed", (int)icol(row, 6));
 	PUT(b, ",\"failure_balance_transaction\":null,");
-	sbx_buf_kstr(b, "failure_code", failed ? "card_declined" : NULL);
+	SBX_KSTR(b, "failure_code", failed ? "card_declined" : NULL);
 	PUT(b, ",");
-	sbx_buf_kstr(b, "failure_message", failed ? "Your card was declined." : NULL);
+	SBX_KSTR(b, "failure_message", failed ? "Your card was declined." : NULL);
 	PUT(b, ",\"fraud_details\":{},\"livemode\":false,");
 	sbx_buf_kraw(b, "metadata", col(row, 10));
 	PUT(b, ",\"on_behalf_of\":null,\"outcome\":{\"advice_code\":null,"
@@ -166,9 +170,9 @@ void sbx_render_charge(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 		PUT(b, "\"network_status\":\"declined_by_network\",\"reason\":\"generic_decline\",");
 	else
 		PUT(b, "\"network_status\":\"approved_by_network\",\"reason\":null,");
-	sbx_buf_kstr(b, "risk_level", col(row, 17));
+	SBX_KSTR(b, "risk_level", col(row, 17));
 	PUT(b, ",");
-	sbx_buf_ki64(b, "risk_score", icol(row, 18));
+	SBX_KI64(b, "risk_score", icol(row, 18));
 	if (failed)
 		PUT(b, ",\"seller_message\":\"The bank did not return any further details with "
 		       "this decline.\",\"type\":\"issuer_declined\"},");
@@ -180,32 +184,32 @@ void sbx_render_charge(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 	PUT(b, "\",\"payment_method\":\"pm_");
 	sbx_buf_puts(b, suffix(id));
 	PUT(b, "\",\"payment_method_details\":{\"card\":{");
-	sbx_buf_ki64(b, "amount_authorized", failed ? 0 : amount);
+	SBX_KI64(b, "amount_authorized", failed ? 0 : amount);
 	PUT(b, ",\"authorization_code\":null,");
-	sbx_buf_kstr(b, "brand", col(row, 11));
+	SBX_KSTR(b, "brand", col(row, 11));
 	PUT(b, ",\"checks\":{\"address_line1_check\":null,\"address_postal_code_check\":null,"
 	       "\"cvc_check\":\"pass\"},");
-	sbx_buf_kstr(b, "country", col(row, 15));
+	SBX_KSTR(b, "country", col(row, 15));
 	PUT(b, ",");
-	sbx_buf_ki64(b, "exp_month", icol(row, 13));
+	SBX_KI64(b, "exp_month", icol(row, 13));
 	PUT(b, ",");
-	sbx_buf_ki64(b, "exp_year", icol(row, 14));
+	SBX_KI64(b, "exp_year", icol(row, 14));
 	PUT(b, ",\"extended_authorization\":{\"status\":\"disabled\"},");
-	sbx_buf_kstr(b, "fingerprint", col(row, 19));
+	SBX_KSTR(b, "fingerprint", col(row, 19));
 	PUT(b, ",");
-	sbx_buf_kstr(b, "funding", col(row, 16));
+	SBX_KSTR(b, "funding", col(row, 16));
 	PUT(b, ",\"incremental_authorization\":{\"status\":\"unavailable\"},"
 	       "\"installments\":null,");
-	sbx_buf_kstr(b, "last4", col(row, 12));
+	SBX_KSTR(b, "last4", col(row, 12));
 	PUT(b, ",\"mandate\":null,\"multicapture\":{\"status\":\"unavailable\"},");
-	sbx_buf_kstr(b, "network", col(row, 11));
+	SBX_KSTR(b, "network", col(row, 11));
 	PUT(b, ",\"network_token\":{\"used\":false},\"network_transaction_id\":null,"
 	       "\"overcapture\":{");
-	sbx_buf_ki64(b, "maximum_amount_capturable", amount);
+	SBX_KI64(b, "maximum_amount_capturable", amount);
 	PUT(b, ",\"status\":\"unavailable\"},\"regulated_status\":\"unregulated\","
 	       "\"three_d_secure\":null,\"transaction_link_id\":null,\"wallet\":null},"
 	       "\"type\":\"card\"},");
-	sbx_buf_kstr(b, "receipt_email", email);
+	SBX_KSTR(b, "receipt_email", email);
 	PUT(b, ",\"receipt_number\":null,\"receipt_url\":\"https://receipts.sandbox.invalid/");
 	sbx_buf_puts(b, id);
 	PUT(b, "\",");
@@ -214,7 +218,7 @@ void sbx_render_charge(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 	put_charge_refunds(s, id, refunded > 0, b);
 	PUT(b, ",\"review\":null,\"shipping\":null,\"source\":null,\"source_transfer\":null,"
 	       "\"statement_descriptor\":null,\"statement_descriptor_suffix\":null,");
-	sbx_buf_kstr(b, "status", status);
+	SBX_KSTR(b, "status", status);
 	PUT(b, ",\"transfer_data\":null,\"transfer_group\":null}");
 }
 
@@ -229,20 +233,20 @@ void sbx_render_payment_intent(struct sbx *s, sqlite3_stmt *row, struct sbx_buf 
 	PUT(b, "{\"id\":\"pi_");
 	sbx_buf_puts(b, suffix(id));
 	PUT(b, "\",\"object\":\"payment_intent\",");
-	sbx_buf_ki64(b, "amount", amount);
+	SBX_KI64(b, "amount", amount);
 	PUT(b, ",\"amount_capturable\":0,\"amount_details\":{\"tip\":{}},");
-	sbx_buf_ki64(b, "amount_received", succeeded ? amount : 0);
+	SBX_KI64(b, "amount_received", succeeded ? amount : 0);
 	PUT(b, ",\"application\":null,\"application_fee_amount\":null,"
 	       "\"automatic_payment_methods\":{\"enabled\":true},\"canceled_at\":null,"
 	       "\"cancellation_reason\":null,\"capture_method\":\"automatic\","
 	       "\"client_secret\":\"pi_");
 	sbx_buf_puts(b, suffix(id));
 	PUT(b, "_secret_sandbox\",\"confirmation_method\":\"automatic\",");
-	sbx_buf_ki64(b, "created", icol(row, 1));
+	SBX_KI64(b, "created", icol(row, 1));
 	PUT(b, ",");
-	sbx_buf_kstr(b, "currency", col(row, 3));
+	SBX_KSTR(b, "currency", col(row, 3));
 	PUT(b, ",\"customer\":null,\"customer_account\":null,");
-	sbx_buf_kstr(b, "description", col(row, 9));
+	SBX_KSTR(b, "description", col(row, 9));
 	PUT(b, ",\"excluded_payment_method_types\":null,");
 	if (failed)
 		PUT(b, "\"last_payment_error\":{\"code\":\"card_declined\","
@@ -250,7 +254,7 @@ void sbx_render_payment_intent(struct sbx *s, sqlite3_stmt *row, struct sbx_buf 
 		       "\"type\":\"card_error\"},");
 	else
 		PUT(b, "\"last_payment_error\":null,");
-	sbx_buf_kstr(b, "latest_charge", id);
+	SBX_KSTR(b, "latest_charge", id);
 	PUT(b, ",\"livemode\":false,\"managed_payments\":{\"enabled\":false},");
 	sbx_buf_kraw(b, "metadata", col(row, 10));
 	PUT(b, ",\"next_action\":null,\"on_behalf_of\":null,\"payment_method\":");
@@ -266,7 +270,7 @@ void sbx_render_payment_intent(struct sbx *s, sqlite3_stmt *row, struct sbx_buf 
 	       "\"mandate_options\":null,\"network\":null,"
 	       "\"request_three_d_secure\":\"automatic\"}},"
 	       "\"payment_method_types\":[\"card\"],\"processing\":null,");
-	sbx_buf_kstr(b, "receipt_email", col(row, 8));
+	SBX_KSTR(b, "receipt_email", col(row, 8));
 	PUT(b, ",\"review\":null,\"setup_future_usage\":null,\"shipping\":null,\"source\":null,"
 	       "\"statement_descriptor\":null,\"statement_descriptor_suffix\":null,\"status\":");
 	if (succeeded)
@@ -284,17 +288,17 @@ void sbx_render_refund(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 	const char *charge = col(row, 2);
 
 	PUT(b, "{");
-	sbx_buf_kstr(b, "id", col(row, 0));
+	SBX_KSTR(b, "id", col(row, 0));
 	PUT(b, ",\"object\":\"refund\",");
-	sbx_buf_ki64(b, "amount", icol(row, 3));
+	SBX_KI64(b, "amount", icol(row, 3));
 	PUT(b, ",");
-	sbx_buf_kstr(b, "balance_transaction", col(row, 8));
+	SBX_KSTR(b, "balance_transaction", col(row, 8));
 	PUT(b, ",");
-	sbx_buf_kstr(b, "charge", charge);
+	SBX_KSTR(b, "charge", charge);
 	PUT(b, ",");
-	sbx_buf_ki64(b, "created", icol(row, 1));
+	SBX_KI64(b, "created", icol(row, 1));
 	PUT(b, ",");
-	sbx_buf_kstr(b, "currency", col(row, 4));
+	SBX_KSTR(b, "currency", col(row, 4));
 	PUT(b, ",\"customer\":null,\"customer_account\":null,"
 	       "\"destination_details\":{\"card\":{\"reference\":null,"
 	       "\"reference_status\":\"pending\",\"reference_type\":\"acquirer_reference_number\","
@@ -305,9 +309,9 @@ void sbx_render_refund(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 	PUT(b, "\",\"payment_method\":\"pm_");
 	sbx_buf_puts(b, suffix(charge));
 	PUT(b, "\",");
-	sbx_buf_kstr(b, "reason", col(row, 6));
+	SBX_KSTR(b, "reason", col(row, 6));
 	PUT(b, ",\"receipt_number\":null,\"source_transfer_reversal\":null,");
-	sbx_buf_kstr(b, "status", col(row, 5));
+	SBX_KSTR(b, "status", col(row, 5));
 	PUT(b, ",\"transfer_reversal\":null}");
 	(void)s;
 }
@@ -315,10 +319,13 @@ void sbx_render_refund(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 /* Balance transactions whose source is `source`, oldest first, as a JSON array. */
 static void put_source_bts(struct sbx *s, const char *source, struct sbx_buf *b)
 {
-	sqlite3_stmt *st = sbx_prepare(s, "SELECT " SBX_BT_COLS " FROM balance_transactions"
-					  " WHERE source = ? ORDER BY created, rowid");
+	sqlite3_stmt *st;
 	int n = 0;
 
+	if (s->st_source_bts == NULL)
+		s->st_source_bts = sbx_prepare(s, "SELECT " SBX_BT_COLS " FROM balance_transactions"
+						  " WHERE source = ? ORDER BY created, rowid");
+	st = s->st_source_bts;
 	PUT(b, "[");
 	if (st != NULL) {
 		sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
@@ -327,7 +334,8 @@ static void put_source_bts(struct sbx *s, const char *source, struct sbx_buf *b)
 				PUT(b, ",");
 			sbx_render_bt(s, st, b);
 		}
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
 	}
 	PUT(b, "]");
 }
@@ -349,17 +357,17 @@ void sbx_render_dispute(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 	int64_t due = icol(row, 7);
 
 	PUT(b, "{");
-	sbx_buf_kstr(b, "id", id);
+	SBX_KSTR(b, "id", id);
 	PUT(b, ",\"object\":\"dispute\",");
-	sbx_buf_ki64(b, "amount", icol(row, 3));
+	SBX_KI64(b, "amount", icol(row, 3));
 	PUT(b, ",\"balance_transactions\":");
 	put_source_bts(s, id, b);
 	PUT(b, ",");
-	sbx_buf_kstr(b, "charge", charge);
+	SBX_KSTR(b, "charge", charge);
 	PUT(b, ",");
-	sbx_buf_ki64(b, "created", icol(row, 1));
+	SBX_KI64(b, "created", icol(row, 1));
 	PUT(b, ",");
-	sbx_buf_kstr(b, "currency", col(row, 4));
+	SBX_KSTR(b, "currency", col(row, 4));
 	PUT(b, ",\"enhanced_eligibility_types\":[],");
 	sbx_buf_kraw(b, "evidence", evidence);
 	PUT(b, ",\"evidence_details\":{\"due_by\":");
@@ -373,7 +381,7 @@ void sbx_render_dispute(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 	PUT(b, ",");
 	put_bool(b, "past_due", has_due && due < sbx_now(s) && needs_response(status));
 	PUT(b, ",");
-	sbx_buf_ki64(b, "submission_count", icol(row, 8));
+	SBX_KI64(b, "submission_count", icol(row, 8));
 	PUT(b, "},");
 	put_bool(b, "is_charge_refundable", inquiry);
 	PUT(b, ",\"livemode\":false,");
@@ -381,17 +389,17 @@ void sbx_render_dispute(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 	PUT(b, ",\"payment_intent\":\"pi_");
 	sbx_buf_puts(b, suffix(charge));
 	PUT(b, "\",\"payment_method_details\":{\"card\":{");
-	sbx_buf_kstr(b, "brand", col(row, 12));
+	SBX_KSTR(b, "brand", col(row, 12));
 	PUT(b, ",");
-	sbx_buf_kstr(b, "case_type", inquiry ? "inquiry" : "chargeback");
+	SBX_KSTR(b, "case_type", inquiry ? "inquiry" : "chargeback");
 	PUT(b, ",");
-	sbx_buf_kstr(b, "network", col(row, 12));
+	SBX_KSTR(b, "network", col(row, 12));
 	PUT(b, ",");
-	sbx_buf_kstr(b, "network_reason_code", col(row, 11));
+	SBX_KSTR(b, "network_reason_code", col(row, 11));
 	PUT(b, "},\"type\":\"card\"},");
-	sbx_buf_kstr(b, "reason", col(row, 6));
+	SBX_KSTR(b, "reason", col(row, 6));
 	PUT(b, ",");
-	sbx_buf_kstr(b, "status", status);
+	SBX_KSTR(b, "status", status);
 	PUT(b, "}");
 }
 
@@ -400,27 +408,27 @@ void sbx_render_payout(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 	const char *status = col(row, 4);
 
 	PUT(b, "{");
-	sbx_buf_kstr(b, "id", col(row, 0));
+	SBX_KSTR(b, "id", col(row, 0));
 	PUT(b, ",\"object\":\"payout\",");
-	sbx_buf_ki64(b, "amount", icol(row, 2));
+	SBX_KI64(b, "amount", icol(row, 2));
 	PUT(b, ",\"application_fee\":null,\"application_fee_amount\":null,");
-	sbx_buf_ki64(b, "arrival_date", icol(row, 5));
+	SBX_KI64(b, "arrival_date", icol(row, 5));
 	PUT(b, ",\"automatic\":true,");
-	sbx_buf_kstr(b, "balance_transaction", col(row, 6));
+	SBX_KSTR(b, "balance_transaction", col(row, 6));
 	PUT(b, ",");
-	sbx_buf_ki64(b, "created", icol(row, 1));
+	SBX_KI64(b, "created", icol(row, 1));
 	PUT(b, ",");
-	sbx_buf_kstr(b, "currency", col(row, 3));
+	SBX_KSTR(b, "currency", col(row, 3));
 	PUT(b, ",\"description\":\"STRIPE PAYOUT\",\"destination\":\"ba_sandbox");
 	sbx_buf_puts(b, col(row, 3));
 	PUT(b, "0000000000000000000\",\"failure_balance_transaction\":null,"
 	       "\"failure_code\":null,\"failure_message\":null,\"livemode\":false,");
 	sbx_buf_kraw(b, "metadata", col(row, 7));
 	PUT(b, ",\"method\":\"standard\",\"original_payout\":null,\"payout_method\":null,");
-	sbx_buf_kstr(b, "reconciliation_status",
+	SBX_KSTR(b, "reconciliation_status",
 		     strcmp(status, "paid") == 0 ? "completed" : "in_progress");
 	PUT(b, ",\"reversed_by\":null,\"source_type\":\"card\",\"statement_descriptor\":null,");
-	sbx_buf_kstr(b, "status", status);
+	SBX_KSTR(b, "status", status);
 	PUT(b, ",\"trace_id\":{\"status\":\"pending\",\"value\":null},"
 	       "\"type\":\"bank_account\"}");
 	(void)s;
@@ -433,51 +441,51 @@ void sbx_render_bt(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 	const char *category = col(row, 8);
 
 	PUT(b, "{");
-	sbx_buf_kstr(b, "id", col(row, 0));
+	SBX_KSTR(b, "id", col(row, 0));
 	PUT(b, ",\"object\":\"balance_transaction\",");
-	sbx_buf_ki64(b, "amount", icol(row, 3));
+	SBX_KI64(b, "amount", icol(row, 3));
 	PUT(b, ",");
-	sbx_buf_ki64(b, "available_on", icol(row, 2));
+	SBX_KI64(b, "available_on", icol(row, 2));
 	PUT(b, ",\"balance_type\":\"payments\",");
-	sbx_buf_ki64(b, "created", icol(row, 1));
+	SBX_KI64(b, "created", icol(row, 1));
 	PUT(b, ",");
-	sbx_buf_kstr(b, "currency", cur);
+	SBX_KSTR(b, "currency", cur);
 	PUT(b, ",");
-	sbx_buf_kstr(b, "description", col(row, 10));
+	SBX_KSTR(b, "description", col(row, 10));
 	PUT(b, ",\"exchange_rate\":null,");
-	sbx_buf_ki64(b, "fee", fee);
+	SBX_KI64(b, "fee", fee);
 	PUT(b, ",\"fee_details\":[");
 	if (fee != 0) {
 		PUT(b, "{");
-		sbx_buf_ki64(b, "amount", fee);
+		SBX_KI64(b, "amount", fee);
 		PUT(b, ",\"application\":null,");
-		sbx_buf_kstr(b, "currency", cur);
+		SBX_KSTR(b, "currency", cur);
 		PUT(b, ",");
-		sbx_buf_kstr(b, "description", strcmp(category, "dispute") == 0 ||
+		SBX_KSTR(b, "description", strcmp(category, "dispute") == 0 ||
 							       strcmp(category, "dispute_reversal") == 0
 						       ? "Dispute fee"
 						       : "Stripe processing fees");
 		PUT(b, ",\"type\":\"stripe_fee\"}");
 	}
 	PUT(b, "],");
-	sbx_buf_ki64(b, "net", icol(row, 5));
+	SBX_KI64(b, "net", icol(row, 5));
 	PUT(b, ",");
-	sbx_buf_kstr(b, "reporting_category", category);
+	SBX_KSTR(b, "reporting_category", category);
 	PUT(b, ",");
-	sbx_buf_kstr(b, "source", col(row, 9));
+	SBX_KSTR(b, "source", col(row, 9));
 	PUT(b, ",");
-	sbx_buf_kstr(b, "status", icol(row, 2) <= sbx_now(s) ? "available" : "pending");
+	SBX_KSTR(b, "status", icol(row, 2) <= sbx_now(s) ? "available" : "pending");
 	PUT(b, ",");
-	sbx_buf_kstr(b, "type", col(row, 7));
+	SBX_KSTR(b, "type", col(row, 7));
 	PUT(b, "}");
 }
 
 void sbx_render_event(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 {
 	PUT(b, "{");
-	sbx_buf_kstr(b, "id", col(row, 0));
+	SBX_KSTR(b, "id", col(row, 0));
 	PUT(b, ",\"object\":\"event\",\"api_version\":\"2024-06-20\",");
-	sbx_buf_ki64(b, "created", icol(row, 1));
+	SBX_KI64(b, "created", icol(row, 1));
 	PUT(b, ",\"data\":{");
 	sbx_buf_kraw(b, "object", col(row, 3));
 	if (sqlite3_column_type(row, 4) != SQLITE_NULL) {
@@ -485,11 +493,11 @@ void sbx_render_event(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 		sbx_buf_kraw(b, "previous_attributes", col(row, 4));
 	}
 	PUT(b, "},\"livemode\":false,\"pending_webhooks\":0,\"request\":{");
-	sbx_buf_kstr(b, "id", col(row, 5));
+	SBX_KSTR(b, "id", col(row, 5));
 	PUT(b, ",");
-	sbx_buf_kstr(b, "idempotency_key", col(row, 6));
+	SBX_KSTR(b, "idempotency_key", col(row, 6));
 	PUT(b, "},");
-	sbx_buf_kstr(b, "type", col(row, 2));
+	SBX_KSTR(b, "type", col(row, 2));
 	PUT(b, "}");
 	(void)s;
 }
@@ -518,11 +526,11 @@ void sbx_render_balance(struct sbx *s, struct sbx_buf *b)
 				if (n++)
 					PUT(b, ",");
 				PUT(b, "{");
-				sbx_buf_ki64(b, "amount", icol(st, 1));
+				SBX_KI64(b, "amount", icol(st, 1));
 				PUT(b, ",");
-				sbx_buf_kstr(b, "currency", col(st, 0));
+				SBX_KSTR(b, "currency", col(st, 0));
 				PUT(b, ",\"source_types\":{");
-				sbx_buf_ki64(b, "card", icol(st, 1));
+				SBX_KI64(b, "card", icol(st, 1));
 				PUT(b, "}}");
 			}
 			sqlite3_finalize(st);
@@ -535,7 +543,7 @@ void sbx_render_balance(struct sbx *s, struct sbx_buf *b)
 void sbx_render_account(struct sbx *s, struct sbx_buf *b)
 {
 	PUT(b, "{");
-	sbx_buf_kstr(b, "id", s->account_id);
+	SBX_KSTR(b, "id", s->account_id);
 	PUT(b, ",\"object\":\"account\",\"business_profile\":{\"annual_revenue\":null,"
 	       "\"estimated_worker_count\":null,\"mcc\":\"5734\","
 	       "\"minority_owned_business_designation\":null,"
@@ -547,7 +555,7 @@ void sbx_render_account(struct sbx *s, struct sbx_buf *b)
 	       "\"capabilities\":{\"card_payments\":\"active\",\"transfers\":\"active\"},"
 	       "\"charges_enabled\":true,\"controller\":{\"type\":\"account\"},"
 	       "\"country\":\"US\",");
-	sbx_buf_ki64(b, "created", s->opt.now - (int64_t)s->opt.days * 86400 - 86400);
+	SBX_KI64(b, "created", s->opt.now - (int64_t)s->opt.days * 86400 - 86400);
 	PUT(b, ",\"default_currency\":\"usd\",\"details_submitted\":true,"
 	       "\"email\":\"owner@sandbox.invalid\",\"external_accounts\":{\"object\":\"list\","
 	       "\"data\":[],\"has_more\":false,\"url\":\"/v1/accounts/");

@@ -45,6 +45,11 @@ void sbx_buf_jstrn(struct sbx_buf *b, const char *s, size_t n);
 void sbx_buf_kstr(struct sbx_buf *b, const char *key, const char *s);
 void sbx_buf_ki64(struct sbx_buf *b, const char *key, int64_t v);
 void sbx_buf_kraw(struct sbx_buf *b, const char *key, const char *raw);
+/* The same for a literal key: the key's length is known at compile time. */
+void sbx_buf_kstr_n(struct sbx_buf *b, const char *key, size_t klen, const char *s);
+void sbx_buf_ki64_n(struct sbx_buf *b, const char *key, size_t klen, int64_t v);
+#define SBX_KSTR(b, lit, s) sbx_buf_kstr_n((b), (lit), sizeof(lit) - 1, (s))
+#define SBX_KI64(b, lit, v) sbx_buf_ki64_n((b), (lit), sizeof(lit) - 1, (v))
 /* Gives the data to the caller (who frees it with free()) and resets the buffer. */
 char *sbx_buf_take(struct sbx_buf *b, size_t *len);
 
@@ -182,6 +187,9 @@ struct sbx {
 	size_t keys_n;
 	struct sbx_restricted *restricted;
 	size_t restricted_n;
+	/* Statements reused for every object of a page (guarded by lock). */
+	sqlite3_stmt *st_charge_refunds;
+	sqlite3_stmt *st_source_bts;
 	volatile int stopping;
 	char account_id[40];
 };

@@ -105,7 +105,8 @@ int sbx_store_open(struct sbx *s, const char *path)
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	if (sbx_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
-			"PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;") != 0)
+			"PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+			"PRAGMA mmap_size=4294967296;") != 0)
 		return -1;
 	if (sbx_exec(s, schema_sql) != 0)
 		return -1;
@@ -114,6 +115,10 @@ int sbx_store_open(struct sbx *s, const char *path)
 
 void sbx_store_close(struct sbx *s)
 {
+	sqlite3_finalize(s->st_charge_refunds);
+	sqlite3_finalize(s->st_source_bts);
+	s->st_charge_refunds = NULL;
+	s->st_source_bts = NULL;
 	if (s->db) {
 		sqlite3_close(s->db);
 		s->db = NULL;

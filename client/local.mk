@@ -22,3 +22,11 @@ client_libclient_a_SOURCES += \
 	client/store.c client/store.h \
 	client/cache.c client/cache.h client/cache_private.h \
 	client/sync.c client/sync.h
+
+# Tests of client/ (unit and integration against paydesk-sandbox).
+check_PROGRAMS += tests/client/cache_checksum
+tests_client_cache_checksum_SOURCES = tests/client/cache_checksum.c
+tests_client_cache_checksum_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
+tests_client_cache_checksum_LDADD = $(SQLITE_LIBS) $(JANSSON_LIBS)
+TESTS += tests/client/test_sync.sh tests/client/test_sync_faults.sh
+EXTRA_DIST += tests/client/test_sync.sh tests/client/test_sync_faults.sh tests/client/sync_lib.sh

@@ -450,6 +450,21 @@ static int incremental(struct sync *s)
 			provider_page_free(&pg);
 		}
 	}
+	/* The platform drops events older than its retention: when the mark's own time is no
+	 * longer listed, events after it may be gone too, and only a re-scan is exact. */
+	if (st.last_event_created > 0) {
+		struct provider_list_query q = {.created_lt = st.last_event_created + 1, .limit = 1};
+		struct provider_page pg;
+		struct provider_result r;
+		if (s->ops->list(s->provider, PROVIDER_EVENTS, &q, &pg, &r) != 0) {
+			fail_request(s, PROVIDER_EVENTS, &r);
+			return EVENTS_FAILED;
+		}
+		size_t n = pg.n;
+		provider_page_free(&pg);
+		if (n == 0)
+			return EVENTS_GAP;
+	}
 	for (;;) {
 		if (cancelled(s))
 			return EVENTS_FAILED;

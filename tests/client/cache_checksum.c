@@ -1,0 +1,122 @@
+/* Test helper: prints the checksums of a cache in the shape of the sandbox's
+ * GET /_admin/checksum; given that reply in a file too, compares them (exit 3 when they
+ * differ). With --integrity it runs PRAGMA integrity_check instead. Exit 0 on success, 1 when
+ * the cache cannot be read or is not intact. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+/* One resource: the SQL yields the '|'-joined line of each object in ascending id order. */
+static const struct {
+	const char *name;
+	const char *sql;
+} resources[] = {
+	{"charges", "SELECT id || '|' || amount || '|' || currency || '|' || platform_status"
+	            " || '|' || amount_refunded || '|' || refunded || '|' || disputed"
+	            " FROM orders ORDER BY id"},
+	{"refunds", "SELECT id || '|' || ifnull(order_id, '') || '|' || amount || '|' || currency"
+	            " || '|' || status FROM refunds ORDER BY id"},
+	{"disputes", "SELECT id || '|' || ifnull(order_id, '') || '|' || amount || '|' || currency"
+	             " || '|' || status || '|' || ifnull(reason, '') FROM disputes ORDER BY id"},
+	{"payouts", "SELECT id || '|' || amount || '|' || currency || '|' || status || '|'"
+	            " || arrival_date FROM payouts ORDER BY id"},
+	{"balance_transactions", "SELECT id || '|' || amount || '|' || fee || '|' || net || '|'"
+	                         " || currency || '|' || type || '|' || ifnull(source, '')"
+	                         " FROM balance_transactions ORDER BY id"},
+};
+
+static uint64_t fnv(uint64_t h, const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static int integrity(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "integrity_check: %s\n", sqlite3_errmsg(db));
+		return 1;
+	}
+	int ok = 1, rows = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		printf("%s\n", t ? t : "");
+		ok = ok && t && strcmp(t, "ok") == 0;
+		rows++;
+	}
+	sqlite3_finalize(st);
+	return ok && rows == 1 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	int check = argc == 3 && strcmp(argv[1], "--integrity") == 0;
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: %s [--integrity] CACHE.db | CACHE.db EXPECTED.json\n", argv[0]);
+		return 2;
+	}
+	const char *path = check ? argv[2] : argv[1];
+	sqlite3 *db;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		fprintf(stderr, "%s: %s\n", path, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return 1;
+	}
+	if (check) {
+		int rc = integrity(db);
+		sqlite3_close(db);
+		return rc;
+	}
+	char out[2048];
+	size_t o = 0;
+	o += (size_t)snprintf(out + o, sizeof out - o, "{");
+	for (size_t r = 0; r < sizeof resources / sizeof *resources; r++) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, resources[r].sql, -1, &st, NULL) != SQLITE_OK) {
+			fprintf(stderr, "%s: %s\n", resources[r].name, sqlite3_errmsg(db));
+			sqlite3_close(db);
+			return 1;
+		}
+		uint64_t h = 0xcbf29ce484222325ULL;
+		int64_t count = 0;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const unsigned char *line = sqlite3_column_text(st, 0);
+			if (!line)
+				continue;
+			h = fnv(h, line, (size_t)sqlite3_column_bytes(st, 0));
+			h = fnv(h, (const unsigned char *)"\n", 1);
+			count++;
+		}
+		sqlite3_finalize(st);
+		o += (size_t)snprintf(out + o, sizeof out - o,
+		                      "%s\"%s\":{\"count\":%" PRId64 ",\"fnv\":\"%016" PRIx64 "\"}",
+		                      r ? "," : "", resources[r].name, count, h);
+	}
+	snprintf(out + o, sizeof out - o, "}");
+	sqlite3_close(db);
+	printf("%s\n", out);
+	if (argc == 2)
+		return 0;
+	json_error_t err;
+	json_t *want = json_load_file(argv[2], 0, &err);
+	json_t *got = json_loads(out, 0, &err);
+	int same = want && got && json_equal(want, got);
+	if (!same) {
+		char *w = want ? json_dumps(want, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		fprintf(stderr, "cache:    %s\nplatform: %s\n", out, w ? w : "(unreadable)");
+		free(w);
+	}
+	json_decref(want);
+	json_decref(got);
+	return same ? 0 : 3;
+}

@@ -12,6 +12,11 @@
 struct query {
 	sqlite3 *db;
 	char err[320];
+	/* The rows matching the last full-text search, kept in a temporary
+	 * table so that paging through them is one index walk, not a new
+	 * search per key. */
+	char hits_for[300];
+	long hits;
 };
 
 /* A value to bind to a '?' of a statement. */
@@ -61,8 +66,12 @@ struct query *query_open(const char *path, char *err, size_t err_size)
 		return NULL;
 	}
 	sqlite3_busy_timeout(q->db, 2000);
-	/* A bounded page cache keeps memory flat however large the cache is. */
-	rc = sqlite3_exec(q->db, "PRAGMA cache_size=-4096; PRAGMA query_only=1;", NULL, NULL, NULL);
+	/* A bounded page cache keeps memory flat however large the cache is;
+	 * the connection is read-only, only its temporary table is written. */
+	rc = sqlite3_exec(q->db,
+			  "PRAGMA cache_size=-4096;"
+			  "CREATE TEMP TABLE search_hits(id INTEGER PRIMARY KEY);",
+			  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, err_size, _("Could not open the cache \"%s\": %s"), path,
 			 sqlite3_errmsg(q->db));
@@ -71,6 +80,12 @@ struct query *query_open(const char *path, char *err, size_t err_size)
 		return NULL;
 	}
 	return q;
+}
+
+void query_invalidate(struct query *q)
+{
+	q->hits_for[0] = '\0';
+	q->hits = 0;
 }
 
 void query_close(struct query **q)
@@ -294,10 +309,41 @@ static void fts_query(const char *text, char *out, size_t size)
 	}
 }
 
+/* Fills temp.search_hits with the orders matching an FTS query, unless it
+ * already holds them.  Returns the number of matches or -1. */
+static long search_hits(struct query *q, const char *fts)
+{
+	if (q->hits_for[0] && !strcmp(q->hits_for, fts))
+		return q->hits;
+	q->hits_for[0] = '\0';
+	if (sqlite3_exec(q->db, "DELETE FROM temp.search_hits", NULL, NULL, NULL) != SQLITE_OK) {
+		set_error(q, "search");
+		return -1;
+	}
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(q->db,
+			       "INSERT INTO temp.search_hits SELECT rowid FROM orders_fts"
+			       " WHERE orders_fts MATCH ?",
+			       -1, &stmt, NULL) != SQLITE_OK) {
+		set_error(q, "search");
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, fts, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		set_error(q, "search");
+		return -1;
+	}
+	q->hits = (long)sqlite3_changes(q->db);
+	snprintf(q->hits_for, sizeof q->hits_for, "%s", fts);
+	return q->hits;
+}
+
 /* Fills the WHERE part of an orders query from a filter; fts holds the
- * FTS query text bound by reference. */
-static void order_where(struct page_spec *p, const struct query_order_filter *f, char *fts,
-			size_t fts_size)
+ * FTS query text.  Returns false when the search could not run. */
+static bool order_where(struct query *q, struct page_spec *p, const struct query_order_filter *f,
+			char *fts, size_t fts_size)
 {
 	if (f->status[0]) {
 		add_where(p, "o.status = ?");
@@ -325,9 +371,16 @@ static void order_where(struct page_spec *p, const struct query_order_filter *f,
 	}
 	fts_query(f->search, fts, fts_size);
 	if (fts[0]) {
-		add_where(p, "o.rowid IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?)");
-		add_text(p, fts);
+		long hits = search_hits(q, fts);
+		if (hits < 0)
+			return false;
+		/* Few matches: fetch them by rowid and sort them.  Many: walk the
+		 * sort's index and keep the rows that match (the unary + keeps
+		 * SQLite from driving the query by rowid). */
+		add_where(p, hits < 2000 ? "o.rowid IN (SELECT id FROM temp.search_hits)"
+					 : "+o.rowid IN (SELECT id FROM temp.search_hits)");
 	}
+	return true;
 }
 
 int query_orders_page(struct query *q, const struct query_order_filter *f, const char *key,
@@ -343,7 +396,8 @@ int query_orders_page(struct query *q, const struct query_order_filter *f, const
 	p.sort = by_amount ? "o.amount" : "o.created";
 	p.desc = f->sort == QUERY_SORT_DATE_DESC || f->sort == QUERY_SORT_AMOUNT_DESC;
 	char fts[300];
-	order_where(&p, f, fts, sizeof fts);
+	if (!order_where(q, &p, f, fts, sizeof fts))
+		return -1;
 	return run_page(q, &p, key, after, max, out);
 }
 
@@ -351,7 +405,11 @@ long query_orders_count(struct query *q, const struct query_order_filter *f)
 {
 	struct page_spec p = {0};
 	char fts[300];
-	order_where(&p, f, fts, sizeof fts);
+	if (!order_where(q, &p, f, fts, sizeof fts))
+		return -1;
+	/* Only a search: its matches are already counted. */
+	if (fts[0] && p.n_binds == 0)
+		return q->hits;
 	return run_count(q, "SELECT count(*) FROM orders o", &p);
 }
 

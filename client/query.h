@@ -22,6 +22,9 @@ struct query;
  * meanwhile).  On failure returns NULL and writes a translated reason into
  * err.  The caller frees with query_close. */
 struct query *query_open(const char *path, char *err, size_t err_size);
+/* Forgets what was computed from the data (search matches): call after a
+ * sync committed new rows. */
+void query_invalidate(struct query *q);
 /* Closes and clears *q; safe on NULL. */
 void query_close(struct query **q);
 /* The last error (translated, with SQLite's words), never NULL. */

@@ -337,13 +337,25 @@ int tui_put_text(int y, int x, const char *text, int width, bool pad, bool right
 	int used = 0;
 	tui_fit_text(clean_buf, width, fitted, sizeof fitted, &used);
 	int lead = right && pad ? width - used : 0;
+	/* Padding is drawn without colour: blanks that look alike are alike
+	 * to curses too, so it can skip or erase them instead of rewriting. */
+	attr_t attr;
+	short pair;
+	attr_get(&attr, &pair, NULL);
 	move(y, x);
-	for (int i = 0; i < lead; i++)
-		addch(' ');
+	if (lead > 0) {
+		attr_set(attr & A_REVERSE, 0, NULL);
+		for (int i = 0; i < lead; i++)
+			addch(' ');
+		attr_set(attr, pair, NULL);
+	}
 	addstr(fitted);
-	if (pad)
+	if (pad && used + lead < width) {
+		attr_set(attr & A_REVERSE, 0, NULL);
 		for (int i = used + lead; i < width; i++)
 			addch(' ');
+		attr_set(attr, pair, NULL);
+	}
 	return pad ? width : used;
 }
 
@@ -612,6 +624,7 @@ int tui_save_display(const char *path)
  * Returns when hooks.busy says idle. */
 static void wait_idle(void)
 {
+	bool changed = false;
 	while (opts.hooks.busy && opts.hooks.busy()) {
 		struct pollfd p = {.fd = wake_fds[0], .events = POLLIN};
 		int rc = poll(&p, 1, 1000);
@@ -620,11 +633,18 @@ static void wait_idle(void)
 			while (read(wake_fds[0], buf, sizeof buf) > 0) {
 			}
 		}
-		if (opts.hooks.poll)
-			opts.hooks.poll();
+		if (opts.hooks.poll && opts.hooks.poll())
+			changed = true;
 	}
-	if (opts.hooks.poll)
-		opts.hooks.poll();
+	if (opts.hooks.poll && opts.hooks.poll())
+		changed = true;
+	if (changed) {
+		struct tui_view *view = tui_top_view();
+		if (view && view->state->loaded && !too_small())
+			tui_table_reload_here(view, tui_data_height(view));
+		if (!tui_modal_depth)
+			tui_draw_now();
+	}
 }
 
 /* Reads the next script line into keys or a command.  Returns false at

@@ -35,7 +35,7 @@ static const struct tui_column disputes_columns[] = {
 	{N_("Status"), 16, 18, TUI_ALIGN_LEFT, 0},
 	{N_("Reason"), 12, 22, TUI_ALIGN_LEFT, 1},
 	{N_("Amount"), 10, 16, TUI_ALIGN_RIGHT, 0},
-	{N_("Cur"), 3, 3, TUI_ALIGN_LEFT, 0},
+	{N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
 	{N_("Customer"), 10, 0, TUI_ALIGN_LEFT, 2},
 	{N_("Dispute"), 12, 30, TUI_ALIGN_LEFT, 1},
 };

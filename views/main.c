@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "client/client.h"
+#include "views/app.h"
 #include "views/commands.h"
 
 struct command {
@@ -22,6 +23,9 @@ static int cmd_version(int argc, char **argv, const struct cli_globals *globals)
 /* The subcommands, one line each. */
 static const struct command commands[] = {
 	{"version", cmd_version, N_("print the version and exit")},
+	{"refund", cmd_refund, N_("refund an order, in full or in part, exactly once")},
+	{"outbox", cmd_outbox, N_("list, send or discard the actions saved in the outbox")},
+	{"audit", cmd_audit, N_("print the audit log of actions (text or CSV)")},
 	{"statement", cmd_statement, N_("produce, export or print the settlement statement of a day")},
 	{"sync", cmd_sync, N_("bring the local cache up to date with the platform")},
 	{"cache", cmd_cache, N_("describe the local cache (cache info)")},
@@ -79,13 +83,10 @@ static void setup_i18n(void)
 #endif
 }
 
-/* Runs the back office's screens; without them built this is a usage error. */
+/* Runs the back office's screens (views/app.c). */
 static int run_screens(const struct cli_globals *globals)
 {
-	(void)globals;
-	cli_error(_("the terminal screens are not part of this build; see '%s --help'"),
-	          PACKAGE_NAME);
-	return EXIT_FAILED;
+	return app_run(globals);
 }
 
 int main(int argc, char **argv)

@@ -35,10 +35,10 @@ static const struct tui_request_info orders_requests[] = {
 
 static const struct tui_column orders_columns[] = {
 	{N_("Date"), 16, 16, TUI_ALIGN_LEFT, 0},
-	{N_("Order"), 8, 22, TUI_ALIGN_LEFT, 1},
-	{N_("Customer"), 12, 0, TUI_ALIGN_LEFT, 3},
+	{N_("Order"), 10, 22, TUI_ALIGN_LEFT, 1},
+	{N_("Customer"), 11, 0, TUI_ALIGN_LEFT, 3},
 	{N_("Amount"), 10, 16, TUI_ALIGN_RIGHT, 0},
-	{N_("Cur"), 3, 3, TUI_ALIGN_LEFT, 0},
+	{N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
 	{N_("Status"), 14, 16, TUI_ALIGN_LEFT, 0},
 	{N_("Card"), 9, 16, TUI_ALIGN_LEFT, 1},
 	{N_("Risk"), 8, 12, TUI_ALIGN_LEFT, 0},

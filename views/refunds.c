@@ -20,7 +20,7 @@ static const struct tui_column refunds_columns[] = {
 	{N_("Order"), 10, 28, TUI_ALIGN_LEFT, 1},
 	{N_("Customer"), 10, 0, TUI_ALIGN_LEFT, 2},
 	{N_("Amount"), 10, 16, TUI_ALIGN_RIGHT, 0},
-	{N_("Cur"), 3, 3, TUI_ALIGN_LEFT, 0},
+	{N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
 	{N_("Status"), 9, 12, TUI_ALIGN_LEFT, 0},
 	{N_("Reason"), 10, 22, TUI_ALIGN_LEFT, 1},
 };

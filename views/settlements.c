@@ -25,7 +25,7 @@ static const struct tui_column payout_columns[] = {
 	{N_("Arrival"), 10, 10, TUI_ALIGN_LEFT, 0},
 	{N_("Payout"), 14, 30, TUI_ALIGN_LEFT, 1},
 	{N_("Amount"), 12, 18, TUI_ALIGN_RIGHT, 0},
-	{N_("Cur"), 3, 3, TUI_ALIGN_LEFT, 0},
+	{N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
 	{N_("Status"), 10, 12, TUI_ALIGN_LEFT, 0},
 	{N_("Method"), 8, 10, TUI_ALIGN_LEFT, 0},
 	{N_("Description"), 10, 0, TUI_ALIGN_LEFT, 2},
@@ -175,7 +175,7 @@ static const struct tui_column entry_columns[] = {
 	{N_("Gross"), 10, 16, TUI_ALIGN_RIGHT, 0},
 	{N_("Fee"), 8, 14, TUI_ALIGN_RIGHT, 0},
 	{N_("Net"), 10, 16, TUI_ALIGN_RIGHT, 0},
-	{N_("Cur"), 3, 3, TUI_ALIGN_LEFT, 0},
+	{N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
 	{N_("Description"), 10, 0, TUI_ALIGN_LEFT, 2},
 };
 
@@ -290,7 +290,7 @@ const struct tui_view_ops view_payout_ops = {
 
 static const struct tui_column day_columns[] = {
 	{N_("Day"), 10, 10, TUI_ALIGN_LEFT, 0},
-	{N_("Cur"), 3, 3, TUI_ALIGN_LEFT, 0},
+	{N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
 	{N_("Sales"), 11, 18, TUI_ALIGN_RIGHT, 1},
 	{N_("Refunds"), 10, 18, TUI_ALIGN_RIGHT, 1},
 	{N_("Disputes"), 10, 18, TUI_ALIGN_RIGHT, 1},

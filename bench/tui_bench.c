@@ -1,0 +1,189 @@
+/* tui_bench: figures of the Orders screen on a cache, through a real
+ * terminal (a pseudo-terminal whose other end this program drains and
+ * counts).
+ *
+ *   tui_bench CACHE [SEARCH...]
+ *
+ * Prints: start to first painted Orders screen, the time of one
+ * navigation key (down, PgDn, G, g) handled and drawn (median and worst of
+ * many), `/` search across all orders for each SEARCH word, bytes written
+ * to the terminal for one line of scrolling, and peak RSS. */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <pthread.h>
+#include <pty.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client/client.h"
+#include "views/views.h"
+
+static int master_fd = -1;
+static pthread_mutex_t count_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long long bytes_read;
+
+/* Drains the terminal's output, counting bytes. */
+static void *drain(void *arg)
+{
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(master_fd, buf, sizeof buf);
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			break;
+		}
+		pthread_mutex_lock(&count_lock);
+		bytes_read += (unsigned long long)n;
+		pthread_mutex_unlock(&count_lock);
+	}
+	return NULL;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Bytes the terminal has received once everything written has arrived:
+ * tcdrain on our side, then a short settle for the reader thread. */
+static unsigned long long settled_bytes(void)
+{
+	tcdrain(STDOUT_FILENO);
+	unsigned long long last = 0, cur;
+	for (int i = 0; i < 50; i++) {
+		pthread_mutex_lock(&count_lock);
+		cur = bytes_read;
+		pthread_mutex_unlock(&count_lock);
+		if (i > 2 && cur == last)
+			break;
+		last = cur;
+		usleep(2000);
+	}
+	return cur;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Times `reps` runs of one request; prints median and worst. */
+static void time_request(FILE *out, const char *name, int request, int reps, int undo)
+{
+	double *t = calloc((size_t)reps, sizeof *t);
+	if (!t)
+		return;
+	for (int i = 0; i < reps; i++) {
+		double start = now_ms();
+		tui_do_request(request);
+		t[i] = now_ms() - start;
+		if (undo)
+			tui_do_request(undo);
+	}
+	qsort(t, (size_t)reps, sizeof *t, cmp_double);
+	fprintf(out, "key %-6s handled and drawn: median %.3f ms  p95 %.3f ms  worst %.3f ms  (%d runs)\n", name,
+	       t[reps / 2], t[reps * 95 / 100], t[reps - 1], reps);
+	free(t);
+}
+
+int main(int argc, char **argv)
+{
+	double t0 = now_ms();
+	if (argc < 2) {
+		fprintf(stderr, "usage: tui_bench CACHE [SEARCH...]\n");
+		return 2;
+	}
+	setlocale(LC_ALL, "");
+	int slave_fd;
+	struct winsize ws = {.ws_row = 24, .ws_col = 80};
+	if (openpty(&master_fd, &slave_fd, NULL, NULL, &ws) < 0) {
+		perror("openpty");
+		return 1;
+	}
+	pthread_t reader;
+	pthread_create(&reader, NULL, drain, NULL);
+	int saved_out = dup(STDOUT_FILENO);
+	FILE *report = fdopen(saved_out, "w");
+	if (!report)
+		return 1;
+	dup2(slave_fd, STDIN_FILENO);
+	dup2(slave_fd, STDOUT_FILENO);
+	setenv("TERM", "xterm-256color", 1);
+	unsetenv("LINES");
+	unsetenv("COLUMNS");
+
+	char err[512];
+	views_app.query = query_open(argv[1], err, sizeof err);
+	if (!views_app.query) {
+		fprintf(report, "tui_bench: %s\n", err);
+		return 1;
+	}
+	views_app.profile = "bench";
+	views_app.offline = true;
+#define REGISTER_(id) tui_register_view(&view_##id##_ops);
+	VIEWS_LIST(REGISTER_)
+#undef REGISTER_
+	struct tui_options options = {.program = "paydesk"};
+	if (tui_init(&options) < 0)
+		return 1;
+	tui_view_push("orders", NULL);
+	tui_draw();
+	double first_paint = now_ms() - t0;
+	settled_bytes();
+	struct query_order_filter all;
+	query_order_filter_init(&all);
+	fprintf(report, "cache %s: %ld orders\n", argv[1], query_orders_count(views_app.query, &all));
+	fprintf(report, "start to first painted Orders screen: %.2f ms\n", first_paint);
+
+	/* Bytes for one line of scrolling: cursor at the bottom, then down. */
+	for (int i = 0; i < 25; i++)
+		tui_do_request(TUI_REQ_MOVE_DOWN);
+	unsigned long long before = settled_bytes();
+	int lines = 200;
+	for (int i = 0; i < lines; i++)
+		tui_do_request(TUI_REQ_MOVE_DOWN);
+	unsigned long long after = settled_bytes();
+	fprintf(report, "bytes to the terminal per line scrolled (80x24, %d lines): %.1f\n", lines,
+		(double)(after - before) / lines);
+
+	fflush(report);
+	FILE *out = report;
+	time_request(out, "down", TUI_REQ_MOVE_DOWN, 400, 0);
+	time_request(out, "up", TUI_REQ_MOVE_UP, 400, 0);
+	time_request(out, "PgDn", TUI_REQ_PAGE_DOWN, 400, 0);
+	time_request(out, "PgUp", TUI_REQ_PAGE_UP, 400, 0);
+	time_request(out, "G", TUI_REQ_LAST, 50, TUI_REQ_FIRST);
+	time_request(out, "g", TUI_REQ_FIRST, 50, TUI_REQ_LAST);
+	for (int i = 2; i < argc; i++) {
+		char command[256];
+		snprintf(command, sizeof command, "search %s", argv[i]);
+		double start = now_ms();
+		tui_run_command(command);
+		tui_draw();
+		double took = now_ms() - start;
+		fprintf(out, "search \"%s\" (first page drawn, matches counted): %.2f ms\n", argv[i],
+			took);
+		tui_run_command("search ");
+		tui_draw();
+	}
+	tui_exit();
+	query_close(&views_app.query);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(out, "peak RSS: %.1f MB\n", (double)ru.ru_maxrss / 1024.0);
+	fclose(out);
+	close(master_fd);
+	return 0;
+}

@@ -1,0 +1,301 @@
+/* The terminal back office: profile, cache, screens, background sync and
+ * the demo's throwaway sandbox. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client/client.h"
+#include "client/profile.h"
+#include "views/app.h"
+#include "views/sync_worker.h"
+#include "views/views.h"
+
+extern char **environ;
+
+/* The demo's sandbox and throwaway directory. */
+struct demo {
+	pid_t pid;
+	char dir[256];
+	char url[64];
+};
+
+/* Finds the paydesk-sandbox program: $PAYDESK_SANDBOX, next to this
+ * program, else on PATH.  Writes the path into buf. */
+static void sandbox_path(char *buf, size_t size)
+{
+	const char *env = getenv("PAYDESK_SANDBOX");
+	if (env && *env) {
+		snprintf(buf, size, "%s", env);
+		return;
+	}
+	char self[1024];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		char *slash = strrchr(self, '/');
+		if (slash && (size_t)(slash - self) + sizeof "/paydesk-sandbox" <= size) {
+			memcpy(slash + 1, "paydesk-sandbox", sizeof "paydesk-sandbox");
+			snprintf(buf, size, "%.*s", (int)(size - 1), self);
+			if (access(buf, X_OK) == 0)
+				return;
+		}
+	}
+	snprintf(buf, size, "paydesk-sandbox");
+}
+
+/* Starts a seeded sandbox on a free loopback port in a new temporary
+ * directory.  Returns 0, or -1 with a message on stderr. */
+static int demo_start(struct demo *d)
+{
+	memset(d, 0, sizeof *d);
+	const char *tmp = getenv("TMPDIR");
+	snprintf(d->dir, sizeof d->dir, "%s/paydesk-demo.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(d->dir)) {
+		cli_error(_("could not create a directory for the demo: %s"), strerror(errno));
+		return -1;
+	}
+	char program[1024], db[300];
+	sandbox_path(program, sizeof program);
+	snprintf(db, sizeof db, "%s/sandbox.db", d->dir);
+	int out[2];
+	if (pipe(out) < 0) {
+		cli_error(_("could not start the demo sandbox: %s"), strerror(errno));
+		return -1;
+	}
+	posix_spawn_file_actions_t actions;
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addclose(&actions, out[0]);
+	posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", 0, 0);
+	char *argv[] = {program,	  "--port", "0",	   "--db",    db,    "--seed", "7",
+			"--orders",	  "3000",   "--days", "90",      "--quiet", NULL};
+	int rc = posix_spawnp(&d->pid, program, &actions, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&actions);
+	close(out[1]);
+	if (rc != 0) {
+		close(out[0]);
+		cli_error(_("could not start %s: %s"), program, strerror(rc));
+		d->pid = 0;
+		return -1;
+	}
+	char line[32];
+	size_t len = 0;
+	/* The first line is the port; the sandbox prints it once listening. */
+	while (len + 1 < sizeof line) {
+		ssize_t n = read(out[0], line + len, 1);
+		if (n <= 0 || line[len] == '\n')
+			break;
+		len++;
+	}
+	line[len] = '\0';
+	close(out[0]);
+	int port = atoi(line);
+	if (port <= 0 || port > 65535) {
+		cli_error(_("the demo sandbox did not start (%s); is paydesk-sandbox built?"), program);
+		return -1;
+	}
+	snprintf(d->url, sizeof d->url, "http://127.0.0.1:%d", port);
+	return 0;
+}
+
+/* Stops the sandbox and removes the demo's files. */
+static void demo_stop(struct demo *d)
+{
+	if (d->pid > 0) {
+		kill(d->pid, SIGTERM);
+		waitpid(d->pid, NULL, 0);
+		d->pid = 0;
+	}
+	if (d->dir[0]) {
+		const char *names[] = {"sandbox.db", "sandbox.db-wal", "sandbox.db-shm", "cache.db",
+				       "cache.db-wal", "cache.db-shm"};
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+			char path[400];
+			snprintf(path, sizeof path, "%s/%s", d->dir, names[i]);
+			unlink(path);
+		}
+		rmdir(d->dir);
+		d->dir[0] = '\0';
+	}
+}
+
+/* ---- Hooks the framework calls ---- */
+
+static struct sync_worker *worker;
+
+/* "how old the data is", in words. */
+static void data_age(char *buf, size_t size)
+{
+	time_t last = query_last_sync(views_app.query);
+	if (last <= 0) {
+		snprintf(buf, size, "%s", _("never synced"));
+		return;
+	}
+	long age = (long)(paydesk_now() - last);
+	if (age < 60)
+		snprintf(buf, size, "%s", _("synced just now"));
+	else if (age < 3600)
+		snprintf(buf, size, _("synced %ld min ago"), age / 60);
+	else if (age < 86400 * 2)
+		snprintf(buf, size, _("synced %ld h ago"), age / 3600);
+	else
+		snprintf(buf, size, _("synced %ld days ago"), age / 86400);
+}
+
+static void hook_status(char *buf, size_t size)
+{
+	char age[64], progress[128] = "";
+	data_age(age, sizeof age);
+	const char *state;
+	if (views_app.offline)
+		state = _("offline");
+	else if (worker && sync_worker_progress(worker, progress, sizeof progress))
+		state = progress;
+	else if (worker && sync_worker_unreachable(worker))
+		state = _("offline (platform unreachable)");
+	else
+		state = _("online");
+	snprintf(buf, size, "%s  %s  %s  %s", views_app.profile ? views_app.profile : "",
+		 views_app.live ? _("LIVE") : _("test"), state, age);
+}
+
+static const char *hook_check_need(unsigned need)
+{
+	if ((need & VIEWS_NEED_ONLINE) && views_app.offline)
+		return _("This needs the platform, and paydesk is offline.");
+	return NULL;
+}
+
+static bool hook_poll(void)
+{
+	if (!worker)
+		return false;
+	if (sync_worker_poll(worker)) {
+		views_app.generation++;
+		query_invalidate(views_app.query);
+		return true;
+	}
+	return false;
+}
+
+static bool hook_busy(void)
+{
+	return worker && sync_worker_busy(worker);
+}
+
+static const char *hook_sync_now(void)
+{
+	if (views_app.offline || !worker)
+		return _("Offline: paydesk was started with --offline; nothing is fetched.");
+	if (sync_worker_busy(worker))
+		return _("A sync is already running.");
+	if (sync_worker_start(worker) < 0)
+		return _("The sync could not start; see the status line.");
+	return _("Syncing...");
+}
+
+/* ---- The program ---- */
+
+static int register_views(void)
+{
+#define VIEWS_REGISTER_(id)                                                                      \
+	if (tui_register_view(&view_##id##_ops) < 0)                                             \
+		return -1;
+	VIEWS_LIST(VIEWS_REGISTER_)
+#undef VIEWS_REGISTER_
+	return 0;
+}
+
+int app_run(const struct cli_globals *globals)
+{
+	struct profile profile;
+	struct demo demo = {0};
+	char err[512];
+	int status = EXIT_FAILED;
+
+	if (globals->demo) {
+		char cache[400];
+		if (demo_start(&demo) < 0) {
+			demo_stop(&demo);
+			return EXIT_FAILED;
+		}
+		snprintf(cache, sizeof cache, "%s/cache.db", demo.dir);
+		if (profile_demo(demo.url, cache, &profile, err, sizeof err) < 0) {
+			cli_error("%s", err);
+			demo_stop(&demo);
+			return EXIT_FAILED;
+		}
+	} else if (profile_load(globals->profile, &profile, err, sizeof err) < 0) {
+		cli_error("%s", err);
+		return EXIT_FAILED;
+	}
+	if (profile.timezone[0]) {
+		setenv("TZ", profile.timezone, 1);
+		tzset();
+	}
+
+	memset(&views_app, 0, sizeof views_app);
+	views_app.profile = globals->demo ? _("demo") : profile.name;
+	views_app.live = !strncmp(profile.key, "sk_live_", 8) || !strncmp(profile.key, "rk_live_", 8);
+	views_app.offline = globals->offline;
+	views_app.demo = globals->demo;
+
+	/* The cache exists (created empty if new) before the screens open, so
+	 * they show at once whatever it holds. */
+	char notice[1400] = "";
+	if (sync_worker_prepare_cache(&profile, notice, sizeof notice, err, sizeof err) < 0) {
+		cli_error("%s", err);
+		goto out;
+	}
+	views_app.query = query_open(profile.cache_path, err, sizeof err);
+	if (!views_app.query) {
+		cli_error("%s", err);
+		goto out;
+	}
+	if (!globals->offline) {
+		worker = sync_worker_new(&profile, err, sizeof err);
+		if (!worker) {
+			cli_error("%s", err);
+			goto out;
+		}
+	}
+	if (register_views() < 0) {
+		cli_error("%s", _("the screens could not be registered"));
+		goto out;
+	}
+	struct tui_options options = {
+		.script = globals->script,
+		.program = PACKAGE_NAME,
+		.hooks = {hook_status, hook_check_need, hook_poll, hook_busy, hook_sync_now},
+	};
+	if (tui_init(&options) < 0) {
+		tui_exit();
+		goto out;
+	}
+	if (worker)
+		sync_worker_attach(worker, tui_wakeup_fd());
+	if (notice[0])
+		tui_message("%s", notice);
+	if (worker && sync_worker_start(worker) < 0)
+		tui_message("%s", _("The background sync could not start; press r to retry."));
+	status = tui_run("orders") == 0 ? EXIT_OK : EXIT_FAILED;
+	/* Stop the sync before the screens go: it may still be writing. */
+	sync_worker_free(&worker);
+	tui_exit();
+out:
+	sync_worker_free(&worker);
+	query_close(&views_app.query);
+	profile_clear(&profile);
+	if (globals->demo)
+		demo_stop(&demo);
+	return status;
+}

@@ -1,0 +1,30 @@
+# The screens (included by views/local.mk): one file per screen, registered in
+# views/views.h, the TUI's start-up and background sync, their tests and bench.
+views_libviews_a_SOURCES += \
+	views/views.h \
+	views/app.c \
+	views/app.h \
+	views/sync_worker.c \
+	views/sync_worker.h \
+	views/format.c \
+	views/orders.c \
+	views/order.c \
+	views/refunds.c \
+	views/disputes.c \
+	views/settlements.c
+# The screens' read-only SQL (client/query.c) is built here so that it links
+# before libclient.a, which it needs nothing from.
+views_libviews_a_SOURCES += client/query.c client/query.h
+
+# A deterministic cache for screen tests and benchmarks.
+check_PROGRAMS += tests/ui/ui_fill
+tests_ui_ui_fill_SOURCES = tests/ui/ui_fill.c
+tests_ui_ui_fill_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
+tests_ui_ui_fill_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS)
+
+# Benchmark of the Orders screen (make bench/tui_bench; run bench/tui.sh).
+EXTRA_PROGRAMS += bench/tui_bench
+bench_tui_bench_SOURCES = bench/tui_bench.c
+bench_tui_bench_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
+bench_tui_bench_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS) -lutil
+CLEANFILES += bench/tui_bench

@@ -665,6 +665,10 @@ static bool outcome_final_refusal(enum provider_outcome o)
 enum actions_status actions_send(struct actions_session *s, const char *action_id,
 				 struct actions_outcome *out)
 {
+	/* action_id may point into out (a new action sent at once). */
+	char id[OUTBOX_ID_SIZE];
+	copy_text(id, sizeof id, action_id);
+	action_id = id;
 	memset(out, 0, sizeof *out);
 	copy_text(out->action_id, sizeof out->action_id, action_id);
 	struct outbox_item it;
@@ -832,6 +836,9 @@ done:
 enum actions_status actions_discard(struct actions_session *s, const char *action_id,
 				    struct actions_outcome *out)
 {
+	char id[OUTBOX_ID_SIZE];
+	copy_text(id, sizeof id, action_id);
+	action_id = id;
 	memset(out, 0, sizeof *out);
 	copy_text(out->action_id, sizeof out->action_id, action_id);
 	struct outbox_item it;

@@ -1,5 +1,8 @@
 # Acting on money (actions engineer): the refund, evidence, outbox and audit screens and
 # commands, and their tests. Included at the end of views/local.mk.
+views_libviews_a_SOURCES += views/actions_ui.h views/actions_env.c views/cmd_refund.c \
+	views/cmd_outbox.c views/cmd_audit.c
+
 TEST_ACTIONS_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS) $(CMOCKA_CFLAGS)
 TEST_ACTIONS_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS) $(CMOCKA_LIBS)
 
@@ -8,3 +11,6 @@ TESTS += tests/actions/test_outbox
 tests_actions_test_outbox_SOURCES = tests/actions/test_outbox.c
 tests_actions_test_outbox_CPPFLAGS = $(TEST_ACTIONS_CPPFLAGS)
 tests_actions_test_outbox_LDADD = $(TEST_ACTIONS_LDADD)
+
+TESTS += tests/actions/test_refund.sh
+EXTRA_DIST += tests/actions/test_refund.sh tests/actions/actions_lib.sh

@@ -30,6 +30,9 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Subcommands: one line each. */
 cli_command_fn cmd_statement;
+cli_command_fn cmd_refund;
+cli_command_fn cmd_outbox;
+cli_command_fn cmd_audit;
 cli_command_fn cmd_sync;
 cli_command_fn cmd_cache;
 

@@ -1,0 +1,188 @@
+/* The `audit` subcommand: print the audit log of actions, as text or CSV. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tui/sanitize.h"
+#include "views/actions_ui.h"
+#include "views/commands.h"
+
+static void audit_usage(FILE *out)
+{
+	fprintf(out, _("Usage: %s audit [--since DATE] [--format text|csv]\n"), PACKAGE_NAME);
+	fputs(_("Print the audit log: every attempt at an action, who made it, from where, and\n"
+		"what came of it. Oldest first.\n"
+		"\n"
+		"  -s, --since DATE     only entries from DATE on (YYYY-MM-DD local time, or Unix\n"
+		"                       seconds)\n"
+		"  -f, --format F       text (default) or csv\n"
+		"  -h, --help           display this help and exit\n"),
+	      out);
+}
+
+/* Parses YYYY-MM-DD (local midnight) or Unix seconds. Returns 0 or -1. */
+static int parse_since(const char *text, time_t *out)
+{
+	int y, m, d;
+	char rest;
+	if (sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &rest) == 3 && m >= 1 && m <= 12 && d >= 1 &&
+	    d <= 31) {
+		struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
+		time_t t = mktime(&tm);
+		if (t == (time_t)-1)
+			return -1;
+		*out = t;
+		return 0;
+	}
+	char *end;
+	long long v = strtoll(text, &end, 10);
+	if (*text && *end == '\0' && v >= 0) {
+		*out = (time_t)v;
+		return 0;
+	}
+	return -1;
+}
+
+struct printer {
+	bool csv;
+};
+
+/* Writes a CSV field: sanitized, quoted when it holds a comma, quote or line break. */
+static void csv_field(const char *text, bool last)
+{
+	char *clean = tui_sanitize_dup(text ? text : "", 0);
+	const char *s = clean ? clean : "";
+	bool quote = strpbrk(s, ",\"\r\n") != NULL || (s[0] == ' ');
+	/* A leading =, +, - or @ would run as a formula in a spreadsheet. */
+	bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+	if (quote || formula) {
+		putchar('"');
+		if (formula)
+			putchar('\'');
+		for (; *s; s++) {
+			if (*s == '"')
+				putchar('"');
+			putchar(*s);
+		}
+		putchar('"');
+	} else {
+		fputs(s, stdout);
+	}
+	putchar(last ? '\n' : ',');
+	free(clean);
+}
+
+static int print_row(void *ctx, const struct audit_row *r)
+{
+	const struct printer *p = ctx;
+	char when[32];
+	struct tm tm;
+	time_t t = r->time;
+	if (localtime_r(&t, &tm))
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	else
+		snprintf(when, sizeof when, "%lld", (long long)r->time);
+	char amount[64] = "", cur[4] = "";
+	if (r->has_amount && r->currency[0]) {
+		money_format(r->amount, r->currency, money_locale_get("C"), MONEY_FMT_PLAIN, amount,
+			     sizeof amount);
+		money_currency_upper(r->currency, cur);
+	}
+	if (p->csv) {
+		const char *fields[] = {when,	       r->os_user,	  r->ssh_client,
+					r->profile,    r->action,	  r->object_id,
+					amount,	       cur,		  r->idempotency_key,
+					r->request_id, r->outcome,	  r->message};
+		size_t n = sizeof fields / sizeof *fields;
+		for (size_t i = 0; i < n; i++)
+			csv_field(fields[i], i + 1 == n);
+		return 0;
+	}
+	printf("%s  ", when);
+	cli_put_untrusted(stdout, r->os_user);
+	if (r->ssh_client[0]) {
+		fputs("@", stdout);
+		cli_put_untrusted(stdout, r->ssh_client);
+	}
+	fputs("  ", stdout);
+	cli_put_untrusted(stdout, r->profile);
+	printf("  %s  ", r->action);
+	cli_put_untrusted(stdout, r->object_id);
+	if (amount[0])
+		printf("  %s %s", amount, cur);
+	printf("  %s", r->outcome);
+	if (r->request_id[0]) {
+		fputs("  ", stdout);
+		cli_put_untrusted(stdout, r->request_id);
+	}
+	if (r->message[0]) {
+		fputs("  ", stdout);
+		cli_put_untrusted(stdout, r->message);
+	}
+	fputs("\n", stdout);
+	return 0;
+}
+
+int cmd_audit(int argc, char **argv, const struct cli_globals *globals)
+{
+	time_t since = 0;
+	struct printer printer = {false};
+	static const struct option options[] = {
+		{"since", required_argument, NULL, 's'},
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "s:f:h", options, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (parse_since(optarg, &since) != 0) {
+				cli_error(_("--since takes a date YYYY-MM-DD or Unix seconds, not '%s'"),
+					  optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			if (strcmp(optarg, "csv") == 0) {
+				printer.csv = true;
+			} else if (strcmp(optarg, "text") != 0) {
+				cli_error(_("--format takes text or csv, not '%s'"), optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			audit_usage(stdout);
+			return EXIT_OK;
+		default:
+			audit_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		audit_usage(stderr);
+		return EXIT_USAGE;
+	}
+	struct actions_env env;
+	char err[1024];
+	/* Reading the log never needs the platform. */
+	if (actions_env_open(&env, globals->profile, true, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		return EXIT_FAILED;
+	}
+	if (printer.csv)
+		puts("time,os_user,ssh_client,profile,action,object_id,amount,currency,"
+		     "idempotency_key,request_id,outcome,message");
+	int n = audit_each(env.session.db, since, print_row, &printer);
+	int status = EXIT_OK;
+	if (n < 0) {
+		cli_error("%s", _("the audit log could not be read"));
+		status = EXIT_FAILED;
+	}
+	actions_env_close(&env);
+	return status;
+}

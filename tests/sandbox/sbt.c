@@ -115,7 +115,7 @@ void sbt_start(struct sbt_server *srv, const char *const *args)
 	}
 	close(fds[1]);
 	for (i = 0; i < 8; i++) {
-		if (servers[i] == NULL || servers[i]->pid == 0) {
+		if (servers[i] == NULL) {
 			servers[i] = srv;
 			break;
 		}
@@ -134,7 +134,11 @@ void sbt_start(struct sbt_server *srv, const char *const *args)
 int sbt_stop(struct sbt_server *srv)
 {
 	int st = 0;
+	int i;
 
+	for (i = 0; i < 8; i++)
+		if (servers[i] == srv)
+			servers[i] = NULL; /* the struct may go out of scope after this */
 	if (srv->pid <= 0)
 		return -1;
 	kill(srv->pid, SIGTERM);

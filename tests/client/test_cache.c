@@ -1,0 +1,303 @@
+/* The cache file: creation, migrations, damaged and foreign files set aside, upserts. */
+#include "config.h"
+
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "client/cache_private.h"
+#include "client/cache_schema.h"
+#include "client/client.h"
+#include "client/stripe.h"
+#include "client/store.h"
+
+static char tmpdir[256];
+static char path[512];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof tmpdir, "%s/paydesk-cache.XXXXXX",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(tmpdir))
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A fresh path per test, in a sub-directory that does not exist yet. */
+static int fresh(void **state)
+{
+	(void)state;
+	static int n;
+	snprintf(path, sizeof path, "%s/d%d/sub/p.db", tmpdir, ++n);
+	return 0;
+}
+
+static int count_broken(void)
+{
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s", path);
+	*strrchr(dir, '/') = '\0';
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strstr(e->d_name, "p.db.broken-") && !strstr(e->d_name, "-wal") &&
+		    !strstr(e->d_name, "-shm"))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static int64_t scalar(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void test_new_cache(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	struct cache *c = cache_open(path, err, sizeof err);
+	assert_non_null(c);
+	assert_string_equal(cache_notice(c), "");
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s", path);
+	*strrchr(dir, '/') = '\0';
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	sqlite3 *db = cache_db(c);
+	assert_int_equal(scalar(db, "PRAGMA user_version"), cache_schema_latest());
+	assert_int_equal(scalar(db, "PRAGMA application_id"), CACHE_APPLICATION_ID);
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
+	sqlite3_finalize(s);
+	struct cache_info info;
+	assert_int_equal(cache_info(c, &info, err, sizeof err), 0);
+	assert_int_equal(info.counts[CACHE_ORDERS], 0);
+	assert_int_equal(info.last_sync, 0);
+	assert_true(info.file_bytes > 0);
+	cache_close(&c);
+	assert_null(c);
+	/* reopening is a no-op */
+	c = cache_open(path, err, sizeof err);
+	assert_non_null(c);
+	assert_string_equal(cache_notice(c), "");
+	cache_close(&c);
+}
+
+static void test_tightens_mode(void **state)
+{
+	(void)state;
+	char err[512];
+	struct cache *c = cache_open(path, err, sizeof err);
+	assert_non_null(c);
+	cache_close(&c);
+	assert_int_equal(chmod(path, 0644), 0);
+	c = cache_open(path, err, sizeof err);
+	assert_non_null(c);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	cache_close(&c);
+}
+
+/* A cache of schema 1, as the first release wrote it, with data: migrated, data kept. */
+static void test_migration_from_v1(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	struct cache *c = cache_open(path, err, sizeof err); /* makes the directories */
+	assert_non_null(c);
+	cache_close(&c);
+	unlink(path);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, cache_schema_sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "PRAGMA user_version = 1;"
+	                              "INSERT INTO orders(id, created, amount, currency, status,"
+	                              " platform_status) VALUES ('ch_1', 5, 100, 'usd', 'paid',"
+	                              " 'succeeded');"
+	                              "INSERT INTO raw_objects VALUES ('ch_1', 'order', '{\"a\":1}');",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	c = cache_open(path, err, sizeof err);
+	assert_non_null(c);
+	assert_string_equal(cache_notice(c), "");
+	db = cache_db(c);
+	assert_int_equal(scalar(db, "PRAGMA user_version"), cache_schema_latest());
+	assert_int_equal(scalar(db, "SELECT count(*) FROM orders WHERE id = 'ch_1' AND refunded = 0"), 1);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM raw_objects WHERE json = '{\"a\":1}'"), 1);
+	/* raw_objects is a rowid table now */
+	assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'raw_objects'"
+	                            " AND sql LIKE '%WITHOUT ROWID%'"),
+	                 0);
+	cache_close(&c);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	struct cache *c = cache_open(path, err, sizeof err);
+	assert_non_null(c);
+	assert_int_equal(sqlite3_exec(cache_db(c), "PRAGMA user_version = 999", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	cache_close(&c);
+	c = cache_open(path, err, sizeof err);
+	assert_null(c);
+	assert_non_null(strstr(err, "newer"));
+	assert_int_equal(count_broken(), 0); /* not ours to throw away */
+}
+
+static void test_damaged_file_set_aside(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	struct cache *c = cache_open(path, err, sizeof err);
+	assert_non_null(c);
+	cache_close(&c);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 1000; i++)
+		fputs("this is not a database at all ", f);
+	fclose(f);
+	c = cache_open(path, err, sizeof err);
+	assert_non_null(c);
+	assert_non_null(strstr(cache_notice(c), "damaged"));
+	assert_non_null(strstr(cache_notice(c), ".broken-"));
+	assert_int_equal(count_broken(), 1);
+	assert_int_equal(scalar(cache_db(c), "SELECT count(*) FROM orders"), 0);
+	cache_close(&c);
+}
+
+static void test_foreign_file_set_aside(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	struct cache *c = cache_open(path, err, sizeof err);
+	assert_non_null(c);
+	cache_close(&c);
+	unlink(path);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE photos(id, data); INSERT INTO photos VALUES (1, 2);",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	c = cache_open(path, err, sizeof err);
+	assert_non_null(c);
+	assert_non_null(strstr(cache_notice(c), "not a paydesk cache"));
+	assert_int_equal(count_broken(), 1);
+	cache_close(&c);
+}
+
+static void store_json(struct store *s, const char *text)
+{
+	json_error_t jerr;
+	json_t *o = json_loads(text, 0, &jerr);
+	assert_non_null(o);
+	struct model_object m;
+	char err[256];
+	assert_int_equal(stripe_map_object(o, &m, err, sizeof err), 0);
+	assert_int_equal(store_object(s, &m), SQLITE_OK);
+	model_object_clear(&m);
+	json_decref(o);
+}
+
+static void test_upserts(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	struct cache *c = cache_open(path, err, sizeof err);
+	assert_non_null(c);
+	sqlite3 *db = cache_db(c);
+	struct store *s = store_new(db, err, sizeof err);
+	assert_non_null(s);
+	const char *charge = "{\"id\":\"ch_A\",\"object\":\"charge\",\"created\":10,\"amount\":500,"
+	                     "\"amount_refunded\":0,\"currency\":\"jpy\",\"status\":\"succeeded\","
+	                     "\"billing_details\":{\"name\":\"Zhang Wei\",\"email\":\"zw@example.com\"},"
+	                     "\"metadata\":{\"order_id\":\"ORD-9\"},\"disputed\":false}";
+	store_json(s, charge);
+	store_json(s, charge);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM orders"), 1);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM orders WHERE status = 'paid' AND order_ref = 'ORD-9'"), 1);
+	/* a partial refund, then a dispute on the same charge */
+	store_json(s, "{\"id\":\"ch_A\",\"object\":\"charge\",\"created\":10,\"amount\":500,"
+	              "\"amount_refunded\":200,\"currency\":\"jpy\",\"status\":\"succeeded\","
+	              "\"billing_details\":{\"name\":\"Zhang Wei\"}}");
+	assert_int_equal(scalar(db, "SELECT count(*) FROM orders WHERE status = 'partially_refunded'"), 1);
+	store_json(s, "{\"id\":\"re_A\",\"object\":\"refund\",\"created\":11,\"amount\":200,"
+	              "\"currency\":\"jpy\",\"charge\":\"ch_A\",\"status\":\"succeeded\","
+	              "\"metadata\":{\"paydesk_action\":\"act-1\"}}");
+	assert_int_equal(scalar(db, "SELECT count(*) FROM refunds WHERE action_id = 'act-1' AND order_id = 'ch_A'"), 1);
+	store_json(s, "{\"id\":\"dp_A\",\"object\":\"dispute\",\"created\":12,\"amount\":300,"
+	              "\"currency\":\"jpy\",\"charge\":\"ch_A\",\"status\":\"needs_response\","
+	              "\"reason\":\"fraudulent\",\"evidence_details\":{\"due_by\":null}}");
+	assert_int_equal(scalar(db, "SELECT count(*) FROM orders WHERE status = 'disputed' AND disputed = 1"), 1);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM disputes WHERE due_by IS NULL"), 1);
+	/* full-text search follows the updates */
+	assert_int_equal(scalar(db, "SELECT count(*) FROM orders_fts WHERE orders_fts MATCH 'zhang'"), 1);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM raw_objects WHERE id IN ('ch_A', 're_A', 'dp_A')"), 3);
+	/* payout_id set by reconciliation survives a later upsert of the same entry */
+	store_json(s, "{\"id\":\"txn_A\",\"object\":\"balance_transaction\",\"created\":10,"
+	              "\"amount\":500,\"fee\":20,\"net\":480,\"currency\":\"jpy\",\"type\":\"charge\","
+	              "\"source\":\"ch_A\"}");
+	assert_int_equal(store_btx_payout(s, "txn_A", "po_A"), SQLITE_OK);
+	store_json(s, "{\"id\":\"txn_A\",\"object\":\"balance_transaction\",\"created\":10,"
+	              "\"amount\":500,\"fee\":20,\"net\":480,\"currency\":\"jpy\",\"type\":\"charge\","
+	              "\"source\":\"ch_A\"}");
+	assert_int_equal(scalar(db, "SELECT count(*) FROM balance_transactions WHERE payout_id = 'po_A'"), 1);
+	struct cache_info info;
+	assert_int_equal(cache_info(c, &info, err, sizeof err), 0);
+	assert_int_equal(info.counts[CACHE_ORDERS], 1);
+	assert_int_equal(info.counts[CACHE_REFUNDS], 1);
+	assert_int_equal(info.counts[CACHE_DISPUTES], 1);
+	assert_int_equal(info.counts[CACHE_BALANCE_TRANSACTIONS], 1);
+	store_free(&s);
+	cache_close(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_new_cache, fresh),
+		cmocka_unit_test_setup(test_tightens_mode, fresh),
+		cmocka_unit_test_setup(test_migration_from_v1, fresh),
+		cmocka_unit_test_setup(test_newer_schema_refused, fresh),
+		cmocka_unit_test_setup(test_damaged_file_set_aside, fresh),
+		cmocka_unit_test_setup(test_foreign_file_set_aside, fresh),
+		cmocka_unit_test_setup(test_upserts, fresh),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

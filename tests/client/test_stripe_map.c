@@ -1,0 +1,263 @@
+/* Every Stripe fixture of the synced resources maps cleanly into the model; unknown fields
+ * and nulls never break the mapping; the raw JSON kept holds no secret. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "client/stripe.h"
+
+static json_t *fixtures;
+
+static int load_fixtures(void **state)
+{
+	(void)state;
+	const char *dir = getenv("PAYDESK_REFERENCE");
+	char path[1024];
+	snprintf(path, sizeof path, "%s/stripe/fixtures3.json", dir ? dir : "../shared/reference");
+	json_error_t err;
+	fixtures = json_load_file(path, 0, &err);
+	if (!fixtures) {
+		fprintf(stderr, "# cannot read %s: %s\n", path, err.text);
+		return -1;
+	}
+	return 0;
+}
+
+static int free_fixtures(void **state)
+{
+	(void)state;
+	json_decref(fixtures);
+	return 0;
+}
+
+static const json_t *fixture(const char *name)
+{
+	const json_t *r = json_object_get(fixtures, "resources");
+	const json_t *f = json_object_get(r ? r : fixtures, name);
+	assert_non_null(f);
+	return f;
+}
+
+/* Maps a fixture and checks the common part against the JSON itself. */
+static void map(const char *name, enum model_kind kind, struct model_object *m)
+{
+	char err[256] = "";
+	const json_t *f = fixture(name);
+	int rc = stripe_map_object(f, m, err, sizeof err);
+	if (rc != 0)
+		fail_msg("%s: %s", name, err);
+	assert_int_equal(m->kind, kind);
+	assert_string_equal(m->id, json_string_value(json_object_get(f, "id")));
+	assert_int_equal(m->created, json_integer_value(json_object_get(f, "created")));
+	if (kind != MODEL_PAYMENT_INTENT && kind != MODEL_BALANCE_TX) {
+		assert_non_null(m->raw);
+		json_error_t jerr;
+		json_t *raw = json_loads(m->raw, 0, &jerr);
+		assert_non_null(raw);
+		json_decref(raw);
+		assert_null(strstr(m->raw, "null"));
+	}
+}
+
+static void test_charge(void **state)
+{
+	(void)state;
+	struct model_object m;
+	map("charge", MODEL_ORDER, &m);
+	const struct model_order *o = &m.u.order;
+	assert_int_equal(o->amount, 100);
+	assert_string_equal(o->currency, "usd");
+	assert_string_equal(o->platform_status, "succeeded");
+	assert_string_equal(o->customer_name, "Jenny Rosen");
+	assert_null(o->customer_email); /* null in the fixture */
+	assert_string_equal(o->card_brand, "visa");
+	assert_int_equal(o->card_exp_year, 2030);
+	assert_false(o->disputed);
+	assert_string_equal(model_order_status(o), "paid");
+	assert_null(m.metadata); /* {} is no metadata */
+	/* columns are not repeated in the raw JSON */
+	assert_null(strstr(m.raw, "\"amount_refunded\""));
+	assert_null(strstr(m.raw, "Jenny Rosen"));
+	model_object_clear(&m);
+}
+
+static void test_payment_intent(void **state)
+{
+	(void)state;
+	struct model_object m;
+	map("payment_intent", MODEL_PAYMENT_INTENT, &m);
+	assert_int_equal(m.u.payment_intent.amount, 1099);
+	assert_string_equal(m.u.payment_intent.status, "requires_payment_method");
+	assert_null(m.u.payment_intent.latest_charge);
+	model_object_clear(&m);
+}
+
+static void test_refund(void **state)
+{
+	(void)state;
+	struct model_object m;
+	map("refund", MODEL_REFUND, &m);
+	assert_string_equal(m.u.refund.order_id, "ch_1PgafuB7WZ01zgkWXYmPNZs8");
+	assert_int_equal(m.u.refund.amount, 100);
+	assert_null(m.u.refund.reason);
+	assert_null(m.u.refund.action_id);
+	model_object_clear(&m);
+}
+
+static void test_dispute(void **state)
+{
+	(void)state;
+	struct model_object m;
+	map("dispute", MODEL_DISPUTE, &m);
+	const struct model_dispute *d = &m.u.dispute;
+	assert_string_equal(d->status, "warning_needs_response");
+	assert_int_equal(d->due_by, 1723679999);
+	assert_string_equal(d->reason, "general");
+	assert_true(d->is_charge_refundable);
+	/* the evidence is all nulls: nothing is kept */
+	assert_string_equal(m.evidence, "{}");
+	model_object_clear(&m);
+}
+
+static void test_payout(void **state)
+{
+	(void)state;
+	struct model_object m;
+	map("payout", MODEL_PAYOUT, &m);
+	assert_int_equal(m.u.payout.amount, 1100);
+	assert_int_equal(m.u.payout.arrival_date, 1234567890);
+	assert_string_equal(m.u.payout.status, "in_transit");
+	assert_true(m.u.payout.automatic);
+	model_object_clear(&m);
+}
+
+static void test_balance_transaction(void **state)
+{
+	(void)state;
+	struct model_object m;
+	map("balance_transaction", MODEL_BALANCE_TX, &m);
+	const struct model_balance_tx *b = &m.u.balance_tx;
+	assert_int_equal(b->amount, 100);
+	assert_int_equal(b->net, 100);
+	assert_int_equal(b->fee, 0);
+	assert_string_equal(b->type, "charge");
+	assert_string_equal(b->source, "ch_1PgafuB7WZ01zgkWXYmPNZs8");
+	model_object_clear(&m);
+}
+
+static void test_event(void **state)
+{
+	(void)state;
+	struct model_event e;
+	struct model_object m;
+	char err[256];
+	/* The fixture's event carries a plan: kept as an event, its object is not kept. */
+	assert_int_equal(stripe_map_event(fixture("event"), &e, &m, err, sizeof err), 0);
+	assert_string_equal(e.type, "plan.created");
+	assert_int_equal(m.kind, MODEL_NONE);
+	/* An event carrying a charge maps the charge. */
+	json_t *ev = json_deep_copy(fixture("event"));
+	json_object_set(json_object_get(ev, "data"), "object", (json_t *)fixture("charge"));
+	assert_int_equal(stripe_map_event(ev, &e, &m, err, sizeof err), 0);
+	assert_int_equal(m.kind, MODEL_ORDER);
+	assert_string_equal(e.object_id, "ch_1PgafuB7WZ01zgkWXYmPNZs8");
+	model_object_clear(&m);
+	json_decref(ev);
+}
+
+/* Every synced resource's fixture with every field set to null, with unknown fields, and
+ * with expanded references: the mapping never crashes, and says why it refuses. */
+static void test_nulls_and_unknown_fields(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"charge", "payment_intent", "refund", "dispute",
+	                                    "payout", "balance_transaction"};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		json_t *o = json_deep_copy(fixture(names[i]));
+		json_object_set_new(o, "some_future_field", json_pack("{s:[i,s]}", "x", 1, "y"));
+		struct model_object m;
+		char err[256];
+		assert_int_equal(stripe_map_object(o, &m, err, sizeof err), 0);
+		model_object_clear(&m);
+		const char *k;
+		json_t *v;
+		json_t *nulls = json_object();
+		json_object_foreach(o, k, v)
+			json_object_set_new(nulls, k, json_null());
+		json_object_set_new(nulls, "object", json_string(json_string_value(json_object_get(o, "object"))));
+		err[0] = '\0';
+		assert_int_equal(stripe_map_object(nulls, &m, err, sizeof err), -1);
+		assert_non_null(strstr(err, names[i]));
+		json_decref(nulls);
+		json_decref(o);
+	}
+	/* expanded references count as their ids */
+	json_t *o = json_deep_copy(fixture("refund"));
+	json_object_set_new(o, "charge", json_pack("{s:s,s:s}", "id", "ch_X", "object", "charge"));
+	struct model_object m;
+	char err[256];
+	assert_int_equal(stripe_map_object(o, &m, err, sizeof err), 0);
+	assert_string_equal(m.u.refund.order_id, "ch_X");
+	model_object_clear(&m);
+	json_decref(o);
+}
+
+static void test_secrets_never_kept(void **state)
+{
+	(void)state;
+	json_t *o = json_deep_copy(fixture("charge"));
+	json_t *card = json_object_get(json_object_get(o, "payment_method_details"), "card");
+	json_object_set_new(card, "number", json_string("4242424242424242"));
+	json_object_set_new(card, "cvc", json_string("987"));
+	json_object_set_new(o, "client_secret", json_string("pi_x_secret_y"));
+	struct model_object m;
+	char err[256];
+	assert_int_equal(stripe_map_object(o, &m, err, sizeof err), 0);
+	assert_null(strstr(m.raw, "4242424242424242"));
+	assert_null(strstr(m.raw, "\"cvc\""));
+	assert_null(strstr(m.raw, "secret"));
+	model_object_clear(&m);
+	json_decref(o);
+}
+
+static void test_order_status(void **state)
+{
+	(void)state;
+	struct model_order o = {.amount = 1000, .platform_status = "succeeded"};
+	assert_string_equal(model_order_status(&o), "paid");
+	o.amount_refunded = 1;
+	assert_string_equal(model_order_status(&o), "partially_refunded");
+	o.amount_refunded = 1000;
+	assert_string_equal(model_order_status(&o), "refunded");
+	o.disputed = true;
+	assert_string_equal(model_order_status(&o), "disputed");
+	struct model_order p = {.amount = 5, .platform_status = "pending"};
+	assert_string_equal(model_order_status(&p), "pending");
+	struct model_order f = {.amount = 5, .platform_status = "failed"};
+	assert_string_equal(model_order_status(&f), "failed");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_charge),
+		cmocka_unit_test(test_payment_intent),
+		cmocka_unit_test(test_refund),
+		cmocka_unit_test(test_dispute),
+		cmocka_unit_test(test_payout),
+		cmocka_unit_test(test_balance_transaction),
+		cmocka_unit_test(test_event),
+		cmocka_unit_test(test_nulls_and_unknown_fields),
+		cmocka_unit_test(test_secrets_never_kept),
+		cmocka_unit_test(test_order_status),
+	};
+	return cmocka_run_group_tests(tests, load_fixtures, free_fixtures);
+}

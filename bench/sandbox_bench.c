@@ -117,11 +117,12 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
  * their `"object":"<kind>"` member (rendered once per top-level object). Returns the
  * object count; *secs gets the elapsed time, *bytes the bytes received. */
 static long walk(int port, const char *path, const char *kind, long max_pages, double *secs,
-		 double *bytes)
+                 double *bytes)
 {
 	CURL *h = curl_easy_init();
-	struct curl_slist *hdr = curl_slist_append(NULL, "Authorization: Bearer sk_test_bench00000001");
-	struct page pg = { NULL, 0, 0 };
+	struct curl_slist *hdr =
+	        curl_slist_append(NULL, "Authorization: Bearer sk_test_bench00000001");
+	struct page pg = {NULL, 0, 0};
 	char url[512], marker[64], last[64] = "";
 	long objects = 0, pages = 0;
 	double t0 = now_s();
@@ -137,7 +138,9 @@ static long walk(int port, const char *path, const char *kind, long max_pages, d
 		long n = 0;
 
 		if (last[0])
-			snprintf(url, sizeof(url), "http://127.0.0.1:%d%s?limit=100&starting_after=%s", port, path, last);
+			snprintf(url, sizeof(url),
+			         "http://127.0.0.1:%d%s?limit=100&starting_after=%s", port, path,
+			         last);
 		else
 			snprintf(url, sizeof(url), "http://127.0.0.1:%d%s?limit=100", port, path);
 		curl_easy_setopt(h, CURLOPT_URL, url);
@@ -213,7 +216,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rss_seed = stop(pid);
-	printf("seed: %s orders in %.2f s (start to first line, indices included); peak RSS %.1f MiB\n",
+	printf("seed: %s orders in %.2f s (start to first line, indices included); peak RSS %.1f "
+	       "MiB\n",
 	       orders, seed_s, (double)rss_seed / 1024.0);
 
 	pid = start(bin, db, orders, &port);
@@ -222,17 +226,19 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	n = walk(port, "/v1/charges", "charge", pages, &secs, &bytes);
-	printf("charges: %ld objects in %.2f s = %.0f objects/s (%.1f MB/s, pages of 100, one connection)\n",
+	printf("charges: %ld objects in %.2f s = %.0f objects/s (%.1f MB/s, pages of 100, one "
+	       "connection)\n",
 	       n, secs, (double)n / secs, bytes / secs / 1e6);
 	n = walk(port, "/v1/balance_transactions", "balance_transaction", pages > 0 ? pages : 2000,
-		 &secs, &bytes);
+	         &secs, &bytes);
 	printf("balance_transactions: %ld objects in %.2f s = %.0f objects/s\n", n, secs,
 	       (double)n / secs);
 	n = walk(port, "/v1/refunds", "refund", pages > 0 ? pages : 200, &secs, &bytes);
 	printf("refunds: %ld objects in %.2f s = %.0f objects/s\n", n, secs, (double)n / secs);
 	rss_serve = vm_hwm(pid);
 	stop(pid);
-	printf("serving the %s-order store: peak RSS %.1f MiB\n", orders, (double)rss_serve / 1024.0);
+	printf("serving the %s-order store: peak RSS %.1f MiB\n", orders,
+	       (double)rss_serve / 1024.0);
 	unlink(db);
 	snprintf(f, sizeof(f), "%s-wal", db);
 	unlink(f);

@@ -32,8 +32,8 @@ static int get_count(struct sbx_params *p, const char *name, int def, int max, i
 
 static void create(struct sbx *s, struct sbx_params *p, struct sbx_result *r)
 {
-	static const char *const kinds[] = { "charges", "refunds", "disputes", "dispute_updates",
-					     "payouts" };
+	static const char *const kinds[] = {"charges", "refunds", "disputes", "dispute_updates",
+	                                    "payouts"};
 	int counts[5];
 	struct sbx_buf ids[5];
 	int k, i, rc = 0;
@@ -46,8 +46,9 @@ static void create(struct sbx *s, struct sbx_params *p, struct sbx_result *r)
 		sbx_buf_init(&ids[k]);
 	}
 	if (sbx_params_unused(p)) {
-		admin_error(r, 400, "unknown parameter; use charges, refunds, disputes, "
-				    "dispute_updates, payouts");
+		admin_error(r, 400,
+		            "unknown parameter; use charges, refunds, disputes, "
+		            "dispute_updates, payouts");
 		return;
 	}
 	if (sbx_exec(s, "BEGIN IMMEDIATE") != 0) {
@@ -76,7 +77,7 @@ static void create(struct sbx *s, struct sbx_params *p, struct sbx_result *r)
 		sbx_buf_puts(&r->body, "{");
 		for (k = 0; k < 5; k++) {
 			sbx_buf_printf(&r->body, "%s\"%s\":[%s]", k ? "," : "", kinds[k],
-				       ids[k].data ? ids[k].data : "");
+			               ids[k].data ? ids[k].data : "");
 		}
 		sbx_buf_puts(&r->body, "}");
 	}
@@ -88,14 +89,10 @@ static const struct {
 	const char *name;
 	enum sbx_fault_kind kind;
 } fault_names[] = {
-	{ "500", SBX_FAULT_500 },
-	{ "502", SBX_FAULT_502 },
-	{ "503", SBX_FAULT_503 },
-	{ "429", SBX_FAULT_429 },
-	{ "reset", SBX_FAULT_RESET },
-	{ "truncate", SBX_FAULT_TRUNCATE },
-	{ "stall", SBX_FAULT_STALL },
-	{ "commit_then_reset", SBX_FAULT_COMMIT_THEN_RESET },
+        {"500", SBX_FAULT_500},     {"502", SBX_FAULT_502},
+        {"503", SBX_FAULT_503},     {"429", SBX_FAULT_429},
+        {"reset", SBX_FAULT_RESET}, {"truncate", SBX_FAULT_TRUNCATE},
+        {"stall", SBX_FAULT_STALL}, {"commit_then_reset", SBX_FAULT_COMMIT_THEN_RESET},
 };
 
 static void add_fault(struct sbx *s, struct sbx_params *p, struct sbx_result *r)
@@ -113,8 +110,9 @@ static void add_fault(struct sbx *s, struct sbx_params *p, struct sbx_result *r)
 		if (strcmp(kind, fault_names[i].name) == 0)
 			f.kind = fault_names[i].kind;
 	if (f.kind == SBX_FAULT_NONE) {
-		admin_error(r, 400, "kind must be one of 500, 502, 503, 429, reset, truncate, "
-				    "stall, commit_then_reset");
+		admin_error(r, 400,
+		            "kind must be one of 500, 502, 503, 429, reset, truncate, "
+		            "stall, commit_then_reset");
 		return;
 	}
 	if (get_count(p, "count", 1, 1000000, &f.remaining) != 0 ||
@@ -124,8 +122,9 @@ static void add_fault(struct sbx *s, struct sbx_params *p, struct sbx_result *r)
 		return;
 	}
 	if (sbx_params_unused(p)) {
-		admin_error(r, 400, "unknown parameter; use kind, count, path, method, "
-				    "retry_after, seconds");
+		admin_error(r, 400,
+		            "unknown parameter; use kind, count, path, method, "
+		            "retry_after, seconds");
 		return;
 	}
 	snprintf(f.path, sizeof(f.path), "%s", path ? path : "/v1/");
@@ -206,7 +205,7 @@ static int checksum_table(struct sbx *s, const char *name, const char *sql, stru
 	}
 	sqlite3_finalize(st);
 	sbx_buf_printf(b, "\"%s\":{\"count\":%lld,\"fnv\":\"%016llx\"}", name, (long long)count,
-		       (unsigned long long)h);
+	               (unsigned long long)h);
 	return 0;
 }
 
@@ -216,29 +215,31 @@ static void checksum(struct sbx *s, struct sbx_result *r)
 	int rc = 0;
 
 	sbx_buf_puts(b, "{");
-	rc |= checksum_table(s, "charges",
-			     "SELECT id, amount, currency, status, amount_refunded,"
-			     " CASE WHEN amount > 0 AND amount_refunded >= amount THEN 1 ELSE 0 END,"
-			     " disputed FROM charges ORDER BY id",
-			     b);
+	rc |= checksum_table(
+	        s, "charges",
+	        "SELECT id, amount, currency, status, amount_refunded,"
+	        " CASE WHEN amount > 0 AND amount_refunded >= amount THEN 1 ELSE 0 END,"
+	        " disputed FROM charges ORDER BY id",
+	        b);
 	sbx_buf_puts(b, ",");
 	rc |= checksum_table(s, "refunds",
-			     "SELECT id, charge, amount, currency, status FROM refunds ORDER BY id", b);
+	                     "SELECT id, charge, amount, currency, status FROM refunds ORDER BY id",
+	                     b);
 	sbx_buf_puts(b, ",");
 	rc |= checksum_table(s, "disputes",
-			     "SELECT id, charge, amount, currency, status, reason FROM disputes"
-			     " ORDER BY id",
-			     b);
+	                     "SELECT id, charge, amount, currency, status, reason FROM disputes"
+	                     " ORDER BY id",
+	                     b);
 	sbx_buf_puts(b, ",");
 	rc |= checksum_table(s, "payouts",
-			     "SELECT id, amount, currency, status, arrival_date FROM payouts"
-			     " ORDER BY id",
-			     b);
+	                     "SELECT id, amount, currency, status, arrival_date FROM payouts"
+	                     " ORDER BY id",
+	                     b);
 	sbx_buf_puts(b, ",");
 	rc |= checksum_table(s, "balance_transactions",
-			     "SELECT id, amount, fee, net, currency, type, source FROM"
-			     " balance_transactions ORDER BY id",
-			     b);
+	                     "SELECT id, amount, fee, net, currency, type, source FROM"
+	                     " balance_transactions ORDER BY id",
+	                     b);
 	sbx_buf_puts(b, "}");
 	if (rc != 0) {
 		admin_error(r, 500, "checksum failed");
@@ -268,8 +269,8 @@ static void ledger(struct sbx *s, struct sbx_params *p, struct sbx_result *r)
 		return;
 	}
 	st = sbx_prepare(s, "SELECT currency, type, count(*), SUM(amount), SUM(fee), SUM(net)"
-			    " FROM balance_transactions WHERE created >= ? AND created < ?"
-			    " GROUP BY currency, type ORDER BY currency, type");
+	                    " FROM balance_transactions WHERE created >= ? AND created < ?"
+	                    " GROUP BY currency, type ORDER BY currency, type");
 	if (st == NULL) {
 		admin_error(r, 500, "query failed");
 		return;
@@ -285,13 +286,14 @@ static void ledger(struct sbx *s, struct sbx_params *p, struct sbx_result *r)
 			snprintf(cur, sizeof(cur), "%s", c);
 			first_type = 1;
 		}
-		sbx_buf_printf(&r->body,
-			       "%s\"%s\":{\"count\":%lld,\"amount\":%lld,\"fee\":%lld,\"net\":%lld}",
-			       first_type ? "" : ",", (const char *)sqlite3_column_text(st, 1),
-			       (long long)sqlite3_column_int64(st, 2),
-			       (long long)sqlite3_column_int64(st, 3),
-			       (long long)sqlite3_column_int64(st, 4),
-			       (long long)sqlite3_column_int64(st, 5));
+		sbx_buf_printf(
+		        &r->body,
+		        "%s\"%s\":{\"count\":%lld,\"amount\":%lld,\"fee\":%lld,\"net\":%lld}",
+		        first_type ? "" : ",", (const char *)sqlite3_column_text(st, 1),
+		        (long long)sqlite3_column_int64(st, 2),
+		        (long long)sqlite3_column_int64(st, 3),
+		        (long long)sqlite3_column_int64(st, 4),
+		        (long long)sqlite3_column_int64(st, 5));
 		first_type = 0;
 	}
 	sqlite3_finalize(st);

@@ -20,15 +20,15 @@ struct list_def {
 };
 
 static const struct list_def lists[] = {
-	{ "charges", SBX_CHARGE_COLS, sbx_render_charge, "/v1/charges", "charge", "ch_" },
-	{ "charges", SBX_CHARGE_COLS, sbx_render_payment_intent, "/v1/payment_intents",
-	  "payment_intent", "pi_" },
-	{ "refunds", SBX_REFUND_COLS, sbx_render_refund, "/v1/refunds", "refund", "re_" },
-	{ "disputes", SBX_DISPUTE_COLS, sbx_render_dispute, "/v1/disputes", "dispute", "dp_" },
-	{ "payouts", SBX_PAYOUT_COLS, sbx_render_payout, "/v1/payouts", "payout", "po_" },
-	{ "balance_transactions", SBX_BT_COLS, sbx_render_bt, "/v1/balance_transactions",
-	  "balance_transaction", "txn_" },
-	{ "events", SBX_EVENT_COLS, sbx_render_event, "/v1/events", "event", "evt_" },
+        {"charges", SBX_CHARGE_COLS, sbx_render_charge, "/v1/charges", "charge", "ch_"},
+        {"charges", SBX_CHARGE_COLS, sbx_render_payment_intent, "/v1/payment_intents",
+         "payment_intent", "pi_"},
+        {"refunds", SBX_REFUND_COLS, sbx_render_refund, "/v1/refunds", "refund", "re_"},
+        {"disputes", SBX_DISPUTE_COLS, sbx_render_dispute, "/v1/disputes", "dispute", "dp_"},
+        {"payouts", SBX_PAYOUT_COLS, sbx_render_payout, "/v1/payouts", "payout", "po_"},
+        {"balance_transactions", SBX_BT_COLS, sbx_render_bt, "/v1/balance_transactions",
+         "balance_transaction", "txn_"},
+        {"events", SBX_EVENT_COLS, sbx_render_event, "/v1/events", "event", "evt_"},
 };
 
 enum { L_CHARGES, L_PIS, L_REFUNDS, L_DISPUTES, L_PAYOUTS, L_BTS, L_EVENTS };
@@ -77,10 +77,10 @@ static int parse_int(const char *v, int64_t *out)
  * filling an error reply. */
 static int created_filters(struct sbx_params *q, struct conds *c, struct sbx_result *r)
 {
-	static const char *const names[] = { "created", "created[gt]", "created[gte]",
-					     "created[lt]", "created[lte]" };
-	static const char *const ops[] = { "created = ?", "created > ?", "created >= ?",
-					   "created < ?", "created <= ?" };
+	static const char *const names[] = {"created", "created[gt]", "created[gte]", "created[lt]",
+	                                    "created[lte]"};
+	static const char *const ops[] = {"created = ?", "created > ?", "created >= ?",
+	                                  "created < ?", "created <= ?"};
 	int k;
 
 	for (k = 0; k < 5; k++) {
@@ -90,8 +90,9 @@ static int created_filters(struct sbx_params *q, struct conds *c, struct sbx_res
 		if (v == NULL)
 			continue;
 		if (!parse_int(v, &t)) {
-			sbx_result_error(r, 400, "invalid_request_error", "parameter_invalid_integer",
-					 names[k], "Invalid integer: %s", v);
+			sbx_result_error(r, 400, "invalid_request_error",
+			                 "parameter_invalid_integer", names[k],
+			                 "Invalid integer: %s", v);
 			return -1;
 		}
 		add_cond(c, ops[k], 1, t, NULL);
@@ -122,7 +123,7 @@ static void bind_conds(sqlite3_stmt *st, const struct conds *c, int *idx)
 
 /* Serves one page of a list. Extra conditions (filters) come in `c`. */
 static void serve_list(struct sbx *s, const struct list_def *d, struct sbx_params *q,
-		       struct conds *c, struct sbx_result *r)
+                       struct conds *c, struct sbx_result *r)
 {
 	const char *limit_s = sbx_params_get(q, "limit");
 	const char *after = sbx_params_get(q, "starting_after");
@@ -141,21 +142,21 @@ static void serve_list(struct sbx *s, const struct list_def *d, struct sbx_param
 	mark_expand(q);
 	unknown = sbx_params_unused(q);
 	if (unknown) {
-		sbx_result_error(r, 400, "invalid_request_error", "parameter_unknown", unknown->name,
-				 "Received unknown parameter: %s", unknown->name);
+		sbx_result_error(r, 400, "invalid_request_error", "parameter_unknown",
+		                 unknown->name, "Received unknown parameter: %s", unknown->name);
 		return;
 	}
 	if (limit_s && (!parse_int(limit_s, &limit) || limit < 1 || limit > 100)) {
-		sbx_result_error(r, 400, "invalid_request_error", "parameter_invalid_integer", "limit",
-				 "Invalid limit: must be an integer between 1 and 100 (got %s).",
-				 limit_s);
+		sbx_result_error(
+		        r, 400, "invalid_request_error", "parameter_invalid_integer", "limit",
+		        "Invalid limit: must be an integer between 1 and 100 (got %s).", limit_s);
 		return;
 	}
 	if (after && before) {
 		sbx_result_error(r, 400, "invalid_request_error", "parameter_invalid_string",
-				 "ending_before",
-				 "You may only specify one of these parameters: ending_before, "
-				 "starting_after.");
+		                 "ending_before",
+		                 "You may only specify one of these parameters: ending_before, "
+		                 "starting_after.");
 		return;
 	}
 	if (cursor) {
@@ -167,7 +168,8 @@ static void serve_list(struct sbx *s, const struct list_def *d, struct sbx_param
 			sbx_charge_for_pi(cursor, chid, sizeof(chid));
 			key = chid;
 		}
-		snprintf(sqlc, sizeof(sqlc), "SELECT created, rowid FROM %s WHERE id = ?", d->table);
+		snprintf(sqlc, sizeof(sqlc), "SELECT created, rowid FROM %s WHERE id = ?",
+		         d->table);
 		st = sbx_prepare(s, sqlc);
 		if (st == NULL)
 			goto internal;
@@ -176,8 +178,8 @@ static void serve_list(struct sbx *s, const struct list_def *d, struct sbx_param
 		    sqlite3_step(st) != SQLITE_ROW) {
 			sqlite3_finalize(st);
 			sbx_result_error(r, 400, "invalid_request_error", "resource_missing",
-					 after ? "starting_after" : "ending_before",
-					 "No such %s: '%s'", d->noun, cursor);
+			                 after ? "starting_after" : "ending_before",
+			                 "No such %s: '%s'", d->noun, cursor);
 			return;
 		}
 		cur_created = sqlite3_column_int64(st, 0);
@@ -243,7 +245,7 @@ static void serve_list(struct sbx *s, const struct list_def *d, struct sbx_param
 	free(rows);
 	sqlite3_finalize(st);
 	sbx_buf_printf(&r->body, "],\"has_more\":%s,\"url\":\"%s\"}", more ? "true" : "false",
-		       d->url);
+	               d->url);
 	if (r->body.failed)
 		goto internal;
 	r->status = 200;
@@ -251,13 +253,12 @@ static void serve_list(struct sbx *s, const struct list_def *d, struct sbx_param
 internal:
 	sqlite3_finalize(st);
 	sbx_result_error(r, 500, "api_error", NULL, NULL, "The sandbox could not list %ss.",
-			 d->noun);
+	                 d->noun);
 	r->should_retry = 1;
 }
 
 /* Adds `column = value` for a filter parameter that is present. */
-static void eq_filter(struct sbx_params *q, const char *param, const char *column,
-		      struct conds *c)
+static void eq_filter(struct sbx_params *q, const char *param, const char *column, struct conds *c)
 {
 	const char *v = sbx_params_get(q, param);
 	char sql[96];
@@ -288,13 +289,14 @@ static void list_events(struct sbx *s, struct sbx_params *q, struct sbx_result *
 		ntypes++;
 	}
 	if (type && ntypes) {
-		sbx_result_error(r, 400, "invalid_request_error", "parameter_invalid_string", "types",
-				 "You may only specify one of these parameters: type, types.");
+		sbx_result_error(r, 400, "invalid_request_error", "parameter_invalid_string",
+		                 "types",
+		                 "You may only specify one of these parameters: type, types.");
 		return;
 	}
 	if (ntypes > 20) {
-		sbx_result_error(r, 400, "invalid_request_error", "parameter_invalid_string", "types",
-				 "You may pass at most 20 event types.");
+		sbx_result_error(r, 400, "invalid_request_error", "parameter_invalid_string",
+		                 "types", "You may pass at most 20 event types.");
 		return;
 	}
 	if (ntypes) {
@@ -321,20 +323,21 @@ static void list_events(struct sbx *s, struct sbx_params *q, struct sbx_result *
 }
 
 static void retrieve(struct sbx *s, const char *table, const char *noun, const char *id,
-		     struct sbx_params *q, struct sbx_result *r)
+                     struct sbx_params *q, struct sbx_result *r)
 {
 	const struct sbx_param *unknown;
 
 	mark_expand(q);
 	unknown = sbx_params_unused(q);
 	if (unknown) {
-		sbx_result_error(r, 400, "invalid_request_error", "parameter_unknown", unknown->name,
-				 "Received unknown parameter: %s", unknown->name);
+		sbx_result_error(r, 400, "invalid_request_error", "parameter_unknown",
+		                 unknown->name, "Received unknown parameter: %s", unknown->name);
 		return;
 	}
 	sbx_buf_free(&r->body);
 	if (strcmp(table, "events") == 0) {
-		sqlite3_stmt *st = sbx_prepare(s, "SELECT " SBX_EVENT_COLS " FROM events WHERE id = ?");
+		sqlite3_stmt *st =
+		        sbx_prepare(s, "SELECT " SBX_EVENT_COLS " FROM events WHERE id = ?");
 
 		if (st != NULL) {
 			sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -351,32 +354,32 @@ static void retrieve(struct sbx *s, const char *table, const char *noun, const c
 		return;
 	}
 	sbx_result_error(r, 404, "invalid_request_error", "resource_missing", "id",
-			 "No such %s: '%s'", noun, id);
+	                 "No such %s: '%s'", noun, id);
 }
 
 struct resource_def {
 	const char *name; /* path segment after /v1/ */
 	enum sbx_resource res;
-	int list;         /* index into lists[], or -1 */
+	int list; /* index into lists[], or -1 */
 	const char *noun;
 };
 
 static const struct resource_def resources[] = {
-	{ "charges", SBX_RES_CHARGES, L_CHARGES, "charge" },
-	{ "payment_intents", SBX_RES_PAYMENT_INTENTS, L_PIS, "payment_intent" },
-	{ "refunds", SBX_RES_REFUNDS, L_REFUNDS, "refund" },
-	{ "disputes", SBX_RES_DISPUTES, L_DISPUTES, "dispute" },
-	{ "payouts", SBX_RES_PAYOUTS, L_PAYOUTS, "payout" },
-	{ "balance_transactions", SBX_RES_BALANCE_TRANSACTIONS, L_BTS, "balance_transaction" },
-	{ "balance", SBX_RES_BALANCE, -1, "balance" },
-	{ "events", SBX_RES_EVENTS, L_EVENTS, "event" },
-	{ "account", SBX_RES_ACCOUNT, -1, "account" },
-	{ "files", SBX_RES_FILES, -1, "file" },
+        {"charges", SBX_RES_CHARGES, L_CHARGES, "charge"},
+        {"payment_intents", SBX_RES_PAYMENT_INTENTS, L_PIS, "payment_intent"},
+        {"refunds", SBX_RES_REFUNDS, L_REFUNDS, "refund"},
+        {"disputes", SBX_RES_DISPUTES, L_DISPUTES, "dispute"},
+        {"payouts", SBX_RES_PAYOUTS, L_PAYOUTS, "payout"},
+        {"balance_transactions", SBX_RES_BALANCE_TRANSACTIONS, L_BTS, "balance_transaction"},
+        {"balance", SBX_RES_BALANCE, -1, "balance"},
+        {"events", SBX_RES_EVENTS, L_EVENTS, "event"},
+        {"account", SBX_RES_ACCOUNT, -1, "account"},
+        {"files", SBX_RES_FILES, -1, "file"},
 };
 
 /* Splits "/v1/<name>[/<id>[/<action>]]"; returns the resource or NULL. */
 static const struct resource_def *split(const char *path, char *id, size_t idn, char *action,
-					size_t an)
+                                        size_t an)
 {
 	const char *p;
 	const char *slash;
@@ -459,7 +462,7 @@ static void in_transaction(struct sbx *s, struct sbx_result *r, void (*fn)(void 
 		if (sbx_exec(s, "COMMIT") != 0) {
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 			sbx_result_error(r, 500, "api_error", NULL, NULL,
-					 "The sandbox could not save the change.");
+			                 "The sandbox could not save the change.");
 			r->should_retry = 1;
 		}
 	} else {
@@ -497,11 +500,11 @@ void sbx_api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r)
 	memset(&c, 0, sizeof(c));
 	if (d == NULL || sbx_api_resource(rq->method, rq->path) < 0) {
 		sbx_result_error(r, 404, "invalid_request_error", NULL, NULL,
-				 "Unrecognized request URL (%s: %s).", rq->method, rq->path);
+		                 "Unrecognized request URL (%s: %s).", rq->method, rq->path);
 		return;
 	}
 	if (strcmp(rq->method, "POST") == 0) {
-		struct post_call pc = { s, rq, r, id, 0 };
+		struct post_call pc = {s, rq, r, id, 0};
 
 		if (d->res == SBX_RES_DISPUTES)
 			pc.kind = action[0] ? 2 : 1;
@@ -515,8 +518,8 @@ void sbx_api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r)
 		unknown = sbx_params_unused(rq->query);
 		if (unknown) {
 			sbx_result_error(r, 400, "invalid_request_error", "parameter_unknown",
-					 unknown->name, "Received unknown parameter: %s",
-					 unknown->name);
+			                 unknown->name, "Received unknown parameter: %s",
+			                 unknown->name);
 			return;
 		}
 		sbx_buf_free(&r->body);
@@ -528,9 +531,10 @@ void sbx_api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r)
 		return;
 	}
 	if (id[0]) {
-		retrieve(s, d->res == SBX_RES_PAYMENT_INTENTS ? "payment_intents"
-							      : lists[d->list].table,
-			 d->noun, id, rq->query, r);
+		retrieve(s,
+		         d->res == SBX_RES_PAYMENT_INTENTS ? "payment_intents"
+		                                           : lists[d->list].table,
+		         d->noun, id, rq->query, r);
 		return;
 	}
 	switch (d->res) {
@@ -539,7 +543,7 @@ void sbx_api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r)
 		if (sbx_params_get(rq->query, "payment_intent")) {
 			/* A payment intent's refunds are its charge's refunds. */
 			sbx_charge_for_pi(sbx_params_get(rq->query, "payment_intent"), pi_charge,
-					  sizeof(pi_charge));
+			                  sizeof(pi_charge));
 			add_cond(&c, "charge = ?", 2, 0, pi_charge);
 		}
 		break;

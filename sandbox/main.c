@@ -16,43 +16,43 @@
 #include "sandbox/sandbox.h"
 
 static const char usage_text[] =
-	"Usage: paydesk-sandbox [OPTION]...\n"
-	"A local, stateful platform that answers like Stripe's v1 API, with seeded merchant\n"
-	"data, live activity and fault injection, for demos, training and tests.\n"
-	"It listens on 127.0.0.1 only and prints the port as the first line of output.\n"
-	"\n"
-	"  --port N              port to listen on (default 12111; 0 picks a free port)\n"
-	"  --db FILE             keep state in FILE (reused if it exists); default: a\n"
-	"                        temporary file removed on exit\n"
-	"  --seed N              seed of the generated data (default 1)\n"
-	"  --orders COUNT        number of orders (charges) to generate (default 1000)\n"
-	"  --days D              spread the orders over the last D days (default 90)\n"
-	"  --now UNIX            reference time of the data and start of the sandbox clock\n"
-	"                        (default: the real time); the clock then runs in real time\n"
-	"  --hostile             add names, descriptions and metadata holding escape\n"
-	"                        sequences, control characters, bidi overrides and very\n"
-	"                        long strings\n"
-	"  --invalid-utf8        with --hostile, also put bytes that are not UTF-8 into\n"
-	"                        some strings (such replies are not valid JSON text)\n"
-	"  --rate-limit N        answer 429 beyond N API requests per second (default: off)\n"
-	"  --keys FILE           accept only the secret keys listed in FILE (one per line);\n"
-	"                        default: any sk_test_ key\n"
-	"  --restricted KEY:SPEC accept restricted key KEY with per-resource permissions,\n"
-	"                        e.g. rk_test_abc:charges=read,refunds=write (repeatable);\n"
-	"                        resources: charges payment_intents refunds disputes payouts\n"
-	"                        balance_transactions balance events account files; levels:\n"
-	"                        none read write; unlisted resources are none\n"
-	"  --quiet               print nothing but the port\n"
-	"  --help                show this help and exit\n"
-	"  --version             show the version and exit\n"
-	"\n"
-	"Admin API (no key needed): POST /_admin/create, POST|DELETE /_admin/faults,\n"
-	"GET|DELETE /_admin/requests, POST /_admin/forget_keys, POST /_admin/advance,\n"
-	"GET /_admin/now, GET /_admin/checksum, GET /_admin/ledger. See sandbox/README.md.\n";
+        "Usage: paydesk-sandbox [OPTION]...\n"
+        "A local, stateful platform that answers like Stripe's v1 API, with seeded merchant\n"
+        "data, live activity and fault injection, for demos, training and tests.\n"
+        "It listens on 127.0.0.1 only and prints the port as the first line of output.\n"
+        "\n"
+        "  --port N              port to listen on (default 12111; 0 picks a free port)\n"
+        "  --db FILE             keep state in FILE (reused if it exists); default: a\n"
+        "                        temporary file removed on exit\n"
+        "  --seed N              seed of the generated data (default 1)\n"
+        "  --orders COUNT        number of orders (charges) to generate (default 1000)\n"
+        "  --days D              spread the orders over the last D days (default 90)\n"
+        "  --now UNIX            reference time of the data and start of the sandbox clock\n"
+        "                        (default: the real time); the clock then runs in real time\n"
+        "  --hostile             add names, descriptions and metadata holding escape\n"
+        "                        sequences, control characters, bidi overrides and very\n"
+        "                        long strings\n"
+        "  --invalid-utf8        with --hostile, also put bytes that are not UTF-8 into\n"
+        "                        some strings (such replies are not valid JSON text)\n"
+        "  --rate-limit N        answer 429 beyond N API requests per second (default: off)\n"
+        "  --keys FILE           accept only the secret keys listed in FILE (one per line);\n"
+        "                        default: any sk_test_ key\n"
+        "  --restricted KEY:SPEC accept restricted key KEY with per-resource permissions,\n"
+        "                        e.g. rk_test_abc:charges=read,refunds=write (repeatable);\n"
+        "                        resources: charges payment_intents refunds disputes payouts\n"
+        "                        balance_transactions balance events account files; levels:\n"
+        "                        none read write; unlisted resources are none\n"
+        "  --quiet               print nothing but the port\n"
+        "  --help                show this help and exit\n"
+        "  --version             show the version and exit\n"
+        "\n"
+        "Admin API (no key needed): POST /_admin/create, POST|DELETE /_admin/faults,\n"
+        "GET|DELETE /_admin/requests, POST /_admin/forget_keys, POST /_admin/advance,\n"
+        "GET /_admin/now, GET /_admin/checksum, GET /_admin/ledger. See sandbox/README.md.\n";
 
 static const char *const resource_names[SBX_RES_COUNT] = {
-	"charges", "payment_intents", "refunds", "disputes", "payouts",
-	"balance_transactions", "balance", "events", "account", "files",
+        "charges", "payment_intents", "refunds", "disputes", "payouts", "balance_transactions",
+        "balance", "events",          "account", "files",
 };
 
 static int parse_long(const char *v, long min, long max, long *out)
@@ -79,7 +79,8 @@ static int add_restricted(struct sbx *s, const char *arg)
 	char *save = NULL;
 
 	if (colon == NULL || strncmp(arg, "rk_test_", 8) != 0 || colon - arg <= 8) {
-		fprintf(stderr, "paydesk-sandbox: --restricted wants rk_test_KEY:resource=level,...\n");
+		fprintf(stderr,
+		        "paydesk-sandbox: --restricted wants rk_test_KEY:resource=level,...\n");
 		return -1;
 	}
 	memset(&rk, 0, sizeof(rk));
@@ -122,9 +123,10 @@ static int add_restricted(struct sbx *s, const char *arg)
 	s->restricted[s->restricted_n++] = rk;
 	return 0;
 bad:
-	fprintf(stderr, "paydesk-sandbox: bad --restricted entry near '%s': use resource=level "
-			"with levels none, read, write\n",
-		tok);
+	fprintf(stderr,
+	        "paydesk-sandbox: bad --restricted entry near '%s': use resource=level "
+	        "with levels none, read, write\n",
+	        tok);
 	free(spec);
 	free(rk.key);
 	return -1;
@@ -138,7 +140,7 @@ static int load_keys(struct sbx *s, const char *path)
 
 	if (f == NULL) {
 		fprintf(stderr, "paydesk-sandbox: cannot read key file %s: %s\n", path,
-			strerror(errno));
+		        strerror(errno));
 		return -1;
 	}
 	s->keys = calloc(1, sizeof(char *));
@@ -200,21 +202,21 @@ enum {
 };
 
 static const struct option long_options[] = {
-	{ "port", required_argument, NULL, OPT_PORT },
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "orders", required_argument, NULL, OPT_ORDERS },
-	{ "days", required_argument, NULL, OPT_DAYS },
-	{ "now", required_argument, NULL, OPT_NOW },
-	{ "hostile", no_argument, NULL, OPT_HOSTILE },
-	{ "invalid-utf8", no_argument, NULL, OPT_INVALID_UTF8 },
-	{ "rate-limit", required_argument, NULL, OPT_RATE },
-	{ "keys", required_argument, NULL, OPT_KEYS },
-	{ "restricted", required_argument, NULL, OPT_RESTRICTED },
-	{ "quiet", no_argument, NULL, OPT_QUIET },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+        {"port", required_argument, NULL, OPT_PORT},
+        {"db", required_argument, NULL, OPT_DB},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"orders", required_argument, NULL, OPT_ORDERS},
+        {"days", required_argument, NULL, OPT_DAYS},
+        {"now", required_argument, NULL, OPT_NOW},
+        {"hostile", no_argument, NULL, OPT_HOSTILE},
+        {"invalid-utf8", no_argument, NULL, OPT_INVALID_UTF8},
+        {"rate-limit", required_argument, NULL, OPT_RATE},
+        {"keys", required_argument, NULL, OPT_KEYS},
+        {"restricted", required_argument, NULL, OPT_RESTRICTED},
+        {"quiet", no_argument, NULL, OPT_QUIET},
+        {"help", no_argument, NULL, OPT_HELP},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
 };
 
 static int parse_args(struct sbx *s, int argc, char **argv)
@@ -290,16 +292,18 @@ static int parse_args(struct sbx *s, int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "paydesk-sandbox: unexpected argument '%s'\nTry 'paydesk-sandbox "
-				"--help'.\n",
-			argv[optind]);
+		fprintf(stderr,
+		        "paydesk-sandbox: unexpected argument '%s'\nTry 'paydesk-sandbox "
+		        "--help'.\n",
+		        argv[optind]);
 		return 2;
 	}
 	return 0;
 bad:
-	fprintf(stderr, "paydesk-sandbox: invalid value '%s' for --%s\nTry 'paydesk-sandbox "
-			"--help'.\n",
-		optarg, long_options[c - OPT_PORT].name);
+	fprintf(stderr,
+	        "paydesk-sandbox: invalid value '%s' for --%s\nTry 'paydesk-sandbox "
+	        "--help'.\n",
+	        optarg, long_options[c - OPT_PORT].name);
 	return 2;
 }
 
@@ -357,10 +361,11 @@ int main(int argc, char **argv)
 		const char *tmp = getenv("TMPDIR");
 
 		snprintf(temp_dir, sizeof(temp_dir), "%s/paydesk-sandbox.XXXXXX",
-			 tmp && *tmp ? tmp : "/tmp");
+		         tmp && *tmp ? tmp : "/tmp");
 		if (mkdtemp(temp_dir) == NULL) {
-			fprintf(stderr, "paydesk-sandbox: cannot create a temporary directory: %s\n",
-				strerror(errno));
+			fprintf(stderr,
+			        "paydesk-sandbox: cannot create a temporary directory: %s\n",
+			        strerror(errno));
 			free_keys(&s);
 			return 1;
 		}
@@ -382,31 +387,34 @@ int main(int argc, char **argv)
 	if (sbx_store_empty(&s)) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (sbx_seed(&s) != 0) {
-			fprintf(stderr, "paydesk-sandbox: seeding failed; the store %s is unusable "
-					"(delete it and retry)\n",
-				db_path);
+			fprintf(stderr,
+			        "paydesk-sandbox: seeding failed; the store %s is unusable "
+			        "(delete it and retry)\n",
+			        db_path);
 			goto fail;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (!s.opt.quiet)
-			fprintf(stderr, "paydesk-sandbox: seeded %ld orders over %d days in %.2f s\n",
-				s.opt.orders, s.opt.days,
-				(double)(t1.tv_sec - t0.tv_sec) +
-					(double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+			fprintf(stderr,
+			        "paydesk-sandbox: seeded %ld orders over %d days in %.2f s\n",
+			        s.opt.orders, s.opt.days,
+			        (double)(t1.tv_sec - t0.tv_sec) +
+			                (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	} else {
 		if (sbx_store_create_indices(&s) != 0)
 			goto fail;
 		if (!s.opt.quiet && sbx_meta_get(&s, "orders", stored, sizeof(stored)) == 0)
-			fprintf(stderr, "paydesk-sandbox: reusing %s (%s seeded orders); seeding "
-					"options are ignored\n",
-				db_path, stored);
+			fprintf(stderr,
+			        "paydesk-sandbox: reusing %s (%s seeded orders); seeding "
+			        "options are ignored\n",
+			        db_path, stored);
 	}
 	s.base_now = s.opt.now;
 	s.base_mono = sbx_mono_ms();
 	s.bucket_last_ms = s.base_mono;
 	s.bucket_tokens_milli = (int64_t)s.opt.rate_limit * 1000;
 	sbx_rng_seed(&s.rng, s.opt.seed ^ (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^
-				     (uint64_t)sbx_mono_ms());
+	                             (uint64_t)sbx_mono_ms());
 
 	/* Block the stop signals in every thread; the main thread waits for them. */
 	sigemptyset(&set);

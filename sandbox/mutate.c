@@ -12,7 +12,7 @@
 #include "sandbox/sandbox.h"
 
 void sbx_result_error(struct sbx_result *r, int status, const char *type, const char *code,
-		      const char *param, const char *fmt, ...)
+                      const char *param, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -42,14 +42,14 @@ void sbx_result_error(struct sbx_result *r, int status, const char *type, const 
 static void result_internal(struct sbx *s, struct sbx_result *r)
 {
 	sbx_result_error(r, 500, "api_error", NULL, NULL,
-			 "The sandbox could not complete the request: %s", sqlite3_errmsg(s->db));
+	                 "The sandbox could not complete the request: %s", sqlite3_errmsg(s->db));
 	r->should_retry = 1;
 }
 
 /* Renders the object (table, id) and stores an event of `type` about it.
  * Returns 0, or -1 on a database error. */
 int sbx_emit_event(struct sbx *s, const char *type, const char *table, const char *id,
-		   const char *previous, const struct sbx_reqinfo *ri)
+                   const char *previous, const struct sbx_reqinfo *ri)
 {
 	struct sbx_buf obj;
 	char evt[40];
@@ -176,8 +176,8 @@ static int valid_amount(const char *v, int64_t *out)
 /* Creates a refund of `amount` on charge `charge_id` (all checks done by the caller),
  * with its balance transaction and events; writes the new id into id_out (size >= 40). */
 static int do_refund(struct sbx *s, const char *charge_id, const char *currency, int64_t amount,
-		     int64_t old_refunded, int64_t charge_amount, const char *reason,
-		     const char *metadata, const struct sbx_reqinfo *ri, char *id_out)
+                     int64_t old_refunded, int64_t charge_amount, const char *reason,
+                     const char *metadata, const struct sbx_reqinfo *ri, char *id_out)
 {
 	char bt[40];
 	char prev[128];
@@ -186,19 +186,21 @@ static int do_refund(struct sbx *s, const char *charge_id, const char *currency,
 	sbx_rng_id(&s->rng, "re_", id_out, 40);
 	sbx_rng_id(&s->rng, "txn_", bt, sizeof(bt));
 	if (run(s, "INSERT INTO refunds(" SBX_REFUND_COLS ") VALUES (?,?,?,?,?,?,?,?,?)",
-		"sisisssss", id_out, now, charge_id, amount, currency, "succeeded", reason,
-		metadata ? metadata : "{}", bt) != 0)
+	        "sisisssss", id_out, now, charge_id, amount, currency, "succeeded", reason,
+	        metadata ? metadata : "{}", bt) != 0)
 		return -1;
-	if (run(s, "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
-		   "(?,?,?,?,?,?,?,?,?,?,?,?)",
-		"siiiiissssss", bt, now, sbx_day_start(now) + 2 * 86400, -amount, (int64_t)0,
-		-amount, currency, "refund", "refund", id_out, "REFUND FOR CHARGE", NULL) != 0)
+	if (run(s,
+	        "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
+	        "(?,?,?,?,?,?,?,?,?,?,?,?)",
+	        "siiiiissssss", bt, now, sbx_day_start(now) + 2 * 86400, -amount, (int64_t)0,
+	        -amount, currency, "refund", "refund", id_out, "REFUND FOR CHARGE",
+	        (const char *)NULL) != 0)
 		return -1;
 	if (run(s, "UPDATE charges SET amount_refunded = amount_refunded + ? WHERE id = ?", "is",
-		amount, charge_id) != 0)
+	        amount, charge_id) != 0)
 		return -1;
 	snprintf(prev, sizeof(prev), "{\"amount_refunded\":%lld,\"refunded\":%s}",
-		 (long long)old_refunded, old_refunded >= charge_amount ? "true" : "false");
+	         (long long)old_refunded, old_refunded >= charge_amount ? "true" : "false");
 	if (sbx_emit_event(s, "refund.created", "refunds", id_out, NULL, ri) != 0)
 		return -1;
 	if (sbx_emit_event(s, "charge.refunded", "charges", charge_id, prev, ri) != 0)
@@ -207,7 +209,7 @@ static int do_refund(struct sbx *s, const char *charge_id, const char *currency,
 }
 
 void sbx_refund_create(struct sbx *s, struct sbx_params *p, const struct sbx_reqinfo *ri,
-		       struct sbx_result *r)
+                       struct sbx_result *r)
 {
 	const char *charge = sbx_params_get(p, "charge");
 	const char *pi = sbx_params_get(p, "payment_intent");
@@ -231,43 +233,44 @@ void sbx_refund_create(struct sbx *s, struct sbx_params *p, const struct sbx_req
 			p->v[i].used = 1;
 	unknown = sbx_params_unused(p);
 	if (unknown) {
-		sbx_result_error(r, 400, "invalid_request_error", "parameter_unknown", unknown->name,
-				 "Received unknown parameter: %s", unknown->name);
+		sbx_result_error(r, 400, "invalid_request_error", "parameter_unknown",
+		                 unknown->name, "Received unknown parameter: %s", unknown->name);
 		goto out;
 	}
 	if (metadata == NULL || bad) {
 		sbx_result_error(r, 400, "invalid_request_error", "parameter_invalid_string",
-				 "metadata", "Invalid metadata: keys must be at most 40 characters.");
+		                 "metadata",
+		                 "Invalid metadata: keys must be at most 40 characters.");
 		goto out;
 	}
 	if (charge == NULL && pi == NULL) {
 		sbx_result_error(r, 400, "invalid_request_error", "parameter_missing", "charge",
-				 "You must provide either a charge or a payment_intent.");
+		                 "You must provide either a charge or a payment_intent.");
 		goto out;
 	}
 	if (charge != NULL && pi != NULL) {
 		sbx_result_error(r, 400, "invalid_request_error", "parameter_invalid_string",
-				 "payment_intent",
-				 "You cannot provide both a charge and a payment_intent.");
+		                 "payment_intent",
+		                 "You cannot provide both a charge and a payment_intent.");
 		goto out;
 	}
 	if (amount_s && (!valid_amount(amount_s, &amount) || amount < 1)) {
 		sbx_result_error(r, 400, "invalid_request_error", "parameter_invalid_integer",
-				 "amount", "Invalid positive integer: %s", amount_s);
+		                 "amount", "Invalid positive integer: %s", amount_s);
 		goto out;
 	}
 	if (reason && strcmp(reason, "duplicate") != 0 && strcmp(reason, "fraudulent") != 0 &&
 	    strcmp(reason, "requested_by_customer") != 0) {
 		sbx_result_error(r, 400, "invalid_request_error", "parameter_invalid_string",
-				 "reason",
-				 "Invalid reason: must be one of duplicate, fraudulent, or "
-				 "requested_by_customer");
+		                 "reason",
+		                 "Invalid reason: must be one of duplicate, fraudulent, or "
+		                 "requested_by_customer");
 		goto out;
 	}
 	if (pi) {
 		if (strncmp(pi, "pi_", 3) != 0) {
 			sbx_result_error(r, 404, "invalid_request_error", "resource_missing",
-					 "payment_intent", "No such payment_intent: '%s'", pi);
+			                 "payment_intent", "No such payment_intent: '%s'", pi);
 			goto out;
 		}
 		sbx_charge_for_pi(pi, chid, sizeof(chid));
@@ -275,7 +278,7 @@ void sbx_refund_create(struct sbx *s, struct sbx_params *p, const struct sbx_req
 		snprintf(chid, sizeof(chid), "%s", charge);
 	}
 	st = sbx_prepare(s, "SELECT amount, amount_refunded, status, currency, disputed FROM "
-			    "charges WHERE id = ?");
+	                    "charges WHERE id = ?");
 	if (st == NULL) {
 		result_internal(s, r);
 		goto out;
@@ -285,10 +288,10 @@ void sbx_refund_create(struct sbx *s, struct sbx_params *p, const struct sbx_req
 		sqlite3_finalize(st);
 		if (pi)
 			sbx_result_error(r, 404, "invalid_request_error", "resource_missing",
-					 "payment_intent", "No such payment_intent: '%s'", pi);
+			                 "payment_intent", "No such payment_intent: '%s'", pi);
 		else
 			sbx_result_error(r, 404, "invalid_request_error", "resource_missing",
-					 "charge", "No such charge: '%s'", charge);
+			                 "charge", "No such charge: '%s'", charge);
 		goto out;
 	}
 	c_amount = sqlite3_column_int64(st, 0);
@@ -299,13 +302,13 @@ void sbx_refund_create(struct sbx *s, struct sbx_params *p, const struct sbx_req
 	sqlite3_finalize(st);
 	if (strcmp(status, "succeeded") != 0) {
 		sbx_result_error(r, 400, "invalid_request_error", "charge_not_refundable", NULL,
-				 "Charge %s cannot be refunded because its status is %s.", chid,
-				 status);
+		                 "Charge %s cannot be refunded because its status is %s.", chid,
+		                 status);
 		goto out;
 	}
 	if (disputed) {
 		st = sbx_prepare(s, "SELECT count(*) FROM disputes WHERE charge = ? AND status NOT "
-				    "LIKE 'warning_%'");
+		                    "LIKE 'warning_%'");
 		if (st == NULL) {
 			result_internal(s, r);
 			goto out;
@@ -315,24 +318,24 @@ void sbx_refund_create(struct sbx *s, struct sbx_params *p, const struct sbx_req
 		sqlite3_finalize(st);
 		if (disputed) {
 			sbx_result_error(r, 400, "invalid_request_error", "charge_disputed", NULL,
-					 "Charge %s has been charged back; cannot issue a refund.",
-					 chid);
+			                 "Charge %s has been charged back; cannot issue a refund.",
+			                 chid);
 			goto out;
 		}
 	}
 	if (c_refunded >= c_amount) {
 		sbx_result_error(r, 400, "invalid_request_error", "charge_already_refunded", NULL,
-				 "Charge %s has already been refunded.", chid);
+		                 "Charge %s has already been refunded.", chid);
 		goto out;
 	}
 	if (amount < 0)
 		amount = c_amount - c_refunded;
 	if (amount > c_amount - c_refunded) {
 		sbx_result_error(r, 400, "invalid_request_error", "amount_too_large", "amount",
-				 "Refund amount (%lld %s) is greater than unrefunded amount on "
-				 "charge (%lld %s)",
-				 (long long)amount, currency, (long long)(c_amount - c_refunded),
-				 currency);
+		                 "Refund amount (%lld %s) is greater than unrefunded amount on "
+		                 "charge (%lld %s)",
+		                 (long long)amount, currency, (long long)(c_amount - c_refunded),
+		                 currency);
 		goto out;
 	}
 	if (do_refund(s, chid, currency, amount, c_refunded, c_amount, reason, metadata, ri, id) !=
@@ -361,8 +364,9 @@ struct dispute_row {
 /* Loads a dispute; returns 0, 1 when missing, -1 on a database error. */
 static int load_dispute(struct sbx *s, const char *id, struct dispute_row *d)
 {
-	sqlite3_stmt *st = sbx_prepare(s, "SELECT status, charge, currency, amount, "
-					  "submission_count, evidence, metadata FROM disputes WHERE id = ?");
+	sqlite3_stmt *st =
+	        sbx_prepare(s, "SELECT status, charge, currency, amount, "
+	                       "submission_count, evidence, metadata FROM disputes WHERE id = ?");
 	int rc = 1;
 
 	memset(d, 0, sizeof(*d));
@@ -370,10 +374,12 @@ static int load_dispute(struct sbx *s, const char *id, struct dispute_row *d)
 		return -1;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(d->status, sizeof(d->status), "%s", (const char *)sqlite3_column_text(st, 0));
-		snprintf(d->charge, sizeof(d->charge), "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(d->status, sizeof(d->status), "%s",
+		         (const char *)sqlite3_column_text(st, 0));
+		snprintf(d->charge, sizeof(d->charge), "%s",
+		         (const char *)sqlite3_column_text(st, 1));
 		snprintf(d->currency, sizeof(d->currency), "%s",
-			 (const char *)sqlite3_column_text(st, 2));
+		         (const char *)sqlite3_column_text(st, 2));
 		d->amount = sqlite3_column_int64(st, 3);
 		d->submissions = sqlite3_column_int(st, 4);
 		d->evidence = strdup((const char *)sqlite3_column_text(st, 5));
@@ -410,8 +416,7 @@ static int is_known_evidence(const char *name)
 
 /* Merges evidence[...] parameters into the stored evidence JSON; on an unknown field,
  * sets *bad to that parameter. Caller frees the result. */
-static char *merge_evidence(const char *stored, struct sbx_params *p, const char **bad,
-			    int *any)
+static char *merge_evidence(const char *stored, struct sbx_params *p, const char **bad, int *any)
 {
 	json_t *o = json_loads(stored, 0, NULL);
 	const char *names[64];
@@ -443,7 +448,8 @@ static char *merge_evidence(const char *stored, struct sbx_params *p, const char
 		}
 		if (o)
 			json_object_set_new(o, key,
-					    p->v[i].value[0] ? json_string(p->v[i].value) : json_null());
+			                    p->v[i].value[0] ? json_string(p->v[i].value)
+			                                     : json_null());
 	}
 	sbx_buf_init(&b);
 	for (i = 0; o && sbx_evidence_fields[i] && n < 64; i++) {
@@ -461,7 +467,7 @@ static char *merge_evidence(const char *stored, struct sbx_params *p, const char
 }
 
 void sbx_dispute_update(struct sbx *s, const char *id, struct sbx_params *p,
-			const struct sbx_reqinfo *ri, struct sbx_result *r)
+                        const struct sbx_reqinfo *ri, struct sbx_result *r)
 {
 	struct dispute_row d;
 	const char *submit_s = sbx_params_get(p, "submit");
@@ -483,7 +489,7 @@ void sbx_dispute_update(struct sbx *s, const char *id, struct sbx_params *p,
 			result_internal(s, r);
 		else
 			sbx_result_error(r, 404, "invalid_request_error", "resource_missing", "id",
-					 "No such dispute: '%s'", id);
+			                 "No such dispute: '%s'", id);
 		return;
 	}
 	evidence = merge_evidence(d.evidence, p, &bad, &any_evidence);
@@ -493,50 +499,53 @@ void sbx_dispute_update(struct sbx *s, const char *id, struct sbx_params *p,
 			p->v[i].used = 1;
 	if (bad) {
 		sbx_result_error(r, 400, "invalid_request_error", "parameter_unknown", bad,
-				 "Received unknown parameter: %s", bad);
+		                 "Received unknown parameter: %s", bad);
 		goto out;
 	}
 	unknown = sbx_params_unused(p);
 	if (unknown) {
-		sbx_result_error(r, 400, "invalid_request_error", "parameter_unknown", unknown->name,
-				 "Received unknown parameter: %s", unknown->name);
+		sbx_result_error(r, 400, "invalid_request_error", "parameter_unknown",
+		                 unknown->name, "Received unknown parameter: %s", unknown->name);
 		goto out;
 	}
 	if (evidence == NULL || metadata == NULL || bad_meta) {
 		sbx_result_error(r, 400, "invalid_request_error", "parameter_invalid_string",
-				 "metadata", "Invalid metadata.");
+		                 "metadata", "Invalid metadata.");
 		goto out;
 	}
 	if (submit_s && strcmp(submit_s, "true") != 0 && strcmp(submit_s, "false") != 0) {
 		sbx_result_error(r, 400, "invalid_request_error", "parameter_invalid_boolean",
-				 "submit", "Invalid boolean: %s", submit_s);
+		                 "submit", "Invalid boolean: %s", submit_s);
 		goto out;
 	}
 	submit = submit_s == NULL || strcmp(submit_s, "true") == 0;
 	/* Only metadata may change once the dispute left the needs-response states. */
 	if (!is_open(d.status) && (any_evidence || submit_s != NULL)) {
-		sbx_result_error(r, 400, "invalid_request_error", "dispute_already_submitted_or_closed",
-				 NULL,
-				 "This dispute is in status %s; its evidence can no longer be changed.",
-				 d.status);
+		sbx_result_error(
+		        r, 400, "invalid_request_error", "dispute_already_submitted_or_closed",
+		        NULL,
+		        "This dispute is in status %s; its evidence can no longer be changed.",
+		        d.status);
 		goto out;
 	}
 	if (!is_open(d.status))
 		submit = 0;
 	new_status = d.status;
 	if (submit)
-		new_status = strcmp(d.status, "warning_needs_response") == 0 ? "warning_under_review"
-									      : "under_review";
-	if (run(s, "UPDATE disputes SET evidence = ?, metadata = ?, status = ?, "
-		   "submission_count = submission_count + ? WHERE id = ?",
-		"sssis", evidence, metadata, new_status, (int64_t)(submit ? 1 : 0), id) != 0) {
+		new_status = strcmp(d.status, "warning_needs_response") == 0
+		                     ? "warning_under_review"
+		                     : "under_review";
+	if (run(s,
+	        "UPDATE disputes SET evidence = ?, metadata = ?, status = ?, "
+	        "submission_count = submission_count + ? WHERE id = ?",
+	        "sssis", evidence, metadata, new_status, (int64_t)(submit ? 1 : 0), id) != 0) {
 		result_internal(s, r);
 		goto out;
 	}
 	if (submit)
 		snprintf(prev, sizeof(prev),
-			 "{\"status\":\"%s\",\"evidence_details\":{\"submission_count\":%d}}",
-			 d.status, d.submissions);
+		         "{\"status\":\"%s\",\"evidence_details\":{\"submission_count\":%d}}",
+		         d.status, d.submissions);
 	else
 		snprintf(prev, sizeof(prev), "{}");
 	if (sbx_emit_event(s, "charge.dispute.updated", "disputes", id, prev, ri) != 0) {
@@ -554,7 +563,7 @@ out:
 }
 
 void sbx_dispute_close(struct sbx *s, const char *id, const struct sbx_reqinfo *ri,
-		       struct sbx_result *r)
+                       struct sbx_result *r)
 {
 	struct dispute_row d;
 	const char *to;
@@ -566,13 +575,13 @@ void sbx_dispute_close(struct sbx *s, const char *id, const struct sbx_reqinfo *
 			result_internal(s, r);
 		else
 			sbx_result_error(r, 404, "invalid_request_error", "resource_missing", "id",
-					 "No such dispute: '%s'", id);
+			                 "No such dispute: '%s'", id);
 		return;
 	}
 	if (!is_open(d.status)) {
 		sbx_result_error(r, 400, "invalid_request_error", "dispute_already_closed", NULL,
-				 "This dispute is in status %s and can no longer be closed.",
-				 d.status);
+		                 "This dispute is in status %s and can no longer be closed.",
+		                 d.status);
 		free_dispute(&d);
 		return;
 	}
@@ -619,18 +628,19 @@ int sbx_live_charge(struct sbx *s, struct sbx_buf *ids)
 	sbx_rng_id(&s->rng, "txn_", bt, sizeof(bt));
 	if (sbx_insert_charge(s, ins, c, 0, 0, succeeded ? bt : NULL) != 0)
 		goto out;
-	if (succeeded &&
-	    run(s, "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
-		   "(?,?,?,?,?,?,?,?,?,?,?,?)",
-		"siiiiissssss", bt, now, sbx_day_start(now) + 2 * 86400, c->amount,
-		sbx_charge_fee(c->amount, c->currency),
-		c->amount - sbx_charge_fee(c->amount, c->currency), c->currency, "charge", "charge",
-		c->id, c->description, NULL) != 0)
+	if (succeeded && run(s,
+	                     "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
+	                     "(?,?,?,?,?,?,?,?,?,?,?,?)",
+	                     "siiiiissssss", bt, now, sbx_day_start(now) + 2 * 86400, c->amount,
+	                     sbx_charge_fee(c->amount, c->currency),
+	                     c->amount - sbx_charge_fee(c->amount, c->currency), c->currency,
+	                     "charge", "charge", c->id, c->description, (const char *)NULL) != 0)
 		goto out;
-	if (sbx_emit_event(s, succeeded ? "charge.succeeded"
-			   : strcmp(c->status, "failed") == 0 ? "charge.failed"
-							      : "charge.pending",
-			   "charges", c->id, NULL, NULL) != 0)
+	if (sbx_emit_event(s,
+	                   succeeded                          ? "charge.succeeded"
+	                   : strcmp(c->status, "failed") == 0 ? "charge.failed"
+	                                                      : "charge.pending",
+	                   "charges", c->id, NULL, NULL) != 0)
 		goto out;
 	add_id(ids, c->id);
 	rc = 0;
@@ -644,9 +654,9 @@ out:
 int sbx_live_refund(struct sbx *s, struct sbx_buf *ids, int nth)
 {
 	sqlite3_stmt *q = sbx_prepare(
-		s, "SELECT id, currency, amount, amount_refunded FROM charges WHERE status = "
-		   "'succeeded' AND disputed = 0 AND amount_refunded < amount ORDER BY created "
-		   "DESC, rowid DESC LIMIT 1 OFFSET ?");
+	        s, "SELECT id, currency, amount, amount_refunded FROM charges WHERE status = "
+	           "'succeeded' AND disputed = 0 AND amount_refunded < amount ORDER BY created "
+	           "DESC, rowid DESC LIMIT 1 OFFSET ?");
 	char id[40], chid[40], cur[8];
 	int64_t amount, refunded, amt;
 	int rc = -1;
@@ -666,8 +676,8 @@ int sbx_live_refund(struct sbx *s, struct sbx_buf *ids, int nth)
 	amt = amount - refunded;
 	if (sbx_rng_below(&s->rng, 2) && amt > 1)
 		amt = 1 + (int64_t)sbx_rng_below(&s->rng, (uint64_t)amt - 1);
-	if (do_refund(s, chid, cur, amt, refunded, amount, "requested_by_customer", "{}", NULL, id) ==
-	    0) {
+	if (do_refund(s, chid, cur, amt, refunded, amount, "requested_by_customer", "{}", NULL,
+	              id) == 0) {
 		add_id(ids, id);
 		rc = 0;
 	}
@@ -675,7 +685,7 @@ int sbx_live_refund(struct sbx *s, struct sbx_buf *ids, int nth)
 }
 
 static int insert_dispute_bt(struct sbx *s, const char *dispute, const char *charge,
-			     const char *cur, int64_t amount, int64_t fee, int reversal)
+                             const char *cur, int64_t amount, int64_t fee, int reversal)
 {
 	char bt[40];
 	char desc[96];
@@ -683,21 +693,22 @@ static int insert_dispute_bt(struct sbx *s, const char *dispute, const char *cha
 
 	sbx_rng_id(&s->rng, "txn_", bt, sizeof(bt));
 	snprintf(desc, sizeof(desc), "Chargeback %s for %s", reversal ? "reversal" : "withdrawal",
-		 charge);
-	return run(s, "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
-		      "(?,?,?,?,?,?,?,?,?,?,?,?)",
-		   "siiiiissssss", bt, now, sbx_day_start(now) + 2 * 86400,
-		   reversal ? amount : -amount, reversal ? -fee : fee,
-		   reversal ? amount + fee : -(amount + fee), cur, "adjustment",
-		   reversal ? "dispute_reversal" : "dispute", dispute, desc, NULL);
+	         charge);
+	return run(s,
+	           "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
+	           "(?,?,?,?,?,?,?,?,?,?,?,?)",
+	           "siiiiissssss", bt, now, sbx_day_start(now) + 2 * 86400,
+	           reversal ? amount : -amount, reversal ? -fee : fee,
+	           reversal ? amount + fee : -(amount + fee), cur, "adjustment",
+	           reversal ? "dispute_reversal" : "dispute", dispute, desc, (const char *)NULL);
 }
 
 int sbx_live_dispute(struct sbx *s, struct sbx_buf *ids, int nth)
 {
 	sqlite3_stmt *q = sbx_prepare(
-		s, "SELECT id, currency, amount, brand FROM charges WHERE status = 'succeeded' AND "
-		   "disputed = 0 AND amount_refunded = 0 ORDER BY created DESC, rowid DESC LIMIT 1 "
-		   "OFFSET ?");
+	        s, "SELECT id, currency, amount, brand FROM charges WHERE status = 'succeeded' AND "
+	           "disputed = 0 AND amount_refunded = 0 ORDER BY created DESC, rowid DESC LIMIT 1 "
+	           "OFFSET ?");
 	char id[40], chid[40], cur[8], brand[32];
 	int64_t amount, now = sbx_now(s);
 	struct sbx_buf ev;
@@ -721,9 +732,9 @@ int sbx_live_dispute(struct sbx *s, struct sbx_buf *ids, int nth)
 	if (ev.failed)
 		goto out;
 	if (run(s, "INSERT INTO disputes(" SBX_DISPUTE_COLS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-		"sisisssiissss", id, now, chid, amount, cur, "needs_response", "fraudulent",
-		now + 7 * 86400, (int64_t)0, ev.data, "{}",
-		strcmp(brand, "visa") == 0 ? "10.4" : "4837", brand) != 0)
+	        "sisisssiissss", id, now, chid, amount, cur, "needs_response", "fraudulent",
+	        now + 7 * 86400, (int64_t)0, ev.data, "{}",
+	        strcmp(brand, "visa") == 0 ? "10.4" : "4837", brand) != 0)
 		goto out;
 	if (run(s, "UPDATE charges SET disputed = 1 WHERE id = ?", "s", chid) != 0)
 		goto out;
@@ -742,9 +753,9 @@ out:
 int sbx_live_dispute_update(struct sbx *s, struct sbx_buf *ids, int nth)
 {
 	sqlite3_stmt *q = sbx_prepare(
-		s, "SELECT id, status, charge, currency, amount FROM disputes WHERE status IN "
-		   "('needs_response','warning_needs_response','under_review',"
-		   "'warning_under_review') ORDER BY created DESC, rowid DESC LIMIT 1 OFFSET ?");
+	        s, "SELECT id, status, charge, currency, amount FROM disputes WHERE status IN "
+	           "('needs_response','warning_needs_response','under_review',"
+	           "'warning_under_review') ORDER BY created DESC, rowid DESC LIMIT 1 OFFSET ?");
 	char id[40], status[40], chid[40], cur[8], prev[128];
 	const char *to;
 	const char *type = "charge.dispute.updated";
@@ -778,14 +789,15 @@ int sbx_live_dispute_update(struct sbx *s, struct sbx_buf *ids, int nth)
 		type = "charge.dispute.closed";
 	}
 	snprintf(prev, sizeof(prev), "{\"status\":\"%s\"}", status);
-	if (run(s, "UPDATE disputes SET status = ?, submission_count = submission_count + ? "
-		   "WHERE id = ?",
-		"sis", to, (int64_t)submit, id) != 0)
+	if (run(s,
+	        "UPDATE disputes SET status = ?, submission_count = submission_count + ? "
+	        "WHERE id = ?",
+	        "sis", to, (int64_t)submit, id) != 0)
 		return -1;
 	if (strcmp(to, "won") == 0) {
 		if (insert_dispute_bt(s, id, chid, cur, amount, sbx_dispute_fee(cur), 1) != 0 ||
-		    sbx_emit_event(s, "charge.dispute.funds_reinstated", "disputes", id, NULL, NULL) !=
-			    0)
+		    sbx_emit_event(s, "charge.dispute.funds_reinstated", "disputes", id, NULL,
+		                   NULL) != 0)
 			return -1;
 	}
 	if (sbx_emit_event(s, type, "disputes", id, prev, NULL) != 0)
@@ -797,8 +809,8 @@ int sbx_live_dispute_update(struct sbx *s, struct sbx_buf *ids, int nth)
 int sbx_live_payouts(struct sbx *s, struct sbx_buf *ids, int max)
 {
 	sqlite3_stmt *q = sbx_prepare(
-		s, "SELECT currency, SUM(net) FROM balance_transactions WHERE payout IS NULL AND "
-		   "type != 'payout' AND available_on <= ? GROUP BY currency ORDER BY currency");
+	        s, "SELECT currency, SUM(net) FROM balance_transactions WHERE payout IS NULL AND "
+	           "type != 'payout' AND available_on <= ? GROUP BY currency ORDER BY currency");
 	char curs[8][8];
 	int64_t sums[8];
 	int n = 0, i, made = 0;
@@ -820,18 +832,20 @@ int sbx_live_payouts(struct sbx *s, struct sbx_buf *ids, int max)
 			continue;
 		sbx_rng_id(&s->rng, "po_", po, sizeof(po));
 		sbx_rng_id(&s->rng, "txn_", bt, sizeof(bt));
-		if (run(s, "UPDATE balance_transactions SET payout = ? WHERE payout IS NULL AND "
-			   "type != 'payout' AND currency = ? AND available_on <= ?",
-			"ssi", po, curs[i], now) != 0)
+		if (run(s,
+		        "UPDATE balance_transactions SET payout = ? WHERE payout IS NULL AND "
+		        "type != 'payout' AND currency = ? AND available_on <= ?",
+		        "ssi", po, curs[i], now) != 0)
 			return -1;
-		if (run(s, "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
-			   "(?,?,?,?,?,?,?,?,?,?,?,?)",
-			"siiiiissssss", bt, now, now, -sums[i], (int64_t)0, -sums[i], curs[i], "payout",
-			"payout", po, "STRIPE PAYOUT", NULL) != 0)
+		if (run(s,
+		        "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
+		        "(?,?,?,?,?,?,?,?,?,?,?,?)",
+		        "siiiiissssss", bt, now, now, -sums[i], (int64_t)0, -sums[i], curs[i],
+		        "payout", "payout", po, "STRIPE PAYOUT", (const char *)NULL) != 0)
 			return -1;
 		if (run(s, "INSERT INTO payouts(" SBX_PAYOUT_COLS ") VALUES (?,?,?,?,?,?,?,?)",
-			"siississ", po, now, sums[i], curs[i], "in_transit",
-			sbx_day_start(now) + 86400, bt, "{}") != 0)
+		        "siississ", po, now, sums[i], curs[i], "in_transit",
+		        sbx_day_start(now) + 86400, bt, "{}") != 0)
 			return -1;
 		if (sbx_emit_event(s, "payout.created", "payouts", po, NULL, NULL) != 0)
 			return -1;
@@ -844,7 +858,7 @@ int sbx_live_payouts(struct sbx *s, struct sbx_buf *ids, int max)
 int sbx_settle_payouts(struct sbx *s)
 {
 	sqlite3_stmt *q = sbx_prepare(s, "SELECT id FROM payouts WHERE status = 'in_transit' AND "
-					 "arrival_date <= ? ORDER BY created, rowid");
+	                                 "arrival_date <= ? ORDER BY created, rowid");
 	char ids[64][40];
 	int n = 0, i;
 
@@ -859,7 +873,7 @@ int sbx_settle_payouts(struct sbx *s)
 	for (i = 0; i < n; i++) {
 		if (run(s, "UPDATE payouts SET status = 'paid' WHERE id = ?", "s", ids[i]) != 0 ||
 		    sbx_emit_event(s, "payout.paid", "payouts", ids[i],
-				   "{\"status\":\"in_transit\"}", NULL) != 0)
+		                   "{\"status\":\"in_transit\"}", NULL) != 0)
 			return -1;
 	}
 	return n == 64 ? sbx_settle_payouts(s) : 0;

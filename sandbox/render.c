@@ -78,9 +78,8 @@ static void put_bool(struct sbx_buf *b, const char *key, int v)
 	sbx_buf_kraw(b, key, v ? "true" : "false");
 }
 
-static const char null_address[] =
-	"{\"city\":null,\"country\":null,\"line1\":null,\"line2\":null,"
-	"\"postal_code\":null,\"state\":null}";
+static const char null_address[] = "{\"city\":null,\"country\":null,\"line1\":null,\"line2\":null,"
+                                   "\"postal_code\":null,\"state\":null}";
 
 /* The refunds of one charge as the embedded list (newest first, at most 10). */
 static void put_charge_refunds(struct sbx *s, const char *charge_id, int any, struct sbx_buf *b)
@@ -93,8 +92,8 @@ static void put_charge_refunds(struct sbx *s, const char *charge_id, int any, st
 	if (any) {
 		if (s->st_charge_refunds == NULL)
 			s->st_charge_refunds = sbx_prepare(
-				s, "SELECT " SBX_REFUND_COLS " FROM refunds WHERE charge = ?"
-				   " ORDER BY created DESC, rowid DESC LIMIT 11");
+			        s, "SELECT " SBX_REFUND_COLS " FROM refunds WHERE charge = ?"
+			           " ORDER BY created DESC, rowid DESC LIMIT 11");
 		st = s->st_charge_refunds;
 		if (st != NULL) {
 			sqlite3_bind_text(st, 1, charge_id, -1, SQLITE_STATIC);
@@ -167,7 +166,8 @@ void sbx_render_charge(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 	PUT(b, ",\"on_behalf_of\":null,\"outcome\":{\"advice_code\":null,"
 	       "\"network_advice_code\":null,\"network_decline_code\":null,");
 	if (failed)
-		PUT(b, "\"network_status\":\"declined_by_network\",\"reason\":\"generic_decline\",");
+		PUT(b,
+		    "\"network_status\":\"declined_by_network\",\"reason\":\"generic_decline\",");
 	else
 		PUT(b, "\"network_status\":\"approved_by_network\",\"reason\":null,");
 	SBX_KSTR(b, "risk_level", col(row, 17));
@@ -249,9 +249,10 @@ void sbx_render_payment_intent(struct sbx *s, sqlite3_stmt *row, struct sbx_buf 
 	SBX_KSTR(b, "description", col(row, 9));
 	PUT(b, ",\"excluded_payment_method_types\":null,");
 	if (failed)
-		PUT(b, "\"last_payment_error\":{\"code\":\"card_declined\","
-		       "\"decline_code\":\"generic_decline\",\"message\":\"Your card was declined.\","
-		       "\"type\":\"card_error\"},");
+		PUT(b,
+		    "\"last_payment_error\":{\"code\":\"card_declined\","
+		    "\"decline_code\":\"generic_decline\",\"message\":\"Your card was declined.\","
+		    "\"type\":\"card_error\"},");
 	else
 		PUT(b, "\"last_payment_error\":null,");
 	SBX_KSTR(b, "latest_charge", id);
@@ -324,7 +325,7 @@ static void put_source_bts(struct sbx *s, const char *source, struct sbx_buf *b)
 
 	if (s->st_source_bts == NULL)
 		s->st_source_bts = sbx_prepare(s, "SELECT " SBX_BT_COLS " FROM balance_transactions"
-						  " WHERE source = ? ORDER BY created, rowid");
+		                                  " WHERE source = ? ORDER BY created, rowid");
 	st = s->st_source_bts;
 	PUT(b, "[");
 	if (st != NULL) {
@@ -426,7 +427,7 @@ void sbx_render_payout(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 	sbx_buf_kraw(b, "metadata", col(row, 7));
 	PUT(b, ",\"method\":\"standard\",\"original_payout\":null,\"payout_method\":null,");
 	SBX_KSTR(b, "reconciliation_status",
-		     strcmp(status, "paid") == 0 ? "completed" : "in_progress");
+	         strcmp(status, "paid") == 0 ? "completed" : "in_progress");
 	PUT(b, ",\"reversed_by\":null,\"source_type\":\"card\",\"statement_descriptor\":null,");
 	SBX_KSTR(b, "status", status);
 	PUT(b, ",\"trace_id\":{\"status\":\"pending\",\"value\":null},"
@@ -461,10 +462,11 @@ void sbx_render_bt(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 		PUT(b, ",\"application\":null,");
 		SBX_KSTR(b, "currency", cur);
 		PUT(b, ",");
-		SBX_KSTR(b, "description", strcmp(category, "dispute") == 0 ||
-							       strcmp(category, "dispute_reversal") == 0
-						       ? "Dispute fee"
-						       : "Stripe processing fees");
+		SBX_KSTR(b, "description",
+		         strcmp(category, "dispute") == 0 ||
+		                         strcmp(category, "dispute_reversal") == 0
+		                 ? "Dispute fee"
+		                 : "Stripe processing fees");
 		PUT(b, ",\"type\":\"stripe_fee\"}");
 	}
 	PUT(b, "],");
@@ -506,17 +508,17 @@ void sbx_render_event(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
  * sums of `net` per currency, the payouts' own negative transactions included. */
 void sbx_render_balance(struct sbx *s, struct sbx_buf *b)
 {
-	static const char *const parts[2] = { "available", "pending" };
+	static const char *const parts[2] = {"available", "pending"};
 	int64_t now = sbx_now(s);
 	int k;
 
 	PUT(b, "{\"object\":\"balance\",");
 	for (k = 0; k < 2; k++) {
 		sqlite3_stmt *st = sbx_prepare(
-			s, k == 0 ? "SELECT currency, SUM(net) FROM balance_transactions"
-				    " WHERE available_on <= ? GROUP BY currency ORDER BY currency"
-				  : "SELECT currency, SUM(net) FROM balance_transactions"
-				    " WHERE available_on > ? GROUP BY currency ORDER BY currency");
+		        s, k == 0 ? "SELECT currency, SUM(net) FROM balance_transactions"
+		                    " WHERE available_on <= ? GROUP BY currency ORDER BY currency"
+		                  : "SELECT currency, SUM(net) FROM balance_transactions"
+		                    " WHERE available_on > ? GROUP BY currency ORDER BY currency");
 		int n = 0;
 
 		sbx_buf_printf(b, "\"%s\":[", parts[k]);

@@ -54,7 +54,7 @@ uint64_t sbx_rng_below(struct sbx_rng *r, uint64_t n)
 void sbx_rng_id(struct sbx_rng *r, const char *prefix, char *out, size_t size)
 {
 	static const char alphabet[] =
-		"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 	char tail[25];
 	uint64_t w = 0;
 	int i;

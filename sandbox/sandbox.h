@@ -215,17 +215,17 @@ int sbx_meta_get(struct sbx *s, const char *k, char *out, size_t n);
 int sbx_meta_set(struct sbx *s, const char *k, const char *v);
 
 /* Column lists; the render functions read rows selected with exactly these. */
-#define SBX_CHARGE_COLS                                                                   \
-	"id,created,amount,currency,status,amount_refunded,disputed,name,email,description,"    \
-	"metadata,brand,last4,exp_month,exp_year,country,funding,risk_level,risk_score,"         \
+#define SBX_CHARGE_COLS                                                                            \
+	"id,created,amount,currency,status,amount_refunded,disputed,name,email,description,"       \
+	"metadata,brand,last4,exp_month,exp_year,country,funding,risk_level,risk_score,"           \
 	"fingerprint,bt"
 #define SBX_REFUND_COLS "id,created,charge,amount,currency,status,reason,metadata,bt"
-#define SBX_DISPUTE_COLS                                                                   \
-	"id,created,charge,amount,currency,status,reason,due_by,submission_count,evidence,"     \
+#define SBX_DISPUTE_COLS                                                                           \
+	"id,created,charge,amount,currency,status,reason,due_by,submission_count,evidence,"        \
 	"metadata,network_reason_code,brand"
 #define SBX_PAYOUT_COLS "id,created,amount,currency,status,arrival_date,bt,metadata"
-#define SBX_BT_COLS                                                                        \
-	"id,created,available_on,amount,fee,net,currency,type,reporting_category,source,"      \
+#define SBX_BT_COLS                                                                                \
+	"id,created,available_on,amount,fee,net,currency,type,reporting_category,source,"          \
 	"description"
 #define SBX_EVENT_COLS "id,created,type,object,previous,request_id,idempotency_key"
 
@@ -281,24 +281,24 @@ struct sbx_charge_gen {
 /* Draws a random order number `seq` created at `created` (shared by seeding and live
  * activity, so both look alike). */
 void sbx_gen_charge(struct sbx_rng *r, const struct sbx_options *o, long seq, int64_t created,
-		    struct sbx_charge_gen *c);
+                    struct sbx_charge_gen *c);
 /* Inserts a generated charge (amount_refunded and disputed as given); bt may be NULL. */
 int sbx_insert_charge(struct sbx *s, sqlite3_stmt *ins, const struct sbx_charge_gen *c,
-		      int64_t amount_refunded, int disputed, const char *bt);
-#define SBX_INSERT_CHARGE_SQL                                                               \
-	"INSERT INTO charges(" SBX_CHARGE_COLS ") VALUES "                      \
+                      int64_t amount_refunded, int disputed, const char *bt);
+#define SBX_INSERT_CHARGE_SQL                                                                      \
+	"INSERT INTO charges(" SBX_CHARGE_COLS ") VALUES "                                         \
 	"(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 int sbx_insert_bt(struct sbx *s, sqlite3_stmt *ins, const char *id, int64_t created,
-		  int64_t available_on, int64_t amount, int64_t fee, const char *currency,
-		  const char *type, const char *category, const char *source,
-		  const char *description, const char *payout);
-#define SBX_INSERT_BT_SQL                                                                   \
-	"INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "                       \
+                  int64_t available_on, int64_t amount, int64_t fee, const char *currency,
+                  const char *type, const char *category, const char *source,
+                  const char *description, const char *payout);
+#define SBX_INSERT_BT_SQL                                                                          \
+	"INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "                         \
 	"(?,?,?,?,?,?,?,?,?,?,?,?)"
 int sbx_store_create_indices(struct sbx *s);
 /* Appends the JSON evidence object with every field null except those given. */
 void sbx_evidence_json(struct sbx_buf *b, const char *const *names, const char *const *values,
-		       size_t n);
+                       size_t n);
 extern const char *const sbx_evidence_fields[];
 
 /* ---- mutations (mutate.c); all run with the lock held inside a transaction ---- */
@@ -312,7 +312,8 @@ struct sbx_result {
 };
 
 void sbx_result_error(struct sbx_result *r, int status, const char *type, const char *code,
-		      const char *param, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+                      const char *param, const char *fmt, ...)
+        __attribute__((format(printf, 6, 7)));
 
 /* Request context that events record. */
 struct sbx_reqinfo {
@@ -321,13 +322,13 @@ struct sbx_reqinfo {
 };
 
 int sbx_emit_event(struct sbx *s, const char *type, const char *table, const char *id,
-		   const char *previous, const struct sbx_reqinfo *ri);
+                   const char *previous, const struct sbx_reqinfo *ri);
 void sbx_refund_create(struct sbx *s, struct sbx_params *p, const struct sbx_reqinfo *ri,
-		       struct sbx_result *r);
+                       struct sbx_result *r);
 void sbx_dispute_update(struct sbx *s, const char *id, struct sbx_params *p,
-			const struct sbx_reqinfo *ri, struct sbx_result *r);
+                        const struct sbx_reqinfo *ri, struct sbx_result *r);
 void sbx_dispute_close(struct sbx *s, const char *id, const struct sbx_reqinfo *ri,
-		       struct sbx_result *r);
+                       struct sbx_result *r);
 /* Live activity for the admin API; each appends created ids to `ids` as a JSON array body. */
 int sbx_live_charge(struct sbx *s, struct sbx_buf *ids);
 int sbx_live_refund(struct sbx *s, struct sbx_buf *ids, int nth);

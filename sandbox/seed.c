@@ -10,50 +10,55 @@
 #include "sandbox/sandbox.h"
 
 static const char *const first_names[] = {
-	"Jenny", "Michael", "Olivia", "James", "Emma", "Noah", "Ava", "Liam", "Sophia", "Lucas",
-	"José", "François", "Zoë", "Søren", "Chloé", "Björn", "Małgorzata", "Ångström", "Inès",
-	"Jürgen", "Renée", "Dvořák", "Núria", "Çelik",
+        "Jenny",      "Michael",  "Olivia", "James",    "Emma",  "Noah",   "Ava",   "Liam",
+        "Sophia",     "Lucas",    "José",   "François", "Zoë",   "Søren",  "Chloé", "Björn",
+        "Małgorzata", "Ångström", "Inès",   "Jürgen",   "Renée", "Dvořák", "Núria", "Çelik",
 };
 static const char *const last_names[] = {
-	"Rosen", "Smith", "Johnson", "Brown", "Taylor", "Wilson", "García", "Müller", "Lefèvre",
-	"Sørensen", "Núñez", "Łukasiewicz", "O'Brien", "van der Berg", "Ødegaard", "Kowalczyk",
+        "Rosen",   "Smith",        "Johnson",  "Brown",     "Taylor", "Wilson",
+        "García",  "Müller",       "Lefèvre",  "Sørensen",  "Núñez",  "Łukasiewicz",
+        "O'Brien", "van der Berg", "Ødegaard", "Kowalczyk",
 };
 /* Names written as a whole (CJK order has no space; Korean has one). */
 static const char *const cjk_names[] = {
-	"王芳", "李娜", "张伟", "刘洋", "陈静", "張偉", "黃美玲", "佐藤 花子", "鈴木 一郎",
-	"高橋 結衣", "김민준", "이서연", "박지훈", "欧阳娜娜", "司马光",
+        "王芳",      "李娜",      "张伟",   "刘洋",   "陈静",   "張偉",     "黃美玲", "佐藤 花子",
+        "鈴木 一郎", "高橋 結衣", "김민준", "이서연", "박지훈", "欧阳娜娜", "司马光",
 };
 static const char *const cjk_handles[] = {
-	"wang.fang", "li.na", "zhang.wei", "liu.yang", "chen.jing", "cheung.wai", "wong.mei",
-	"sato.hanako", "suzuki.ichiro", "takahashi.yui", "kim.minjun", "lee.seoyeon",
-	"park.jihoon", "ouyang.nana", "sima.guang",
+        "wang.fang",  "li.na",       "zhang.wei",   "liu.yang",      "chen.jing",
+        "cheung.wai", "wong.mei",    "sato.hanako", "suzuki.ichiro", "takahashi.yui",
+        "kim.minjun", "lee.seoyeon", "park.jihoon", "ouyang.nana",   "sima.guang",
 };
 static const char *const products[] = {
-	"Ceramic mug", "Wool scarf", "绿茶礼盒", "抹茶セット", "Crème brûlée kit",
-	"Café de olla beans", "Notebook A5", "김치 세트", "Linen apron", "Espresso cups ×2",
-	"Smørrebrød cookbook", "Teapot 茶壶", "Desk lamp", "Puzzle 1000 pcs",
+        "Ceramic mug",         "Wool scarf",  "绿茶礼盒",  "抹茶セット",      "Crème brûlée kit",
+        "Café de olla beans",  "Notebook A5", "김치 세트", "Linen apron",     "Espresso cups ×2",
+        "Smørrebrød cookbook", "Teapot 茶壶", "Desk lamp", "Puzzle 1000 pcs",
 };
 /* Strings that must never reach a terminal unsanitized (escape sequences, controls,
  * bidi overrides, zero-width characters, combining marks). */
 static const char *const hostile_texts[] = {
-	"\x1b[31mRED\x1b[0m Corp",
-	"\x1b]0;pwned title\x07 Ltd",
-	"\x1b[2J\x1b[H cleared screen",
-	"Bell\x07 and backspace\x08\x08\x08 and DEL\x7f",
-	"\xe2\x80\xae" "cod.exe\xe2\x80\xac reversed",
-	"zero\xe2\x80\x8bwidth\xe2\x80\x8djoiner\xef\xbb\xbf" "bom",
-	"Z\xcd\x91\xcd\x8c\xcd\x97" "a\xcc\xb7\xcc\xa1lgo",
-	"C1 CSI \xc2\x9b" "31m here",
-	"tab\tnew\nline\rreturn\x0b\x0c",
-	"\xe2\x81\xa6isolate\xe2\x81\xa9 \xe2\x80\x8f rtl mark",
-	"\x1b[?1049h alt screen \x1b[6n query",
-	"wide ＡＢＣ１２３ ﷽ 𒐫",
+        "\x1b[31mRED\x1b[0m Corp",
+        "\x1b]0;pwned title\x07 Ltd",
+        "\x1b[2J\x1b[H cleared screen",
+        "Bell\x07 and backspace\x08\x08\x08 and DEL\x7f",
+        "\xe2\x80\xae"
+        "cod.exe\xe2\x80\xac reversed",
+        "zero\xe2\x80\x8bwidth\xe2\x80\x8djoiner\xef\xbb\xbf"
+        "bom",
+        "Z\xcd\x91\xcd\x8c\xcd\x97"
+        "a\xcc\xb7\xcc\xa1lgo",
+        "C1 CSI \xc2\x9b"
+        "31m here",
+        "tab\tnew\nline\rreturn\x0b\x0c",
+        "\xe2\x81\xa6isolate\xe2\x81\xa9 \xe2\x80\x8f rtl mark",
+        "\x1b[?1049h alt screen \x1b[6n query",
+        "wide ＡＢＣ１２３ ﷽ 𒐫",
 };
 /* Byte strings that are not UTF-8 at all (only with --invalid-utf8: a JSON parser that
  * validates UTF-8 rejects a page that holds one). */
 static const char *const invalid_utf8_texts[] = {
-	"lone \x80 continuation", "overlong \xc0\xaf slash", "truncated \xe2\x82",
-	"surrogate \xed\xa0\x80 half", "bytes \xff\xfe", "mixed \xc3\x28 pair",
+        "lone \x80 continuation",      "overlong \xc0\xaf slash", "truncated \xe2\x82",
+        "surrogate \xed\xa0\x80 half", "bytes \xff\xfe",          "mixed \xc3\x28 pair",
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -95,10 +100,10 @@ static int64_t amount_for(struct sbx_rng *r, const char *cur)
 }
 
 void sbx_gen_charge(struct sbx_rng *r, const struct sbx_options *o, long seq, int64_t created,
-		    struct sbx_charge_gen *c)
+                    struct sbx_charge_gen *c)
 {
 	static const char alnum[] =
-		"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 	uint64_t k;
 	char handle[128];
 	const char *product;
@@ -179,11 +184,11 @@ void sbx_gen_charge(struct sbx_rng *r, const struct sbx_options *o, long seq, in
 		}
 	}
 	snprintf(c->email, sizeof(c->email), "%s%u@example.com", handle,
-		 (unsigned)sbx_rng_below(r, 100));
+	         (unsigned)sbx_rng_below(r, 100));
 	product = pick(r, products, NELEM(products));
 	qty = 1 + (int)sbx_rng_below(r, 3);
 	snprintf(c->description, sizeof(c->description), "Order ORD-%07ld: %d × %s", seq, qty,
-		 product);
+	         product);
 	snprintf(c->metadata, sizeof(c->metadata), "{\"order_id\":\"ORD-%07ld\"}", seq);
 
 	hostile = o->hostile && sbx_rng_below(r, 10) == 0;
@@ -205,7 +210,7 @@ void sbx_gen_charge(struct sbx_rng *r, const struct sbx_options *o, long seq, in
 }
 
 int sbx_insert_charge(struct sbx *s, sqlite3_stmt *ins, const struct sbx_charge_gen *c,
-		      int64_t amount_refunded, int disputed, const char *bt)
+                      int64_t amount_refunded, int disputed, const char *bt)
 {
 	int rc;
 
@@ -236,16 +241,17 @@ int sbx_insert_charge(struct sbx *s, sqlite3_stmt *ins, const struct sbx_charge_
 		sqlite3_bind_null(ins, 21);
 	rc = sqlite3_step(ins);
 	if (rc != SQLITE_DONE) {
-		fprintf(stderr, "paydesk-sandbox: cannot store a charge: %s\n", sqlite3_errmsg(s->db));
+		fprintf(stderr, "paydesk-sandbox: cannot store a charge: %s\n",
+		        sqlite3_errmsg(s->db));
 		return -1;
 	}
 	return 0;
 }
 
 int sbx_insert_bt(struct sbx *s, sqlite3_stmt *ins, const char *id, int64_t created,
-		  int64_t available_on, int64_t amount, int64_t fee, const char *currency,
-		  const char *type, const char *category, const char *source,
-		  const char *description, const char *payout)
+                  int64_t available_on, int64_t amount, int64_t fee, const char *currency,
+                  const char *type, const char *category, const char *source,
+                  const char *description, const char *payout)
 {
 	sqlite3_reset(ins);
 	sqlite3_bind_text(ins, 1, id, -1, SQLITE_TRANSIENT);
@@ -265,25 +271,45 @@ int sbx_insert_bt(struct sbx *s, sqlite3_stmt *ins, const char *id, int64_t crea
 		sqlite3_bind_null(ins, 12);
 	if (sqlite3_step(ins) != SQLITE_DONE) {
 		fprintf(stderr, "paydesk-sandbox: cannot store a balance transaction: %s\n",
-			sqlite3_errmsg(s->db));
+		        sqlite3_errmsg(s->db));
 		return -1;
 	}
 	return 0;
 }
 
 const char *const sbx_evidence_fields[] = {
-	"access_activity_log", "billing_address", "cancellation_policy",
-	"cancellation_policy_disclosure", "cancellation_rebuttal", "customer_communication",
-	"customer_email_address", "customer_name", "customer_purchase_ip", "customer_signature",
-	"duplicate_charge_documentation", "duplicate_charge_explanation", "duplicate_charge_id",
-	"product_description", "receipt", "refund_policy", "refund_policy_disclosure",
-	"refund_refusal_explanation", "service_date", "service_documentation", "shipping_address",
-	"shipping_carrier", "shipping_date", "shipping_documentation", "shipping_tracking_number",
-	"uncategorized_file", "uncategorized_text", NULL,
+        "access_activity_log",
+        "billing_address",
+        "cancellation_policy",
+        "cancellation_policy_disclosure",
+        "cancellation_rebuttal",
+        "customer_communication",
+        "customer_email_address",
+        "customer_name",
+        "customer_purchase_ip",
+        "customer_signature",
+        "duplicate_charge_documentation",
+        "duplicate_charge_explanation",
+        "duplicate_charge_id",
+        "product_description",
+        "receipt",
+        "refund_policy",
+        "refund_policy_disclosure",
+        "refund_refusal_explanation",
+        "service_date",
+        "service_documentation",
+        "shipping_address",
+        "shipping_carrier",
+        "shipping_date",
+        "shipping_documentation",
+        "shipping_tracking_number",
+        "uncategorized_file",
+        "uncategorized_text",
+        NULL,
 };
 
 void sbx_evidence_json(struct sbx_buf *b, const char *const *names, const char *const *values,
-		       size_t n)
+                       size_t n)
 {
 	size_t i;
 	size_t j;
@@ -328,7 +354,7 @@ struct seed_state {
 	unsigned next_due;    /* and open ones alternate future and past deadlines */
 };
 
-static const char *const currencies[] = { "cny", "eur", "gbp", "jpy", "usd" };
+static const char *const currencies[] = {"cny", "eur", "gbp", "jpy", "usd"};
 #define NCUR 5
 
 static int cur_index(const char *c)
@@ -342,8 +368,8 @@ static int cur_index(const char *c)
 }
 
 static struct pending_bt *add_bt(struct seed_state *st, const char *source, int64_t created,
-				 int64_t amount, int64_t fee, const char *currency,
-				 const char *type, const char *category, const char *desc)
+                                 int64_t amount, int64_t fee, const char *currency,
+                                 const char *type, const char *category, const char *desc)
 {
 	struct pending_bt *b;
 
@@ -374,7 +400,7 @@ static struct pending_bt *add_bt(struct seed_state *st, const char *source, int6
 }
 
 static int insert_refund(struct seed_state *st, const struct sbx_charge_gen *c, int64_t created,
-			 int64_t amount, const char *reason)
+                         int64_t amount, const char *reason)
 {
 	char id[40];
 	struct pending_bt *b;
@@ -382,7 +408,7 @@ static int insert_refund(struct seed_state *st, const struct sbx_charge_gen *c, 
 
 	sbx_rng_id(st->r, "re_", id, sizeof(id));
 	b = add_bt(st, id, created, -amount, 0, c->currency, "refund", "refund",
-		   "REFUND FOR CHARGE");
+	           "REFUND FOR CHARGE");
 	if (b == NULL)
 		return -1;
 	sqlite3_reset(ins);
@@ -400,19 +426,31 @@ static int insert_refund(struct seed_state *st, const struct sbx_charge_gen *c, 
 	sqlite3_bind_text(ins, 9, b->id, -1, SQLITE_STATIC);
 	if (sqlite3_step(ins) != SQLITE_DONE) {
 		fprintf(stderr, "paydesk-sandbox: cannot store a refund: %s\n",
-			sqlite3_errmsg(st->s->db));
+		        sqlite3_errmsg(st->s->db));
 		return -1;
 	}
 	return 0;
 }
 
 static const char *const dispute_statuses[] = {
-	"warning_needs_response", "warning_under_review", "warning_closed", "needs_response",
-	"under_review", "won", "lost", "prevented",
+        "warning_needs_response",
+        "warning_under_review",
+        "warning_closed",
+        "needs_response",
+        "under_review",
+        "won",
+        "lost",
+        "prevented",
 };
 static const char *const dispute_reasons[] = {
-	"general", "fraudulent", "product_not_received", "duplicate", "subscription_canceled",
-	"product_unacceptable", "credit_not_processed", "unrecognized",
+        "general",
+        "fraudulent",
+        "product_not_received",
+        "duplicate",
+        "subscription_canceled",
+        "product_unacceptable",
+        "credit_not_processed",
+        "unrecognized",
 };
 
 static const char *reason_code(const char *brand, const char *reason)
@@ -431,15 +469,15 @@ static const char *reason_code(const char *brand, const char *reason)
 /* Inserts a dispute on charge c in status number `k` of dispute_statuses, with the
  * balance transactions the status implies. */
 static int insert_dispute(struct seed_state *st, const struct sbx_charge_gen *c, int64_t created,
-			  int k, int64_t now)
+                          int k, int64_t now)
 {
 	char id[40];
 	const char *status = dispute_statuses[k];
 	const char *reason = dispute_reasons[sbx_rng_below(st->r, NELEM(dispute_reasons))];
 	int inquiry = strncmp(status, "warning_", 8) == 0;
 	int submitted = strcmp(status, "under_review") == 0 ||
-			strcmp(status, "warning_under_review") == 0 || strcmp(status, "won") == 0 ||
-			(strcmp(status, "lost") == 0 && sbx_rng_below(st->r, 3) != 0);
+	                strcmp(status, "warning_under_review") == 0 || strcmp(status, "won") == 0 ||
+	                (strcmp(status, "lost") == 0 && sbx_rng_below(st->r, 3) != 0);
 	int has_due = strcmp(status, "prevented") != 0 && strcmp(status, "warning_closed") != 0;
 	int64_t due = created + 7 * 86400 + (int64_t)sbx_rng_below(st->r, 14 * 86400);
 	int64_t fee = sbx_dispute_fee(c->currency);
@@ -449,7 +487,8 @@ static int insert_dispute(struct seed_state *st, const struct sbx_charge_gen *c,
 	int rc = 0;
 
 	sbx_rng_id(st->r, "dp_", id, sizeof(id));
-	if (strcmp(status, "needs_response") == 0 || strcmp(status, "warning_needs_response") == 0) {
+	if (strcmp(status, "needs_response") == 0 ||
+	    strcmp(status, "warning_needs_response") == 0) {
 		/* Half overdue, half still open, so deadline sorting has both. */
 		if (st->next_due++ % 2 == 0)
 			due = now + 86400 + (int64_t)sbx_rng_below(st->r, 10 * 86400);
@@ -460,8 +499,8 @@ static int insert_dispute(struct seed_state *st, const struct sbx_charge_gen *c,
 	}
 	sbx_buf_init(&ev);
 	if (submitted) {
-		static const char *const names[] = { "customer_name", "product_description",
-						     "uncategorized_text" };
+		static const char *const names[] = {"customer_name", "product_description",
+		                                    "uncategorized_text"};
 		const char *values[3];
 
 		values[0] = c->name;
@@ -494,7 +533,7 @@ static int insert_dispute(struct seed_state *st, const struct sbx_charge_gen *c,
 	sqlite3_bind_text(ins, 13, c->brand, -1, SQLITE_STATIC);
 	if (sqlite3_step(ins) != SQLITE_DONE) {
 		fprintf(stderr, "paydesk-sandbox: cannot store a dispute: %s\n",
-			sqlite3_errmsg(st->s->db));
+		        sqlite3_errmsg(st->s->db));
 		rc = -1;
 	}
 	sbx_buf_free(&ev);
@@ -512,7 +551,7 @@ static int insert_dispute(struct seed_state *st, const struct sbx_charge_gen *c,
 			t = now - 120;
 		snprintf(desc, sizeof(desc), "Chargeback reversal for %s", c->id);
 		if (add_bt(st, id, t, c->amount, -fee, c->currency, "adjustment",
-			   "dispute_reversal", desc) == NULL)
+		           "dispute_reversal", desc) == NULL)
 			return -1;
 	}
 	return 0;
@@ -540,8 +579,7 @@ struct seed_payout {
 
 /* Daily automatic payouts per currency: the payout of day A (05:00 UTC) pays out every
  * transaction available by A that no earlier payout took; a non-positive total waits. */
-static int make_payouts(struct seed_state *st, int64_t now, struct seed_payout **out,
-			size_t *out_n)
+static int make_payouts(struct seed_state *st, int64_t now, struct seed_payout **out, size_t *out_n)
 {
 	struct pending_bt **order = malloc((st->bts_n + 1) * sizeof(*order));
 	struct seed_payout *pos = NULL;
@@ -610,11 +648,11 @@ static int make_payouts(struct seed_state *st, int64_t now, struct seed_payout *
 }
 
 static int insert_payouts_and_bts(struct seed_state *st, struct seed_payout *pos, size_t n,
-				  int64_t now)
+                                  int64_t now)
 {
 	sqlite3_stmt *ins_bt = sbx_prepare(st->s, SBX_INSERT_BT_SQL);
 	sqlite3_stmt *ins_po = sbx_prepare(st->s, "INSERT INTO payouts(" SBX_PAYOUT_COLS
-						  ") VALUES (?,?,?,?,?,?,?,?)");
+	                                          ") VALUES (?,?,?,?,?,?,?,?)");
 	size_t i;
 	int rc = -1;
 
@@ -624,9 +662,9 @@ static int insert_payouts_and_bts(struct seed_state *st, struct seed_payout *pos
 		struct pending_bt *b = &st->bts[i];
 
 		if (sbx_insert_bt(st->s, ins_bt, b->id, b->created, b->available_on, b->amount,
-				  b->fee, currencies[b->cur], b->type, b->category, b->source,
-				  b->description[0] ? b->description : NULL,
-				  b->payout >= 0 ? pos[b->payout].id : NULL) != 0)
+		                  b->fee, currencies[b->cur], b->type, b->category, b->source,
+		                  b->description[0] ? b->description : NULL,
+		                  b->payout >= 0 ? pos[b->payout].id : NULL) != 0)
 			goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -634,8 +672,8 @@ static int insert_payouts_and_bts(struct seed_state *st, struct seed_payout *pos
 		int64_t arrival = sbx_day_start(p->created) + 86400;
 
 		if (sbx_insert_bt(st->s, ins_bt, p->bt, p->created, p->created, -p->amount, 0,
-				  currencies[p->cur], "payout", "payout", p->id, "STRIPE PAYOUT",
-				  NULL) != 0)
+		                  currencies[p->cur], "payout", "payout", p->id, "STRIPE PAYOUT",
+		                  NULL) != 0)
 			goto out;
 		sqlite3_reset(ins_po);
 		sqlite3_bind_text(ins_po, 1, p->id, -1, SQLITE_STATIC);
@@ -643,13 +681,13 @@ static int insert_payouts_and_bts(struct seed_state *st, struct seed_payout *pos
 		sqlite3_bind_int64(ins_po, 3, p->amount);
 		sqlite3_bind_text(ins_po, 4, currencies[p->cur], -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins_po, 5, arrival <= now ? "paid" : "in_transit", -1,
-				  SQLITE_STATIC);
+		                  SQLITE_STATIC);
 		sqlite3_bind_int64(ins_po, 6, arrival);
 		sqlite3_bind_text(ins_po, 7, p->bt, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins_po, 8, "{}", -1, SQLITE_STATIC);
 		if (sqlite3_step(ins_po) != SQLITE_DONE) {
 			fprintf(stderr, "paydesk-sandbox: cannot store a payout: %s\n",
-				sqlite3_errmsg(st->s->db));
+			        sqlite3_errmsg(st->s->db));
 			goto out;
 		}
 	}
@@ -662,7 +700,7 @@ out:
 
 /* Refunds and disputes of one seeded charge, decided when the charge is drawn. */
 static int seed_one(struct seed_state *st, sqlite3_stmt *ins_charge, struct sbx_charge_gen *c,
-		    int64_t now, long i)
+                    int64_t now, long i)
 {
 	struct sbx_rng *r = st->r;
 	int64_t refunded = 0;
@@ -672,8 +710,9 @@ static int seed_one(struct seed_state *st, sqlite3_stmt *ins_charge, struct sbx_
 	uint64_t k;
 
 	if (strcmp(c->status, "succeeded") == 0) {
-		cb = add_bt(st, c->id, c->created, c->amount, sbx_charge_fee(c->amount, c->currency),
-			    c->currency, "charge", "charge", c->description);
+		cb = add_bt(st, c->id, c->created, c->amount,
+		            sbx_charge_fee(c->amount, c->currency), c->currency, "charge", "charge",
+		            c->description);
 		if (cb == NULL)
 			return -1;
 		snprintf(btid, sizeof(btid), "%s", cb->id);
@@ -681,8 +720,8 @@ static int seed_one(struct seed_state *st, sqlite3_stmt *ins_charge, struct sbx_
 		if (k < 50) {
 			/* ~5% refunded: 60% in full, the rest partially in one or two steps. */
 			int64_t t = c->created + 3600 + (int64_t)sbx_rng_below(r, 10 * 86400);
-			static const char *const reasons[] = { "requested_by_customer", "duplicate",
-							       "fraudulent", NULL };
+			static const char *const reasons[] = {"requested_by_customer", "duplicate",
+			                                      "fraudulent", NULL};
 			const char *reason = reasons[sbx_rng_below(r, 4)];
 
 			if (t < now - 120) {
@@ -691,15 +730,19 @@ static int seed_one(struct seed_state *st, sqlite3_stmt *ins_charge, struct sbx_
 						return -1;
 					refunded = c->amount;
 				} else {
-					int64_t part = 1 + (int64_t)sbx_rng_below(r, (uint64_t)c->amount / 2);
+					int64_t part = 1 + (int64_t)sbx_rng_below(
+					                           r, (uint64_t)c->amount / 2);
 
 					if (insert_refund(st, c, t, part, reason) != 0)
 						return -1;
 					refunded = part;
 					t += 3600 + (int64_t)sbx_rng_below(r, 86400);
 					if (k % 2 == 0 && t < now - 120) {
-						int64_t more = 1 + (int64_t)sbx_rng_below(
-									   r, (uint64_t)(c->amount - part) / 2);
+						int64_t more =
+						        1 +
+						        (int64_t)sbx_rng_below(
+						                r,
+						                (uint64_t)(c->amount - part) / 2);
 
 						if (insert_refund(st, c, t, more, NULL) != 0)
 							return -1;
@@ -713,14 +756,14 @@ static int seed_one(struct seed_state *st, sqlite3_stmt *ins_charge, struct sbx_
 
 			if (t >= now - 120)
 				t = c->created + (now - 120 - c->created) / 2;
-			if (insert_dispute(st, c, t, (int)(st->next_status++ % NELEM(dispute_statuses)),
-					   now) != 0)
+			if (insert_dispute(st, c, t,
+			                   (int)(st->next_status++ % NELEM(dispute_statuses)),
+			                   now) != 0)
 				return -1;
 			disputed = 1;
 		}
 	}
-	return sbx_insert_charge(st->s, ins_charge, c, refunded, disputed,
-				 btid[0] ? btid : NULL);
+	return sbx_insert_charge(st->s, ins_charge, c, refunded, disputed, btid[0] ? btid : NULL);
 }
 
 int sbx_seed(struct sbx *s)
@@ -748,15 +791,16 @@ int sbx_seed(struct sbx *s)
 		goto out;
 	ins_charge = sbx_prepare(s, SBX_INSERT_CHARGE_SQL);
 	st.ins_refund = sbx_prepare(s, "INSERT INTO refunds(" SBX_REFUND_COLS
-				       ") VALUES (?,?,?,?,?,?,?,?,?)");
+	                               ") VALUES (?,?,?,?,?,?,?,?,?)");
 	st.ins_dispute = sbx_prepare(s, "INSERT INTO disputes(" SBX_DISPUTE_COLS
-					") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	                                ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (ins_charge == NULL || st.ins_refund == NULL || st.ins_dispute == NULL)
 		goto out;
 	for (i = 0; i < s->opt.orders; i++) {
 		/* Evenly spread, jittered within the slot, strictly before the start clock. */
 		int64_t slot = span / (s->opt.orders + 1);
-		int64_t created = start + slot * i + (slot > 1 ? (int64_t)sbx_rng_below(&r, (uint64_t)slot) : 0);
+		int64_t created = start + slot * i +
+		                  (slot > 1 ? (int64_t)sbx_rng_below(&r, (uint64_t)slot) : 0);
 
 		if (created >= now - 60)
 			created = now - 61;

@@ -15,7 +15,7 @@
 #include "sandbox/sandbox.h"
 
 #define MAX_BODY (8 * 1024 * 1024)
-#define LOG_CAP 200000
+#define LOG_CAP  200000
 
 struct conn {
 	char *uri;
@@ -52,7 +52,7 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 }
 
 static void completed(void *cls, struct MHD_Connection *con, void **con_cls,
-		      enum MHD_RequestTerminationCode toe)
+                      enum MHD_RequestTerminationCode toe)
 {
 	struct conn *c = *con_cls;
 
@@ -83,8 +83,8 @@ static void mask_key(const char *key, char *out, size_t n)
 }
 
 static struct sbx_log_entry *log_add(struct sbx *s, const char *method, const char *path,
-				     const char *query, const char *body, const char *idem,
-				     const char *key)
+                                     const char *query, const char *body, const char *idem,
+                                     const char *key)
 {
 	struct sbx_log_entry *e;
 	char masked[64];
@@ -165,7 +165,7 @@ static void log_status(struct sbx *s, int64_t seq, int status)
 
 /* Takes one use of the first fault matching this request; SBX_FAULT_NONE when none. */
 static enum sbx_fault_kind take_fault(struct sbx *s, const char *method, const char *path,
-				      int *retry_after, int *seconds)
+                                      int *retry_after, int *seconds)
 {
 	size_t i;
 
@@ -187,14 +187,14 @@ static enum sbx_fault_kind take_fault(struct sbx *s, const char *method, const c
 }
 
 static const char *const perm_names[SBX_RES_COUNT] = {
-	"charge", "payment_intent", "refund", "dispute", "payout", "balance_transaction",
-	"balance", "event", "account", "file",
+        "charge",  "payment_intent", "refund",  "dispute", "payout", "balance_transaction",
+        "balance", "event",          "account", "file",
 };
 
 /* Checks the bearer key. Returns 0 and sets *restricted (NULL for a full key), or fills
  * a 401 reply and returns -1. */
 static int authenticate(struct sbx *s, const char *auth, const char **key_out,
-			const struct sbx_restricted **restricted, struct sbx_result *r)
+                        const struct sbx_restricted **restricted, struct sbx_result *r)
 {
 	const char *key;
 	char masked[64];
@@ -204,9 +204,9 @@ static int authenticate(struct sbx *s, const char *auth, const char **key_out,
 	*key_out = NULL;
 	if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0 || auth[7] == '\0') {
 		sbx_result_error(r, 401, "invalid_request_error", NULL, NULL,
-				 "You did not provide an API key. You need to provide your API key "
-				 "in the Authorization header, using Bearer auth (e.g. "
-				 "'Authorization: Bearer YOUR_SECRET_KEY').");
+		                 "You did not provide an API key. You need to provide your API key "
+		                 "in the Authorization header, using Bearer auth (e.g. "
+		                 "'Authorization: Bearer YOUR_SECRET_KEY').");
 		return -1;
 	}
 	key = auth + 7;
@@ -226,12 +226,12 @@ static int authenticate(struct sbx *s, const char *auth, const char **key_out,
 	}
 	mask_key(key, masked, sizeof(masked));
 	sbx_result_error(r, 401, "invalid_request_error", "api_key_invalid", NULL,
-			 "Invalid API Key provided: %s", masked);
+	                 "Invalid API Key provided: %s", masked);
 	return -1;
 }
 
 static int permitted(const struct sbx_restricted *rk, int res, int write, const char *key,
-		     struct sbx *s, struct sbx_result *r)
+                     struct sbx *s, struct sbx_result *r)
 {
 	char masked[64];
 
@@ -241,10 +241,10 @@ static int permitted(const struct sbx_restricted *rk, int res, int write, const 
 		return 1;
 	mask_key(key, masked, sizeof(masked));
 	sbx_result_error(r, 403, "invalid_request_error", "permission_error", NULL,
-			 "The provided key '%s' does not have the required permissions for this "
-			 "endpoint on account '%s'. Having the 'rak_%s_%s' permission would allow "
-			 "this request to continue.",
-			 masked, s->account_id, perm_names[res], write ? "write" : "read");
+	                 "The provided key '%s' does not have the required permissions for this "
+	                 "endpoint on account '%s'. Having the 'rak_%s_%s' permission would allow "
+	                 "this request to continue.",
+	                 masked, s->account_id, perm_names[res], write ? "write" : "read");
 	return 0;
 }
 
@@ -271,11 +271,11 @@ enum idem_outcome { IDEM_NONE, IDEM_NEW, IDEM_REPLAY, IDEM_REFUSED };
 /* Looks the key up: a new key is reserved (in flight); a finished one is replayed when
  * the request matches; otherwise the reply is a 409 or 400. */
 static enum idem_outcome idem_begin(struct sbx *s, const char *key, const char *request,
-				    const char *request_id, struct sbx_result *r,
-				    char *orig_req, size_t orig_n)
+                                    const char *request_id, struct sbx_result *r, char *orig_req,
+                                    size_t orig_n)
 {
 	sqlite3_stmt *st = sbx_prepare(s, "SELECT request, in_flight, status, body, request_id "
-					  "FROM idempotency WHERE key = ?");
+	                                  "FROM idempotency WHERE key = ?");
 	enum idem_outcome out = IDEM_NEW;
 
 	if (st == NULL)
@@ -285,29 +285,32 @@ static enum idem_outcome idem_begin(struct sbx *s, const char *key, const char *
 		const char *req = (const char *)sqlite3_column_text(st, 0);
 
 		if (sqlite3_column_int(st, 1)) {
-			sbx_result_error(r, 409, "idempotency_error", "idempotency_key_in_use", NULL,
-					 "There is currently another in-progress request using this "
-					 "Idempotent Key (that probably means you submitted twice, "
-					 "and the other request is still going through): %s. Please "
-					 "try again later.",
-					 key);
+			sbx_result_error(
+			        r, 409, "idempotency_error", "idempotency_key_in_use", NULL,
+			        "There is currently another in-progress request using this "
+			        "Idempotent Key (that probably means you submitted twice, "
+			        "and the other request is still going through): %s. Please "
+			        "try again later.",
+			        key);
 			r->should_retry = 1;
 			out = IDEM_REFUSED;
 		} else if (strcmp(req, request) != 0) {
-			sbx_result_error(r, 400, "idempotency_error", NULL, NULL,
-					 "Keys for idempotent requests can only be used with the "
-					 "same parameters they were first used with. Try using a key "
-					 "other than '%s' if you meant to execute a different "
-					 "request.",
-					 key);
+			sbx_result_error(
+			        r, 400, "idempotency_error", NULL, NULL,
+			        "Keys for idempotent requests can only be used with the "
+			        "same parameters they were first used with. Try using a key "
+			        "other than '%s' if you meant to execute a different "
+			        "request.",
+			        key);
 			out = IDEM_REFUSED;
 		} else {
 			r->status = sqlite3_column_int(st, 2);
 			sbx_buf_free(&r->body);
 			sbx_buf_puts(&r->body, (const char *)sqlite3_column_text(st, 3));
 			snprintf(orig_req, orig_n, "%s",
-				 sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st, 4)
-							    : "");
+			         sqlite3_column_text(st, 4)
+			                 ? (const char *)sqlite3_column_text(st, 4)
+			                 : "");
 			out = IDEM_REPLAY;
 		}
 		sqlite3_finalize(st);
@@ -315,7 +318,7 @@ static enum idem_outcome idem_begin(struct sbx *s, const char *key, const char *
 	}
 	sqlite3_finalize(st);
 	st = sbx_prepare(s, "INSERT INTO idempotency(key, request, in_flight, request_id, created) "
-			    "VALUES (?, ?, 1, ?, ?)");
+	                    "VALUES (?, ?, 1, ?, ?)");
 	if (st == NULL)
 		return IDEM_NONE;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -334,12 +337,12 @@ static void idem_finish(struct sbx *s, const char *key, const struct sbx_result 
 {
 	sqlite3_stmt *st;
 	int keep = r->status != 401 && r->status != 429 &&
-		   !(r->status == 400 && r->body.data &&
-		     strstr(r->body.data, "\"code\":\"parameter_") != NULL);
+	           !(r->status == 400 && r->body.data &&
+	             strstr(r->body.data, "\"code\":\"parameter_") != NULL);
 
 	if (keep)
 		st = sbx_prepare(s, "UPDATE idempotency SET in_flight = 0, status = ?, body = ? "
-				    "WHERE key = ?");
+		                    "WHERE key = ?");
 	else
 		st = sbx_prepare(s, "DELETE FROM idempotency WHERE key = ?");
 	if (st == NULL)
@@ -353,7 +356,7 @@ static void idem_finish(struct sbx *s, const char *key, const struct sbx_result 
 	}
 	if (sqlite3_step(st) != SQLITE_DONE)
 		fprintf(stderr, "paydesk-sandbox: cannot store an idempotent result: %s\n",
-			sqlite3_errmsg(s->db));
+		        sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
 }
 
@@ -372,8 +375,8 @@ static ssize_t reset_reader(void *cls, uint64_t pos, char *buf, size_t max)
 }
 
 static enum MHD_Result send_result(struct MHD_Connection *con, struct sbx_result *r,
-				   const char *request_id, int retry_after, size_t cut,
-				   const char *orig_req)
+                                   const char *request_id, int retry_after, size_t cut,
+                                   const char *orig_req)
 {
 	struct MHD_Response *resp;
 	size_t len;
@@ -398,7 +401,7 @@ static enum MHD_Result send_result(struct MHD_Connection *con, struct sbx_result
 	MHD_add_response_header(resp, "Stripe-Version", "2024-06-20");
 	if (r->should_retry >= 0)
 		MHD_add_response_header(resp, "Stripe-Should-Retry",
-					r->should_retry ? "true" : "false");
+		                        r->should_retry ? "true" : "false");
 	if (retry_after > 0) {
 		snprintf(num, sizeof(num), "%d", retry_after);
 		MHD_add_response_header(resp, "Retry-After", num);
@@ -418,7 +421,7 @@ static void sleep_interruptible(struct sbx *s, int seconds)
 	int64_t until = sbx_mono_ms() + (int64_t)seconds * 1000;
 
 	while (!s->stopping && sbx_mono_ms() < until) {
-		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		struct timespec ts = {0, 20 * 1000 * 1000};
 
 		nanosleep(&ts, NULL);
 	}
@@ -434,8 +437,8 @@ static void new_request_id(struct sbx *s, char *out, size_t n)
 }
 
 static enum MHD_Result handle_v1(struct sbx *s, struct MHD_Connection *con, struct conn *c,
-				 const char *method, const char *path, const char *query,
-				 struct sbx_params *qp, struct sbx_params *form)
+                                 const char *method, const char *path, const char *query,
+                                 struct sbx_params *qp, struct sbx_params *form)
 {
 	struct sbx_result r;
 	char request_id[32];
@@ -471,8 +474,8 @@ static enum MHD_Result handle_v1(struct sbx *s, struct MHD_Connection *con, stru
 		int st = fault == SBX_FAULT_500 ? 500 : fault == SBX_FAULT_502 ? 502 : 503;
 
 		sbx_result_error(&r, st, "api_error", NULL, NULL,
-				 "An error occurred with our connection to Stripe. (injected %d)",
-				 st);
+		                 "An error occurred with our connection to Stripe. (injected %d)",
+		                 st);
 		r.should_retry = 1;
 		log_status(s, seq, st);
 		pthread_mutex_unlock(&s->lock);
@@ -480,8 +483,8 @@ static enum MHD_Result handle_v1(struct sbx *s, struct MHD_Connection *con, stru
 	}
 	if (fault == SBX_FAULT_429) {
 		sbx_result_error(&r, 429, "invalid_request_error", "rate_limit", NULL,
-				 "Too many requests hit the API too quickly. We recommend an "
-				 "exponential backoff of your requests.");
+		                 "Too many requests hit the API too quickly. We recommend an "
+		                 "exponential backoff of your requests.");
 		r.should_retry = 1;
 		log_status(s, seq, 429);
 		pthread_mutex_unlock(&s->lock);
@@ -511,8 +514,8 @@ static enum MHD_Result handle_v1(struct sbx *s, struct MHD_Connection *con, stru
 		goto reply;
 	if (!rate_ok(s)) {
 		sbx_result_error(&r, 429, "invalid_request_error", "rate_limit", NULL,
-				 "Too many requests hit the API too quickly. We recommend an "
-				 "exponential backoff of your requests.");
+		                 "Too many requests hit the API too quickly. We recommend an "
+		                 "exponential backoff of your requests.");
 		r.should_retry = 1;
 		retry_after = 1;
 		goto reply;
@@ -527,8 +530,8 @@ static enum MHD_Result handle_v1(struct sbx *s, struct MHD_Connection *con, stru
 		sbx_buf_printf(&req, "%s %s\n%s", method, path, c->body.data ? c->body.data : "");
 		request_text = sbx_buf_take(&req, NULL);
 		io = request_text ? idem_begin(s, idem, request_text, request_id, &r, orig_req,
-					       sizeof(orig_req))
-				  : IDEM_NONE;
+		                               sizeof(orig_req))
+		                  : IDEM_NONE;
 		if (io == IDEM_REFUSED || io == IDEM_REPLAY)
 			goto reply;
 	}
@@ -553,18 +556,18 @@ reply:
 		return MHD_NO; /* the change is committed; the client never hears of it */
 	}
 	return send_result(con, &r, request_id, retry_after, cut,
-			   io == IDEM_REPLAY ? orig_req : NULL);
+	                   io == IDEM_REPLAY ? orig_req : NULL);
 }
 
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *con, const char *url,
-				      const char *method, const char *version,
-				      const char *upload_data, size_t *upload_data_size,
-				      void **con_cls)
+                                      const char *method, const char *version,
+                                      const char *upload_data, size_t *upload_data_size,
+                                      void **con_cls)
 {
 	struct sbx *s = cls;
 	struct conn *c = *con_cls;
 	const char *q;
-	struct sbx_params qp = { 0 }, form = { 0 };
+	struct sbx_params qp = {0}, form = {0};
 	enum MHD_Result ret;
 
 	(void)version;
@@ -595,7 +598,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *con, con
 		memset(&r, 0, sizeof(r));
 		r.should_retry = 0;
 		sbx_result_error(&r, 413, "invalid_request_error", NULL, NULL,
-				 "The request body is too large.");
+		                 "The request body is too large.");
 		ret = send_result(con, &r, "req_toolarge", 0, 0, NULL);
 	} else if (strncmp(url, "/_admin/", 8) == 0) {
 		struct sbx_result r;
@@ -635,16 +638,17 @@ int sbx_server_run(struct sbx *s)
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	/* Injected resets make libmicrohttpd complain; --quiet keeps stderr clean. */
 	daemon_handle = MHD_start_daemon(
-		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-			(s->opt.quiet ? 0 : MHD_USE_ERROR_LOG),
-		(uint16_t)s->opt.port, NULL, NULL, access_handler, s, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&addr, MHD_OPTION_URI_LOG_CALLBACK, uri_logger, s,
-		MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned int)120, MHD_OPTION_END);
+	        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+	                (s->opt.quiet ? 0 : MHD_USE_ERROR_LOG),
+	        (uint16_t)s->opt.port, NULL, NULL, access_handler, s, MHD_OPTION_SOCK_ADDR,
+	        (struct sockaddr *)&addr, MHD_OPTION_URI_LOG_CALLBACK, uri_logger, s,
+	        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
+	        (unsigned int)120, MHD_OPTION_END);
 	if (daemon_handle == NULL) {
-		fprintf(stderr, "paydesk-sandbox: cannot listen on 127.0.0.1:%d (is the port in "
-				"use?)\n",
-			s->opt.port);
+		fprintf(stderr,
+		        "paydesk-sandbox: cannot listen on 127.0.0.1:%d (is the port in "
+		        "use?)\n",
+		        s->opt.port);
 		return -1;
 	}
 	info = MHD_get_daemon_info(daemon_handle, MHD_DAEMON_INFO_BIND_PORT);

@@ -206,13 +206,12 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-void sbt_request(struct sbt_server *srv, const char *method, const char *path,
-		 const char *body, const char *key, const char *idem, long timeout_ms,
-		 struct sbt_resp *r)
+void sbt_request(struct sbt_server *srv, const char *method, const char *path, const char *body,
+                 const char *key, const char *idem, long timeout_ms, struct sbt_resp *r)
 {
 	CURL *h = curl_easy_init();
 	struct curl_slist *hdr = NULL;
-	struct grow g = { NULL, 0 };
+	struct grow g = {NULL, 0};
 	char url[4096];
 	char line[512];
 
@@ -280,7 +279,8 @@ int sbt_walk(struct sbt_server *srv, const char *path, const char *query, json_t
 		int more;
 
 		if (last[0])
-			snprintf(url, sizeof(url), "%s?%slimit=100&starting_after=%s", path, query, last);
+			snprintf(url, sizeof(url), "%s?%slimit=100&starting_after=%s", path, query,
+			         last);
 		else
 			snprintf(url, sizeof(url), "%s?%slimit=100", path, query);
 		sbt_get(srv, url, &r);
@@ -296,8 +296,8 @@ int sbt_walk(struct sbt_server *srv, const char *path, const char *query, json_t
 		more = json_is_true(json_object_get(r.json, "has_more"));
 		if (json_array_size(data) > 0)
 			snprintf(last, sizeof(last), "%s",
-				 json_string_value(json_object_get(
-					 json_array_get(data, json_array_size(data) - 1), "id")));
+			         json_string_value(json_object_get(
+			                 json_array_get(data, json_array_size(data) - 1), "id")));
 		sbt_resp_free(&r);
 		if (!more)
 			return pages;
@@ -307,7 +307,7 @@ int sbt_walk(struct sbt_server *srv, const char *path, const char *query, json_t
 }
 
 int sbt_walk_back(struct sbt_server *srv, const char *path, const char *query,
-		  const char *oldest_id, json_t *out)
+                  const char *oldest_id, json_t *out)
 {
 	char url[1024];
 	char first[128];
@@ -334,10 +334,11 @@ int sbt_walk_back(struct sbt_server *srv, const char *path, const char *query,
 		/* Pages arrive newest-first; collect them oldest-first, then flip. */
 		for (i = json_array_size(data); i > 0; i--)
 			json_array_append(rev, json_array_get(data, i - 1));
-		more = json_is_true(json_object_get(r.json, "has_more")) && json_array_size(data) > 0;
+		more = json_is_true(json_object_get(r.json, "has_more")) &&
+		       json_array_size(data) > 0;
 		if (json_array_size(data) > 0)
 			snprintf(first, sizeof(first), "%s",
-				 json_string_value(json_object_get(json_array_get(data, 0), "id")));
+			         json_string_value(json_object_get(json_array_get(data, 0), "id")));
 		sbt_resp_free(&r);
 		if (!more)
 			break;

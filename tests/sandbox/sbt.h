@@ -35,9 +35,8 @@ int sbt_stop(struct sbt_server *srv);
 /* One request. key may be NULL (no Authorization), idem NULL (no Idempotency-Key),
  * body NULL for GET. timeout_ms 0 means the default (30 s). Caller frees with
  * sbt_resp_free. */
-void sbt_request(struct sbt_server *srv, const char *method, const char *path,
-		 const char *body, const char *key, const char *idem, long timeout_ms,
-		 struct sbt_resp *r);
+void sbt_request(struct sbt_server *srv, const char *method, const char *path, const char *body,
+                 const char *key, const char *idem, long timeout_ms, struct sbt_resp *r);
 void sbt_resp_free(struct sbt_resp *r);
 /* GET with the default test key; returns the parsed JSON (owned by r). */
 json_t *sbt_get(struct sbt_server *srv, const char *path, struct sbt_resp *r);
@@ -54,7 +53,7 @@ int sbt_walk(struct sbt_server *srv, const char *path, const char *query, json_t
 /* Walks the other way: ending_before from `oldest_id` up to the newest object, then
  * appends everything newer than oldest_id newest-first (the cursor object excluded). */
 int sbt_walk_back(struct sbt_server *srv, const char *path, const char *query,
-		  const char *oldest_id, json_t *out);
+                  const char *oldest_id, json_t *out);
 
 #define SBT_KEY "sk_test_sandboxtests0001"
 #define SBT_NOW "1767225600"

@@ -29,7 +29,7 @@ static void fault(struct sbt_server *srv, const char *spec)
 
 static void check_status_faults(struct sbt_server *srv)
 {
-	static const char *const kinds[] = { "500", "502", "503" };
+	static const char *const kinds[] = {"500", "502", "503"};
 	struct sbt_resp r;
 	size_t i;
 	char spec[128];
@@ -39,9 +39,11 @@ static void check_status_faults(struct sbt_server *srv)
 		fault(srv, spec);
 		sbt_get(srv, "/v1/charges?limit=1", &r);
 		sbt_ok(r.status == atol(kinds[i]) &&
-			       strcmp(str(json_object_get(r.json, "error"), "type"), "api_error") == 0 &&
-			       strcmp(r.should_retry, "true") == 0 && r.request_id[0],
-		       "fault %s: status, api_error body, Stripe-Should-Retry and Request-Id", kinds[i]);
+		               strcmp(str(json_object_get(r.json, "error"), "type"), "api_error") ==
+		                       0 &&
+		               strcmp(r.should_retry, "true") == 0 && r.request_id[0],
+		       "fault %s: status, api_error body, Stripe-Should-Retry and Request-Id",
+		       kinds[i]);
 		sbt_resp_free(&r);
 		sbt_get(srv, "/v1/charges?limit=1", &r);
 		sbt_ok(r.status == 200, "after fault %s the next request succeeds", kinds[i]);
@@ -53,7 +55,7 @@ static void check_status_faults(struct sbt_server *srv)
 	sbt_resp_free(&r);
 	sbt_get(srv, "/v1/refunds?limit=1", &r);
 	sbt_ok(r.status == 429 && strcmp(r.retry_after, "7") == 0 &&
-		       strcmp(str(json_object_get(r.json, "error"), "code"), "rate_limit") == 0,
+	               strcmp(str(json_object_get(r.json, "error"), "code"), "rate_limit") == 0,
 	       "fault 429 carries Retry-After: 7 and code rate_limit");
 	sbt_resp_free(&r);
 	sbt_get(srv, "/v1/refunds?limit=1", &r);
@@ -91,13 +93,14 @@ static void check_transport_faults(struct sbt_server *srv)
 	fault(srv, "kind=truncate&count=1&path=/v1/charges");
 	sbt_get(srv, "/v1/charges?limit=5", &r);
 	sbt_ok(r.status == 200 && r.curl_error == CURLE_OK && r.json == NULL && r.len > 0 &&
-		       (long)r.len == r.content_length,
+	               (long)r.len == r.content_length,
 	       "truncate: a complete 200 reply whose JSON is cut (%zu bytes)", r.len);
 	sbt_resp_free(&r);
 
 	fault(srv, "kind=stall&seconds=3&count=1&path=/v1/balance");
 	sbt_request(srv, "GET", "/v1/balance", NULL, SBT_KEY, NULL, 500, &r);
-	sbt_ok(r.curl_error == CURLE_OPERATION_TIMEDOUT, "stall: a client with a short timeout gives up");
+	sbt_ok(r.curl_error == CURLE_OPERATION_TIMEDOUT,
+	       "stall: a client with a short timeout gives up");
 	sbt_resp_free(&r);
 	fault(srv, "kind=stall&seconds=1&count=1&path=/v1/balance");
 	sbt_request(srv, "GET", "/v1/balance", NULL, SBT_KEY, NULL, 20000, &r);
@@ -127,8 +130,8 @@ static void check_transport_faults(struct sbt_server *srv)
 	before = json_integer_value(json_object_get(c, "amount_refunded"));
 	fault(srv, "kind=commit_then_reset&count=1&path=/v1/refunds&method=POST");
 	sbt_request(srv, "POST", "/v1/refunds", body, SBT_KEY, "ctr-key-1", 0, &r);
-	sbt_ok(r.curl_error != CURLE_OK && r.status == 0, "commit_then_reset: no reply (curl error %d)",
-	       r.curl_error);
+	sbt_ok(r.curl_error != CURLE_OK && r.status == 0,
+	       "commit_then_reset: no reply (curl error %d)", r.curl_error);
 	sbt_resp_free(&r);
 	snprintf(path, sizeof(path), "/v1/charges/%s", str(c, "id"));
 	sbt_get(srv, path, &r);
@@ -136,7 +139,8 @@ static void check_transport_faults(struct sbt_server *srv)
 	       "commit_then_reset: the refund was made");
 	sbt_resp_free(&r);
 	sbt_request(srv, "POST", "/v1/refunds", body, SBT_KEY, "ctr-key-1", 0, &r);
-	sbt_ok(r.status == 200 && strcmp(r.replayed, "true") == 0, "the retry with the same key is a replay");
+	sbt_ok(r.status == 200 && strcmp(r.replayed, "true") == 0,
+	       "the retry with the same key is a replay");
 	sbt_resp_free(&r);
 	sbt_get(srv, path, &r);
 	sbt_ok(json_integer_value(json_object_get(r.json, "amount_refunded")) == before + 10,
@@ -153,7 +157,8 @@ static void check_log(struct sbt_server *srv)
 
 	sbt_request(srv, "DELETE", "/_admin/requests", NULL, NULL, NULL, 0, &r);
 	sbt_resp_free(&r);
-	sbt_request(srv, "POST", "/v1/refunds", "charge=ch_none&amount=5", SBT_KEY, "log-key-9", 0, &r);
+	sbt_request(srv, "POST", "/v1/refunds", "charge=ch_none&amount=5", SBT_KEY, "log-key-9", 0,
+	            &r);
 	sbt_resp_free(&r);
 	sbt_get(srv, "/v1/charges?limit=2", &r);
 	sbt_resp_free(&r);
@@ -163,17 +168,21 @@ static void check_log(struct sbt_server *srv)
 	last = json_array_get(data, n - 1);
 	sbt_ok(n == 2, "the request log holds the two API requests (admin calls are not logged)");
 	sbt_ok(strcmp(str(json_array_get(data, 0), "method"), "POST") == 0 &&
-		       strcmp(str(json_array_get(data, 0), "body"), "charge=ch_none&amount=5") == 0 &&
-		       strcmp(str(json_array_get(data, 0), "idempotency_key"), "log-key-9") == 0 &&
-		       json_integer_value(json_object_get(json_array_get(data, 0), "status")) == 404,
+	               strcmp(str(json_array_get(data, 0), "body"), "charge=ch_none&amount=5") ==
+	                       0 &&
+	               strcmp(str(json_array_get(data, 0), "idempotency_key"), "log-key-9") == 0 &&
+	               json_integer_value(json_object_get(json_array_get(data, 0), "status")) ==
+	                       404,
 	       "log entry: method, body, idempotency key and status");
-	sbt_ok(strcmp(str(last, "path"), "/v1/charges") == 0 && strcmp(str(last, "query"), "limit=2") == 0,
+	sbt_ok(strcmp(str(last, "path"), "/v1/charges") == 0 &&
+	               strcmp(str(last, "query"), "limit=2") == 0,
 	       "log entry: path and query");
-	sbt_ok(strstr(str(last, "key"), "0001") != NULL && strstr(str(last, "key"), "sk_test_") == str(last, "key") &&
-		       strstr(r.body, SBT_KEY) == NULL,
+	sbt_ok(strstr(str(last, "key"), "0001") != NULL &&
+	               strstr(str(last, "key"), "sk_test_") == str(last, "key") &&
+	               strstr(r.body, SBT_KEY) == NULL,
 	       "log shows the key's prefix and last 4 characters only (%s)", str(last, "key"));
 	sbt_ok(json_integer_value(json_object_get(last, "seq")) >
-		       json_integer_value(json_object_get(json_array_get(data, 0), "seq")),
+	               json_integer_value(json_object_get(json_array_get(data, 0), "seq")),
 	       "log entries are numbered in order");
 	sbt_resp_free(&r);
 }
@@ -181,7 +190,7 @@ static void check_log(struct sbt_server *srv)
 static void check_rate_limit(void)
 {
 	struct sbt_server rl;
-	static const char *const args[] = { "--orders", "20", "--rate-limit", "2", NULL };
+	static const char *const args[] = {"--orders", "20", "--rate-limit", "2", NULL};
 	struct sbt_resp r;
 	int ok = 0, limited = 0, with_retry = 0;
 	int i;
@@ -193,7 +202,9 @@ static void check_rate_limit(void)
 			ok++;
 		if (r.status == 429) {
 			limited++;
-			if (r.retry_after[0] && strcmp(str(json_object_get(r.json, "error"), "code"), "rate_limit") == 0)
+			if (r.retry_after[0] &&
+			    strcmp(str(json_object_get(r.json, "error"), "code"), "rate_limit") ==
+			            0)
 				with_retry++;
 		}
 		sbt_resp_free(&r);
@@ -206,7 +217,8 @@ static void check_rate_limit(void)
 int main(void)
 {
 	struct sbt_server srv;
-	static const char *const args[] = { "--seed", "9", "--orders", "500", "--now", SBT_NOW, NULL };
+	static const char *const args[] = {"--seed", "9",     "--orders", "500",
+	                                   "--now",  SBT_NOW, NULL};
 
 	sbt_start(&srv, args);
 	check_status_faults(&srv);

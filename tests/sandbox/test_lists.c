@@ -9,8 +9,8 @@
 
 #include "tests/sandbox/sbt.h"
 
-static const char *const seed_args[] = { "--seed", "3", "--orders", "2500", "--days", "60",
-					  "--now", SBT_NOW, NULL };
+static const char *const seed_args[] = {"--seed", "3",     "--orders", "2500", "--days",
+                                        "60",     "--now", SBT_NOW,    NULL};
 
 /* Every id once, created non-increasing; returns 1 when the list is well ordered. */
 static int ordered_unique(json_t *arr)
@@ -44,7 +44,8 @@ static int same_ids(json_t *a, size_t a_from, json_t *b)
 	if (json_array_size(a) - a_from != json_array_size(b))
 		return 0;
 	for (i = 0; i < json_array_size(b); i++) {
-		const char *x = json_string_value(json_object_get(json_array_get(a, i + a_from), "id"));
+		const char *x =
+		        json_string_value(json_object_get(json_array_get(a, i + a_from), "id"));
 		const char *y = json_string_value(json_object_get(json_array_get(b, i), "id"));
 
 		if (x == NULL || y == NULL || strcmp(x, y) != 0)
@@ -60,12 +61,14 @@ static void check_walk(struct sbt_server *srv, const char *path, long expect)
 	int pages = sbt_walk(srv, path, "", fwd);
 	size_t n = json_array_size(fwd);
 
-	sbt_ok(pages > 0 && ordered_unique(fwd), "%s: forward walk sees each object once, newest first (%zu objects, %d pages)",
-	       path, n, pages);
+	sbt_ok(pages > 0 && ordered_unique(fwd),
+	       "%s: forward walk sees each object once, newest first (%zu objects, %d pages)", path,
+	       n, pages);
 	if (expect >= 0)
 		sbt_ok((long)n == expect, "%s: forward walk sees all %ld objects", path, expect);
 	if (n > 1) {
-		const char *oldest = json_string_value(json_object_get(json_array_get(fwd, n - 1), "id"));
+		const char *oldest =
+		        json_string_value(json_object_get(json_array_get(fwd, n - 1), "id"));
 
 		pages = sbt_walk_back(srv, path, "", oldest, back);
 		/* Backward from the oldest: every object but the cursor, in the same order. */
@@ -79,7 +82,8 @@ static void check_walk(struct sbt_server *srv, const char *path, long expect)
 
 			for (i = 0; i + 1 < n; i++)
 				json_array_append(fwd_head, json_array_get(fwd, i));
-			sbt_ok(same_ids(fwd_head, 0, back), "%s: backward walk matches forward order", path);
+			sbt_ok(same_ids(fwd_head, 0, back),
+			       "%s: backward walk matches forward order", path);
 			json_decref(fwd_head);
 		}
 	}
@@ -90,7 +94,7 @@ static void check_walk(struct sbt_server *srv, const char *path, long expect)
 /* Every key path of the fixture exists in the served object (a null may stand for an
  * object, as for a merchant without Connect). Reports the first missing path. */
 static int shape_covers(json_t *fixture, json_t *served, const char *where, char *missing,
-			size_t mn)
+                        size_t mn)
 {
 	const char *k;
 	json_t *v;
@@ -141,14 +145,14 @@ static void check_shapes(struct sbt_server *srv)
 		const char *path;
 		int list;
 	} cases[] = {
-		{ "charge", "/v1/charges?limit=1", 1 },
-		{ "payment_intent", "/v1/payment_intents?limit=1", 1 },
-		{ "refund", "/v1/refunds?limit=1", 1 },
-		{ "dispute", "/v1/disputes?limit=1", 1 },
-		{ "payout", "/v1/payouts?limit=1", 1 },
-		{ "balance_transaction", "/v1/balance_transactions?limit=1", 1 },
-		{ "balance", "/v1/balance", 0 },
-		{ "account", "/v1/account", 0 },
+	        {"charge", "/v1/charges?limit=1", 1},
+	        {"payment_intent", "/v1/payment_intents?limit=1", 1},
+	        {"refund", "/v1/refunds?limit=1", 1},
+	        {"dispute", "/v1/disputes?limit=1", 1},
+	        {"payout", "/v1/payouts?limit=1", 1},
+	        {"balance_transaction", "/v1/balance_transactions?limit=1", 1},
+	        {"balance", "/v1/balance", 0},
+	        {"account", "/v1/account", 0},
 	};
 	json_t *root = fixtures();
 	json_t *res = json_object_get(root, "resources");
@@ -162,8 +166,8 @@ static void check_shapes(struct sbt_server *srv)
 
 		sbt_get(srv, cases[i].path, &r);
 		obj = cases[i].list ? json_array_get(json_object_get(r.json, "data"), 0) : r.json;
-		sbt_ok(obj && shape_covers(json_object_get(res, cases[i].fixture), obj, cases[i].fixture,
-					   missing, sizeof(missing)),
+		sbt_ok(obj && shape_covers(json_object_get(res, cases[i].fixture), obj,
+		                           cases[i].fixture, missing, sizeof(missing)),
 		       "%s has every field of Stripe's fixture %s", cases[i].fixture, missing);
 		sbt_resp_free(&r);
 	}
@@ -176,7 +180,8 @@ static long count_in(json_t *arr, json_int_t gte, json_int_t lt)
 	long n = 0;
 
 	for (i = 0; i < json_array_size(arr); i++) {
-		json_int_t c = json_integer_value(json_object_get(json_array_get(arr, i), "created"));
+		json_int_t c =
+		        json_integer_value(json_object_get(json_array_get(arr, i), "created"));
 
 		if (c >= gte && c < lt)
 			n++;
@@ -195,13 +200,15 @@ static void check_created(struct sbt_server *srv)
 	json_int_t one;
 
 	sbt_walk(srv, "/v1/charges", "", all);
-	snprintf(q, sizeof(q), "created[gte]=%lld&created[lt]=%lld&", (long long)gte, (long long)lt);
+	snprintf(q, sizeof(q), "created[gte]=%lld&created[lt]=%lld&", (long long)gte,
+	         (long long)lt);
 	sbt_walk(srv, "/v1/charges", q, part);
 	sbt_ok((long)json_array_size(part) == count_in(all, gte, lt) && json_array_size(part) > 0,
 	       "created[gte]/[lt] selects exactly the charges in the window (%zu)",
 	       json_array_size(part));
 	json_array_clear(part);
-	snprintf(q, sizeof(q), "created[gt]=%lld&created[lte]=%lld&", (long long)gte, (long long)lt);
+	snprintf(q, sizeof(q), "created[gt]=%lld&created[lte]=%lld&", (long long)gte,
+	         (long long)lt);
 	sbt_walk(srv, "/v1/charges", q, part);
 	sbt_ok((long)json_array_size(part) == count_in(all, gte + 1, lt + 1),
 	       "created[gt]/[lte] selects exactly the charges in the window");
@@ -216,15 +223,19 @@ static void check_created(struct sbt_server *srv)
 }
 
 static void expect_error(struct sbt_server *srv, const char *path, const char *key, long status,
-			 const char *type, const char *what)
+                         const char *type, const char *what)
 {
 	struct sbt_resp r;
 	json_t *err;
 
 	sbt_request(srv, "GET", path, NULL, key, NULL, 0, &r);
 	err = json_object_get(r.json, "error");
-	sbt_ok(r.status == status && err && strcmp(json_string_value(json_object_get(err, "type")) ? json_string_value(json_object_get(err, "type")) : "", type) == 0 &&
-		       json_string_value(json_object_get(err, "message")) && r.request_id[0],
+	sbt_ok(r.status == status && err &&
+	               strcmp(json_string_value(json_object_get(err, "type"))
+	                              ? json_string_value(json_object_get(err, "type"))
+	                              : "",
+	                      type) == 0 &&
+	               json_string_value(json_object_get(err, "message")) && r.request_id[0],
 	       "%s: %ld %s with message and Request-Id (got %ld)", what, status, type, r.status);
 	sbt_resp_free(&r);
 }
@@ -234,22 +245,24 @@ static void check_validation(struct sbt_server *srv)
 	struct sbt_resp r;
 
 	expect_error(srv, "/v1/charges?limit=0", SBT_KEY, 400, "invalid_request_error", "limit=0");
-	expect_error(srv, "/v1/charges?limit=101", SBT_KEY, 400, "invalid_request_error", "limit=101");
-	expect_error(srv, "/v1/charges?limit=ten", SBT_KEY, 400, "invalid_request_error", "limit=ten");
+	expect_error(srv, "/v1/charges?limit=101", SBT_KEY, 400, "invalid_request_error",
+	             "limit=101");
+	expect_error(srv, "/v1/charges?limit=ten", SBT_KEY, 400, "invalid_request_error",
+	             "limit=ten");
 	expect_error(srv, "/v1/charges?starting_after=ch_x&ending_before=ch_y", SBT_KEY, 400,
-		     "invalid_request_error", "both cursors");
+	             "invalid_request_error", "both cursors");
 	expect_error(srv, "/v1/charges?starting_after=ch_doesnotexist", SBT_KEY, 400,
-		     "invalid_request_error", "unknown cursor");
+	             "invalid_request_error", "unknown cursor");
 	expect_error(srv, "/v1/charges?colour=blue", SBT_KEY, 400, "invalid_request_error",
-		     "unknown parameter");
+	             "unknown parameter");
 	expect_error(srv, "/v1/charges/ch_doesnotexist", SBT_KEY, 404, "invalid_request_error",
-		     "missing charge");
+	             "missing charge");
 	expect_error(srv, "/v1/widgets", SBT_KEY, 404, "invalid_request_error", "unknown endpoint");
 	expect_error(srv, "/v1/charges", NULL, 401, "invalid_request_error", "no key");
 	expect_error(srv, "/v1/charges", "sk_live_realkeysneverwork1", 401, "invalid_request_error",
-		     "live key");
+	             "live key");
 	expect_error(srv, "/v1/charges", "rk_test_notconfigured1", 401, "invalid_request_error",
-		     "unconfigured restricted key");
+	             "unconfigured restricted key");
 	sbt_get(srv, "/v1/charges", &r);
 	sbt_ok(r.status == 200 && json_array_size(json_object_get(r.json, "data")) == 10,
 	       "default limit is 10");
@@ -271,19 +284,27 @@ static void check_retrieve(struct sbt_server *srv)
 	c = json_array_get(json_object_get(r.json, "data"), 0);
 	snprintf(path, sizeof(path), "/v1/charges/%s", json_string_value(json_object_get(c, "id")));
 	sbt_get(srv, path, &one);
-	sbt_ok(one.status == 200 && json_equal(one.json, c), "GET /v1/charges/:id equals the listed object");
+	sbt_ok(one.status == 200 && json_equal(one.json, c),
+	       "GET /v1/charges/:id equals the listed object");
 	sbt_resp_free(&one);
 	pi = json_string_value(json_object_get(c, "payment_intent"));
 	snprintf(path, sizeof(path), "/v1/payment_intents/%s", pi ? pi : "none");
 	sbt_get(srv, path, &one);
 	sbt_ok(one.status == 200 &&
-		       strcmp(json_string_value(json_object_get(one.json, "latest_charge")) ? json_string_value(json_object_get(one.json, "latest_charge")) : "",
-			      json_string_value(json_object_get(c, "id"))) == 0,
+	               strcmp(json_string_value(json_object_get(one.json, "latest_charge"))
+	                              ? json_string_value(
+	                                        json_object_get(one.json, "latest_charge"))
+	                              : "",
+	                      json_string_value(json_object_get(c, "id"))) == 0,
 	       "the charge's payment intent points back at it");
 	sbt_resp_free(&one);
-	sbt_ok(json_object_get(c, "billing_details") && json_object_get(json_object_get(c, "outcome"), "risk_level") &&
-		       json_string_value(json_object_get(json_object_get(json_object_get(c, "payment_method_details"), "card"), "last4")) &&
-		       json_object_get(json_object_get(c, "metadata"), "order_id"),
+	sbt_ok(json_object_get(c, "billing_details") &&
+	               json_object_get(json_object_get(c, "outcome"), "risk_level") &&
+	               json_string_value(json_object_get(
+	                       json_object_get(json_object_get(c, "payment_method_details"),
+	                                       "card"),
+	                       "last4")) &&
+	               json_object_get(json_object_get(c, "metadata"), "order_id"),
 	       "a charge carries name, risk level, last4 and order id");
 	sbt_resp_free(&r);
 }
@@ -293,11 +314,16 @@ static void check_variety(struct sbt_server *srv)
 {
 	json_t *all = json_array();
 	json_t *disputes = json_array();
-	static const char *const curs[] = { "usd", "eur", "cny", "jpy", "gbp" };
-	static const char *const dstat[] = { "warning_needs_response", "warning_under_review",
-					     "warning_closed", "needs_response", "under_review",
-					     "won", "lost", "prevented" };
-	int cur_seen[5] = { 0 };
+	static const char *const curs[] = {"usd", "eur", "cny", "jpy", "gbp"};
+	static const char *const dstat[] = {"warning_needs_response",
+	                                    "warning_under_review",
+	                                    "warning_closed",
+	                                    "needs_response",
+	                                    "under_review",
+	                                    "won",
+	                                    "lost",
+	                                    "prevented"};
+	int cur_seen[5] = {0};
 	int cjk = 0, accented = 0, failed = 0, pending = 0, partial = 0, full = 0;
 	int past = 0, future = 0;
 	size_t i, k;
@@ -307,7 +333,8 @@ static void check_variety(struct sbt_server *srv)
 	for (i = 0; i < json_array_size(all); i++) {
 		json_t *c = json_array_get(all, i);
 		const char *cur = json_string_value(json_object_get(c, "currency"));
-		const char *name = json_string_value(json_object_get(json_object_get(c, "billing_details"), "name"));
+		const char *name = json_string_value(
+		        json_object_get(json_object_get(c, "billing_details"), "name"));
 		const char *st = json_string_value(json_object_get(c, "status"));
 		json_int_t amt = json_integer_value(json_object_get(c, "amount"));
 		json_int_t ref = json_integer_value(json_object_get(c, "amount_refunded"));
@@ -330,7 +357,8 @@ static void check_variety(struct sbt_server *srv)
 	}
 	sbt_ok(cur_seen[0] && cur_seen[1] && cur_seen[2] && cur_seen[3] && cur_seen[4],
 	       "orders in usd, eur, cny, jpy and gbp");
-	sbt_ok(cjk > 0 && accented > 0, "customers with CJK (%d) and accented (%d) names", cjk, accented);
+	sbt_ok(cjk > 0 && accented > 0, "customers with CJK (%d) and accented (%d) names", cjk,
+	       accented);
 	sbt_ok(failed > 0 && pending > 0, "failed (%d) and pending (%d) charges", failed, pending);
 	sbt_ok(partial > 0 && full > 0 && partial + full > 2500 / 50,
 	       "refunded charges, some partially (%d) some fully (%d)", partial, full);
@@ -358,8 +386,9 @@ static void check_variety(struct sbt_server *srv)
 		else
 			future++;
 	}
-	sbt_ok(past > 0 && future > 0, "disputes needing a response with past (%d) and future (%d) deadlines",
-	       past, future);
+	sbt_ok(past > 0 && future > 0,
+	       "disputes needing a response with past (%d) and future (%d) deadlines", past,
+	       future);
 	json_decref(all);
 	json_decref(disputes);
 }
@@ -398,13 +427,14 @@ static void check_checksum(struct sbt_server *srv)
 	}
 	for (i = 0; i < n; i++) {
 		json_t *c = json_object_get(sorted, ids[i]);
-		int len = snprintf(line, sizeof(line), "%s|%lld|%s|%s|%lld|%d|%d\n", ids[i],
-				   (long long)json_integer_value(json_object_get(c, "amount")),
-				   json_string_value(json_object_get(c, "currency")),
-				   json_string_value(json_object_get(c, "status")),
-				   (long long)json_integer_value(json_object_get(c, "amount_refunded")),
-				   json_is_true(json_object_get(c, "refunded")),
-				   json_is_true(json_object_get(c, "disputed")));
+		int len = snprintf(
+		        line, sizeof(line), "%s|%lld|%s|%s|%lld|%d|%d\n", ids[i],
+		        (long long)json_integer_value(json_object_get(c, "amount")),
+		        json_string_value(json_object_get(c, "currency")),
+		        json_string_value(json_object_get(c, "status")),
+		        (long long)json_integer_value(json_object_get(c, "amount_refunded")),
+		        json_is_true(json_object_get(c, "refunded")),
+		        json_is_true(json_object_get(c, "disputed")));
 
 		for (j = 0; j < (size_t)len; j++) {
 			h ^= (unsigned char)line[j];
@@ -414,8 +444,14 @@ static void check_checksum(struct sbt_server *srv)
 	snprintf(hex, sizeof(hex), "%016llx", h);
 	sbt_get(srv, "/_admin/checksum", &r);
 	sbt_ok(r.status == 200 &&
-		       strcmp(json_string_value(json_object_get(json_object_get(r.json, "charges"), "fnv")) ? json_string_value(json_object_get(json_object_get(r.json, "charges"), "fnv")) : "", hex) == 0 &&
-		       json_integer_value(json_object_get(json_object_get(r.json, "charges"), "count")) == (json_int_t)n,
+	               strcmp(json_string_value(
+	                              json_object_get(json_object_get(r.json, "charges"), "fnv"))
+	                              ? json_string_value(json_object_get(
+	                                        json_object_get(r.json, "charges"), "fnv"))
+	                              : "",
+	                      hex) == 0 &&
+	               json_integer_value(json_object_get(json_object_get(r.json, "charges"),
+	                                                  "count")) == (json_int_t)n,
 	       "admin checksum of charges equals the one computed from the API (%s)", hex);
 	sbt_resp_free(&r);
 	free(ids);
@@ -452,14 +488,16 @@ static void check_ledger(struct sbt_server *srv)
 		fee += json_integer_value(json_object_get(b, "fee"));
 		net += json_integer_value(json_object_get(b, "net"));
 	}
-	snprintf(path, sizeof(path), "/_admin/ledger?from=%lld&to=%lld", (long long)from, (long long)to);
+	snprintf(path, sizeof(path), "/_admin/ledger?from=%lld&to=%lld", (long long)from,
+	         (long long)to);
 	sbt_get(srv, path, &r);
 	v = json_object_get(json_object_get(r.json, "eur"), "charge");
 	sbt_ok(count > 0 && json_integer_value(json_object_get(v, "count")) == count &&
-		       json_integer_value(json_object_get(v, "amount")) == amount &&
-		       json_integer_value(json_object_get(v, "fee")) == fee &&
-		       json_integer_value(json_object_get(v, "net")) == net && amount - fee == net,
-	       "ledger eur charges equal the sums of the filtered balance transactions (%ld)", count);
+	               json_integer_value(json_object_get(v, "amount")) == amount &&
+	               json_integer_value(json_object_get(v, "fee")) == fee &&
+	               json_integer_value(json_object_get(v, "net")) == net && amount - fee == net,
+	       "ledger eur charges equal the sums of the filtered balance transactions (%ld)",
+	       count);
 	sbt_resp_free(&r);
 	json_decref(bts);
 }
@@ -467,10 +505,10 @@ static void check_ledger(struct sbt_server *srv)
 static void check_determinism(void)
 {
 	struct sbt_server a, b, c;
-	static const char *const other[] = { "--seed", "4", "--orders", "300", "--days", "30",
-					     "--now", SBT_NOW, NULL };
-	static const char *const same[] = { "--seed", "3", "--orders", "300", "--days", "30",
-					    "--now", SBT_NOW, NULL };
+	static const char *const other[] = {"--seed", "4",     "--orders", "300", "--days",
+	                                    "30",     "--now", SBT_NOW,    NULL};
+	static const char *const same[] = {"--seed", "3",     "--orders", "300", "--days",
+	                                   "30",     "--now", SBT_NOW,    NULL};
 	struct sbt_resp ra, rb, rc, pa, pb;
 
 	sbt_start(&a, same);
@@ -481,7 +519,8 @@ static void check_determinism(void)
 	sbt_get(&c, "/_admin/checksum", &rc);
 	sbt_ok(ra.body && rb.body && strcmp(ra.body, rb.body) == 0,
 	       "same seed and arguments give the same data");
-	sbt_ok(ra.body && rc.body && strcmp(ra.body, rc.body) != 0, "another seed gives other data");
+	sbt_ok(ra.body && rc.body && strcmp(ra.body, rc.body) != 0,
+	       "another seed gives other data");
 	sbt_get(&a, "/v1/charges?limit=100", &pa);
 	sbt_get(&b, "/v1/charges?limit=100", &pb);
 	sbt_ok(pa.body && pb.body && pa.len == pb.len && memcmp(pa.body, pb.body, pa.len) == 0,
@@ -498,8 +537,8 @@ static void check_determinism(void)
 static void check_hostile(void)
 {
 	struct sbt_server h;
-	static const char *const args[] = { "--seed", "5", "--orders", "400", "--hostile", "--now",
-					    SBT_NOW, NULL };
+	static const char *const args[] = {"--seed",    "5",     "--orders", "400",
+	                                   "--hostile", "--now", SBT_NOW,    NULL};
 	json_t *all = json_array();
 	int esc = 0, bidi = 0, longs = 0, ctrl = 0;
 	size_t i;
@@ -513,9 +552,11 @@ static void check_hostile(void)
 		const char *fields[3];
 		int k;
 
-		fields[0] = json_string_value(json_object_get(json_object_get(c, "billing_details"), "name"));
+		fields[0] = json_string_value(
+		        json_object_get(json_object_get(c, "billing_details"), "name"));
 		fields[1] = json_string_value(json_object_get(c, "description"));
-		fields[2] = json_string_value(json_object_get(json_object_get(c, "metadata"), "note"));
+		fields[2] =
+		        json_string_value(json_object_get(json_object_get(c, "metadata"), "note"));
 		for (k = 0; k < 3; k++) {
 			if (fields[k] == NULL)
 				continue;
@@ -530,7 +571,8 @@ static void check_hostile(void)
 		}
 	}
 	sbt_ok(esc > 0 && bidi > 0 && longs > 0 && ctrl > 0,
-	       "hostile strings: escapes %d, bidi overrides %d, long %d, controls %d", esc, bidi, longs, ctrl);
+	       "hostile strings: escapes %d, bidi overrides %d, long %d, controls %d", esc, bidi,
+	       longs, ctrl);
 	json_decref(all);
 	sbt_stop(&h);
 }
@@ -538,8 +580,8 @@ static void check_hostile(void)
 int main(void)
 {
 	struct sbt_server srv;
-	static const char *const paths[] = { "/v1/refunds", "/v1/disputes", "/v1/payouts",
-					     "/v1/balance_transactions", "/v1/payment_intents" };
+	static const char *const paths[] = {"/v1/refunds", "/v1/disputes", "/v1/payouts",
+	                                    "/v1/balance_transactions", "/v1/payment_intents"};
 	size_t i;
 
 	sbt_start(&srv, seed_args);

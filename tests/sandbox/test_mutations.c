@@ -11,10 +11,18 @@
 
 #include "tests/sandbox/sbt.h"
 
-static const char *const seed_args[] = { "--seed", "11", "--orders", "2000", "--days", "45",
-					  "--now", SBT_NOW, "--restricted",
-					  "rk_test_support1:charges=read,refunds=read,disputes=write,events=read",
-					  NULL };
+static const char *const seed_args[] = {
+        "--seed",
+        "11",
+        "--orders",
+        "2000",
+        "--days",
+        "45",
+        "--now",
+        SBT_NOW,
+        "--restricted",
+        "rk_test_support1:charges=read,refunds=read,disputes=write,events=read",
+        NULL};
 
 static const char *str(json_t *o, const char *k)
 {
@@ -64,7 +72,7 @@ static json_t *fetch(struct sbt_server *srv, const char *kind, const char *id)
 }
 
 static void post(struct sbt_server *srv, const char *path, const char *body, const char *idem,
-		 struct sbt_resp *r)
+                 struct sbt_resp *r)
 {
 	sbt_request(srv, "POST", path, body, SBT_KEY, idem, 0, r);
 }
@@ -107,21 +115,23 @@ static void check_refunds(struct sbt_server *srv)
 	const char *re_id;
 	char re_copy[64] = "";
 
-	snprintf(body, sizeof(body), "charge=%s&amount=%lld&reason=requested_by_customer&metadata[ticket]=T-1",
-		 id, (long long)(amount - 50));
+	snprintf(body, sizeof(body),
+	         "charge=%s&amount=%lld&reason=requested_by_customer&metadata[ticket]=T-1", id,
+	         (long long)(amount - 50));
 	post(srv, "/v1/refunds", body, NULL, &r);
 	re_id = str(r.json, "id");
 	snprintf(re_copy, sizeof(re_copy), "%s", re_id);
 	sbt_ok(r.status == 200 && strcmp(str(r.json, "object"), "refund") == 0 &&
-		       num(r.json, "amount") == amount - 50 &&
-		       strcmp(str(json_object_get(r.json, "metadata"), "ticket"), "T-1") == 0,
+	               num(r.json, "amount") == amount - 50 &&
+	               strcmp(str(json_object_get(r.json, "metadata"), "ticket"), "T-1") == 0,
 	       "partial refund created with its metadata");
 	sbt_ok(count_events(srv, "refund.created", re_copy, r.request_id) == 1 &&
-		       count_events(srv, "charge.refunded", id, r.request_id) == 1,
+	               count_events(srv, "charge.refunded", id, r.request_id) == 1,
 	       "refund.created and charge.refunded events carry the request id");
 	sbt_resp_free(&r);
 	after = fetch(srv, "charges", id);
-	sbt_ok(num(after, "amount_refunded") == amount - 50 && !json_is_true(json_object_get(after, "refunded")),
+	sbt_ok(num(after, "amount_refunded") == amount - 50 &&
+	               !json_is_true(json_object_get(after, "refunded")),
 	       "charge shows amount_refunded and is not fully refunded");
 	json_decref(after);
 	{
@@ -130,42 +140,50 @@ static void check_refunds(struct sbt_server *srv)
 		snprintf(q, sizeof(q), "source=%s&", re_copy);
 		sbt_walk(srv, "/v1/balance_transactions", q, bts);
 		sbt_ok(json_array_size(bts) == 1 &&
-			       num(json_array_get(bts, 0), "net") == -(amount - 50) &&
-			       strcmp(str(json_array_get(bts, 0), "type"), "refund") == 0,
+		               num(json_array_get(bts, 0), "net") == -(amount - 50) &&
+		               strcmp(str(json_array_get(bts, 0), "type"), "refund") == 0,
 		       "the refund has a balance transaction of -amount");
 	}
 	snprintf(body, sizeof(body), "charge=%s&amount=51", id);
 	post(srv, "/v1/refunds", body, NULL, &r);
 	sbt_ok(r.status == 400 &&
-		       strcmp(str(json_object_get(r.json, "error"), "code"), "amount_too_large") == 0 &&
-		       strcmp(str(json_object_get(r.json, "error"), "param"), "amount") == 0,
+	               strcmp(str(json_object_get(r.json, "error"), "code"), "amount_too_large") ==
+	                       0 &&
+	               strcmp(str(json_object_get(r.json, "error"), "param"), "amount") == 0,
 	       "refund above what is left is refused (amount_too_large)");
 	sbt_resp_free(&r);
 	snprintf(body, sizeof(body), "payment_intent=%s", str(c, "payment_intent"));
 	post(srv, "/v1/refunds", body, NULL, &r);
-	sbt_ok(r.status == 200 && num(r.json, "amount") == 50, "refund by payment_intent without amount refunds the rest");
+	sbt_ok(r.status == 200 && num(r.json, "amount") == 50,
+	       "refund by payment_intent without amount refunds the rest");
 	sbt_resp_free(&r);
 	after = fetch(srv, "charges", id);
-	sbt_ok(num(after, "amount_refunded") == amount && json_is_true(json_object_get(after, "refunded")) &&
-		       json_array_size(json_object_get(json_object_get(after, "refunds"), "data")) == 2,
+	sbt_ok(num(after, "amount_refunded") == amount &&
+	               json_is_true(json_object_get(after, "refunded")) &&
+	               json_array_size(
+	                       json_object_get(json_object_get(after, "refunds"), "data")) == 2,
 	       "charge is fully refunded and lists both refunds");
 	json_decref(after);
 	snprintf(body, sizeof(body), "charge=%s&amount=1", id);
 	post(srv, "/v1/refunds", body, NULL, &r);
-	sbt_ok(r.status == 400 && strcmp(str(json_object_get(r.json, "error"), "code"), "charge_already_refunded") == 0,
+	sbt_ok(r.status == 400 && strcmp(str(json_object_get(r.json, "error"), "code"),
+	                                 "charge_already_refunded") == 0,
 	       "refunding a fully refunded charge is refused");
 	sbt_resp_free(&r);
 	post(srv, "/v1/refunds", "charge=ch_doesnotexist", NULL, &r);
-	sbt_ok(r.status == 404 && strcmp(str(json_object_get(r.json, "error"), "code"), "resource_missing") == 0,
+	sbt_ok(r.status == 404 && strcmp(str(json_object_get(r.json, "error"), "code"),
+	                                 "resource_missing") == 0,
 	       "refund of an unknown charge: 404 resource_missing");
 	sbt_resp_free(&r);
 	post(srv, "/v1/refunds", "amount=5", NULL, &r);
-	sbt_ok(r.status == 400 && strcmp(str(json_object_get(r.json, "error"), "code"), "parameter_missing") == 0,
+	sbt_ok(r.status == 400 && strcmp(str(json_object_get(r.json, "error"), "code"),
+	                                 "parameter_missing") == 0,
 	       "refund without a charge: 400 parameter_missing");
 	sbt_resp_free(&r);
 	snprintf(body, sizeof(body), "charge=%s&amount=-3", id);
 	post(srv, "/v1/refunds", body, NULL, &r);
-	sbt_ok(r.status == 400 && strcmp(str(json_object_get(r.json, "error"), "param"), "amount") == 0,
+	sbt_ok(r.status == 400 &&
+	               strcmp(str(json_object_get(r.json, "error"), "param"), "amount") == 0,
 	       "negative refund amount refused");
 	sbt_resp_free(&r);
 	{
@@ -235,14 +253,15 @@ static void check_idempotency(struct sbt_server *srv)
 	snprintf(body2, sizeof(body2), "charge=%s&amount=101", str(c, "id"));
 	post(srv, "/v1/refunds", body, "idem-key-1", &a);
 	post(srv, "/v1/refunds", body, "idem-key-1", &b);
-	sbt_ok(a.status == 200 && b.status == 200 && a.body && b.body && strcmp(a.body, b.body) == 0 &&
-		       strcmp(b.replayed, "true") == 0,
+	sbt_ok(a.status == 200 && b.status == 200 && a.body && b.body &&
+	               strcmp(a.body, b.body) == 0 && strcmp(b.replayed, "true") == 0,
 	       "same key and parameters: the stored reply is replayed");
 	snprintf(q, sizeof(q), "charge=%s&", str(c, "id"));
 	sbt_walk(srv, "/v1/refunds", q, refunds);
 	sbt_ok(json_array_size(refunds) == 1, "a replay creates no second refund");
 	post(srv, "/v1/refunds", body2, "idem-key-1", &x);
-	sbt_ok(x.status == 400 && strcmp(str(json_object_get(x.json, "error"), "type"), "idempotency_error") == 0,
+	sbt_ok(x.status == 400 && strcmp(str(json_object_get(x.json, "error"), "type"),
+	                                 "idempotency_error") == 0,
 	       "same key, other parameters: 400 idempotency_error");
 	sbt_resp_free(&a);
 	sbt_resp_free(&b);
@@ -270,8 +289,9 @@ static void check_idempotency(struct sbt_server *srv)
 		char body3[256];
 
 		snprintf(body3, sizeof(body3), "charge=%s&amount=77", str(c2, "id"));
-		sbt_request(srv, "POST", "/_admin/faults", "kind=stall&seconds=2&count=1&path=/v1/refunds&method=POST",
-			    NULL, NULL, 0, &x);
+		sbt_request(srv, "POST", "/_admin/faults",
+		            "kind=stall&seconds=2&count=1&path=/v1/refunds&method=POST", NULL, NULL,
+		            0, &x);
 		sbt_resp_free(&x);
 		sbt_request(srv, "DELETE", "/_admin/requests", NULL, NULL, NULL, 0, &x);
 		sbt_resp_free(&x);
@@ -282,8 +302,10 @@ static void check_idempotency(struct sbt_server *srv)
 		pthread_create(&t, NULL, bg_post_run, &bg);
 		sbt_ok(wait_logged(srv, "idem-key-3"), "the stalled request reached the sandbox");
 		post(srv, "/v1/refunds", body3, "idem-key-3", &a);
-		sbt_ok(a.status == 409 && strcmp(str(json_object_get(a.json, "error"), "type"), "idempotency_error") == 0 &&
-			       strcmp(a.should_retry, "true") == 0,
+		sbt_ok(a.status == 409 &&
+		               strcmp(str(json_object_get(a.json, "error"), "type"),
+		                      "idempotency_error") == 0 &&
+		               strcmp(a.should_retry, "true") == 0,
 		       "a concurrent request with the key in flight: 409 (got %ld)", a.status);
 		sbt_resp_free(&a);
 		pthread_join(t, NULL);
@@ -333,27 +355,34 @@ static void check_disputes(struct sbt_server *srv)
 	snprintf(id, sizeof(id), "%s", str(d, "id"));
 	snprintf(path, sizeof(path), "/v1/disputes/%s", id);
 	snprintf(cpath, sizeof(cpath), "/v1/disputes/%s/close", id);
-	post(srv, path, "evidence[customer_name]=Jenny%20Rosen&evidence[uncategorized_text]=Signed%20for&submit=false&metadata[case]=42",
+	post(srv, path,
+	     "evidence[customer_name]=Jenny%20Rosen&evidence[uncategorized_text]=Signed%20for&"
+	     "submit=false&metadata[case]=42",
 	     NULL, &r);
 	ed = json_object_get(r.json, "evidence_details");
 	sbt_ok(r.status == 200 && strcmp(str(r.json, "status"), "needs_response") == 0 &&
-		       strcmp(str(json_object_get(r.json, "evidence"), "customer_name"), "Jenny Rosen") == 0 &&
-		       json_is_true(json_object_get(ed, "has_evidence")) && num(ed, "submission_count") == 0 &&
-		       strcmp(str(json_object_get(r.json, "metadata"), "case"), "42") == 0,
+	               strcmp(str(json_object_get(r.json, "evidence"), "customer_name"),
+	                      "Jenny Rosen") == 0 &&
+	               json_is_true(json_object_get(ed, "has_evidence")) &&
+	               num(ed, "submission_count") == 0 &&
+	               strcmp(str(json_object_get(r.json, "metadata"), "case"), "42") == 0,
 	       "evidence staged with submit=false: status unchanged, evidence kept");
 	sbt_ok(count_events(srv, "charge.dispute.updated", id, r.request_id) == 1,
 	       "staging emits charge.dispute.updated");
 	sbt_resp_free(&r);
 	post(srv, path, "evidence[colour]=blue", NULL, &r);
-	sbt_ok(r.status == 400 && strcmp(str(json_object_get(r.json, "error"), "param"), "evidence[colour]") == 0,
+	sbt_ok(r.status == 400 && strcmp(str(json_object_get(r.json, "error"), "param"),
+	                                 "evidence[colour]") == 0,
 	       "an unknown evidence field is refused, naming the parameter");
 	sbt_resp_free(&r);
 	post(srv, path, "evidence[product_description]=Mug", NULL, &r);
 	ed = json_object_get(r.json, "evidence_details");
 	sbt_ok(r.status == 200 && strcmp(str(r.json, "status"), "under_review") == 0 &&
-		       num(ed, "submission_count") == 1 &&
-		       strcmp(str(json_object_get(r.json, "evidence"), "customer_name"), "Jenny Rosen") == 0 &&
-		       strcmp(str(json_object_get(r.json, "evidence"), "product_description"), "Mug") == 0,
+	               num(ed, "submission_count") == 1 &&
+	               strcmp(str(json_object_get(r.json, "evidence"), "customer_name"),
+	                      "Jenny Rosen") == 0 &&
+	               strcmp(str(json_object_get(r.json, "evidence"), "product_description"),
+	                      "Mug") == 0,
 	       "submitting (the default) moves it to under_review and keeps staged evidence");
 	sbt_resp_free(&r);
 	post(srv, path, "evidence[receipt]=none&submit=false", NULL, &r);
@@ -371,7 +400,8 @@ static void check_disputes(struct sbt_server *srv)
 	snprintf(id, sizeof(id), "%s", str(d, "id"));
 	snprintf(cpath, sizeof(cpath), "/v1/disputes/%s/close", id);
 	post(srv, cpath, "", NULL, &r);
-	sbt_ok(r.status == 200 && strcmp(str(r.json, "status"), "lost") == 0, "closing accepts the loss");
+	sbt_ok(r.status == 200 && strcmp(str(r.json, "status"), "lost") == 0,
+	       "closing accepts the loss");
 	sbt_ok(count_events(srv, "charge.dispute.closed", id, r.request_id) == 1,
 	       "closing emits charge.dispute.closed");
 	sbt_resp_free(&r);
@@ -408,7 +438,9 @@ static void check_disputes(struct sbt_server *srv)
 			c = fetch(srv, "charges", str(won, "charge"));
 		snprintf(body, sizeof(body), "charge=%s&amount=1", c ? str(c, "id") : "none");
 		post(srv, "/v1/refunds", body, NULL, &r);
-		sbt_ok(won && r.status == 400 && strcmp(str(json_object_get(r.json, "error"), "code"), "charge_disputed") == 0,
+		sbt_ok(won && r.status == 400 &&
+		               strcmp(str(json_object_get(r.json, "error"), "code"),
+		                      "charge_disputed") == 0,
 		       "a disputed charge cannot be refunded");
 		sbt_resp_free(&r);
 		json_decref(c);
@@ -447,7 +479,8 @@ static void check_payouts(struct sbt_server *srv, int *checked_out)
 		json_decref(bts);
 	}
 	sbt_ok(checked > 0 && bad == 0 && own_in_list == 0,
-	       "for each of %d payouts, the net of its balance transactions sums to its amount", checked);
+	       "for each of %d payouts, the net of its balance transactions sums to its amount",
+	       checked);
 	*checked_out = checked;
 	json_decref(payouts);
 }
@@ -477,17 +510,20 @@ static void check_live(struct sbt_server *srv)
 	check_payouts(srv, &payouts_before);
 	/* Two days later the newest charges are available and can be paid out. */
 	sbt_request(srv, "POST", "/_admin/advance", "seconds=259200", NULL, NULL, 0, &adv);
-	sbt_ok(adv.status == 200 && num(adv.json, "now") >= atol(SBT_NOW) + 259200, "advance moves the clock");
+	sbt_ok(adv.status == 200 && num(adv.json, "now") >= atol(SBT_NOW) + 259200,
+	       "advance moves the clock");
 	sbt_resp_free(&adv);
-	sbt_request(srv, "POST", "/_admin/create", "charges=5&refunds=2&disputes=2&dispute_updates=3&payouts=5",
-		    NULL, NULL, 0, &r);
+	sbt_request(srv, "POST", "/_admin/create",
+	            "charges=5&refunds=2&disputes=2&dispute_updates=3&payouts=5", NULL, NULL, 0,
+	            &r);
 	sbt_ok(r.status == 200 && json_array_size(json_object_get(r.json, "charges")) == 5 &&
-		       json_array_size(json_object_get(r.json, "refunds")) == 2 &&
-		       json_array_size(json_object_get(r.json, "disputes")) == 2 &&
-		       json_array_size(json_object_get(r.json, "dispute_updates")) == 3 &&
-		       json_array_size(json_object_get(r.json, "payouts")) >= 1,
+	               json_array_size(json_object_get(r.json, "refunds")) == 2 &&
+	               json_array_size(json_object_get(r.json, "disputes")) == 2 &&
+	               json_array_size(json_object_get(r.json, "dispute_updates")) == 3 &&
+	               json_array_size(json_object_get(r.json, "payouts")) >= 1,
 	       "admin create makes charges, refunds, disputes, updates and payouts");
-	sbt_ok(newest_created(srv, "/v1/charges?limit=1") > before, "new charges are newer than every seeded one");
+	sbt_ok(newest_created(srv, "/v1/charges?limit=1") > before,
+	       "new charges are newer than every seeded one");
 	ids = json_object_get(r.json, "charges");
 	for (i = 0; i < json_array_size(ids); i++) {
 		const char *id = json_string_value(json_array_get(ids, i));
@@ -506,7 +542,8 @@ static void check_live(struct sbt_server *srv)
 	sbt_ok(count_events(srv, "charge.dispute.created", dispute_id, NULL) == 1,
 	       "a new dispute has its charge.dispute.created event");
 	ids = json_object_get(r.json, "payouts");
-	sbt_ok(count_events(srv, "payout.created", json_string_value(json_array_get(ids, 0)), NULL) == 1,
+	sbt_ok(count_events(srv, "payout.created", json_string_value(json_array_get(ids, 0)),
+	                    NULL) == 1,
 	       "a new payout has its payout.created event");
 	sbt_resp_free(&r);
 	check_payouts(srv, &payouts_after);
@@ -539,7 +576,8 @@ static void check_live(struct sbt_server *srv)
 		for (i = 0; i < json_array_size(evs); i++)
 			if (num(json_array_get(evs, i), "created") < now - 30 * 86400)
 				old++;
-		sbt_ok(old == 0 && count_events(srv, "charge.dispute.created", dispute_id, NULL) == 0,
+		sbt_ok(old == 0 &&
+		               count_events(srv, "charge.dispute.created", dispute_id, NULL) == 0,
 		       "events older than 30 days are no longer served (%zu newer left)",
 		       json_array_size(evs));
 	}
@@ -560,7 +598,8 @@ static void check_restricted(struct sbt_server *srv)
 	sbt_request(srv, "POST", "/v1/refunds", body, "rk_test_support1", NULL, 0, &r);
 	msg = str(json_object_get(r.json, "error"), "message");
 	sbt_ok(r.status == 403 && strstr(msg, "rak_refund_write") != NULL &&
-		       strcmp(str(json_object_get(r.json, "error"), "type"), "invalid_request_error") == 0,
+	               strcmp(str(json_object_get(r.json, "error"), "type"),
+	                      "invalid_request_error") == 0,
 	       "restricted key cannot refund: 403 naming rak_refund_write");
 	sbt_resp_free(&r);
 	json_decref(c);
@@ -568,10 +607,12 @@ static void check_restricted(struct sbt_server *srv)
 	sbt_ok(num(c, "amount_refunded") == 0, "the refused refund changed nothing");
 	json_decref(c);
 	sbt_request(srv, "GET", "/v1/payouts", NULL, "rk_test_support1", NULL, 0, &r);
-	sbt_ok(r.status == 403 && strstr(str(json_object_get(r.json, "error"), "message"), "rak_payout_read"),
+	sbt_ok(r.status == 403 &&
+	               strstr(str(json_object_get(r.json, "error"), "message"), "rak_payout_read"),
 	       "restricted key without payouts cannot list them: 403 naming rak_payout_read");
 	sbt_resp_free(&r);
-	sbt_request(srv, "POST", "/v1/disputes/dp_doesnotexist/close", "", "rk_test_support1", NULL, 0, &r);
+	sbt_request(srv, "POST", "/v1/disputes/dp_doesnotexist/close", "", "rk_test_support1", NULL,
+	            0, &r);
 	sbt_ok(r.status == 404, "restricted key with dispute write reaches the dispute endpoint");
 	sbt_resp_free(&r);
 }
@@ -580,7 +621,7 @@ static void check_key_file(void)
 {
 	char path[] = "/tmp/sbt-keys-XXXXXX";
 	int fd = mkstemp(path);
-	const char *args2[] = { "--keys", path, "--orders", "50", NULL };
+	const char *args2[] = {"--keys", path, "--orders", "50", NULL};
 	struct sbt_server k;
 	struct sbt_resp r;
 	FILE *f;
@@ -593,7 +634,8 @@ static void check_key_file(void)
 	sbt_ok(r.status == 200, "a listed key is accepted");
 	sbt_resp_free(&r);
 	sbt_request(&k, "GET", "/v1/charges?limit=1", NULL, SBT_KEY, NULL, 0, &r);
-	sbt_ok(r.status == 401 && strstr(str(json_object_get(r.json, "error"), "message"), SBT_KEY) == NULL,
+	sbt_ok(r.status == 401 &&
+	               strstr(str(json_object_get(r.json, "error"), "message"), SBT_KEY) == NULL,
 	       "another sk_test_ key is refused, and the reply does not echo it in full");
 	sbt_resp_free(&r);
 	sbt_stop(&k);

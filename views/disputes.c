@@ -244,7 +244,8 @@ static void add_evidence(struct tui_lines *lines, const char *json)
 		const char *text = json_is_string(v) ? json_string_value(v) : "";
 		if (text[0])
 			filled++;
-		views_field(lines, evidence_fields[i], text);
+		tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %-26s  %s", evidence_fields[i],
+			       text[0] ? text : "-");
 	}
 	tui_lines_addf(lines, filled ? TUI_STYLE_NORMAL : TUI_STYLE_WARN, "  %s",
 		       filled ? _("Some evidence is filled in.") : _("No evidence is filled in yet."));

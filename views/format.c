@@ -152,7 +152,7 @@ void views_deadline(time_t due, time_t now, char *buf, size_t size, int *style)
 void views_field(struct tui_lines *lines, const char *label, const char *value)
 {
 	int w = tui_text_width(label);
-	tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %s%*s  %s", label, w < 18 ? 18 - w : 0, "",
+	tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %s%*s  %s", label, w < 20 ? 20 - w : 0, "",
 		       value && *value ? value : "-");
 }
 

@@ -154,6 +154,7 @@ int main(int argc, char **argv)
 	if (step_s < 1)
 		step_s = 1;
 	long n_events = 0;
+	long n_disputes = 0;
 	for (long i = 0; i < n_orders; i++) {
 		char id[32], ref[32], email[96], bt[32], pi[32], last4[8], desc[64];
 		long long created = start + i * step_s + (long long)(rnd() % (uint32_t)step_s);
@@ -291,8 +292,13 @@ int main(int argc, char **argv)
 		if (disputed) {
 			char dp[32];
 			snprintf(dp, sizeof dp, "dp_%014lx", (unsigned long)(0x3A000000 + i));
-			const char *ds = dispute_statuses[i % 6];
-			long long due = (i % 5 == 4) ? 0 : now + (long long)((long)(i % 9) - 3) * 86400 + 7200;
+			/* Statuses in turn; deadlines from two days past to four ahead,
+			 * so past-due and due-within-72h rows always exist. */
+			const char *ds = dispute_statuses[n_disputes % 6];
+			long long due = (n_disputes % 7 == 6)
+						? 0
+						: now + (long long)((n_disputes % 7) - 2) * 86400 + 7200;
+			n_disputes++;
 			bool open = !strcmp(ds, "needs_response") || !strcmp(ds, "warning_needs_response");
 			sqlite3_bind_text(ins_dispute, 1, dp, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_int64(ins_dispute, 2, created + 86400);
@@ -300,7 +306,7 @@ int main(int argc, char **argv)
 			sqlite3_bind_int64(ins_dispute, 4, amount);
 			sqlite3_bind_text(ins_dispute, 5, currency, -1, SQLITE_STATIC);
 			sqlite3_bind_text(ins_dispute, 6, ds, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins_dispute, 7, reasons[i % 5], -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins_dispute, 7, reasons[n_disputes % 5], -1, SQLITE_STATIC);
 			if (due)
 				sqlite3_bind_int64(ins_dispute, 8, due);
 			else

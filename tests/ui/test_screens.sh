@@ -1,0 +1,72 @@
+#!/bin/sh
+# Screen tests: the real paydesk, headless (--script), on a deterministic
+# cache, offline; every dump is compared with tests/ui/expected/, in C.UTF-8
+# and zh_CN.UTF-8, at 80x24 and 120x40.
+. "$abs_top_srcdir/tests/lib.sh"
+. "$abs_top_srcdir/tests/ui/ui_lib.sh"
+tmp_setup
+tap_plan 35
+
+ui_profile shop http://127.0.0.1:9
+ui_fill_cache shop 3000 >/dev/null
+tap_ok $? "a cache of 3000 orders is written"
+
+# run_case NAME LOCALE SIZE KEYS...: each KEYS argument is one script line;
+# the screen is dumped at the end and compared.
+run_case() {
+	name=$1 loc=$2 size=$3
+	shift 3
+	: >"$TEST_TMP/script"
+	for line in "$@"; do printf '%s\n' "$line" >>"$TEST_TMP/script"; done
+	printf ':save-display %s\n' "$TEST_TMP/$name.txt" >>"$TEST_TMP/script"
+	if ! ui_run "$loc" "$size" "$TEST_TMP/script" --offline --profile shop 2>"$TEST_TMP/err"; then
+		sed 's/^/# /' "$TEST_TMP/err"
+	fi
+	ui_compare "$name" "$TEST_TMP/$name.txt"
+}
+
+C=C.UTF-8
+ZH=zh_CN.UTF-8
+run_case orders.C.80x24 $C 80x24
+run_case orders.C.120x40 $C 120x40
+run_case orders.zh.80x24 $ZH 80x24
+run_case orders.zh.120x40 $ZH 120x40
+run_case orders-scrolled.C.80x24 $C 80x24 "jjjjjjjjjjjjjjjjjjjjjjjjj" "<PgDn>"
+run_case orders-last.C.80x24 $C 80x24 "G" "k"
+run_case orders-largest.C.120x40 $C 120x40 "ss"
+run_case orders-refunded.C.120x40 $C 120x40 "ffff"
+run_case orders-search.C.120x40 $C 120x40 "/王小明<Enter>"
+run_case orders-search.zh.80x24 $ZH 80x24 "/ORD-001234<Enter>"
+run_case orders-filters.C.120x40 $C 120x40 "cc" "d2026-09-01..2026-09-10<Enter>" "a100-200<Enter>"
+run_case order-detail.C.120x40 $C 120x40 "ffff" "<Enter>"
+run_case order-detail.zh.80x24 $ZH 80x24 "ffff" "<Enter>"
+run_case refunds.C.120x40 $C 120x40 "2"
+run_case refunds.zh.80x24 $ZH 80x24 "2"
+run_case refund-detail.C.80x24 $C 80x24 "2" "<Enter>"
+run_case disputes.C.120x40 $C 120x40 "3"
+run_case disputes.zh.120x40 $ZH 120x40 "3"
+run_case disputes.C.80x24 $C 80x24 "3"
+run_case dispute-detail.C.80x24 $C 80x24 "3" "<Enter>"
+run_case settlements.C.80x24 $C 80x24 "4"
+run_case settlements.zh.120x40 $ZH 120x40 "4"
+run_case payout.C.120x40 $C 120x40 "4" "jj<Enter>"
+run_case days.C.120x40 $C 120x40 "4" "d"
+run_case days.zh.80x24 $ZH 80x24 "4" "d"
+run_case help.C.80x24 $C 80x24 "?"
+run_case help.zh.120x40 $ZH 120x40 "?"
+run_case too-small.C.80x24 $C 80x24 ":resize 70x20"
+run_case command.C.80x24 $C 80x24 "<Colon>sett<Tab><Enter>"
+
+# The facts behind the dumps, checked on their own so a regenerated
+# expectation cannot hide them.
+grep -q "= payout" "$TEST_TMP/payout.C.120x40.txt"
+tap_ok $? "a payout's transactions add up to it (status line)"
+grep -q "past due" "$TEST_TMP/disputes.C.120x40.txt"
+tap_ok $? "past-due disputes say so"
+grep -Eq "![0-9]+ h" "$TEST_TMP/disputes.C.120x40.txt"
+tap_ok $? "disputes due within 72 hours show the hours left"
+grep -q "offline  synced 5 min ago" "$TEST_TMP/orders.C.120x40.txt"
+tap_ok $? "the status line says offline and how old the data is"
+grep -q "row 1 of 3000" "$TEST_TMP/orders.C.80x24.txt"
+tap_ok $? "the orders screen counts every order"
+tap_done

@@ -77,6 +77,7 @@ struct statement_doc {
 	size_t *page_first; /* first line of each page (after statement_doc_paginate) */
 	size_t n_pages;
 	int page_lines;     /* lines per page including the footer; 0 = one long page */
+	bool has_wide;      /* some line holds a double-width (CJK) character */
 	char footer_name[128];
 };
 

@@ -16,5 +16,5 @@ tests_statement_stmt_mkcache_SOURCES = tests/statement/stmt_mkcache.c
 tests_statement_stmt_mkcache_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 tests_statement_stmt_mkcache_LDADD = client/libclient.a $(SQLITE_LIBS)
 EXTRA_DIST += tests/statement/fill_cache.sh
-TESTS += tests/statement/test_statement.sh
-EXTRA_DIST += tests/statement/test_statement.sh
+TESTS += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh
+EXTRA_DIST += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh

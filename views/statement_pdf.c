@@ -18,7 +18,12 @@
 #define PDF_HEIGHT 841.89
 #define PDF_MARGIN_X 56.0
 #define PDF_MARGIN_Y 48.0
-#define PDF_FONT "Noto Sans Mono CJK SC, Noto Sans Mono, DejaVu Sans Mono, monospace 9.5"
+/* Text with CJK characters is set in a CJK monospaced font, whose wide glyphs are exactly
+ * two Latin advances, so columns stay aligned. Other text is set in DejaVu Sans Mono: its
+ * named glyphs keep the text searchable even after a print queue's PostScript round trip
+ * (cups-pdf), which CID-keyed CJK fonts do not survive. */
+#define PDF_FONT_CJK "Noto Sans Mono CJK SC, Noto Sans Mono, DejaVu Sans Mono, monospace 9.5"
+#define PDF_FONT_LATIN "DejaVu Sans Mono, Noto Sans Mono CJK SC, monospace 9.5"
 
 int statement_write_pdf(const struct statement_doc *doc, const char *path, const char *title,
                         char *err, size_t err_size)
@@ -34,7 +39,10 @@ int statement_write_pdf(const struct statement_doc *doc, const char *path, const
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, PACKAGE_STRING);
 	cairo_t *cr = cairo_create(surface);
 	PangoLayout *layout = pango_cairo_create_layout(cr);
-	PangoFontDescription *font = pango_font_description_from_string(PDF_FONT);
+	/* Font sizes in points on a surface measured in points (pango assumes 96 dpi). */
+	pango_cairo_context_set_resolution(pango_layout_get_context(layout), 72.0);
+	pango_layout_context_changed(layout);
+	PangoFontDescription *font = pango_font_description_from_string(doc->has_wide ? PDF_FONT_CJK : PDF_FONT_LATIN);
 	pango_layout_set_font_description(layout, font);
 	pango_font_description_free(font);
 	/* Fonts differ in line height (CJK fonts are tall): measure it and tighten the spacing

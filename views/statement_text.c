@@ -165,6 +165,18 @@ static int doc_push(struct statement_doc *doc, const char *text, size_t len, uns
 	/* Trailing blanks are padding only: printers and diff tools do better without. */
 	while (len > 0 && text[len - 1] == ' ')
 		len--;
+	if (!doc->has_wide) {
+		/* Only lead bytes of U+1000 and above can start a wide character. */
+		for (size_t i = 0; i < len; i++) {
+			if ((unsigned char)text[i] >= 0xe1) {
+				unsigned cp;
+				for (const char *s = text + i; s < text + len; s += utf8_next(s, &cp))
+					if ((unsigned char)*s >= 0xe1 && (utf8_next(s, &cp), cp_width(cp) == 2))
+						doc->has_wide = true;
+				break;
+			}
+		}
+	}
 	memcpy(doc->text + doc->text_len, text, len);
 	doc->line_off[doc->n_lines] = doc->text_len;
 	doc->line_flags[doc->n_lines] = (unsigned char)flags;

@@ -29,9 +29,10 @@ static const struct list_def lists[] = {
         {"balance_transactions", SBX_BT_COLS, sbx_render_bt, "/v1/balance_transactions",
          "balance_transaction", "txn_"},
         {"events", SBX_EVENT_COLS, sbx_render_event, "/v1/events", "event", "evt_"},
+        {"files", SBX_FILE_COLS, sbx_render_file, "/v1/files", "file", "file_"},
 };
 
-enum { L_CHARGES, L_PIS, L_REFUNDS, L_DISPUTES, L_PAYOUTS, L_BTS, L_EVENTS };
+enum { L_CHARGES, L_PIS, L_REFUNDS, L_DISPUTES, L_PAYOUTS, L_BTS, L_EVENTS, L_FILES };
 
 /* A WHERE condition with at most one bound value. */
 struct cond {
@@ -374,7 +375,7 @@ static const struct resource_def resources[] = {
         {"balance", SBX_RES_BALANCE, -1, "balance"},
         {"events", SBX_RES_EVENTS, L_EVENTS, "event"},
         {"account", SBX_RES_ACCOUNT, -1, "account"},
-        {"files", SBX_RES_FILES, -1, "file"},
+        {"files", SBX_RES_FILES, L_FILES, "file"},
 };
 
 /* Splits "/v1/<name>[/<id>[/<action>]]"; returns the resource or NULL. */
@@ -443,6 +444,10 @@ int sbx_api_resource(const char *method, const char *path)
 	case SBX_RES_ACCOUNT:
 		return get && !id[0] ? (int)d->res : -1;
 	case SBX_RES_FILES:
+		if (action[0])
+			return -1;
+		if (get || (post && id[0] == '\0'))
+			return (int)d->res;
 		return -1;
 	default:
 		return get && !action[0] ? (int)d->res : -1;
@@ -501,6 +506,10 @@ void sbx_api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r)
 	if (d == NULL || sbx_api_resource(rq->method, rq->path) < 0) {
 		sbx_result_error(r, 404, "invalid_request_error", NULL, NULL,
 		                 "Unrecognized request URL (%s: %s).", rq->method, rq->path);
+		return;
+	}
+	if (strcmp(rq->method, "POST") == 0 && d->res == SBX_RES_FILES) {
+		sbx_file_create(s, rq, r);
 		return;
 	}
 	if (strcmp(rq->method, "POST") == 0) {

@@ -12,6 +12,7 @@ paydesk_sandbox_SOURCES = \
 	sandbox/mutate.c \
 	sandbox/api.c \
 	sandbox/admin.c \
+	sandbox/files.c \
 	sandbox/server.c
 paydesk_sandbox_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
 paydesk_sandbox_LDADD = $(MHD_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) -lpthread

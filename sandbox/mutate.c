@@ -416,7 +416,8 @@ static int is_known_evidence(const char *name)
 
 /* Merges evidence[...] parameters into the stored evidence JSON; on an unknown field,
  * sets *bad to that parameter. Caller frees the result. */
-static char *merge_evidence(const char *stored, struct sbx_params *p, const char **bad, int *any)
+static char *merge_evidence(struct sbx *s, const char *stored, struct sbx_params *p,
+                            const char **bad, const char **bad_file, int *any)
 {
 	json_t *o = json_loads(stored, 0, NULL);
 	const char *names[64];
@@ -427,6 +428,7 @@ static char *merge_evidence(const char *stored, struct sbx_params *p, const char
 	char key[128];
 
 	*bad = NULL;
+	*bad_file = NULL;
 	*any = 0;
 	for (i = 0; i < p->n; i++) {
 		const char *name = p->v[i].name;
@@ -444,6 +446,12 @@ static char *merge_evidence(const char *stored, struct sbx_params *p, const char
 		key[len - 10] = '\0';
 		if (!is_known_evidence(key)) {
 			*bad = name;
+			break;
+		}
+		/* Document fields take the id of an uploaded dispute_evidence file. */
+		if (sbx_evidence_is_file_field(key) && p->v[i].value[0] &&
+		    !sbx_file_is_evidence(s, p->v[i].value)) {
+			*bad_file = name;
 			break;
 		}
 		if (o)
@@ -472,6 +480,7 @@ void sbx_dispute_update(struct sbx *s, const char *id, struct sbx_params *p,
 	struct dispute_row d;
 	const char *submit_s = sbx_params_get(p, "submit");
 	const char *bad = NULL;
+	const char *bad_file = NULL;
 	char *evidence = NULL;
 	char *metadata = NULL;
 	int bad_meta = 0;
@@ -492,7 +501,7 @@ void sbx_dispute_update(struct sbx *s, const char *id, struct sbx_params *p,
 			                 "No such dispute: '%s'", id);
 		return;
 	}
-	evidence = merge_evidence(d.evidence, p, &bad, &any_evidence);
+	evidence = merge_evidence(s, d.evidence, p, &bad, &bad_file, &any_evidence);
 	metadata = merge_metadata(d.metadata, p, &bad_meta);
 	for (i = 0; i < p->n; i++)
 		if (strcmp(p->v[i].name, "expand[]") == 0)
@@ -500,6 +509,11 @@ void sbx_dispute_update(struct sbx *s, const char *id, struct sbx_params *p,
 	if (bad) {
 		sbx_result_error(r, 400, "invalid_request_error", "parameter_unknown", bad,
 		                 "Received unknown parameter: %s", bad);
+		goto out;
+	}
+	if (bad_file) {
+		sbx_result_error(r, 400, "invalid_request_error", "resource_missing", bad_file,
+		                 "No such file upload: '%s'", sbx_params_get(p, bad_file));
 		goto out;
 	}
 	unknown = sbx_params_unused(p);

@@ -624,6 +624,9 @@ int sbx_render_by_id(struct sbx *s, const char *table, const char *id, struct sb
 	} else if (strcmp(table, "balance_transactions") == 0) {
 		cols = SBX_BT_COLS;
 		render = sbx_render_bt;
+	} else if (strcmp(table, "files") == 0) {
+		cols = SBX_FILE_COLS;
+		render = sbx_render_file;
 	} else {
 		return -1;
 	}

@@ -346,11 +346,25 @@ struct sbx_request {
 	struct sbx_params *query;
 	struct sbx_params *form;
 	struct sbx_reqinfo info;
+	const char *content_type; /* of the body, or NULL */
+	const char *body;         /* raw body (may hold NUL bytes), or NULL */
+	size_t body_len;
 };
 
 /* Resource a /v1 path belongs to, or -1 when no route matches. */
 int sbx_api_resource(const char *method, const char *path);
 void sbx_api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r);
+
+/* ---- files (files.c) ---- */
+
+#define SBX_FILE_COLS "id,created,purpose,filename,size,type"
+void sbx_render_file(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b);
+/* POST /v1/files: a multipart upload with `purpose` and `file`. */
+void sbx_file_create(struct sbx *s, struct sbx_request *rq, struct sbx_result *r);
+/* Returns 1 when `id` names an uploaded file with purpose dispute_evidence. */
+int sbx_file_is_evidence(struct sbx *s, const char *id);
+/* Evidence fields whose value is a file id. */
+int sbx_evidence_is_file_field(const char *name);
 
 /* ---- admin API (admin.c) ---- */
 

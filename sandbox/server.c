@@ -14,7 +14,7 @@
 
 #include "sandbox/sandbox.h"
 
-#define MAX_BODY (8 * 1024 * 1024)
+#define MAX_BODY (20 * 1024 * 1024)
 #define LOG_CAP  200000
 
 struct conn {
@@ -466,7 +466,19 @@ static enum MHD_Result handle_v1(struct sbx *s, struct MHD_Connection *con, stru
 	new_request_id(s, request_id, sizeof(request_id));
 	if (auth && strncmp(auth, "Bearer ", 7) == 0)
 		key = auth + 7;
-	e = log_add(s, method, path, query, c->body.data, idem, key);
+	{
+		/* Multipart bodies (file uploads) are logged as a summary, not as bytes. */
+		const char *ct = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
+		char summary[96];
+		const char *logged = c->body.data;
+
+		if (ct && strncmp(ct, "multipart/form-data", 19) == 0) {
+			snprintf(summary, sizeof(summary), "(multipart/form-data, %zu bytes)",
+			         c->body.len);
+			logged = summary;
+		}
+		e = log_add(s, method, path, query, logged, idem, key);
+	}
 	if (e)
 		seq = e->seq;
 	fault = take_fault(s, method, path, &retry_after, &seconds);
@@ -508,6 +520,9 @@ static enum MHD_Result handle_v1(struct sbx *s, struct MHD_Connection *con, stru
 	rq.path = path;
 	rq.query = qp;
 	rq.form = form;
+	rq.content_type = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
+	rq.body = c->body.data;
+	rq.body_len = c->body.len;
 	rq.info.request_id = request_id;
 	rq.info.idempotency_key = post ? idem : NULL;
 	if (authenticate(s, auth, &key, &rk, &r) != 0)
@@ -569,6 +584,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *con, con
 	const char *q;
 	struct sbx_params qp = {0}, form = {0};
 	enum MHD_Result ret;
+	const char *ctype;
+	int multipart;
 
 	(void)version;
 	if (c == NULL)
@@ -588,7 +605,9 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *con, con
 	q = strchr(c->uri, '?');
 	if (q && sbx_params_parse(&qp, q + 1, strlen(q + 1)) != 0)
 		return MHD_NO;
-	if (c->body.data && sbx_params_parse(&form, c->body.data, c->body.len) != 0) {
+	ctype = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
+	multipart = ctype && strncmp(ctype, "multipart/form-data", 19) == 0;
+	if (c->body.data && !multipart && sbx_params_parse(&form, c->body.data, c->body.len) != 0) {
 		sbx_params_free(&qp);
 		return MHD_NO;
 	}

@@ -353,3 +353,52 @@ int sbt_walk_back(struct sbt_server *srv, const char *path, const char *query,
 	json_decref(rev);
 	return pages;
 }
+
+void sbt_upload(struct sbt_server *srv, const char *key, const char *purpose, const char *data,
+                size_t len, const char *filename, struct sbt_resp *r)
+{
+	CURL *h = curl_easy_init();
+	curl_mime *mime;
+	curl_mimepart *part;
+	struct curl_slist *hdr = NULL;
+	struct grow g = {NULL, 0};
+	char url[512];
+	char line[512];
+
+	memset(r, 0, sizeof(*r));
+	r->content_length = -1;
+	if (h == NULL) {
+		r->curl_error = -1;
+		return;
+	}
+	mime = curl_mime_init(h);
+	part = curl_mime_addpart(mime);
+	curl_mime_name(part, "purpose");
+	curl_mime_data(part, purpose, CURL_ZERO_TERMINATED);
+	part = curl_mime_addpart(mime);
+	curl_mime_name(part, "file");
+	curl_mime_data(part, data, len);
+	curl_mime_filename(part, filename);
+	snprintf(url, sizeof(url), "%s/v1/files", srv->base);
+	snprintf(line, sizeof(line), "Authorization: Bearer %s", key);
+	hdr = curl_slist_append(hdr, line);
+	hdr = curl_slist_append(hdr, "Expect:");
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_MIMEPOST, mime);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &g);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 30000L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	r->curl_error = (int)curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(hdr);
+	curl_mime_free(mime);
+	curl_easy_cleanup(h);
+	r->body = g.p;
+	r->len = g.n;
+	if (r->body && r->curl_error == 0)
+		r->json = json_loadb(r->body, r->len, 0, NULL);
+}

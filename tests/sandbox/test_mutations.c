@@ -617,6 +617,59 @@ static void check_restricted(struct sbt_server *srv)
 	sbt_resp_free(&r);
 }
 
+static void check_files(struct sbt_server *srv)
+{
+	static const char pdf[] = "%PDF-1.4\n\x00\x01binary receipt\r\n--not-a-boundary\n";
+	struct sbt_resp r, g;
+	char file_id[64] = "";
+	char path[128], body[256];
+	json_t *d;
+
+	sbt_upload(srv, SBT_KEY, "dispute_evidence", pdf, sizeof(pdf) - 1, "receipt.pdf", &r);
+	snprintf(file_id, sizeof(file_id), "%s", str(r.json, "id"));
+	sbt_ok(r.status == 200 && strncmp(file_id, "file_", 5) == 0 &&
+	               strcmp(str(r.json, "object"), "file") == 0 &&
+	               strcmp(str(r.json, "purpose"), "dispute_evidence") == 0 &&
+	               num(r.json, "size") == (json_int_t)(sizeof(pdf) - 1) &&
+	               strcmp(str(r.json, "filename"), "receipt.pdf") == 0 &&
+	               strcmp(str(r.json, "type"), "pdf") == 0,
+	       "a multipart upload (binary bytes included) makes a file object of the right size");
+	snprintf(path, sizeof(path), "/v1/files/%s", file_id);
+	sbt_get(srv, path, &g);
+	sbt_ok(g.status == 200 && json_equal(g.json, r.json), "GET /v1/files/:id returns it");
+	sbt_resp_free(&g);
+	sbt_resp_free(&r);
+	sbt_upload(srv, SBT_KEY, "identity_document", pdf, sizeof(pdf) - 1, "id.pdf", &r);
+	sbt_ok(r.status == 400 &&
+	               strcmp(str(json_object_get(r.json, "error"), "param"), "purpose") == 0,
+	       "an upload for another purpose is refused");
+	sbt_resp_free(&r);
+	post(srv, "/v1/files", "purpose=dispute_evidence&file=abc", NULL, &r);
+	sbt_ok(r.status == 400, "a form-encoded upload is refused");
+	sbt_resp_free(&r);
+	sbt_upload(srv, "rk_test_support1", "dispute_evidence", pdf, 4, "r.pdf", &r);
+	sbt_ok(r.status == 403 &&
+	               strstr(str(json_object_get(r.json, "error"), "message"), "rak_file_write"),
+	       "a restricted key without files write cannot upload");
+	sbt_resp_free(&r);
+	d = dispute_in(srv, "needs_response", 0);
+	if (d == NULL)
+		d = dispute_in(srv, "warning_needs_response", 0);
+	snprintf(path, sizeof(path), "/v1/disputes/%s", d ? str(d, "id") : "none");
+	snprintf(body, sizeof(body), "evidence[receipt]=%s&submit=false", file_id);
+	post(srv, path, body, NULL, &r);
+	sbt_ok(r.status == 200 &&
+	               strcmp(str(json_object_get(r.json, "evidence"), "receipt"), file_id) == 0,
+	       "dispute evidence takes the uploaded file's id");
+	sbt_resp_free(&r);
+	post(srv, path, "evidence[receipt]=file_doesnotexist&submit=false", NULL, &r);
+	sbt_ok(r.status == 400 && strcmp(str(json_object_get(r.json, "error"), "param"),
+	                                 "evidence[receipt]") == 0,
+	       "an unknown file id as evidence is refused");
+	sbt_resp_free(&r);
+	json_decref(d);
+}
+
 static void check_key_file(void)
 {
 	char path[] = "/tmp/sbt-keys-XXXXXX";
@@ -650,6 +703,7 @@ int main(void)
 	check_refunds(&srv);
 	check_idempotency(&srv);
 	check_disputes(&srv);
+	check_files(&srv);
 	check_restricted(&srv);
 	check_live(&srv);
 	sbt_stop(&srv);

@@ -175,6 +175,20 @@ int actions_dispute_get(struct sqlite3 *db, const char *id, struct actions_dispu
 	return ret;
 }
 
+char *actions_dispute_evidence_json(struct sqlite3 *db, const char *id)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT evidence FROM disputes WHERE id = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return NULL;
+	char *json = NULL;
+	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		json = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return json;
+}
+
 /* ---- checks ---- */
 
 const char *actions_check_refund(const struct actions_session *s, const struct actions_order *o,

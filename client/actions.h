@@ -133,6 +133,10 @@ struct actions_dispute {
 /* Reads a dispute. Returns 1, 0 when not cached, -1 on failure. */
 int actions_dispute_get(struct sqlite3 *db, const char *id, struct actions_dispute *out);
 
+/* The platform's evidence object of a cached dispute (JSON), newly allocated (caller
+ * frees), or NULL when there is none or on failure. */
+char *actions_dispute_evidence_json(struct sqlite3 *db, const char *id);
+
 /* NULL when the dispute can take this kind of action now (still waiting for a response,
  * not past its deadline for a submission), else a translated reason into buf. */
 const char *actions_check_dispute(const struct actions_session *s, const struct actions_dispute *d,

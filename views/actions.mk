@@ -1,7 +1,8 @@
 # Acting on money (actions engineer): the refund, evidence, outbox and audit screens and
 # commands, and their tests. Included at the end of views/local.mk.
 views_libviews_a_SOURCES += views/actions_ui.h views/actions_env.c views/cmd_refund.c \
-	views/cmd_outbox.c views/cmd_audit.c
+	views/cmd_outbox.c views/cmd_audit.c views/actions_ui.c views/outbox.c views/audit.c \
+	views/evidence.c
 
 TEST_ACTIONS_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS) $(CMOCKA_CFLAGS)
 TEST_ACTIONS_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS) $(CMOCKA_LIBS)

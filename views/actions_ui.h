@@ -9,7 +9,35 @@
 #include <stdint.h>
 
 #include "client/client.h"
+#include "tui/tui.h"
 #include "views/commands.h"
+
+/* Role bits of request tables, checked by the app's need hook before any handler runs. */
+#define VIEWS_NEED_ROLE_REFUND (TUI_NEED_APP << 4)  /* merchant, support (within its limit) */
+#define VIEWS_NEED_ROLE_DISPUTE (TUI_NEED_APP << 5) /* merchant, support */
+
+/* Request codes of actions, above any screen's own (TUI_REQ_VIEW_BASE + n). */
+enum {
+	ACTIONS_REQ_REFUND = TUI_REQ_VIEW_BASE + 0x100,
+	ACTIONS_REQ_EVIDENCE,
+	ACTIONS_REQ_STAGE,
+	ACTIONS_REQ_SUBMIT,
+	ACTIONS_REQ_ACCEPT,
+	ACTIONS_REQ_SEND,
+	ACTIONS_REQ_DISCARD,
+	ACTIONS_REQ_EDIT,
+};
+
+/* One line each in a screen's request table. */
+#define ACTIONS_UI_REQ_REFUND                                                                  \
+	{ACTIONS_REQ_REFUND, "refund", "R", N_("Refund the order (all that is left, or a part)"),  \
+	 TUI_NEED_SELECTION | VIEWS_NEED_ROLE_REFUND}
+#define ACTIONS_UI_REQ_EVIDENCE                                                                \
+	{ACTIONS_REQ_EVIDENCE, "evidence", "E", N_("Write the dispute's evidence, submit or accept"), \
+	 TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE}
+#define ACTIONS_UI_REQ_ACCEPT                                                                  \
+	{ACTIONS_REQ_ACCEPT, "accept", "A", N_("Accept the dispute: the money is lost"),           \
+	 TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE}
 
 /* Everything an action needs, opened together. */
 struct actions_env {
@@ -37,6 +65,24 @@ void actions_refund_summary(const struct actions_order *o, int64_t amount, const
 /* A translated one-line result of an action for a status line or stdout (platform text
  * sanitized). */
 void actions_outcome_line(const struct actions_outcome *out, char *buf, size_t size);
+
+/* Opens the session of the screens (own cache connection; the platform unless offline).
+ * Returns 0, or -1 with a translated reason in err. */
+int actions_ui_open(const struct profile *profile, bool offline, char *err, size_t err_size);
+void actions_ui_close(void);
+/* The open session, or NULL before actions_ui_open. */
+struct actions_session *actions_ui_session(void);
+/* The app's need hook for the VIEWS_NEED_ROLE_* bits: NULL when allowed, else why not. */
+const char *actions_ui_check_need(unsigned need);
+/* Handles an ACTIONS_REQ_* request on the Orders, Order, Disputes screens (the id is taken
+ * from the selected row or the view). Returns TUI_* flags; TUI_PASS for other requests. */
+int actions_ui_request(struct tui_view *view, int request);
+/* The same with the object named: refund an order, open the evidence of, or accept, a
+ * dispute. */
+int actions_ui_refund(const char *order_id);
+int actions_ui_accept(const char *dispute_id);
+int actions_ui_submit(const char *dispute_id, const char *fields_json);
+int actions_ui_stage(const char *dispute_id, const char *fields_json);
 
 /* The exit status of a command for an outcome: 0 done or queued, 3 no answer, 1 else. */
 int actions_exit_status(enum actions_status status);

@@ -15,6 +15,7 @@
 
 #include "client/client.h"
 #include "client/profile.h"
+#include "views/actions_ui.h"
 #include "views/app.h"
 #include "views/sync_worker.h"
 #include "views/views.h"
@@ -172,7 +173,7 @@ static const char *hook_check_need(unsigned need)
 {
 	if ((need & VIEWS_NEED_ONLINE) && views_app.offline)
 		return _("This needs the platform, and paydesk is offline.");
-	return NULL;
+	return actions_ui_check_need(need);
 }
 
 static bool hook_poll(void)
@@ -261,6 +262,10 @@ int app_run(const struct cli_globals *globals)
 		cli_error("%s", err);
 		goto out;
 	}
+	if (actions_ui_open(&profile, globals->offline, err, sizeof err) < 0) {
+		cli_error("%s", err);
+		goto out;
+	}
 	if (!globals->offline) {
 		worker = sync_worker_new(&profile, err, sizeof err);
 		if (!worker) {
@@ -294,6 +299,7 @@ int app_run(const struct cli_globals *globals)
 out:
 	sync_worker_free(&worker);
 	query_close(&views_app.query);
+	actions_ui_close();
 	profile_clear(&profile);
 	if (globals->demo)
 		demo_stop(&demo);

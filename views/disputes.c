@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "client/client.h"
+#include "views/actions_ui.h"
 #include "views/views.h"
 
 enum {
@@ -27,6 +28,8 @@ static const struct tui_request_info disputes_requests[] = {
 	{DISPUTES_REQ_REASON, "filter-reason", "w", N_("Filter by reason (press again for the next)"),
 	 0},
 	{DISPUTES_REQ_CLEAR, "clear-filters", "x", N_("Clear the filters"), 0},
+	ACTIONS_UI_REQ_EVIDENCE,
+	ACTIONS_UI_REQ_ACCEPT,
 };
 
 static const struct tui_column disputes_columns[] = {
@@ -167,6 +170,9 @@ static int disputes_request(struct tui_view *view, int request)
 	struct disputes *d = view->data;
 	const struct tui_row *row = tui_view_selected_row(view);
 	switch (request) {
+	case ACTIONS_REQ_EVIDENCE:
+	case ACTIONS_REQ_ACCEPT:
+		return actions_ui_request(view, request);
 	case TUI_REQ_ENTER:
 		if (row)
 			tui_view_push("dispute", row->cells[7]);

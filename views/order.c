@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "client/client.h"
+#include "views/actions_ui.h"
 #include "views/views.h"
 
 static const struct tui_request_info order_requests[] = {
 	{TUI_REQ_ENTER, "open", "<Enter>", N_("Open the refund or dispute under the cursor"),
 	 TUI_NEED_SELECTION},
+	ACTIONS_UI_REQ_REFUND,
 };
 
 /* Line text prefixes that Enter follows: "  re_..." and "  dp_..." lines
@@ -185,6 +187,8 @@ static void order_close(struct tui_view *view)
 /* Opens the refund or dispute whose id is on the selected line. */
 static int order_request(struct tui_view *view, int request)
 {
+	if (request == ACTIONS_REQ_REFUND)
+		return actions_ui_request(view, request);
 	if (request != TUI_REQ_ENTER)
 		return TUI_PASS;
 	const struct tui_row *row = tui_view_selected_row(view);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "client/client.h"
+#include "views/actions_ui.h"
 #include "views/views.h"
 
 enum {
@@ -31,6 +32,7 @@ static const struct tui_request_info orders_requests[] = {
 	{ORDERS_REQ_AMOUNTS, "filter-amount", "a", N_("Filter by amount: MIN-MAX, either may be empty"),
 	 0},
 	{ORDERS_REQ_CLEAR, "clear-filters", "x", N_("Clear every filter and the search"), 0},
+	ACTIONS_UI_REQ_REFUND,
 };
 
 static const struct tui_column orders_columns[] = {
@@ -255,6 +257,8 @@ static int orders_request(struct tui_view *view, int request)
 	struct query_order_filter *f = &o->filter;
 	char text[128];
 	switch (request) {
+	case ACTIONS_REQ_REFUND:
+		return actions_ui_request(view, request);
 	case TUI_REQ_ENTER: {
 		const struct tui_row *row = tui_view_selected_row(view);
 		const char *bar = row ? strchr(row->key, '|') : NULL;

@@ -23,6 +23,9 @@
 	_(refund)                                                                                \
 	_(dispute)                                                                               \
 	_(payout)                                                                                \
+	_(outbox)                                                                                \
+	_(audit)                                                                                 \
+	_(evidence)                                                                              \
 	_(days)
 
 #define VIEWS_DECLARE_(id) extern const struct tui_view_ops view_##id##_ops;

@@ -221,9 +221,14 @@ void sbx_file_create(struct sbx *s, struct sbx_request *rq, struct sbx_result *r
 		                 "Invalid purpose: the sandbox accepts purpose=dispute_evidence.");
 		return;
 	}
-	if (file->len == 0 || file->len > MAX_FILE) {
+	if (file->len == 0) {
+		sbx_result_error(r, 400, "invalid_request_error", "parameter_invalid_empty", "file",
+		                 "The uploaded file is empty.");
+		return;
+	}
+	if (file->len > MAX_FILE) {
 		sbx_result_error(r, 400, "invalid_request_error", "file_too_large", "file",
-		                 "Files must hold between 1 byte and 16 MB.");
+		                 "Files may hold at most 16 MB.");
 		return;
 	}
 	sbx_rng_id(&s->rng, "file_", id, sizeof(id));

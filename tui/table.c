@@ -266,6 +266,22 @@ void tui_table_reload_here(struct tui_view *view, int height)
 		tui_table_load_first(view, height);
 		return;
 	}
+	if (st->top == 0) {
+		/* At the start, rows that arrived before the first one belong on
+		 * screen; the cursor stays on the row it was on when still there. */
+		char *selected = st->rows[st->cursor].key ? strdup(st->rows[st->cursor].key) : NULL;
+		int cursor = st->cursor;
+		tui_table_load_first(view, height);
+		st->cursor = cursor < st->n_rows ? cursor : (st->n_rows > 0 ? st->n_rows - 1 : 0);
+		for (int i = 0; selected && i < st->n_rows; i++) {
+			if (st->rows[i].key && !strcmp(st->rows[i].key, selected)) {
+				st->cursor = i;
+				break;
+			}
+		}
+		free(selected);
+		return;
+	}
 	int cursor = st->cursor;
 	long top = st->top;
 	struct tui_row *before;

@@ -32,3 +32,7 @@ CLEANFILES += bench/tui_bench
 # Screen tests of the real program (headless dumps).
 TESTS += tests/ui/test_screens.sh
 EXTRA_DIST += tests/ui/test_screens.sh tests/ui/ui_lib.sh tests/ui/expected
+TESTS += tests/ui/test_screens_online.sh
+EXTRA_DIST += tests/ui/test_screens_online.sh
+TESTS += tests/ui/test_tmux.sh
+EXTRA_DIST += tests/ui/test_tmux.sh

@@ -46,3 +46,9 @@ tests_client_test_profile_LDADD = $(TEST_CLIENT_LDADD)
 tests_client_test_cache_SOURCES = tests/client/test_cache.c
 tests_client_test_cache_CPPFLAGS = $(TEST_CLIENT_CPPFLAGS)
 tests_client_test_cache_LDADD = $(TEST_CLIENT_LDADD)
+
+# Sync benchmark (make bench/sync_bench; not part of make check).
+EXTRA_PROGRAMS += bench/sync_bench
+bench_sync_bench_SOURCES = bench/sync_bench.c
+bench_sync_bench_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
+bench_sync_bench_LDADD = $(SQLITE_LIBS)

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,17 +76,71 @@ static int secret_key(const char *k)
 	return 0;
 }
 
+/* Writes a JSON string literal, escaping what JSON requires. */
+static void put_string(struct out *o, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	put(o, "\"", 1);
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		put(o, s + start, i - start);
+		char esc[6] = {'\\', (char)c, 0, 0, 0, 0};
+		size_t len = 2;
+		switch (c) {
+		case '"': case '\\': break;
+		case '\n': esc[1] = 'n'; break;
+		case '\t': esc[1] = 't'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		default:
+			esc[1] = 'u';
+			esc[2] = '0';
+			esc[3] = '0';
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			len = 6;
+		}
+		put(o, esc, len);
+		start = i + 1;
+	}
+	put(o, s + start, n - start);
+	put(o, "\"", 1);
+}
+
+/* Writes a scalar without allocating (this runs for every field of every object). */
 static void put_scalar(struct out *o, const json_t *v)
 {
-	if (o->failed)
+	char num[64];
+	int n;
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		put_string(o, json_string_value(v), json_string_length(v));
 		return;
-	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-	if (!s) {
-		o->failed = 1;
+	case JSON_INTEGER:
+		n = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		put(o, num, (size_t)n);
 		return;
+	case JSON_TRUE:
+		put(o, "true", 4);
+		return;
+	case JSON_FALSE:
+		put(o, "false", 5);
+		return;
+	default: {
+		/* reals (rare here): jansson's own formatting */
+		char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		if (!s) {
+			o->failed = 1;
+			return;
+		}
+		put(o, s, strlen(s));
+		free(s);
 	}
-	put(o, s, strlen(s));
-	free(s);
+	}
 }
 
 /* Writes "k": (keys are almost always plain ASCII; others go through jansson). */
@@ -100,13 +155,7 @@ static void put_key(struct out *o, const char *k)
 		put(o, "\":", 2);
 		return;
 	}
-	json_t *key = json_string(k);
-	if (!key) {
-		o->failed = 1;
-		return;
-	}
-	put_scalar(o, key);
-	json_decref(key);
+	put_string(o, k, strlen(k));
 	put(o, ":", 1);
 }
 

@@ -15,3 +15,5 @@ tests_actions_test_outbox_LDADD = $(TEST_ACTIONS_LDADD)
 
 TESTS += tests/actions/test_refund.sh
 EXTRA_DIST += tests/actions/test_refund.sh tests/actions/actions_lib.sh
+TESTS += tests/actions/test_ui.sh
+EXTRA_DIST += tests/actions/test_ui.sh

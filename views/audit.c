@@ -11,14 +11,14 @@
 
 static const struct tui_column audit_columns[] = {
 	{N_("Time"), 16, 19, TUI_ALIGN_LEFT, 0},
-	{N_("User"), 6, 24, TUI_ALIGN_LEFT, 1},
+	{N_("User"), 6, 16, TUI_ALIGN_LEFT, 1},
 	{N_("From"), 4, 24, TUI_ALIGN_LEFT, 1},
-	{N_("Action"), 6, 14, TUI_ALIGN_LEFT, 0},
-	{N_("Object"), 10, 28, TUI_ALIGN_LEFT, 1},
+	{N_("Action"), 14, 14, TUI_ALIGN_LEFT, 0},
+	{N_("Object"), 8, 28, TUI_ALIGN_LEFT, 2},
 	{N_("Amount"), 8, 16, TUI_ALIGN_RIGHT, 0},
-	{N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
-	{N_("Outcome"), 7, 10, TUI_ALIGN_LEFT, 0},
-	{N_("Request"), 6, 0, TUI_ALIGN_LEFT, 1},
+	{N_("Cur"), 3, 4, TUI_ALIGN_LEFT, 0},
+	{N_("Outcome"), 9, 9, TUI_ALIGN_LEFT, 0},
+	{N_("Request"), 3, 0, TUI_ALIGN_LEFT, 1},
 };
 
 struct audit_view {

@@ -53,6 +53,8 @@ static const struct {
 	{"uncategorized_file", FIELD_FILE},
 };
 #define N_FIELDS ((int)(sizeof fields / sizeof fields[0]))
+/* The key of the first row, which shows the dispute's state rather than a field. */
+#define STATUS_KEY "-"
 
 static const struct tui_request_info evidence_requests[] = {
 	{ACTIONS_REQ_EDIT, "edit", "<Enter>",
@@ -101,21 +103,48 @@ static const char *field_value(const struct evidence *e, int i, const char **fro
 	return v ? v : "";
 }
 
+/* The first row: where the dispute stands, and why it cannot be submitted when it cannot. */
+static void status_row(const struct evidence *e, struct tui_row *row)
+{
+	struct actions_session *s = actions_ui_session();
+	struct actions_dispute d;
+	tui_row_set_key(row, STATUS_KEY);
+	tui_row_set(row, 0, _("Submission"));
+	if (!s || actions_dispute_get(s->db, e->dispute_id, &d) <= 0)
+		return;
+	char why[512], due[64] = "", text[640];
+	const char *refusal = actions_check_dispute(s, &d, ACTIONS_DISPUTE_SUBMIT, why, sizeof why);
+	if (d.due_by > 0)
+		views_datetime(d.due_by, due, sizeof due);
+	if (refusal) {
+		snprintf(text, sizeof text, _("cannot be submitted: %s"), refusal);
+		row->style = TUI_STYLE_ALERT;
+	} else {
+		snprintf(text, sizeof text, _("respond by %s"), due[0] ? due : _("no deadline"));
+	}
+	tui_row_set(row, 3, text);
+}
+
 static int evidence_fetch(void *ctx, const char *key, bool after, int max, struct tui_row *out)
 {
 	struct evidence *e = ctx;
-	int at = key ? field_index(key) : (after ? -1 : N_FIELDS);
+	/* Rows are numbered -1 (the status row) to N_FIELDS - 1. */
+	int at = !key ? (after ? -2 : N_FIELDS) : strcmp(key, STATUS_KEY) == 0 ? -1 : field_index(key);
 	int first, last;
 	if (after) {
 		first = at + 1;
 		last = first + max < N_FIELDS ? first + max : N_FIELDS;
 	} else {
-		last = at < 0 ? 0 : at;
-		first = last - max > 0 ? last - max : 0;
+		last = at;
+		first = last - max > -1 ? last - max : -1;
 	}
 	int n = 0;
 	for (int i = first; i < last; i++, n++) {
 		struct tui_row *row = &out[n];
+		if (i < 0) {
+			status_row(e, row);
+			continue;
+		}
 		char label[64];
 		const char *from;
 		const char *value = field_value(e, i, &from);
@@ -149,7 +178,7 @@ static int evidence_before(void *ctx, const char *key, int max, struct tui_row *
 static long evidence_count(void *ctx)
 {
 	(void)ctx;
-	return N_FIELDS;
+	return N_FIELDS + 1;
 }
 
 /* Reads the platform's evidence and the local draft into e. Returns 0 or -1. */
@@ -390,26 +419,6 @@ static int evidence_request(struct tui_view *view, int request)
 	}
 }
 
-/* The dispute's state and deadline, and why it cannot be submitted when it cannot. */
-static void evidence_status(struct tui_view *view, char *buf, size_t size)
-{
-	struct evidence *e = view->data;
-	struct actions_session *s = actions_ui_session();
-	struct actions_dispute d;
-	if (!s || actions_dispute_get(s->db, e->dispute_id, &d) <= 0) {
-		snprintf(buf, size, "%s", e->dispute_id);
-		return;
-	}
-	char why[512], due[64] = "";
-	const char *refusal = actions_check_dispute(s, &d, ACTIONS_DISPUTE_SUBMIT, why, sizeof why);
-	if (d.due_by > 0)
-		views_datetime(d.due_by, due, sizeof due);
-	if (refusal)
-		snprintf(buf, size, _("%s  cannot be submitted: %s"), d.id, refusal);
-	else
-		snprintf(buf, size, _("%s  respond by %s"), d.id, due[0] ? due : _("no deadline"));
-}
-
 const struct tui_view_ops view_evidence_ops = {
 	.name = "evidence",
 	.title = N_("Evidence"),
@@ -418,5 +427,4 @@ const struct tui_view_ops view_evidence_ops = {
 	.open = evidence_open,
 	.close = evidence_close,
 	.request = evidence_request,
-	.status = evidence_status,
 };

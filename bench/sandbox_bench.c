@@ -68,19 +68,21 @@ static long stop(pid_t pid)
 	return ru.ru_maxrss;
 }
 
-static long vm_hwm(pid_t pid)
+/* Reads one "Name:   N kB" line of /proc/PID/status; -1 when absent. */
+static long proc_status_kb(pid_t pid, const char *name)
 {
 	char path[64], line[256];
 	FILE *f;
 	long kb = -1;
+	size_t n = strlen(name);
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	f = fopen(path, "r");
 	if (f == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "VmHWM:", 6) == 0)
-			kb = atol(line + 6);
+		if (strncmp(line, name, n) == 0 && line[n] == ':')
+			kb = atol(line + n + 1);
 	fclose(f);
 	return kb;
 }
@@ -235,10 +237,17 @@ int main(int argc, char **argv)
 	       (double)n / secs);
 	n = walk(port, "/v1/refunds", "refund", pages > 0 ? pages : 200, &secs, &bytes);
 	printf("refunds: %ld objects in %.2f s = %.0f objects/s\n", n, secs, (double)n / secs);
-	rss_serve = vm_hwm(pid);
-	stop(pid);
-	printf("serving the %s-order store: peak RSS %.1f MiB\n", orders,
-	       (double)rss_serve / 1024.0);
+	rss_serve = proc_status_kb(pid, "VmHWM");
+	{
+		long anon = proc_status_kb(pid, "RssAnon");
+		long file = proc_status_kb(pid, "RssFile");
+
+		stop(pid);
+		printf("serving the %s-order store: peak RSS %.1f MiB (at the end %.1f MiB private "
+		       "+ %.1f MiB of the memory-mapped store file)\n",
+		       orders, (double)rss_serve / 1024.0, (double)anon / 1024.0,
+		       (double)file / 1024.0);
+	}
 	unlink(db);
 	snprintf(f, sizeof(f), "%s-wal", db);
 	unlink(f);

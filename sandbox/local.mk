@@ -9,7 +9,9 @@ paydesk_sandbox_SOURCES = \
 	sandbox/store.c \
 	sandbox/render.c \
 	sandbox/seed.c \
+	sandbox/gen.c \
 	sandbox/mutate.c \
+	sandbox/live.c \
 	sandbox/api.c \
 	sandbox/admin.c \
 	sandbox/files.c \

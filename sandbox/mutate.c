@@ -87,9 +87,7 @@ int sbx_emit_event(struct sbx *s, const char *type, const char *table, const cha
 	return rc;
 }
 
-/* Runs a statement that changes rows, binding text/int arguments described by `fmt`
- * ('s' text, 'i' int64, 'n' null). Returns 0, or -1 on error. */
-static int run(struct sbx *s, const char *sql, const char *fmt, ...)
+int sbx_run(struct sbx *s, const char *sql, const char *fmt, ...)
 {
 	sqlite3_stmt *st = sbx_prepare(s, sql);
 	va_list ap;
@@ -175,9 +173,9 @@ static int valid_amount(const char *v, int64_t *out)
 
 /* Creates a refund of `amount` on charge `charge_id` (all checks done by the caller),
  * with its balance transaction and events; writes the new id into id_out (size >= 40). */
-static int do_refund(struct sbx *s, const char *charge_id, const char *currency, int64_t amount,
-                     int64_t old_refunded, int64_t charge_amount, const char *reason,
-                     const char *metadata, const struct sbx_reqinfo *ri, char *id_out)
+int sbx_do_refund(struct sbx *s, const char *charge_id, const char *currency, int64_t amount,
+                  int64_t old_refunded, int64_t charge_amount, const char *reason,
+                  const char *metadata, const struct sbx_reqinfo *ri, char *id_out)
 {
 	char bt[40];
 	char prev[128];
@@ -185,19 +183,19 @@ static int do_refund(struct sbx *s, const char *charge_id, const char *currency,
 
 	sbx_rng_id(&s->rng, "re_", id_out, 40);
 	sbx_rng_id(&s->rng, "txn_", bt, sizeof(bt));
-	if (run(s, "INSERT INTO refunds(" SBX_REFUND_COLS ") VALUES (?,?,?,?,?,?,?,?,?)",
-	        "sisisssss", id_out, now, charge_id, amount, currency, "succeeded", reason,
-	        metadata ? metadata : "{}", bt) != 0)
+	if (sbx_run(s, "INSERT INTO refunds(" SBX_REFUND_COLS ") VALUES (?,?,?,?,?,?,?,?,?)",
+	            "sisisssss", id_out, now, charge_id, amount, currency, "succeeded", reason,
+	            metadata ? metadata : "{}", bt) != 0)
 		return -1;
-	if (run(s,
-	        "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
-	        "(?,?,?,?,?,?,?,?,?,?,?,?)",
-	        "siiiiissssss", bt, now, sbx_day_start(now) + 2 * 86400, -amount, (int64_t)0,
-	        -amount, currency, "refund", "refund", id_out, "REFUND FOR CHARGE",
-	        (const char *)NULL) != 0)
+	if (sbx_run(s,
+	            "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
+	            "(?,?,?,?,?,?,?,?,?,?,?,?)",
+	            "siiiiissssss", bt, now, sbx_day_start(now) + 2 * 86400, -amount, (int64_t)0,
+	            -amount, currency, "refund", "refund", id_out, "REFUND FOR CHARGE",
+	            (const char *)NULL) != 0)
 		return -1;
-	if (run(s, "UPDATE charges SET amount_refunded = amount_refunded + ? WHERE id = ?", "is",
-	        amount, charge_id) != 0)
+	if (sbx_run(s, "UPDATE charges SET amount_refunded = amount_refunded + ? WHERE id = ?",
+	            "is", amount, charge_id) != 0)
 		return -1;
 	snprintf(prev, sizeof(prev), "{\"amount_refunded\":%lld,\"refunded\":%s}",
 	         (long long)old_refunded, old_refunded >= charge_amount ? "true" : "false");
@@ -338,8 +336,8 @@ void sbx_refund_create(struct sbx *s, struct sbx_params *p, const struct sbx_req
 		                 currency);
 		goto out;
 	}
-	if (do_refund(s, chid, currency, amount, c_refunded, c_amount, reason, metadata, ri, id) !=
-	    0) {
+	if (sbx_do_refund(s, chid, currency, amount, c_refunded, c_amount, reason, metadata, ri,
+	                  id) != 0) {
 		result_internal(s, r);
 		goto out;
 	}
@@ -549,10 +547,10 @@ void sbx_dispute_update(struct sbx *s, const char *id, struct sbx_params *p,
 		new_status = strcmp(d.status, "warning_needs_response") == 0
 		                     ? "warning_under_review"
 		                     : "under_review";
-	if (run(s,
-	        "UPDATE disputes SET evidence = ?, metadata = ?, status = ?, "
-	        "submission_count = submission_count + ? WHERE id = ?",
-	        "sssis", evidence, metadata, new_status, (int64_t)(submit ? 1 : 0), id) != 0) {
+	if (sbx_run(s,
+	            "UPDATE disputes SET evidence = ?, metadata = ?, status = ?, "
+	            "submission_count = submission_count + ? WHERE id = ?",
+	            "sssis", evidence, metadata, new_status, (int64_t)(submit ? 1 : 0), id) != 0) {
 		result_internal(s, r);
 		goto out;
 	}
@@ -602,7 +600,7 @@ void sbx_dispute_close(struct sbx *s, const char *id, const struct sbx_reqinfo *
 	/* Accepting an inquiry closes it; accepting a chargeback loses it. */
 	to = strcmp(d.status, "warning_needs_response") == 0 ? "warning_closed" : "lost";
 	snprintf(prev, sizeof(prev), "{\"status\":\"%s\"}", d.status);
-	if (run(s, "UPDATE disputes SET status = ? WHERE id = ?", "ss", to, id) != 0 ||
+	if (sbx_run(s, "UPDATE disputes SET status = ? WHERE id = ?", "ss", to, id) != 0 ||
 	    sbx_emit_event(s, "charge.dispute.closed", "disputes", id, prev, ri) != 0) {
 		result_internal(s, r);
 		free_dispute(&d);
@@ -613,282 +611,4 @@ void sbx_dispute_close(struct sbx *s, const char *id, const struct sbx_reqinfo *
 	if (sbx_render_by_id(s, "disputes", id, &r->body) != 0)
 		result_internal(s, r);
 	free_dispute(&d);
-}
-
-static void add_id(struct sbx_buf *ids, const char *id)
-{
-	if (ids->len > 0)
-		sbx_buf_puts(ids, ",");
-	sbx_buf_jstr(ids, id);
-}
-
-int sbx_live_charge(struct sbx *s, struct sbx_buf *ids)
-{
-	struct sbx_charge_gen *c = malloc(sizeof(*c));
-	sqlite3_stmt *ins = sbx_prepare(s, SBX_INSERT_CHARGE_SQL);
-	sqlite3_stmt *q = sbx_prepare(s, "SELECT count(*) FROM charges");
-	char bt[40];
-	long seq = 1;
-	int succeeded;
-	int rc = -1;
-	int64_t now = sbx_now(s);
-
-	if (c == NULL || ins == NULL || q == NULL)
-		goto out;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		seq = (long)sqlite3_column_int64(q, 0) + 1;
-	sbx_gen_charge(&s->rng, &s->opt, seq, now, c);
-	succeeded = strcmp(c->status, "succeeded") == 0;
-	sbx_rng_id(&s->rng, "txn_", bt, sizeof(bt));
-	if (sbx_insert_charge(s, ins, c, 0, 0, succeeded ? bt : NULL) != 0)
-		goto out;
-	if (succeeded && run(s,
-	                     "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
-	                     "(?,?,?,?,?,?,?,?,?,?,?,?)",
-	                     "siiiiissssss", bt, now, sbx_day_start(now) + 2 * 86400, c->amount,
-	                     sbx_charge_fee(c->amount, c->currency),
-	                     c->amount - sbx_charge_fee(c->amount, c->currency), c->currency,
-	                     "charge", "charge", c->id, c->description, (const char *)NULL) != 0)
-		goto out;
-	if (sbx_emit_event(s,
-	                   succeeded                          ? "charge.succeeded"
-	                   : strcmp(c->status, "failed") == 0 ? "charge.failed"
-	                                                      : "charge.pending",
-	                   "charges", c->id, NULL, NULL) != 0)
-		goto out;
-	add_id(ids, c->id);
-	rc = 0;
-out:
-	sqlite3_finalize(ins);
-	sqlite3_finalize(q);
-	free(c);
-	return rc;
-}
-
-int sbx_live_refund(struct sbx *s, struct sbx_buf *ids, int nth)
-{
-	sqlite3_stmt *q = sbx_prepare(
-	        s, "SELECT id, currency, amount, amount_refunded FROM charges WHERE status = "
-	           "'succeeded' AND disputed = 0 AND amount_refunded < amount ORDER BY created "
-	           "DESC, rowid DESC LIMIT 1 OFFSET ?");
-	char id[40], chid[40], cur[8];
-	int64_t amount, refunded, amt;
-	int rc = -1;
-
-	if (q == NULL)
-		return -1;
-	sqlite3_bind_int(q, 1, nth);
-	if (sqlite3_step(q) != SQLITE_ROW) {
-		sqlite3_finalize(q);
-		return 1; /* nothing left to refund */
-	}
-	snprintf(chid, sizeof(chid), "%s", (const char *)sqlite3_column_text(q, 0));
-	snprintf(cur, sizeof(cur), "%s", (const char *)sqlite3_column_text(q, 1));
-	amount = sqlite3_column_int64(q, 2);
-	refunded = sqlite3_column_int64(q, 3);
-	sqlite3_finalize(q);
-	amt = amount - refunded;
-	if (sbx_rng_below(&s->rng, 2) && amt > 1)
-		amt = 1 + (int64_t)sbx_rng_below(&s->rng, (uint64_t)amt - 1);
-	if (do_refund(s, chid, cur, amt, refunded, amount, "requested_by_customer", "{}", NULL,
-	              id) == 0) {
-		add_id(ids, id);
-		rc = 0;
-	}
-	return rc;
-}
-
-static int insert_dispute_bt(struct sbx *s, const char *dispute, const char *charge,
-                             const char *cur, int64_t amount, int64_t fee, int reversal)
-{
-	char bt[40];
-	char desc[96];
-	int64_t now = sbx_now(s);
-
-	sbx_rng_id(&s->rng, "txn_", bt, sizeof(bt));
-	snprintf(desc, sizeof(desc), "Chargeback %s for %s", reversal ? "reversal" : "withdrawal",
-	         charge);
-	return run(s,
-	           "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
-	           "(?,?,?,?,?,?,?,?,?,?,?,?)",
-	           "siiiiissssss", bt, now, sbx_day_start(now) + 2 * 86400,
-	           reversal ? amount : -amount, reversal ? -fee : fee,
-	           reversal ? amount + fee : -(amount + fee), cur, "adjustment",
-	           reversal ? "dispute_reversal" : "dispute", dispute, desc, (const char *)NULL);
-}
-
-int sbx_live_dispute(struct sbx *s, struct sbx_buf *ids, int nth)
-{
-	sqlite3_stmt *q = sbx_prepare(
-	        s, "SELECT id, currency, amount, brand FROM charges WHERE status = 'succeeded' AND "
-	           "disputed = 0 AND amount_refunded = 0 ORDER BY created DESC, rowid DESC LIMIT 1 "
-	           "OFFSET ?");
-	char id[40], chid[40], cur[8], brand[32];
-	int64_t amount, now = sbx_now(s);
-	struct sbx_buf ev;
-	int rc = -1;
-
-	if (q == NULL)
-		return -1;
-	sqlite3_bind_int(q, 1, nth);
-	if (sqlite3_step(q) != SQLITE_ROW) {
-		sqlite3_finalize(q);
-		return 1;
-	}
-	snprintf(chid, sizeof(chid), "%s", (const char *)sqlite3_column_text(q, 0));
-	snprintf(cur, sizeof(cur), "%s", (const char *)sqlite3_column_text(q, 1));
-	amount = sqlite3_column_int64(q, 2);
-	snprintf(brand, sizeof(brand), "%s", (const char *)sqlite3_column_text(q, 3));
-	sqlite3_finalize(q);
-	sbx_rng_id(&s->rng, "dp_", id, sizeof(id));
-	sbx_buf_init(&ev);
-	sbx_evidence_json(&ev, NULL, NULL, 0);
-	if (ev.failed)
-		goto out;
-	if (run(s, "INSERT INTO disputes(" SBX_DISPUTE_COLS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	        "sisisssiissss", id, now, chid, amount, cur, "needs_response", "fraudulent",
-	        now + 7 * 86400, (int64_t)0, ev.data, "{}",
-	        strcmp(brand, "visa") == 0 ? "10.4" : "4837", brand) != 0)
-		goto out;
-	if (run(s, "UPDATE charges SET disputed = 1 WHERE id = ?", "s", chid) != 0)
-		goto out;
-	if (insert_dispute_bt(s, id, chid, cur, amount, sbx_dispute_fee(cur), 0) != 0)
-		goto out;
-	if (sbx_emit_event(s, "charge.dispute.created", "disputes", id, NULL, NULL) != 0 ||
-	    sbx_emit_event(s, "charge.dispute.funds_withdrawn", "disputes", id, NULL, NULL) != 0)
-		goto out;
-	add_id(ids, id);
-	rc = 0;
-out:
-	sbx_buf_free(&ev);
-	return rc;
-}
-
-int sbx_live_dispute_update(struct sbx *s, struct sbx_buf *ids, int nth)
-{
-	sqlite3_stmt *q = sbx_prepare(
-	        s, "SELECT id, status, charge, currency, amount FROM disputes WHERE status IN "
-	           "('needs_response','warning_needs_response','under_review',"
-	           "'warning_under_review') ORDER BY created DESC, rowid DESC LIMIT 1 OFFSET ?");
-	char id[40], status[40], chid[40], cur[8], prev[128];
-	const char *to;
-	const char *type = "charge.dispute.updated";
-	int64_t amount;
-	int submit = 0;
-
-	if (q == NULL)
-		return -1;
-	sqlite3_bind_int(q, 1, nth);
-	if (sqlite3_step(q) != SQLITE_ROW) {
-		sqlite3_finalize(q);
-		return 1;
-	}
-	snprintf(id, sizeof(id), "%s", (const char *)sqlite3_column_text(q, 0));
-	snprintf(status, sizeof(status), "%s", (const char *)sqlite3_column_text(q, 1));
-	snprintf(chid, sizeof(chid), "%s", (const char *)sqlite3_column_text(q, 2));
-	snprintf(cur, sizeof(cur), "%s", (const char *)sqlite3_column_text(q, 3));
-	amount = sqlite3_column_int64(q, 4);
-	sqlite3_finalize(q);
-	if (strcmp(status, "needs_response") == 0) {
-		to = "under_review";
-		submit = 1;
-	} else if (strcmp(status, "warning_needs_response") == 0) {
-		to = "warning_under_review";
-		submit = 1;
-	} else if (strcmp(status, "warning_under_review") == 0) {
-		to = "warning_closed";
-		type = "charge.dispute.closed";
-	} else {
-		to = (nth % 2 == 0) ? "won" : "lost";
-		type = "charge.dispute.closed";
-	}
-	snprintf(prev, sizeof(prev), "{\"status\":\"%s\"}", status);
-	if (run(s,
-	        "UPDATE disputes SET status = ?, submission_count = submission_count + ? "
-	        "WHERE id = ?",
-	        "sis", to, (int64_t)submit, id) != 0)
-		return -1;
-	if (strcmp(to, "won") == 0) {
-		if (insert_dispute_bt(s, id, chid, cur, amount, sbx_dispute_fee(cur), 1) != 0 ||
-		    sbx_emit_event(s, "charge.dispute.funds_reinstated", "disputes", id, NULL,
-		                   NULL) != 0)
-			return -1;
-	}
-	if (sbx_emit_event(s, type, "disputes", id, prev, NULL) != 0)
-		return -1;
-	add_id(ids, id);
-	return 0;
-}
-
-int sbx_live_payouts(struct sbx *s, struct sbx_buf *ids, int max)
-{
-	sqlite3_stmt *q = sbx_prepare(
-	        s, "SELECT currency, SUM(net) FROM balance_transactions WHERE payout IS NULL AND "
-	           "type != 'payout' AND available_on <= ? GROUP BY currency ORDER BY currency");
-	char curs[8][8];
-	int64_t sums[8];
-	int n = 0, i, made = 0;
-	int64_t now = sbx_now(s);
-
-	if (q == NULL)
-		return -1;
-	sqlite3_bind_int64(q, 1, now);
-	while (n < 8 && sqlite3_step(q) == SQLITE_ROW) {
-		snprintf(curs[n], sizeof(curs[n]), "%s", (const char *)sqlite3_column_text(q, 0));
-		sums[n] = sqlite3_column_int64(q, 1);
-		n++;
-	}
-	sqlite3_finalize(q);
-	for (i = 0; i < n && made < max; i++) {
-		char po[40], bt[40];
-
-		if (sums[i] <= 0)
-			continue;
-		sbx_rng_id(&s->rng, "po_", po, sizeof(po));
-		sbx_rng_id(&s->rng, "txn_", bt, sizeof(bt));
-		if (run(s,
-		        "UPDATE balance_transactions SET payout = ? WHERE payout IS NULL AND "
-		        "type != 'payout' AND currency = ? AND available_on <= ?",
-		        "ssi", po, curs[i], now) != 0)
-			return -1;
-		if (run(s,
-		        "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
-		        "(?,?,?,?,?,?,?,?,?,?,?,?)",
-		        "siiiiissssss", bt, now, now, -sums[i], (int64_t)0, -sums[i], curs[i],
-		        "payout", "payout", po, "STRIPE PAYOUT", (const char *)NULL) != 0)
-			return -1;
-		if (run(s, "INSERT INTO payouts(" SBX_PAYOUT_COLS ") VALUES (?,?,?,?,?,?,?,?)",
-		        "siississ", po, now, sums[i], curs[i], "in_transit",
-		        sbx_day_start(now) + 86400, bt, "{}") != 0)
-			return -1;
-		if (sbx_emit_event(s, "payout.created", "payouts", po, NULL, NULL) != 0)
-			return -1;
-		add_id(ids, po);
-		made++;
-	}
-	return 0;
-}
-
-int sbx_settle_payouts(struct sbx *s)
-{
-	sqlite3_stmt *q = sbx_prepare(s, "SELECT id FROM payouts WHERE status = 'in_transit' AND "
-	                                 "arrival_date <= ? ORDER BY created, rowid");
-	char ids[64][40];
-	int n = 0, i;
-
-	if (q == NULL)
-		return -1;
-	sqlite3_bind_int64(q, 1, sbx_now(s));
-	while (n < 64 && sqlite3_step(q) == SQLITE_ROW) {
-		snprintf(ids[n], sizeof(ids[n]), "%s", (const char *)sqlite3_column_text(q, 0));
-		n++;
-	}
-	sqlite3_finalize(q);
-	for (i = 0; i < n; i++) {
-		if (run(s, "UPDATE payouts SET status = 'paid' WHERE id = ?", "s", ids[i]) != 0 ||
-		    sbx_emit_event(s, "payout.paid", "payouts", ids[i],
-		                   "{\"status\":\"in_transit\"}", NULL) != 0)
-			return -1;
-	}
-	return n == 64 ? sbx_settle_payouts(s) : 0;
 }

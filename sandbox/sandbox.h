@@ -321,6 +321,14 @@ struct sbx_reqinfo {
 	const char *idempotency_key;
 };
 
+/* Runs a statement that changes rows, binding arguments described by `fmt` ('s' text or
+ * NULL, 'i' int64_t). Returns 0, or -1 on error. */
+int sbx_run(struct sbx *s, const char *sql, const char *fmt, ...);
+/* Creates a refund of `amount` on a charge (checks done by the caller) with its balance
+ * transaction and events; writes the new id into id_out (size >= 40). Returns 0 or -1. */
+int sbx_do_refund(struct sbx *s, const char *charge_id, const char *currency, int64_t amount,
+                  int64_t old_refunded, int64_t charge_amount, const char *reason,
+                  const char *metadata, const struct sbx_reqinfo *ri, char *id_out);
 int sbx_emit_event(struct sbx *s, const char *type, const char *table, const char *id,
                    const char *previous, const struct sbx_reqinfo *ri);
 void sbx_refund_create(struct sbx *s, struct sbx_params *p, const struct sbx_reqinfo *ri,

@@ -140,6 +140,27 @@ int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *
 	return ret;
 }
 
+int actions_refundable_orders(struct sqlite3 *db, char (*ids)[72], int max, int64_t min_left)
+{
+	static const char sql[] =
+		"SELECT id FROM orders WHERE platform_status = 'succeeded' AND disputed = 0"
+		" AND amount - amount_refunded >= ?1"
+		" ORDER BY amount - amount_refunded DESC, id LIMIT ?2";
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int n = 0, rc = SQLITE_DONE;
+	if (sqlite3_bind_int64(st, 1, min_left) == SQLITE_OK &&
+	    sqlite3_bind_int(st, 2, max) == SQLITE_OK) {
+		while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+			copy_text(ids[n++], 72, (const char *)sqlite3_column_text(st, 0));
+	} else {
+		rc = SQLITE_ERROR;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
+}
+
 int actions_dispute_get(struct sqlite3 *db, const char *id, struct actions_dispute *d)
 {
 	static const char sql[] =

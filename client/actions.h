@@ -97,6 +97,10 @@ struct actions_order {
 /* Reads an order. Returns 1, 0 when not cached, -1 on failure. */
 int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *out);
 
+/* Ids of paid, undisputed orders with at least min_left minor units left to refund, most
+ * left first (scripts and benchmarks). Returns the count written (at most max) or -1. */
+int actions_refundable_orders(struct sqlite3 *db, char (*ids)[72], int max, int64_t min_left);
+
 /* Checks a refund of `amount` (0 = all that is left) before anything is written: the
  * order's state, what is left, the role and its limit. Returns NULL and the amount that
  * will be refunded in *effective, or a translated reason (into reason_buf). */

@@ -17,3 +17,12 @@ TESTS += tests/actions/test_refund.sh
 EXTRA_DIST += tests/actions/test_refund.sh tests/actions/actions_lib.sh
 TESTS += tests/actions/test_ui.sh
 EXTRA_DIST += tests/actions/test_ui.sh
+
+# Exactly once under random faults: the benchmark program (1,000 attempts, bench/actions.sh)
+# and a 50-attempt run in the test suite that asserts the exact count.
+check_PROGRAMS += bench/actions_exactly_once
+bench_actions_exactly_once_SOURCES = bench/actions_exactly_once.c
+bench_actions_exactly_once_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
+bench_actions_exactly_once_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS)
+TESTS += tests/actions/test_exactly_once.sh
+EXTRA_DIST += tests/actions/test_exactly_once.sh

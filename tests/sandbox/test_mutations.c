@@ -695,6 +695,51 @@ static void check_key_file(void)
 	unlink(path);
 }
 
+/* --db keeps the state across restarts, live activity included. */
+static void check_persistence(void)
+{
+	char dir[] = "/tmp/sbt-db-XXXXXX";
+	char db[128], f[160];
+	const char *args[] = {"--db", db, "--orders", "100", "--now", SBT_NOW, NULL};
+	struct sbt_server a;
+	struct sbt_resp r, c1, c2;
+	char id[64] = "";
+	char path[128];
+
+	if (mkdtemp(dir) == NULL) {
+		sbt_ok(0, "temporary directory");
+		return;
+	}
+	snprintf(db, sizeof(db), "%s/state.db", dir);
+	sbt_start(&a, args);
+	sbt_request(&a, "POST", "/_admin/create", "charges=2", NULL, NULL, 0, &r);
+	snprintf(id, sizeof(id), "%s",
+	         json_string_value(json_array_get(json_object_get(r.json, "charges"), 1))
+	                 ? json_string_value(json_array_get(json_object_get(r.json, "charges"), 1))
+	                 : "");
+	sbt_resp_free(&r);
+	sbt_get(&a, "/_admin/checksum", &c1);
+	sbt_ok(sbt_stop(&a) == 0, "the sandbox with --db stops cleanly");
+	sbt_start(&a, args);
+	sbt_get(&a, "/_admin/checksum", &c2);
+	snprintf(path, sizeof(path), "/v1/charges/%s", id);
+	sbt_get(&a, path, &r);
+	sbt_ok(c1.body && c2.body && strcmp(c1.body, c2.body) == 0 && r.status == 200 &&
+	               json_integer_value(json_object_get(json_object_get(c2.json, "charges"),
+	                                                  "count")) == 102,
+	       "restarted on the same --db it serves the same state, live charges included");
+	sbt_resp_free(&r);
+	sbt_resp_free(&c1);
+	sbt_resp_free(&c2);
+	sbt_stop(&a);
+	unlink(db);
+	snprintf(f, sizeof(f), "%s-wal", db);
+	unlink(f);
+	snprintf(f, sizeof(f), "%s-shm", db);
+	unlink(f);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	struct sbt_server srv;
@@ -708,5 +753,6 @@ int main(void)
 	check_live(&srv);
 	sbt_stop(&srv);
 	check_key_file();
+	check_persistence();
 	return sbt_done();
 }

@@ -24,6 +24,10 @@
 #define TUI_KEY_ENTER 13
 #define TUI_KEY_TAB 9
 
+/* A view's row count before the source was asked (it is asked once the
+ * screen is painted, so a slow count never delays the first paint). */
+#define TUI_COUNT_UNKNOWN (-2)
+
 /* One key binding of a view type. */
 struct tui_binding {
 	int key;
@@ -60,6 +64,7 @@ struct tui_view_state {
 	long top;                  /* position of rows[0] from the start (estimate) */
 	int height;                /* rows the window was filled for */
 	bool loaded;
+	long count;                /* rows in the source; TUI_COUNT_UNKNOWN until asked */
 	char *search;              /* last `/` text, for n and N */
 };
 

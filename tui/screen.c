@@ -201,6 +201,7 @@ void tui_view_set_table(struct tui_view *view, const struct tui_column *columns,
 	st->source = *source;
 	tui_table_free_rows(st);
 	st->loaded = false;
+	st->count = TUI_COUNT_UNKNOWN;
 }
 
 void tui_view_set_lines(struct tui_view *view, struct tui_lines *lines)
@@ -214,6 +215,7 @@ void tui_view_set_lines(struct tui_view *view, struct tui_lines *lines)
 	st->source.ctx = lines;
 	tui_table_free_rows(st);
 	st->loaded = false;
+	st->count = TUI_COUNT_UNKNOWN;
 }
 
 const struct tui_row *tui_view_selected_row(struct tui_view *view)
@@ -498,17 +500,21 @@ static void draw_status(struct tui_view *view)
 	char extra[200] = "";
 	if (view) {
 		struct tui_view_state *st = view->state;
-		long count = tui_table_count(view);
+		long count = st->source.count ? st->count : -1;
 		if (view->ops->status)
 			view->ops->status(view, extra, sizeof extra);
 		long at = st->n_rows ? st->top + st->cursor + 1 : 0;
 		if (st->lines) {
 			long last = st->top + st->n_rows;
+			count = st->lines->count;
 			snprintf(left, sizeof left, _("%s  lines %ld-%ld of %ld%s%s"), _(view->ops->title),
 				 st->n_rows ? st->top + 1 : 0, last, count, extra[0] ? "  " : "", extra);
 		} else if (count >= 0) {
 			snprintf(left, sizeof left, _("%s  row %ld of %ld%s%s"), _(view->ops->title), at,
 				 count, extra[0] ? "  " : "", extra);
+		} else if (count == TUI_COUNT_UNKNOWN) {
+			snprintf(left, sizeof left, _("%s  row %ld%s%s"), _(view->ops->title), at,
+				 extra[0] ? "  " : "", extra);
 		} else {
 			snprintf(left, sizeof left, "%s%s%s", _(view->ops->title), extra[0] ? "  " : "",
 				 extra);
@@ -575,6 +581,15 @@ void tui_draw_now(void)
 {
 	paint();
 	refresh();
+	/* The count comes after the first paint: the rows show at once and
+	 * the total follows (before the next key is read). */
+	struct tui_view *view = tui_top_view();
+	if (view && !too_small() && view->state->source.count &&
+	    view->state->count == TUI_COUNT_UNKNOWN && view->state->loaded) {
+		tui_table_count(view);
+		paint();
+		refresh();
+	}
 }
 
 void tui_draw(void)

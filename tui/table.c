@@ -121,6 +121,7 @@ void tui_table_load_first(struct tui_view *view, int height)
 	st->top = 0;
 	st->height = height;
 	st->loaded = true;
+	st->count = TUI_COUNT_UNKNOWN;
 	struct tui_row *rows;
 	int n = fetch(st, true, NULL, height, &rows);
 	if (n <= 0 || reserve(st, height) < 0) {
@@ -284,6 +285,7 @@ void tui_table_reload_here(struct tui_view *view, int height)
 	}
 	int cursor = st->cursor;
 	long top = st->top;
+	st->count = TUI_COUNT_UNKNOWN;
 	struct tui_row *before;
 	int n = fetch(st, false, st->rows[0].key, 1, &before);
 	char *anchor = NULL;
@@ -416,13 +418,16 @@ int tui_table_jump(struct tui_view *view, int line, int height)
 	return 0;
 }
 
-/* Rows in the source (or its estimate), -1 when unknown. */
+/* Rows in the source (or its estimate), -1 when it cannot say.  Asks the
+ * source once per change of the data. */
 long tui_table_count(struct tui_view *view)
 {
 	struct tui_view_state *st = view->state;
 	if (!st->source.count)
 		return -1;
-	return st->source.count(st->source.ctx);
+	if (st->count == TUI_COUNT_UNKNOWN)
+		st->count = st->source.count(st->source.ctx);
+	return st->count;
 }
 
 /* Copies as much of text as fits in `width` display columns into out,

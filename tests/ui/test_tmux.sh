@@ -14,7 +14,7 @@ TMUX_SOCK="$TEST_TMP/tmux.sock"
 tm() { tmux -S "$TMUX_SOCK" "$@"; }
 cleanup() { tm kill-server 2>/dev/null; sandbox_stop; rm -rf "$TEST_TMP"; }
 trap cleanup EXIT
-tap_plan 14
+tap_plan 16
 
 sandbox_start --seed 5 --orders 300 --days 10 --now "$UI_NOW" --hostile --quiet || exit 99
 ui_profile live "$SANDBOX_URL"
@@ -105,4 +105,27 @@ done
 [ -s "$TEST_TMP/raw" ] && grep -q "$(printf '\342\220\233')" "$TEST_TMP/raw" || bad=1
 tap_ok $bad "hostile strings were shown inert (escapes as symbols), none reached the pane"
 tap_is "$title_after" "$title_before" "the window title was not changed by the data"
+
+# NO_COLOR: the same screens without a single colour sequence (the run above,
+# in colour, had them).
+esc=$(printf '\033')
+# A colour is an SGR parameter 30-39 (or 90-97) ending in 'm'.
+sgr_colour="$esc\[([0-9]*;)*(3[0-9]|9[0-7])(;[0-9]+)*m"
+grep -aEq "$sgr_colour" "$TEST_TMP/raw"
+colour=$?
+tm -f /dev/null new-session -d -s pd -x 100 -y 30 \
+	"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC NO_COLOR=1 PAYDESK_NOW=$UI_NOW \
+	 sh -c 'read go; exec \"$PAYDESK_BIN\" --offline --profile live'"
+tm pipe-pane -t pd -o "cat >>'$TEST_TMP/raw-mono'"
+tm send-keys -t pd Enter
+wait_for "row 1 of 302"
+tm send-keys -t pd 3
+wait_for "[3 Disputes]"
+tm send-keys -t pd Q
+i=0
+while tm has-session -t pd 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+grep -aEq "$sgr_colour" "$TEST_TMP/raw-mono"
+tap_is "$colour:$?" "0:1" "colours in colour, none with NO_COLOR"
+grep -aEq "$esc\[([0-9]*;)*7(;[0-9]+)*m" "$TEST_TMP/raw-mono"
+tap_ok $? "NO_COLOR still shows the cursor and status line in reverse video"
 tap_done

@@ -30,10 +30,10 @@ enum {
 
 /* One line each in a screen's request table. */
 #define ACTIONS_UI_REQ_REFUND                                                                  \
-	{ACTIONS_REQ_REFUND, "refund", "R", N_("Refund the order (all that is left, or a part)"),  \
+	{ACTIONS_REQ_REFUND, "refund-order", "R", N_("Refund the order (all that is left, or a part)"),  \
 	 TUI_NEED_SELECTION | VIEWS_NEED_ROLE_REFUND}
 #define ACTIONS_UI_REQ_EVIDENCE                                                                \
-	{ACTIONS_REQ_EVIDENCE, "evidence", "E", N_("Write the dispute's evidence, submit or accept"), \
+	{ACTIONS_REQ_EVIDENCE, "write-evidence", "E", N_("Write the dispute's evidence, submit or accept"), \
 	 TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE}
 #define ACTIONS_UI_REQ_ACCEPT                                                                  \
 	{ACTIONS_REQ_ACCEPT, "accept", "A", N_("Accept the dispute: the money is lost"),           \

@@ -67,7 +67,13 @@ pd() {
 	"$PAYDESK_BIN" "$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
 	st=$?
 	sed 's/^/# stderr: /' "$TEST_TMP/err"
+	cat "$TEST_TMP/err" >>"$TEST_TMP/all.err"
 	return $st
+}
+
+# no_crash_reports: 0 when no run of paydesk printed a sanitizer or crash report.
+no_crash_reports() {
+	! grep -E -q 'AddressSanitizer|LeakSanitizer|runtime error:|Segmentation' "$TEST_TMP/all.err" 2>/dev/null
 }
 
 # platform_refunds ORDER: the number of refunds of an order on the sandbox.

@@ -5,7 +5,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/actions/actions_lib.sh"
 actions_setup --seed 5 --orders 300 --days 20
-tap_plan 54
+tap_plan 55
 
 pd sync; tap_is $? 0 "the merchant profile syncs"
 set -- $(refundable t usd 8)
@@ -115,4 +115,5 @@ grep -q "restricted key" "$TEST_TMP/err"; tap_ok $? "the 403 is explained in pla
 pd audit --format csv; tap_is $? 0 "paydesk audit --format csv succeeds"
 tap_is "$(grep -c ',refund,.*,succeeded,' "$TEST_TMP/out")" \
 	"$(db t "SELECT count(*) FROM audit WHERE outcome = 'succeeded'")" "the CSV has every success"
+no_crash_reports; tap_ok $? "no run printed a sanitizer or crash report"
 tap_done

@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/actions/actions_lib.sh"
 actions_setup --seed 5 --orders 300 --days 20
-tap_plan 66
+tap_plan 68
 
 # ui LOCALE SCRIPT [paydesk options]: runs the screens headless at 80x24.
 ui() {
@@ -15,6 +15,9 @@ ui() {
 	env LANG="$ui_locale" LC_ALL="$ui_locale" LANGUAGE= TZ=UTC TERM=xterm COLUMNS=80 \
 		LINES=24 NO_COLOR= EDITOR="$TEST_TMP/editor.sh" "$PAYDESK_BIN" "$@" \
 		--script "$ui_script" 2>>"$TEST_TMP/ui.err"
+	ui_st=$?
+	[ $ui_st -eq 0 ] || echo "$ui_script exited $ui_st" >>"$TEST_TMP/ui.failed"
+	return $ui_st
 }
 # has FILE TEXT NAME: passes when the dump holds the text.
 has() {
@@ -92,9 +95,10 @@ has "$T/cancel.txt" "Nothing was done." "no at the confirmation does nothing"
 tap_is "$(write_requests)" 0 "and sends nothing"
 
 # A clerk has no such action; nothing is sent.
-printf ':search %s\nR\n:save-display %s/clerk.txt\n:refund\n' "$B" "$T" >"$T/s"
+printf ':search %s\nR\n:save-display %s/clerk.txt\n:refund-order\n:save-display %s/clerk2.txt\n' "$B" "$T" "$T" >"$T/s"
 ui C.UTF-8 "$T/s" --profile clerk
 has "$T/clerk.txt" "There is no such action for the clerk role" "the clerk is told there is no refund"
+has "$T/clerk2.txt" "There is no such action for the clerk role" "the : command is refused the same way"
 tap_is "$(write_requests)" 0 "the clerk sent no write request at all"
 
 # Support above its limit.
@@ -236,4 +240,6 @@ has "$T/audit.txt" "succeeded" "the Audit screen shows the outcomes"
 has "$T/audit.txt" "dispute_close" "and the dispute actions"
 tap_is "$(db t "SELECT count(*) FROM audit WHERE action = 'dispute_submit' AND outcome = 'succeeded'")" 1 \
 	"one audit row of the submission's success"
+[ ! -s "$T/ui.failed" ]; tap_ok $? "every run of the screens exited 0"
+[ -s "$T/ui.failed" ] && sed 's/^/# /' "$T/ui.failed" "$T/ui.err"
 tap_done

@@ -18,3 +18,10 @@ tests_statement_stmt_mkcache_LDADD = client/libclient.a $(SQLITE_LIBS)
 EXTRA_DIST += tests/statement/fill_cache.sh
 TESTS += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh
 EXTRA_DIST += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh
+
+# Benchmark (not part of make check): make bench/statement_bench && bench/statement_bench
+EXTRA_PROGRAMS += bench/statement_bench
+bench_statement_bench_SOURCES = bench/statement_bench.c
+bench_statement_bench_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
+bench_statement_bench_LDADD = $(PAYDESK_LIBS) $(PANGOCAIRO_LIBS) $(PAYDESK_EXT_LIBS)
+CLEANFILES += bench/statement_bench

@@ -192,7 +192,7 @@ int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_s
 		}
 		struct csv_items x = {.out = out, .code = code, .currency = c->currency};
 		enum ledger_status r =
-			ledger_items(st->ledger, c->currency, d->from, d->to, csv_item, &x);
+			ledger_items(st->ledger, c->currency, d->from, d->to, 0, csv_item, &x);
 		if (r != LEDGER_OK) {
 			if (r == LEDGER_STOPPED)
 				snprintf(err, err_size, _("writing the statement failed: %s"),
@@ -335,7 +335,7 @@ int statement_write_json(struct statement *st, FILE *out, char *err, size_t err_
 		free(ctext);
 		struct json_items x = {.out = out, .code = c->currency, .first = true};
 		if (ok)
-			lr = ledger_items(st->ledger, c->currency, d->from, d->to, json_item, &x);
+			lr = ledger_items(st->ledger, c->currency, d->from, d->to, 0, json_item, &x);
 		if (lr != LEDGER_OK || x.failed) {
 			ok = false;
 			break;

@@ -98,9 +98,11 @@ static void line_spaces(struct line *l, int n)
 
 /* Appends text in a cell of `width` columns, padded left or right; text wider than the
  * cell is cut at a character boundary and ends with "…". */
+static int fast_width(const char *s);
+
 static void line_cell(struct line *l, const char *text, int width, int align)
 {
-	int w = text_width(text);
+	int w = fast_width(text);
 	if (w <= width) {
 		if (align == TUI_ALIGN_RIGHT)
 			line_spaces(l, width - w);
@@ -474,77 +476,146 @@ static int build_payouts(struct statement *st, const struct ledger_currency *c,
 	return 0;
 }
 
-/* The appendix: one line per balance transaction. */
+/* The appendix: one line per balance transaction, a section per currency. The items of
+ * every currency come in one pass over the range (ordered by time) and are routed to their
+ * currency's section, which is then appended to the document. */
+struct items_section {
+	struct statement_doc doc;
+	struct cur_fmt f;
+	int w_time, w_type, w_id, w_amount, w_fee, w_net;
+};
+
 struct items_ctx {
 	struct statement *st;
-	struct statement_doc *doc;
-	const struct cur_fmt *f;
-	int w_time, w_type, w_id, w_amount, w_fee, w_net;
+	struct items_section *sec;
+	size_t n_sec;
 	const char *cat_label[LEDGER_CAT_COUNT];
+	time_t minute;     /* the minute `when` was formatted for */
+	char when[32];
 	int failed;
 };
+
+/* The width in columns of plain ASCII text (the common case), else of UTF-8. */
+static int fast_width(const char *s)
+{
+	const char *p = s;
+	while (*p && (unsigned char)*p < 0x80)
+		p++;
+	return *p ? text_width(s) : (int)(p - s);
+}
 
 static int item_line(const struct ledger_item *it, void *vctx)
 {
 	struct items_ctx *x = vctx;
-	char when[32], id[256], a[64], fee[64], net[64];
-	struct tm tm;
-	if (localtime_r(&it->created, &tm) == NULL ||
-	    strftime(when, sizeof when, x->w_time == 5 ? "%H:%M" : "%m-%d %H:%M", &tm) == 0)
-		snprintf(when, sizeof when, "?");
-	if (tui_sanitize_is_clean(it->id, strlen(it->id), 0))
+	struct items_section *sec = NULL;
+	for (size_t i = 0; i < x->n_sec; i++)
+		if (strcmp(x->sec[i].f.code, it->currency) == 0)
+			sec = &x->sec[i];
+	if (!sec)
+		return 0; /* a currency the statement does not cover (cannot happen: same range) */
+	/* Items come in time order: one localtime_r per minute, not per item. */
+	time_t minute = it->created - it->created % 60;
+	if (minute != x->minute || !x->when[0]) {
+		struct tm tm;
+		if (localtime_r(&it->created, &tm) == NULL ||
+		    strftime(x->when, sizeof x->when, "%m-%d %H:%M", &tm) == 0)
+			snprintf(x->when, sizeof x->when, "?");
+		x->minute = minute;
+	}
+	const char *when = sec->w_time == 5 && strlen(x->when) > 6 ? x->when + 6 : x->when;
+	char id[256], a[64], fee[64], net[64];
+	size_t id_len = strlen(it->id);
+	if (tui_sanitize_is_clean(it->id, id_len, 0))
 		snprintf(id, sizeof id, "%s", it->id);
 	else
-		tui_sanitize(it->id, strlen(it->id), id, sizeof id, 0);
-	fmt_money(x->f, it->amount, a, sizeof a);
-	fmt_money(x->f, it->fee, fee, sizeof fee);
-	fmt_money(x->f, it->net, net, sizeof net);
+		tui_sanitize(it->id, id_len, id, sizeof id, 0);
+	fmt_money(&sec->f, it->amount, a, sizeof a);
+	fmt_money(&sec->f, it->fee, fee, sizeof fee);
+	fmt_money(&sec->f, it->net, net, sizeof net);
 	int cat = it->category >= 0 && it->category < LEDGER_CAT_COUNT ? (int)it->category
 	                                                                 : LEDGER_CAT_ADJUSTMENTS;
 	struct line l;
 	line_reset(&l);
-	line_cell(&l, when, x->w_time, TUI_ALIGN_LEFT);
+	line_cell(&l, when, sec->w_time, TUI_ALIGN_LEFT);
 	line_spaces(&l, 1);
-	line_cell(&l, x->cat_label[cat], x->w_type, TUI_ALIGN_LEFT);
+	line_cell(&l, x->cat_label[cat], sec->w_type, TUI_ALIGN_LEFT);
 	line_spaces(&l, 1);
-	line_cell(&l, id, x->w_id, TUI_ALIGN_LEFT);
+	line_cell(&l, id, sec->w_id, TUI_ALIGN_LEFT);
 	line_spaces(&l, 1);
-	line_cell(&l, a, x->w_amount, TUI_ALIGN_RIGHT);
+	line_cell(&l, a, sec->w_amount, TUI_ALIGN_RIGHT);
 	line_spaces(&l, 1);
-	line_cell(&l, fee, x->w_fee, TUI_ALIGN_RIGHT);
+	line_cell(&l, fee, sec->w_fee, TUI_ALIGN_RIGHT);
 	line_spaces(&l, 1);
-	line_cell(&l, net, x->w_net, TUI_ALIGN_RIGHT);
-	if (doc_line(x->doc, &l, 0) != 0) {
+	line_cell(&l, net, sec->w_net, TUI_ALIGN_RIGHT);
+	if (doc_line(&sec->doc, &l, 0) != 0) {
 		x->failed = 1;
 		return 1;
 	}
 	return 0;
 }
 
-static int build_items(struct statement *st, const struct ledger_currency *c,
-                       const struct cur_fmt *f, struct statement_doc *doc, bool new_page,
-                       char *err, size_t err_size)
+/* The heading and column titles of one currency's section. */
+static int section_start(struct statement *st, const struct ledger_currency *c,
+                         struct items_section *sec)
 {
 	char buf[256], code[4], widest[64];
 	money_currency_upper(c->currency, code);
 	snprintf(buf, sizeof buf, _("Transactions (%s)"), code);
-	if (doc_push(doc, "", 0, new_page ? LINE_NEW_PAGE : 0) != 0 || doc_text(doc, buf) != 0)
+	if (doc_push(&sec->doc, "", 0, LINE_NEW_PAGE) != 0 || doc_text(&sec->doc, buf) != 0)
 		return -1;
 	if (c->items == 0)
-		return doc_text(doc, _("  No transactions in this period."));
-	struct items_ctx x = {.st = st, .doc = doc, .f = f};
-	fmt_money(f, c->max_abs > 0 ? -c->max_abs : -1, widest, sizeof widest);
+		return doc_text(&sec->doc, _("  No transactions in this period."));
+	fmt_money(&sec->f, c->max_abs > 0 ? -c->max_abs : -1, widest, sizeof widest);
 	int wn = text_width(widest);
-	x.w_time = st->opt.single_day ? 5 : 11;
-	x.w_type = 10;
-	x.w_amount = max_int(wn, text_width(_("Amount")));
-	x.w_fee = max_int(wn, text_width(_("Fee")));
-	x.w_net = max_int(wn, text_width(_("Net")));
-	x.w_id = STATEMENT_WIDTH - x.w_time - x.w_type - x.w_amount - x.w_fee - x.w_net - 5;
+	sec->w_time = st->opt.single_day ? 5 : 11;
+	sec->w_type = 10;
+	sec->w_amount = max_int(wn, text_width(_("Amount")));
+	sec->w_fee = max_int(wn, text_width(_("Fee")));
+	sec->w_net = max_int(wn, text_width(_("Net")));
+	sec->w_id =
+		STATEMENT_WIDTH - sec->w_time - sec->w_type - sec->w_amount - sec->w_fee - sec->w_net - 5;
 	/* Amounts so wide that the id would vanish: the line grows past 80 columns rather
 	 * than hide a digit. */
-	if (x.w_id < 8)
-		x.w_id = 8;
+	if (sec->w_id < 8)
+		sec->w_id = 8;
+	struct line l;
+	line_reset(&l);
+	line_cell(&l, _("Time"), sec->w_time, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Type"), sec->w_type, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("ID"), sec->w_id, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Amount"), sec->w_amount, TUI_ALIGN_RIGHT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Fee"), sec->w_fee, TUI_ALIGN_RIGHT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Net"), sec->w_net, TUI_ALIGN_RIGHT);
+	return doc_line(&sec->doc, &l, 0);
+}
+
+/* Appends every line of src to doc, flags kept. */
+static int doc_append(struct statement_doc *doc, const struct statement_doc *src)
+{
+	for (size_t i = 0; i < src->n_lines; i++) {
+		const char *line = statement_doc_line(src, i);
+		if (doc_push(doc, line, strlen(line), src->line_flags[i]) != 0)
+			return -1;
+	}
+	doc->has_wide = doc->has_wide || src->has_wide;
+	return 0;
+}
+
+static int build_items(struct statement *st, const struct money_locale *loc,
+                       struct statement_doc *doc, char *err, size_t err_size)
+{
+	size_t n = st->data->n_currencies;
+	if (n == 0)
+		return 0;
+	struct items_section *sec = calloc(n, sizeof *sec);
+	if (!sec)
+		return -1;
+	struct items_ctx x = {.st = st, .sec = sec, .n_sec = n};
 	x.cat_label[LEDGER_CAT_SALES] = _("sale");
 	x.cat_label[LEDGER_CAT_REFUNDS] = _("refund");
 	x.cat_label[LEDGER_CAT_DISPUTES] = _("dispute");
@@ -552,31 +623,32 @@ static int build_items(struct statement *st, const struct ledger_currency *c,
 	x.cat_label[LEDGER_CAT_FEES] = _("fee");
 	x.cat_label[LEDGER_CAT_ADJUSTMENTS] = _("adjustment");
 	x.cat_label[LEDGER_CAT_PAYOUTS] = _("payout");
-	struct line l;
-	line_reset(&l);
-	line_cell(&l, _("Time"), x.w_time, TUI_ALIGN_LEFT);
-	line_spaces(&l, 1);
-	line_cell(&l, _("Type"), x.w_type, TUI_ALIGN_LEFT);
-	line_spaces(&l, 1);
-	line_cell(&l, _("ID"), x.w_id, TUI_ALIGN_LEFT);
-	line_spaces(&l, 1);
-	line_cell(&l, _("Amount"), x.w_amount, TUI_ALIGN_RIGHT);
-	line_spaces(&l, 1);
-	line_cell(&l, _("Fee"), x.w_fee, TUI_ALIGN_RIGHT);
-	line_spaces(&l, 1);
-	line_cell(&l, _("Net"), x.w_net, TUI_ALIGN_RIGHT);
-	if (doc_line(doc, &l, 0) != 0)
-		return -1;
-	enum ledger_status r =
-		ledger_items(st->ledger, c->currency, st->data->from, st->data->to, item_line, &x);
-	if (x.failed)
-		return -1;
-	if (r != LEDGER_OK) {
-		snprintf(err, err_size, "%s: %s", ledger_status_message(r),
-		         ledger_last_error(st->ledger));
-		return -2;
+	int r = 0;
+	int64_t items = 0;
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		sec[i].f.code = st->data->currencies[i].currency;
+		sec[i].f.loc = loc;
+		r = section_start(st, &st->data->currencies[i], &sec[i]);
+		items += st->data->currencies[i].items;
 	}
-	return 0;
+	if (r == 0 && items > 0) {
+		/* One currency: let SQLite filter; several: one pass over the range. */
+		enum ledger_status ls = ledger_items(st->ledger, n == 1 ? sec[0].f.code : NULL,
+		                                     st->data->from, st->data->to, LEDGER_ITEMS_BRIEF, item_line, &x);
+		if (x.failed) {
+			r = -1;
+		} else if (ls != LEDGER_OK) {
+			snprintf(err, err_size, "%s: %s", ledger_status_message(ls),
+			         ledger_last_error(st->ledger));
+			r = -2;
+		}
+	}
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = doc_append(doc, &sec[i].doc);
+	for (size_t i = 0; i < n; i++)
+		statement_doc_clear(&sec[i].doc);
+	free(sec);
+	return r;
 }
 
 /* Splits the lines into pages of page_lines - 2 body lines (a blank and the footer end each
@@ -635,11 +707,8 @@ int statement_doc_build(struct statement *st, int page_lines, struct statement_d
 		     doc_text(doc, _("No balance and no transactions in this period.")) != 0)
 		            ? -1
 		            : 0;
-	for (size_t i = 0; r == 0 && i < st->data->n_currencies; i++) {
-		const struct ledger_currency *c = &st->data->currencies[i];
-		struct cur_fmt f = {.code = c->currency, .loc = loc};
-		r = build_items(st, c, &f, doc, true, err, err_size);
-	}
+	if (r == 0)
+		r = build_items(st, loc, doc, err, err_size);
 	statement_tz_leave(saved);
 	if (r == 0)
 		r = paginate(doc);

@@ -278,3 +278,28 @@ int sbx_file_is_evidence(struct sbx *s, const char *id)
 	sqlite3_finalize(st);
 	return ok;
 }
+
+char *sbx_multipart_canonical(const char *ctype, const char *body, size_t len)
+{
+	struct part parts[8];
+	int n = parse_multipart(ctype, body, len, parts, 8);
+	struct sbx_buf b;
+	int i;
+
+	sbx_buf_init(&b);
+	sbx_buf_puts(&b, "multipart");
+	for (i = 0; i < n; i++) {
+		uint64_t h = 0xcbf29ce484222325ULL;
+		size_t k;
+
+		for (k = 0; k < parts[i].len; k++) {
+			h ^= (unsigned char)parts[i].data[k];
+			h *= 0x100000001b3ULL;
+		}
+		sbx_buf_printf(&b, "\n%s;%s;%zu;%016llx", parts[i].name, parts[i].filename,
+		               parts[i].len, (unsigned long long)h);
+	}
+	if (n < 0)
+		sbx_buf_puts(&b, " (malformed)");
+	return sbx_buf_take(&b, NULL);
+}

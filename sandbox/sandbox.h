@@ -369,6 +369,9 @@ void sbx_api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r)
 void sbx_render_file(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b);
 /* POST /v1/files: a multipart upload with `purpose` and `file`. */
 void sbx_file_create(struct sbx *s, struct sbx_request *rq, struct sbx_result *r);
+/* What identifies a multipart request for idempotency: its parts' names, file names,
+ * sizes and content hashes, not the random boundary. Caller frees; NULL without memory. */
+char *sbx_multipart_canonical(const char *ctype, const char *body, size_t len);
 /* Returns 1 when `id` names an uploaded file with purpose dispute_evidence. */
 int sbx_file_is_evidence(struct sbx *s, const char *id);
 /* Evidence fields whose value is a file id. */

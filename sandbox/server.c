@@ -540,9 +540,15 @@ static enum MHD_Result handle_v1(struct sbx *s, struct MHD_Connection *con, stru
 		goto reply;
 	if (post && idem && res >= 0) {
 		struct sbx_buf req;
+		char *canon = NULL;
 
+		/* A retried upload has a new multipart boundary: compare the parts instead. */
+		if (rq.content_type && strncmp(rq.content_type, "multipart/form-data", 19) == 0)
+			canon = sbx_multipart_canonical(rq.content_type, c->body.data, c->body.len);
 		sbx_buf_init(&req);
-		sbx_buf_printf(&req, "%s %s\n%s", method, path, c->body.data ? c->body.data : "");
+		sbx_buf_printf(&req, "%s %s\n%s", method, path,
+		               canon ? canon : (c->body.data ? c->body.data : ""));
+		free(canon);
 		request_text = sbx_buf_take(&req, NULL);
 		io = request_text ? idem_begin(s, idem, request_text, request_id, &r, orig_req,
 		                               sizeof(orig_req))

@@ -355,7 +355,7 @@ int sbt_walk_back(struct sbt_server *srv, const char *path, const char *query,
 }
 
 void sbt_upload(struct sbt_server *srv, const char *key, const char *purpose, const char *data,
-                size_t len, const char *filename, struct sbt_resp *r)
+                size_t len, const char *filename, const char *idem, struct sbt_resp *r)
 {
 	CURL *h = curl_easy_init();
 	curl_mime *mime;
@@ -382,6 +382,10 @@ void sbt_upload(struct sbt_server *srv, const char *key, const char *purpose, co
 	snprintf(url, sizeof(url), "%s/v1/files", srv->base);
 	snprintf(line, sizeof(line), "Authorization: Bearer %s", key);
 	hdr = curl_slist_append(hdr, line);
+	if (idem) {
+		snprintf(line, sizeof(line), "Idempotency-Key: %s", idem);
+		hdr = curl_slist_append(hdr, line);
+	}
 	hdr = curl_slist_append(hdr, "Expect:");
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_MIMEPOST, mime);

@@ -38,9 +38,10 @@ int sbt_stop(struct sbt_server *srv);
 void sbt_request(struct sbt_server *srv, const char *method, const char *path, const char *body,
                  const char *key, const char *idem, long timeout_ms, struct sbt_resp *r);
 void sbt_resp_free(struct sbt_resp *r);
-/* POST /v1/files as multipart/form-data with a `purpose` part and a `file` part. */
+/* POST /v1/files as multipart/form-data with a `purpose` part and a `file` part; idem may
+ * be NULL. */
 void sbt_upload(struct sbt_server *srv, const char *key, const char *purpose, const char *data,
-                size_t len, const char *filename, struct sbt_resp *r);
+                size_t len, const char *filename, const char *idem, struct sbt_resp *r);
 /* GET with the default test key; returns the parsed JSON (owned by r). */
 json_t *sbt_get(struct sbt_server *srv, const char *path, struct sbt_resp *r);
 

@@ -625,7 +625,7 @@ static void check_files(struct sbt_server *srv)
 	char path[128], body[256];
 	json_t *d;
 
-	sbt_upload(srv, SBT_KEY, "dispute_evidence", pdf, sizeof(pdf) - 1, "receipt.pdf", &r);
+	sbt_upload(srv, SBT_KEY, "dispute_evidence", pdf, sizeof(pdf) - 1, "receipt.pdf", NULL, &r);
 	snprintf(file_id, sizeof(file_id), "%s", str(r.json, "id"));
 	sbt_ok(r.status == 200 && strncmp(file_id, "file_", 5) == 0 &&
 	               strcmp(str(r.json, "object"), "file") == 0 &&
@@ -639,7 +639,19 @@ static void check_files(struct sbt_server *srv)
 	sbt_ok(g.status == 200 && json_equal(g.json, r.json), "GET /v1/files/:id returns it");
 	sbt_resp_free(&g);
 	sbt_resp_free(&r);
-	sbt_upload(srv, SBT_KEY, "identity_document", pdf, sizeof(pdf) - 1, "id.pdf", &r);
+	sbt_upload(srv, SBT_KEY, "dispute_evidence", pdf, 10, "a.pdf", "upload-key-1", &r);
+	sbt_upload(srv, SBT_KEY, "dispute_evidence", pdf, 10, "a.pdf", "upload-key-1", &g);
+	sbt_ok(r.status == 200 && g.status == 200 && strcmp(g.replayed, "true") == 0 &&
+	               strcmp(str(r.json, "id"), str(g.json, "id")) == 0,
+	       "a retried upload with the same key (new multipart boundary) is replayed");
+	sbt_resp_free(&g);
+	sbt_upload(srv, SBT_KEY, "dispute_evidence", pdf, 11, "a.pdf", "upload-key-1", &g);
+	sbt_ok(g.status == 400 && strcmp(str(json_object_get(g.json, "error"), "type"),
+	                                 "idempotency_error") == 0,
+	       "the same key with another file is an idempotency_error");
+	sbt_resp_free(&g);
+	sbt_resp_free(&r);
+	sbt_upload(srv, SBT_KEY, "identity_document", pdf, sizeof(pdf) - 1, "id.pdf", NULL, &r);
 	sbt_ok(r.status == 400 &&
 	               strcmp(str(json_object_get(r.json, "error"), "param"), "purpose") == 0,
 	       "an upload for another purpose is refused");
@@ -647,7 +659,7 @@ static void check_files(struct sbt_server *srv)
 	post(srv, "/v1/files", "purpose=dispute_evidence&file=abc", NULL, &r);
 	sbt_ok(r.status == 400, "a form-encoded upload is refused");
 	sbt_resp_free(&r);
-	sbt_upload(srv, "rk_test_support1", "dispute_evidence", pdf, 4, "r.pdf", &r);
+	sbt_upload(srv, "rk_test_support1", "dispute_evidence", pdf, 4, "r.pdf", NULL, &r);
 	sbt_ok(r.status == 403 &&
 	               strstr(str(json_object_get(r.json, "error"), "message"), "rak_file_write"),
 	       "a restricted key without files write cannot upload");

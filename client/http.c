@@ -401,9 +401,12 @@ static void perform_once(struct http_client *c, const char *method, const char *
 	long status = 0;
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	/* Leave the handle neutral for the next call (which may be a GET). */
+	/* Leave the handle neutral for the next call: no stale pointer to this call's body
+	 * (freed by the caller) may survive into the next transfer. */
 	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
 	curl_easy_setopt(h, CURLOPT_MIMEPOST, NULL);
+	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers);
 	classify(status, rc, hr, r, reply);
 	free(hr->body);

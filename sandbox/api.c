@@ -74,31 +74,39 @@ static int parse_int(const char *v, int64_t *out)
 	return 1;
 }
 
-/* Adds created filters (created=, created[gt|gte|lt|lte]=). Returns 0, or -1 after
- * filling an error reply. */
-static int created_filters(struct sbx_params *q, struct conds *c, struct sbx_result *r)
+/* Adds filters on an integer time column: field=, field[gt|gte|lt|lte]=. Returns 0, or
+ * -1 after filling an error reply. */
+static int range_filters(struct sbx_params *q, const char *field, struct conds *c,
+                         struct sbx_result *r)
 {
-	static const char *const names[] = {"created", "created[gt]", "created[gte]", "created[lt]",
-	                                    "created[lte]"};
-	static const char *const ops[] = {"created = ?", "created > ?", "created >= ?",
-	                                  "created < ?", "created <= ?"};
+	static const char *const suffix[] = {"", "[gt]", "[gte]", "[lt]", "[lte]"};
+	static const char *const ops[] = {"=", ">", ">=", "<", "<="};
 	int k;
 
 	for (k = 0; k < 5; k++) {
-		const char *v = sbx_params_get(q, names[k]);
+		char name[64], sql[96];
+		const char *v;
 		int64_t t;
 
+		snprintf(name, sizeof(name), "%s%s", field, suffix[k]);
+		v = sbx_params_get(q, name);
 		if (v == NULL)
 			continue;
 		if (!parse_int(v, &t)) {
 			sbx_result_error(r, 400, "invalid_request_error",
-			                 "parameter_invalid_integer", names[k],
-			                 "Invalid integer: %s", v);
+			                 "parameter_invalid_integer", name, "Invalid integer: %s",
+			                 v);
 			return -1;
 		}
-		add_cond(c, ops[k], 1, t, NULL);
+		snprintf(sql, sizeof(sql), "%s %s ?", field, ops[k]);
+		add_cond(c, sql, 1, t, NULL);
 	}
 	return 0;
+}
+
+static int created_filters(struct sbx_params *q, struct conds *c, struct sbx_result *r)
+{
+	return range_filters(q, "created", c, r);
 }
 
 static void mark_expand(struct sbx_params *q)
@@ -561,6 +569,15 @@ void sbx_api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r)
 		break;
 	case SBX_RES_PAYOUTS:
 		eq_filter(rq->query, "status", "status", &c);
+		if (range_filters(rq->query, "arrival_date", &c, r) != 0)
+			return;
+		break;
+	case SBX_RES_CHARGES:
+		if (sbx_params_get(rq->query, "payment_intent")) {
+			sbx_charge_for_pi(sbx_params_get(rq->query, "payment_intent"), pi_charge,
+			                  sizeof(pi_charge));
+			add_cond(&c, "id = ?", 2, 0, pi_charge);
+		}
 		break;
 	case SBX_RES_BALANCE_TRANSACTIONS:
 		eq_filter(rq->query, "payout", "payout", &c);

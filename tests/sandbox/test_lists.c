@@ -222,6 +222,47 @@ static void check_created(struct sbt_server *srv)
 	json_decref(eq);
 }
 
+static void check_other_filters(struct sbt_server *srv)
+{
+	json_t *all = json_array();
+	json_t *part = json_array();
+	json_int_t cut;
+	long expect = 0;
+	size_t i;
+	char q[128];
+	struct sbt_resp r;
+	json_t *c;
+
+	sbt_walk(srv, "/v1/payouts", "", all);
+	cut = json_integer_value(
+	        json_object_get(json_array_get(all, json_array_size(all) / 2), "arrival_date"));
+	for (i = 0; i < json_array_size(all); i++)
+		if (json_integer_value(json_object_get(json_array_get(all, i), "arrival_date")) >=
+		    cut)
+			expect++;
+	snprintf(q, sizeof(q), "arrival_date[gte]=%lld&", (long long)cut);
+	sbt_walk(srv, "/v1/payouts", q, part);
+	sbt_ok(expect > 0 && (long)json_array_size(part) == expect,
+	       "payouts arrival_date[gte] selects exactly the later payouts (%ld)", expect);
+	sbt_get(srv, "/v1/charges?limit=5", &r);
+	c = json_array_get(json_object_get(r.json, "data"), 3);
+	snprintf(q, sizeof(q), "/v1/charges?payment_intent=%s",
+	         json_string_value(json_object_get(c, "payment_intent")));
+	{
+		struct sbt_resp one;
+
+		sbt_get(srv, q, &one);
+		sbt_ok(one.status == 200 &&
+		               json_array_size(json_object_get(one.json, "data")) == 1 &&
+		               json_equal(json_array_get(json_object_get(one.json, "data"), 0), c),
+		       "charges payment_intent filter finds that charge only");
+		sbt_resp_free(&one);
+	}
+	sbt_resp_free(&r);
+	json_decref(all);
+	json_decref(part);
+}
+
 static void expect_error(struct sbt_server *srv, const char *path, const char *key, long status,
                          const char *type, const char *what)
 {
@@ -589,6 +630,7 @@ int main(void)
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 		check_walk(&srv, paths[i], -1);
 	check_created(&srv);
+	check_other_filters(&srv);
 	check_validation(&srv);
 	check_retrieve(&srv);
 	check_shapes(&srv);

@@ -184,6 +184,14 @@ int main(int argc, char **argv)
 	unsigned long long after = settled_bytes();
 	fprintf(report, "bytes to the terminal per line scrolled (80x24, %d lines): %.1f\n", lines,
 		(double)(after - before) / lines);
+	tui_do_request(TUI_REQ_ARROW_CURSOR);
+	before = settled_bytes();
+	for (int i = 0; i < lines; i++)
+		tui_do_request(TUI_REQ_MOVE_DOWN);
+	after = settled_bytes();
+	tui_do_request(TUI_REQ_ARROW_CURSOR);
+	fprintf(report, "  the same with the arrow cursor (:arrow-cursor): %.1f\n",
+		(double)(after - before) / lines);
 
 	fflush(report);
 	FILE *out = report;

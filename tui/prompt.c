@@ -56,6 +56,7 @@ bool tui_prompt(const char *label, const char *initial, char *out, size_t size)
 	bool commands = !strcmp(label, ":");
 	snprintf(text, sizeof text, "%s", initial ? initial : "");
 	curs_set(1);
+	leaveok(stdscr, FALSE);
 	tui_modal_depth++;
 	bool done = false, ok = false;
 	while (!done) {
@@ -92,6 +93,7 @@ bool tui_prompt(const char *label, const char *initial, char *out, size_t size)
 		}
 	}
 	tui_modal_depth--;
+	leaveok(stdscr, TRUE);
 	curs_set(0);
 	move(LINES - 1, 0);
 	clrtoeol();

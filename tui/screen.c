@@ -438,10 +438,11 @@ static void draw_rows(struct tui_view *view)
 	struct tui_view_state *st = view->state;
 	int widths[TUI_MAX_COLUMNS] = {0};
 	int y = 1;
+	int margin = opts.arrow_cursor ? 2 : 0;
 	if (st->columns) {
-		layout(st, COLS, widths);
+		layout(st, COLS - margin, widths);
 		attrset(style_attr(TUI_STYLE_HEADER));
-		int x = 0;
+		int x = margin;
 		move(y, 0);
 		clrtoeol();
 		for (int c = 0; c < st->n_columns; c++) {
@@ -454,7 +455,7 @@ static void draw_rows(struct tui_view *view)
 		attrset(A_NORMAL);
 		y++;
 	} else {
-		widths[0] = COLS;
+		widths[0] = COLS - margin;
 	}
 	int height = tui_data_height(view);
 	for (int r = 0; r < height; r++, y++) {
@@ -467,6 +468,12 @@ static void draw_rows(struct tui_view *view)
 		const struct tui_row *row = &st->rows[r];
 		bool cursor = r == st->cursor;
 		int x = 0;
+		if (margin) {
+			attrset(cursor ? A_BOLD : A_NORMAL);
+			addstr(cursor ? "> " : "  ");
+			x = margin;
+			cursor = false;
+		}
 		for (int c = 0; c < st->n_columns; c++) {
 			if (!widths[c])
 				continue;
@@ -574,7 +581,6 @@ static void paint(void)
 		draw_rows(view);
 	}
 	draw_status(view);
-	move(LINES - 1, COLS - 1);
 }
 
 void tui_draw_now(void)
@@ -897,6 +903,9 @@ static int generic_request(struct tui_view *view, int request)
 	case TUI_REQ_REDRAW:
 		clearok(curscr, TRUE);
 		return TUI_HANDLED;
+	case TUI_REQ_ARROW_CURSOR:
+		opts.arrow_cursor = !opts.arrow_cursor;
+		return TUI_HANDLED;
 	default:
 		return TUI_PASS;
 	}
@@ -1183,6 +1192,9 @@ int tui_init(const struct tui_options *options)
 	set_escdelay(25);
 	idlok(stdscr, TRUE);
 	scrollok(stdscr, FALSE);
+	/* The cursor is hidden: leave it where the last change was rather
+	 * than spend bytes moving it after every update. */
+	leaveok(stdscr, TRUE);
 	curs_set(0);
 	init_colors();
 	return 0;

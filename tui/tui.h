@@ -48,7 +48,8 @@
 	_(VIEW_5, "screen-5", "5", N_("Switch to screen 5"))                                       \
 	_(VIEW_6, "screen-6", "6", N_("Switch to screen 6"))                                       \
 	_(REFRESH, "refresh", "r", N_("Refresh: fetch new data now"))                              \
-	_(REDRAW, "redraw", "<C-l>", N_("Redraw the screen"))
+	_(REDRAW, "redraw", "<C-l>", N_("Redraw the screen"))                                      \
+	_(ARROW_CURSOR, "arrow-cursor", "", N_("Mark the selected line with an arrow (slow links)"))
 
 enum tui_request {
 	TUI_REQ_NONE = TUI_REQ_BASE,
@@ -182,6 +183,8 @@ struct tui_app_hooks {
 struct tui_options {
 	const char *script;   /* headless: keys from this file, output discarded */
 	const char *program;  /* name in the title bar */
+	bool arrow_cursor;    /* mark the selected line with "> " instead of reverse
+			       * video: scrolling then rewrites one line, not three */
 	struct tui_app_hooks hooks;
 };
 

@@ -121,7 +121,9 @@ int views_status_style(const char *status)
 		return TUI_STYLE_WARN;
 	if (!strcmp(status, "refunded") || !strcmp(status, "partially_refunded"))
 		return TUI_STYLE_DIM;
-	if (!strcmp(status, "won") || !strcmp(status, "paid"))
+	/* Only outcomes worth a glance are coloured: "paid" is most rows, and
+	 * colouring it would only cost bytes on a slow link. */
+	if (!strcmp(status, "won"))
 		return TUI_STYLE_GOOD;
 	return TUI_STYLE_NORMAL;
 }

@@ -419,6 +419,19 @@ static void test_too_small_and_resize(void **state)
 	assert_true(column_of(dump_line(d, 1, line, sizeof line), "Amount") > 100);
 }
 
+static void test_arrow_cursor(void **state)
+{
+	assert_int_equal(run_script(80, 24, script(":arrow-cursor\njj\n:save-display %s/ar\n", dir)), 0);
+	char line[512];
+	const char *d = dump("ar");
+	/* Two columns for the marker, then the table as before. */
+	assert_true(strncmp(dump_line(d, 2, line, sizeof line), "       0 王小明", 17) == 0);
+	assert_int_equal(column_of(line, "0.00") + 4, 80);
+	assert_non_null(strstr(dump_line(d, 4, line, sizeof line), "> "));
+	assert_true(strncmp(dump_line(d, 4, line, sizeof line), ">      2", 8) == 0);
+	assert_non_null(strstr(dump_line(d, 22, line, sizeof line), "row 3 of 1000"));
+}
+
 static void test_unknown_key_message(void **state)
 {
 	assert_int_equal(run_script(80, 24, script("z\n:save-display %s/k\n", dir)), 0);
@@ -446,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_need_selection),
 		cmocka_unit_test(test_pager_search_and_back),
 		cmocka_unit_test(test_too_small_and_resize),
+		cmocka_unit_test(test_arrow_cursor),
 		cmocka_unit_test(test_unknown_key_message),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);

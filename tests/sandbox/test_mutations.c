@@ -545,6 +545,47 @@ static void check_live(struct sbt_server *srv)
 	sbt_ok(count_events(srv, "payout.created", json_string_value(json_array_get(ids, 0)),
 	                    NULL) == 1,
 	       "a new payout has its payout.created event");
+	{
+		int all_ok = 1;
+
+		ids = json_object_get(r.json, "refunds");
+		for (i = 0; i < json_array_size(ids); i++)
+			if (count_events(srv, "refund.created",
+			                 json_string_value(json_array_get(ids, i)), NULL) != 1)
+				all_ok = 0;
+		sbt_ok(all_ok && json_array_size(ids) > 0,
+		       "each new refund has its refund.created event");
+		all_ok = 1;
+		ids = json_object_get(r.json, "dispute_updates");
+		for (i = 0; i < json_array_size(ids); i++) {
+			const char *d = json_string_value(json_array_get(ids, i));
+
+			if (count_events(srv, "charge.dispute.updated", d, NULL) +
+			            count_events(srv, "charge.dispute.closed", d, NULL) <
+			    1)
+				all_ok = 0;
+		}
+		sbt_ok(all_ok && json_array_size(ids) > 0,
+		       "each dispute update has its charge.dispute.updated or .closed event");
+	}
+	{
+		/* Two more days: the new payout arrives and is paid, with its event. */
+		char po[64];
+		struct sbt_resp a2;
+
+		snprintf(po, sizeof(po), "%s",
+		         json_string_value(json_array_get(json_object_get(r.json, "payouts"), 0)));
+		sbt_request(srv, "POST", "/_admin/advance", "seconds=172800", NULL, NULL, 0, &a2);
+		sbt_resp_free(&a2);
+		{
+			json_t *p = fetch(srv, "payouts", po);
+
+			sbt_ok(strcmp(str(p, "status"), "paid") == 0 &&
+			               count_events(srv, "payout.paid", po, NULL) == 1,
+			       "after its arrival date a payout is paid, with payout.paid");
+			json_decref(p);
+		}
+	}
 	sbt_resp_free(&r);
 	check_payouts(srv, &payouts_after);
 	sbt_ok(payouts_after > payouts_before, "payout sums still hold with the new payouts");
@@ -570,7 +611,7 @@ static void check_live(struct sbt_server *srv)
 	sbt_resp_free(&adv);
 	sbt_walk(srv, "/v1/events", "", evs);
 	{
-		json_int_t now = atol(SBT_NOW) + 259200 + 2678400;
+		json_int_t now = atol(SBT_NOW) + 259200 + 172800 + 2678400;
 		int old = 0;
 
 		for (i = 0; i < json_array_size(evs); i++)

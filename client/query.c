@@ -17,6 +17,7 @@ struct query {
 	 * search per key. */
 	char hits_for[300];
 	long hits;
+	bool hits_walk;   /* page by walking the sort's index (many matches) */
 };
 
 /* A value to bind to a '?' of a statement. */
@@ -336,6 +337,16 @@ static long search_hits(struct query *q, const char *fts)
 		return -1;
 	}
 	q->hits = (long)sqlite3_changes(q->db);
+	/* A page of 20 costs about 20 * orders / matches index steps when
+	 * walking the sort's index, and a sort of every match otherwise: walk
+	 * when matches^2 > 20 * orders (max(rowid) is close enough here). */
+	int64_t orders = 0;
+	if (sqlite3_prepare_v2(q->db, "SELECT max(rowid) FROM orders", -1, &stmt, NULL) == SQLITE_OK) {
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			orders = sqlite3_column_int64(stmt, 0);
+		sqlite3_finalize(stmt);
+	}
+	q->hits_walk = (int64_t)q->hits * q->hits > 20 * orders;
 	snprintf(q->hits_for, sizeof q->hits_for, "%s", fts);
 	return q->hits;
 }
@@ -377,8 +388,8 @@ static bool order_where(struct query *q, struct page_spec *p, const struct query
 		/* Few matches: fetch them by rowid and sort them.  Many: walk the
 		 * sort's index and keep the rows that match (the unary + keeps
 		 * SQLite from driving the query by rowid). */
-		add_where(p, hits < 2000 ? "o.rowid IN (SELECT id FROM temp.search_hits)"
-					 : "+o.rowid IN (SELECT id FROM temp.search_hits)");
+		add_where(p, q->hits_walk ? "+o.rowid IN (SELECT id FROM temp.search_hits)"
+					  : "o.rowid IN (SELECT id FROM temp.search_hits)");
 	}
 	return true;
 }

@@ -79,7 +79,7 @@ void actions_session_init_db(struct actions_session *s, struct sqlite3 *db,
 	s->db = db;
 	s->provider = provider;
 	s->ops = provider ? ops : NULL;
-	s->profile = profile ? profile->name : "";
+	copy_text(s->profile, sizeof s->profile, profile ? profile->name : "");
 	s->role = profile ? profile->role : PROFILE_ROLE_CLERK;
 	s->refund_limit = profile ? profile->refund_limit : -1;
 	if (profile)

@@ -57,12 +57,13 @@ struct actions_outcome {
 	char message[768];
 };
 
-/* Who acts, where, with which connection. The caller owns every pointer. */
+/* Who acts, where, with which connection. The caller owns every pointer; the profile's
+ * name, role and limit are copied. */
 struct actions_session {
 	struct sqlite3 *db;                /* the cache (read-write) */
 	struct provider *provider;         /* NULL: offline, actions are queued */
 	const struct provider_ops *ops;    /* NULL with provider */
-	const char *profile;               /* profile name, for the audit log */
+	char profile[64];                  /* profile name, for the audit log */
 	enum profile_role role;
 	int64_t refund_limit;              /* support: most one refund may move; -1 = none */
 	char refund_limit_currency[4];     /* lower-case */

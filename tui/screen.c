@@ -57,6 +57,15 @@ int tui_modal_depth;
 
 static const struct tui_view_ops help_ops;
 
+/* The detail pane: shown under a table whose view can describe a row.
+ * Its lines are kept for the row they describe. */
+static bool pane_on;
+static struct tui_lines *pane_lines;
+static char *pane_key;
+static const struct tui_view *pane_view;
+static void pane_forget(void);
+static attr_t style_attr(int style);
+
 /* Registers a view type.  Returns 0, or -1 when full or a duplicate. */
 int tui_register_view(const struct tui_view_ops *ops)
 {
@@ -156,6 +165,8 @@ static void view_free(struct tui_view *view)
 {
 	if (!view)
 		return;
+	if (pane_view == view)
+		pane_forget();
 	if (view->ops->close)
 		view->ops->close(view);
 	tui_table_free_rows(view->state);
@@ -234,10 +245,62 @@ const char *tui_view_selected_key(struct tui_view *view)
 
 /* Rows available for data in a view: the whole screen less the tab bar,
  * the column titles (tables only), the status and message lines. */
+
+static bool pane_shown(const struct tui_view *view)
+{
+	return pane_on && view->ops->detail && view->state->columns;
+}
+
+/* Rows of the pane, its separator line included. */
+static int pane_height(const struct tui_view *view)
+{
+	return pane_shown(view) ? (LINES - 4) / 2 : 0;
+}
+
 int tui_data_height(const struct tui_view *view)
 {
-	int h = LINES - 3 - (view->state->columns ? 1 : 0);
+	int h = LINES - 3 - (view->state->columns ? 1 : 0) - pane_height(view);
 	return h > 1 ? h : 1;
+}
+
+static void pane_forget(void)
+{
+	tui_lines_free(pane_lines);
+	pane_lines = NULL;
+	free(pane_key);
+	pane_key = NULL;
+	pane_view = NULL;
+}
+
+/* Draws the pane under the rows: a separator, then the detail's first
+ * lines (Enter opens the whole detail). */
+static void draw_pane(struct tui_view *view, int y)
+{
+	int height = pane_height(view);
+	const struct tui_row *row = tui_view_selected_row(view);
+	if (!row) {
+		pane_forget();
+	} else if (pane_view != view || !pane_key || !row->key || strcmp(pane_key, row->key) != 0) {
+		pane_forget();
+		pane_lines = view->ops->detail(view, row);
+		pane_key = row->key ? strdup(row->key) : NULL;
+		pane_view = view;
+	}
+	attrset(A_REVERSE | A_DIM);
+	move(y, 0);
+	for (int i = 0; i < COLS; i++)
+		addch(' ');
+	tui_put_text(y, 1, _("Detail (v hides it, Enter opens it)"), COLS - 2, false, false);
+	attrset(A_NORMAL);
+	for (int i = 1; i < height; i++) {
+		move(y + i, 0);
+		clrtoeol();
+		if (pane_lines && i - 1 < pane_lines->count) {
+			attrset(style_attr(pane_lines->style[i - 1]));
+			tui_put_text(y + i, 0, pane_lines->text[i - 1], COLS, false, false);
+			attrset(A_NORMAL);
+		}
+	}
 }
 
 void tui_view_reload(struct tui_view *view)
@@ -579,6 +642,8 @@ static void paint(void)
 		if (!view->state->loaded || view->state->height != tui_data_height(view))
 			tui_table_fill(view, tui_data_height(view));
 		draw_rows(view);
+		if (pane_shown(view))
+			draw_pane(view, 2 + tui_data_height(view));
 	}
 	draw_status(view);
 }
@@ -660,6 +725,7 @@ static void wait_idle(void)
 	if (opts.hooks.poll && opts.hooks.poll())
 		changed = true;
 	if (changed) {
+		pane_forget();
 		struct tui_view *view = tui_top_view();
 		if (view && view->state->loaded && !too_small())
 			tui_table_reload_here(view, tui_data_height(view));
@@ -759,6 +825,7 @@ static int terminal_key(void)
 			while (read(wake_fds[0], buf, sizeof buf) > 0) {
 			}
 			if (opts.hooks.poll && opts.hooks.poll()) {
+				pane_forget();
 				struct tui_view *view = tui_top_view();
 				if (view && main_index(view->ops) >= 0)
 					tui_table_reload_here(view, tui_data_height(view));
@@ -906,6 +973,15 @@ static int generic_request(struct tui_view *view, int request)
 	case TUI_REQ_ARROW_CURSOR:
 		opts.arrow_cursor = !opts.arrow_cursor;
 		return TUI_HANDLED;
+	case TUI_REQ_PANE:
+		if (!view->ops->detail || !view->state->columns) {
+			tui_message("%s", _("This screen has no detail pane."));
+			return TUI_HANDLED;
+		}
+		pane_on = !pane_on;
+		pane_forget();
+		tui_table_fill(view, tui_data_height(view));
+		return TUI_HANDLED;
 	default:
 		return TUI_PASS;
 	}
@@ -942,6 +1018,8 @@ static int dispatch(int request)
 	if (flags == TUI_PASS)
 		flags = generic_request(view, request);
 	view = tui_top_view();
+	if (flags & (TUI_RELOAD | TUI_REFRESH))
+		pane_forget();
 	if (view && (flags & TUI_RELOAD))
 		tui_table_load_first(view, tui_data_height(view));
 	else if (view && (flags & TUI_REFRESH))
@@ -1256,6 +1334,8 @@ void tui_exit(void)
 		view_free(main_views[i]);
 		main_views[i] = NULL;
 	}
+	pane_forget();
+	pane_on = false;
 	endwin();
 	delscreen(screen);
 	screen = NULL;

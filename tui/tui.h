@@ -49,7 +49,8 @@
 	_(VIEW_6, "screen-6", "6", N_("Switch to screen 6"))                                       \
 	_(REFRESH, "refresh", "r", N_("Refresh: fetch new data now"))                              \
 	_(REDRAW, "redraw", "<C-l>", N_("Redraw the screen"))                                      \
-	_(ARROW_CURSOR, "arrow-cursor", "", N_("Mark the selected line with an arrow (slow links)"))
+	_(ARROW_CURSOR, "arrow-cursor", "", N_("Mark the selected line with an arrow (slow links)")) \
+	_(PANE, "detail-pane", "v", N_("Show or hide the selected line's detail below the list"))
 
 enum tui_request {
 	TUI_REQ_NONE = TUI_REQ_BASE,
@@ -154,6 +155,9 @@ struct tui_view_ops {
 	void (*status)(struct tui_view *view, char *buf, size_t size);
 	/* Called when the view comes to the front again (e.g. data changed). */
 	void (*show)(struct tui_view *view);
+	/* The detail of a row for the pane under the list (`v`): new lines
+	 * the framework frees, or NULL.  Views without it have no pane. */
+	struct tui_lines *(*detail)(struct tui_view *view, const struct tui_row *row);
 };
 
 /* A live view.  Views use `data` and `ops`; the rest is the framework's. */

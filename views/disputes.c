@@ -203,6 +203,16 @@ static int disputes_request(struct tui_view *view, int request)
 	}
 }
 
+static bool dispute_lines_only(struct tui_lines *lines, const char *id)
+{
+	return views_dispute_lines(lines, id, NULL, 0);
+}
+
+static struct tui_lines *disputes_detail(struct tui_view *view, const struct tui_row *row)
+{
+	return views_detail_of(dispute_lines_only, row->cells[7]);
+}
+
 static void disputes_status(struct tui_view *view, char *buf, size_t size)
 {
 	struct disputes *d = view->data;
@@ -228,6 +238,7 @@ const struct tui_view_ops view_disputes_ops = {
 	.close = disputes_close,
 	.request = disputes_request,
 	.status = disputes_status,
+	.detail = disputes_detail,
 };
 
 /* ---- One dispute ---- */
@@ -258,23 +269,18 @@ static void add_evidence(struct tui_lines *lines, const char *json)
 	json_decref(root);
 }
 
-static int dispute_open(struct tui_view *view, const char *arg)
+bool views_dispute_lines(struct tui_lines *lines, const char *id, char *order_id,
+			 size_t order_id_size)
 {
 	struct query_dispute_row d;
-	int found = arg ? query_dispute_get(views_app.query, arg, &d) : 0;
+	int found = id ? query_dispute_get(views_app.query, id, &d) : 0;
 	if (found <= 0) {
 		tui_message(found < 0 ? "%s" : _("The dispute %s is not in the cache."),
-			    found < 0 ? query_error(views_app.query) : (arg ? arg : "?"));
-		return -1;
+			    found < 0 ? query_error(views_app.query) : (id ? id : "?"));
+		return false;
 	}
-	struct tui_lines *lines = tui_lines_new();
-	char *order = strdup(d.order_id);
-	if (!lines || !order) {
-		tui_lines_free(lines);
-		free(order);
-		tui_message("%s", _("Out of memory."));
-		return -1;
-	}
+	if (order_id)
+		snprintf(order_id, order_id_size, "%s", d.order_id);
 	char text[256], a[64], label[64];
 	int style;
 	tui_lines_addf(lines, TUI_STYLE_HEADER, _("Dispute %s"), d.id);
@@ -304,6 +310,24 @@ static int dispute_open(struct tui_view *view, const char *arg)
 	char *evidence = query_dispute_evidence(views_app.query, d.id);
 	add_evidence(lines, evidence);
 	free(evidence);
+	return true;
+}
+
+static int dispute_open(struct tui_view *view, const char *arg)
+{
+	struct tui_lines *lines = tui_lines_new();
+	char *order = calloc(1, QUERY_ID);
+	if (!lines || !order) {
+		tui_lines_free(lines);
+		free(order);
+		tui_message("%s", _("Out of memory."));
+		return -1;
+	}
+	if (!views_dispute_lines(lines, arg, order, QUERY_ID)) {
+		tui_lines_free(lines);
+		free(order);
+		return -1;
+	}
 	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
 	tui_lines_addf(lines, TUI_STYLE_DIM, "  %s", _("Press o to open the order."));
 	view->data = order;

@@ -224,3 +224,15 @@ int views_json_fields(struct tui_lines *lines, const char *json)
 	json_decref(root);
 	return n;
 }
+
+struct tui_lines *views_detail_of(bool (*build)(struct tui_lines *, const char *), const char *id)
+{
+	struct tui_lines *lines = tui_lines_new();
+	if (!lines)
+		return NULL;
+	if (!build(lines, id)) {
+		tui_lines_free(lines);
+		return NULL;
+	}
+	return lines;
+}

@@ -88,8 +88,9 @@ static void add_balance(struct tui_lines *lines, const char *id)
 	views_field(lines, _("Available on"), avail);
 }
 
-/* Builds every line of an order's detail; false when it is not cached. */
-static bool order_lines(struct tui_lines *lines, const char *id)
+/* Builds every line of an order's detail; false when it is not cached
+ * (then a message says so). */
+bool views_order_lines(struct tui_lines *lines, const char *id)
 {
 	struct query_order_row o;
 	int found = query_order_get(views_app.query, id, &o);
@@ -168,7 +169,7 @@ static int order_open(struct tui_view *view, const char *arg)
 		tui_message("%s", _("Out of memory."));
 		return -1;
 	}
-	if (!order_lines(lines, id)) {
+	if (!views_order_lines(lines, id)) {
 		free(id);
 		tui_lines_free(lines);
 		return -1;

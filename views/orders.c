@@ -372,6 +372,12 @@ static void orders_status(struct tui_view *view, char *buf, size_t size)
 	}
 }
 
+static struct tui_lines *orders_detail(struct tui_view *view, const struct tui_row *row)
+{
+	const char *bar = row->key ? strchr(row->key, '|') : NULL;
+	return bar ? views_detail_of(views_order_lines, bar + 1) : NULL;
+}
+
 const struct tui_view_ops view_orders_ops = {
 	.name = "orders",
 	.title = N_("Orders"),
@@ -383,4 +389,5 @@ const struct tui_view_ops view_orders_ops = {
 	.request = orders_request,
 	.search = orders_search,
 	.status = orders_status,
+	.detail = orders_detail,
 };

@@ -67,5 +67,13 @@ int views_json_fields(struct tui_lines *lines, const char *json);
 /* A "label  value" line, the label padded to a fixed width. */
 void views_field(struct tui_lines *lines, const char *label, const char *value);
 
-/* Owned copy of a row source call's rows: convert n items with fn. */
+/* The lines of an order's and a dispute's detail (screens and the detail
+ * pane); false with a message when the object is not cached. */
+bool views_order_lines(struct tui_lines *lines, const char *id);
+bool views_dispute_lines(struct tui_lines *lines, const char *id, char *order_id,
+			 size_t order_id_size);
+/* The detail pane's lines for an id, or NULL. */
+struct tui_lines *views_detail_of(bool (*build)(struct tui_lines *, const char *),
+				  const char *id);
+
 #endif

@@ -5,7 +5,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 tmp_setup
-tap_plan 35
+tap_plan 37
 
 ui_profile shop http://127.0.0.1:9
 ui_fill_cache shop 3000 >/dev/null
@@ -56,6 +56,8 @@ run_case help.C.80x24 $C 80x24 "?"
 run_case help.zh.120x40 $ZH 120x40 "?"
 run_case too-small.C.80x24 $C 80x24 ":resize 70x20"
 run_case command.C.80x24 $C 80x24 "<Colon>sett<Tab><Enter>"
+run_case orders-pane.C.80x24 $C 80x24 "v" "jj"
+run_case disputes-pane.zh.120x40 $ZH 120x40 "3" "v" "j"
 
 # The facts behind the dumps, checked on their own so a regenerated
 # expectation cannot hide them.

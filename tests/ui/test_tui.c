@@ -110,6 +110,15 @@ static int list_request(struct tui_view *view, int request)
 	}
 }
 
+/* The pane under the list describes the selected row. */
+static struct tui_lines *list_detail(struct tui_view *view, const struct tui_row *row)
+{
+	struct tui_lines *lines = tui_lines_new();
+	tui_lines_addf(lines, TUI_STYLE_HEADER, "Pane of %s", row->key);
+	tui_lines_add(lines, TUI_STYLE_NORMAL, row->cells[1]);
+	return lines;
+}
+
 static const struct tui_view_ops list_ops = {
 	.name = "list",
 	.title = N_("List"),
@@ -118,6 +127,7 @@ static const struct tui_view_ops list_ops = {
 	.n_requests = 3,
 	.open = list_open,
 	.request = list_request,
+	.detail = list_detail,
 };
 
 static int other_open(struct tui_view *view, const char *arg)
@@ -432,6 +442,26 @@ static void test_arrow_cursor(void **state)
 	assert_non_null(strstr(dump_line(d, 22, line, sizeof line), "row 3 of 1000"));
 }
 
+static void test_detail_pane(void **state)
+{
+	assert_int_equal(run_script(80, 24,
+				    script("v\njj\n:save-display %s/p1\nv\n:save-display %s/p2\n"
+					   "2\nv\n:save-display %s/p3\n",
+					   dir, dir, dir)),
+			 0);
+	char line[512];
+	const char *d = dump("p1");
+	/* 24 lines: 10 for the pane, 10 rows of the list above it. */
+	assert_non_null(strstr(dump_line(d, 11, line, sizeof line), " 9 "));
+	assert_non_null(strstr(dump_line(d, 12, line, sizeof line), "Detail"));
+	assert_string_equal(dump_line(d, 13, line, sizeof line), "Pane of 00000002");
+	assert_string_equal(dump_line(d, 14, line, sizeof line), "Evil\xe2\x90\x9b[31mRED\xe2\x90\x9b]0;t\xe2\x90\x87");
+	d = dump("p2");
+	assert_null(strstr(d, "Pane of"));
+	assert_non_null(strstr(dump_line(d, 21, line, sizeof line), "19 "));
+	assert_non_null(strstr(dump("p3"), "This screen has no detail pane."));
+}
+
 static void test_unknown_key_message(void **state)
 {
 	assert_int_equal(run_script(80, 24, script("z\n:save-display %s/k\n", dir)), 0);
@@ -460,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_pager_search_and_back),
 		cmocka_unit_test(test_too_small_and_resize),
 		cmocka_unit_test(test_arrow_cursor),
+		cmocka_unit_test(test_detail_pane),
 		cmocka_unit_test(test_unknown_key_message),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);

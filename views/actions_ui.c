@@ -44,6 +44,20 @@ const char *actions_ui_check_need(unsigned need)
 	return NULL;
 }
 
+const char *actions_ui_pending_label(const char *object_id)
+{
+	if (!env_open || !object_id)
+		return NULL;
+	switch (outbox_open_state_of(env.session.db, object_id)) {
+	case OUTBOX_QUEUED:
+		return _("action queued");
+	case OUTBOX_SENDING:
+		return _("no answer yet");
+	default:
+		return NULL;
+	}
+}
+
 /* Shows an outcome on the status line and tells the screens the data changed. */
 static int show_outcome(const struct actions_outcome *out)
 {

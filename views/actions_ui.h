@@ -74,6 +74,10 @@ void actions_ui_close(void);
 struct actions_session *actions_ui_session(void);
 /* The app's need hook for the VIEWS_NEED_ROLE_* bits: NULL when allowed, else why not. */
 const char *actions_ui_check_need(unsigned need);
+/* A translated word for a list row whose object has an action waiting in the outbox
+ * ("refund queued", "no answer yet"), or NULL when there is none. For the Orders and
+ * Disputes screens to mark such rows. */
+const char *actions_ui_pending_label(const char *object_id);
 /* Handles an ACTIONS_REQ_* request on the Orders, Order, Disputes screens (the id is taken
  * from the selected row or the view). Returns TUI_* flags; TUI_PASS for other requests. */
 int actions_ui_request(struct tui_view *view, int request);

@@ -4,11 +4,13 @@ tui_libtui_a_CPPFLAGS = $(AM_CPPFLAGS) $(NCURSES_CFLAGS)
 tui_libtui_a_SOURCES = \
 	tui/tui.h \
 	tui/private.h \
+	tui/draw.c \
 	tui/keys.c \
 	tui/lines.c \
 	tui/prompt.c \
 	tui/screen.c \
 	tui/table.c \
+	tui/view.c \
 	tui/sanitize.c \
 	tui/sanitize.h
 

@@ -95,13 +95,34 @@ extern const struct tui_row_source tui_lines_source_template;
 int tui_lines_find(const struct tui_lines *lines, int from, const char *text, int direction);
 
 /* screen.c */
-int tui_read_key(void);
+extern struct tui_options tui_opts;
+extern char tui_message_text[512];
 extern int tui_modal_depth;
-void tui_draw_now(void);
-int tui_data_height(const struct tui_view *view);
-int tui_put_text(int y, int x, const char *text, int width, bool pad, bool right);
+int tui_read_key(void);
+
+/* view.c */
 const struct tui_view_ops *const *tui_registry(size_t *count);
+const struct tui_view_ops *tui_find_ops(const char *name);
+int tui_main_index(const struct tui_view_ops *ops);
+const struct tui_view_ops *tui_main_ops_at(int index);
+int tui_main_count(void);
+int tui_switch_main(const struct tui_view_ops *ops);
 struct tui_view *tui_top_view(void);
+struct tui_view *tui_view_bottom(void);
+int tui_view_depth(void);
+void tui_view_pop(void);
+void tui_views_free(void);
+int tui_data_height(const struct tui_view *view);
+
+/* draw.c */
+extern bool tui_pane_on;
+void tui_init_colors(void);
+bool tui_too_small(void);
+void tui_draw_now(void);
+int tui_put_text(int y, int x, const char *text, int width, bool pad, bool right);
+int tui_pane_height(const struct tui_view *view);
+void tui_pane_forget(void);
+void tui_pane_forget_view(const struct tui_view *view);
 
 /* prompt.c */
 int tui_command_complete(const char *prefix, char *out, size_t size, char *list, size_t list_size);

@@ -1,0 +1,421 @@
+/* Drawing: the tab bar, column titles laid out by display width, the rows
+ * of the window, the detail pane, the status and message lines, the
+ * too-small notice, colours or attributes, and the screen dump. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "tui/private.h"
+
+#define MIN_COLS 80
+#define MIN_LINES 24
+
+static bool use_color;
+
+/* The detail pane: shown under a table whose view can describe a row.
+ * Its lines are kept for the row they describe. */
+bool tui_pane_on;
+static struct tui_lines *pane_lines;
+static char *pane_key;
+static const struct tui_view *pane_view;
+static attr_t style_attr(int style);
+
+static bool pane_shown(const struct tui_view *view)
+{
+	return tui_pane_on && view->ops->detail && view->state->columns;
+}
+
+/* Rows of the pane, its separator line included. */
+int tui_pane_height(const struct tui_view *view)
+{
+	return pane_shown(view) ? (LINES - 4) / 2 : 0;
+}
+
+void tui_pane_forget(void)
+{
+	tui_lines_free(pane_lines);
+	pane_lines = NULL;
+	free(pane_key);
+	pane_key = NULL;
+	pane_view = NULL;
+}
+
+/* Draws the pane under the rows: a separator, then the detail's first
+ * lines (Enter opens the whole detail). */
+static void draw_pane(struct tui_view *view, int y)
+{
+	int height = tui_pane_height(view);
+	const struct tui_row *row = tui_view_selected_row(view);
+	if (!row) {
+		tui_pane_forget();
+	} else if (pane_view != view || !pane_key || !row->key || strcmp(pane_key, row->key) != 0) {
+		tui_pane_forget();
+		pane_lines = view->ops->detail(view, row);
+		pane_key = row->key ? strdup(row->key) : NULL;
+		pane_view = view;
+	}
+	attrset(A_REVERSE | A_DIM);
+	move(y, 0);
+	for (int i = 0; i < COLS; i++)
+		addch(' ');
+	tui_put_text(y, 1, _("Detail (v hides it, Enter opens it)"), COLS - 2, false, false);
+	attrset(A_NORMAL);
+	for (int i = 1; i < height; i++) {
+		move(y + i, 0);
+		clrtoeol();
+		if (pane_lines && i - 1 < pane_lines->count) {
+			attrset(style_attr(pane_lines->style[i - 1]));
+			tui_put_text(y + i, 0, pane_lines->text[i - 1], COLS, false, false);
+			attrset(A_NORMAL);
+		}
+	}
+}
+
+static attr_t style_attr(int style)
+{
+	static const attr_t mono[TUI_STYLE_COUNT] = {
+		[TUI_STYLE_NORMAL] = A_NORMAL, [TUI_STYLE_HEADER] = A_BOLD,
+		[TUI_STYLE_DIM] = A_DIM,       [TUI_STYLE_GOOD] = A_NORMAL,
+		[TUI_STYLE_WARN] = A_BOLD,     [TUI_STYLE_ALERT] = A_BOLD | A_UNDERLINE,
+	};
+	if (style < 0 || style >= TUI_STYLE_COUNT)
+		style = TUI_STYLE_NORMAL;
+	attr_t attr = mono[style];
+	if (use_color && style != TUI_STYLE_NORMAL && style != TUI_STYLE_DIM)
+		attr = (style == TUI_STYLE_HEADER ? A_BOLD : A_NORMAL) | COLOR_PAIR(style);
+	return attr;
+}
+
+void tui_init_colors(void)
+{
+	use_color = false;
+	const char *no_color = getenv("NO_COLOR");
+	if ((no_color && *no_color) || !has_colors())
+		return;
+	if (start_color() == ERR)
+		return;
+	use_default_colors();
+	init_pair(TUI_STYLE_HEADER, COLOR_CYAN, -1);
+	init_pair(TUI_STYLE_GOOD, COLOR_GREEN, -1);
+	init_pair(TUI_STYLE_WARN, COLOR_YELLOW, -1);
+	init_pair(TUI_STYLE_ALERT, COLOR_RED, -1);
+	use_color = true;
+}
+
+/* Draws untrusted text at (y, x) in at most `width` columns, padded with
+ * blanks to exactly `width` when pad is set.  Returns the columns used. */
+int tui_put_text(int y, int x, const char *text, int width, bool pad, bool right)
+{
+	if (width <= 0)
+		return 0;
+	char clean_buf[1024];
+	char fitted[1024];
+	tui_sanitize(text ? text : "", text ? strlen(text) : 0, clean_buf, sizeof clean_buf, 0);
+	int used = 0;
+	tui_fit_text(clean_buf, width, fitted, sizeof fitted, &used);
+	int lead = right && pad ? width - used : 0;
+	/* Padding is drawn without colour: blanks that look alike are alike
+	 * to curses too, so it can skip or erase them instead of rewriting. */
+	attr_t attr;
+	short pair;
+	attr_get(&attr, &pair, NULL);
+	move(y, x);
+	if (lead > 0) {
+		attr_set(attr & A_REVERSE, 0, NULL);
+		for (int i = 0; i < lead; i++)
+			addch(' ');
+		attr_set(attr, pair, NULL);
+	}
+	addstr(fitted);
+	if (pad && used + lead < width) {
+		attr_set(attr & A_REVERSE, 0, NULL);
+		for (int i = used + lead; i < width; i++)
+			addch(' ');
+		attr_set(attr, pair, NULL);
+	}
+	return pad ? width : used;
+}
+
+/* Column widths for the screen width: every column gets its minimum, the
+ * space left goes by flex up to each maximum; columns that do not fit at
+ * all are hidden (width 0). */
+static void layout(const struct tui_view_state *st, int total, int *widths)
+{
+	int used = 0;
+	int n = st->n_columns;
+	for (int i = 0; i < n; i++) {
+		int need = st->columns[i].min + (i ? 1 : 0);
+		if (used + need > total) {
+			for (int j = i; j < n; j++)
+				widths[j] = 0;
+			n = i;
+			break;
+		}
+		widths[i] = st->columns[i].min;
+		used += need;
+	}
+	int flex_total = 0;
+	for (int i = 0; i < n; i++)
+		flex_total += st->columns[i].flex;
+	int left = total - used;
+	for (int pass = 0; pass < 2 && left > 0 && flex_total > 0; pass++) {
+		int share_left = left;
+		for (int i = 0; i < n && left > 0; i++) {
+			if (!st->columns[i].flex)
+				continue;
+			int add = share_left * st->columns[i].flex / flex_total;
+			if (add == 0)
+				add = 1;
+			if (st->columns[i].max && widths[i] + add > st->columns[i].max)
+				add = st->columns[i].max - widths[i];
+			if (add > left)
+				add = left;
+			widths[i] += add;
+			left -= add;
+		}
+	}
+}
+
+static void draw_tabs(void)
+{
+	struct tui_view *top = tui_top_view();
+	attrset(A_REVERSE);
+	move(0, 0);
+	for (int i = 0; i < COLS; i++)
+		addch(' ');
+	int x = 1;
+	x += tui_put_text(0, x, tui_opts.program ? tui_opts.program : "tui", 20, false, false) + 2;
+	int n = tui_main_count();
+	for (int i = 0; i < n && x < COLS; i++) {
+		const struct tui_view_ops *ops = tui_main_ops_at(i);
+		bool current = tui_view_bottom() && tui_view_bottom()->ops == ops;
+		char label[128];
+		snprintf(label, sizeof label, current ? "[%d %s]" : " %d %s ", i + 1, _(ops->title));
+		attrset(current ? A_BOLD : A_REVERSE);
+		x += tui_put_text(0, x, label, COLS - x, false, false) + 1;
+		attrset(A_REVERSE);
+	}
+	if (top && tui_main_index(top->ops) < 0 && x < COLS - 4) {
+		const char *title = _(top->ops->title);
+		int w = tui_text_width(title);
+		int room = COLS - x - 2;
+		int at = w < room ? COLS - 1 - w : x + 1;
+		tui_put_text(0, at, title, room, false, false);
+	}
+	attrset(A_NORMAL);
+}
+
+static void draw_rows(struct tui_view *view)
+{
+	struct tui_view_state *st = view->state;
+	int widths[TUI_MAX_COLUMNS] = {0};
+	int y = 1;
+	int margin = tui_opts.arrow_cursor ? 2 : 0;
+	if (st->columns) {
+		layout(st, COLS - margin, widths);
+		attrset(style_attr(TUI_STYLE_HEADER));
+		int x = margin;
+		move(y, 0);
+		clrtoeol();
+		for (int c = 0; c < st->n_columns; c++) {
+			if (!widths[c])
+				continue;
+			tui_put_text(y, x, _(st->columns[c].title), widths[c], true,
+				 st->columns[c].align == TUI_ALIGN_RIGHT);
+			x += widths[c] + 1;
+		}
+		attrset(A_NORMAL);
+		y++;
+	} else {
+		widths[0] = COLS - margin;
+	}
+	int height = tui_data_height(view);
+	for (int r = 0; r < height; r++, y++) {
+		move(y, 0);
+		if (r >= st->n_rows) {
+			attrset(A_NORMAL);
+			clrtoeol();
+			continue;
+		}
+		const struct tui_row *row = &st->rows[r];
+		bool cursor = r == st->cursor;
+		int x = 0;
+		if (margin) {
+			attrset(cursor ? A_BOLD : A_NORMAL);
+			addstr(cursor ? "> " : "  ");
+			x = margin;
+			cursor = false;
+		}
+		for (int c = 0; c < st->n_columns; c++) {
+			if (!widths[c])
+				continue;
+			int style = row->cell_style[c] ? row->cell_style[c] : row->style;
+			attr_t attr = style_attr(style);
+			if (cursor)
+				attr |= A_REVERSE;
+			attrset(attr);
+			bool right = st->columns && st->columns[c].align == TUI_ALIGN_RIGHT;
+			tui_put_text(y, x, row->cells[c], widths[c], true, right);
+			x += widths[c];
+			if (x < COLS) {
+				attrset(cursor ? A_REVERSE : A_NORMAL);
+				addch(' ');
+				x++;
+			}
+		}
+		attrset(cursor ? A_REVERSE : A_NORMAL);
+		while (x < COLS) {
+			addch(' ');
+			x++;
+		}
+		attrset(A_NORMAL);
+	}
+}
+
+static void draw_status(struct tui_view *view)
+{
+	char left[256] = "";
+	char right[256] = "";
+	char extra[200] = "";
+	if (view) {
+		struct tui_view_state *st = view->state;
+		long count = st->source.count ? st->count : -1;
+		if (view->ops->status)
+			view->ops->status(view, extra, sizeof extra);
+		long at = st->n_rows ? st->top + st->cursor + 1 : 0;
+		if (st->lines) {
+			long last = st->top + st->n_rows;
+			count = st->lines->count;
+			snprintf(left, sizeof left, _("%s  lines %ld-%ld of %ld%s%s"), _(view->ops->title),
+				 st->n_rows ? st->top + 1 : 0, last, count, extra[0] ? "  " : "", extra);
+		} else if (count >= 0) {
+			snprintf(left, sizeof left, _("%s  row %ld of %ld%s%s"), _(view->ops->title), at,
+				 count, extra[0] ? "  " : "", extra);
+		} else if (count == TUI_COUNT_UNKNOWN) {
+			snprintf(left, sizeof left, _("%s  row %ld%s%s"), _(view->ops->title), at,
+				 extra[0] ? "  " : "", extra);
+		} else {
+			snprintf(left, sizeof left, "%s%s%s", _(view->ops->title), extra[0] ? "  " : "",
+				 extra);
+		}
+	}
+	if (tui_opts.hooks.status)
+		tui_opts.hooks.status(right, sizeof right);
+	int y = LINES - 2;
+	attrset(A_REVERSE);
+	move(y, 0);
+	for (int i = 0; i < COLS; i++)
+		addch(' ');
+	int rw = tui_text_width(right);
+	if (rw > COLS / 2)
+		rw = COLS / 2;
+	tui_put_text(y, 1, left, COLS - rw - 3, false, false);
+	if (rw > 0)
+		tui_put_text(y, COLS - rw - 1, right, rw, false, false);
+	attrset(A_NORMAL);
+	move(LINES - 1, 0);
+	clrtoeol();
+	if (tui_message_text[0])
+		tui_put_text(LINES - 1, 0, tui_message_text, COLS, false, false);
+}
+
+static void draw_too_small(void)
+{
+	erase();
+	char text[256];
+	snprintf(text, sizeof text, _("The terminal is %dx%d; paydesk needs at least %dx%d."), COLS,
+		 LINES, MIN_COLS, MIN_LINES);
+	int y = LINES / 2 - 1;
+	if (y < 0)
+		y = 0;
+	tui_put_text(y, 0, text, COLS, false, false);
+	if (y + 1 < LINES)
+		tui_put_text(y + 1, 0, _("Enlarge the window, or press q to quit."), COLS, false, false);
+}
+
+bool tui_too_small(void)
+{
+	return COLS < MIN_COLS || LINES < MIN_LINES;
+}
+
+/* Paints everything into curses' buffer (no output yet). */
+static void paint(void)
+{
+	if (tui_too_small()) {
+		draw_too_small();
+		return;
+	}
+	struct tui_view *view = tui_top_view();
+	draw_tabs();
+	if (view) {
+		if (!view->state->loaded || view->state->height != tui_data_height(view))
+			tui_table_fill(view, tui_data_height(view));
+		draw_rows(view);
+		if (pane_shown(view))
+			draw_pane(view, 2 + tui_data_height(view));
+	}
+	draw_status(view);
+}
+
+void tui_draw_now(void)
+{
+	paint();
+	refresh();
+	/* The count comes after the first paint: the rows show at once and
+	 * the total follows (before the next key is read). */
+	struct tui_view *view = tui_top_view();
+	if (view && !tui_too_small() && view->state->source.count &&
+	    view->state->count == TUI_COUNT_UNKNOWN && view->state->loaded) {
+		tui_table_count(view);
+		paint();
+		refresh();
+	}
+}
+
+void tui_draw(void)
+{
+	tui_draw_now();
+}
+
+/* Writes the text of every screen line to path (UTF-8, trailing blanks
+ * removed).  Returns 0, or -1 with errno set. */
+int tui_save_display(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	for (int y = 0; y < LINES; y++) {
+		wchar_t wline[1024];
+		int n = mvinnwstr(y, 0, wline, 1023);
+		if (n == ERR)
+			n = 0;
+		wline[n] = L'\0';
+		int end = n;
+		while (end > 0 && wline[end - 1] == L' ')
+			end--;
+		wline[end] = L'\0';
+		char mb[4096];
+		mbstate_t st;
+		memset(&st, 0, sizeof st);
+		const wchar_t *src = wline;
+		size_t len = wcsrtombs(mb, &src, sizeof mb - 1, &st);
+		if (len == (size_t)-1)
+			len = 0;
+		mb[len] = '\0';
+		fprintf(f, "%s\n", mb);
+	}
+	if (fclose(f) != 0)
+		return -1;
+	return 0;
+}
+
+/* Forgets the pane's lines if they describe a row of `view`. */
+void tui_pane_forget_view(const struct tui_view *view)
+{
+	if (pane_view == view)
+		tui_pane_forget();
+}

@@ -28,6 +28,18 @@ void actions_ui_close(void)
 	env_open = false;
 }
 
+void actions_ui_announce(void)
+{
+	if (!env_open)
+		return;
+	long queued = outbox_count(env.session.db, OUTBOX_MASK(OUTBOX_QUEUED));
+	long unanswered = outbox_count(env.session.db, OUTBOX_MASK(OUTBOX_SENDING));
+	if (queued > 0 || unanswered > 0)
+		tui_message(_("The outbox holds %ld queued and %ld unanswered actions; review them "
+			      "with :outbox."),
+			    queued > 0 ? queued : 0, unanswered > 0 ? unanswered : 0);
+}
+
 struct actions_session *actions_ui_session(void)
 {
 	return env_open ? &env.session : NULL;

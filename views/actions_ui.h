@@ -70,6 +70,9 @@ void actions_outcome_line(const struct actions_outcome *out, char *buf, size_t s
  * Returns 0, or -1 with a translated reason in err. */
 int actions_ui_open(const struct profile *profile, bool offline, char *err, size_t err_size);
 void actions_ui_close(void);
+/* Says on the status line when actions wait in the outbox (at start-up, so that nothing
+ * queued offline is forgotten). */
+void actions_ui_announce(void);
 /* The open session, or NULL before actions_ui_open. */
 struct actions_session *actions_ui_session(void);
 /* The app's need hook for the VIEWS_NEED_ROLE_* bits: NULL when allowed, else why not. */

@@ -293,6 +293,8 @@ int app_run(const struct cli_globals *globals)
 		sync_worker_attach(worker, tui_wakeup_fd());
 	if (notice[0])
 		tui_message("%s", notice);
+	else
+		actions_ui_announce();
 	if (worker && sync_worker_start(worker) < 0)
 		tui_message("%s", _("The background sync could not start; press r to retry."));
 	status = tui_run("orders") == 0 ? EXIT_OK : EXIT_FAILED;

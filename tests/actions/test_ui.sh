@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/actions/actions_lib.sh"
 actions_setup --seed 5 --orders 300 --days 20
-tap_plan 68
+tap_plan 69
 
 # ui LOCALE SCRIPT [paydesk options]: runs the screens headless at 80x24.
 ui() {
@@ -134,6 +134,7 @@ ACT_C=$(db t "SELECT action_id FROM outbox WHERE object_id = '$C'")
 printf ':save-display %s/restart.txt\n' "$T" >"$T/s"
 ui C.UTF-8 "$T/s"
 tap_is "$(platform_refunds "$C")" 0 "a restart does not send the queued refund by itself"
+has "$T/restart.txt" "The outbox holds 1 queued" "at start-up the screens say an action waits in the outbox"
 printf ':outbox\nS\n:save-display %s/confirm_send_zh.txt\nn\n' "$T" >"$T/s"
 ui zh_CN.UTF-8 "$T/s"
 has "$T/confirm_send_zh.txt" "现在将此操作发送到平台？" "zh: the send confirmation is translated"

@@ -295,14 +295,17 @@ static enum ledger_status load_meta(struct ledger *l, struct ledger_statement *s
 	sqlite3_stmt *st;
 	enum ledger_status r = prepare(l,
 	                               "SELECT key, value FROM meta WHERE key IN "
-	                               "('account_id', 'account_name')",
+	                               "('account', 'account_id', 'account_name') "
+	                               "ORDER BY key = 'account_id'",
 	                               &st);
 	if (r != LEDGER_OK)
 		return r;
 	int rc;
+	/* The sync stores the account id as 'account'; 'account_id' wins when both exist. */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *key = (const char *)sqlite3_column_text(st, 0);
-		char **slot = key && strcmp(key, "account_id") == 0 ? &s->account_id : &s->account_name;
+		char **slot = key && strcmp(key, "account_name") != 0 ? &s->account_id
+		                                                      : &s->account_name;
 		free(*slot);
 		*slot = dup_column(st, 1);
 		if (!*slot) {

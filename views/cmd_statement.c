@@ -271,20 +271,41 @@ static int print_statement(struct statement *st, const struct statement_args *a)
 	return EXIT_OK;
 }
 
+static int run_statement(struct statement_args *args, const char *cache, const char *tz);
+
 int cmd_statement(int argc, char **argv, const struct cli_globals *globals)
 {
-	(void)globals;
 	struct statement_args a = {0};
 	int r = parse_args(argc, argv, &a);
 	if (r != EXIT_OK)
 		return r < 0 ? EXIT_OK : r;
 
-	const char *tz = a.timezone ? a.timezone : "";
+	/* The profile gives the cache, the time zone and the printer; --cache (or
+	 * PAYDESK_CACHE) reads a cache without one, e.g. a copy handed to the accountant. */
+	struct profile profile;
+	memset(&profile, 0, sizeof profile);
 	const char *cache = a.cache ? a.cache : getenv("PAYDESK_CACHE");
 	if (!cache || !*cache) {
-		cli_error("%s", _("no cache to read: give --cache FILE or set PAYDESK_CACHE"));
-		return EXIT_USAGE;
+		char perr[512];
+		if (profile_load(globals->profile, &profile, perr, sizeof perr) != 0) {
+			cli_error("%s", perr);
+			cli_error("%s", _("no cache to read: set up a profile, or give --cache FILE"));
+			return EXIT_FAILED;
+		}
+		cache = profile.cache_path;
+		if (!a.printer && profile.printer[0])
+			a.printer = profile.printer;
 	}
+	const char *tz = a.timezone ? a.timezone : profile.timezone;
+	int rc = run_statement(&a, cache, tz);
+	profile_clear(&profile);
+	return rc;
+}
+
+/* Everything after the options: dates, the ledger, the output and the printer. */
+static int run_statement(struct statement_args *args, const char *cache, const char *tz)
+{
+	struct statement_args a = *args;
 	char d1[32], d2[32];
 	resolve_date(a.date ? a.date : a.from, tz, d1, sizeof d1);
 	resolve_date(a.date ? a.date : a.to, tz, d2, sizeof d2);

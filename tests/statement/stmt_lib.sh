@@ -1,4 +1,6 @@
-# Fills a paydesk cache from a running paydesk-sandbox with the test's own code (curl and jq),
+# Helpers of the statement tests. Source after tests/lib.sh.
+#
+# stmt_fill_cache fills a paydesk cache from a running paydesk-sandbox with the test's own code (curl and jq),
 # independent of paydesk's sync: every balance transaction, every payout, and for each payout
 # the transactions it paid out (their payout_id). Source it, then:
 #   stmt_fill_cache URL CACHE_FILE
@@ -47,4 +49,34 @@ stmt_fill_cache() {
 		>>"$_sql" || return 1
 	echo "COMMIT;" >>"$_sql"
 	sqlite3 "$_db" <"$_sql"
+}
+
+# The same figures from a statement's JSON and from the sandbox's ledger, one line per
+# currency: opening, sales, refunds, disputes+reversals+adjustments, payouts, net activity,
+# closing.
+stmt_from_statement() {
+	jq -r '.currencies[] | [.currency, .opening_balance,
+		(.sales | .count, .amount, .fee, .net), (.refunds | .count, .amount, .fee, .net),
+		([.disputes, .dispute_reversals, .adjustments, .fees] |
+		 (map(.count) | add), (map(.amount) | add), (map(.fee) | add), (map(.net) | add)),
+		(.payouts | .count, .amount, .fee, .net), .net_activity, .closing_balance]
+		| map(tostring) | join(" ")' "$1"
+}
+stmt_from_ledger() { # JSON FROM TO
+	curl -sf "$SANDBOX_URL/_admin/ledger?from=0&to=$2" >"$TEST_TMP/open.json" &&
+		curl -sf "$SANDBOX_URL/_admin/ledger?from=$2&to=$3" >"$TEST_TMP/range.json" || return 1
+	jq -r --slurpfile open "$TEST_TMP/open.json" --slurpfile range "$TEST_TMP/range.json" '
+		def z: {count: 0, amount: 0, fee: 0, net: 0};
+		def nets: [.[]?.net] | add // 0;
+		.currencies[].currency as $c
+		| ($open[0][$c] // {}) as $o | ($range[0][$c] // {}) as $r
+		| [$c, ($o | nets),
+		   (($r.charge // z) | .count, .amount, .fee, .net),
+		   (($r.refund // z) | .count, .amount, .fee, .net),
+		   ([$r | to_entries[] | select(.key != "charge" and .key != "refund" and .key != "payout")
+		     | .value] | (map(.count) | add // 0), (map(.amount) | add // 0),
+		     (map(.fee) | add // 0), (map(.net) | add // 0)),
+		   (($r.payout // z) | .count, .amount, .fee, .net),
+		   ($r | del(.payout) | nets), (($o | nets) + ($r | nets))]
+		| map(tostring) | join(" ")' "$1"
 }

@@ -4,7 +4,7 @@
 # GET /_admin/ledger; payouts reconcile, a tampered row is reported as a mismatch, CSV and PDF
 # carry the same numbers, zh_CN renders, platform text is sanitized.
 . "$abs_top_srcdir/tests/lib.sh"
-. "$abs_top_srcdir/tests/statement/fill_cache.sh"
+. "$abs_top_srcdir/tests/statement/stmt_lib.sh"
 tmp_setup
 tap_plan 40
 
@@ -22,36 +22,6 @@ tap_ok $? "a cache is filled from the sandbox's API"
 
 statement() { "$PAYDESK_BIN" statement --cache "$CACHE" "$@"; }
 
-# The same figures from a statement's JSON and from the sandbox's ledger, one line per
-# currency: opening, sales, refunds, disputes+reversals+adjustments, payouts, net activity,
-# closing.
-from_statement() {
-	jq -r '.currencies[] | [.currency, .opening_balance,
-		(.sales | .count, .amount, .fee, .net), (.refunds | .count, .amount, .fee, .net),
-		([.disputes, .dispute_reversals, .adjustments, .fees] |
-		 (map(.count) | add), (map(.amount) | add), (map(.fee) | add), (map(.net) | add)),
-		(.payouts | .count, .amount, .fee, .net), .net_activity, .closing_balance]
-		| map(tostring) | join(" ")' "$1"
-}
-from_ledger() { # JSON FROM TO
-	curl -sf "$SANDBOX_URL/_admin/ledger?from=0&to=$2" >"$TEST_TMP/open.json" &&
-		curl -sf "$SANDBOX_URL/_admin/ledger?from=$2&to=$3" >"$TEST_TMP/range.json" || return 1
-	jq -r --slurpfile open "$TEST_TMP/open.json" --slurpfile range "$TEST_TMP/range.json" '
-		def z: {count: 0, amount: 0, fee: 0, net: 0};
-		def nets: [.[]?.net] | add // 0;
-		.currencies[].currency as $c
-		| ($open[0][$c] // {}) as $o | ($range[0][$c] // {}) as $r
-		| [$c, ($o | nets),
-		   (($r.charge // z) | .count, .amount, .fee, .net),
-		   (($r.refund // z) | .count, .amount, .fee, .net),
-		   ([$r | to_entries[] | select(.key != "charge" and .key != "refund" and .key != "payout")
-		     | .value] | (map(.count) | add // 0), (map(.amount) | add // 0),
-		     (map(.fee) | add // 0), (map(.net) | add // 0)),
-		   (($r.payout // z) | .count, .amount, .fee, .net),
-		   ($r | del(.payout) | nets), (($o | nets) + ($r | nets))]
-		| map(tostring) | join(" ")' "$1"
-}
-
 n=0
 for spec in 2025-11-20/UTC 2025-11-22/UTC 2025-11-24/UTC 2025-11-23/Asia/Shanghai; do
 	day=${spec%%/*} tz=${spec#*/}
@@ -60,7 +30,7 @@ for spec in 2025-11-20/UTC 2025-11-22/UTC 2025-11-24/UTC 2025-11-23/Asia/Shangha
 	statement --date "$day" --timezone "$tz" -f json -o "$out" 2>"$TEST_TMP/err"
 	tap_is "$?" 0 "statement for $day in $tz is written"
 	from=$(jq .period.from "$out") to=$(jq .period.to "$out")
-	got=$(from_statement "$out") want=$(from_ledger "$out" "$from" "$to")
+	got=$(stmt_from_statement "$out") want=$(stmt_from_ledger "$out" "$from" "$to")
 	tap_is "$got" "$want" "$day ($tz): every total equals the sandbox's own ledger"
 	[ -n "$got" ]; tap_ok $? "$day ($tz): the statement has figures"
 done

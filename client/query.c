@@ -8,39 +8,9 @@
 
 #include "client/i18n.h"
 #include "client/query.h"
+#include "client/query_private.h"
 
-struct query {
-	sqlite3 *db;
-	char err[320];
-	/* The rows matching the last full-text search, kept in a temporary
-	 * table so that paging through them is one index walk, not a new
-	 * search per key. */
-	char hits_for[300];
-	long hits;
-	bool hits_walk;   /* page by walking the sort's index (many matches) */
-};
-
-/* A value to bind to a '?' of a statement. */
-struct bind {
-	bool is_text;
-	int64_t i;
-	const char *s;
-};
-
-/* What one keyset page query is made of. */
-struct page_spec {
-	const char *select;   /* "SELECT ... FROM ..." with no WHERE */
-	const char *sort;     /* integer sort expression */
-	const char *tiebreak; /* text expression that makes the order total */
-	bool desc;            /* display order */
-	char where[512];      /* " AND ..." conditions with '?' */
-	struct bind binds[8];
-	int n_binds;
-	size_t row_size;
-	void (*read)(sqlite3_stmt *stmt, void *row);
-};
-
-static void set_error(struct query *q, const char *what)
+void query_set_error(struct query *q, const char *what)
 {
 	snprintf(q->err, sizeof q->err, _("The cache could not be read (%s: %s)."), what,
 		 sqlite3_errmsg(q->db));
@@ -99,7 +69,7 @@ void query_close(struct query **q)
 }
 
 /* Copies a column's text into a buffer, cut at a UTF-8 character boundary. */
-static void col_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
+void query_col_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
 {
 	const char *s = (const char *)sqlite3_column_text(stmt, col);
 	size_t len = s ? (size_t)sqlite3_column_bytes(stmt, col) : 0;
@@ -113,7 +83,7 @@ static void col_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
 	out[len] = '\0';
 }
 
-static int bind_all(sqlite3_stmt *stmt, const struct bind *binds, int n)
+int query_bind_all(sqlite3_stmt *stmt, const struct bind *binds, int n)
 {
 	for (int i = 0; i < n; i++) {
 		int rc = binds[i].is_text
@@ -125,26 +95,26 @@ static int bind_all(sqlite3_stmt *stmt, const struct bind *binds, int n)
 	return SQLITE_OK;
 }
 
-static void add_where(struct page_spec *p, const char *cond)
+void query_add_where(struct page_spec *p, const char *cond)
 {
 	size_t len = strlen(p->where);
 	snprintf(p->where + len, sizeof p->where - len, " AND %s", cond);
 }
 
-static void add_text(struct page_spec *p, const char *s)
+void query_add_text(struct page_spec *p, const char *s)
 {
 	p->binds[p->n_binds].is_text = true;
 	p->binds[p->n_binds++].s = s;
 }
 
-static void add_int(struct page_spec *p, int64_t v)
+void query_add_int(struct page_spec *p, int64_t v)
 {
 	p->binds[p->n_binds].is_text = false;
 	p->binds[p->n_binds++].i = v;
 }
 
 /* Splits "sortvalue|id" into its parts; false when malformed. */
-static bool parse_key(const char *key, int64_t *value, const char **id)
+bool query_parse_key(const char *key, int64_t *value, const char **id)
 {
 	char *end;
 	long long v = strtoll(key, &end, 10);
@@ -157,7 +127,7 @@ static bool parse_key(const char *key, int64_t *value, const char **id)
 
 /* Runs one keyset page of spec into out (rows in display order).
  * Returns the count or -1 (error in q). */
-static int run_page(struct query *q, struct page_spec *p, const char *key, bool after, int max,
+int query_run_page(struct query *q, struct page_spec *p, const char *key, bool after, int max,
 		    void *out)
 {
 	if (max <= 0)
@@ -166,7 +136,7 @@ static int run_page(struct query *q, struct page_spec *p, const char *key, bool 
 	const char *dir = forward_desc ? "DESC" : "ASC";
 	int64_t key_value = 0;
 	const char *key_id = NULL;
-	bool keyed = key && parse_key(key, &key_value, &key_id);
+	bool keyed = key && query_parse_key(key, &key_value, &key_id);
 	char sql[2048];
 	snprintf(sql, sizeof sql, "%s WHERE 1%s%s%s%s%s%s ORDER BY %s %s, %s %s LIMIT ?", p->select,
 		 p->where, keyed ? " AND (" : "", keyed ? p->sort : "", keyed ? ", " : "",
@@ -175,12 +145,12 @@ static int run_page(struct query *q, struct page_spec *p, const char *key, bool 
 		 dir);
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		set_error(q, "prepare");
+		query_set_error(q, "prepare");
 		return -1;
 	}
 	int n_binds = p->n_binds;
-	if (bind_all(stmt, p->binds, n_binds) != SQLITE_OK) {
-		set_error(q, "bind");
+	if (query_bind_all(stmt, p->binds, n_binds) != SQLITE_OK) {
+		query_set_error(q, "bind");
 		sqlite3_finalize(stmt);
 		return -1;
 	}
@@ -197,7 +167,7 @@ static int run_page(struct query *q, struct page_spec *p, const char *key, bool 
 		n++;
 	}
 	if (n < max && rc != SQLITE_DONE) {
-		set_error(q, "step");
+		query_set_error(q, "step");
 		sqlite3_finalize(stmt);
 		return -1;
 	}
@@ -222,17 +192,17 @@ static int run_page(struct query *q, struct page_spec *p, const char *key, bool 
 }
 
 /* Runs "SELECT count(*) ..." with binds; -1 on failure. */
-static long run_count(struct query *q, const char *select, const struct page_spec *p)
+long query_run_count(struct query *q, const char *select, const struct page_spec *p)
 {
 	char sql[1024];
 	snprintf(sql, sizeof sql, "%s WHERE 1%s", select, p->where);
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		set_error(q, "prepare");
+		query_set_error(q, "prepare");
 		return -1;
 	}
-	if (bind_all(stmt, p->binds, p->n_binds) != SQLITE_OK) {
-		set_error(q, "bind");
+	if (query_bind_all(stmt, p->binds, p->n_binds) != SQLITE_OK) {
+		query_set_error(q, "bind");
 		sqlite3_finalize(stmt);
 		return -1;
 	}
@@ -240,7 +210,7 @@ static long run_count(struct query *q, const char *select, const struct page_spe
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		n = (long)sqlite3_column_int64(stmt, 0);
 	else
-		set_error(q, "step");
+		query_set_error(q, "step");
 	sqlite3_finalize(stmt);
 	return n;
 }
@@ -255,23 +225,23 @@ static long run_count(struct query *q, const char *select, const struct page_spe
 static void read_order(sqlite3_stmt *s, void *out)
 {
 	struct query_order_row *r = out;
-	col_text(s, 0, r->id, sizeof r->id);
+	query_col_text(s, 0, r->id, sizeof r->id);
 	r->created = (time_t)sqlite3_column_int64(s, 1);
 	r->amount = sqlite3_column_int64(s, 2);
 	r->amount_refunded = sqlite3_column_int64(s, 3);
-	col_text(s, 4, r->currency, sizeof r->currency);
-	col_text(s, 5, r->status, sizeof r->status);
-	col_text(s, 6, r->platform_status, sizeof r->platform_status);
-	col_text(s, 7, r->order_ref, sizeof r->order_ref);
-	col_text(s, 8, r->customer_name, sizeof r->customer_name);
-	col_text(s, 9, r->customer_email, sizeof r->customer_email);
-	col_text(s, 10, r->description, sizeof r->description);
-	col_text(s, 11, r->card_brand, sizeof r->card_brand);
-	col_text(s, 12, r->card_last4, sizeof r->card_last4);
-	col_text(s, 13, r->risk_level, sizeof r->risk_level);
-	col_text(s, 14, r->payment_intent, sizeof r->payment_intent);
-	col_text(s, 15, r->balance_transaction, sizeof r->balance_transaction);
-	col_text(s, 16, r->failure_message, sizeof r->failure_message);
+	query_col_text(s, 4, r->currency, sizeof r->currency);
+	query_col_text(s, 5, r->status, sizeof r->status);
+	query_col_text(s, 6, r->platform_status, sizeof r->platform_status);
+	query_col_text(s, 7, r->order_ref, sizeof r->order_ref);
+	query_col_text(s, 8, r->customer_name, sizeof r->customer_name);
+	query_col_text(s, 9, r->customer_email, sizeof r->customer_email);
+	query_col_text(s, 10, r->description, sizeof r->description);
+	query_col_text(s, 11, r->card_brand, sizeof r->card_brand);
+	query_col_text(s, 12, r->card_last4, sizeof r->card_last4);
+	query_col_text(s, 13, r->risk_level, sizeof r->risk_level);
+	query_col_text(s, 14, r->payment_intent, sizeof r->payment_intent);
+	query_col_text(s, 15, r->balance_transaction, sizeof r->balance_transaction);
+	query_col_text(s, 16, r->failure_message, sizeof r->failure_message);
 }
 
 void query_order_filter_init(struct query_order_filter *f)
@@ -318,7 +288,7 @@ static long search_hits(struct query *q, const char *fts)
 		return q->hits;
 	q->hits_for[0] = '\0';
 	if (sqlite3_exec(q->db, "DELETE FROM temp.search_hits", NULL, NULL, NULL) != SQLITE_OK) {
-		set_error(q, "search");
+		query_set_error(q, "search");
 		return -1;
 	}
 	sqlite3_stmt *stmt;
@@ -326,14 +296,14 @@ static long search_hits(struct query *q, const char *fts)
 			       "INSERT INTO temp.search_hits SELECT rowid FROM orders_fts"
 			       " WHERE orders_fts MATCH ?",
 			       -1, &stmt, NULL) != SQLITE_OK) {
-		set_error(q, "search");
+		query_set_error(q, "search");
 		return -1;
 	}
 	sqlite3_bind_text(stmt, 1, fts, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
-		set_error(q, "search");
+		query_set_error(q, "search");
 		return -1;
 	}
 	q->hits = (long)sqlite3_changes(q->db);
@@ -357,28 +327,28 @@ static bool order_where(struct query *q, struct page_spec *p, const struct query
 			char *fts, size_t fts_size)
 {
 	if (f->status[0]) {
-		add_where(p, "o.status = ?");
-		add_text(p, f->status);
+		query_add_where(p, "o.status = ?");
+		query_add_text(p, f->status);
 	}
 	if (f->currency[0]) {
-		add_where(p, "o.currency = ?");
-		add_text(p, f->currency);
+		query_add_where(p, "o.currency = ?");
+		query_add_text(p, f->currency);
 	}
 	if (f->created_from) {
-		add_where(p, "o.created >= ?");
-		add_int(p, f->created_from);
+		query_add_where(p, "o.created >= ?");
+		query_add_int(p, f->created_from);
 	}
 	if (f->created_to) {
-		add_where(p, "o.created < ?");
-		add_int(p, f->created_to);
+		query_add_where(p, "o.created < ?");
+		query_add_int(p, f->created_to);
 	}
 	if (f->amount_min >= 0) {
-		add_where(p, "o.amount >= ?");
-		add_int(p, f->amount_min);
+		query_add_where(p, "o.amount >= ?");
+		query_add_int(p, f->amount_min);
 	}
 	if (f->amount_max >= 0) {
-		add_where(p, "o.amount <= ?");
-		add_int(p, f->amount_max);
+		query_add_where(p, "o.amount <= ?");
+		query_add_int(p, f->amount_max);
 	}
 	fts_query(f->search, fts, fts_size);
 	if (fts[0]) {
@@ -388,7 +358,7 @@ static bool order_where(struct query *q, struct page_spec *p, const struct query
 		/* Few matches: fetch them by rowid and sort them.  Many: walk the
 		 * sort's index and keep the rows that match (the unary + keeps
 		 * SQLite from driving the query by rowid). */
-		add_where(p, q->hits_walk ? "+o.rowid IN (SELECT id FROM temp.search_hits)"
+		query_add_where(p, q->hits_walk ? "+o.rowid IN (SELECT id FROM temp.search_hits)"
 					  : "o.rowid IN (SELECT id FROM temp.search_hits)");
 	}
 	return true;
@@ -409,7 +379,7 @@ int query_orders_page(struct query *q, const struct query_order_filter *f, const
 	char fts[300];
 	if (!order_where(q, &p, f, fts, sizeof fts))
 		return -1;
-	return run_page(q, &p, key, after, max, out);
+	return query_run_page(q, &p, key, after, max, out);
 }
 
 long query_orders_count(struct query *q, const struct query_order_filter *f)
@@ -421,7 +391,7 @@ long query_orders_count(struct query *q, const struct query_order_filter *f)
 	/* Only a search: its matches are already counted. */
 	if (fts[0] && p.n_binds == 0)
 		return q->hits;
-	return run_count(q, "SELECT count(*) FROM orders o", &p);
+	return query_run_count(q, "SELECT count(*) FROM orders o", &p);
 }
 
 void query_order_key(const struct query_order_row *row, int sort, char *buf, size_t size)
@@ -432,12 +402,12 @@ void query_order_key(const struct query_order_row *row, int sort, char *buf, siz
 }
 
 /* Runs a one-row query by id into out; 1, 0 or -1. */
-static int get_one(struct query *q, const char *sql, const char *id,
+int query_get_one(struct query *q, const char *sql, const char *id,
 		   void (*read)(sqlite3_stmt *, void *), void *out, size_t size)
 {
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		set_error(q, "prepare");
+		query_set_error(q, "prepare");
 		return -1;
 	}
 	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
@@ -448,7 +418,7 @@ static int get_one(struct query *q, const char *sql, const char *id,
 		read(stmt, out);
 		found = 1;
 	} else if (rc != SQLITE_DONE) {
-		set_error(q, "step");
+		query_set_error(q, "step");
 		found = -1;
 	}
 	sqlite3_finalize(stmt);
@@ -457,7 +427,7 @@ static int get_one(struct query *q, const char *sql, const char *id,
 
 int query_order_get(struct query *q, const char *id, struct query_order_row *out)
 {
-	return get_one(q, "SELECT " ORDER_COLUMNS " FROM orders o WHERE o.id = ?", id, read_order,
+	return query_get_one(q, "SELECT " ORDER_COLUMNS " FROM orders o WHERE o.id = ?", id, read_order,
 		       out, sizeof *out);
 }
 
@@ -471,16 +441,16 @@ int query_order_get(struct query *q, const char *id, struct query_order_row *out
 static void read_refund(sqlite3_stmt *s, void *out)
 {
 	struct query_refund_row *r = out;
-	col_text(s, 0, r->id, sizeof r->id);
+	query_col_text(s, 0, r->id, sizeof r->id);
 	r->created = (time_t)sqlite3_column_int64(s, 1);
-	col_text(s, 2, r->order_id, sizeof r->order_id);
+	query_col_text(s, 2, r->order_id, sizeof r->order_id);
 	r->amount = sqlite3_column_int64(s, 3);
-	col_text(s, 4, r->currency, sizeof r->currency);
-	col_text(s, 5, r->status, sizeof r->status);
-	col_text(s, 6, r->reason, sizeof r->reason);
-	col_text(s, 7, r->balance_transaction, sizeof r->balance_transaction);
-	col_text(s, 8, r->failure_reason, sizeof r->failure_reason);
-	col_text(s, 9, r->customer_name, sizeof r->customer_name);
+	query_col_text(s, 4, r->currency, sizeof r->currency);
+	query_col_text(s, 5, r->status, sizeof r->status);
+	query_col_text(s, 6, r->reason, sizeof r->reason);
+	query_col_text(s, 7, r->balance_transaction, sizeof r->balance_transaction);
+	query_col_text(s, 8, r->failure_reason, sizeof r->failure_reason);
+	query_col_text(s, 9, r->customer_name, sizeof r->customer_name);
 }
 
 static void refund_spec(struct page_spec *p, const char *order_id)
@@ -492,8 +462,8 @@ static void refund_spec(struct page_spec *p, const char *order_id)
 	p->row_size = sizeof(struct query_refund_row);
 	p->read = read_refund;
 	if (order_id && *order_id) {
-		add_where(p, "r.order_id = ?");
-		add_text(p, order_id);
+		query_add_where(p, "r.order_id = ?");
+		query_add_text(p, order_id);
 	}
 }
 
@@ -502,14 +472,14 @@ int query_refunds_page(struct query *q, const char *order_id, const char *key, b
 {
 	struct page_spec p = {0};
 	refund_spec(&p, order_id);
-	return run_page(q, &p, key, after, max, out);
+	return query_run_page(q, &p, key, after, max, out);
 }
 
 long query_refunds_count(struct query *q, const char *order_id)
 {
 	struct page_spec p = {0};
 	refund_spec(&p, order_id);
-	return run_count(q, "SELECT count(*) FROM refunds r", &p);
+	return query_run_count(q, "SELECT count(*) FROM refunds r", &p);
 }
 
 void query_refund_key(const struct query_refund_row *row, char *buf, size_t size)
@@ -519,7 +489,7 @@ void query_refund_key(const struct query_refund_row *row, char *buf, size_t size
 
 int query_refund_get(struct query *q, const char *id, struct query_refund_row *out)
 {
-	return get_one(q, "SELECT " REFUND_COLUMNS " FROM refunds r WHERE r.id = ?", id, read_refund,
+	return query_get_one(q, "SELECT " REFUND_COLUMNS " FROM refunds r WHERE r.id = ?", id, read_refund,
 		       out, sizeof *out);
 }
 
@@ -534,19 +504,19 @@ int query_refund_get(struct query *q, const char *id, struct query_refund_row *o
 static void read_dispute(sqlite3_stmt *s, void *out)
 {
 	struct query_dispute_row *r = out;
-	col_text(s, 0, r->id, sizeof r->id);
+	query_col_text(s, 0, r->id, sizeof r->id);
 	r->created = (time_t)sqlite3_column_int64(s, 1);
-	col_text(s, 2, r->order_id, sizeof r->order_id);
+	query_col_text(s, 2, r->order_id, sizeof r->order_id);
 	r->amount = sqlite3_column_int64(s, 3);
-	col_text(s, 4, r->currency, sizeof r->currency);
-	col_text(s, 5, r->status, sizeof r->status);
-	col_text(s, 6, r->reason, sizeof r->reason);
+	query_col_text(s, 4, r->currency, sizeof r->currency);
+	query_col_text(s, 5, r->status, sizeof r->status);
+	query_col_text(s, 6, r->reason, sizeof r->reason);
 	r->due_by = (time_t)sqlite3_column_int64(s, 7);
 	r->has_evidence = sqlite3_column_int(s, 8) != 0;
 	r->past_due = sqlite3_column_int(s, 9) != 0;
 	r->submission_count = sqlite3_column_int(s, 10);
 	r->is_charge_refundable = sqlite3_column_int(s, 11) != 0;
-	col_text(s, 12, r->customer_name, sizeof r->customer_name);
+	query_col_text(s, 12, r->customer_name, sizeof r->customer_name);
 }
 
 static void dispute_spec(struct page_spec *p, const struct query_dispute_filter *f)
@@ -558,12 +528,12 @@ static void dispute_spec(struct page_spec *p, const struct query_dispute_filter 
 	p->row_size = sizeof(struct query_dispute_row);
 	p->read = read_dispute;
 	if (f && f->status[0]) {
-		add_where(p, "d.status = ?");
-		add_text(p, f->status);
+		query_add_where(p, "d.status = ?");
+		query_add_text(p, f->status);
 	}
 	if (f && f->reason[0]) {
-		add_where(p, "d.reason = ?");
-		add_text(p, f->reason);
+		query_add_where(p, "d.reason = ?");
+		query_add_text(p, f->reason);
 	}
 }
 
@@ -572,14 +542,14 @@ int query_disputes_page(struct query *q, const struct query_dispute_filter *f, c
 {
 	struct page_spec p = {0};
 	dispute_spec(&p, f);
-	return run_page(q, &p, key, after, max, out);
+	return query_run_page(q, &p, key, after, max, out);
 }
 
 long query_disputes_count(struct query *q, const struct query_dispute_filter *f)
 {
 	struct page_spec p = {0};
 	dispute_spec(&p, f);
-	return run_count(q, "SELECT count(*) FROM disputes d", &p);
+	return query_run_count(q, "SELECT count(*) FROM disputes d", &p);
 }
 
 void query_dispute_key(const struct query_dispute_row *row, char *buf, size_t size)
@@ -590,318 +560,8 @@ void query_dispute_key(const struct query_dispute_row *row, char *buf, size_t si
 
 int query_dispute_get(struct query *q, const char *id, struct query_dispute_row *out)
 {
-	return get_one(q, "SELECT " DISPUTE_COLUMNS " FROM disputes d WHERE d.id = ?", id,
+	return query_get_one(q, "SELECT " DISPUTE_COLUMNS " FROM disputes d WHERE d.id = ?", id,
 		       read_dispute, out, sizeof *out);
-}
-
-/* ---- Settlements ---- */
-
-#define PAYOUT_COLUMNS                                                                          \
-	"p.id, p.created, p.arrival_date, p.amount, p.currency, p.status, p.method, "            \
-	"p.description, p.reconciled"
-
-static void read_payout(sqlite3_stmt *s, void *out)
-{
-	struct query_payout_row *r = out;
-	col_text(s, 0, r->id, sizeof r->id);
-	r->created = (time_t)sqlite3_column_int64(s, 1);
-	r->arrival_date = (time_t)sqlite3_column_int64(s, 2);
-	r->amount = sqlite3_column_int64(s, 3);
-	col_text(s, 4, r->currency, sizeof r->currency);
-	col_text(s, 5, r->status, sizeof r->status);
-	col_text(s, 6, r->method, sizeof r->method);
-	col_text(s, 7, r->description, sizeof r->description);
-	r->reconciled = sqlite3_column_int(s, 8) != 0;
-}
-
-int query_payouts_page(struct query *q, const char *key, bool after, int max,
-		       struct query_payout_row *out)
-{
-	struct page_spec p = {
-		.select = "SELECT " PAYOUT_COLUMNS " FROM payouts p",
-		.sort = "p.arrival_date",
-		.tiebreak = "p.id",
-		.desc = true,
-		.row_size = sizeof *out,
-		.read = read_payout,
-	};
-	return run_page(q, &p, key, after, max, out);
-}
-
-long query_payouts_count(struct query *q)
-{
-	struct page_spec p = {0};
-	return run_count(q, "SELECT count(*) FROM payouts p", &p);
-}
-
-void query_payout_key(const struct query_payout_row *row, char *buf, size_t size)
-{
-	snprintf(buf, size, "%lld|%s", (long long)row->arrival_date, row->id);
-}
-
-int query_payout_get(struct query *q, const char *id, struct query_payout_row *out)
-{
-	return get_one(q, "SELECT " PAYOUT_COLUMNS " FROM payouts p WHERE p.id = ?", id,
-		       read_payout, out, sizeof *out);
-}
-
-#define BALANCE_COLUMNS                                                                         \
-	"b.id, b.created, b.available_on, b.amount, b.fee, b.net, b.currency, b.type, "          \
-	"b.reporting_category, b.source, b.description"
-
-static void read_balance(sqlite3_stmt *s, void *out)
-{
-	struct query_balance_row *r = out;
-	col_text(s, 0, r->id, sizeof r->id);
-	r->created = (time_t)sqlite3_column_int64(s, 1);
-	r->available_on = (time_t)sqlite3_column_int64(s, 2);
-	r->amount = sqlite3_column_int64(s, 3);
-	r->fee = sqlite3_column_int64(s, 4);
-	r->net = sqlite3_column_int64(s, 5);
-	col_text(s, 6, r->currency, sizeof r->currency);
-	col_text(s, 7, r->type, sizeof r->type);
-	col_text(s, 8, r->reporting_category, sizeof r->reporting_category);
-	col_text(s, 9, r->source, sizeof r->source);
-	col_text(s, 10, r->description, sizeof r->description);
-}
-
-static void entries_spec(struct page_spec *p, const char *payout_id)
-{
-	p->select = "SELECT " BALANCE_COLUMNS " FROM balance_transactions b";
-	p->sort = "b.created";
-	p->tiebreak = "b.id";
-	p->desc = true;
-	p->row_size = sizeof(struct query_balance_row);
-	p->read = read_balance;
-	add_where(p, "b.payout_id = ? AND b.type <> 'payout'");
-	add_text(p, payout_id);
-}
-
-int query_payout_entries_page(struct query *q, const char *payout_id, const char *key, bool after,
-			      int max, struct query_balance_row *out)
-{
-	struct page_spec p = {0};
-	entries_spec(&p, payout_id);
-	return run_page(q, &p, key, after, max, out);
-}
-
-long query_payout_entries_count(struct query *q, const char *payout_id)
-{
-	struct page_spec p = {0};
-	entries_spec(&p, payout_id);
-	return run_count(q, "SELECT count(*) FROM balance_transactions b", &p);
-}
-
-void query_balance_key(const struct query_balance_row *row, char *buf, size_t size)
-{
-	snprintf(buf, size, "%lld|%s", (long long)row->created, row->id);
-}
-
-int query_balance_get(struct query *q, const char *id, struct query_balance_row *out)
-{
-	return get_one(q, "SELECT " BALANCE_COLUMNS " FROM balance_transactions b WHERE b.id = ?",
-		       id, read_balance, out, sizeof *out);
-}
-
-long query_payout_totals(struct query *q, const char *payout_id, int64_t *gross, int64_t *fee,
-			 int64_t *net)
-{
-	sqlite3_stmt *stmt;
-	/* sum() of integers is exact integer arithmetic (total() would be a
-	 * float); it fails on overflow rather than rounding. */
-	const char *sql = "SELECT count(*), coalesce(sum(amount), 0), coalesce(sum(fee), 0), "
-			  "coalesce(sum(net), 0) FROM balance_transactions "
-			  "WHERE payout_id = ? AND type <> 'payout'";
-	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		set_error(q, "prepare");
-		return -1;
-	}
-	sqlite3_bind_text(stmt, 1, payout_id, -1, SQLITE_TRANSIENT);
-	long n = -1;
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		n = (long)sqlite3_column_int64(stmt, 0);
-		*gross = sqlite3_column_int64(stmt, 1);
-		*fee = sqlite3_column_int64(stmt, 2);
-		*net = sqlite3_column_int64(stmt, 3);
-	} else {
-		set_error(q, "step");
-	}
-	sqlite3_finalize(stmt);
-	return n;
-}
-
-/* Local midnight of the day holding t (TZ), and of the day after. */
-static time_t day_start(time_t t)
-{
-	struct tm tm;
-	localtime_r(&t, &tm);
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
-static time_t next_day(time_t day)
-{
-	struct tm tm;
-	localtime_r(&day, &tm);
-	tm.tm_mday++;
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
-/* The day with activity nearest before `before` (older=true) or at/after
- * `from` (older=false); 0 when none, -1 on failure. */
-static time_t neighbour_day(struct query *q, time_t edge, bool older)
-{
-	const char *sql = older ? "SELECT max(created) FROM balance_transactions "
-				  "WHERE created < ? AND type <> 'payout'"
-				: "SELECT min(created) FROM balance_transactions "
-				  "WHERE created >= ? AND type <> 'payout'";
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		set_error(q, "prepare");
-		return -1;
-	}
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)edge);
-	time_t day = -1;
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		day = sqlite3_column_type(stmt, 0) == SQLITE_NULL
-			      ? 0
-			      : day_start((time_t)sqlite3_column_int64(stmt, 0));
-	} else {
-		set_error(q, "step");
-	}
-	sqlite3_finalize(stmt);
-	return day;
-}
-
-/* The currencies of one day, currency descending (display order), into
- * out.  Returns the count (at most max) or -1. */
-static int day_rows(struct query *q, time_t day, struct query_day_row *out, int max)
-{
-	const char *sql =
-		"SELECT currency,"
-		" coalesce(sum(CASE WHEN type IN ('charge','payment') THEN amount END), 0),"
-		" coalesce(sum(CASE WHEN type IN ('refund','payment_refund') THEN amount END), 0),"
-		" coalesce(sum(CASE WHEN reporting_category LIKE 'dispute%' THEN amount END), 0),"
-		" coalesce(sum(fee), 0), coalesce(sum(net), 0), count(*)"
-		" FROM balance_transactions WHERE created >= ? AND created < ? AND type <> 'payout'"
-		" GROUP BY currency ORDER BY currency DESC";
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		set_error(q, "prepare");
-		return -1;
-	}
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)day);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)next_day(day));
-	int n = 0, rc;
-	while (n < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct query_day_row *r = &out[n++];
-		memset(r, 0, sizeof *r);
-		r->day = day;
-		col_text(stmt, 0, r->currency, sizeof r->currency);
-		r->sales = sqlite3_column_int64(stmt, 1);
-		r->refunds = sqlite3_column_int64(stmt, 2);
-		r->disputes = sqlite3_column_int64(stmt, 3);
-		r->fees = sqlite3_column_int64(stmt, 4);
-		r->net = sqlite3_column_int64(stmt, 5);
-		r->count = (long)sqlite3_column_int64(stmt, 6);
-	}
-	sqlite3_finalize(stmt);
-	return n;
-}
-
-int query_days_page(struct query *q, const char *key, bool after, int max,
-		    struct query_day_row *out)
-{
-	int64_t key_day = 0;
-	const char *key_cur = "";
-	bool keyed = key && parse_key(key, &key_day, &key_cur);
-	struct query_day_row day[32];
-	int n = 0;
-	if (after) {
-		/* Older days: first the rest of the key's day, then day by day. */
-		time_t d = keyed ? (time_t)key_day : neighbour_day(q, (time_t)INT64_MAX / 2, true);
-		if (!keyed && d <= 0)
-			return d < 0 ? -1 : 0;
-		while (n < max && d > 0) {
-			int k = day_rows(q, d, day, 32);
-			if (k < 0)
-				return -1;
-			for (int i = 0; i < k && n < max; i++)
-				if (!keyed || d != (time_t)key_day || strcmp(day[i].currency, key_cur) < 0)
-					out[n++] = day[i];
-			d = neighbour_day(q, d, true);
-			if (d < 0)
-				return -1;
-		}
-		return n;
-	}
-	/* Newer days, nearest first, then reversed into display order. */
-	time_t d = keyed ? (time_t)key_day : 0;
-	struct query_day_row *tmp = calloc((size_t)max, sizeof *tmp);
-	if (!tmp) {
-		snprintf(q->err, sizeof q->err, "%s", _("Out of memory."));
-		return -1;
-	}
-	if (!keyed) {
-		/* From the very end: the oldest days, walked from the oldest. */
-		free(tmp);
-		time_t oldest = neighbour_day(q, 0, false);
-		if (oldest <= 0)
-			return oldest < 0 ? -1 : 0;
-		struct query_day_row *rows = calloc((size_t)max, sizeof *rows);
-		if (!rows) {
-			snprintf(q->err, sizeof q->err, "%s", _("Out of memory."));
-			return -1;
-		}
-		/* Collect oldest-first, keep the last max in display order. */
-		int have = 0;
-		time_t cur = oldest;
-		while (have < max && cur > 0) {
-			int k = day_rows(q, cur, day, 32);
-			if (k < 0) {
-				free(rows);
-				return -1;
-			}
-			for (int i = k - 1; i >= 0 && have < max; i--)
-				rows[have++] = day[i];
-			cur = neighbour_day(q, next_day(cur), false);
-			if (cur < 0) {
-				free(rows);
-				return -1;
-			}
-		}
-		for (int i = 0; i < have; i++)
-			out[i] = rows[have - 1 - i];
-		free(rows);
-		return have;
-	}
-	while (n < max && d > 0) {
-		int k = day_rows(q, d, day, 32);
-		if (k < 0) {
-			free(tmp);
-			return -1;
-		}
-		for (int i = k - 1; i >= 0 && n < max; i--)
-			if (d != (time_t)key_day || strcmp(day[i].currency, key_cur) > 0)
-				tmp[n++] = day[i];
-		d = neighbour_day(q, next_day(d), false);
-		if (d < 0) {
-			free(tmp);
-			return -1;
-		}
-	}
-	for (int i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	free(tmp);
-	return n;
-}
-
-void query_day_key(const struct query_day_row *row, char *buf, size_t size)
-{
-	snprintf(buf, size, "%lld|%s", (long long)row->day, row->currency);
 }
 
 /* ---- Details ---- */
@@ -914,7 +574,7 @@ int query_each_order_refund(struct query *q, const char *order_id,
 			       "SELECT " REFUND_COLUMNS " FROM refunds r WHERE r.order_id = ? "
 			       "ORDER BY r.created, r.id",
 			       -1, &stmt, NULL) != SQLITE_OK) {
-		set_error(q, "prepare");
+		query_set_error(q, "prepare");
 		return -1;
 	}
 	sqlite3_bind_text(stmt, 1, order_id, -1, SQLITE_TRANSIENT);
@@ -939,7 +599,7 @@ int query_each_order_dispute(struct query *q, const char *order_id,
 			       "SELECT " DISPUTE_COLUMNS " FROM disputes d WHERE d.order_id = ? "
 			       "ORDER BY d.created, d.id",
 			       -1, &stmt, NULL) != SQLITE_OK) {
-		set_error(q, "prepare");
+		query_set_error(q, "prepare");
 		return -1;
 	}
 	sqlite3_bind_text(stmt, 1, order_id, -1, SQLITE_TRANSIENT);
@@ -966,7 +626,7 @@ int query_each_event(struct query *q, const char *object_id,
 		" OR object_id IN (SELECT id FROM disputes WHERE order_id = ?1)"
 		" ORDER BY created, id LIMIT 200";
 	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		set_error(q, "prepare");
+		query_set_error(q, "prepare");
 		return -1;
 	}
 	sqlite3_bind_text(stmt, 1, object_id, -1, SQLITE_TRANSIENT);
@@ -974,9 +634,9 @@ int query_each_event(struct query *q, const char *object_id,
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		struct query_event_row row;
 		memset(&row, 0, sizeof row);
-		col_text(stmt, 0, row.id, sizeof row.id);
+		query_col_text(stmt, 0, row.id, sizeof row.id);
 		row.created = (time_t)sqlite3_column_int64(stmt, 1);
-		col_text(stmt, 2, row.type, sizeof row.type);
+		query_col_text(stmt, 2, row.type, sizeof row.type);
 		n++;
 		if (fn(ctx, &row))
 			break;
@@ -990,7 +650,7 @@ static char *text_by_id(struct query *q, const char *sql, const char *id)
 {
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		set_error(q, "prepare");
+		query_set_error(q, "prepare");
 		return NULL;
 	}
 	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
@@ -1018,7 +678,7 @@ time_t query_last_sync(struct query *q)
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db, "SELECT max(last_success) FROM sync_state", -1, &stmt, NULL) !=
 	    SQLITE_OK) {
-		set_error(q, "prepare");
+		query_set_error(q, "prepare");
 		return -1;
 	}
 	time_t t = 0;
@@ -1034,7 +694,7 @@ int query_currencies(struct query *q, char (*out)[8], int max)
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db, "SELECT min(currency) FROM orders WHERE currency > ?", -1,
 			       &stmt, NULL) != SQLITE_OK) {
-		set_error(q, "prepare");
+		query_set_error(q, "prepare");
 		return -1;
 	}
 	int n = 0;
@@ -1044,7 +704,7 @@ int query_currencies(struct query *q, char (*out)[8], int max)
 		sqlite3_bind_text(stmt, 1, last, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(stmt) != SQLITE_ROW || sqlite3_column_type(stmt, 0) == SQLITE_NULL)
 			break;
-		col_text(stmt, 0, out[n], sizeof out[n]);
+		query_col_text(stmt, 0, out[n], sizeof out[n]);
 		snprintf(last, sizeof last, "%s", out[n]);
 		n++;
 	}

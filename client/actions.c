@@ -568,15 +568,21 @@ static int record(struct actions_session *s, const struct outbox_item *it,
 	if (state == OUTBOX_DONE && result_id && strcmp(it->kind, "refund") == 0) {
 		/* The reply's upsert maps metadata into action_id; this makes sure of it. */
 		sqlite3_stmt *st = NULL;
-		if (sqlite3_prepare_v2(s->db,
-				       "UPDATE refunds SET action_id = ?1 WHERE id = ?2"
-				       " AND action_id IS NULL",
-				       -1, &st, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, it->action_id, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 2, result_id, -1, SQLITE_TRANSIENT);
-			sqlite3_step(st);
-		}
+		int rc = sqlite3_prepare_v2(s->db,
+					    "UPDATE refunds SET action_id = ?1 WHERE id = ?2"
+					    " AND action_id IS NULL",
+					    -1, &st, NULL);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_text(st, 1, it->action_id, -1, SQLITE_TRANSIENT);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_text(st, 2, result_id, -1, SQLITE_TRANSIENT);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
 		sqlite3_finalize(st);
+		if (rc != SQLITE_OK) {
+			exec(s->db, "ROLLBACK");
+			goto fail;
+		}
 	}
 	if (exec(s->db, "COMMIT") != 0) {
 		exec(s->db, "ROLLBACK");

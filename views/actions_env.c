@@ -117,3 +117,17 @@ void actions_outcome_line(const struct actions_outcome *out, char *buf, size_t s
 		break;
 	}
 }
+
+/* Exit status for an outcome. */
+int actions_exit_status(enum actions_status status)
+{
+	switch (status) {
+	case ACTIONS_DONE:
+	case ACTIONS_QUEUED:
+		return EXIT_OK;
+	case ACTIONS_UNCERTAIN:
+		return 3;
+	default:
+		return EXIT_FAILED;
+	}
+}

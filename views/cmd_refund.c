@@ -43,20 +43,6 @@ static bool ask_yes(const char *question)
 	return line[0] == 'y' || line[0] == 'Y';
 }
 
-/* Exit status for an outcome. */
-int actions_exit_status(enum actions_status status)
-{
-	switch (status) {
-	case ACTIONS_DONE:
-	case ACTIONS_QUEUED:
-		return EXIT_OK;
-	case ACTIONS_UNCERTAIN:
-		return 3;
-	default:
-		return EXIT_FAILED;
-	}
-}
-
 int cmd_refund(int argc, char **argv, const struct cli_globals *globals)
 {
 	const char *amount_text = NULL, *reason = NULL, *note = NULL;

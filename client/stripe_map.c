@@ -66,7 +66,9 @@ static const char *const order_cols[] = {
 	"payment_method_details.card.incremental_authorization",
 	"payment_method_details.card.extended_authorization",
 	"payment_method_details.card.regulated_status",
-	"payment_method_details.card.amount_authorized",
+	"payment_method_details.card.amount_authorized", "payment_method_details.card.checks",
+	"payment_method_details.card.network", "payment_method", "outcome.network_status",
+	"outcome.type",
 };
 static const char *const pi_cols[] = {
 	"amount", "currency", "status", "latest_charge", "description", "created", "metadata",

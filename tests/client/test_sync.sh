@@ -35,6 +35,7 @@ grep -q "too long ago" "$TEST_TMP/sync.out"; tap_ok $? "the sync says it listed 
 cache_equals_sandbox; tap_ok $? "after the re-scan the cache equals the platform"
 
 # Interrupt a full backfill, then resume: the charges are not listed from the top again.
+admin DELETE /_admin/requests >/dev/null
 "$PAYDESK_BIN" sync --full >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 1 200); do

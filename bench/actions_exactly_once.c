@@ -91,7 +91,7 @@ static unsigned rng_below(unsigned n)
 }
 
 static const char *const fault_kinds[] = {
-	"500", "503", "429", "reset", "truncate", "commit_then_reset",
+        "500", "503", "429", "reset", "truncate", "commit_then_reset",
 };
 
 /* Arms a random fault on refunds, sometimes; returns 1 when one was armed. */
@@ -103,8 +103,8 @@ static int maybe_fault(const char *base)
 	const char *kind = fault_kinds[rng_below(sizeof fault_kinds / sizeof *fault_kinds)];
 	/* Mostly on the create (POST); sometimes on the look-up a retry makes (GET). */
 	const char *method = rng_below(4) == 0 ? "GET" : "POST";
-	snprintf(form, sizeof form, "kind=%s&count=%u&path=/v1/refunds&method=%s&retry_after=1", kind,
-		 1 + rng_below(6), method);
+	snprintf(form, sizeof form, "kind=%s&count=%u&path=/v1/refunds&method=%s&retry_after=1",
+	         kind, 1 + rng_below(6), method);
 	json_t *r = admin(base, "POST", "/_admin/faults", form);
 	json_decref(r);
 	return 1;
@@ -161,7 +161,7 @@ int main(int argc, char **argv)
 	actions_session_init(&s, cache, &profile, provider);
 
 	/* Orders with room for many refunds of one minor unit. */
-	char (*orders)[72] = calloc((size_t)attempts, sizeof *orders);
+	char(*orders)[72] = calloc((size_t)attempts, sizeof *orders);
 	int n_orders = orders ? actions_refundable_orders(s.db, orders, (int)attempts, 100) : -1;
 	if (n_orders <= 0) {
 		fprintf(stderr, "no refundable orders in the cache\n");
@@ -173,8 +173,9 @@ int main(int argc, char **argv)
 	int64_t start = now_ms();
 	for (long i = 0; i < attempts; i++) {
 		faults += maybe_fault(base);
-		struct actions_refund_params p = {.order_id = orders[i % n_orders], .amount = 1,
-						  .reason = "requested_by_customer"};
+		struct actions_refund_params p = {.order_id = orders[i % n_orders],
+		                                  .amount = 1,
+		                                  .reason = "requested_by_customer"};
 		struct actions_outcome out;
 		enum actions_status st = actions_refund(&s, &p, false, &out);
 		char action[OUTBOX_ID_SIZE];

@@ -20,7 +20,7 @@
 #define ACTIONS_KEY_LIFETIME (24 * 60 * 60)
 
 static const char *const kind_names[ACTIONS_KIND_COUNT] = {
-	"refund", "dispute_draft", "dispute_submit", "dispute_close", "evidence_file",
+        "refund", "dispute_draft", "dispute_submit", "dispute_close", "evidence_file",
 };
 
 const char *actions_kind_name(enum actions_kind kind)
@@ -52,9 +52,9 @@ static void copy_text(char *dst, size_t size, const char *src)
 
 /* Sets the outcome's status and a formatted message; returns the status. */
 static enum actions_status finish(struct actions_outcome *out, enum actions_status status,
-				  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+                                  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static enum actions_status finish(struct actions_outcome *out, enum actions_status status,
-				  const char *fmt, ...)
+                                  const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -65,15 +65,15 @@ static enum actions_status finish(struct actions_outcome *out, enum actions_stat
 }
 
 void actions_session_init(struct actions_session *s, struct cache *cache,
-			  const struct profile *profile, struct provider *provider)
+                          const struct profile *profile, struct provider *provider)
 {
 	actions_session_init_db(s, cache_db(cache), profile, provider,
-				provider ? provider_get_ops(provider) : NULL);
+	                        provider ? provider_get_ops(provider) : NULL);
 }
 
 void actions_session_init_db(struct actions_session *s, struct sqlite3 *db,
-			     const struct profile *profile, struct provider *provider,
-			     const struct provider_ops *ops)
+                             const struct profile *profile, struct provider *provider,
+                             const struct provider_ops *ops)
 {
 	memset(s, 0, sizeof *s);
 	s->db = db;
@@ -84,7 +84,7 @@ void actions_session_init_db(struct actions_session *s, struct sqlite3 *db,
 	s->refund_limit = profile ? profile->refund_limit : -1;
 	if (profile)
 		copy_text(s->refund_limit_currency, sizeof s->refund_limit_currency,
-			  profile->refund_limit_currency);
+		          profile->refund_limit_currency);
 	audit_identity_get(&s->who);
 }
 
@@ -108,8 +108,8 @@ const char *actions_role_refusal(enum profile_role role, enum actions_kind kind)
 int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *o)
 {
 	static const char sql[] =
-		"SELECT id, amount, amount_refunded, currency, platform_status, customer_name,"
-		" customer_email, description FROM orders WHERE id = ?1";
+	        "SELECT id, amount, amount_refunded, currency, platform_status, customer_name,"
+	        " customer_email, description FROM orders WHERE id = ?1";
 	memset(o, 0, sizeof *o);
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -122,15 +122,15 @@ int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *
 			o->amount = sqlite3_column_int64(st, 1);
 			o->amount_refunded = sqlite3_column_int64(st, 2);
 			copy_text(o->currency, sizeof o->currency,
-				  (const char *)sqlite3_column_text(st, 3));
+			          (const char *)sqlite3_column_text(st, 3));
 			copy_text(o->platform_status, sizeof o->platform_status,
-				  (const char *)sqlite3_column_text(st, 4));
+			          (const char *)sqlite3_column_text(st, 4));
 			copy_text(o->customer_name, sizeof o->customer_name,
-				  (const char *)sqlite3_column_text(st, 5));
+			          (const char *)sqlite3_column_text(st, 5));
 			copy_text(o->customer_email, sizeof o->customer_email,
-				  (const char *)sqlite3_column_text(st, 6));
+			          (const char *)sqlite3_column_text(st, 6));
 			copy_text(o->description, sizeof o->description,
-				  (const char *)sqlite3_column_text(st, 7));
+			          (const char *)sqlite3_column_text(st, 7));
 			ret = 1;
 		} else if (rc == SQLITE_DONE) {
 			ret = 0;
@@ -143,9 +143,9 @@ int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *
 int actions_refundable_orders(struct sqlite3 *db, char (*ids)[72], int max, int64_t min_left)
 {
 	static const char sql[] =
-		"SELECT id FROM orders WHERE platform_status = 'succeeded' AND disputed = 0"
-		" AND amount - amount_refunded >= ?1"
-		" ORDER BY amount - amount_refunded DESC, id LIMIT ?2";
+	        "SELECT id FROM orders WHERE platform_status = 'succeeded' AND disputed = 0"
+	        " AND amount - amount_refunded >= ?1"
+	        " ORDER BY amount - amount_refunded DESC, id LIMIT ?2";
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -164,8 +164,8 @@ int actions_refundable_orders(struct sqlite3 *db, char (*ids)[72], int max, int6
 int actions_dispute_get(struct sqlite3 *db, const char *id, struct actions_dispute *d)
 {
 	static const char sql[] =
-		"SELECT id, order_id, amount, currency, status, reason, due_by, past_due,"
-		" submission_count FROM disputes WHERE id = ?1";
+	        "SELECT id, order_id, amount, currency, status, reason, due_by, past_due,"
+	        " submission_count FROM disputes WHERE id = ?1";
 	memset(d, 0, sizeof *d);
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -176,14 +176,14 @@ int actions_dispute_get(struct sqlite3 *db, const char *id, struct actions_dispu
 		if (rc == SQLITE_ROW) {
 			copy_text(d->id, sizeof d->id, (const char *)sqlite3_column_text(st, 0));
 			copy_text(d->order_id, sizeof d->order_id,
-				  (const char *)sqlite3_column_text(st, 1));
+			          (const char *)sqlite3_column_text(st, 1));
 			d->amount = sqlite3_column_int64(st, 2);
 			copy_text(d->currency, sizeof d->currency,
-				  (const char *)sqlite3_column_text(st, 3));
+			          (const char *)sqlite3_column_text(st, 3));
 			copy_text(d->status, sizeof d->status,
-				  (const char *)sqlite3_column_text(st, 4));
+			          (const char *)sqlite3_column_text(st, 4));
 			copy_text(d->reason, sizeof d->reason,
-				  (const char *)sqlite3_column_text(st, 5));
+			          (const char *)sqlite3_column_text(st, 5));
 			d->due_by = (time_t)sqlite3_column_int64(st, 6);
 			d->past_due = sqlite3_column_int(st, 7) != 0;
 			d->submission_count = sqlite3_column_int(st, 8);
@@ -213,7 +213,7 @@ char *actions_dispute_evidence_json(struct sqlite3 *db, const char *id)
 /* ---- checks ---- */
 
 const char *actions_check_refund(const struct actions_session *s, const struct actions_order *o,
-				 int64_t amount, int64_t *effective, char *buf, size_t size)
+                                 int64_t amount, int64_t *effective, char *buf, size_t size)
 {
 	const char *role = actions_role_refusal(s->role, ACTIONS_REFUND);
 	if (role)
@@ -229,30 +229,31 @@ const char *actions_check_refund(const struct actions_session *s, const struct a
 	char text[64];
 	if (want > left) {
 		money_format(left, o->currency, money_locale_current(), MONEY_FMT_CODE, text,
-			     sizeof text);
+		             sizeof text);
 		snprintf(buf, size, _("the amount is more than what is left to refund (%s)"), text);
 		return buf;
 	}
 	if (s->role == PROFILE_ROLE_SUPPORT) {
 		if (s->refund_limit < 0)
-			return _("this profile's role (support) has no refund limit set, so it cannot "
-				 "refund; ask a merchant");
+			return _("this profile's role (support) has no refund limit set, so it "
+			         "cannot "
+			         "refund; ask a merchant");
 		if (strcasecmp(s->refund_limit_currency, o->currency) != 0) {
 			char cur[4];
 			money_currency_upper(s->refund_limit_currency, cur);
 			snprintf(buf, size,
-				 _("the refund limit of this profile is in %s; a refund in another "
-				   "currency needs a merchant"),
-				 cur);
+			         _("the refund limit of this profile is in %s; a refund in another "
+			           "currency needs a merchant"),
+			         cur);
 			return buf;
 		}
 		if (want > s->refund_limit) {
 			money_format(s->refund_limit, o->currency, money_locale_current(),
-				     MONEY_FMT_CODE, text, sizeof text);
+			             MONEY_FMT_CODE, text, sizeof text);
 			snprintf(buf, size,
-				 _("the amount is above this profile's refund limit (%s); ask a "
-				   "merchant"),
-				 text);
+			         _("the amount is above this profile's refund limit (%s); ask a "
+			           "merchant"),
+			         text);
 			return buf;
 		}
 	}
@@ -261,22 +262,24 @@ const char *actions_check_refund(const struct actions_session *s, const struct a
 }
 
 const char *actions_check_dispute(const struct actions_session *s, const struct actions_dispute *d,
-				  enum actions_kind kind, char *buf, size_t size)
+                                  enum actions_kind kind, char *buf, size_t size)
 {
 	const char *role = actions_role_refusal(s->role, kind);
 	if (role)
 		return role;
 	bool open = strcmp(d->status, "needs_response") == 0 ||
-		    strcmp(d->status, "warning_needs_response") == 0;
+	            strcmp(d->status, "warning_needs_response") == 0;
 	if (!open) {
-		snprintf(buf, size, _("this dispute is no longer waiting for a response (status: %s)"),
-			 d->status);
+		snprintf(buf, size,
+		         _("this dispute is no longer waiting for a response (status: %s)"),
+		         d->status);
 		return buf;
 	}
 	if (kind == ACTIONS_DISPUTE_SUBMIT || kind == ACTIONS_DISPUTE_DRAFT) {
 		if (d->past_due || (d->due_by > 0 && d->due_by <= paydesk_now()))
-			return _("the deadline for evidence has passed: the platform no longer takes "
-				 "evidence for this dispute");
+			return _("the deadline for evidence has passed: the platform no longer "
+			         "takes "
+			         "evidence for this dispute");
 	}
 	return NULL;
 }
@@ -289,51 +292,51 @@ static int exec(struct sqlite3 *db, const char *sql)
 }
 
 /* Appends an audit row about an outbox item. Returns 0 or -1. */
-static int audit_item(struct actions_session *s, const struct outbox_item *it,
-		      const char *outcome, const char *request_id, const char *message)
+static int audit_item(struct actions_session *s, const struct outbox_item *it, const char *outcome,
+                      const char *request_id, const char *message)
 {
 	struct audit_record r = {
-		.who = &s->who,
-		.profile = s->profile,
-		.action = it->kind,
-		.object_id = it->object_id,
-		.has_amount = it->has_amount,
-		.amount = it->amount,
-		.currency = it->currency,
-		.idempotency_key = it->idempotency_key,
-		.request_id = request_id,
-		.outcome = outcome,
-		.message = message,
+	        .who = &s->who,
+	        .profile = s->profile,
+	        .action = it->kind,
+	        .object_id = it->object_id,
+	        .has_amount = it->has_amount,
+	        .amount = it->amount,
+	        .currency = it->currency,
+	        .idempotency_key = it->idempotency_key,
+	        .request_id = request_id,
+	        .outcome = outcome,
+	        .message = message,
 	};
 	return audit_append(s->db, &r);
 }
 
 /* Records an action refused before anything was stored: an audit row only. */
 static enum actions_status refuse(struct actions_session *s, struct actions_outcome *out,
-				  enum actions_kind kind, const char *object_id, bool has_amount,
-				  int64_t amount, const char *currency, const char *reason)
+                                  enum actions_kind kind, const char *object_id, bool has_amount,
+                                  int64_t amount, const char *currency, const char *reason)
 {
 	struct audit_record r = {
-		.who = &s->who,
-		.profile = s->profile,
-		.action = actions_kind_name(kind),
-		.object_id = object_id,
-		.has_amount = has_amount,
-		.amount = amount,
-		.currency = currency,
-		.outcome = AUDIT_REFUSED,
-		.message = reason,
+	        .who = &s->who,
+	        .profile = s->profile,
+	        .action = actions_kind_name(kind),
+	        .object_id = object_id,
+	        .has_amount = has_amount,
+	        .amount = amount,
+	        .currency = currency,
+	        .outcome = AUDIT_REFUSED,
+	        .message = reason,
 	};
 	if (audit_append(s->db, &r) != 0)
 		return finish(out, ACTIONS_FAILED, _("the audit log could not be written: %s"),
-			      sqlite3_errmsg(s->db));
+		              sqlite3_errmsg(s->db));
 	return finish(out, ACTIONS_REFUSED, "%s", reason);
 }
 
 /* Stores a new action (queued) in the outbox; when queue_only or offline, also its audit
  * row "queued". Returns 0, or -1 with out filled. */
 static int store_action(struct actions_session *s, struct outbox_item *it, bool will_send,
-			struct actions_outcome *out)
+                        struct actions_outcome *out)
 {
 	if (outbox_new_ids(it->action_id, it->idempotency_key) != 0) {
 		finish(out, ACTIONS_FAILED, "%s", _("the system gave no random numbers for an id"));
@@ -368,45 +371,46 @@ static bool valid_reason(const char *reason)
 	       strcmp(reason, "fraudulent") == 0 || strcmp(reason, "requested_by_customer") == 0;
 }
 
-enum actions_status actions_refund(struct actions_session *s,
-				   const struct actions_refund_params *p, bool queue_only,
-				   struct actions_outcome *out)
+enum actions_status actions_refund(struct actions_session *s, const struct actions_refund_params *p,
+                                   bool queue_only, struct actions_outcome *out)
 {
 	memset(out, 0, sizeof *out);
 	const char *role = actions_role_refusal(s->role, ACTIONS_REFUND);
 	if (role)
 		return refuse(s, out, ACTIONS_REFUND, p->order_id, p->amount > 0, p->amount, NULL,
-			      role);
+		              role);
 	struct actions_order o;
 	int found = actions_order_get(s->db, p->order_id, &o);
 	if (found < 0)
 		return finish(out, ACTIONS_FAILED, _("the cache could not be read: %s"),
-			      sqlite3_errmsg(s->db));
+		              sqlite3_errmsg(s->db));
 	if (found == 0)
 		return refuse(s, out, ACTIONS_REFUND, p->order_id, p->amount > 0, p->amount, NULL,
-			      _("this order is not in the cache; sync, then try again"));
+		              _("this order is not in the cache; sync, then try again"));
 	if (!valid_reason(p->reason))
-		return refuse(s, out, ACTIONS_REFUND, o.id, p->amount > 0, p->amount, o.currency,
-			      _("the reason must be duplicate, fraudulent or requested_by_customer"));
+		return refuse(
+		        s, out, ACTIONS_REFUND, o.id, p->amount > 0, p->amount, o.currency,
+		        _("the reason must be duplicate, fraudulent or requested_by_customer"));
 	/* A second refund of an order whose earlier one is still queued or unanswered could
 	 * refund twice: that one is resolved first (sent, or discarded when queued). */
 	int open = outbox_open_state_of(s->db, o.id);
 	if (open == OUTBOX_QUEUED || open == OUTBOX_SENDING)
-		return refuse(s, out, ACTIONS_REFUND, o.id, p->amount > 0, p->amount, o.currency,
-			      open == OUTBOX_QUEUED
-				      ? _("a refund of this order waits in the outbox; send or "
-					  "discard it first")
-				      : _("an earlier refund of this order got no answer; send it "
-					  "again from the outbox first (it will not be done twice)"));
+		return refuse(
+		        s, out, ACTIONS_REFUND, o.id, p->amount > 0, p->amount, o.currency,
+		        open == OUTBOX_QUEUED
+		                ? _("a refund of this order waits in the outbox; send or "
+		                    "discard it first")
+		                : _("an earlier refund of this order got no answer; send it "
+		                    "again from the outbox first (it will not be done twice)"));
 	char why[1024];
 	int64_t amount = 0;
 	const char *refusal = actions_check_refund(s, &o, p->amount, &amount, why, sizeof why);
 	if (refusal)
 		return refuse(s, out, ACTIONS_REFUND, o.id, p->amount > 0, p->amount, o.currency,
-			      refusal);
+		              refusal);
 
 	json_t *params = json_pack("{s:s, s:I, s:s}", "order", o.id, "amount", (json_int_t)amount,
-				   "currency", o.currency);
+	                           "currency", o.currency);
 	if (params && p->reason && *p->reason)
 		json_object_set_new(params, "reason", json_string(p->reason));
 	if (params && p->note && *p->note)
@@ -414,7 +418,8 @@ enum actions_status actions_refund(struct actions_session *s,
 	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(params);
 	if (!text)
-		return finish(out, ACTIONS_FAILED, "%s", _("there was not enough memory for this action"));
+		return finish(out, ACTIONS_FAILED, "%s",
+		              _("there was not enough memory for this action"));
 	struct outbox_item it = {.has_amount = true, .amount = amount, .params = text};
 	copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_REFUND));
 	copy_text(it.object_id, sizeof it.object_id, o.id);
@@ -426,13 +431,13 @@ enum actions_status actions_refund(struct actions_session *s,
 		return out->status;
 	if (!will_send)
 		return finish(out, ACTIONS_QUEUED, "%s",
-			      _("saved in the outbox, not sent: review it in the Outbox screen"));
+		              _("saved in the outbox, not sent: review it in the Outbox screen"));
 	return actions_send(s, out->action_id, out);
 }
 
 enum actions_status actions_dispute_evidence(struct actions_session *s, const char *dispute_id,
-					     const char *fields_json, bool submit, bool queue_only,
-					     struct actions_outcome *out)
+                                             const char *fields_json, bool submit, bool queue_only,
+                                             struct actions_outcome *out)
 {
 	memset(out, 0, sizeof *out);
 	enum actions_kind kind = submit ? ACTIONS_DISPUTE_SUBMIT : ACTIONS_DISPUTE_DRAFT;
@@ -440,10 +445,10 @@ enum actions_status actions_dispute_evidence(struct actions_session *s, const ch
 	int found = actions_dispute_get(s->db, dispute_id, &d);
 	if (found < 0)
 		return finish(out, ACTIONS_FAILED, _("the cache could not be read: %s"),
-			      sqlite3_errmsg(s->db));
+		              sqlite3_errmsg(s->db));
 	if (found == 0)
 		return refuse(s, out, kind, dispute_id, false, 0, NULL,
-			      _("this dispute is not in the cache; sync, then try again"));
+		              _("this dispute is not in the cache; sync, then try again"));
 	char why[1024];
 	const char *refusal = actions_check_dispute(s, &d, kind, why, sizeof why);
 	if (refusal)
@@ -453,14 +458,15 @@ enum actions_status actions_dispute_evidence(struct actions_session *s, const ch
 	if (!json_is_object(fields)) {
 		json_decref(fields);
 		return refuse(s, out, kind, d.id, true, d.amount, d.currency,
-			      _("the evidence is not a set of named fields"));
+		              _("the evidence is not a set of named fields"));
 	}
 	json_t *params = json_pack("{s:s, s:o, s:b}", "dispute", d.id, "fields", fields, "submit",
-				   submit ? 1 : 0);
+	                           submit ? 1 : 0);
 	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(params);
 	if (!text)
-		return finish(out, ACTIONS_FAILED, "%s", _("there was not enough memory for this action"));
+		return finish(out, ACTIONS_FAILED, "%s",
+		              _("there was not enough memory for this action"));
 	struct outbox_item it = {.has_amount = true, .amount = d.amount, .params = text};
 	copy_text(it.kind, sizeof it.kind, actions_kind_name(kind));
 	copy_text(it.object_id, sizeof it.object_id, d.id);
@@ -472,32 +478,33 @@ enum actions_status actions_dispute_evidence(struct actions_session *s, const ch
 		return out->status;
 	if (!will_send)
 		return finish(out, ACTIONS_QUEUED, "%s",
-			      _("saved in the outbox, not sent: review it in the Outbox screen"));
+		              _("saved in the outbox, not sent: review it in the Outbox screen"));
 	return actions_send(s, out->action_id, out);
 }
 
 enum actions_status actions_dispute_close(struct actions_session *s, const char *dispute_id,
-					  bool queue_only, struct actions_outcome *out)
+                                          bool queue_only, struct actions_outcome *out)
 {
 	memset(out, 0, sizeof *out);
 	struct actions_dispute d;
 	int found = actions_dispute_get(s->db, dispute_id, &d);
 	if (found < 0)
 		return finish(out, ACTIONS_FAILED, _("the cache could not be read: %s"),
-			      sqlite3_errmsg(s->db));
+		              sqlite3_errmsg(s->db));
 	if (found == 0)
 		return refuse(s, out, ACTIONS_DISPUTE_CLOSE, dispute_id, false, 0, NULL,
-			      _("this dispute is not in the cache; sync, then try again"));
+		              _("this dispute is not in the cache; sync, then try again"));
 	char why[1024];
 	const char *refusal = actions_check_dispute(s, &d, ACTIONS_DISPUTE_CLOSE, why, sizeof why);
 	if (refusal)
 		return refuse(s, out, ACTIONS_DISPUTE_CLOSE, d.id, true, d.amount, d.currency,
-			      refusal);
+		              refusal);
 	json_t *params = json_pack("{s:s}", "dispute", d.id);
 	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(params);
 	if (!text)
-		return finish(out, ACTIONS_FAILED, "%s", _("there was not enough memory for this action"));
+		return finish(out, ACTIONS_FAILED, "%s",
+		              _("there was not enough memory for this action"));
 	struct outbox_item it = {.has_amount = true, .amount = d.amount, .params = text};
 	copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_DISPUTE_CLOSE));
 	copy_text(it.object_id, sizeof it.object_id, d.id);
@@ -509,12 +516,12 @@ enum actions_status actions_dispute_close(struct actions_session *s, const char 
 		return out->status;
 	if (!will_send)
 		return finish(out, ACTIONS_QUEUED, "%s",
-			      _("saved in the outbox, not sent: review it in the Outbox screen"));
+		              _("saved in the outbox, not sent: review it in the Outbox screen"));
 	return actions_send(s, out->action_id, out);
 }
 
 enum actions_status actions_evidence_file(struct actions_session *s, const char *dispute_id,
-					  const char *path, struct actions_outcome *out)
+                                          const char *path, struct actions_outcome *out)
 {
 	memset(out, 0, sizeof *out);
 	const char *role = actions_role_refusal(s->role, ACTIONS_EVIDENCE_FILE);
@@ -522,17 +529,18 @@ enum actions_status actions_evidence_file(struct actions_session *s, const char 
 		return refuse(s, out, ACTIONS_EVIDENCE_FILE, dispute_id, false, 0, NULL, role);
 	if (!s->provider)
 		return finish(out, ACTIONS_REFUSED, "%s",
-			      _("offline: a file can only be attached while connected"));
+		              _("offline: a file can only be attached while connected"));
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return refuse(s, out, ACTIONS_EVIDENCE_FILE, dispute_id, false, 0, NULL,
-			      _("the file cannot be read"));
+		              _("the file cannot be read"));
 	fclose(f);
 	json_t *params = json_pack("{s:s, s:s}", "dispute", dispute_id, "path", path);
 	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(params);
 	if (!text)
-		return finish(out, ACTIONS_FAILED, "%s", _("there was not enough memory for this action"));
+		return finish(out, ACTIONS_FAILED, "%s",
+		              _("there was not enough memory for this action"));
 	struct outbox_item it = {.params = text};
 	copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_EVIDENCE_FILE));
 	copy_text(it.object_id, sizeof it.object_id, dispute_id);
@@ -552,10 +560,9 @@ int actions_draft_save(struct actions_session *s, const char *dispute_id, const 
 
 /* Moves the item to `state` and appends its audit row, in one transaction. Returns 0, or
  * -1 when the cache refused (out says so). */
-static int record(struct actions_session *s, const struct outbox_item *it,
-		  enum outbox_state state, const char *result_id, const char *outcome,
-		  const struct provider_result *res, const char *message,
-		  struct actions_outcome *out)
+static int record(struct actions_session *s, const struct outbox_item *it, enum outbox_state state,
+                  const char *result_id, const char *outcome, const struct provider_result *res,
+                  const char *message, struct actions_outcome *out)
 {
 	const char *request_id = res && res->request_id[0] ? res->request_id : NULL;
 	if (exec(s->db, "BEGIN IMMEDIATE") != 0)
@@ -569,9 +576,9 @@ static int record(struct actions_session *s, const struct outbox_item *it,
 		/* The reply's upsert maps metadata into action_id; this makes sure of it. */
 		sqlite3_stmt *st = NULL;
 		int rc = sqlite3_prepare_v2(s->db,
-					    "UPDATE refunds SET action_id = ?1 WHERE id = ?2"
-					    " AND action_id IS NULL",
-					    -1, &st, NULL);
+		                            "UPDATE refunds SET action_id = ?1 WHERE id = ?2"
+		                            " AND action_id IS NULL",
+		                            -1, &st, NULL);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_bind_text(st, 1, it->action_id, -1, SQLITE_TRANSIENT);
 		if (rc == SQLITE_OK)
@@ -600,8 +607,9 @@ static void explain(const struct provider_result *res, char *buf, size_t size)
 {
 	const char *what = provider_outcome_message(res->outcome);
 	if (res->outcome == PROVIDER_FORBIDDEN)
-		what = _("the platform refused: this profile's API key is not allowed to do this "
-			 "(a restricted key); ask the account owner for a key with that permission");
+		what = _(
+		        "the platform refused: this profile's API key is not allowed to do this "
+		        "(a restricted key); ask the account owner for a key with that permission");
 	if (res->message[0])
 		snprintf(buf, size, "%s (%s)", what, res->message);
 	else
@@ -638,21 +646,20 @@ static long evidence_fields(json_t *params, struct provider_evidence_field **fie
 
 /* Performs the item's request once. Returns the provider's return (0 or -1). */
 static int perform(struct actions_session *s, const struct outbox_item *it, int kind,
-		   json_t *params, char *result_id, size_t result_size,
-		   struct provider_result *res)
+                   json_t *params, char *result_id, size_t result_size, struct provider_result *res)
 {
 	char object[128] = "";
 	int rc = -1;
 	switch (kind) {
 	case ACTIONS_REFUND: {
 		struct provider_refund_request req = {
-			.order_id = json_string_value(json_object_get(params, "order")),
-			.amount = (int64_t)json_integer_value(json_object_get(params, "amount")),
-			.currency = it->currency,
-			.reason = json_string_value(json_object_get(params, "reason")),
-			.note = json_string_value(json_object_get(params, "note")),
-			.action_id = it->action_id,
-			.idempotency_key = it->idempotency_key,
+		        .order_id = json_string_value(json_object_get(params, "order")),
+		        .amount = (int64_t)json_integer_value(json_object_get(params, "amount")),
+		        .currency = it->currency,
+		        .reason = json_string_value(json_object_get(params, "reason")),
+		        .note = json_string_value(json_object_get(params, "note")),
+		        .action_id = it->action_id,
+		        .idempotency_key = it->idempotency_key,
 		};
 		rc = s->ops->create_refund(s->provider, &req, object, res);
 		break;
@@ -663,15 +670,16 @@ static int perform(struct actions_session *s, const struct outbox_item *it, int 
 		long n = evidence_fields(params, &fields);
 		if (n < 0) {
 			res->outcome = PROVIDER_CANCELLED;
-			snprintf(res->message, sizeof res->message, "%s", _("there was not enough memory for this action"));
+			snprintf(res->message, sizeof res->message, "%s",
+			         _("there was not enough memory for this action"));
 			return -1;
 		}
 		struct provider_dispute_update req = {
-			.dispute_id = it->object_id,
-			.fields = fields,
-			.n_fields = (size_t)n,
-			.submit = kind == ACTIONS_DISPUTE_SUBMIT,
-			.idempotency_key = it->idempotency_key,
+		        .dispute_id = it->object_id,
+		        .fields = fields,
+		        .n_fields = (size_t)n,
+		        .submit = kind == ACTIONS_DISPUTE_SUBMIT,
+		        .idempotency_key = it->idempotency_key,
 		};
 		rc = s->ops->update_dispute(s->provider, &req, res);
 		free(fields);
@@ -684,8 +692,8 @@ static int perform(struct actions_session *s, const struct outbox_item *it, int 
 		break;
 	case ACTIONS_EVIDENCE_FILE:
 		rc = s->ops->upload_evidence_file(
-			s->provider, json_string_value(json_object_get(params, "path")),
-			it->idempotency_key, object, res);
+		        s->provider, json_string_value(json_object_get(params, "path")),
+		        it->idempotency_key, object, res);
 		break;
 	default:
 		res->outcome = PROVIDER_INVALID;
@@ -704,7 +712,7 @@ static bool outcome_final_refusal(enum provider_outcome o)
 }
 
 enum actions_status actions_send(struct actions_session *s, const char *action_id,
-				 struct actions_outcome *out)
+                                 struct actions_outcome *out)
 {
 	/* action_id may point into out (a new action sent at once). */
 	char id[OUTBOX_ID_SIZE];
@@ -716,9 +724,10 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 	int found = outbox_get(s->db, action_id, &it);
 	if (found < 0)
 		return finish(out, ACTIONS_FAILED, _("the cache could not be read: %s"),
-			      sqlite3_errmsg(s->db));
+		              sqlite3_errmsg(s->db));
 	if (found == 0)
-		return finish(out, ACTIONS_REFUSED, "%s", _("there is no such action in the outbox"));
+		return finish(out, ACTIONS_REFUSED, "%s",
+		              _("there is no such action in the outbox"));
 	enum actions_status status;
 	json_t *params = NULL;
 	int kind = actions_kind_parse(it.kind);
@@ -730,7 +739,7 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 	case OUTBOX_FAILED:
 	case OUTBOX_DISCARDED:
 		status = finish(out, ACTIONS_REFUSED, _("this action is closed (%s)"),
-				outbox_state_label(it.state));
+		                outbox_state_label(it.state));
 		goto done;
 	default:
 		break;
@@ -738,21 +747,21 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 	bool retry = it.state == OUTBOX_SENDING;
 	if (!s->provider) {
 		status = finish(out, retry ? ACTIONS_UNCERTAIN : ACTIONS_QUEUED, "%s",
-				_("offline: the action stays in the outbox until you send it"));
+		                _("offline: the action stays in the outbox until you send it"));
 		goto done;
 	}
 	const char *role = kind < 0 ? _("this version does not know this kind of action")
-				    : actions_role_refusal(s->role, (enum actions_kind)kind);
+	                            : actions_role_refusal(s->role, (enum actions_kind)kind);
 	if (role) {
 		status = refuse(s, out, kind < 0 ? ACTIONS_REFUND : (enum actions_kind)kind,
-				it.object_id, it.has_amount, it.amount, it.currency, role);
+		                it.object_id, it.has_amount, it.amount, it.currency, role);
 		goto done;
 	}
 	json_error_t jerr;
 	params = json_loads(it.params, 0, &jerr);
 	if (!json_is_object(params)) {
 		status = finish(out, ACTIONS_FAILED, "%s",
-				_("the stored action is damaged and cannot be sent"));
+		                _("the stored action is damaged and cannot be sent"));
 		goto done;
 	}
 
@@ -761,32 +770,34 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 	    (s->refund_limit < 0 || it.amount > s->refund_limit ||
 	     strcasecmp(s->refund_limit_currency, it.currency) != 0)) {
 		/* A support profile's limit holds for queued refunds too. */
-		status = refuse(s, out, ACTIONS_REFUND, it.object_id, true, it.amount, it.currency,
-				_("the amount is above this profile's refund limit; ask a merchant"));
+		status = refuse(
+		        s, out, ACTIONS_REFUND, it.object_id, true, it.amount, it.currency,
+		        _("the amount is above this profile's refund limit; ask a merchant"));
 		goto done;
 	}
-	if (kind == ACTIONS_REFUND && (retry || paydesk_now() - it.created >= ACTIONS_KEY_LIFETIME)) {
+	if (kind == ACTIONS_REFUND &&
+	    (retry || paydesk_now() - it.created >= ACTIONS_KEY_LIFETIME)) {
 		/* An earlier attempt may have created the refund; past the key's lifetime
 		 * the platform would make a second one, so ask it first. */
 		char object[128] = "";
 		int r = s->ops->find_refund_by_action(s->provider, it.object_id, it.action_id,
-						       object, &out->result);
+		                                      object, &out->result);
 		if (r == 1) {
 			copy_text(out->result_id, sizeof out->result_id, object);
 			if (record(s, &it, OUTBOX_DONE, object, AUDIT_FOUND, &out->result,
-				   _("an earlier attempt had already refunded it"), out) != 0) {
+			           _("an earlier attempt had already refunded it"), out) != 0) {
 				status = out->status;
 				goto done;
 			}
 			status = finish(out, ACTIONS_DONE, "%s",
-					_("an earlier attempt had already refunded it; no second "
-					  "refund was made"));
+			                _("an earlier attempt had already refunded it; no second "
+			                  "refund was made"));
 			goto done;
 		}
 		if (r < 0) {
 			explain(&out->result, why, sizeof why);
 			status = finish(out, retry ? ACTIONS_UNCERTAIN : ACTIONS_QUEUED,
-					_("could not check for an earlier refund: %s"), why);
+			                _("could not check for an earlier refund: %s"), why);
 			goto done;
 		}
 	} else if (retry && (kind == ACTIONS_DISPUTE_SUBMIT || kind == ACTIONS_DISPUTE_CLOSE)) {
@@ -797,13 +808,14 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 		    actions_check_dispute(s, &d, (enum actions_kind)kind, why, sizeof why)) {
 			copy_text(out->result_id, sizeof out->result_id, it.object_id);
 			if (record(s, &it, OUTBOX_DONE, it.object_id, AUDIT_FOUND, NULL,
-				   _("an earlier attempt had already done it"), out) != 0) {
+			           _("an earlier attempt had already done it"), out) != 0) {
 				status = out->status;
 				goto done;
 			}
-			status = finish(out, ACTIONS_DONE, "%s",
-					_("an earlier attempt had already done it; nothing was sent "
-					  "again"));
+			status =
+			        finish(out, ACTIONS_DONE, "%s",
+			               _("an earlier attempt had already done it; nothing was sent "
+			                 "again"));
 			goto done;
 		}
 	} else if (!retry && kind != ACTIONS_REFUND && kind != ACTIONS_EVIDENCE_FILE) {
@@ -812,10 +824,10 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 		const char *refusal = NULL;
 		if (actions_dispute_get(s->db, it.object_id, &d) > 0)
 			refusal = actions_check_dispute(s, &d, (enum actions_kind)kind, why,
-							sizeof why);
+			                                sizeof why);
 		if (refusal) {
-			if (record(s, &it, OUTBOX_FAILED, NULL, AUDIT_REFUSED, NULL, refusal, out) !=
-			    0) {
+			if (record(s, &it, OUTBOX_FAILED, NULL, AUDIT_REFUSED, NULL, refusal,
+			           out) != 0) {
 				status = out->status;
 				goto done;
 			}
@@ -847,18 +859,21 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 	}
 	explain(&out->result, why, sizeof why);
 	if (outcome_final_refusal(out->result.outcome)) {
-		if (record(s, &it, OUTBOX_FAILED, NULL, AUDIT_FAILED, &out->result, why, out) != 0) {
+		if (record(s, &it, OUTBOX_FAILED, NULL, AUDIT_FAILED, &out->result, why, out) !=
+		    0) {
 			status = out->status;
 			goto done;
 		}
 		status = finish(out, ACTIONS_FAILED, "%s", why);
 	} else if (out->result.outcome == PROVIDER_OFFLINE && !retry) {
 		/* Nothing reached the platform: back to the queue, for the user to send. */
-		if (record(s, &it, OUTBOX_QUEUED, NULL, AUDIT_QUEUED, &out->result, why, out) != 0) {
+		if (record(s, &it, OUTBOX_QUEUED, NULL, AUDIT_QUEUED, &out->result, why, out) !=
+		    0) {
 			status = out->status;
 			goto done;
 		}
-		status = finish(out, ACTIONS_QUEUED, _("%s; the action is saved in the outbox"), why);
+		status = finish(out, ACTIONS_QUEUED, _("%s; the action is saved in the outbox"),
+		                why);
 	} else {
 		if (record(s, &it, OUTBOX_SENDING, NULL, AUDIT_UNKNOWN, &out->result, why, out) !=
 		    0) {
@@ -866,7 +881,7 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 			goto done;
 		}
 		status = finish(out, ACTIONS_UNCERTAIN,
-				_("%s; retrying is safe: it will not be done twice"), why);
+		                _("%s; retrying is safe: it will not be done twice"), why);
 	}
 done:
 	json_decref(params);
@@ -875,7 +890,7 @@ done:
 }
 
 enum actions_status actions_discard(struct actions_session *s, const char *action_id,
-				    struct actions_outcome *out)
+                                    struct actions_outcome *out)
 {
 	char id[OUTBOX_ID_SIZE];
 	copy_text(id, sizeof id, action_id);
@@ -886,12 +901,12 @@ enum actions_status actions_discard(struct actions_session *s, const char *actio
 	int found = outbox_get(s->db, action_id, &it);
 	if (found <= 0)
 		return finish(out, found < 0 ? ACTIONS_FAILED : ACTIONS_REFUSED, "%s",
-			      _("there is no such action in the outbox"));
+		              _("there is no such action in the outbox"));
 	enum actions_status status;
 	if (it.state != OUTBOX_QUEUED) {
 		status = finish(out, ACTIONS_REFUSED,
-				_("only a queued action can be discarded (this one is %s)"),
-				outbox_state_label(it.state));
+		                _("only a queued action can be discarded (this one is %s)"),
+		                outbox_state_label(it.state));
 	} else if (record(s, &it, OUTBOX_DISCARDED, NULL, AUDIT_DISCARDED, NULL, NULL, out) != 0) {
 		status = out->status;
 	} else {

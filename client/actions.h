@@ -52,7 +52,7 @@ enum actions_status {
 struct actions_outcome {
 	enum actions_status status;
 	char action_id[OUTBOX_ID_SIZE];
-	char result_id[72];       /* refund id, dispute id or file id when done */
+	char result_id[72]; /* refund id, dispute id or file id when done */
 	struct provider_result result;
 	char message[768];
 };
@@ -60,24 +60,24 @@ struct actions_outcome {
 /* Who acts, where, with which connection. The caller owns every pointer; the profile's
  * name, role and limit are copied. */
 struct actions_session {
-	struct sqlite3 *db;                /* the cache (read-write) */
-	struct provider *provider;         /* NULL: offline, actions are queued */
-	const struct provider_ops *ops;    /* NULL with provider */
-	char profile[64];                  /* profile name, for the audit log */
+	struct sqlite3 *db;             /* the cache (read-write) */
+	struct provider *provider;      /* NULL: offline, actions are queued */
+	const struct provider_ops *ops; /* NULL with provider */
+	char profile[64];               /* profile name, for the audit log */
 	enum profile_role role;
-	int64_t refund_limit;              /* support: most one refund may move; -1 = none */
-	char refund_limit_currency[4];     /* lower-case */
+	int64_t refund_limit;          /* support: most one refund may move; -1 = none */
+	char refund_limit_currency[4]; /* lower-case */
 	struct audit_identity who;
 };
 
 /* Fills a session from an open cache, a loaded profile (role, limit), a provider (NULL:
  * offline) and the process's identity. Everything stays owned by the caller. */
 void actions_session_init(struct actions_session *s, struct cache *cache,
-			  const struct profile *profile, struct provider *provider);
+                          const struct profile *profile, struct provider *provider);
 /* The same on a database connection and an operations table (tests, benchmarks). */
 void actions_session_init_db(struct actions_session *s, struct sqlite3 *db,
-			     const struct profile *profile, struct provider *provider,
-			     const struct provider_ops *ops);
+                             const struct profile *profile, struct provider *provider,
+                             const struct provider_ops *ops);
 
 /* NULL when the session's role may take actions of this kind at all, else a translated
  * reason. Refund limits are checked by actions_check_refund. */
@@ -106,8 +106,8 @@ int actions_refundable_orders(struct sqlite3 *db, char (*ids)[72], int max, int6
  * order's state, what is left, the role and its limit. Returns NULL and the amount that
  * will be refunded in *effective, or a translated reason (into reason_buf). */
 const char *actions_check_refund(const struct actions_session *s, const struct actions_order *o,
-				 int64_t amount, int64_t *effective, char *reason_buf,
-				 size_t reason_size);
+                                 int64_t amount, int64_t *effective, char *reason_buf,
+                                 size_t reason_size);
 
 struct actions_refund_params {
 	const char *order_id;
@@ -119,8 +119,8 @@ struct actions_refund_params {
 /* Refunds an order: checks, then outbox and audit, then (online and unless queue_only) the
  * request. Returns out->status. */
 enum actions_status actions_refund(struct actions_session *s,
-				   const struct actions_refund_params *params, bool queue_only,
-				   struct actions_outcome *out);
+                                   const struct actions_refund_params *params, bool queue_only,
+                                   struct actions_outcome *out);
 
 /* What the cache knows of a dispute. */
 struct actions_dispute {
@@ -145,34 +145,34 @@ char *actions_dispute_evidence_json(struct sqlite3 *db, const char *id);
 /* NULL when the dispute can take this kind of action now (still waiting for a response,
  * not past its deadline for a submission), else a translated reason into buf. */
 const char *actions_check_dispute(const struct actions_session *s, const struct actions_dispute *d,
-				  enum actions_kind kind, char *buf, size_t size);
+                                  enum actions_kind kind, char *buf, size_t size);
 
 /* Stages (submit=false) or submits the dispute's evidence: fields_json is a JSON object of
  * evidence fields {"customer_name": "...", "receipt": "file_..."}. On a submission that
  * the platform took, the local draft is deleted. Returns out->status. */
 enum actions_status actions_dispute_evidence(struct actions_session *s, const char *dispute_id,
-					     const char *fields_json, bool submit, bool queue_only,
-					     struct actions_outcome *out);
+                                             const char *fields_json, bool submit, bool queue_only,
+                                             struct actions_outcome *out);
 
 /* Accepts the dispute (closes it: the money is lost). Returns out->status. */
 enum actions_status actions_dispute_close(struct actions_session *s, const char *dispute_id,
-					  bool queue_only, struct actions_outcome *out);
+                                          bool queue_only, struct actions_outcome *out);
 
 /* Uploads a file as dispute evidence (purpose dispute_evidence); the file id lands in
  * out->result_id. Never queued: a file must be read when the user chose it. */
 enum actions_status actions_evidence_file(struct actions_session *s, const char *dispute_id,
-					  const char *path, struct actions_outcome *out);
+                                          const char *path, struct actions_outcome *out);
 
 /* Sends (or retries) an action of the outbox by id, with its stored key: a refund that may
  * already exist is looked for first. A done action returns DONE without any request.
  * Returns out->status. */
 enum actions_status actions_send(struct actions_session *s, const char *action_id,
-				 struct actions_outcome *out);
+                                 struct actions_outcome *out);
 
 /* Throws away a queued action (never sent). Returns out->status: DONE when discarded,
  * REFUSED when the action is not queued. */
 enum actions_status actions_discard(struct actions_session *s, const char *action_id,
-				    struct actions_outcome *out);
+                                    struct actions_outcome *out);
 
 /* Saves the local evidence draft of a dispute (survives restarts). Returns 0 or -1. */
 int actions_draft_save(struct actions_session *s, const char *dispute_id, const char *fields_json);

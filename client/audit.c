@@ -37,8 +37,8 @@ static void ssh_address(const char *value, char *out, size_t size)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		char c = value[i];
-		bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  c == '.' || c == ':' || c == '%';
+		bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		          (c >= 'A' && c <= 'Z') || c == '.' || c == ':' || c == '%';
 		if (!ok)
 			return;
 	}
@@ -62,7 +62,7 @@ void audit_identity_get(struct audit_identity *who)
 			copy_text(who->os_user, sizeof who->os_user, env);
 		else
 			snprintf(who->os_user, sizeof who->os_user, "uid %lu",
-				 (unsigned long)geteuid());
+			         (unsigned long)geteuid());
 	}
 	ssh_address(getenv("SSH_CLIENT"), who->ssh_client, sizeof who->ssh_client);
 	if (!who->ssh_client[0])
@@ -80,9 +80,9 @@ static int bind_text(sqlite3_stmt *st, int i, const char *s)
 int audit_append(struct sqlite3 *db, const struct audit_record *r)
 {
 	static const char sql[] =
-		"INSERT INTO audit(time, os_user, ssh_client, profile, action, object_id, amount,"
-		" currency, idempotency_key, request_id, outcome, message)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+	        "INSERT INTO audit(time, os_user, ssh_client, profile, action, object_id, amount,"
+	        " currency, idempotency_key, request_id, outcome, message)"
+	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 	struct audit_identity own;
 	const struct audit_identity *who = r->who;
 	if (!who) {
@@ -104,7 +104,8 @@ int audit_append(struct sqlite3 *db, const struct audit_record *r)
 	if (rc == SQLITE_OK)
 		rc = bind_text(st, 6, r->object_id);
 	if (rc == SQLITE_OK)
-		rc = r->has_amount ? sqlite3_bind_int64(st, 7, r->amount) : sqlite3_bind_null(st, 7);
+		rc = r->has_amount ? sqlite3_bind_int64(st, 7, r->amount)
+		                   : sqlite3_bind_null(st, 7);
 	if (rc == SQLITE_OK)
 		rc = bind_text(st, 8, r->currency);
 	if (rc == SQLITE_OK)
@@ -121,8 +122,8 @@ int audit_append(struct sqlite3 *db, const struct audit_record *r)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-#define AUDIT_COLUMNS                                                                        \
-	"seq, time, os_user, ssh_client, profile, action, object_id, amount, currency,"       \
+#define AUDIT_COLUMNS                                                                              \
+	"seq, time, os_user, ssh_client, profile, action, object_id, amount, currency,"            \
 	" idempotency_key, request_id, outcome, message"
 
 static void read_row(sqlite3_stmt *st, struct audit_row *row)
@@ -132,27 +133,26 @@ static void read_row(sqlite3_stmt *st, struct audit_row *row)
 	row->time = (time_t)sqlite3_column_int64(st, 1);
 	copy_text(row->os_user, sizeof row->os_user, (const char *)sqlite3_column_text(st, 2));
 	copy_text(row->ssh_client, sizeof row->ssh_client,
-		  (const char *)sqlite3_column_text(st, 3));
+	          (const char *)sqlite3_column_text(st, 3));
 	copy_text(row->profile, sizeof row->profile, (const char *)sqlite3_column_text(st, 4));
 	copy_text(row->action, sizeof row->action, (const char *)sqlite3_column_text(st, 5));
-	copy_text(row->object_id, sizeof row->object_id,
-		  (const char *)sqlite3_column_text(st, 6));
+	copy_text(row->object_id, sizeof row->object_id, (const char *)sqlite3_column_text(st, 6));
 	row->has_amount = sqlite3_column_type(st, 7) != SQLITE_NULL;
 	row->amount = sqlite3_column_int64(st, 7);
 	copy_text(row->currency, sizeof row->currency, (const char *)sqlite3_column_text(st, 8));
 	copy_text(row->idempotency_key, sizeof row->idempotency_key,
-		  (const char *)sqlite3_column_text(st, 9));
+	          (const char *)sqlite3_column_text(st, 9));
 	copy_text(row->request_id, sizeof row->request_id,
-		  (const char *)sqlite3_column_text(st, 10));
+	          (const char *)sqlite3_column_text(st, 10));
 	copy_text(row->outcome, sizeof row->outcome, (const char *)sqlite3_column_text(st, 11));
 	copy_text(row->message, sizeof row->message, (const char *)sqlite3_column_text(st, 12));
 }
 
 int audit_each(struct sqlite3 *db, time_t since, int (*fn)(void *ctx, const struct audit_row *row),
-	       void *ctx)
+               void *ctx)
 {
 	static const char sql[] =
-		"SELECT " AUDIT_COLUMNS " FROM audit WHERE time >= ?1 ORDER BY seq";
+	        "SELECT " AUDIT_COLUMNS " FROM audit WHERE time >= ?1 ORDER BY seq";
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -179,9 +179,9 @@ int audit_page(struct sqlite3 *db, long long key, bool after, int max, struct au
 	/* Newer rows are fetched oldest-first (nearest to the key first) and reversed, so the
 	 * LIMIT keeps the rows next to the key. */
 	const char *sql = after ? "SELECT " AUDIT_COLUMNS " FROM audit WHERE seq < ?1"
-				  " ORDER BY seq DESC LIMIT ?2"
-				: "SELECT " AUDIT_COLUMNS " FROM audit WHERE seq > ?1"
-				  " ORDER BY seq ASC LIMIT ?2";
+	                          " ORDER BY seq DESC LIMIT ?2"
+	                        : "SELECT " AUDIT_COLUMNS " FROM audit WHERE seq > ?1"
+	                          " ORDER BY seq ASC LIMIT ?2";
 	if (after && key <= 0)
 		key = INT64_MAX;
 	if (!after && key <= 0) {
@@ -193,7 +193,8 @@ int audit_page(struct sqlite3 *db, long long key, bool after, int max, struct au
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
-	if (sqlite3_bind_int64(st, 1, key) != SQLITE_OK || sqlite3_bind_int(st, 2, max) != SQLITE_OK) {
+	if (sqlite3_bind_int64(st, 1, key) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 2, max) != SQLITE_OK) {
 		sqlite3_finalize(st);
 		return -1;
 	}

@@ -14,12 +14,12 @@ struct sqlite3;
 
 /* Outcomes written to the audit log (stable words: scripts read them). */
 #define AUDIT_REQUESTED "requested" /* write-ahead: the request is about to leave */
-#define AUDIT_QUEUED "queued"       /* saved offline, not sent */
+#define AUDIT_QUEUED    "queued"    /* saved offline, not sent */
 #define AUDIT_SUCCEEDED "succeeded" /* the platform accepted it */
-#define AUDIT_FOUND "found"         /* a retry found the object an earlier attempt created */
-#define AUDIT_UNKNOWN "unknown"     /* no answer: the platform may have acted */
-#define AUDIT_FAILED "failed"       /* the platform refused it */
-#define AUDIT_REFUSED "refused"     /* refused here before any request (role, amount, date) */
+#define AUDIT_FOUND     "found"     /* a retry found the object an earlier attempt created */
+#define AUDIT_UNKNOWN   "unknown"   /* no answer: the platform may have acted */
+#define AUDIT_FAILED    "failed"    /* the platform refused it */
+#define AUDIT_REFUSED   "refused"   /* refused here before any request (role, amount, date) */
 #define AUDIT_DISCARDED "discarded" /* a queued action the user threw away */
 
 /* Who is acting: the operating-system user and the SSH client's address when present. */
@@ -42,7 +42,7 @@ struct audit_record {
 	const char *action;    /* refund | dispute_draft | dispute_submit | dispute_close ... */
 	const char *object_id; /* the order or dispute acted on */
 	bool has_amount;
-	int64_t amount;        /* minor units */
+	int64_t amount; /* minor units */
 	const char *currency;
 	const char *idempotency_key;
 	const char *request_id; /* the platform's Request-Id */
@@ -76,7 +76,7 @@ struct audit_row {
 /* Calls fn for every row with time >= since (0 = all), oldest first; stops when fn returns
  * non-zero. Returns the number of rows visited, or -1 on a SQLite failure. */
 int audit_each(struct sqlite3 *db, time_t since, int (*fn)(void *ctx, const struct audit_row *row),
-	       void *ctx);
+               void *ctx);
 
 /* Up to max rows in display order (newest first): after=true gives the rows older than
  * `key` (key 0 = from the newest), after=false the rows newer than `key` (key 0 = the oldest

@@ -14,11 +14,11 @@
 #include "client/outbox.h"
 
 static const char *const state_names[OUTBOX_STATE_COUNT] = {
-	"queued", "sending", "done", "failed", "discarded",
+        "queued", "sending", "done", "failed", "discarded",
 };
 
 static const char *const state_labels[OUTBOX_STATE_COUNT] = {
-	N_("queued"), N_("sending"), N_("sent"), N_("rejected"), N_("discarded"),
+        N_("queued"), N_("sending"), N_("sent"), N_("rejected"), N_("discarded"),
 };
 
 const char *outbox_state_name(enum outbox_state state)
@@ -77,7 +77,7 @@ static int random_bytes(unsigned char *buf, size_t len)
 int outbox_new_ids(char action_id[OUTBOX_ID_SIZE], char key[OUTBOX_KEY_SIZE])
 {
 	static const char alphabet[] =
-		"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 	unsigned char raw[24];
 	if (random_bytes(raw, sizeof raw) != 0)
 		return -1;
@@ -108,9 +108,9 @@ static int bind_text(sqlite3_stmt *st, int i, const char *s)
 int outbox_insert(struct sqlite3 *db, const struct outbox_item *it)
 {
 	static const char sql[] =
-		"INSERT INTO outbox(action_id, created, updated, kind, object_id, amount, currency,"
-		" params, idempotency_key, state, result_id, request_id, message)"
-		" VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+	        "INSERT INTO outbox(action_id, created, updated, kind, object_id, amount, currency,"
+	        " params, idempotency_key, state, result_id, request_id, message)"
+	        " VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -123,7 +123,8 @@ int outbox_insert(struct sqlite3 *db, const struct outbox_item *it)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 4, it->object_id, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
-		rc = it->has_amount ? sqlite3_bind_int64(st, 5, it->amount) : sqlite3_bind_null(st, 5);
+		rc = it->has_amount ? sqlite3_bind_int64(st, 5, it->amount)
+		                    : sqlite3_bind_null(st, 5);
 	if (rc == SQLITE_OK)
 		rc = bind_text(st, 6, it->currency);
 	if (rc == SQLITE_OK)
@@ -144,8 +145,8 @@ int outbox_insert(struct sqlite3 *db, const struct outbox_item *it)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-#define OUTBOX_COLUMNS                                                                       \
-	"action_id, created, updated, kind, object_id, amount, currency, params,"             \
+#define OUTBOX_COLUMNS                                                                             \
+	"action_id, created, updated, kind, object_id, amount, currency, params,"                  \
 	" idempotency_key, state, result_id, request_id, message"
 
 /* Reads the current row of st into it. Returns 0, or -1 when memory runs out. */
@@ -165,13 +166,12 @@ static int read_item(sqlite3_stmt *st, struct outbox_item *it)
 	if (!it->params)
 		return -1;
 	copy_text(it->idempotency_key, sizeof it->idempotency_key,
-		  (const char *)sqlite3_column_text(st, 8));
+	          (const char *)sqlite3_column_text(st, 8));
 	int state = outbox_state_parse((const char *)sqlite3_column_text(st, 9));
 	/* A word this version does not know is treated as in flight: never re-sent blindly. */
 	it->state = state < 0 ? OUTBOX_SENDING : (enum outbox_state)state;
 	copy_text(it->result_id, sizeof it->result_id, (const char *)sqlite3_column_text(st, 10));
-	copy_text(it->request_id, sizeof it->request_id,
-		  (const char *)sqlite3_column_text(st, 11));
+	copy_text(it->request_id, sizeof it->request_id, (const char *)sqlite3_column_text(st, 11));
 	copy_text(it->message, sizeof it->message, (const char *)sqlite3_column_text(st, 12));
 	return 0;
 }
@@ -179,8 +179,8 @@ static int read_item(sqlite3_stmt *st, struct outbox_item *it)
 int outbox_get(struct sqlite3 *db, const char *action_id, struct outbox_item *it)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE action_id = ?1",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE action_id = ?1", -1,
+	                       &st, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_bind_text(st, 1, action_id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
 		sqlite3_finalize(st);
@@ -212,7 +212,7 @@ static bool move_allowed(enum outbox_state from, enum outbox_state to)
 }
 
 int outbox_set_state(struct sqlite3 *db, const char *action_id, enum outbox_state state,
-		     const char *result_id, const char *request_id, const char *message)
+                     const char *result_id, const char *request_id, const char *message)
 {
 	struct outbox_item cur;
 	int found = outbox_get(db, action_id, &cur);
@@ -226,9 +226,9 @@ int outbox_set_state(struct sqlite3 *db, const char *action_id, enum outbox_stat
 	/* The WHERE on the old state makes the move atomic against another process that
 	 * moved the row meanwhile. */
 	static const char sql[] =
-		"UPDATE outbox SET state = ?2, updated = ?3,"
-		" result_id = coalesce(?4, result_id), request_id = coalesce(?5, request_id),"
-		" message = coalesce(?6, message) WHERE action_id = ?1 AND state = ?7";
+	        "UPDATE outbox SET state = ?2, updated = ?3,"
+	        " result_id = coalesce(?4, result_id), request_id = coalesce(?5, request_id),"
+	        " message = coalesce(?6, message) WHERE action_id = ?1 AND state = ?7";
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -239,13 +239,13 @@ int outbox_set_state(struct sqlite3 *db, const char *action_id, enum outbox_stat
 		rc = sqlite3_bind_int64(st, 3, (sqlite3_int64)paydesk_now());
 	if (rc == SQLITE_OK)
 		rc = result_id ? sqlite3_bind_text(st, 4, result_id, -1, SQLITE_TRANSIENT)
-			       : sqlite3_bind_null(st, 4);
+		               : sqlite3_bind_null(st, 4);
 	if (rc == SQLITE_OK)
 		rc = request_id ? sqlite3_bind_text(st, 5, request_id, -1, SQLITE_TRANSIENT)
-				: sqlite3_bind_null(st, 5);
+		                : sqlite3_bind_null(st, 5);
 	if (rc == SQLITE_OK)
 		rc = message ? sqlite3_bind_text(st, 6, message, -1, SQLITE_TRANSIENT)
-			     : sqlite3_bind_null(st, 6);
+		             : sqlite3_bind_null(st, 6);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 7, outbox_state_name(from), -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
@@ -268,7 +268,7 @@ static void state_clause(unsigned mask, char *buf, size_t size)
 }
 
 int outbox_page(struct sqlite3 *db, unsigned mask, const char *key_id, bool after, int max,
-		struct outbox_item *out)
+                struct outbox_item *out)
 {
 	char states[160];
 	state_clause(mask, states, sizeof states);
@@ -276,31 +276,31 @@ int outbox_page(struct sqlite3 *db, unsigned mask, const char *key_id, bool afte
 	/* Display order is newest first by (created, action_id). */
 	if (key_id && after)
 		snprintf(sql, sizeof sql,
-			 "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE %s AND (created, action_id) <"
-			 " (SELECT created, action_id FROM outbox WHERE action_id = ?1)"
-			 " ORDER BY created DESC, action_id DESC LIMIT ?2",
-			 states);
+		         "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE %s AND (created, action_id) <"
+		         " (SELECT created, action_id FROM outbox WHERE action_id = ?1)"
+		         " ORDER BY created DESC, action_id DESC LIMIT ?2",
+		         states);
 	else if (key_id)
 		snprintf(sql, sizeof sql,
-			 "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE %s AND (created, action_id) >"
-			 " (SELECT created, action_id FROM outbox WHERE action_id = ?1)"
-			 " ORDER BY created ASC, action_id ASC LIMIT ?2",
-			 states);
+		         "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE %s AND (created, action_id) >"
+		         " (SELECT created, action_id FROM outbox WHERE action_id = ?1)"
+		         " ORDER BY created ASC, action_id ASC LIMIT ?2",
+		         states);
 	else if (after)
 		snprintf(sql, sizeof sql,
-			 "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE %s AND ?1 IS NULL"
-			 " ORDER BY created DESC, action_id DESC LIMIT ?2",
-			 states);
+		         "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE %s AND ?1 IS NULL"
+		         " ORDER BY created DESC, action_id DESC LIMIT ?2",
+		         states);
 	else
 		snprintf(sql, sizeof sql,
-			 "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE %s AND ?1 IS NULL"
-			 " ORDER BY created ASC, action_id ASC LIMIT ?2",
-			 states);
+		         "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE %s AND ?1 IS NULL"
+		         " ORDER BY created ASC, action_id ASC LIMIT ?2",
+		         states);
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	int rc = key_id ? sqlite3_bind_text(st, 1, key_id, -1, SQLITE_TRANSIENT)
-			: sqlite3_bind_null(st, 1);
+	                : sqlite3_bind_null(st, 1);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(st, 2, max);
 	if (rc != SQLITE_OK) {
@@ -353,8 +353,8 @@ long outbox_count(struct sqlite3 *db, unsigned mask)
 int outbox_open_state_of(struct sqlite3 *db, const char *object_id)
 {
 	static const char sql[] = "SELECT state FROM outbox WHERE object_id = ?1"
-				  " AND state IN ('queued', 'sending')"
-				  " ORDER BY created DESC, action_id DESC LIMIT 1";
+	                          " AND state IN ('queued', 'sending')"
+	                          " ORDER BY created DESC, action_id DESC LIMIT 1";
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -369,9 +369,9 @@ int outbox_open_state_of(struct sqlite3 *db, const char *object_id)
 int outbox_draft_save(struct sqlite3 *db, const char *dispute_id, const char *fields_json)
 {
 	static const char sql[] =
-		"INSERT INTO evidence_drafts(dispute_id, updated, fields) VALUES (?1, ?2, ?3)"
-		" ON CONFLICT(dispute_id) DO UPDATE SET updated = excluded.updated,"
-		" fields = excluded.fields";
+	        "INSERT INTO evidence_drafts(dispute_id, updated, fields) VALUES (?1, ?2, ?3)"
+	        " ON CONFLICT(dispute_id) DO UPDATE SET updated = excluded.updated,"
+	        " fields = excluded.fields";
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -380,7 +380,7 @@ int outbox_draft_save(struct sqlite3 *db, const char *dispute_id, const char *fi
 		rc = sqlite3_bind_int64(st, 2, (sqlite3_int64)paydesk_now());
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 3, fields_json ? fields_json : "{}", -1,
-				       SQLITE_TRANSIENT);
+		                       SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
 	sqlite3_finalize(st);
@@ -392,7 +392,7 @@ char *outbox_draft_load(struct sqlite3 *db, const char *dispute_id, bool *found)
 	*found = true; /* until proven absent, a NULL means failure */
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, "SELECT fields FROM evidence_drafts WHERE dispute_id = ?1", -1,
-			       &st, NULL) != SQLITE_OK)
+	                       &st, NULL) != SQLITE_OK)
 		return NULL;
 	char *json = NULL;
 	if (sqlite3_bind_text(st, 1, dispute_id, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
@@ -412,7 +412,7 @@ int outbox_draft_delete(struct sqlite3 *db, const char *dispute_id)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, "DELETE FROM evidence_drafts WHERE dispute_id = ?1", -1, &st,
-			       NULL) != SQLITE_OK)
+	                       NULL) != SQLITE_OK)
 		return -1;
 	int rc = sqlite3_bind_text(st, 1, dispute_id, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)

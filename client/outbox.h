@@ -14,17 +14,17 @@ struct sqlite3;
 
 enum outbox_state {
 	OUTBOX_QUEUED = 0, /* saved, not sent: waits for the user to review it */
-	OUTBOX_SENDING,    /* a request left; until an answer says so, the platform may have acted */
-	OUTBOX_DONE,       /* the platform acted; result_id names the object */
-	OUTBOX_FAILED,     /* the platform refused it; final */
-	OUTBOX_DISCARDED,  /* thrown away by the user before it was sent; final */
+	OUTBOX_SENDING,   /* a request left; until an answer says so, the platform may have acted */
+	OUTBOX_DONE,      /* the platform acted; result_id names the object */
+	OUTBOX_FAILED,    /* the platform refused it; final */
+	OUTBOX_DISCARDED, /* thrown away by the user before it was sent; final */
 	OUTBOX_STATE_COUNT
 };
 
 /* Bit masks of states, for listings. */
 #define OUTBOX_MASK(state) (1u << (state))
-#define OUTBOX_MASK_OPEN (OUTBOX_MASK(OUTBOX_QUEUED) | OUTBOX_MASK(OUTBOX_SENDING))
-#define OUTBOX_MASK_ALL ((1u << OUTBOX_STATE_COUNT) - 1)
+#define OUTBOX_MASK_OPEN   (OUTBOX_MASK(OUTBOX_QUEUED) | OUTBOX_MASK(OUTBOX_SENDING))
+#define OUTBOX_MASK_ALL    ((1u << OUTBOX_STATE_COUNT) - 1)
 
 /* The word stored in the cache ("queued", ...). Static. */
 const char *outbox_state_name(enum outbox_state state);
@@ -33,7 +33,7 @@ const char *outbox_state_label(enum outbox_state state);
 /* Parses a stored word; -1 when unknown. */
 int outbox_state_parse(const char *name);
 
-#define OUTBOX_ID_SIZE 40
+#define OUTBOX_ID_SIZE  40
 #define OUTBOX_KEY_SIZE 96
 
 /* One action. params is heap memory owned by the item (outbox_item_clear frees it). */
@@ -41,12 +41,12 @@ struct outbox_item {
 	char action_id[OUTBOX_ID_SIZE];
 	time_t created;
 	time_t updated;
-	char kind[24];       /* refund | dispute_draft | dispute_submit | dispute_close | ... */
-	char object_id[72];  /* the order or dispute acted on */
+	char kind[24];      /* refund | dispute_draft | dispute_submit | dispute_close | ... */
+	char object_id[72]; /* the order or dispute acted on */
 	bool has_amount;
 	int64_t amount;
 	char currency[8];
-	char *params;        /* JSON object of the request's parameters */
+	char *params; /* JSON object of the request's parameters */
 	char idempotency_key[OUTBOX_KEY_SIZE];
 	enum outbox_state state;
 	char result_id[72];
@@ -73,12 +73,12 @@ int outbox_get(struct sqlite3 *db, const char *action_id, struct outbox_item *it
  * moves the state machine allows (a final state never changes): returns 0, 1 when the move
  * is not allowed (nothing written), -1 on failure. */
 int outbox_set_state(struct sqlite3 *db, const char *action_id, enum outbox_state state,
-		     const char *result_id, const char *request_id, const char *message);
+                     const char *result_id, const char *request_id, const char *message);
 
 /* Up to max items whose state is in mask, newest first, created before (key_created,
  * key_id) when key_id is not NULL. Returns the count or -1; the caller clears each item. */
 int outbox_page(struct sqlite3 *db, unsigned mask, const char *key_id, bool after, int max,
-		struct outbox_item *out);
+                struct outbox_item *out);
 /* Number of items whose state is in mask, or -1. */
 long outbox_count(struct sqlite3 *db, unsigned mask);
 /* The state of the newest open (queued or sending) action on an object: its state, or -1

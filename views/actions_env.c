@@ -8,8 +8,8 @@
 #include "tui/sanitize.h"
 #include "views/actions_ui.h"
 
-int actions_env_open_profile(struct actions_env *env, const struct profile *profile,
-			     bool offline, char *err, size_t err_size)
+int actions_env_open_profile(struct actions_env *env, const struct profile *profile, bool offline,
+                             char *err, size_t err_size)
 {
 	memset(env, 0, sizeof *env);
 	env->profile = *profile;
@@ -29,8 +29,8 @@ int actions_env_open_profile(struct actions_env *env, const struct profile *prof
 	return 0;
 }
 
-int actions_env_open(struct actions_env *env, const char *profile_name, bool offline,
-		     char *err, size_t err_size)
+int actions_env_open(struct actions_env *env, const char *profile_name, bool offline, char *err,
+                     size_t err_size)
 {
 	struct profile p;
 	if (profile_load(profile_name, &p, err, err_size) != 0) {
@@ -65,15 +65,15 @@ static const char *reason_label(const char *reason)
 }
 
 void actions_refund_summary(const struct actions_order *o, int64_t amount, const char *reason,
-			    const char *note, char *buf, size_t size)
+                            const char *note, char *buf, size_t size)
 {
 	char money[64], total[64], cur[4];
 	money_currency_upper(o->currency, cur);
 	if (money_format(amount, o->currency, money_locale_current(), MONEY_FMT_CODE, money,
-			 sizeof money) == 0)
+	                 sizeof money) == 0)
 		snprintf(money, sizeof money, "%lld %s", (long long)amount, cur);
 	if (money_format(o->amount, o->currency, money_locale_current(), MONEY_FMT_CODE, total,
-			 sizeof total) == 0)
+	                 sizeof total) == 0)
 		snprintf(total, sizeof total, "%lld %s", (long long)o->amount, cur);
 	char id[160], name[480], email[480], note_s[480];
 	tui_sanitize(o->id, strlen(o->id), id, sizeof id, 0);
@@ -81,12 +81,12 @@ void actions_refund_summary(const struct actions_order *o, int64_t amount, const
 	tui_sanitize(o->customer_email, strlen(o->customer_email), email, sizeof email, 0);
 	tui_sanitize(note ? note : "", note ? strlen(note) : 0, note_s, sizeof note_s, 0);
 	int n = snprintf(buf, size,
-			 _("Order:    %s (paid %s)\n"
-			   "Customer: %s %s\n"
-			   "Refund:   %s\n"
-			   "Reason:   %s"),
-			 id, total, name[0] ? name : _("(no name)"), email, money,
-			 reason_label(reason));
+	                 _("Order:    %s (paid %s)\n"
+	                   "Customer: %s %s\n"
+	                   "Refund:   %s\n"
+	                   "Reason:   %s"),
+	                 id, total, name[0] ? name : _("(no name)"), email, money,
+	                 reason_label(reason));
 	if (note_s[0] && n > 0 && (size_t)n < size)
 		snprintf(buf + n, size - (size_t)n, _("\nNote:     %s"), note_s);
 }

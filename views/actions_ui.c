@@ -36,8 +36,8 @@ void actions_ui_announce(void)
 	long unanswered = outbox_count(env.session.db, OUTBOX_MASK(OUTBOX_SENDING));
 	if (queued > 0 || unanswered > 0)
 		tui_message(_("The outbox holds %ld queued and %ld unanswered actions; review them "
-			      "with :outbox."),
-			    queued > 0 ? queued : 0, unanswered > 0 ? unanswered : 0);
+		              "with :outbox."),
+		            queued > 0 ? queued : 0, unanswered > 0 ? unanswered : 0);
 }
 
 struct actions_session *actions_ui_session(void)
@@ -109,7 +109,7 @@ int actions_ui_refund(const char *order_id)
 	int found = actions_order_get(s->db, order_id, &o);
 	if (found <= 0) {
 		tui_message("%s", found < 0 ? _("The cache could not be read.")
-					    : _("This order is not in the cache yet; sync first."));
+		                            : _("This order is not in the cache yet; sync first."));
 		return TUI_HANDLED;
 	}
 	/* Refuse at once what cannot be refunded at all, before asking anything. */
@@ -117,9 +117,9 @@ int actions_ui_refund(const char *order_id)
 	int64_t left = 0;
 	const char *refusal = actions_check_refund(s, &o, 0, &left, why, sizeof why);
 	int64_t most;
-	if (refusal && (s->role != PROFILE_ROLE_SUPPORT ||
-			!money_sub(o.amount, o.amount_refunded, &most) || most <= 0 ||
-			s->refund_limit <= 0)) {
+	if (refusal &&
+	    (s->role != PROFILE_ROLE_SUPPORT || !money_sub(o.amount, o.amount_refunded, &most) ||
+	     most <= 0 || s->refund_limit <= 0)) {
 		tui_message("%s", refusal);
 		return TUI_HANDLED;
 	}
@@ -140,7 +140,7 @@ int actions_ui_refund(const char *order_id)
 	enum money_status ms = money_parse(text, o.currency, MONEY_PARSE_ALLOW_GROUPING, &amount);
 	if (ms != MONEY_OK || amount <= 0) {
 		tui_message("%s", ms != MONEY_OK ? money_status_message(ms)
-						 : _("a refund amount must be more than zero"));
+		                                 : _("a refund amount must be more than zero"));
 		return TUI_HANDLED;
 	}
 	int64_t effective;
@@ -152,11 +152,12 @@ int actions_ui_refund(const char *order_id)
 	char reason_text[64];
 	const char *reason;
 	if (!tui_prompt(_("Reason: 1 duplicate, 2 fraudulent, 3 requested by customer, "
-			  "Enter none: "),
-			"", reason_text, sizeof reason_text))
+	                  "Enter none: "),
+	                "", reason_text, sizeof reason_text))
 		return TUI_HANDLED;
 	if (!parse_reason(reason_text, &reason)) {
-		tui_message("%s", _("the reason must be duplicate, fraudulent or requested_by_customer"));
+		tui_message("%s",
+		            _("the reason must be duplicate, fraudulent or requested_by_customer"));
 		return TUI_HANDLED;
 	}
 	char note[256];
@@ -166,14 +167,14 @@ int actions_ui_refund(const char *order_id)
 	actions_refund_summary(&o, effective, reason, note, summary, sizeof summary);
 	bool online = s->provider != NULL;
 	if (!tui_confirm(online ? _("Refund this amount? It cannot be undone.")
-				: _("Offline: save this refund in the outbox? It is sent only when "
-				    "you send it from the Outbox screen."),
-			 summary)) {
+	                        : _("Offline: save this refund in the outbox? It is sent only when "
+	                            "you send it from the Outbox screen."),
+	                 summary)) {
 		tui_message("%s", _("Nothing was done."));
 		return TUI_HANDLED;
 	}
 	struct actions_refund_params params = {
-		.order_id = o.id, .amount = effective, .reason = reason, .note = note};
+	        .order_id = o.id, .amount = effective, .reason = reason, .note = note};
 	struct actions_outcome out;
 	actions_refund(s, &params, !online, &out);
 	return show_outcome(&out);
@@ -184,17 +185,17 @@ static void dispute_summary(const struct actions_dispute *d, char *buf, size_t s
 {
 	char money[64], due[64] = "", id[160], order[160];
 	money_format(d->amount, d->currency, money_locale_current(), MONEY_FMT_CODE, money,
-		     sizeof money);
+	             sizeof money);
 	if (d->due_by > 0)
 		views_datetime(d->due_by, due, sizeof due);
 	tui_sanitize(d->id, strlen(d->id), id, sizeof id, 0);
 	tui_sanitize(d->order_id, strlen(d->order_id), order, sizeof order, 0);
 	snprintf(buf, size,
-		 _("Dispute:  %s\n"
-		   "Order:    %s\n"
-		   "Amount:   %s\n"
-		   "Respond by: %s"),
-		 id, order, money, due[0] ? due : _("no deadline"));
+	         _("Dispute:  %s\n"
+	           "Order:    %s\n"
+	           "Amount:   %s\n"
+	           "Respond by: %s"),
+	         id, order, money, due[0] ? due : _("no deadline"));
 }
 
 /* Loads a dispute and checks it can take `kind`; shows why not. Returns true when it can. */
@@ -206,8 +207,9 @@ static bool dispute_ready(const char *dispute_id, enum actions_kind kind, struct
 	}
 	int found = actions_dispute_get(env.session.db, dispute_id, d);
 	if (found <= 0) {
-		tui_message("%s", found < 0 ? _("The cache could not be read.")
-					    : _("This dispute is not in the cache yet; sync first."));
+		tui_message("%s", found < 0
+		                          ? _("The cache could not be read.")
+		                          : _("This dispute is not in the cache yet; sync first."));
 		return false;
 	}
 	char why[512];
@@ -227,7 +229,7 @@ int actions_ui_accept(const char *dispute_id)
 	char summary[1024];
 	dispute_summary(&d, summary, sizeof summary);
 	if (!tui_confirm(_("Accept this dispute? The money is lost and this cannot be undone."),
-			 summary)) {
+	                 summary)) {
 		tui_message("%s", _("Nothing was done."));
 		return TUI_HANDLED;
 	}
@@ -244,14 +246,14 @@ int actions_ui_submit(const char *dispute_id, const char *fields_json)
 	char summary[1024];
 	dispute_summary(&d, summary, sizeof summary);
 	if (!tui_confirm(_("Submit the evidence? The platform takes it once: it cannot be changed "
-			   "or sent again afterwards."),
-			 summary)) {
+	                   "or sent again afterwards."),
+	                 summary)) {
 		tui_message("%s", _("Nothing was done."));
 		return TUI_HANDLED;
 	}
 	struct actions_outcome out;
 	actions_dispute_evidence(&env.session, d.id, fields_json, true,
-				 env.session.provider == NULL, &out);
+	                         env.session.provider == NULL, &out);
 	return show_outcome(&out);
 }
 
@@ -262,7 +264,7 @@ int actions_ui_stage(const char *dispute_id, const char *fields_json)
 		return TUI_HANDLED;
 	struct actions_outcome out;
 	actions_dispute_evidence(&env.session, d.id, fields_json, false,
-				 env.session.provider == NULL, &out);
+	                         env.session.provider == NULL, &out);
 	return show_outcome(&out);
 }
 

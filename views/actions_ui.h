@@ -13,7 +13,7 @@
 #include "views/commands.h"
 
 /* Role bits of request tables, checked by the app's need hook before any handler runs. */
-#define VIEWS_NEED_ROLE_REFUND (TUI_NEED_APP << 4)  /* merchant, support (within its limit) */
+#define VIEWS_NEED_ROLE_REFUND  (TUI_NEED_APP << 4) /* merchant, support (within its limit) */
 #define VIEWS_NEED_ROLE_DISPUTE (TUI_NEED_APP << 5) /* merchant, support */
 
 /* Request codes of actions, above any screen's own (TUI_REQ_VIEW_BASE + n). */
@@ -29,15 +29,23 @@ enum {
 };
 
 /* One line each in a screen's request table. */
-#define ACTIONS_UI_REQ_REFUND                                                                  \
-	{ACTIONS_REQ_REFUND, "refund-order", "R", N_("Refund the order (all that is left, or a part)"),  \
-	 TUI_NEED_SELECTION | VIEWS_NEED_ROLE_REFUND}
-#define ACTIONS_UI_REQ_EVIDENCE                                                                \
-	{ACTIONS_REQ_EVIDENCE, "write-evidence", "E", N_("Write the dispute's evidence, submit or accept"), \
-	 TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE}
-#define ACTIONS_UI_REQ_ACCEPT                                                                  \
-	{ACTIONS_REQ_ACCEPT, "accept", "A", N_("Accept the dispute: the money is lost"),           \
-	 TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE}
+#define ACTIONS_UI_REQ_REFUND                                                                      \
+	{                                                                                          \
+		ACTIONS_REQ_REFUND, "refund-order", "R",                                           \
+		        N_("Refund the order (all that is left, or a part)"),                      \
+		        TUI_NEED_SELECTION | VIEWS_NEED_ROLE_REFUND                                \
+	}
+#define ACTIONS_UI_REQ_EVIDENCE                                                                    \
+	{                                                                                          \
+		ACTIONS_REQ_EVIDENCE, "write-evidence", "E",                                       \
+		        N_("Write the dispute's evidence, submit or accept"),                      \
+		        TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE                               \
+	}
+#define ACTIONS_UI_REQ_ACCEPT                                                                      \
+	{                                                                                          \
+		ACTIONS_REQ_ACCEPT, "accept", "A", N_("Accept the dispute: the money is lost"),    \
+		        TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE                               \
+	}
 
 /* Everything an action needs, opened together. */
 struct actions_env {
@@ -49,18 +57,18 @@ struct actions_env {
 
 /* Opens the profile (globals->profile), its cache and, unless offline, the platform.
  * Returns 0, or -1 with a translated reason in err (everything closed again). */
-int actions_env_open(struct actions_env *env, const char *profile_name, bool offline,
-		     char *err, size_t err_size);
+int actions_env_open(struct actions_env *env, const char *profile_name, bool offline, char *err,
+                     size_t err_size);
 /* The same with a profile already loaded (copied). */
-int actions_env_open_profile(struct actions_env *env, const struct profile *profile,
-			     bool offline, char *err, size_t err_size);
+int actions_env_open_profile(struct actions_env *env, const struct profile *profile, bool offline,
+                             char *err, size_t err_size);
 /* Closes what actions_env_open opened; safe twice. */
 void actions_env_close(struct actions_env *env);
 
 /* The confirmation of a refund: order, customer, amount and currency in the user's locale,
  * reason; several lines separated by '\n', every platform string sanitized. */
 void actions_refund_summary(const struct actions_order *o, int64_t amount, const char *reason,
-			    const char *note, char *buf, size_t size);
+                            const char *note, char *buf, size_t size);
 
 /* A translated one-line result of an action for a status line or stdout (platform text
  * sanitized). */

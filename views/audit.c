@@ -10,15 +10,11 @@
 #include "views/views.h"
 
 static const struct tui_column audit_columns[] = {
-	{N_("Time"), 16, 19, TUI_ALIGN_LEFT, 0},
-	{N_("User"), 6, 16, TUI_ALIGN_LEFT, 1},
-	{N_("From"), 4, 24, TUI_ALIGN_LEFT, 1},
-	{N_("Action"), 14, 14, TUI_ALIGN_LEFT, 0},
-	{N_("Object"), 8, 28, TUI_ALIGN_LEFT, 2},
-	{N_("Amount"), 8, 16, TUI_ALIGN_RIGHT, 0},
-	{N_("Cur"), 3, 4, TUI_ALIGN_LEFT, 0},
-	{N_("Outcome"), 9, 9, TUI_ALIGN_LEFT, 0},
-	{N_("Request"), 3, 0, TUI_ALIGN_LEFT, 1},
+        {N_("Time"), 16, 19, TUI_ALIGN_LEFT, 0},  {N_("User"), 6, 16, TUI_ALIGN_LEFT, 1},
+        {N_("From"), 4, 24, TUI_ALIGN_LEFT, 1},   {N_("Action"), 14, 14, TUI_ALIGN_LEFT, 0},
+        {N_("Object"), 8, 28, TUI_ALIGN_LEFT, 2}, {N_("Amount"), 8, 16, TUI_ALIGN_RIGHT, 0},
+        {N_("Cur"), 3, 4, TUI_ALIGN_LEFT, 0},     {N_("Outcome"), 9, 9, TUI_ALIGN_LEFT, 0},
+        {N_("Request"), 3, 0, TUI_ALIGN_LEFT, 1},
 };
 
 struct audit_view {
@@ -66,12 +62,12 @@ static int audit_fetch(void *ctx, const char *key, bool after, int max, struct t
 		tui_row_set(row, 7, r->outcome);
 		tui_row_set(row, 8, r->request_id[0] ? r->request_id : r->message);
 		row->cell_style[7] =
-			!strcmp(r->outcome, AUDIT_SUCCEEDED) || !strcmp(r->outcome, AUDIT_FOUND)
-				? TUI_STYLE_GOOD
-			: !strcmp(r->outcome, AUDIT_FAILED) || !strcmp(r->outcome, AUDIT_UNKNOWN)
-				? TUI_STYLE_ALERT
-			: !strcmp(r->outcome, AUDIT_REFUSED) ? TUI_STYLE_WARN
-							     : TUI_STYLE_DIM;
+		        !strcmp(r->outcome, AUDIT_SUCCEEDED) || !strcmp(r->outcome, AUDIT_FOUND)
+		                ? TUI_STYLE_GOOD
+		        : !strcmp(r->outcome, AUDIT_FAILED) || !strcmp(r->outcome, AUDIT_UNKNOWN)
+		                ? TUI_STYLE_ALERT
+		        : !strcmp(r->outcome, AUDIT_REFUSED) ? TUI_STYLE_WARN
+		                                             : TUI_STYLE_DIM;
 	}
 	return n;
 }
@@ -104,7 +100,7 @@ static int audit_open(struct tui_view *view, const char *arg)
 	view->data = v;
 	struct tui_row_source source = {audit_after, audit_before, audit_rows, v};
 	tui_view_set_table(view, audit_columns, sizeof audit_columns / sizeof audit_columns[0],
-			   &source);
+	                   &source);
 	return 0;
 }
 
@@ -118,8 +114,8 @@ static void audit_close(struct tui_view *view)
 }
 
 const struct tui_view_ops view_audit_ops = {
-	.name = "audit",
-	.title = N_("Audit log"),
-	.open = audit_open,
-	.close = audit_close,
+        .name = "audit",
+        .title = N_("Audit log"),
+        .open = audit_open,
+        .close = audit_close,
 };

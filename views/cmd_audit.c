@@ -15,12 +15,12 @@ static void audit_usage(FILE *out)
 {
 	fprintf(out, _("Usage: %s audit [--since DATE] [--format text|csv]\n"), PACKAGE_NAME);
 	fputs(_("Print the audit log: every attempt at an action, who made it, from where, and\n"
-		"what came of it. Oldest first.\n"
-		"\n"
-		"  -s, --since DATE     only entries from DATE on (YYYY-MM-DD local time, or Unix\n"
-		"                       seconds)\n"
-		"  -f, --format F       text (default) or csv\n"
-		"  -h, --help           display this help and exit\n"),
+	        "what came of it. Oldest first.\n"
+	        "\n"
+	        "  -s, --since DATE     only entries from DATE on (YYYY-MM-DD local time, or Unix\n"
+	        "                       seconds)\n"
+	        "  -f, --format F       text (default) or csv\n"
+	        "  -h, --help           display this help and exit\n"),
 	      out);
 }
 
@@ -89,14 +89,14 @@ static int print_row(void *ctx, const struct audit_row *r)
 	char amount[64] = "", cur[4] = "";
 	if (r->has_amount && r->currency[0]) {
 		money_format(r->amount, r->currency, money_locale_get("C"), MONEY_FMT_PLAIN, amount,
-			     sizeof amount);
+		             sizeof amount);
 		money_currency_upper(r->currency, cur);
 	}
 	if (p->csv) {
-		const char *fields[] = {when,	       r->os_user,	  r->ssh_client,
-					r->profile,    r->action,	  r->object_id,
-					amount,	       cur,		  r->idempotency_key,
-					r->request_id, r->outcome,	  r->message};
+		const char *fields[] = {when,          r->os_user, r->ssh_client,
+		                        r->profile,    r->action,  r->object_id,
+		                        amount,        cur,        r->idempotency_key,
+		                        r->request_id, r->outcome, r->message};
 		size_t n = sizeof fields / sizeof *fields;
 		for (size_t i = 0; i < n; i++)
 			csv_field(fields[i], i + 1 == n);
@@ -132,18 +132,19 @@ int cmd_audit(int argc, char **argv, const struct cli_globals *globals)
 	time_t since = 0;
 	struct printer printer = {false};
 	static const struct option options[] = {
-		{"since", required_argument, NULL, 's'},
-		{"format", required_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	        {"since", required_argument, NULL, 's'},
+	        {"format", required_argument, NULL, 'f'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, "s:f:h", options, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (parse_since(optarg, &since) != 0) {
-				cli_error(_("--since takes a date YYYY-MM-DD or Unix seconds, not '%s'"),
-					  optarg);
+				cli_error(_("--since takes a date YYYY-MM-DD or Unix seconds, not "
+				            "'%s'"),
+				          optarg);
 				return EXIT_USAGE;
 			}
 			break;

@@ -11,13 +11,14 @@
 
 static void outbox_usage(FILE *out)
 {
-	fprintf(out, _("Usage: %s outbox [--all] | outbox send ACTION_ID | outbox discard ACTION_ID\n"),
-		PACKAGE_NAME);
+	fprintf(out,
+	        _("Usage: %s outbox [--all] | outbox send ACTION_ID | outbox discard ACTION_ID\n"),
+	        PACKAGE_NAME);
 	fputs(_("List the actions saved in the outbox (queued, or sent without an answer),\n"
-		"send one (a retry never does it twice) or discard a queued one.\n"
-		"\n"
-		"  -a, --all            list every action, also those done, failed or discarded\n"
-		"  -h, --help           display this help and exit\n"),
+	        "send one (a retry never does it twice) or discard a queued one.\n"
+	        "\n"
+	        "  -a, --all            list every action, also those done, failed or discarded\n"
+	        "  -h, --help           display this help and exit\n"),
 	      out);
 }
 
@@ -36,8 +37,9 @@ static int list(struct actions_env *env, bool all)
 		for (int i = 0; i < n; i++) {
 			char money[64] = "";
 			if (items[i].has_amount)
-				money_format(items[i].amount, items[i].currency, money_locale_current(),
-					     MONEY_FMT_CODE, money, sizeof money);
+				money_format(items[i].amount, items[i].currency,
+				             money_locale_current(), MONEY_FMT_CODE, money,
+				             sizeof money);
 			printf("%s\t%s\t%s\t", items[i].action_id,
 			       outbox_state_name(items[i].state), items[i].kind);
 			cli_put_untrusted(stdout, items[i].object_id);
@@ -60,9 +62,9 @@ int cmd_outbox(int argc, char **argv, const struct cli_globals *globals)
 {
 	bool all = false;
 	static const struct option options[] = {
-		{"all", no_argument, NULL, 'a'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	        {"all", no_argument, NULL, 'a'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, "+ah", options, NULL)) != -1) {
@@ -97,7 +99,8 @@ int cmd_outbox(int argc, char **argv, const struct cli_globals *globals)
 	if (!verb) {
 		status = list(&env, all);
 	} else if (env.profile.role == PROFILE_ROLE_CLERK) {
-		cli_error("%s", _("this profile's role (clerk) cannot change anything on the platform"));
+		cli_error("%s",
+		          _("this profile's role (clerk) cannot change anything on the platform"));
 		status = EXIT_USAGE;
 	} else {
 		struct actions_outcome result;

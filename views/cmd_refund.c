@@ -13,21 +13,22 @@
 
 static void refund_usage(FILE *out)
 {
-	fprintf(out, _("Usage: %s refund ORDER_ID [--amount A] [--reason R] [--note TEXT] [--yes]\n"),
-		PACKAGE_NAME);
+	fprintf(out,
+	        _("Usage: %s refund ORDER_ID [--amount A] [--reason R] [--note TEXT] [--yes]\n"),
+	        PACKAGE_NAME);
 	fputs(_("Refund an order, all that is left of it or a part.\n"
-		"\n"
-		"  -a, --amount A       the amount as written in the order's currency\n"
-		"                       (12.50 for USD, 1200 for JPY); default: all that is left\n"
-		"  -r, --reason R       duplicate, fraudulent or requested_by_customer\n"
-		"  -n, --note TEXT      a note kept in the refund's metadata\n"
-		"  -y, --yes            do not ask for confirmation (scripts)\n"
-		"  -q, --queue          save it in the outbox without sending it\n"
-		"  -h, --help           display this help and exit\n"
-		"\n"
-		"With --offline the refund is saved in the outbox; send it later with\n"
-		"'paydesk outbox send ACTION_ID'. Exit status: 0 done or queued, 1 refused or\n"
-		"failed, 3 no answer (it may have happened: 'paydesk outbox send' resolves it).\n"),
+	        "\n"
+	        "  -a, --amount A       the amount as written in the order's currency\n"
+	        "                       (12.50 for USD, 1200 for JPY); default: all that is left\n"
+	        "  -r, --reason R       duplicate, fraudulent or requested_by_customer\n"
+	        "  -n, --note TEXT      a note kept in the refund's metadata\n"
+	        "  -y, --yes            do not ask for confirmation (scripts)\n"
+	        "  -q, --queue          save it in the outbox without sending it\n"
+	        "  -h, --help           display this help and exit\n"
+	        "\n"
+	        "With --offline the refund is saved in the outbox; send it later with\n"
+	        "'paydesk outbox send ACTION_ID'. Exit status: 0 done or queued, 1 refused or\n"
+	        "failed, 3 no answer (it may have happened: 'paydesk outbox send' resolves it).\n"),
 	      out);
 }
 
@@ -48,10 +49,13 @@ int cmd_refund(int argc, char **argv, const struct cli_globals *globals)
 	const char *amount_text = NULL, *reason = NULL, *note = NULL;
 	bool yes = false, queue = false;
 	static const struct option options[] = {
-		{"amount", required_argument, NULL, 'a'}, {"reason", required_argument, NULL, 'r'},
-		{"note", required_argument, NULL, 'n'},   {"yes", no_argument, NULL, 'y'},
-		{"queue", no_argument, NULL, 'q'},	  {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	        {"amount", required_argument, NULL, 'a'},
+	        {"reason", required_argument, NULL, 'r'},
+	        {"note", required_argument, NULL, 'n'},
+	        {"yes", no_argument, NULL, 'y'},
+	        {"queue", no_argument, NULL, 'q'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, "a:r:n:yqh", options, NULL)) != -1) {
@@ -87,7 +91,8 @@ int cmd_refund(int argc, char **argv, const struct cli_globals *globals)
 	const char *order_id = argv[optind];
 	if (reason && strcmp(reason, "duplicate") != 0 && strcmp(reason, "fraudulent") != 0 &&
 	    strcmp(reason, "requested_by_customer") != 0) {
-		cli_error("%s", _("the reason must be duplicate, fraudulent or requested_by_customer"));
+		cli_error("%s",
+		          _("the reason must be duplicate, fraudulent or requested_by_customer"));
 		return EXIT_USAGE;
 	}
 
@@ -108,8 +113,9 @@ int cmd_refund(int argc, char **argv, const struct cli_globals *globals)
 	struct actions_order order;
 	int found = actions_order_get(env.session.db, order_id, &order);
 	if (found <= 0) {
-		cli_error("%s", found < 0 ? _("the cache could not be read")
-					  : _("this order is not in the cache; sync, then try again"));
+		cli_error("%s",
+		          found < 0 ? _("the cache could not be read")
+		                    : _("this order is not in the cache; sync, then try again"));
 		goto out;
 	}
 	int64_t amount = 0;
@@ -129,13 +135,15 @@ int cmd_refund(int argc, char **argv, const struct cli_globals *globals)
 	char why[1024];
 	int64_t effective = 0;
 	const char *refusal =
-		actions_check_refund(&env.session, &order, amount, &effective, why, sizeof why);
+	        actions_check_refund(&env.session, &order, amount, &effective, why, sizeof why);
 	if (!refusal) {
 		char summary[2048];
 		actions_refund_summary(&order, effective, reason, note, summary, sizeof summary);
 		if (!yes) {
 			if (!isatty(STDIN_FILENO)) {
-				cli_error("%s", _("not confirmed: add --yes to refund without a question"));
+				cli_error(
+				        "%s",
+				        _("not confirmed: add --yes to refund without a question"));
 				status = EXIT_USAGE;
 				goto out;
 			}
@@ -148,9 +156,10 @@ int cmd_refund(int argc, char **argv, const struct cli_globals *globals)
 		}
 	}
 	/* The check runs again inside actions_refund, which also records a refusal. */
-	struct actions_refund_params params = {
-		.order_id = order.id, .amount = effective ? effective : amount, .reason = reason,
-		.note = note};
+	struct actions_refund_params params = {.order_id = order.id,
+	                                       .amount = effective ? effective : amount,
+	                                       .reason = reason,
+	                                       .note = note};
 	struct actions_outcome result;
 	actions_refund(&env.session, &params, globals->offline || queue, &result);
 	char line[2048];

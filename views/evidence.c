@@ -24,55 +24,55 @@ static const struct {
 	const char *name;
 	enum field_kind kind;
 } fields[] = {
-	{"product_description", FIELD_LONG},
-	{"customer_name", FIELD_SHORT},
-	{"customer_email_address", FIELD_SHORT},
-	{"customer_purchase_ip", FIELD_SHORT},
-	{"billing_address", FIELD_SHORT},
-	{"receipt", FIELD_FILE},
-	{"customer_communication", FIELD_FILE},
-	{"customer_signature", FIELD_FILE},
-	{"shipping_address", FIELD_SHORT},
-	{"shipping_carrier", FIELD_SHORT},
-	{"shipping_date", FIELD_SHORT},
-	{"shipping_tracking_number", FIELD_SHORT},
-	{"shipping_documentation", FIELD_FILE},
-	{"service_date", FIELD_SHORT},
-	{"service_documentation", FIELD_FILE},
-	{"access_activity_log", FIELD_LONG},
-	{"cancellation_policy", FIELD_FILE},
-	{"cancellation_policy_disclosure", FIELD_LONG},
-	{"cancellation_rebuttal", FIELD_LONG},
-	{"refund_policy", FIELD_FILE},
-	{"refund_policy_disclosure", FIELD_LONG},
-	{"refund_refusal_explanation", FIELD_LONG},
-	{"duplicate_charge_id", FIELD_SHORT},
-	{"duplicate_charge_explanation", FIELD_LONG},
-	{"duplicate_charge_documentation", FIELD_FILE},
-	{"uncategorized_text", FIELD_LONG},
-	{"uncategorized_file", FIELD_FILE},
+        {"product_description", FIELD_LONG},
+        {"customer_name", FIELD_SHORT},
+        {"customer_email_address", FIELD_SHORT},
+        {"customer_purchase_ip", FIELD_SHORT},
+        {"billing_address", FIELD_SHORT},
+        {"receipt", FIELD_FILE},
+        {"customer_communication", FIELD_FILE},
+        {"customer_signature", FIELD_FILE},
+        {"shipping_address", FIELD_SHORT},
+        {"shipping_carrier", FIELD_SHORT},
+        {"shipping_date", FIELD_SHORT},
+        {"shipping_tracking_number", FIELD_SHORT},
+        {"shipping_documentation", FIELD_FILE},
+        {"service_date", FIELD_SHORT},
+        {"service_documentation", FIELD_FILE},
+        {"access_activity_log", FIELD_LONG},
+        {"cancellation_policy", FIELD_FILE},
+        {"cancellation_policy_disclosure", FIELD_LONG},
+        {"cancellation_rebuttal", FIELD_LONG},
+        {"refund_policy", FIELD_FILE},
+        {"refund_policy_disclosure", FIELD_LONG},
+        {"refund_refusal_explanation", FIELD_LONG},
+        {"duplicate_charge_id", FIELD_SHORT},
+        {"duplicate_charge_explanation", FIELD_LONG},
+        {"duplicate_charge_documentation", FIELD_FILE},
+        {"uncategorized_text", FIELD_LONG},
+        {"uncategorized_file", FIELD_FILE},
 };
 #define N_FIELDS ((int)(sizeof fields / sizeof fields[0]))
 /* The key of the first row, which shows the dispute's state rather than a field. */
 #define STATUS_KEY "-"
 
 static const struct tui_request_info evidence_requests[] = {
-	{ACTIONS_REQ_EDIT, "edit", "<Enter>",
-	 N_("Edit the field (long texts open $EDITOR, files are uploaded)"),
-	 TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE},
-	{ACTIONS_REQ_STAGE, "save-draft", "w",
-	 N_("Save the draft on the platform without submitting it"), VIEWS_NEED_ROLE_DISPUTE},
-	{ACTIONS_REQ_SUBMIT, "submit", "S", N_("Submit the evidence (once: it cannot be changed)"),
-	 VIEWS_NEED_ROLE_DISPUTE},
-	{ACTIONS_REQ_ACCEPT, "accept", "A", N_("Accept the dispute: the money is lost"),
-	 VIEWS_NEED_ROLE_DISPUTE},
+        {ACTIONS_REQ_EDIT, "edit", "<Enter>",
+         N_("Edit the field (long texts open $EDITOR, files are uploaded)"),
+         TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE},
+        {ACTIONS_REQ_STAGE, "save-draft", "w",
+         N_("Save the draft on the platform without submitting it"), VIEWS_NEED_ROLE_DISPUTE},
+        {ACTIONS_REQ_SUBMIT, "submit", "S", N_("Submit the evidence (once: it cannot be changed)"),
+         VIEWS_NEED_ROLE_DISPUTE},
+        {ACTIONS_REQ_ACCEPT, "accept", "A", N_("Accept the dispute: the money is lost"),
+         VIEWS_NEED_ROLE_DISPUTE},
 };
 
 static const struct tui_column evidence_columns[] = {
-	{N_("Field"), 22, 32, TUI_ALIGN_LEFT, 1},
-	{N_("Kind"), 4, 6, TUI_ALIGN_LEFT, 0},
-	{N_("From"), 5, 10, TUI_ALIGN_LEFT, 0},
-	{N_("Value"), 10, 0, TUI_ALIGN_LEFT, 1},
+        {N_("Field"), 22, 32, TUI_ALIGN_LEFT, 1},
+        {N_("Kind"), 4, 6, TUI_ALIGN_LEFT, 0},
+        {N_("From"), 5, 10, TUI_ALIGN_LEFT, 0},
+        {N_("Value"), 10, 0, TUI_ALIGN_LEFT, 1},
 };
 
 struct evidence {
@@ -129,7 +129,9 @@ static int evidence_fetch(void *ctx, const char *key, bool after, int max, struc
 {
 	struct evidence *e = ctx;
 	/* Rows are numbered -1 (the status row) to N_FIELDS - 1. */
-	int at = !key ? (after ? -2 : N_FIELDS) : strcmp(key, STATUS_KEY) == 0 ? -1 : field_index(key);
+	int at = !key                           ? (after ? -2 : N_FIELDS)
+	         : strcmp(key, STATUS_KEY) == 0 ? -1
+	                                        : field_index(key);
 	int first, last;
 	if (after) {
 		first = at + 1;
@@ -150,9 +152,10 @@ static int evidence_fetch(void *ctx, const char *key, bool after, int max, struc
 		const char *value = field_value(e, i, &from);
 		tui_row_set_key(row, fields[i].name);
 		tui_row_set(row, 0, views_label(fields[i].name, label, sizeof label));
-		tui_row_set(row, 1, fields[i].kind == FIELD_FILE   ? _("file")
-				    : fields[i].kind == FIELD_LONG ? _("text")
-								   : _("line"));
+		tui_row_set(row, 1,
+		            fields[i].kind == FIELD_FILE   ? _("file")
+		            : fields[i].kind == FIELD_LONG ? _("text")
+		                                           : _("line"));
 		tui_row_set(row, 2, from);
 		/* The first line of a long text. */
 		size_t len = strcspn(value, "\n");
@@ -235,7 +238,7 @@ static int evidence_open(struct tui_view *view, const char *arg)
 	view->data = e;
 	struct tui_row_source source = {evidence_after, evidence_before, evidence_count, e};
 	tui_view_set_table(view, evidence_columns,
-			   sizeof evidence_columns / sizeof evidence_columns[0], &source);
+	                   sizeof evidence_columns / sizeof evidence_columns[0], &source);
 	return 0;
 }
 
@@ -272,7 +275,8 @@ static int run_editor(const char *path)
 	if (pid == 0) {
 		/* The editor variable may hold arguments ("emacs -nw"): the shell splits it;
 		 * the file is passed as a separate argument, never pasted into the command. */
-		execl("/bin/sh", "sh", "-c", "exec $PAYDESK_EDITOR \"$1\"", "sh", path, (char *)NULL);
+		execl("/bin/sh", "sh", "-c", "exec $PAYDESK_EDITOR \"$1\"", "sh", path,
+		      (char *)NULL);
 		_exit(127);
 	}
 	int status = -1;
@@ -318,7 +322,8 @@ static bool edit_long(const char *current, char **out)
 			struct stat st;
 			if (fstat(fileno(f), &st) == 0 && st.st_size >= 0 && st.st_size < 150000) {
 				text = calloc(1, (size_t)st.st_size + 1);
-				if (text && fread(text, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+				if (text &&
+				    fread(text, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
 					free(text);
 					text = NULL;
 				}
@@ -327,7 +332,7 @@ static bool edit_long(const char *current, char **out)
 		}
 		if (!text)
 			tui_message("%s", _("The edited text could not be read back (150,000 "
-					    "characters at most)."));
+			                    "characters at most)."));
 	}
 	unlink(name);
 	if (!text)
@@ -406,7 +411,7 @@ static int evidence_request(struct tui_view *view, int request)
 		if (!text)
 			return TUI_HANDLED;
 		rc = request == ACTIONS_REQ_SUBMIT ? actions_ui_submit(e->dispute_id, text)
-						   : actions_ui_stage(e->dispute_id, text);
+		                                   : actions_ui_stage(e->dispute_id, text);
 		free(text);
 		evidence_load(e);
 		return rc;
@@ -420,11 +425,11 @@ static int evidence_request(struct tui_view *view, int request)
 }
 
 const struct tui_view_ops view_evidence_ops = {
-	.name = "evidence",
-	.title = N_("Evidence"),
-	.requests = evidence_requests,
-	.n_requests = sizeof evidence_requests / sizeof evidence_requests[0],
-	.open = evidence_open,
-	.close = evidence_close,
-	.request = evidence_request,
+        .name = "evidence",
+        .title = N_("Evidence"),
+        .requests = evidence_requests,
+        .n_requests = sizeof evidence_requests / sizeof evidence_requests[0],
+        .open = evidence_open,
+        .close = evidence_close,
+        .request = evidence_request,
 };

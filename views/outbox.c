@@ -10,23 +10,19 @@
 #include "views/views.h"
 
 static const struct tui_request_info outbox_requests[] = {
-	{ACTIONS_REQ_SEND, "send", "S",
-	 N_("Send the selected action (a retry never does it twice)"),
-	 TUI_NEED_SELECTION | VIEWS_NEED_ROLE_REFUND},
-	{ACTIONS_REQ_DISCARD, "discard", "D", N_("Discard the selected queued action"),
-	 TUI_NEED_SELECTION | VIEWS_NEED_ROLE_REFUND},
-	{TUI_REQ_VIEW_BASE, "show-all", "a", N_("Show every action, or only open ones"), 0},
+        {ACTIONS_REQ_SEND, "send", "S",
+         N_("Send the selected action (a retry never does it twice)"),
+         TUI_NEED_SELECTION | VIEWS_NEED_ROLE_REFUND},
+        {ACTIONS_REQ_DISCARD, "discard", "D", N_("Discard the selected queued action"),
+         TUI_NEED_SELECTION | VIEWS_NEED_ROLE_REFUND},
+        {TUI_REQ_VIEW_BASE, "show-all", "a", N_("Show every action, or only open ones"), 0},
 };
 
 static const struct tui_column outbox_columns[] = {
-	{N_("Date"), 16, 16, TUI_ALIGN_LEFT, 0},
-	{N_("Action"), 12, 28, TUI_ALIGN_LEFT, 1},
-	{N_("Kind"), 8, 14, TUI_ALIGN_LEFT, 0},
-	{N_("Object"), 10, 28, TUI_ALIGN_LEFT, 1},
-	{N_("Amount"), 10, 16, TUI_ALIGN_RIGHT, 0},
-	{N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
-	{N_("State"), 8, 12, TUI_ALIGN_LEFT, 0},
-	{N_("Result"), 8, 0, TUI_ALIGN_LEFT, 2},
+        {N_("Date"), 16, 16, TUI_ALIGN_LEFT, 0},    {N_("Action"), 12, 28, TUI_ALIGN_LEFT, 1},
+        {N_("Kind"), 8, 14, TUI_ALIGN_LEFT, 0},     {N_("Object"), 10, 28, TUI_ALIGN_LEFT, 1},
+        {N_("Amount"), 10, 16, TUI_ALIGN_RIGHT, 0}, {N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
+        {N_("State"), 8, 12, TUI_ALIGN_LEFT, 0},    {N_("Result"), 8, 0, TUI_ALIGN_LEFT, 2},
 };
 
 struct outbox_view {
@@ -49,7 +45,7 @@ static int outbox_fetch(void *ctx, const char *key, bool after, int max, struct 
 		v->buf_cap = max;
 	}
 	int n = outbox_page(s->db, v->all ? OUTBOX_MASK_ALL : OUTBOX_MASK_OPEN, key, after, max,
-			    v->buf);
+	                    v->buf);
 	if (n < 0) {
 		tui_message("%s", _("the outbox could not be read"));
 		return -1;
@@ -72,10 +68,10 @@ static int outbox_fetch(void *ctx, const char *key, bool after, int max, struct 
 		}
 		tui_row_set(row, 6, outbox_state_label(it->state));
 		tui_row_set(row, 7, it->result_id[0] ? it->result_id : it->message);
-		row->cell_style[6] = it->state == OUTBOX_QUEUED	   ? TUI_STYLE_WARN
-				     : it->state == OUTBOX_SENDING ? TUI_STYLE_ALERT
-				     : it->state == OUTBOX_DONE	   ? TUI_STYLE_GOOD
-								   : TUI_STYLE_DIM;
+		row->cell_style[6] = it->state == OUTBOX_QUEUED    ? TUI_STYLE_WARN
+		                     : it->state == OUTBOX_SENDING ? TUI_STYLE_ALERT
+		                     : it->state == OUTBOX_DONE    ? TUI_STYLE_GOOD
+		                                                   : TUI_STYLE_DIM;
 		outbox_item_clear(it);
 	}
 	return n;
@@ -109,7 +105,7 @@ static int outbox_open(struct tui_view *view, const char *arg)
 	view->data = v;
 	struct tui_row_source source = {outbox_after, outbox_before, outbox_rows, v};
 	tui_view_set_table(view, outbox_columns, sizeof outbox_columns / sizeof outbox_columns[0],
-			   &source);
+	                   &source);
 	return 0;
 }
 
@@ -137,15 +133,16 @@ static int outbox_act(struct tui_view *view, bool send)
 	char money[64] = "", details[1024], object[160];
 	if (it.has_amount && it.currency[0])
 		money_format(it.amount, it.currency, money_locale_current(), MONEY_FMT_CODE, money,
-			     sizeof money);
+		             sizeof money);
 	tui_sanitize(it.object_id, strlen(it.object_id), object, sizeof object, 0);
-	snprintf(details, sizeof details, _("Action:  %s (%s)\nObject:  %s\nAmount:  %s\nState:   %s"),
-		 it.action_id, it.kind, object, money, outbox_state_label(it.state));
+	snprintf(details, sizeof details,
+	         _("Action:  %s (%s)\nObject:  %s\nAmount:  %s\nState:   %s"), it.action_id,
+	         it.kind, object, money, outbox_state_label(it.state));
 	outbox_item_clear(&it);
 	bool yes = send ? tui_confirm(s->provider ? _("Send this action to the platform now?")
-						  : _("Offline: this action cannot be sent now."),
-				      details)
-			: tui_confirm(_("Discard this action? It is never sent."), details);
+	                                          : _("Offline: this action cannot be sent now."),
+	                              details)
+	                : tui_confirm(_("Discard this action? It is never sent."), details);
 	if (!yes) {
 		tui_message("%s", _("Nothing was done."));
 		return TUI_HANDLED;
@@ -187,12 +184,12 @@ static void outbox_status(struct tui_view *view, char *buf, size_t size)
 }
 
 const struct tui_view_ops view_outbox_ops = {
-	.name = "outbox",
-	.title = N_("Outbox"),
-	.requests = outbox_requests,
-	.n_requests = sizeof outbox_requests / sizeof outbox_requests[0],
-	.open = outbox_open,
-	.close = outbox_close,
-	.request = outbox_request,
-	.status = outbox_status,
+        .name = "outbox",
+        .title = N_("Outbox"),
+        .requests = outbox_requests,
+        .n_requests = sizeof outbox_requests / sizeof outbox_requests[0],
+        .open = outbox_open,
+        .close = outbox_close,
+        .request = outbox_request,
+        .status = outbox_status,
 };

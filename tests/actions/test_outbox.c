@@ -38,20 +38,22 @@ static int setup(void **state)
 	if (sqlite3_exec(f->db, cache_schema_sql, NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
 	const char *seed =
-		"INSERT INTO orders(id, created, amount, amount_refunded, currency, status,"
-		" platform_status, customer_name) VALUES"
-		" ('ch_usd', 1700000000, 5000, 1000, 'usd', 'partially_refunded', 'succeeded', 'Ann'),"
-		" ('ch_jpy', 1700000000, 1200, 0, 'jpy', 'paid', 'succeeded', 'Bo'),"
-		" ('ch_failed', 1700000000, 700, 0, 'usd', 'failed', 'failed', 'Cy'),"
-		" ('ch_full', 1700000000, 900, 900, 'usd', 'refunded', 'succeeded', 'Di');"
-		"INSERT INTO disputes(id, created, order_id, amount, currency, status, reason, due_by,"
-		" past_due) VALUES"
-		" ('dp_open', 1700000000, 'ch_usd', 5000, 'usd', 'needs_response', 'fraudulent',"
-		"  1900000000, 0),"
-		" ('dp_late', 1700000000, 'ch_usd', 5000, 'usd', 'needs_response', 'fraudulent',"
-		"  1700000100, 0),"
-		" ('dp_done', 1700000000, 'ch_usd', 5000, 'usd', 'under_review', 'fraudulent',"
-		"  1900000000, 0);";
+	        "INSERT INTO orders(id, created, amount, amount_refunded, currency, status,"
+	        " platform_status, customer_name) VALUES"
+	        " ('ch_usd', 1700000000, 5000, 1000, 'usd', 'partially_refunded', 'succeeded', "
+	        "'Ann'),"
+	        " ('ch_jpy', 1700000000, 1200, 0, 'jpy', 'paid', 'succeeded', 'Bo'),"
+	        " ('ch_failed', 1700000000, 700, 0, 'usd', 'failed', 'failed', 'Cy'),"
+	        " ('ch_full', 1700000000, 900, 900, 'usd', 'refunded', 'succeeded', 'Di');"
+	        "INSERT INTO disputes(id, created, order_id, amount, currency, status, reason, "
+	        "due_by,"
+	        " past_due) VALUES"
+	        " ('dp_open', 1700000000, 'ch_usd', 5000, 'usd', 'needs_response', 'fraudulent',"
+	        "  1900000000, 0),"
+	        " ('dp_late', 1700000000, 'ch_usd', 5000, 'usd', 'needs_response', 'fraudulent',"
+	        "  1700000100, 0),"
+	        " ('dp_done', 1700000000, 'ch_usd', 5000, 'usd', 'under_review', 'fraudulent',"
+	        "  1900000000, 0);";
 	if (sqlite3_exec(f->db, seed, NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
 	setenv("PAYDESK_NOW", "1800000000", 1);
@@ -121,16 +123,18 @@ static void test_outbox_round_trip_and_state_machine(void **state)
 	assert_int_equal(outbox_get(f->db, "act_none", &got), 0);
 
 	assert_int_equal(outbox_open_state_of(f->db, "ch_usd"), OUTBOX_QUEUED);
-	assert_int_equal(outbox_set_state(f->db, it.action_id, OUTBOX_SENDING, NULL, NULL, NULL), 0);
+	assert_int_equal(outbox_set_state(f->db, it.action_id, OUTBOX_SENDING, NULL, NULL, NULL),
+	                 0);
 	assert_int_equal(outbox_open_state_of(f->db, "ch_usd"), OUTBOX_SENDING);
 	/* In flight, it cannot be discarded: the platform may have acted. */
 	assert_int_equal(outbox_set_state(f->db, it.action_id, OUTBOX_DISCARDED, NULL, NULL, NULL),
-			 1);
-	assert_int_equal(
-		outbox_set_state(f->db, it.action_id, OUTBOX_DONE, "re_1", "req_1", "ok"), 0);
+	                 1);
+	assert_int_equal(outbox_set_state(f->db, it.action_id, OUTBOX_DONE, "re_1", "req_1", "ok"),
+	                 0);
 	assert_int_equal(outbox_open_state_of(f->db, "ch_usd"), -1);
 	/* Done is final. */
-	assert_int_equal(outbox_set_state(f->db, it.action_id, OUTBOX_SENDING, NULL, NULL, NULL), 1);
+	assert_int_equal(outbox_set_state(f->db, it.action_id, OUTBOX_SENDING, NULL, NULL, NULL),
+	                 1);
 	assert_int_equal(outbox_get(f->db, it.action_id, &got), 1);
 	assert_int_equal(got.state, OUTBOX_DONE);
 	assert_string_equal(got.result_id, "re_1");
@@ -199,16 +203,21 @@ static void test_audit_is_append_only(void **state)
 	struct fixture *f = *state;
 	struct audit_identity who = {.os_user = "alice", .ssh_client = "192.0.2.7"};
 	for (int i = 0; i < 4; i++) {
-		struct audit_record r = {.who = &who, .profile = "shop", .action = "refund",
-					 .object_id = "ch_usd", .has_amount = true, .amount = 100 + i,
-					 .currency = "usd", .idempotency_key = "k",
-					 .outcome = AUDIT_SUCCEEDED, .time = 1800000000 + i};
+		struct audit_record r = {.who = &who,
+		                         .profile = "shop",
+		                         .action = "refund",
+		                         .object_id = "ch_usd",
+		                         .has_amount = true,
+		                         .amount = 100 + i,
+		                         .currency = "usd",
+		                         .idempotency_key = "k",
+		                         .outcome = AUDIT_SUCCEEDED,
+		                         .time = 1800000000 + i};
 		assert_int_equal(audit_append(f->db, &r), 0);
 	}
 	assert_int_equal(audit_count(f->db), 4);
-	assert_int_not_equal(sqlite3_exec(f->db, "UPDATE audit SET outcome = 'x'", NULL, NULL,
-					  NULL),
-			     SQLITE_OK);
+	assert_int_not_equal(
+	        sqlite3_exec(f->db, "UPDATE audit SET outcome = 'x'", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_not_equal(sqlite3_exec(f->db, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(audit_count(f->db), 4);
 
@@ -254,8 +263,11 @@ static void test_audit_since_and_identity(void **state)
 	assert_string_equal(who.ssh_client, "");
 
 	for (int i = 0; i < 3; i++) {
-		struct audit_record r = {.who = &who, .profile = "p", .action = "dispute_close",
-					 .outcome = AUDIT_FAILED, .time = 1000 + i * 100};
+		struct audit_record r = {.who = &who,
+		                         .profile = "p",
+		                         .action = "dispute_close",
+		                         .outcome = AUDIT_FAILED,
+		                         .time = 1000 + i * 100};
 		assert_int_equal(audit_append(f->db, &r), 0);
 	}
 	int seen = 0;
@@ -263,8 +275,8 @@ static void test_audit_since_and_identity(void **state)
 	assert_int_equal(seen, 2);
 }
 
-static void session(struct actions_session *s, sqlite3 *db, enum profile_role role,
-		    int64_t limit, const char *limit_currency)
+static void session(struct actions_session *s, sqlite3 *db, enum profile_role role, int64_t limit,
+                    const char *limit_currency)
 {
 	struct profile p;
 	memset(&p, 0, sizeof p);
@@ -343,8 +355,10 @@ static void test_offline_refund_is_queued_then_discarded(void **state)
 	struct actions_session s;
 	struct actions_outcome out;
 	session(&s, f->db, PROFILE_ROLE_MERCHANT, -1, "");
-	struct actions_refund_params p = {.order_id = "ch_usd", .amount = 0,
-					  .reason = "requested_by_customer", .note = "late parcel"};
+	struct actions_refund_params p = {.order_id = "ch_usd",
+	                                  .amount = 0,
+	                                  .reason = "requested_by_customer",
+	                                  .note = "late parcel"};
 	assert_int_equal(actions_refund(&s, &p, false, &out), ACTIONS_QUEUED);
 	struct outbox_item it;
 	assert_int_equal(outbox_get(f->db, out.action_id, &it), 1);
@@ -386,31 +400,31 @@ static void test_dispute_checks(void **state)
 	struct actions_outcome out;
 	session(&s, f->db, PROFILE_ROLE_SUPPORT, -1, "");
 	assert_int_equal(actions_dispute_evidence(&s, "dp_late", "{}", true, false, &out),
-			 ACTIONS_REFUSED);
+	                 ACTIONS_REFUSED);
 	assert_int_equal(actions_dispute_evidence(&s, "dp_open", "[1]", false, false, &out),
-			 ACTIONS_REFUSED);
+	                 ACTIONS_REFUSED);
 	assert_int_equal(actions_dispute_evidence(&s, "dp_open", "{\"customer_name\":\"Ann\"}",
-						  false, false, &out),
-			 ACTIONS_QUEUED);
+	                                          false, false, &out),
+	                 ACTIONS_QUEUED);
 	assert_int_equal(outbox_count(f->db, OUTBOX_MASK(OUTBOX_QUEUED)), 1);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ids_are_unique_and_shaped),
-		cmocka_unit_test_setup_teardown(test_outbox_round_trip_and_state_machine, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_outbox_paging, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_drafts_survive_reopen, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_is_append_only, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_since_and_identity, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refund_checks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refused_refund_leaves_audit_and_no_outbox,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_offline_refund_is_queued_then_discarded, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_dispute_checks, setup, teardown),
+	        cmocka_unit_test(test_ids_are_unique_and_shaped),
+	        cmocka_unit_test_setup_teardown(test_outbox_round_trip_and_state_machine, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_outbox_paging, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_drafts_survive_reopen, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_audit_is_append_only, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_audit_since_and_identity, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_refund_checks, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_refused_refund_leaves_audit_and_no_outbox,
+	                                        setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_offline_refund_is_queued_then_discarded, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_dispute_checks, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/actions/actions_lib.sh"
 actions_setup --seed 5 --orders 300 --days 20
-tap_plan 55
+tap_plan 59
 
 pd sync; tap_is $? 0 "the merchant profile syncs"
 set -- $(refundable t usd 8)
@@ -110,6 +110,29 @@ tap_is "$(platform_refunds "$F")" 0 "a discarded refund never reaches the platfo
 pd -p ro sync >/dev/null 2>&1
 pd -p ro refund "$G" --amount 1.00 --yes; tap_is $? 1 "a refund with a read-only key fails"
 grep -q "restricted key" "$TEST_TMP/err"; tap_ok $? "the 403 is explained in plain words"
+
+# Killed while the request is in flight: the outbox and the audit log already hold the
+# attempt; a later send resolves it to exactly one refund.
+admin POST /_admin/faults 'kind=stall&count=1&path=/v1/refunds&method=POST&seconds=2' >/dev/null
+"$PAYDESK_BIN" refund "$H" --amount 1.00 --yes >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 200); do
+	[ "$(db t "SELECT state FROM outbox WHERE object_id = '$H'")" = sending ] && break
+	sleep 0.05
+done
+kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+ACT_H=$(db t "SELECT action_id FROM outbox WHERE object_id = '$H'")
+tap_is "$(db t "SELECT state FROM outbox WHERE action_id = '$ACT_H'")" sending \
+	"after a kill mid-request the outbox says the request may have gone"
+tap_is "$(db t "SELECT group_concat(outcome) FROM audit WHERE object_id = '$H'")" requested \
+	"the audit log holds the attempt written before the request"
+# While the platform still holds the key in flight a send may get no answer; it is retried.
+for _ in $(seq 1 40); do
+	pd outbox send "$ACT_H" && break
+	sleep 0.25
+done
+tap_is "$(db t "SELECT state FROM outbox WHERE action_id = '$ACT_H'")" done "sending it again resolves it"
+tap_is "$(platform_refunds "$H")" 1 "exactly one refund of the order exists"
 
 # The audit log as CSV.
 pd audit --format csv; tap_is $? 0 "paydesk audit --format csv succeeds"

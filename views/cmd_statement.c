@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,18 +45,6 @@ static void statement_usage(FILE *out)
 	      out);
 }
 
-/* Who produced the statement: $PAYDESK_OPERATOR, else the login name. */
-static void operator_name(char *buf, size_t size)
-{
-	const char *env = getenv("PAYDESK_OPERATOR");
-	if (env && *env) {
-		snprintf(buf, size, "%s", env);
-		return;
-	}
-	struct passwd *pw = getpwuid(getuid());
-	snprintf(buf, size, "%s", pw && pw->pw_name ? pw->pw_name : "");
-}
-
 /* Turns "today"/"yesterday" into a date in the time zone; other text is kept. */
 static void resolve_date(const char *in, const char *tz, char *out, size_t size)
 {
@@ -82,43 +69,6 @@ static void resolve_date(const char *in, const char *tz, char *out, size_t size)
 		snprintf(out, size, "%s", in);
 	}
 	statement_tz_leave(saved);
-}
-
-/* The directory for statements saved for printing: $XDG_DATA_HOME/paydesk/statements,
- * created 0700. Returns 0, or -1 with err set. */
-static int statements_dir(char *buf, size_t size, char *err, size_t err_size)
-{
-	const char *xdg = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
-	char base[2048];
-	if (xdg && *xdg)
-		snprintf(base, sizeof base, "%s/paydesk", xdg);
-	else if (home && *home)
-		snprintf(base, sizeof base, "%s/.local/share/paydesk", home);
-	else {
-		snprintf(err, err_size, "%s", _("neither XDG_DATA_HOME nor HOME is set"));
-		return -1;
-	}
-	if (snprintf(buf, size, "%s/statements", base) >= (int)size) {
-		snprintf(err, err_size, "%s", _("the output file name is too long"));
-		return -1;
-	}
-	/* The parents may exist already; only the last mkdir's failure matters. */
-	char parent[2048];
-	snprintf(parent, sizeof parent, "%s", base);
-	for (char *p = parent + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(parent, 0700);
-			*p = '/';
-		}
-	}
-	mkdir(parent, 0700);
-	if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
-		snprintf(err, err_size, _("cannot create %s: %s"), buf, strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 struct statement_args {
@@ -249,7 +199,7 @@ static int print_statement(struct statement *st, const struct statement_args *a)
 	if (a->format == STATEMENT_PDF && a->output && strcmp(a->output, "-") != 0) {
 		snprintf(path, sizeof path, "%s", a->output);
 	} else {
-		if (statements_dir(dir, sizeof dir, err, sizeof err) != 0) {
+		if (statement_dir(dir, sizeof dir, err, sizeof err) != 0) {
 			cli_error("%s", err);
 			return EXIT_FAILED;
 		}
@@ -324,7 +274,7 @@ static int run_statement(struct statement_args *args, const char *cache, const c
 	}
 	opt.single_day = strcmp(d1, d2) == 0;
 	char who[128];
-	operator_name(who, sizeof who);
+	statement_operator(who, sizeof who);
 	opt.operator_name = who;
 	opt.generated_at = paydesk_now();
 

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,4 +282,53 @@ int statement_save(struct statement *st, enum statement_format format, const cha
 	if (r != 0)
 		unlink(tmp);
 	return r;
+}
+
+/* Who produced the statement: $PAYDESK_OPERATOR, else the login name. */
+void statement_operator(char *buf, size_t size)
+{
+	const char *env = getenv("PAYDESK_OPERATOR");
+	if (env && *env) {
+		snprintf(buf, size, "%s", env);
+		return;
+	}
+	struct passwd *pw = getpwuid(getuid());
+	snprintf(buf, size, "%s", pw && pw->pw_name ? pw->pw_name : "");
+}
+
+/* The directory for statements saved for printing: $XDG_DATA_HOME/paydesk/statements,
+ * created 0700. Returns 0, or -1 with err set. */
+int statement_dir(char *buf, size_t size, char *err, size_t err_size)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	char base[2048];
+	if (xdg && *xdg)
+		snprintf(base, sizeof base, "%s/paydesk", xdg);
+	else if (home && *home)
+		snprintf(base, sizeof base, "%s/.local/share/paydesk", home);
+	else {
+		snprintf(err, err_size, "%s", _("neither XDG_DATA_HOME nor HOME is set"));
+		return -1;
+	}
+	if (snprintf(buf, size, "%s/statements", base) >= (int)size) {
+		snprintf(err, err_size, "%s", _("the output file name is too long"));
+		return -1;
+	}
+	/* The parents may exist already; only the last mkdir's failure matters. */
+	char parent[2048];
+	snprintf(parent, sizeof parent, "%s", base);
+	for (char *p = parent + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(parent, 0700);
+			*p = '/';
+		}
+	}
+	mkdir(parent, 0700);
+	if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
+		snprintf(err, err_size, _("cannot create %s: %s"), buf, strerror(errno));
+		return -1;
+	}
+	return 0;
 }

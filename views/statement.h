@@ -119,6 +119,12 @@ int statement_print(const char *path, const char *printer, const char *title, in
 void statement_default_name(const struct statement *st, enum statement_format format,
                             const char *dir, char *buf, size_t size);
 
+/* Who produces a statement: $PAYDESK_OPERATOR, else the login name. */
+void statement_operator(char *buf, size_t size);
+/* The directory statements are kept in for printing: $XDG_DATA_HOME/paydesk/statements,
+ * created 0700. Returns 0, or -1 with err set. */
+int statement_dir(char *buf, size_t size, char *err, size_t err_size);
+
 /* The CSV cell guard: writes text as an RFC 4180 field; text cells that a spreadsheet would
  * read as a formula (= + - @, tab, CR at the start) get a leading apostrophe. */
 void statement_csv_cell(FILE *out, const char *text, bool is_number);

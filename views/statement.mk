@@ -6,9 +6,11 @@ views_libviews_a_SOURCES += \
 	views/statement_export.c \
 	views/statement_pdf.c \
 	views/statement_print.c \
-	views/cmd_statement.c
+	views/cmd_statement.c \
+	views/statement_view.c
 views_libviews_a_CPPFLAGS += $(PANGOCAIRO_CFLAGS)
-paydesk_LDADD += $(PANGOCAIRO_LIBS)
+# The screens' registry names the statement view, so whatever links the views links cairo.
+PAYDESK_EXT_LIBS += $(PANGOCAIRO_LIBS)
 
 # Tests: the statement against the sandbox's own ledger, and printing through CUPS.
 check_PROGRAMS += tests/statement/stmt_mkcache
@@ -16,12 +18,12 @@ tests_statement_stmt_mkcache_SOURCES = tests/statement/stmt_mkcache.c
 tests_statement_stmt_mkcache_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 tests_statement_stmt_mkcache_LDADD = client/libclient.a $(SQLITE_LIBS)
 EXTRA_DIST += tests/statement/stmt_lib.sh
-TESTS += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh tests/statement/test_statement_sync.sh
-EXTRA_DIST += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh tests/statement/test_statement_sync.sh
+TESTS += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh tests/statement/test_statement_sync.sh tests/statement/test_statement_view.sh
+EXTRA_DIST += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh tests/statement/test_statement_sync.sh tests/statement/test_statement_view.sh
 
 # Benchmark (not part of make check): make bench/statement_bench && bench/statement_bench
 EXTRA_PROGRAMS += bench/statement_bench
 bench_statement_bench_SOURCES = bench/statement_bench.c
 bench_statement_bench_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
-bench_statement_bench_LDADD = $(PAYDESK_LIBS) $(PANGOCAIRO_LIBS) $(PAYDESK_EXT_LIBS)
+bench_statement_bench_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS)
 CLEANFILES += bench/statement_bench

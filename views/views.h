@@ -26,7 +26,8 @@
 	_(outbox)                                                                                \
 	_(audit)                                                                                 \
 	_(evidence)                                                                              \
-	_(days)
+	_(days)                                                                                  \
+	_(statement)
 
 #define VIEWS_DECLARE_(id) extern const struct tui_view_ops view_##id##_ops;
 VIEWS_LIST(VIEWS_DECLARE_)

@@ -1,0 +1,56 @@
+#!/bin/sh
+# The statement preview in the screens (headless): ':statement DATE' shows the same lines as
+# 'paydesk statement', 'x' exports the file the command line writes, 'p' without a printer
+# says so and keeps the PDF, zh_CN renders in 80 columns.
+. "$abs_top_srcdir/tests/lib.sh"
+. "$abs_top_srcdir/tests/ui/ui_lib.sh"
+tmp_setup
+tap_plan 8
+
+ui_profile shop http://127.0.0.1:9
+printf 'printer = no-such-printer-here\n' >>"$XDG_CONFIG_HOME/paydesk/config"
+ui_fill_cache shop 3000 >/dev/null
+tap_ok $? "a cache of 3000 orders is written"
+export PAYDESK_OPERATOR=clerk1
+DAY=2026-09-20
+
+script() { printf '%s\n' "$@" >"$TEST_TMP/script"; }
+run() { ui_run "$1" 80x24 "$TEST_TMP/script" --offline --profile shop 2>"$TEST_TMP/err" || sed 's/^/# /' "$TEST_TMP/err"; }
+cli() {
+	env LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE= TZ=UTC PAYDESK_NOW="$UI_NOW" \
+		PAYDESK_API_KEY=sk_test_screens "$PAYDESK_BIN" --profile shop statement --date "$DAY" "$@"
+}
+
+script ":statement $DAY" ":save-display $TEST_TMP/view.txt"
+run C.UTF-8
+cli >"$TEST_TMP/cli.txt" 2>/dev/null
+grep -q "Closing balance" "$TEST_TMP/cli.txt"; tap_ok $? "the command line's statement has balances"
+# The screen's rows 2-22 are the statement's first 21 lines.
+sed -n '2,22p' "$TEST_TMP/view.txt" >"$TEST_TMP/view.body"
+head -n 21 "$TEST_TMP/cli.txt" | sed 's/ *$//' >"$TEST_TMP/cli.body"
+diff -u "$TEST_TMP/cli.body" "$TEST_TMP/view.body" >"$TEST_TMP/diff"
+st=$?
+tap_ok $st "the preview shows the very lines of 'paydesk statement'"
+[ $st -eq 0 ] || sed 's/^/# /' "$TEST_TMP/diff" | head -n 20
+
+script ":statement $DAY" "x" "<C-u>csv<Enter>" "<C-u>$TEST_TMP/export.csv<Enter>" \
+	":save-display $TEST_TMP/export.txt"
+run C.UTF-8
+cli -f csv >"$TEST_TMP/cli.csv" 2>/dev/null
+cmp -s "$TEST_TMP/cli.csv" "$TEST_TMP/export.csv"
+tap_ok $? "'x' exports the same CSV as the command line"
+grep -q "Statement saved in $TEST_TMP/export.csv" "$TEST_TMP/export.txt"
+tap_ok $? "the export says where the file is"
+
+script ":statement $DAY" "p" ":save-display $TEST_TMP/print.txt"
+run C.UTF-8
+grep -q "Not printed; kept as statement-.*\.pdf: printing failed" "$TEST_TMP/print.txt" &&
+	[ -s "$XDG_DATA_HOME/paydesk/statements/statement-cache-$DAY-all.pdf" ]
+tap_ok $? "'p' without a working printer says why and where the PDF is kept"
+
+script ":statement $DAY" ":save-display $TEST_TMP/zh.txt"
+run zh_CN.UTF-8
+grep -q "结算对账单" "$TEST_TMP/zh.txt" && grep -q "期初余额" "$TEST_TMP/zh.txt"
+tap_ok $? "the preview is in Chinese in zh_CN"
+tap_is "$(LC_ALL=zh_CN.UTF-8 wc -L <"$TEST_TMP/zh.txt")" 80 "the zh_CN preview fits 80 columns"
+tap_done

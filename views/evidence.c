@@ -302,8 +302,12 @@ static bool edit_long(const char *current, char **out)
 		tui_message(_("The editor's file could not be created: %s"), strerror(errno));
 		return false;
 	}
-	size_t len = strlen(current);
-	bool ok = write(fd, current, len) == (ssize_t)len;
+	/* The text may be the platform's: the editor shows it on the terminal, so it goes
+	 * through the sanitizer (line breaks kept). */
+	char *clean = tui_sanitize_dup(current, TUI_SANITIZE_MULTILINE);
+	size_t len = clean ? strlen(clean) : 0;
+	bool ok = clean && write(fd, clean, len) == (ssize_t)len;
+	free(clean);
 	close(fd);
 	const char *editor = getenv("VISUAL");
 	if (!editor || !*editor)

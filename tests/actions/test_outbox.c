@@ -16,6 +16,7 @@
 
 #include "client/cache_schema.h"
 #include "client/client.h"
+#include "views/actions_ui.h"
 
 struct fixture {
 	char dir[256];
@@ -409,6 +410,23 @@ static void test_dispute_checks(void **state)
 	assert_int_equal(outbox_count(f->db, OUTBOX_MASK(OUTBOX_QUEUED)), 1);
 }
 
+static void test_summary_is_sanitized(void **state)
+{
+	(void)state;
+	struct actions_order o = {.amount = 5000, .amount_refunded = 0};
+	snprintf(o.id, sizeof o.id, "ch_x\x1b[2J");
+	snprintf(o.currency, sizeof o.currency, "usd");
+	snprintf(o.customer_name, sizeof o.customer_name, "Eve\x1b]0;owned\x07\xe2\x80\xae");
+	snprintf(o.customer_email, sizeof o.customer_email, "e@example.com");
+	char buf[2048];
+	actions_refund_summary(&o, 1250, "fraudulent", "note\x1b[31m", buf, sizeof buf);
+	assert_null(strchr(buf, '\x1b'));
+	assert_null(strchr(buf, '\x07'));
+	assert_null(strstr(buf, "\xe2\x80\xae")); /* the bidi override is shown, not obeyed */
+	assert_non_null(strstr(buf, "12.50 USD"));
+	assert_non_null(strstr(buf, "Eve"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +443,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_offline_refund_is_queued_then_discarded, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_dispute_checks, setup, teardown),
+	        cmocka_unit_test(test_summary_is_sanitized),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/actions/actions_lib.sh"
 actions_setup --seed 5 --orders 300 --days 20
-tap_plan 59
+tap_plan 65
 
 pd sync; tap_is $? 0 "the merchant profile syncs"
 set -- $(refundable t usd 8)
@@ -138,5 +138,15 @@ tap_is "$(platform_refunds "$H")" 1 "exactly one refund of the order exists"
 pd audit --format csv; tap_is $? 0 "paydesk audit --format csv succeeds"
 tap_is "$(grep -c ',refund,.*,succeeded,' "$TEST_TMP/out")" \
 	"$(db t "SELECT count(*) FROM audit WHERE outcome = 'succeeded'")" "the CSV has every success"
+pd audit --since 2099-01-01; tap_is "$?:$(wc -l <"$TEST_TMP/out")" "0:0" "--since a later date lists nothing"
+pd audit --since 0
+tap_is "$(wc -l <"$TEST_TMP/out")" "$(db t "SELECT count(*) FROM audit")" "--since 0 lists every row"
+pd audit --since yesterday; tap_is $? 2 "a --since that is not a date is a usage error"
+pd audit --format xml; tap_is $? 2 "an unknown format is a usage error"
+
+# Who acted, from where: the OS user and the SSH client's address.
+SSH_CLIENT="203.0.113.9 50022 22" pd --offline refund "$G" --amount 1.00 --yes
+tap_is "$(db t "SELECT ssh_client || ' ' || (os_user <> '') FROM audit ORDER BY seq DESC LIMIT 1")" \
+	"203.0.113.9 1" "the audit row names the SSH client's address and the OS user"
 no_crash_reports; tap_ok $? "no run printed a sanitizer or crash report"
 tap_done

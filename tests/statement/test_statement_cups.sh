@@ -3,6 +3,7 @@
 # statement saved; a real job on a cups-pdf queue produces a PDF that carries the totals.
 # Needs root to start cupsd and add the queue; otherwise that part is skipped with the reason.
 . "$abs_top_srcdir/tests/lib.sh"
+. "$abs_top_srcdir/tests/statement/stmt_lib.sh"
 tmp_setup
 tap_plan 7
 

@@ -3,6 +3,7 @@
 # 'paydesk statement', 'x' exports the file the command line writes, 'p' without a printer
 # says so and keeps the PDF, zh_CN renders in 80 columns.
 . "$abs_top_srcdir/tests/lib.sh"
+. "$abs_top_srcdir/tests/statement/stmt_lib.sh"
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 tmp_setup
 tap_plan 8

@@ -13,6 +13,7 @@
 #include "client/model.h"
 #include "client/store.h"
 #include "client/sync.h"
+#include "client/sync_private.h"
 
 /* The platform keeps events this long; older gaps need a re-scan. */
 #define SYNC_EVENT_RETENTION (30 * 86400)
@@ -30,30 +31,8 @@ static const struct {
 };
 #define N_BACKFILLED (sizeof backfill_lists / sizeof *backfill_lists)
 
-struct sync {
-	const struct profile *profile;
-	struct cache *cache;
-	sqlite3 *db;
-	struct store *store;
-	struct provider *provider;
-	const struct provider_ops *ops;
-	const volatile int *cancel;
-	sync_progress_fn *progress_fn;
-	void *user;
-	struct sync_progress progress;
-	struct sync_result *result;
-	struct timespec start;
-	int64_t account_created;
-	int64_t newest_created;        /* of the resource being backfilled */
-	int done_weight, total_weight; /* of the backfill, for ETA */
-	bool forbidden[PROVIDER_RESOURCE_COUNT];
-	bool backfilled;               /* a backfill page was stored in this run */
-};
 
-static void fail(struct sync *s, enum provider_outcome outcome, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void fail(struct sync *s, enum provider_outcome outcome, const char *fmt, ...)
+void sync_fail(struct sync *s, enum provider_outcome outcome, const char *fmt, ...)
 {
 	s->result->outcome = outcome;
 	va_list ap;
@@ -63,19 +42,19 @@ static void fail(struct sync *s, enum provider_outcome outcome, const char *fmt,
 }
 
 /* Reports a failed request: the outcome's sentence, plus the platform's words if any. */
-static void fail_request(struct sync *s, enum provider_resource res,
+void sync_fail_request(struct sync *s, enum provider_resource res,
                          const struct provider_result *r)
 {
 	snprintf(s->result->request_id, sizeof s->result->request_id, "%s", r->request_id);
 	if (r->outcome == PROVIDER_CANCELLED) {
-		fail(s, r->outcome, "%s", _("sync stopped; the next sync continues from here"));
+		sync_fail(s, r->outcome, "%s", _("sync stopped; the next sync continues from here"));
 		return;
 	}
 	if (r->message[0] && r->outcome != PROVIDER_OFFLINE)
-		fail(s, r->outcome, _("reading %s: %s (%s)"), provider_resource_name(res),
+		sync_fail(s, r->outcome, _("reading %s: %s (%s)"), provider_resource_name(res),
 		     provider_outcome_message(r->outcome), r->message);
 	else
-		fail(s, r->outcome, _("reading %s: %s"), provider_resource_name(res),
+		sync_fail(s, r->outcome, _("reading %s: %s"), provider_resource_name(res),
 		     provider_outcome_message(r->outcome));
 }
 
@@ -89,7 +68,7 @@ static int64_t elapsed_ms(const struct sync *s)
 
 /* Updates the figures and calls the progress callback. cur_created is the oldest object of
  * the page just stored, for the backfill's estimate (0 when not backfilling). */
-static void report(struct sync *s, enum sync_phase phase, enum provider_resource res,
+void sync_report(struct sync *s, enum sync_phase phase, enum provider_resource res,
                    int64_t cur_created, int weight)
 {
 	struct sync_progress *p = &s->progress;
@@ -122,12 +101,12 @@ static void report(struct sync *s, enum sync_phase phase, enum provider_resource
 		s->progress_fn(p, s->user);
 }
 
-static int exec(struct sync *s, const char *sql)
+int sync_exec(struct sync *s, const char *sql)
 {
 	char *msg = NULL;
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
-		fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was lost, "
+		sync_fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was lost, "
 		                              "run the sync again once fixed"),
 		     msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
@@ -136,13 +115,13 @@ static int exec(struct sync *s, const char *sql)
 }
 
 /* Reports a failed cache statement. */
-static int db_fail(struct sync *s)
+int sync_db_fail(struct sync *s)
 {
-	fail(s, PROVIDER_BAD_REPLY, _("the cache could not be read (%s)"), sqlite3_errmsg(s->db));
+	sync_fail(s, PROVIDER_BAD_REPLY, _("the cache could not be read (%s)"), sqlite3_errmsg(s->db));
 	return -1;
 }
 
-static void rollback(struct sync *s)
+void sync_rollback(struct sync *s)
 {
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -153,7 +132,7 @@ static int init_state(struct sync *s)
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO sync_state(resource) VALUES (?1)", -1,
 	                       &st, NULL) != SQLITE_OK)
-		return db_fail(s);
+		return sync_db_fail(s);
 	for (int r = 0; r < PROVIDER_RESOURCE_COUNT; r++) {
 		sqlite3_bind_text(st, 1, provider_resource_name(r), -1, SQLITE_STATIC);
 		sqlite3_step(st);
@@ -163,28 +142,19 @@ static int init_state(struct sync *s)
 	return 0;
 }
 
-/* Reads text and integer columns of a resource's sync_state row. */
-struct state {
-	char backfill_cursor[128];
-	bool backfill_done;
-	bool has_mark;              /* an event mark was taken (last_event_created not NULL) */
-	char last_event_id[128];
-	int64_t last_event_created;
-	int64_t last_success;
-};
 
-static int load_state(struct sync *s, enum provider_resource res, struct state *out)
+int sync_load_state(struct sync *s, const char *key, struct sync_state_row *out)
 {
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(s->db,
 	                            "SELECT backfill_cursor, backfill_done, last_event_id,"
-	                            " last_event_created, last_success FROM sync_state"
-	                            " WHERE resource = ?1",
+	                            " last_event_created, last_success, window_lo, window_hi"
+	                            " FROM sync_state WHERE resource = ?1",
 	                            -1, &st, NULL);
 	if (rc != SQLITE_OK)
-		return db_fail(s);
-	sqlite3_bind_text(st, 1, provider_resource_name(res), -1, SQLITE_STATIC);
+		return sync_db_fail(s);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const unsigned char *t = sqlite3_column_text(st, 0);
 		snprintf(out->backfill_cursor, sizeof out->backfill_cursor, "%s", t ? (const char *)t : "");
@@ -194,19 +164,20 @@ static int load_state(struct sync *s, enum provider_resource res, struct state *
 		out->has_mark = sqlite3_column_type(st, 3) != SQLITE_NULL;
 		out->last_event_created = sqlite3_column_int64(st, 3);
 		out->last_success = sqlite3_column_int64(st, 4);
+		out->window_lo = sqlite3_column_int64(st, 5);
+		out->window_hi = sqlite3_column_int64(st, 6);
 	}
 	sqlite3_finalize(st);
 	return 0;
 }
 
-/* Runs an UPDATE of sync_state with text ?1 (resource) ?2 and integers ?3 ?4. */
-static int update_state(struct sync *s, const char *sql, enum provider_resource res,
-                        const char *text, int64_t a, int64_t b)
+int sync_update_state(struct sync *s, const char *sql, const char *key, const char *text,
+                      int64_t a, int64_t b)
 {
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, provider_resource_name(res), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 		if (text)
 			sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
 		else
@@ -218,19 +189,19 @@ static int update_state(struct sync *s, const char *sql, enum provider_resource 
 		sqlite3_finalize(st);
 	}
 	if (rc != SQLITE_OK)
-		fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was lost, "
+		sync_fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was lost, "
 		                              "run the sync again once fixed"),
 		     sqlite3_errmsg(s->db));
 	return rc;
 }
 
 /* Stores a page's objects; the caller holds the transaction. */
-static int store_page(struct sync *s, const struct provider_page *pg, enum provider_resource res)
+int sync_store_page(struct sync *s, const struct provider_page *pg, enum provider_resource res)
 {
 	for (size_t i = 0; i < pg->n; i++) {
 		int rc = store_object(s->store, &pg->objects[i]);
 		if (rc != SQLITE_OK) {
-			fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was "
+			sync_fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was "
 			                              "lost, run the sync again once fixed"),
 			     sqlite3_errmsg(s->db));
 			return rc;
@@ -244,35 +215,34 @@ static int store_page(struct sync *s, const struct provider_page *pg, enum provi
 	return SQLITE_OK;
 }
 
-static bool cancelled(struct sync *s)
+bool sync_cancelled(struct sync *s)
 {
 	if (s->cancel && *s->cancel) {
-		fail(s, PROVIDER_CANCELLED, "%s", _("sync stopped; the next sync continues from here"));
+		sync_fail(s, PROVIDER_CANCELLED, "%s", _("sync stopped; the next sync continues from here"));
 		return true;
 	}
 	return false;
 }
 
 /* A request refused for lack of permission: note it, skip the resource, go on. */
-static void forbid(struct sync *s, enum provider_resource res, const struct provider_result *r)
+void sync_forbid(struct sync *s, enum provider_resource res, const struct provider_result *r)
 {
 	s->forbidden[res] = true;
 	s->result->partial = true;
 	snprintf(s->result->request_id, sizeof s->result->request_id, "%s", r->request_id);
 	const char *name = provider_resource_name(res);
-	fail(s, PROVIDER_FORBIDDEN,
+	sync_fail(s, PROVIDER_FORBIDDEN,
 	     _("the API key lacks the permission to read %s (a restricted key needs "
 	       "\"%s: read\"); %s were not synced. Ask the account owner for a key with that "
 	       "permission."),
 	     name, name, name);
 }
 
-/* Lists one resource newest-first from its saved cursor to the end, a page per
- * transaction. Returns 0 when done (or skipped for permission), -1 on failure. */
-static int backfill(struct sync *s, enum provider_resource res, int weight)
+int sync_backfill_range(struct sync *s, enum provider_resource res, const char *key,
+                        int64_t lo, int64_t hi, int weight)
 {
-	struct state st;
-	if (load_state(s, res, &st) != 0)
+	struct sync_state_row st;
+	if (sync_load_state(s, key, &st) != 0)
 		return -1;
 	if (st.backfill_done)
 		return 0;
@@ -280,36 +250,38 @@ static int backfill(struct sync *s, enum provider_resource res, int weight)
 	snprintf(cursor, sizeof cursor, "%s", st.backfill_cursor);
 	s->newest_created = 0;
 	for (;;) {
-		if (cancelled(s))
+		if (sync_cancelled(s))
 			return -1;
-		struct provider_list_query q = {.starting_after = cursor[0] ? cursor : NULL};
+		struct provider_list_query q = {.starting_after = cursor[0] ? cursor : NULL,
+		                                .created_gte = lo, .created_lt = hi};
 		struct provider_page pg;
 		struct provider_result r;
 		if (s->ops->list(s->provider, res, &q, &pg, &r) != 0) {
 			if (r.outcome == PROVIDER_FORBIDDEN) {
-				forbid(s, res, &r);
+				sync_forbid(s, res, &r);
 				return 0;
 			}
-			fail_request(s, res, &r);
+			sync_fail_request(s, res, &r);
 			return -1;
 		}
-		if (exec(s, "BEGIN IMMEDIATE") != SQLITE_OK) {
+		if (sync_exec(s, "BEGIN IMMEDIATE") != SQLITE_OK) {
 			provider_page_free(&pg);
 			return -1;
 		}
-		int rc = store_page(s, &pg, res);
+		int64_t before = s->result->objects;
+		int rc = sync_store_page(s, &pg, res);
 		const char *last = pg.n ? pg.objects[pg.n - 1].id : NULL;
 		/* A page of objects paydesk does not keep still moves the cursor. */
 		bool done = !pg.has_more || !last;
 		if (rc == SQLITE_OK)
-			rc = update_state(s,
-			                  "UPDATE sync_state SET backfill_cursor = ?2, backfill_done = ?3"
-			                  " WHERE resource = ?1",
-			                  res, done ? NULL : last, done, 0);
+			rc = sync_update_state(s,
+			                       "UPDATE sync_state SET backfill_cursor = ?2,"
+			                       " backfill_done = ?3 WHERE resource = ?1",
+			                       key, done ? NULL : last, done, 0);
 		if (rc == SQLITE_OK)
-			rc = exec(s, "COMMIT");
+			rc = sync_exec(s, "COMMIT");
 		if (rc != SQLITE_OK) {
-			rollback(s);
+			sync_rollback(s);
 			provider_page_free(&pg);
 			return -1;
 		}
@@ -320,10 +292,31 @@ static int backfill(struct sync *s, enum provider_resource res, int weight)
 		if (last)
 			snprintf(cursor, sizeof cursor, "%s", last);
 		provider_page_free(&pg);
-		report(s, SYNC_PHASE_BACKFILL, res, done ? s->account_created : oldest, weight);
+		if (s->parent) {
+			/* A window's worker: the thread running sync_run reports for everyone. */
+			pthread_mutex_lock(s->lock);
+			int64_t stored = s->result->objects - before;
+			s->parent->progress.objects += stored;
+			s->parent->progress.per_resource[res] += stored;
+			s->parent->result->objects += stored;
+			s->covered = done || !oldest ? hi - lo : hi - (oldest > lo ? oldest : lo);
+			pthread_mutex_unlock(s->lock);
+		} else {
+			sync_report(s, SYNC_PHASE_BACKFILL, res, done ? s->account_created : oldest,
+			            weight);
+		}
 		if (done)
 			return 0;
 	}
+}
+
+/* Lists one resource, in parallel created windows for the big lists. */
+static int backfill(struct sync *s, enum provider_resource res, int weight)
+{
+	if (res == PROVIDER_CHARGES || res == PROVIDER_PAYMENT_INTENTS ||
+	    res == PROVIDER_BALANCE_TRANSACTIONS)
+		return sync_backfill_windows(s, res, weight);
+	return sync_backfill_range(s, res, provider_resource_name(res), 0, 0, weight);
 }
 
 /* Takes the event mark: the newest event before a (re)scan starts, so that everything that
@@ -339,7 +332,7 @@ static int take_mark(struct sync *s, const char *reset)
 	bool have_page = false;
 	if (s->ops->list(s->provider, PROVIDER_EVENTS, &q, &pg, &r) != 0) {
 		if (r.outcome != PROVIDER_FORBIDDEN) {
-			fail_request(s, PROVIDER_EVENTS, &r);
+			sync_fail_request(s, PROVIDER_EVENTS, &r);
 			return -1;
 		}
 		/* Without events every sync lists everything again. */
@@ -351,18 +344,18 @@ static int take_mark(struct sync *s, const char *reset)
 			created = pg.events[0].created;
 		}
 	}
-	int rc = exec(s, "BEGIN IMMEDIATE");
+	int rc = sync_exec(s, "BEGIN IMMEDIATE");
 	if (rc == SQLITE_OK && reset)
-		rc = exec(s, reset);
+		rc = sync_exec(s, reset);
 	if (rc == SQLITE_OK && !s->forbidden[PROVIDER_EVENTS])
-		rc = update_state(s,
+		rc = sync_update_state(s,
 		                  "UPDATE sync_state SET last_event_id = ?2, last_event_created = ?3"
 		                  " WHERE resource = ?1",
-		                  PROVIDER_EVENTS, id, created, 0);
+		                  "events", id, created, 0);
 	if (rc == SQLITE_OK)
-		rc = exec(s, "COMMIT");
+		rc = sync_exec(s, "COMMIT");
 	else
-		rollback(s);
+		sync_rollback(s);
 	if (have_page)
 		provider_page_free(&pg);
 	return rc == SQLITE_OK ? 0 : -1;
@@ -371,7 +364,7 @@ static int take_mark(struct sync *s, const char *reset)
 /* Applies a page of events oldest first, with the new mark, in one transaction. */
 static int apply_events(struct sync *s, struct provider_page *pg)
 {
-	if (exec(s, "BEGIN IMMEDIATE") != SQLITE_OK)
+	if (sync_exec(s, "BEGIN IMMEDIATE") != SQLITE_OK)
 		return -1;
 	int rc = SQLITE_OK;
 	for (size_t k = pg->n; k-- > 0 && rc == SQLITE_OK;) {
@@ -387,21 +380,21 @@ static int apply_events(struct sync *s, struct provider_page *pg)
 		s->result->events++;
 	}
 	if (rc != SQLITE_OK)
-		fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was lost, "
+		sync_fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was lost, "
 		                              "run the sync again once fixed"),
 		     sqlite3_errmsg(s->db));
 	if (rc == SQLITE_OK && pg->n)
-		rc = update_state(s,
+		rc = sync_update_state(s,
 		                  "UPDATE sync_state SET last_event_id = ?2, last_event_created = ?3"
 		                  " WHERE resource = ?1",
-		                  PROVIDER_EVENTS, pg->events[0].id, pg->events[0].created, 0);
+		                  "events", pg->events[0].id, pg->events[0].created, 0);
 	if (rc == SQLITE_OK)
-		rc = exec(s, "COMMIT");
+		rc = sync_exec(s, "COMMIT");
 	if (rc != SQLITE_OK) {
-		rollback(s);
+		sync_rollback(s);
 		return -1;
 	}
-	report(s, SYNC_PHASE_EVENTS, PROVIDER_EVENTS, 0, 0);
+	sync_report(s, SYNC_PHASE_EVENTS, PROVIDER_EVENTS, 0, 0);
 	return 0;
 }
 
@@ -410,8 +403,8 @@ enum { EVENTS_OK = 0, EVENTS_FAILED = -1, EVENTS_GAP = 1 };
 /* Applies the events since the mark. Returns EVENTS_GAP when they are no longer kept. */
 static int incremental(struct sync *s)
 {
-	struct state st;
-	if (load_state(s, PROVIDER_EVENTS, &st) != 0)
+	struct sync_state_row st;
+	if (sync_load_state(s, "events", &st) != 0)
 		return EVENTS_FAILED;
 	int64_t now = paydesk_now();
 	if (st.last_event_created > 0 && now - st.last_event_created > SYNC_EVENT_RETENTION &&
@@ -426,13 +419,13 @@ static int incremental(struct sync *s)
 			return EVENTS_GAP;
 		char after[128] = "";
 		for (;;) {
-			if (cancelled(s))
+			if (sync_cancelled(s))
 				return EVENTS_FAILED;
 			struct provider_list_query q = {.starting_after = after[0] ? after : NULL};
 			struct provider_page pg;
 			struct provider_result r;
 			if (s->ops->list(s->provider, PROVIDER_EVENTS, &q, &pg, &r) != 0) {
-				fail_request(s, PROVIDER_EVENTS, &r);
+				sync_fail_request(s, PROVIDER_EVENTS, &r);
 				return EVENTS_FAILED;
 			}
 			if (pg.n == 0) {
@@ -459,7 +452,7 @@ static int incremental(struct sync *s)
 		struct provider_page pg;
 		struct provider_result r;
 		if (s->ops->list(s->provider, PROVIDER_EVENTS, &q, &pg, &r) != 0) {
-			fail_request(s, PROVIDER_EVENTS, &r);
+			sync_fail_request(s, PROVIDER_EVENTS, &r);
 			return EVENTS_FAILED;
 		}
 		size_t n = pg.n;
@@ -468,7 +461,7 @@ static int incremental(struct sync *s)
 			return EVENTS_GAP;
 	}
 	for (;;) {
-		if (cancelled(s))
+		if (sync_cancelled(s))
 			return EVENTS_FAILED;
 		struct provider_list_query q = {.ending_before = cursor};
 		struct provider_page pg;
@@ -477,7 +470,7 @@ static int incremental(struct sync *s)
 			/* The mark's event is gone: the gap is older than the platform keeps. */
 			if (r.outcome == PROVIDER_INVALID && strcmp(r.error_param, "ending_before") == 0)
 				return EVENTS_GAP;
-			fail_request(s, PROVIDER_EVENTS, &r);
+			sync_fail_request(s, PROVIDER_EVENTS, &r);
 			return EVENTS_FAILED;
 		}
 		if (pg.n == 0) {
@@ -516,7 +509,7 @@ static int new_balance_transactions(struct sync *s)
 	since = since > SYNC_BTX_OVERLAP ? since - SYNC_BTX_OVERLAP : 0;
 	char after[128] = "";
 	for (;;) {
-		if (cancelled(s))
+		if (sync_cancelled(s))
 			return -1;
 		struct provider_list_query q = {.starting_after = after[0] ? after : NULL,
 		                                .created_gte = since};
@@ -524,26 +517,26 @@ static int new_balance_transactions(struct sync *s)
 		struct provider_result r;
 		if (s->ops->list(s->provider, PROVIDER_BALANCE_TRANSACTIONS, &q, &pg, &r) != 0) {
 			if (r.outcome == PROVIDER_FORBIDDEN) {
-				forbid(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
+				sync_forbid(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
 				return 0;
 			}
-			fail_request(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
+			sync_fail_request(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
 			return -1;
 		}
-		int rc = exec(s, "BEGIN IMMEDIATE");
+		int rc = sync_exec(s, "BEGIN IMMEDIATE");
 		if (rc == SQLITE_OK)
-			rc = store_page(s, &pg, PROVIDER_BALANCE_TRANSACTIONS);
+			rc = sync_store_page(s, &pg, PROVIDER_BALANCE_TRANSACTIONS);
 		if (rc == SQLITE_OK)
-			rc = exec(s, "COMMIT");
+			rc = sync_exec(s, "COMMIT");
 		else
-			rollback(s);
+			sync_rollback(s);
 		bool more = pg.has_more && pg.n > 0;
 		if (more)
 			snprintf(after, sizeof after, "%s", pg.objects[pg.n - 1].id);
 		provider_page_free(&pg);
 		if (rc != SQLITE_OK)
 			return -1;
-		report(s, SYNC_PHASE_BACKFILL, PROVIDER_BALANCE_TRANSACTIONS, 0, 0);
+		sync_report(s, SYNC_PHASE_BACKFILL, PROVIDER_BALANCE_TRANSACTIONS, 0, 0);
 		if (!more)
 			return 0;
 	}
@@ -555,7 +548,7 @@ static int reconcile_payout(struct sync *s, const char *payout_id)
 	char after[128] = "";
 	sqlite3_stmt *mark = NULL;
 	for (;;) {
-		if (cancelled(s))
+		if (sync_cancelled(s))
 			return -1;
 		struct provider_list_query q = {.starting_after = after[0] ? after : NULL,
 		                                .payout = payout_id};
@@ -563,15 +556,15 @@ static int reconcile_payout(struct sync *s, const char *payout_id)
 		struct provider_result r;
 		if (s->ops->list(s->provider, PROVIDER_BALANCE_TRANSACTIONS, &q, &pg, &r) != 0) {
 			if (r.outcome == PROVIDER_FORBIDDEN) {
-				forbid(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
+				sync_forbid(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
 				return 0;
 			}
-			fail_request(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
+			sync_fail_request(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
 			return -1;
 		}
-		int rc = exec(s, "BEGIN IMMEDIATE");
+		int rc = sync_exec(s, "BEGIN IMMEDIATE");
 		if (rc == SQLITE_OK)
-			rc = store_page(s, &pg, PROVIDER_BALANCE_TRANSACTIONS);
+			rc = sync_store_page(s, &pg, PROVIDER_BALANCE_TRANSACTIONS);
 		for (size_t i = 0; rc == SQLITE_OK && i < pg.n; i++)
 			if (pg.objects[i].kind == MODEL_BALANCE_TX)
 				rc = store_btx_payout(s->store, pg.objects[i].id, payout_id);
@@ -586,12 +579,12 @@ static int reconcile_payout(struct sync *s, const char *payout_id)
 			}
 		}
 		if (rc == SQLITE_OK)
-			rc = exec(s, "COMMIT");
+			rc = sync_exec(s, "COMMIT");
 		if (rc != SQLITE_OK) {
 			if (!s->result->message[0])
-				fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s)"),
+				sync_fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s)"),
 				     sqlite3_errmsg(s->db));
-			rollback(s);
+			sync_rollback(s);
 		}
 		if (more)
 			snprintf(after, sizeof after, "%s", pg.objects[pg.n - 1].id);
@@ -614,7 +607,7 @@ static int reconcile(struct sync *s)
 		if (sqlite3_prepare_v2(s->db,
 		                       "SELECT id FROM payouts WHERE reconciled = 0 ORDER BY id LIMIT 1",
 		                       -1, &st, NULL) != SQLITE_OK)
-			return db_fail(s);
+			return sync_db_fail(s);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
@@ -624,11 +617,12 @@ static int reconcile(struct sync *s)
 			return -1;
 		if (s->forbidden[PROVIDER_BALANCE_TRANSACTIONS])
 			return 0;
-		report(s, SYNC_PHASE_RECONCILE, PROVIDER_PAYOUTS, 0, 0);
+		sync_report(s, SYNC_PHASE_RECONCILE, PROVIDER_PAYOUTS, 0, 0);
 	}
 }
 
 static const char restart_backfill[] =
+	"DELETE FROM sync_state WHERE resource LIKE '%@%';"
 	"UPDATE sync_state SET backfill_done = 0, backfill_cursor = NULL"
 	" WHERE resource <> 'events'";
 
@@ -655,7 +649,7 @@ static int compact_after_backfill(struct sync *s)
 {
 	if (s->result->objects < 5000)
 		return 0;
-	if (exec(s, "VACUUM") != SQLITE_OK)
+	if (sync_exec(s, "VACUUM") != SQLITE_OK)
 		return -1;
 	return 0;
 }
@@ -670,8 +664,8 @@ static int run(struct sync *s, const struct sync_options *options)
 {
 	if (init_state(s) != 0)
 		return -1;
-	struct state ev;
-	if (load_state(s, PROVIDER_EVENTS, &ev) != 0)
+	struct sync_state_row ev;
+	if (sync_load_state(s, "events", &ev) != 0)
 		return -1;
 	bool was_complete = backfill_complete(s);
 	if (options->full || !ev.has_mark) {
@@ -683,7 +677,7 @@ static int run(struct sync *s, const struct sync_options *options)
 		return -1;
 	if (s->forbidden[PROVIDER_EVENTS]) {
 		/* Without events the next sync must list everything again. */
-		if (exec(s, restart_backfill) != SQLITE_OK)
+		if (sync_exec(s, restart_backfill) != SQLITE_OK)
 			return -1;
 	} else {
 		int rc = incremental(s);
@@ -707,9 +701,9 @@ static int run(struct sync *s, const struct sync_options *options)
 	char sql[160];
 	snprintf(sql, sizeof sql, "UPDATE sync_state SET last_success = %" PRId64,
 	         (int64_t)paydesk_now());
-	if (exec(s, sql) != SQLITE_OK)
+	if (sync_exec(s, sql) != SQLITE_OK)
 		return -1;
-	report(s, SYNC_PHASE_DONE, PROVIDER_EVENTS, 0, 0);
+	sync_report(s, SYNC_PHASE_DONE, PROVIDER_EVENTS, 0, 0);
 	return 0;
 }
 
@@ -761,27 +755,27 @@ int sync_run(const struct profile *profile, const struct sync_options *options,
 	/* The platform first: offline, or with a refused key, the cache is not touched. */
 	s.provider = provider_open(profile, NULL, err, sizeof err);
 	if (!s.provider) {
-		fail(&s, PROVIDER_AUTH, "%s", err);
+		sync_fail(&s, PROVIDER_AUTH, "%s", err);
 		return -1;
 	}
 	provider_set_cancel(s.provider, cancel);
 	s.ops = provider_get_ops(s.provider);
-	report(&s, SYNC_PHASE_START, PROVIDER_CHARGES, 0, 0);
+	sync_report(&s, SYNC_PHASE_START, PROVIDER_CHARGES, 0, 0);
 	char account[64] = "";
 	struct provider_result r;
 	if (s.ops->account(s.provider, account, &s.account_created, &r) != 0) {
 		if (r.outcome != PROVIDER_FORBIDDEN) {
 			snprintf(result->request_id, sizeof result->request_id, "%s", r.request_id);
 			if (r.outcome == PROVIDER_OFFLINE)
-				fail(&s, r.outcome, _("offline: %s cannot be reached (%s); the cache was not "
+				sync_fail(&s, r.outcome, _("offline: %s cannot be reached (%s); the cache was not "
 				                      "changed. Check the network and run the sync again."),
 				     profile->api_base, r.message);
 			else if (r.outcome == PROVIDER_AUTH)
-				fail(&s, r.outcome, _("the platform refused the API key of profile [%s] (%s); "
+				sync_fail(&s, r.outcome, _("the platform refused the API key of profile [%s] (%s); "
 				                      "check the key file or PAYDESK_API_KEY"),
 				     profile->name, r.message);
 			else
-				fail_request(&s, PROVIDER_CHARGES, &r);
+				sync_fail_request(&s, PROVIDER_CHARGES, &r);
 			goto out;
 		}
 		/* A restricted key may not read the account; the lists say what it may read. */
@@ -789,28 +783,28 @@ int sync_run(const struct profile *profile, const struct sync_options *options,
 
 	s.cache = cache_open(profile->cache_path, err, sizeof err);
 	if (!s.cache) {
-		fail(&s, PROVIDER_BAD_REPLY, "%s", err);
+		sync_fail(&s, PROVIDER_BAD_REPLY, "%s", err);
 		goto out;
 	}
 	snprintf(result->notice, sizeof result->notice, "%s", cache_notice(s.cache));
 	s.db = cache_db(s.cache);
 	s.store = store_new(s.db, err, sizeof err);
 	if (!s.store) {
-		fail(&s, PROVIDER_BAD_REPLY, _("cannot prepare the cache: %s"), err);
+		sync_fail(&s, PROVIDER_BAD_REPLY, _("cannot prepare the cache: %s"), err);
 		goto out;
 	}
 	if (account[0]) {
 		char have[64];
 		cached_account(&s, have, sizeof have);
 		if (have[0] && strcmp(have, account) != 0) {
-			fail(&s, PROVIDER_INVALID,
+			sync_fail(&s, PROVIDER_INVALID,
 			     _("the cache %s holds account %s but the key belongs to account %s; use "
 			       "another profile for that account"),
 			     profile->cache_path, have, account);
 			goto out;
 		}
 		if (store_account(&s, account) != 0) {
-			fail(&s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s)"),
+			sync_fail(&s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s)"),
 			     sqlite3_errmsg(s.db));
 			goto out;
 		}

@@ -1,0 +1,81 @@
+/* Internals of sync shared by sync.c and sync_window.c (private to client/). */
+#ifndef PAYDESK_SYNC_PRIVATE_H
+#define PAYDESK_SYNC_PRIVATE_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "client/cache.h"
+#include "client/store.h"
+#include "client/sync.h"
+
+/* One sync in progress: the run's own, or a created window's worker (parent set). */
+struct sync {
+	const struct profile *profile;
+	struct cache *cache;
+	sqlite3 *db;
+	struct store *store;
+	struct provider *provider;
+	const struct provider_ops *ops;
+	const volatile int *cancel;
+	sync_progress_fn *progress_fn;
+	void *user;
+	struct sync_progress progress;
+	struct sync_result *result;
+	struct timespec start;
+	int64_t account_created;
+	int64_t newest_created;        /* of the resource being backfilled */
+	int done_weight, total_weight; /* of the backfill, for ETA */
+	bool forbidden[PROVIDER_RESOURCE_COUNT];
+	bool backfilled;               /* a backfill page was stored in this run */
+	/* Workers of parallel windows: they add their figures to the parent's under lock. */
+	struct sync *parent;
+	pthread_mutex_t *lock;
+	int64_t covered;               /* seconds of the window listed so far */
+};
+
+/* A row of sync_state: where a list's backfill stands, and the event mark. */
+struct sync_state_row {
+	char backfill_cursor[128];
+	bool backfill_done;
+	bool has_mark;              /* an event mark was taken (last_event_created not NULL) */
+	char last_event_id[128];
+	int64_t last_event_created;
+	int64_t last_success;
+	int64_t window_lo, window_hi;
+};
+
+void sync_fail(struct sync *s, enum provider_outcome outcome, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sync_fail_request(struct sync *s, enum provider_resource res,
+                       const struct provider_result *r);
+void sync_forbid(struct sync *s, enum provider_resource res, const struct provider_result *r);
+bool sync_cancelled(struct sync *s);
+void sync_report(struct sync *s, enum sync_phase phase, enum provider_resource res,
+                 int64_t cur_created, int weight);
+/* Runs SQL on the sync's connection; on failure records why and returns the SQLite code. */
+int sync_exec(struct sync *s, const char *sql);
+int sync_db_fail(struct sync *s);
+void sync_rollback(struct sync *s);
+/* Reads the sync_state row named key ("charges", "charges@2", "events"). */
+int sync_load_state(struct sync *s, const char *key, struct sync_state_row *out);
+/* Runs an UPDATE of sync_state with ?1 = key, text ?2 and integers ?3 ?4. */
+int sync_update_state(struct sync *s, const char *sql, const char *key, const char *text,
+                      int64_t a, int64_t b);
+/* Stores a page's objects; the caller holds the transaction. */
+int sync_store_page(struct sync *s, const struct provider_page *pg, enum provider_resource res);
+
+/* Lists one resource newest-first within created [lo, hi) (0 = open), from the cursor of the
+ * sync_state row `key`, a page and its cursor per transaction. 0 when done (or skipped for
+ * lack of permission), -1 on failure. */
+int sync_backfill_range(struct sync *s, enum provider_resource res, const char *key,
+                        int64_t lo, int64_t hi, int weight);
+
+/* Lists one resource in parallel created windows, each on its own connection and thread;
+ * resumes the windows of an interrupted run. Same results as sync_backfill_range. */
+int sync_backfill_windows(struct sync *s, enum provider_resource res, int weight);
+
+#endif

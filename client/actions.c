@@ -333,10 +333,13 @@ static enum actions_status refuse(struct actions_session *s, struct actions_outc
 	return finish(out, ACTIONS_REFUSED, "%s", reason);
 }
 
-/* Stores a new action (queued) in the outbox; when queue_only or offline, also its audit
- * row "queued". Returns 0, or -1 with out filled. */
+/* Stores a new action (queued) in the outbox; when it will not be sent now, also its audit
+ * row "queued". With sole, refuses when another action on the same object is still open
+ * (its state in *open_state): a second refund while the first is queued or unanswered could
+ * refund twice. Returns 0, 1 when refused for that (nothing written), or -1 with out
+ * filled. */
 static int store_action(struct actions_session *s, struct outbox_item *it, bool will_send,
-                        struct actions_outcome *out)
+                        bool sole, int *open_state, struct actions_outcome *out)
 {
 	if (outbox_new_ids(it->action_id, it->idempotency_key) != 0) {
 		finish(out, ACTIONS_FAILED, "%s", _("the system gave no random numbers for an id"));
@@ -347,6 +350,17 @@ static int store_action(struct actions_session *s, struct outbox_item *it, bool 
 	copy_text(out->action_id, sizeof out->action_id, it->action_id);
 	if (exec(s->db, "BEGIN IMMEDIATE") != 0)
 		goto fail;
+	if (sole) {
+		/* Checked under the write lock: two sessions on one cache (two people on one
+		 * bastion) cannot both start an action on the object. */
+		int open = outbox_open_state_of(s->db, it->object_id);
+		if (open == OUTBOX_QUEUED || open == OUTBOX_SENDING) {
+			exec(s->db, "ROLLBACK");
+			if (open_state)
+				*open_state = open;
+			return 1;
+		}
+	}
 	if (outbox_insert(s->db, it) != 0 ||
 	    (!will_send && audit_item(s, it, AUDIT_QUEUED, NULL, NULL) != 0)) {
 		exec(s->db, "ROLLBACK");
@@ -391,17 +405,6 @@ enum actions_status actions_refund(struct actions_session *s, const struct actio
 		return refuse(
 		        s, out, ACTIONS_REFUND, o.id, p->amount > 0, p->amount, o.currency,
 		        _("the reason must be duplicate, fraudulent or requested_by_customer"));
-	/* A second refund of an order whose earlier one is still queued or unanswered could
-	 * refund twice: that one is resolved first (sent, or discarded when queued). */
-	int open = outbox_open_state_of(s->db, o.id);
-	if (open == OUTBOX_QUEUED || open == OUTBOX_SENDING)
-		return refuse(
-		        s, out, ACTIONS_REFUND, o.id, p->amount > 0, p->amount, o.currency,
-		        open == OUTBOX_QUEUED
-		                ? _("a refund of this order waits in the outbox; send or "
-		                    "discard it first")
-		                : _("an earlier refund of this order got no answer; send it "
-		                    "again from the outbox first (it will not be done twice)"));
 	char why[1024];
 	int64_t amount = 0;
 	const char *refusal = actions_check_refund(s, &o, p->amount, &amount, why, sizeof why);
@@ -425,8 +428,17 @@ enum actions_status actions_refund(struct actions_session *s, const struct actio
 	copy_text(it.object_id, sizeof it.object_id, o.id);
 	copy_text(it.currency, sizeof it.currency, o.currency);
 	bool will_send = !queue_only && s->provider;
-	int rc = store_action(s, &it, will_send, out);
+	int open = -1;
+	int rc = store_action(s, &it, will_send, true, &open, out);
 	free(text);
+	if (rc == 1)
+		return refuse(
+		        s, out, ACTIONS_REFUND, o.id, true, amount, o.currency,
+		        open == OUTBOX_QUEUED
+		                ? _("a refund of this order waits in the outbox; send or "
+		                    "discard it first")
+		                : _("an earlier refund of this order got no answer; send it "
+		                    "again from the outbox first (it will not be done twice)"));
 	if (rc != 0)
 		return out->status;
 	if (!will_send)
@@ -472,8 +484,13 @@ enum actions_status actions_dispute_evidence(struct actions_session *s, const ch
 	copy_text(it.object_id, sizeof it.object_id, d.id);
 	copy_text(it.currency, sizeof it.currency, d.currency);
 	bool will_send = !queue_only && s->provider;
-	int rc = store_action(s, &it, will_send, out);
+	int open = -1;
+	int rc = store_action(s, &it, will_send, submit, &open, out);
 	free(text);
+	if (rc == 1)
+		return refuse(s, out, kind, d.id, true, d.amount, d.currency,
+		              _("another action on this object is still open in the outbox; send "
+		                "or discard it first"));
 	if (rc != 0)
 		return out->status;
 	if (!will_send)
@@ -510,8 +527,13 @@ enum actions_status actions_dispute_close(struct actions_session *s, const char 
 	copy_text(it.object_id, sizeof it.object_id, d.id);
 	copy_text(it.currency, sizeof it.currency, d.currency);
 	bool will_send = !queue_only && s->provider;
-	int rc = store_action(s, &it, will_send, out);
+	int open = -1;
+	int rc = store_action(s, &it, will_send, true, &open, out);
 	free(text);
+	if (rc == 1)
+		return refuse(s, out, ACTIONS_DISPUTE_CLOSE, d.id, true, d.amount, d.currency,
+		              _("another action on this object is still open in the outbox; send "
+		                "or discard it first"));
 	if (rc != 0)
 		return out->status;
 	if (!will_send)
@@ -544,7 +566,7 @@ enum actions_status actions_evidence_file(struct actions_session *s, const char 
 	struct outbox_item it = {.params = text};
 	copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_EVIDENCE_FILE));
 	copy_text(it.object_id, sizeof it.object_id, dispute_id);
-	int rc = store_action(s, &it, true, out);
+	int rc = store_action(s, &it, true, false, NULL, out);
 	free(text);
 	if (rc != 0)
 		return out->status;

@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/actions/actions_lib.sh"
 actions_setup --seed 5 --orders 300 --days 20
-tap_plan 69
+tap_plan 70
 
 # ui LOCALE SCRIPT [paydesk options]: runs the screens headless at 80x24.
 ui() {
@@ -233,6 +233,11 @@ PAYDESK_NOW=$((NOW + 8 * 86400)) ui C.UTF-8 "$T/s" --offline
 has "$T/pastdue.txt" "cannot be submitted" "a past-due dispute's screen says it cannot be submitted"
 has "$T/pastdue_s.txt" "deadline for evidence has passed" "S on it says why"
 tap_is "$(write_requests)" 0 "nothing was sent"
+
+# E on the Disputes list opens the selected dispute's evidence.
+printf ':disputes\nE\n:save-display %s/from_list.txt\n' "$T" >"$T/s"
+ui C.UTF-8 "$T/s" --offline
+has "$T/from_list.txt" "Submission" "E on the Disputes list opens the Evidence screen"
 
 # The Audit screen lists the attempts.
 printf ':audit\n:save-display %s/audit.txt\n' "$T" >"$T/s"

@@ -27,3 +27,9 @@ bench_statement_bench_SOURCES = bench/statement_bench.c
 bench_statement_bench_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
 bench_statement_bench_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS)
 CLEANFILES += bench/statement_bench
+
+check_PROGRAMS += tests/statement/test_ledger
+TESTS += tests/statement/test_ledger
+tests_statement_test_ledger_SOURCES = tests/statement/test_ledger.c
+tests_statement_test_ledger_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS) $(CMOCKA_CFLAGS)
+tests_statement_test_ledger_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS) $(CMOCKA_LIBS)

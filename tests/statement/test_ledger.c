@@ -1,0 +1,319 @@
+/* Unit tests of the ledger and the statement model on hand-made caches: categories, opening
+ * and closing balances, payout reconciliation, overflow, failures, day boundaries across DST
+ * changes, the CSV guard and 80-column CJK text. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "client/cache_schema.h"
+#include "client/client.h"
+#include "views/statement.h"
+
+#define DAY 1763942400 /* 2025-11-24 00:00 UTC */
+
+static char unit_cache[256];
+
+/* A new cache at unit_cache with the schema and `rows` (SQL). */
+static void make_cache(const char *rows)
+{
+	snprintf(unit_cache, sizeof unit_cache, "%s/stmt-unit-%d.db",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+	unlink(unit_cache);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(unit_cache, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, cache_schema_sql, NULL, NULL, NULL), SQLITE_OK);
+	char *err = NULL;
+	int rc = sqlite3_exec(db, rows, NULL, NULL, &err);
+	if (rc != SQLITE_OK)
+		fail_msg("%s", err);
+	sqlite3_close(db);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(unit_cache);
+	return 0;
+}
+
+static const char base_rows[] =
+	"INSERT INTO meta VALUES ('account', 'acct_1'), ('account_name', '测试商店 Test Shop');"
+	"INSERT INTO sync_state(resource, last_success) VALUES ('balance_transactions', 1764115200),"
+	" ('payouts', 1764115200);"
+	"INSERT INTO balance_transactions(id, created, amount, fee, net, currency, type,"
+	" reporting_category, payout_id) VALUES"
+	" ('t0', 1763900000, 10000, 320, 9680, 'usd', 'charge', 'charge', 'po_a'),"
+	" ('t1', 1763950000, 5000, 175, 4825, 'usd', 'charge', 'charge', 'po_b'),"
+	" ('t2', 1763950100, -1000, 0, -1000, 'usd', 'refund', 'refund', 'po_b'),"
+	" ('t3', 1763950200, -2000, 1500, -3500, 'usd', 'adjustment', 'dispute', NULL),"
+	" ('t4', 1763950300, 2000, -1500, 3500, 'usd', 'adjustment', 'dispute_reversal', NULL),"
+	" ('t5', 1763950400, -300, 0, -300, 'usd', 'stripe_fee', 'fee', NULL),"
+	" ('t6', 1763950500, 77, 0, 77, 'usd', 'transfer', 'transfer', NULL),"
+	" ('t7', 1763950600, -9680, 0, -9680, 'usd', 'payout', 'payout', NULL),"
+	" ('t8', 1763950700, 120000, 4000, 116000, 'JPY', 'charge', 'charge', NULL),"
+	" ('t9', 1764030000, 999, 0, 999, 'usd', 'charge', 'charge', NULL);"
+	"INSERT INTO payouts(id, created, arrival_date, amount, currency, status,"
+	" balance_transaction, reconciled) VALUES"
+	" ('po_a', 1763950600, 1764028800, 9680, 'usd', 'paid', 't7', 1),"
+	" ('po_b', 1763950650, 1764028800, 3800, 'usd', 'in_transit', NULL, 1),"
+	" ('po_c', 1763950660, 1764028800, 500, 'usd', 'paid', NULL, 0);";
+
+static void test_categories(void **state)
+{
+	(void)state;
+	assert_int_equal(ledger_categorize("charge", "charge"), LEDGER_CAT_SALES);
+	assert_int_equal(ledger_categorize("payment", NULL), LEDGER_CAT_SALES);
+	assert_int_equal(ledger_categorize("payment_refund", NULL), LEDGER_CAT_REFUNDS);
+	assert_int_equal(ledger_categorize("adjustment", "dispute"), LEDGER_CAT_DISPUTES);
+	assert_int_equal(ledger_categorize("adjustment", "dispute_reversal"), LEDGER_CAT_REVERSALS);
+	assert_int_equal(ledger_categorize("stripe_fee", "fee"), LEDGER_CAT_FEES);
+	assert_int_equal(ledger_categorize("payout_failure", NULL), LEDGER_CAT_PAYOUTS);
+	assert_int_equal(ledger_categorize("adjustment", "other_adjustment"), LEDGER_CAT_ADJUSTMENTS);
+	assert_int_equal(ledger_categorize(NULL, NULL), LEDGER_CAT_ADJUSTMENTS);
+}
+
+static const struct ledger_currency *find(const struct ledger_statement *s, const char *c)
+{
+	for (size_t i = 0; i < s->n_currencies; i++)
+		if (strcmp(s->currencies[i].currency, c) == 0)
+			return &s->currencies[i];
+	return NULL;
+}
+
+static void test_sums_and_balances(void **state)
+{
+	(void)state;
+	make_cache(base_rows);
+	struct ledger *l;
+	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
+	struct ledger_statement *s;
+	assert_int_equal(ledger_statement_load(l, DAY, DAY + 86400, NULL, &s), LEDGER_OK);
+	assert_string_equal(s->account_id, "acct_1");
+	assert_false(s->stale);
+	assert_int_equal(s->n_currencies, 2);
+	assert_string_equal(s->currencies[0].currency, "jpy"); /* lower-cased, sorted */
+	const struct ledger_currency *u = find(s, "usd");
+	assert_non_null(u);
+	assert_int_equal(u->opening, 9680);
+	assert_int_equal(u->cat[LEDGER_CAT_SALES].count, 1);
+	assert_int_equal(u->cat[LEDGER_CAT_SALES].amount, 5000);
+	assert_int_equal(u->cat[LEDGER_CAT_REFUNDS].amount, -1000);
+	assert_int_equal(u->cat[LEDGER_CAT_DISPUTES].amount, -2000);
+	assert_int_equal(u->cat[LEDGER_CAT_REVERSALS].amount, 2000);
+	assert_int_equal(u->cat[LEDGER_CAT_ADJUSTMENTS].amount, 77);
+	/* Fees: the fee transaction's -300 less 175 + 1500 - 1500 of fees on the others. */
+	assert_int_equal(u->fees, -300 - 175);
+	assert_int_equal(u->net_activity, 4825 - 1000 - 3500 + 3500 - 300 + 77);
+	assert_int_equal(u->payouts_net, -9680);
+	assert_int_equal(u->closing, 9680 + u->net_activity - 9680);
+	assert_int_equal(u->items, 7);
+	assert_int_equal(u->inconsistent, 0);
+	/* The lines add up to the net activity. */
+	assert_int_equal(u->cat[LEDGER_CAT_SALES].amount + u->cat[LEDGER_CAT_REFUNDS].amount +
+	                         u->cat[LEDGER_CAT_DISPUTES].amount +
+	                         u->cat[LEDGER_CAT_REVERSALS].amount +
+	                         u->cat[LEDGER_CAT_ADJUSTMENTS].amount + u->fees,
+	                 u->net_activity);
+	const struct ledger_currency *j = find(s, "jpy");
+	assert_int_equal(j->cat[LEDGER_CAT_SALES].net, 116000);
+	ledger_statement_free(&s);
+	assert_null(s);
+
+	/* One currency, named in upper case. */
+	assert_int_equal(ledger_statement_load(l, DAY, DAY + 86400, "JPY", &s), LEDGER_OK);
+	assert_int_equal(s->n_currencies, 1);
+	assert_string_equal(s->currencies[0].currency, "jpy");
+	ledger_statement_free(&s);
+	ledger_close(&l);
+	assert_null(l);
+}
+
+static void test_reconciliation(void **state)
+{
+	(void)state;
+	make_cache(base_rows);
+	struct ledger *l;
+	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
+	struct ledger_statement *s;
+	assert_int_equal(ledger_statement_load(l, DAY, DAY + 86400, "usd", &s), LEDGER_OK);
+	const struct ledger_currency *u = &s->currencies[0];
+	assert_int_equal(u->n_payouts, 3);
+	assert_string_equal(u->payouts[0].id, "po_a");
+	assert_int_equal(u->payouts[0].recon, LEDGER_RECON_MATCH);
+	assert_int_equal(u->payouts[0].txn_count, 1);
+	/* po_b: 4825 - 1000 = 3825 against 3800. */
+	assert_int_equal(u->payouts[1].recon, LEDGER_RECON_MISMATCH);
+	assert_int_equal(u->payouts[1].txn_net, 3825);
+	assert_int_equal(u->payouts[1].difference, -25);
+	assert_int_equal(u->payouts[2].recon, LEDGER_RECON_UNKNOWN);
+	assert_false(u->payouts[2].sync_complete);
+	assert_int_equal(u->mismatches, 2);
+	ledger_statement_free(&s);
+	ledger_close(&l);
+}
+
+static void test_stale_and_inconsistent(void **state)
+{
+	(void)state;
+	make_cache("INSERT INTO sync_state(resource, last_success) VALUES ('payouts', 1763990000);"
+	           "INSERT INTO balance_transactions(id, created, amount, fee, net, currency, type)"
+	           " VALUES ('x', 1763950000, 100, 10, 95, 'eur', 'charge');");
+	struct ledger *l;
+	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
+	struct ledger_statement *s;
+	assert_int_equal(ledger_statement_load(l, DAY, DAY + 86400, NULL, &s), LEDGER_OK);
+	assert_true(s->stale);
+	assert_int_equal(s->last_sync, 1763990000);
+	assert_int_equal(s->currencies[0].inconsistent, 1);
+	assert_string_equal(s->account_id, "");
+	ledger_statement_free(&s);
+	ledger_close(&l);
+}
+
+static void test_overflow_and_failures(void **state)
+{
+	(void)state;
+	make_cache("INSERT INTO balance_transactions(id, created, amount, fee, net, currency, type)"
+	           " VALUES ('a', 1763950000, 9223372036854775000, 0, 9223372036854775000, 'usd',"
+	           " 'charge'), ('b', 1763950001, 9223372036854775000, 0, 9223372036854775000,"
+	           " 'usd', 'charge');");
+	struct ledger *l;
+	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
+	struct ledger_statement *s = (void *)1;
+	assert_int_equal(ledger_statement_load(l, DAY, DAY + 86400, NULL, &s), LEDGER_OVERFLOW);
+	assert_null(s);
+	assert_int_equal(ledger_statement_load(l, DAY, DAY, NULL, &s), LEDGER_BAD_RANGE);
+	ledger_close(&l);
+
+	assert_int_equal(ledger_open("/nonexistent/dir/cache.db", &l), LEDGER_NO_CACHE);
+	assert_null(l);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(unit_cache, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE payouts", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_NOT_CACHE);
+	assert_non_null(ledger_status_message(LEDGER_NOT_CACHE));
+}
+
+static void test_day_boundaries(void **state)
+{
+	(void)state;
+	time_t a, b;
+	assert_int_equal(statement_day_start("2026-03-08", "America/New_York", 0, &a), 0);
+	assert_int_equal(statement_day_start("2026-03-08", "America/New_York", 1, &b), 0);
+	assert_int_equal(b - a, 23 * 3600);
+	assert_int_equal(a, 1772946000); /* 2026-03-08 00:00 EST */
+	assert_int_equal(statement_day_start("2026-11-01", "America/New_York", 0, &a), 0);
+	assert_int_equal(statement_day_start("2026-11-01", "America/New_York", 1, &b), 0);
+	assert_int_equal(b - a, 25 * 3600);
+	assert_int_equal(statement_day_start("2025-11-24", "Asia/Shanghai", 0, &a), 0);
+	assert_int_equal(a, DAY - 8 * 3600);
+	assert_int_equal(statement_day_start("2026-02-30", "UTC", 0, &a), -1);
+	assert_int_equal(statement_day_start("2026-2-3", "UTC", 0, &a), -1);
+	assert_int_equal(statement_day_start("2026-02-03x", "UTC", 0, &a), -1);
+	assert_int_equal(statement_day_start(NULL, "UTC", 0, &a), -1);
+}
+
+static char *csv_of(const char *text, bool number)
+{
+	static char buf[256];
+	FILE *f = fmemopen(buf, sizeof buf, "w");
+	assert_non_null(f);
+	statement_csv_cell(f, text, number);
+	fclose(f);
+	return buf;
+}
+
+static void test_csv_cells(void **state)
+{
+	(void)state;
+	assert_string_equal(csv_of("=1+1", false), "\"'=1+1\"");
+	assert_string_equal(csv_of("+cmd", false), "\"'+cmd\"");
+	assert_string_equal(csv_of("-2+3", false), "\"'-2+3\"");
+	assert_string_equal(csv_of("@SUM(A1)", false), "\"'@SUM(A1)\"");
+	assert_string_equal(csv_of("-12.50", true), "-12.50");
+	assert_string_equal(csv_of("a,b", false), "\"a,b\"");
+	assert_string_equal(csv_of("say \"hi\"", false), "\"say \"\"hi\"\"\"");
+	assert_string_equal(csv_of("line\nbreak", false), "\"line\nbreak\"");
+	assert_string_equal(csv_of("plain", false), "plain");
+}
+
+/* Display columns of UTF-8 text where CJK ideographs take two. */
+static int columns(const char *s)
+{
+	int w = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p & 0xc0) == 0x80)
+			continue;
+		w += *p >= 0xe3 && *p <= 0xe9 ? 2 : 1;
+	}
+	return w;
+}
+
+static void test_text_width_and_pages(void **state)
+{
+	(void)state;
+	make_cache(base_rows);
+	struct ledger *l;
+	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
+	struct statement_options opt = {.from = DAY,
+	                                 .to = DAY + 86400,
+	                                 .timezone = "UTC",
+	                                 .operator_name = "clerk",
+	                                 .generated_at = 1764115200,
+	                                 .single_day = true};
+	struct statement *st;
+	char err[256];
+	assert_int_equal(statement_build(l, &opt, &st, err, sizeof err), 0);
+	struct statement_doc doc;
+	assert_int_equal(statement_doc_build(st, 20, &doc, err, sizeof err), 0);
+	assert_true(doc.has_wide);
+	assert_true(doc.n_pages >= 3);
+	bool seen_mismatch = false, seen_name = false;
+	for (size_t i = 0; i < doc.n_lines; i++) {
+		const char *line = statement_doc_line(&doc, i);
+		assert_true(columns(line) <= STATEMENT_WIDTH);
+		seen_mismatch |= strstr(line, "MISMATCH: its 2 transactions sum to 38.25") != NULL;
+		seen_name |= strstr(line, "测试商店 Test Shop (acct_1)") != NULL;
+	}
+	assert_true(seen_mismatch);
+	assert_true(seen_name);
+	for (size_t p = 0; p < doc.n_pages; p++) {
+		size_t count;
+		statement_doc_page(&doc, p, &count);
+		assert_true(count <= 18);
+	}
+	char footer[256];
+	statement_doc_footer(&doc, 1, footer, sizeof footer);
+	assert_non_null(strstr(footer, "Operator: clerk"));
+	assert_non_null(strstr(footer, "Page 2 of "));
+	assert_int_equal(columns(footer), STATEMENT_WIDTH);
+	statement_doc_clear(&doc);
+	statement_free(&st);
+	ledger_close(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_categories),
+		cmocka_unit_test_teardown(test_sums_and_balances, teardown),
+		cmocka_unit_test_teardown(test_reconciliation, teardown),
+		cmocka_unit_test_teardown(test_stale_and_inconsistent, teardown),
+		cmocka_unit_test_teardown(test_overflow_and_failures, teardown),
+		cmocka_unit_test(test_day_boundaries),
+		cmocka_unit_test(test_csv_cells),
+		cmocka_unit_test_teardown(test_text_width_and_pages, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -886,7 +886,16 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 			status = out->status;
 			goto done;
 		}
-		status = finish(out, ACTIONS_FAILED, "%s", why);
+		if (retry && kind != ACTIONS_REFUND && out->result.outcome == PROVIDER_INVALID)
+			/* Past the key's lifetime the platform refuses a second submission or
+			 * closing: the unanswered first attempt may be the one that went through. */
+			status = finish(
+			        out, ACTIONS_FAILED,
+			        _("%s; an earlier attempt that got no answer may have done it: "
+			          "sync to see the dispute's state"),
+			        why);
+		else
+			status = finish(out, ACTIONS_FAILED, "%s", why);
 	} else if (out->result.outcome == PROVIDER_OFFLINE && !retry) {
 		/* Nothing reached the platform: back to the queue, for the user to send. */
 		if (record(s, &it, OUTBOX_QUEUED, NULL, AUDIT_QUEUED, &out->result, why, out) !=

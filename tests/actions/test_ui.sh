@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/actions/actions_lib.sh"
 actions_setup --seed 5 --orders 300 --days 20
-tap_plan 70
+tap_plan 73
 
 # ui LOCALE SCRIPT [paydesk options]: runs the screens headless at 80x24.
 ui() {
@@ -34,13 +34,13 @@ EOF
 chmod +x "$T/editor.sh"
 printf 'receipt of order\n' >"$T/receipt.txt"
 
-admin POST /_admin/create 'disputes=3' >"$T/created.json"
+admin POST /_admin/create 'disputes=4' >"$T/created.json"
 pd sync; tap_is $? 0 "the merchant profile syncs"
 set -- $(refundable t usd 5)
 A=$1 B=$2 C=$3 D=$4 E=$5
-set -- $(db t "SELECT id FROM disputes WHERE status = 'needs_response' AND due_by > $NOW ORDER BY id LIMIT 3")
-D1=$1 D2=$2 D3=$3
-tap_ok "$([ -n "$E" ] && [ -n "$D3" ]; echo $?)" "the cache has orders and open disputes to act on"
+set -- $(db t "SELECT id FROM disputes WHERE status = 'needs_response' AND due_by > $NOW ORDER BY id LIMIT 4")
+D1=$1 D2=$2 D3=$3 D4=$4
+tap_ok "$([ -n "$E" ] && [ -n "$D4" ]; echo $?)" "the cache has orders and open disputes to act on"
 AMOUNT_A=$(db t "SELECT amount FROM orders WHERE id = '$A'")
 
 # A partial refund from the Orders list, in C.UTF-8.
@@ -225,6 +225,20 @@ ui C.UTF-8 "$T/s"
 has "$T/confirm_accept_c.txt" "The money is lost and this cannot be undone." "C: the accept confirmation"
 tap_is "$(curl -sS -H "Authorization: Bearer $PAYDESK_API_KEY" "$SANDBOX_URL/v1/disputes/$D2" | jq -r .status)" lost \
 	"the dispute is closed as lost on the sandbox"
+
+# A submission whose answers are all lost, retried after the platform forgot the key: the
+# restart's sync shows the dispute moved on, so the retry sends nothing a second time.
+admin POST /_admin/faults 'kind=commit_then_reset&count=5&path=/v1/disputes&method=POST' >/dev/null
+printf ':evidence %s\nS\ny\n:save-display %s/lost_submit.txt\n' "$D4" "$T" >"$T/s"
+ui C.UTF-8 "$T/s"
+has "$T/lost_submit.txt" "No answer for act_" "a submission with no answer says so"
+admin DELETE /_admin/faults >/dev/null
+admin POST /_admin/forget_keys >/dev/null
+printf ':outbox\nS\ny\n:save-display %s/resolved_submit.txt\n' "$T" >"$T/s"
+ui C.UTF-8 "$T/s"
+has "$T/resolved_submit.txt" "earlier attempt had already done it" "sending it again finds it done"
+tap_is "$(curl -sS -H "Authorization: Bearer $PAYDESK_API_KEY" "$SANDBOX_URL/v1/disputes/$D4" | jq '.evidence_details.submission_count')" \
+	1 "the dispute was submitted exactly once"
 
 # Past due (eight days later): the screen says why it cannot be submitted; S sends nothing.
 admin DELETE /_admin/requests >/dev/null

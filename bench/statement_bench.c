@@ -52,11 +52,12 @@ static int make_cache(const char *path, long n)
 		return -1;
 	}
 	sqlite3_stmt *ins;
-	if (sqlite3_prepare_v2(db,
-	                       "INSERT INTO balance_transactions(id, created, available_on, amount,"
-	                       " fee, net, currency, type, reporting_category, source, status,"
-	                       " description, payout_id) VALUES (?,?,?,?,?,?,?,?,?,?,'available',?,?)",
-	                       -1, &ins, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+	            db,
+	            "INSERT INTO balance_transactions(id, created, available_on, amount,"
+	            " fee, net, currency, type, reporting_category, source, status,"
+	            " description, payout_id) VALUES (?,?,?,?,?,?,?,?,?,?,'available',?,?)",
+	            -1, &ins, NULL) != SQLITE_OK) {
 		fprintf(stderr, "statement_bench: %s\n", sqlite3_errmsg(db));
 		sqlite3_close(db);
 		return -1;
@@ -157,12 +158,12 @@ static int run(const char *cache, enum statement_format format, const char *path
 		return -1;
 	}
 	struct statement_options opt = {
-		.from = DAY_START,
-		.to = DAY_START + 86400,
-		.timezone = "UTC",
-		.operator_name = "bench",
-		.generated_at = 1764115200,
-		.single_day = true,
+	        .from = DAY_START,
+	        .to = DAY_START + 86400,
+	        .timezone = "UTC",
+	        .operator_name = "bench",
+	        .generated_at = 1764115200,
+	        .single_day = true,
 	};
 	struct statement *st = NULL;
 	char err[1024];
@@ -190,8 +191,8 @@ int main(int argc, char **argv)
 	if (make_cache(cache, n) != 0)
 		return 1;
 	printf("cache: %ld balance transactions in one day, built in %.0f ms\n", n, now_ms() - t0);
-	static const enum statement_format formats[] = {STATEMENT_TXT, STATEMENT_CSV, STATEMENT_JSON,
-	                                                STATEMENT_PDF};
+	static const enum statement_format formats[] = {STATEMENT_TXT, STATEMENT_CSV,
+	                                                STATEMENT_JSON, STATEMENT_PDF};
 	for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
 		snprintf(path, sizeof path, "%s/statement-bench.%s", dir,
 		         statement_format_ext(formats[i]));

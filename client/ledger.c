@@ -42,13 +42,10 @@ const char *ledger_status_message(enum ledger_status status)
 }
 
 static const char *const category_keys[LEDGER_CAT_COUNT] = {
-	[LEDGER_CAT_SALES] = "sales",
-	[LEDGER_CAT_REFUNDS] = "refunds",
-	[LEDGER_CAT_DISPUTES] = "disputes",
-	[LEDGER_CAT_REVERSALS] = "dispute_reversals",
-	[LEDGER_CAT_FEES] = "fees",
-	[LEDGER_CAT_ADJUSTMENTS] = "adjustments",
-	[LEDGER_CAT_PAYOUTS] = "payouts",
+        [LEDGER_CAT_SALES] = "sales",       [LEDGER_CAT_REFUNDS] = "refunds",
+        [LEDGER_CAT_DISPUTES] = "disputes", [LEDGER_CAT_REVERSALS] = "dispute_reversals",
+        [LEDGER_CAT_FEES] = "fees",         [LEDGER_CAT_ADJUSTMENTS] = "adjustments",
+        [LEDGER_CAT_PAYOUTS] = "payouts",
 };
 
 const char *ledger_category_key(enum ledger_category cat)
@@ -83,8 +80,9 @@ static bool in_list(const char *s, const char *const *list)
 enum ledger_category ledger_categorize(const char *type, const char *reporting_category)
 {
 	static const char *const sales[] = {"charge", "payment", NULL};
-	static const char *const refunds[] = {"refund", "payment_refund", "refund_failure",
-	                                      "payment_failure_refund", "payment_reversal", NULL};
+	static const char *const refunds[] = {"refund",           "payment_refund",
+	                                      "refund_failure",   "payment_failure_refund",
+	                                      "payment_reversal", NULL};
 	static const char *const fees[] = {"stripe_fee", "tax_fee", NULL};
 	static const char *const payouts[] = {"payout", "payout_cancel", "payout_failure", NULL};
 	const char *rc = reporting_category ? reporting_category : "";
@@ -131,10 +129,11 @@ const char *ledger_last_error(const struct ledger *ledger)
 static enum ledger_status ledger_prepare_db(struct ledger *l)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(l->db,
-	                            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-	                            "name IN ('balance_transactions', 'payouts', 'meta', 'sync_state')",
-	                            -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(
+	        l->db,
+	        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+	        "name IN ('balance_transactions', 'payouts', 'meta', 'sync_state')",
+	        -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		set_error(l);
 		return LEDGER_NOT_CACHE;
@@ -251,7 +250,7 @@ static struct ledger_currency *currency_slot(struct ledger_statement *s, const c
 		if (strcmp(s->currencies[i].currency, lower) == 0)
 			return &s->currencies[i];
 	struct ledger_currency *grown =
-		realloc(s->currencies, (s->n_currencies + 1) * sizeof *grown);
+	        realloc(s->currencies, (s->n_currencies + 1) * sizeof *grown);
 	if (!grown)
 		return NULL;
 	s->currencies = grown;
@@ -304,8 +303,8 @@ static enum ledger_status load_meta(struct ledger *l, struct ledger_statement *s
 	/* The sync stores the account id as 'account'; 'account_id' wins when both exist. */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *key = (const char *)sqlite3_column_text(st, 0);
-		char **slot = key && strcmp(key, "account_name") != 0 ? &s->account_id
-		                                                      : &s->account_name;
+		char **slot =
+		        key && strcmp(key, "account_name") != 0 ? &s->account_id : &s->account_name;
 		free(*slot);
 		*slot = dup_column(st, 1);
 		if (!*slot) {
@@ -366,7 +365,7 @@ static enum ledger_status load_sums(struct ledger *l, struct ledger_statement *s
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct ledger_currency *c =
-			currency_slot(s, (const char *)sqlite3_column_text(st, 0));
+		        currency_slot(s, (const char *)sqlite3_column_text(st, 0));
 		if (!c) {
 			sqlite3_finalize(st);
 			return LEDGER_NOMEM;
@@ -416,7 +415,8 @@ static enum ledger_status load_sums(struct ledger *l, struct ledger_statement *s
 			snprintf(last_type, sizeof last_type, "%s", type);
 			snprintf(last_rc, sizeof last_rc, "%s", rcat);
 			if (strlen(type) >= sizeof last_type || strlen(rcat) >= sizeof last_rc)
-				last_type[0] = '\0'; /* too long to remember: categorize every time */
+				last_type[0] =
+				        '\0'; /* too long to remember: categorize every time */
 		}
 		struct ledger_sum *sum = &c->cat[last_cat];
 		int64_t amount = sqlite3_column_int64(st, 3);
@@ -452,16 +452,18 @@ static enum ledger_status load_payouts(struct ledger *l, struct ledger_statement
 {
 	sqlite3_stmt *st;
 	enum ledger_status r = prepare(
-		l,
-		"SELECT p.id, lower(p.currency), p.status, p.created, p.arrival_date, p.amount, "
-		"p.reconciled, "
-		"(SELECT count(*) FROM balance_transactions b WHERE b.payout_id = p.id "
-		"   AND b.id IS NOT p.balance_transaction AND ledger_category(b.type, NULL) != ?4), "
-		"(SELECT coalesce(sum(b.net), 0) FROM balance_transactions b WHERE b.payout_id = p.id "
-		"   AND b.id IS NOT p.balance_transaction AND ledger_category(b.type, NULL) != ?4) "
-		"FROM payouts p WHERE p.created >= ?1 AND p.created < ?2 "
-		"AND (?3 = '' OR lower(p.currency) = ?3) ORDER BY p.created, p.id",
-		&st);
+	        l,
+	        "SELECT p.id, lower(p.currency), p.status, p.created, p.arrival_date, p.amount, "
+	        "p.reconciled, "
+	        "(SELECT count(*) FROM balance_transactions b WHERE b.payout_id = p.id "
+	        "   AND b.id IS NOT p.balance_transaction AND ledger_category(b.type, NULL) != "
+	        "?4), "
+	        "(SELECT coalesce(sum(b.net), 0) FROM balance_transactions b WHERE b.payout_id = "
+	        "p.id "
+	        "   AND b.id IS NOT p.balance_transaction AND ledger_category(b.type, NULL) != ?4) "
+	        "FROM payouts p WHERE p.created >= ?1 AND p.created < ?2 "
+	        "AND (?3 = '' OR lower(p.currency) = ?3) ORDER BY p.created, p.id",
+	        &st);
 	if (r != LEDGER_OK)
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)s->from);
@@ -471,12 +473,13 @@ static enum ledger_status load_payouts(struct ledger *l, struct ledger_statement
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct ledger_currency *c =
-			currency_slot(s, (const char *)sqlite3_column_text(st, 1));
+		        currency_slot(s, (const char *)sqlite3_column_text(st, 1));
 		if (!c) {
 			sqlite3_finalize(st);
 			return LEDGER_NOMEM;
 		}
-		struct ledger_payout *grown = realloc(c->payouts, (c->n_payouts + 1) * sizeof *grown);
+		struct ledger_payout *grown =
+		        realloc(c->payouts, (c->n_payouts + 1) * sizeof *grown);
 		if (!grown) {
 			sqlite3_finalize(st);
 			return LEDGER_NOMEM;
@@ -602,23 +605,28 @@ static const char *text_or_empty(sqlite3_stmt *st, int col)
 	return t ? (const char *)t : "";
 }
 
-enum ledger_status ledger_items(struct ledger *ledger, const char *currency, time_t from,
-                                time_t to, unsigned flags, ledger_item_fn *fn, void *ctx)
+enum ledger_status ledger_items(struct ledger *ledger, const char *currency, time_t from, time_t to,
+                                unsigned flags, ledger_item_fn *fn, void *ctx)
 {
 	char cur[4];
 	currency_lower(currency, cur);
 	const bool brief = flags & LEDGER_ITEMS_BRIEF;
 	sqlite3_stmt *st;
-	enum ledger_status r = prepare(
-		ledger,
-		brief ? "SELECT id, type, reporting_category, '', '', '', '', created, 0, amount, fee, "
-		        "net, currency FROM balance_transactions WHERE created >= ?1 AND created < ?2 "
-		        "AND (?3 = '' OR lower(currency) = ?3) ORDER BY created, id"
-		      : "SELECT id, type, reporting_category, source, description, payout_id, status, "
-		        "created, available_on, amount, fee, net, currency FROM balance_transactions "
-		        "WHERE created >= ?1 AND created < ?2 AND (?3 = '' OR lower(currency) = ?3) "
-		        "ORDER BY created, id",
-		&st);
+	enum ledger_status r =
+	        prepare(ledger,
+	                brief ? "SELECT id, type, reporting_category, '', '', '', '', created, 0, "
+	                        "amount, fee, "
+	                        "net, currency FROM balance_transactions WHERE created >= ?1 AND "
+	                        "created < ?2 "
+	                        "AND (?3 = '' OR lower(currency) = ?3) ORDER BY created, id"
+	                      : "SELECT id, type, reporting_category, source, description, "
+	                        "payout_id, status, "
+	                        "created, available_on, amount, fee, net, currency FROM "
+	                        "balance_transactions "
+	                        "WHERE created >= ?1 AND created < ?2 AND (?3 = '' OR "
+	                        "lower(currency) = ?3) "
+	                        "ORDER BY created, id",
+	                &st);
 	if (r != LEDGER_OK)
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
@@ -629,25 +637,26 @@ enum ledger_status ledger_items(struct ledger *ledger, const char *currency, tim
 	enum ledger_category last_cat = LEDGER_CAT_ADJUSTMENTS;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct ledger_item it = {
-			.id = text_or_empty(st, 0),
-			.type = text_or_empty(st, 1),
-			.reporting_category = text_or_empty(st, 2),
-			.source = text_or_empty(st, 3),
-			.description = text_or_empty(st, 4),
-			.payout_id = text_or_empty(st, 5),
-			.status = text_or_empty(st, 6),
-			.created = (time_t)sqlite3_column_int64(st, 7),
-			.available_on = (time_t)sqlite3_column_int64(st, 8),
-			.amount = sqlite3_column_int64(st, 9),
-			.fee = sqlite3_column_int64(st, 10),
-			.net = sqlite3_column_int64(st, 11),
+		        .id = text_or_empty(st, 0),
+		        .type = text_or_empty(st, 1),
+		        .reporting_category = text_or_empty(st, 2),
+		        .source = text_or_empty(st, 3),
+		        .description = text_or_empty(st, 4),
+		        .payout_id = text_or_empty(st, 5),
+		        .status = text_or_empty(st, 6),
+		        .created = (time_t)sqlite3_column_int64(st, 7),
+		        .available_on = (time_t)sqlite3_column_int64(st, 8),
+		        .amount = sqlite3_column_int64(st, 9),
+		        .fee = sqlite3_column_int64(st, 10),
+		        .net = sqlite3_column_int64(st, 11),
 		};
 		currency_lower(text_or_empty(st, 12), it.currency);
 		/* Consecutive rows mostly share their type: categorize once per change. */
-		if (strcmp(it.type, last_type) != 0 || strcmp(it.reporting_category, last_rc) != 0 ||
-		    !last_type[0]) {
+		if (strcmp(it.type, last_type) != 0 ||
+		    strcmp(it.reporting_category, last_rc) != 0 || !last_type[0]) {
 			last_cat = ledger_categorize(it.type, it.reporting_category);
-			if (strlen(it.type) < sizeof last_type && strlen(it.reporting_category) < sizeof last_rc) {
+			if (strlen(it.type) < sizeof last_type &&
+			    strlen(it.reporting_category) < sizeof last_rc) {
 				snprintf(last_type, sizeof last_type, "%s", it.type);
 				snprintf(last_rc, sizeof last_rc, "%s", it.reporting_category);
 			} else {

@@ -11,13 +11,13 @@
 
 enum ledger_status {
 	LEDGER_OK = 0,
-	LEDGER_NO_CACHE,   /* the cache file does not exist or cannot be opened */
-	LEDGER_NOT_CACHE,  /* the file is not a paydesk cache (tables missing) */
-	LEDGER_DB,         /* SQLite failed while reading */
-	LEDGER_OVERFLOW,   /* a sum does not fit in 64-bit minor units */
-	LEDGER_NOMEM,      /* out of memory */
-	LEDGER_BAD_RANGE,  /* the range is empty or reversed */
-	LEDGER_STOPPED,    /* the row callback asked to stop */
+	LEDGER_NO_CACHE,  /* the cache file does not exist or cannot be opened */
+	LEDGER_NOT_CACHE, /* the file is not a paydesk cache (tables missing) */
+	LEDGER_DB,        /* SQLite failed while reading */
+	LEDGER_OVERFLOW,  /* a sum does not fit in 64-bit minor units */
+	LEDGER_NOMEM,     /* out of memory */
+	LEDGER_BAD_RANGE, /* the range is empty or reversed */
+	LEDGER_STOPPED,   /* the row callback asked to stop */
 };
 
 /* A translated sentence for a status (static string). */
@@ -25,13 +25,13 @@ const char *ledger_status_message(enum ledger_status status);
 
 /* Where each balance transaction goes on a statement. */
 enum ledger_category {
-	LEDGER_CAT_SALES = 0,  /* charge, payment */
-	LEDGER_CAT_REFUNDS,    /* refund, payment_refund, refund_failure, ... */
-	LEDGER_CAT_DISPUTES,   /* adjustment for a dispute, dispute */
-	LEDGER_CAT_REVERSALS,  /* dispute reversal */
-	LEDGER_CAT_FEES,       /* stripe_fee, tax_fee: fees billed as their own transaction */
-	LEDGER_CAT_ADJUSTMENTS,/* every other adjustment and unknown type */
-	LEDGER_CAT_PAYOUTS,    /* payout, payout_cancel, payout_failure */
+	LEDGER_CAT_SALES = 0,   /* charge, payment */
+	LEDGER_CAT_REFUNDS,     /* refund, payment_refund, refund_failure, ... */
+	LEDGER_CAT_DISPUTES,    /* adjustment for a dispute, dispute */
+	LEDGER_CAT_REVERSALS,   /* dispute reversal */
+	LEDGER_CAT_FEES,        /* stripe_fee, tax_fee: fees billed as their own transaction */
+	LEDGER_CAT_ADJUSTMENTS, /* every other adjustment and unknown type */
+	LEDGER_CAT_PAYOUTS,     /* payout, payout_cancel, payout_failure */
 	LEDGER_CAT_COUNT
 };
 
@@ -59,42 +59,42 @@ const char *ledger_recon_key(enum ledger_recon recon);
 
 /* A payout created in the range, reconciled against its balance transactions. */
 struct ledger_payout {
-	char *id;              /* untrusted platform text: sanitize before output */
-	char *status;          /* untrusted */
+	char *id;     /* untrusted platform text: sanitize before output */
+	char *status; /* untrusted */
 	time_t created;
 	time_t arrival_date;
 	int64_t amount;
-	bool sync_complete;    /* the cache says every transaction of it was fetched */
-	int64_t txn_count;     /* its balance transactions in the cache */
-	int64_t txn_net;       /* the sum of their net */
-	int64_t difference;    /* amount - txn_net */
+	bool sync_complete; /* the cache says every transaction of it was fetched */
+	int64_t txn_count;  /* its balance transactions in the cache */
+	int64_t txn_net;    /* the sum of their net */
+	int64_t difference; /* amount - txn_net */
 	enum ledger_recon recon;
 };
 
 /* The statement of one currency. */
 struct ledger_currency {
-	char currency[4];      /* lower-case ISO 4217 code */
-	int64_t opening;       /* sum of net of everything created before the range */
+	char currency[4]; /* lower-case ISO 4217 code */
+	int64_t opening;  /* sum of net of everything created before the range */
 	struct ledger_sum cat[LEDGER_CAT_COUNT];
-	int64_t fees;          /* fee line: fee transactions' amounts minus fees charged */
-	int64_t net_activity;  /* sum of net of every non-payout transaction in the range */
-	int64_t payouts_net;   /* sum of net of the payout transactions in the range */
-	int64_t closing;       /* opening + net_activity + payouts_net */
-	int64_t inconsistent;  /* transactions whose net is not amount - fee */
-	int64_t max_abs;       /* largest |amount|, |fee| or |net| in the range (layout) */
-	int64_t items;         /* transactions in the range */
-	int64_t mismatches;    /* payouts whose reconciliation failed */
+	int64_t fees;         /* fee line: fee transactions' amounts minus fees charged */
+	int64_t net_activity; /* sum of net of every non-payout transaction in the range */
+	int64_t payouts_net;  /* sum of net of the payout transactions in the range */
+	int64_t closing;      /* opening + net_activity + payouts_net */
+	int64_t inconsistent; /* transactions whose net is not amount - fee */
+	int64_t max_abs;      /* largest |amount|, |fee| or |net| in the range (layout) */
+	int64_t items;        /* transactions in the range */
+	int64_t mismatches;   /* payouts whose reconciliation failed */
 	struct ledger_payout *payouts;
 	size_t n_payouts;
 };
 
 /* Everything a statement says, except the itemized transactions (see ledger_items). */
 struct ledger_statement {
-	time_t from, to;       /* [from, to) in Unix seconds */
-	char *account_id;      /* from the cache's meta table; "" when unknown; untrusted */
-	char *account_name;    /* idem */
-	time_t last_sync;      /* oldest complete sync of the settlement data; 0 = never */
-	bool stale;            /* last_sync is before `to` */
+	time_t from, to;    /* [from, to) in Unix seconds */
+	char *account_id;   /* from the cache's meta table; "" when unknown; untrusted */
+	char *account_name; /* idem */
+	time_t last_sync;   /* oldest complete sync of the settlement data; 0 = never */
+	bool stale;         /* last_sync is before `to` */
 	struct ledger_currency *currencies; /* sorted by code */
 	size_t n_currencies;
 };
@@ -131,7 +131,7 @@ struct ledger_item {
 	const char *description;
 	const char *payout_id;
 	const char *status;
-	char currency[4];      /* lower-case code */
+	char currency[4]; /* lower-case code */
 	time_t created;
 	time_t available_on;
 	int64_t amount;
@@ -146,8 +146,8 @@ typedef int ledger_item_fn(const struct ledger_item *item, void *ctx);
 /* Calls fn for every balance transaction of `currency` (NULL or "": of every currency)
  * created in [from, to), ordered by created then id. Returns LEDGER_OK, LEDGER_STOPPED, or a
  * failure. */
-enum ledger_status ledger_items(struct ledger *ledger, const char *currency, time_t from,
-                                time_t to, unsigned flags, ledger_item_fn *fn, void *ctx);
+enum ledger_status ledger_items(struct ledger *ledger, const char *currency, time_t from, time_t to,
+                                unsigned flags, ledger_item_fn *fn, void *ctx);
 
 /* ledger_items flags. */
 enum ledger_items_flags {

@@ -16,8 +16,7 @@
 
 static void statement_usage(FILE *out)
 {
-	fputs(_("Usage: paydesk statement --date DATE | --from DATE --to DATE [OPTION]...\n"),
-	      out);
+	fputs(_("Usage: paydesk statement --date DATE | --from DATE --to DATE [OPTION]...\n"), out);
 	fputs(_("Produce the settlement statement of a day or a range of days from the cache:\n"
 	        "balances, sales, refunds, disputes, fees, payouts reconciled against their\n"
 	        "transactions, and every transaction. Dates are YYYY-MM-DD in the time zone;\n"
@@ -82,19 +81,19 @@ static int parse_args(int argc, char **argv, struct statement_args *a)
 {
 	enum { OPT_FROM = 256, OPT_TO, OPT_PRINT, OPT_PRINTER, OPT_COPIES, OPT_TZ, OPT_CACHE };
 	static const struct option options[] = {
-		{"date", required_argument, NULL, 'd'},
-		{"from", required_argument, NULL, OPT_FROM},
-		{"to", required_argument, NULL, OPT_TO},
-		{"currency", required_argument, NULL, 'c'},
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{"print", no_argument, NULL, OPT_PRINT},
-		{"printer", required_argument, NULL, OPT_PRINTER},
-		{"copies", required_argument, NULL, OPT_COPIES},
-		{"timezone", required_argument, NULL, OPT_TZ},
-		{"cache", required_argument, NULL, OPT_CACHE},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	        {"date", required_argument, NULL, 'd'},
+	        {"from", required_argument, NULL, OPT_FROM},
+	        {"to", required_argument, NULL, OPT_TO},
+	        {"currency", required_argument, NULL, 'c'},
+	        {"format", required_argument, NULL, 'f'},
+	        {"output", required_argument, NULL, 'o'},
+	        {"print", no_argument, NULL, OPT_PRINT},
+	        {"printer", required_argument, NULL, OPT_PRINTER},
+	        {"copies", required_argument, NULL, OPT_COPIES},
+	        {"timezone", required_argument, NULL, OPT_TZ},
+	        {"cache", required_argument, NULL, OPT_CACHE},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	a->copies = 1;
 	int c;
@@ -114,7 +113,8 @@ static int parse_args(int argc, char **argv, struct statement_args *a)
 			break;
 		case 'f':
 			if (!statement_format_parse(optarg, &a->format)) {
-				cli_error(_("unknown format '%s': use txt, csv, json or pdf"), optarg);
+				cli_error(_("unknown format '%s': use txt, csv, json or pdf"),
+				          optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -131,7 +131,8 @@ static int parse_args(int argc, char **argv, struct statement_args *a)
 			char *end;
 			long n = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || n < 1 || n > 100) {
-				cli_error(_("--copies takes a number from 1 to 100, not '%s'"), optarg);
+				cli_error(_("--copies takes a number from 1 to 100, not '%s'"),
+				          optarg);
 				return EXIT_USAGE;
 			}
 			a->copies = (int)n;
@@ -184,8 +185,10 @@ static void report_warnings(const struct statement *st)
 		if (c->mismatches > 0) {
 			char code[4];
 			money_currency_upper(c->currency, code);
-			cli_error(P_("warning: %lld %s payout does not reconcile with its transactions",
-			             "warning: %lld %s payouts do not reconcile with their transactions",
+			cli_error(P_("warning: %lld %s payout does not reconcile with its "
+			             "transactions",
+			             "warning: %lld %s payouts do not reconcile with their "
+			             "transactions",
 			             c->mismatches),
 			          (long long)c->mismatches, code);
 		}
@@ -211,10 +214,11 @@ static int print_statement(struct statement *st, const struct statement_args *a)
 	}
 	char title[256];
 	statement_default_name(st, STATEMENT_PDF, NULL, title, sizeof title);
-	if (statement_print(path, a->printer, title, a->copies, job, sizeof job, err,
-	                    sizeof err) != 0) {
+	if (statement_print(path, a->printer, title, a->copies, job, sizeof job, err, sizeof err) !=
+	    0) {
 		cli_error("%s", err);
-		cli_error(_("the statement is saved in %s; print it when the printer is back"), path);
+		cli_error(_("the statement is saved in %s; print it when the printer is back"),
+		          path);
 		return EXIT_FAILED;
 	}
 	fprintf(stderr, _("paydesk: printed %s as job %s\n"), path, job);
@@ -239,7 +243,8 @@ int cmd_statement(int argc, char **argv, const struct cli_globals *globals)
 		char perr[512];
 		if (profile_load(globals->profile, &profile, perr, sizeof perr) != 0) {
 			cli_error("%s", perr);
-			cli_error("%s", _("no cache to read: set up a profile, or give --cache FILE"));
+			cli_error("%s",
+			          _("no cache to read: set up a profile, or give --cache FILE"));
 			return EXIT_FAILED;
 		}
 		cache = profile.cache_path;

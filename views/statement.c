@@ -124,8 +124,8 @@ int statement_build(struct ledger *ledger, const struct statement_options *opt,
 	st->opt.timezone = st->timezone;
 	st->opt.operator_name = st->operator_name;
 	st->opt.currency = NULL;
-	enum ledger_status r = ledger_statement_load(ledger, opt->from, opt->to, opt->currency,
-	                                             &st->data);
+	enum ledger_status r =
+	        ledger_statement_load(ledger, opt->from, opt->to, opt->currency, &st->data);
 	if (r != LEDGER_OK) {
 		if (r == LEDGER_DB)
 			snprintf(err, err_size, "%s: %s", ledger_status_message(r),
@@ -164,8 +164,8 @@ static void file_safe(const char *text, char *buf, size_t size)
 	size_t j = 0;
 	for (size_t i = 0; text && text[i] && j + 1 < size; i++) {
 		char c = text[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		          c == '-' || c == '_';
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		          (c >= '0' && c <= '9') || c == '-' || c == '_';
 		buf[j++] = ok ? c : '_';
 	}
 	if (size)
@@ -209,14 +209,15 @@ static int write_stream(struct statement *st, enum statement_format format, FILE
 	return r;
 }
 
-int statement_save(struct statement *st, enum statement_format format, const char *path,
-                   char *err, size_t err_size)
+int statement_save(struct statement *st, enum statement_format format, const char *path, char *err,
+                   size_t err_size)
 {
 	if (strcmp(path, "-") == 0 && format != STATEMENT_PDF) {
 		if (write_stream(st, format, stdout, err, err_size) != 0)
 			return -1;
 		if (fflush(stdout) != 0) {
-			snprintf(err, err_size, _("writing the statement failed: %s"), strerror(errno));
+			snprintf(err, err_size, _("writing the statement failed: %s"),
+			         strerror(errno));
 			return -1;
 		}
 		return 0;
@@ -267,7 +268,8 @@ int statement_save(struct statement *st, enum statement_format format, const cha
 		/* A full disk often shows only at the flush or the close. */
 		if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
 			if (r == 0)
-				snprintf(err, err_size, _("writing %s failed: %s"), path, strerror(errno));
+				snprintf(err, err_size, _("writing %s failed: %s"), path,
+				         strerror(errno));
 			r = -1;
 		}
 		if (fclose(f) != 0 && r == 0) {

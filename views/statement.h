@@ -29,12 +29,12 @@ const char *statement_format_ext(enum statement_format format);
 #define STATEMENT_WIDTH 80
 
 struct statement_options {
-	time_t from, to;            /* [from, to) */
-	const char *timezone;       /* TZ name, e.g. "Asia/Shanghai"; NULL or "" = the system's */
-	const char *currency;       /* one currency, or NULL for all */
-	const char *operator_name;  /* who produced it (footer) */
+	time_t from, to;           /* [from, to) */
+	const char *timezone;      /* TZ name, e.g. "Asia/Shanghai"; NULL or "" = the system's */
+	const char *currency;      /* one currency, or NULL for all */
+	const char *operator_name; /* who produced it (footer) */
 	time_t generated_at;
-	bool single_day;            /* the range is one calendar day (shorter times) */
+	bool single_day; /* the range is one calendar day (shorter times) */
 };
 
 /* A statement ready to render. The ledger is borrowed and must outlive it. */
@@ -69,23 +69,23 @@ void statement_time(time_t t, bool date_only, char *buf, size_t size);
 
 /* The text statement as lines in one buffer, split into pages. */
 struct statement_doc {
-	char *text;        /* every line, each NUL-terminated */
+	char *text; /* every line, each NUL-terminated */
 	size_t text_len, text_cap;
-	size_t *line_off;  /* start of each line in text */
+	size_t *line_off; /* start of each line in text */
 	unsigned char *line_flags;
 	size_t n_lines, cap_lines;
 	size_t *page_first; /* first line of each page (after statement_doc_paginate) */
 	size_t n_pages;
-	int page_lines;     /* lines per page including the footer; 0 = one long page */
-	bool has_wide;      /* some line holds a double-width (CJK) character */
+	int page_lines; /* lines per page including the footer; 0 = one long page */
+	bool has_wide;  /* some line holds a double-width (CJK) character */
 	char footer_name[128];
 };
 
 /* Builds the text of the statement (header, per-currency summary, payouts, itemized
  * appendix) and paginates it with page_lines lines per page (0: no page breaks, for the
  * screen). Returns 0, or -1 with err set. The doc is the caller's (statement_doc_clear). */
-int statement_doc_build(struct statement *st, int page_lines, struct statement_doc *doc,
-                        char *err, size_t err_size);
+int statement_doc_build(struct statement *st, int page_lines, struct statement_doc *doc, char *err,
+                        size_t err_size);
 void statement_doc_clear(struct statement_doc *doc);
 /* The i-th line of the doc. */
 const char *statement_doc_line(const struct statement_doc *doc, size_t i);
@@ -105,14 +105,14 @@ int statement_write_pdf(const struct statement_doc *doc, const char *path, const
 /* Writes the statement in a format to path ("-" = stdout for the text formats), through a
  * temporary file renamed into place so an interrupted run never leaves half a statement.
  * Returns 0, or -1 with err set. */
-int statement_save(struct statement *st, enum statement_format format, const char *path,
-                   char *err, size_t err_size);
+int statement_save(struct statement *st, enum statement_format format, const char *path, char *err,
+                   size_t err_size);
 
 /* Prints a file through CUPS: lp with an argument vector (no shell). printer NULL or ""
  * uses the default destination. On success returns 0 and fills job (e.g.
  * "paydesk-pdf-12"); on failure -1 with a translated reason in err. */
-int statement_print(const char *path, const char *printer, const char *title, int copies,
-                    char *job, size_t job_size, char *err, size_t err_size);
+int statement_print(const char *path, const char *printer, const char *title, int copies, char *job,
+                    size_t job_size, char *err, size_t err_size);
 
 /* A file name for a statement: "statement-<account>-<from>[_<to>]-<currency>.<ext>" under
  * dir. */

@@ -70,13 +70,13 @@ void statement_csv_cell(FILE *out, const char *text, bool is_number)
 /* One CSV record of the 13 columns; NULL cells are empty. */
 struct csv_rec {
 	const char *record, *currency, *name, *id, *date, *count, *amount, *fee, *net, *status,
-		*detail, *source, *payout;
+	        *detail, *source, *payout;
 };
 
 static void csv_row(FILE *out, const struct csv_rec *r)
 {
-	const char *cells[] = {r->record, r->currency, r->name, r->id,     r->date,
-	                       r->count,  r->amount,   r->fee,  r->net,    r->status,
+	const char *cells[] = {r->record, r->currency, r->name,  r->id,  r->date,
+	                       r->count,  r->amount,   r->fee,   r->net, r->status,
 	                       r->detail, r->source,   r->payout};
 	const bool number[] = {false, false, false, false, false, true, true,
 	                       true,  true,  false, false, false, false};
@@ -98,24 +98,24 @@ static int csv_item(const struct ledger_item *it, void *vctx)
 {
 	struct csv_items *x = vctx;
 	char id[256], type[128], date[40], a[32], f[32], n[32], rc[128], desc[2048], src[256],
-		po[256];
+	        po[256];
 	iso_time(it->created, date, sizeof date);
 	plain(it->amount, x->currency, a, sizeof a);
 	plain(it->fee, x->currency, f, sizeof f);
 	plain(it->net, x->currency, n, sizeof n);
 	struct csv_rec r = {
-		.record = "transaction",
-		.currency = x->code,
-		.name = clean(it->type, type, sizeof type),
-		.id = clean(it->id, id, sizeof id),
-		.date = date,
-		.amount = a,
-		.fee = f,
-		.net = n,
-		.status = clean(it->reporting_category, rc, sizeof rc),
-		.detail = clean(it->description, desc, sizeof desc),
-		.source = clean(it->source, src, sizeof src),
-		.payout = clean(it->payout_id, po, sizeof po),
+	        .record = "transaction",
+	        .currency = x->code,
+	        .name = clean(it->type, type, sizeof type),
+	        .id = clean(it->id, id, sizeof id),
+	        .date = date,
+	        .amount = a,
+	        .fee = f,
+	        .net = n,
+	        .status = clean(it->reporting_category, rc, sizeof rc),
+	        .detail = clean(it->description, desc, sizeof desc),
+	        .source = clean(it->source, src, sizeof src),
+	        .payout = clean(it->payout_id, po, sizeof po),
 	};
 	csv_row(x->out, &r);
 	return ferror(x->out) ? 1 : 0;
@@ -151,18 +151,24 @@ int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_s
 		iso_time(d->last_sync, sync, sizeof sync);
 	else
 		sync[0] = '\0';
-	csv_row(out, &(struct csv_rec){"record", "currency", "name", "id", "date", "count",
-	                               "amount", "fee", "net", "status", "detail", "source",
-	                               "payout"});
-	csv_row(out, &(struct csv_rec){.record = "header", .name = "account", .id = st->account_id,
+	csv_row(out,
+	        &(struct csv_rec){"record", "currency", "name", "id", "date", "count", "amount",
+	                          "fee", "net", "status", "detail", "source", "payout"});
+	csv_row(out, &(struct csv_rec){.record = "header",
+	                               .name = "account",
+	                               .id = st->account_id,
 	                               .detail = st->account_name});
 	csv_row(out, &(struct csv_rec){.record = "header", .name = "period_start", .date = from});
 	csv_row(out, &(struct csv_rec){.record = "header", .name = "period_end", .date = to});
-	csv_row(out, &(struct csv_rec){.record = "header", .name = "timezone",
-	                               .detail = st->timezone});
-	csv_row(out, &(struct csv_rec){.record = "header", .name = "generated_at", .date = gen,
+	csv_row(out,
+	        &(struct csv_rec){.record = "header", .name = "timezone", .detail = st->timezone});
+	csv_row(out, &(struct csv_rec){.record = "header",
+	                               .name = "generated_at",
+	                               .date = gen,
 	                               .detail = st->operator_name});
-	csv_row(out, &(struct csv_rec){.record = "header", .name = "data_as_of", .date = sync,
+	csv_row(out, &(struct csv_rec){.record = "header",
+	                               .name = "data_as_of",
+	                               .date = sync,
 	                               .status = d->stale ? "stale" : "current"});
 	int rc = 0;
 	for (size_t i = 0; i < d->n_currencies && rc == 0; i++) {
@@ -171,8 +177,8 @@ int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_s
 		money_currency_upper(c->currency, code);
 		csv_sum(out, code, c->currency, "opening_balance", NULL, c->opening);
 		for (int k = 0; k < LEDGER_CAT_COUNT; k++)
-			csv_sum(out, code, c->currency, ledger_category_key((enum ledger_category)k),
-			        &c->cat[k], 0);
+			csv_sum(out, code, c->currency,
+			        ledger_category_key((enum ledger_category)k), &c->cat[k], 0);
 		csv_sum(out, code, c->currency, "fees_total", NULL, c->fees);
 		csv_sum(out, code, c->currency, "net_activity", NULL, c->net_activity);
 		csv_sum(out, code, c->currency, "payouts_total", NULL, c->payouts_net);
@@ -184,15 +190,20 @@ int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_s
 			snprintf(cnt, sizeof cnt, "%lld", (long long)p->txn_count);
 			plain(p->amount, c->currency, a, sizeof a);
 			plain(p->txn_net, c->currency, n, sizeof n);
-			csv_row(out, &(struct csv_rec){.record = "payout", .currency = code,
-			                               .id = clean(p->id, id, sizeof id), .date = arrival,
-			                               .count = cnt, .amount = a, .net = n,
-			                               .status = clean(p->status, status, sizeof status),
-			                               .detail = ledger_recon_key(p->recon)});
+			csv_row(out,
+			        &(struct csv_rec){.record = "payout",
+			                          .currency = code,
+			                          .id = clean(p->id, id, sizeof id),
+			                          .date = arrival,
+			                          .count = cnt,
+			                          .amount = a,
+			                          .net = n,
+			                          .status = clean(p->status, status, sizeof status),
+			                          .detail = ledger_recon_key(p->recon)});
 		}
 		struct csv_items x = {.out = out, .code = code, .currency = c->currency};
 		enum ledger_status r =
-			ledger_items(st->ledger, c->currency, d->from, d->to, 0, csv_item, &x);
+		        ledger_items(st->ledger, c->currency, d->from, d->to, 0, csv_item, &x);
 		if (r != LEDGER_OK) {
 			if (r == LEDGER_STOPPED)
 				snprintf(err, err_size, _("writing the statement failed: %s"),
@@ -240,15 +251,16 @@ static int json_item(const struct ledger_item *it, void *vctx)
 	struct json_items *x = vctx;
 	char id[256], type[128], rc[128], desc[2048], src[256], po[256], date[40];
 	iso_time(it->created, date, sizeof date);
-	json_t *o = json_pack(
-		"{s:s,s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "id",
-		clean(it->id, id, sizeof id), "created", (json_int_t)it->created, "created_local", date,
-		"type", clean(it->type, type, sizeof type), "reporting_category",
-		clean(it->reporting_category, rc, sizeof rc), "category",
-		ledger_category_key(it->category), "amount", (json_int_t)it->amount, "fee",
-		(json_int_t)it->fee, "net", (json_int_t)it->net, "currency", x->code, "source",
-		clean(it->source, src, sizeof src), "description", clean(it->description, desc, sizeof desc),
-		"payout", clean(it->payout_id, po, sizeof po));
+	json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "id",
+	                      clean(it->id, id, sizeof id), "created", (json_int_t)it->created,
+	                      "created_local", date, "type", clean(it->type, type, sizeof type),
+	                      "reporting_category", clean(it->reporting_category, rc, sizeof rc),
+	                      "category", ledger_category_key(it->category), "amount",
+	                      (json_int_t)it->amount, "fee", (json_int_t)it->fee, "net",
+	                      (json_int_t)it->net, "currency", x->code, "source",
+	                      clean(it->source, src, sizeof src), "description",
+	                      clean(it->description, desc, sizeof desc), "payout",
+	                      clean(it->payout_id, po, sizeof po));
 	if ((!x->first && fputc(',', x->out) == EOF) || !dump(x->out, o)) {
 		x->failed = true;
 		return 1;
@@ -270,7 +282,8 @@ static json_t *currency_json(const struct ledger_currency *c)
 	json_object_set_new(o, "currency", json_string(c->currency));
 	json_object_set_new(o, "opening_balance", json_integer(c->opening));
 	for (int k = 0; k < LEDGER_CAT_COUNT; k++)
-		json_object_set_new(o, ledger_category_key((enum ledger_category)k), sum_json(&c->cat[k]));
+		json_object_set_new(o, ledger_category_key((enum ledger_category)k),
+		                    sum_json(&c->cat[k]));
 	json_object_set_new(o, "fees_total", json_integer(c->fees));
 	json_object_set_new(o, "net_activity", json_integer(c->net_activity));
 	json_object_set_new(o, "payouts_total", json_integer(c->payouts_net));
@@ -280,15 +293,16 @@ static json_t *currency_json(const struct ledger_currency *c)
 		const struct ledger_payout *p = &c->payouts[j];
 		char id[256], status[128];
 		json_array_append_new(
-			payouts,
-			json_pack("{s:s,s:I,s:I,s:I,s:s,s:s,s:{s:s,s:I,s:I,s:I,s:b}}", "id",
-			          clean(p->id, id, sizeof id), "created", (json_int_t)p->created,
-			          "arrival_date", (json_int_t)p->arrival_date, "amount",
-			          (json_int_t)p->amount, "currency", c->currency, "status",
-			          clean(p->status, status, sizeof status), "reconciliation", "result",
-			          ledger_recon_key(p->recon), "transactions", (json_int_t)p->txn_count,
-			          "net", (json_int_t)p->txn_net, "difference", (json_int_t)p->difference,
-			          "sync_complete", p->sync_complete));
+		        payouts,
+		        json_pack("{s:s,s:I,s:I,s:I,s:s,s:s,s:{s:s,s:I,s:I,s:I,s:b}}", "id",
+		                  clean(p->id, id, sizeof id), "created", (json_int_t)p->created,
+		                  "arrival_date", (json_int_t)p->arrival_date, "amount",
+		                  (json_int_t)p->amount, "currency", c->currency, "status",
+		                  clean(p->status, status, sizeof status), "reconciliation",
+		                  "result", ledger_recon_key(p->recon), "transactions",
+		                  (json_int_t)p->txn_count, "net", (json_int_t)p->txn_net,
+		                  "difference", (json_int_t)p->difference, "sync_complete",
+		                  p->sync_complete));
 	}
 	json_object_set_new(o, "payouts_list", payouts);
 	return o;
@@ -305,12 +319,12 @@ int statement_write_json(struct statement *st, FILE *out, char *err, size_t err_
 	if (d->last_sync > 0)
 		iso_time(d->last_sync, sync, sizeof sync);
 	json_t *head = json_pack(
-		"{s:{s:s,s:s},s:{s:I,s:I,s:s,s:s,s:s},s:I,s:s,s:s,s:I,s:s,s:b}", "account", "id",
-		st->account_id, "name", st->account_name, "period", "from", (json_int_t)d->from, "to",
-		(json_int_t)d->to, "from_local", from, "to_local", to, "timezone", st->timezone,
-		"generated_at", (json_int_t)st->opt.generated_at, "generated_at_local", gen, "operator",
-		st->operator_name, "data_as_of", (json_int_t)d->last_sync, "data_as_of_local", sync,
-		"stale", d->stale);
+	        "{s:{s:s,s:s},s:{s:I,s:I,s:s,s:s,s:s},s:I,s:s,s:s,s:I,s:s,s:b}", "account", "id",
+	        st->account_id, "name", st->account_name, "period", "from", (json_int_t)d->from,
+	        "to", (json_int_t)d->to, "from_local", from, "to_local", to, "timezone",
+	        st->timezone, "generated_at", (json_int_t)st->opt.generated_at,
+	        "generated_at_local", gen, "operator", st->operator_name, "data_as_of",
+	        (json_int_t)d->last_sync, "data_as_of_local", sync, "stale", d->stale);
 	char *text = head ? json_dumps(head, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(head);
 	bool ok = text != NULL;
@@ -335,7 +349,8 @@ int statement_write_json(struct statement *st, FILE *out, char *err, size_t err_
 		free(ctext);
 		struct json_items x = {.out = out, .code = c->currency, .first = true};
 		if (ok)
-			lr = ledger_items(st->ledger, c->currency, d->from, d->to, 0, json_item, &x);
+			lr = ledger_items(st->ledger, c->currency, d->from, d->to, 0, json_item,
+			                  &x);
 		if (lr != LEDGER_OK || x.failed) {
 			ok = false;
 			break;

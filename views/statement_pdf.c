@@ -19,15 +19,15 @@
 #include "views/statement.h"
 
 /* A4 in points; 80 columns of a 9.5 pt monospaced font fit with room to spare. */
-#define PDF_WIDTH 595.276
-#define PDF_HEIGHT 841.89
+#define PDF_WIDTH    595.276
+#define PDF_HEIGHT   841.89
 #define PDF_MARGIN_X 56.0
 #define PDF_MARGIN_Y 48.0
 /* Text with CJK characters is set in a CJK monospaced font, whose wide glyphs are exactly
  * two Latin advances, so columns stay aligned. Other text is set in DejaVu Sans Mono: its
  * named glyphs keep the text searchable even after a print queue's PostScript round trip
  * (cups-pdf), which CID-keyed CJK fonts do not survive. */
-#define PDF_FONT_CJK "Noto Sans Mono CJK SC, Noto Sans Mono, DejaVu Sans Mono, monospace 9.5"
+#define PDF_FONT_CJK   "Noto Sans Mono CJK SC, Noto Sans Mono, DejaVu Sans Mono, monospace 9.5"
 #define PDF_FONT_LATIN "DejaVu Sans Mono, Noto Sans Mono CJK SC, monospace 9.5"
 
 /* Glyph indices of the Basic Multilingual Plane in the primary font, looked up on first use:
@@ -36,7 +36,7 @@
 
 struct pdf_font {
 	cairo_scaled_font_t *scaled;
-	double cell;     /* advance of one column */
+	double cell; /* advance of one column */
 	double ascent;
 	unsigned *glyph; /* 0x10000 entries */
 };
@@ -54,7 +54,8 @@ static size_t utf8_decode(const char *s, unsigned *cp)
 		return 2;
 	}
 	if ((u[0] & 0xf0) == 0xe0 && u[1] && u[2]) {
-		*cp = ((unsigned)(u[0] & 0x0f) << 12) | ((unsigned)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+		*cp = ((unsigned)(u[0] & 0x0f) << 12) | ((unsigned)(u[1] & 0x3f) << 6) |
+		      (u[2] & 0x3f);
 		return 3;
 	}
 	size_t n = 1;
@@ -87,13 +88,13 @@ static unsigned font_glyph(struct pdf_font *f, unsigned cp, const char *utf8, si
 static int cp_columns(unsigned cp)
 {
 	return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) ||
-	               (cp >= 0x3041 && cp <= 0x33ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
-	               (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xa000 && cp <= 0xa4cf) ||
-	               (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	               (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	               (cp >= 0xffe0 && cp <= 0xffe6)
-	           ? 2
-	           : 1;
+	                       (cp >= 0x3041 && cp <= 0x33ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+	                       (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xa000 && cp <= 0xa4cf) ||
+	                       (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	                       (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	                       (cp >= 0xffe0 && cp <= 0xffe6)
+	               ? 2
+	               : 1;
 }
 
 /* A page's glyphs, text and clusters, reused from page to page. */
@@ -226,7 +227,7 @@ int statement_write_pdf(const struct statement_doc *doc, const char *path, const
 	pango_cairo_context_set_resolution(pango_layout_get_context(layout), 72.0);
 	pango_layout_context_changed(layout);
 	PangoFontDescription *desc =
-		pango_font_description_from_string(doc->has_wide ? PDF_FONT_CJK : PDF_FONT_LATIN);
+	        pango_font_description_from_string(doc->has_wide ? PDF_FONT_CJK : PDF_FONT_LATIN);
 	pango_layout_set_font_description(layout, desc);
 
 	/* Fonts differ in line height (CJK fonts are tall): lines are spaced by the font's own
@@ -254,7 +255,7 @@ int statement_write_pdf(const struct statement_doc *doc, const char *path, const
 		/* Body lines, then the footer on the page's last line. */
 		size_t body = doc->page_lines > 2 ? (size_t)doc->page_lines - 2 : count;
 		for (size_t i = 0; i < body + 2 && rc == 0; i++) {
-			const char *line = i < count ? statement_doc_line(doc, first + i)
+			const char *line = i < count       ? statement_doc_line(doc, first + i)
 			                   : i == body + 1 ? footer
 			                                   : "";
 			if (!*line)

@@ -43,8 +43,8 @@ static void first_line(const char *out, char *buf, size_t size)
 	tui_sanitize(out, n, buf, size, 0);
 }
 
-int statement_print(const char *path, const char *printer, const char *title, int copies,
-                    char *job, size_t job_size, char *err, size_t err_size)
+int statement_print(const char *path, const char *printer, const char *title, int copies, char *job,
+                    size_t job_size, char *err, size_t err_size)
 {
 	if (job_size)
 		job[0] = '\0';
@@ -93,8 +93,9 @@ int statement_print(const char *path, const char *printer, const char *title, in
 	if (rc != 0) {
 		close(pipefd[0]);
 		if (rc == ENOENT)
-			snprintf(err, err_size, "%s",
-			         _("CUPS's lp command was not found; install cups-client to print"));
+			snprintf(
+			        err, err_size, "%s",
+			        _("CUPS's lp command was not found; install cups-client to print"));
 		else
 			snprintf(err, err_size, _("cannot run lp: %s"), strerror(rc));
 		return -1;

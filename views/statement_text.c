@@ -29,7 +29,8 @@ static size_t utf8_next(const char *s, unsigned *cp)
 		return 2;
 	}
 	if ((u[0] & 0xf0) == 0xe0 && u[1] && u[2]) {
-		*cp = ((unsigned)(u[0] & 0x0f) << 12) | ((unsigned)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+		*cp = ((unsigned)(u[0] & 0x0f) << 12) | ((unsigned)(u[1] & 0x3f) << 6) |
+		      (u[2] & 0x3f);
 		return 3;
 	}
 	if ((u[0] & 0xf8) == 0xf0 && u[1] && u[2] && u[3]) {
@@ -172,8 +173,10 @@ static int doc_push(struct statement_doc *doc, const char *text, size_t len, uns
 		for (size_t i = 0; i < len; i++) {
 			if ((unsigned char)text[i] >= 0xe1) {
 				unsigned cp;
-				for (const char *s = text + i; s < text + len; s += utf8_next(s, &cp))
-					if ((unsigned char)*s >= 0xe1 && (utf8_next(s, &cp), cp_width(cp) == 2))
+				for (const char *s = text + i; s < text + len;
+				     s += utf8_next(s, &cp))
+					if ((unsigned char)*s >= 0xe1 &&
+					    (utf8_next(s, &cp), cp_width(cp) == 2))
 						doc->has_wide = true;
 				break;
 			}
@@ -282,7 +285,8 @@ static int build_header(struct statement *st, struct statement_doc *doc)
 	if (st->account_name[0] && st->account_id[0])
 		snprintf(buf, sizeof buf, "%s (%s)", st->account_name, st->account_id);
 	else if (st->account_name[0] || st->account_id[0])
-		snprintf(buf, sizeof buf, "%s", st->account_name[0] ? st->account_name : st->account_id);
+		snprintf(buf, sizeof buf, "%s",
+		         st->account_name[0] ? st->account_name : st->account_id);
 	else
 		snprintf(buf, sizeof buf, "%s", _("(unknown: not synced yet)"));
 	const char *values[5];
@@ -311,14 +315,16 @@ static int build_header(struct statement *st, struct statement_doc *doc)
 	if (d->stale) {
 		char warn[1024];
 		if (d->last_sync > 0)
-			snprintf(warn, sizeof warn,
-			         _("WARNING: the data was last synced at %s, before the end of this "
-			           "period; later transactions are missing. Run 'paydesk sync' and "
-			           "produce the statement again."),
-			         sync);
+			snprintf(
+			        warn, sizeof warn,
+			        _("WARNING: the data was last synced at %s, before the end of this "
+			          "period; later transactions are missing. Run 'paydesk sync' and "
+			          "produce the statement again."),
+			        sync);
 		else
 			snprintf(warn, sizeof warn, "%s",
-			         _("WARNING: this cache was never synced completely; the statement may "
+			         _("WARNING: this cache was never synced completely; the statement "
+			           "may "
 			           "be missing transactions. Run 'paydesk sync' first."));
 		if (doc_text(doc, "") != 0 || doc_wrapped(doc, warn, 9) != 0)
 			return -1;
@@ -452,24 +458,28 @@ static int build_payouts(struct statement *st, const struct ledger_currency *c,
 			fmt_money(f, p->txn_net, sum, sizeof sum);
 			fmt_money(f, p->difference, diff, sizeof diff);
 			snprintf(buf, sizeof buf,
-			         P_("    MISMATCH: its %lld transaction sums to %s, not %s; difference %s.",
-			            "    MISMATCH: its %lld transactions sum to %s, not %s; difference %s.",
+			         P_("    MISMATCH: its %lld transaction sums to %s, not %s; "
+			            "difference %s.",
+			            "    MISMATCH: its %lld transactions sum to %s, not %s; "
+			            "difference %s.",
 			            p->txn_count),
 			         (long long)p->txn_count, sum, amount, diff);
 			if (doc_wrapped(doc, buf, 6) != 0)
 				return -1;
 		} else if (p->recon == LEDGER_RECON_UNKNOWN) {
 			if (doc_wrapped(doc,
-			                _("    NOT CHECKED: none of its transactions is in the cache; run "
+			                _("    NOT CHECKED: none of its transactions is in the "
+			                  "cache; run "
 			                  "'paydesk sync'."),
 			                6) != 0)
 				return -1;
 		}
 		if (p->recon != LEDGER_RECON_MATCH && !p->sync_complete) {
-			if (doc_wrapped(doc,
-			                _("    (the cache does not yet hold every transaction of this "
-			                  "payout)"),
-			                6) != 0)
+			if (doc_wrapped(
+			            doc,
+			            _("    (the cache does not yet hold every transaction of this "
+			              "payout)"),
+			            6) != 0)
 				return -1;
 		}
 	}
@@ -490,7 +500,7 @@ struct items_ctx {
 	struct items_section *sec;
 	size_t n_sec;
 	const char *cat_label[LEDGER_CAT_COUNT];
-	time_t minute;     /* the minute `when` was formatted for */
+	time_t minute; /* the minute `when` was formatted for */
 	char when[32];
 	int failed;
 };
@@ -533,7 +543,7 @@ static int item_line(const struct ledger_item *it, void *vctx)
 	fmt_money(&sec->f, it->fee, fee, sizeof fee);
 	fmt_money(&sec->f, it->net, net, sizeof net);
 	int cat = it->category >= 0 && it->category < LEDGER_CAT_COUNT ? (int)it->category
-	                                                                 : LEDGER_CAT_ADJUSTMENTS;
+	                                                               : LEDGER_CAT_ADJUSTMENTS;
 	struct line l;
 	line_reset(&l);
 	line_cell(&l, when, sec->w_time, TUI_ALIGN_LEFT);
@@ -572,8 +582,8 @@ static int section_start(struct statement *st, const struct ledger_currency *c,
 	sec->w_amount = max_int(wn, text_width(_("Amount")));
 	sec->w_fee = max_int(wn, text_width(_("Fee")));
 	sec->w_net = max_int(wn, text_width(_("Net")));
-	sec->w_id =
-		STATEMENT_WIDTH - sec->w_time - sec->w_type - sec->w_amount - sec->w_fee - sec->w_net - 5;
+	sec->w_id = STATEMENT_WIDTH - sec->w_time - sec->w_type - sec->w_amount - sec->w_fee -
+	            sec->w_net - 5;
 	/* Amounts so wide that the id would vanish: the line grows past 80 columns rather
 	 * than hide a digit. */
 	if (sec->w_id < 8)
@@ -633,8 +643,9 @@ static int build_items(struct statement *st, const struct money_locale *loc,
 	}
 	if (r == 0 && items > 0) {
 		/* One currency: let SQLite filter; several: one pass over the range. */
-		enum ledger_status ls = ledger_items(st->ledger, n == 1 ? sec[0].f.code : NULL,
-		                                     st->data->from, st->data->to, LEDGER_ITEMS_BRIEF, item_line, &x);
+		enum ledger_status ls =
+		        ledger_items(st->ledger, n == 1 ? sec[0].f.code : NULL, st->data->from,
+		                     st->data->to, LEDGER_ITEMS_BRIEF, item_line, &x);
 		if (x.failed) {
 			r = -1;
 		} else if (ls != LEDGER_OK) {
@@ -663,7 +674,8 @@ static int paginate(struct statement_doc *doc)
 	pages[n++] = 0;
 	size_t on_page = 0;
 	for (size_t i = 0; i < doc->n_lines; i++) {
-		bool forced = doc->page_lines > 0 && (doc->line_flags[i] & LINE_NEW_PAGE) && on_page > 0;
+		bool forced =
+		        doc->page_lines > 0 && (doc->line_flags[i] & LINE_NEW_PAGE) && on_page > 0;
 		if (forced || on_page == body) {
 			if (n == cap) {
 				cap *= 2;
@@ -685,8 +697,8 @@ static int paginate(struct statement_doc *doc)
 	return 0;
 }
 
-int statement_doc_build(struct statement *st, int page_lines, struct statement_doc *doc,
-                        char *err, size_t err_size)
+int statement_doc_build(struct statement *st, int page_lines, struct statement_doc *doc, char *err,
+                        size_t err_size)
 {
 	memset(doc, 0, sizeof *doc);
 	doc->page_lines = page_lines;
@@ -769,7 +781,8 @@ int statement_write_text(const struct statement_doc *doc, FILE *out, char *err, 
 		if (p > 0 && fputc('\f', out) == EOF)
 			goto fail;
 		for (size_t i = 0; i < count; i++) {
-			if (fputs(statement_doc_line(doc, first + i), out) == EOF || fputc('\n', out) == EOF)
+			if (fputs(statement_doc_line(doc, first + i), out) == EOF ||
+			    fputc('\n', out) == EOF)
 				goto fail;
 		}
 		char footer[512];

@@ -18,8 +18,8 @@ enum {
 };
 
 static const struct tui_request_info statement_requests[] = {
-	{STATEMENT_REQ_PRINT, "print", "p", N_("Print the statement through CUPS"), 0},
-	{STATEMENT_REQ_EXPORT, "export", "x", N_("Export the statement: txt, csv, json or pdf"), 0},
+        {STATEMENT_REQ_PRINT, "print", "p", N_("Print the statement through CUPS"), 0},
+        {STATEMENT_REQ_EXPORT, "export", "x", N_("Export the statement: txt, csv, json or pdf"), 0},
 };
 
 struct statement_view {
@@ -45,8 +45,8 @@ static int open_ledger(struct statement_view *v)
 {
 	struct profile profile;
 	char err[512];
-	bool have_profile = !views_app.demo &&
-	                    profile_load(views_app.profile, &profile, err, sizeof err) == 0;
+	bool have_profile =
+	        !views_app.demo && profile_load(views_app.profile, &profile, err, sizeof err) == 0;
 	if (have_profile) {
 		snprintf(v->printer, sizeof v->printer, "%s", profile.printer);
 		snprintf(v->timezone, sizeof v->timezone, "%s", profile.timezone);
@@ -216,12 +216,12 @@ static void statement_view_status(struct tui_view *view, char *buf, size_t size)
 }
 
 const struct tui_view_ops view_statement_ops = {
-	.name = "statement",
-	.title = N_("Statement"),
-	.requests = statement_requests,
-	.n_requests = sizeof statement_requests / sizeof statement_requests[0],
-	.open = statement_view_open,
-	.close = statement_view_close,
-	.request = statement_view_request,
-	.status = statement_view_status,
+        .name = "statement",
+        .title = N_("Statement"),
+        .requests = statement_requests,
+        .n_requests = sizeof statement_requests / sizeof statement_requests[0],
+        .open = statement_view_open,
+        .close = statement_view_close,
+        .request = statement_view_request,
+        .status = statement_view_status,
 };

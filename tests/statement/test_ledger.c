@@ -47,26 +47,27 @@ static int teardown(void **state)
 }
 
 static const char base_rows[] =
-	"INSERT INTO meta VALUES ('account', 'acct_1'), ('account_name', '测试商店 Test Shop');"
-	"INSERT INTO sync_state(resource, last_success) VALUES ('balance_transactions', 1764115200),"
-	" ('payouts', 1764115200);"
-	"INSERT INTO balance_transactions(id, created, amount, fee, net, currency, type,"
-	" reporting_category, payout_id) VALUES"
-	" ('t0', 1763900000, 10000, 320, 9680, 'usd', 'charge', 'charge', 'po_a'),"
-	" ('t1', 1763950000, 5000, 175, 4825, 'usd', 'charge', 'charge', 'po_b'),"
-	" ('t2', 1763950100, -1000, 0, -1000, 'usd', 'refund', 'refund', 'po_b'),"
-	" ('t3', 1763950200, -2000, 1500, -3500, 'usd', 'adjustment', 'dispute', NULL),"
-	" ('t4', 1763950300, 2000, -1500, 3500, 'usd', 'adjustment', 'dispute_reversal', NULL),"
-	" ('t5', 1763950400, -300, 0, -300, 'usd', 'stripe_fee', 'fee', NULL),"
-	" ('t6', 1763950500, 77, 0, 77, 'usd', 'transfer', 'transfer', NULL),"
-	" ('t7', 1763950600, -9680, 0, -9680, 'usd', 'payout', 'payout', NULL),"
-	" ('t8', 1763950700, 120000, 4000, 116000, 'JPY', 'charge', 'charge', NULL),"
-	" ('t9', 1764030000, 999, 0, 999, 'usd', 'charge', 'charge', NULL);"
-	"INSERT INTO payouts(id, created, arrival_date, amount, currency, status,"
-	" balance_transaction, reconciled) VALUES"
-	" ('po_a', 1763950600, 1764028800, 9680, 'usd', 'paid', 't7', 1),"
-	" ('po_b', 1763950650, 1764028800, 3800, 'usd', 'in_transit', NULL, 1),"
-	" ('po_c', 1763950660, 1764028800, 500, 'usd', 'paid', NULL, 0);";
+        "INSERT INTO meta VALUES ('account', 'acct_1'), ('account_name', '测试商店 Test Shop');"
+        "INSERT INTO sync_state(resource, last_success) VALUES ('balance_transactions', "
+        "1764115200),"
+        " ('payouts', 1764115200);"
+        "INSERT INTO balance_transactions(id, created, amount, fee, net, currency, type,"
+        " reporting_category, payout_id) VALUES"
+        " ('t0', 1763900000, 10000, 320, 9680, 'usd', 'charge', 'charge', 'po_a'),"
+        " ('t1', 1763950000, 5000, 175, 4825, 'usd', 'charge', 'charge', 'po_b'),"
+        " ('t2', 1763950100, -1000, 0, -1000, 'usd', 'refund', 'refund', 'po_b'),"
+        " ('t3', 1763950200, -2000, 1500, -3500, 'usd', 'adjustment', 'dispute', NULL),"
+        " ('t4', 1763950300, 2000, -1500, 3500, 'usd', 'adjustment', 'dispute_reversal', NULL),"
+        " ('t5', 1763950400, -300, 0, -300, 'usd', 'stripe_fee', 'fee', NULL),"
+        " ('t6', 1763950500, 77, 0, 77, 'usd', 'transfer', 'transfer', NULL),"
+        " ('t7', 1763950600, -9680, 0, -9680, 'usd', 'payout', 'payout', NULL),"
+        " ('t8', 1763950700, 120000, 4000, 116000, 'JPY', 'charge', 'charge', NULL),"
+        " ('t9', 1764030000, 999, 0, 999, 'usd', 'charge', 'charge', NULL);"
+        "INSERT INTO payouts(id, created, arrival_date, amount, currency, status,"
+        " balance_transaction, reconciled) VALUES"
+        " ('po_a', 1763950600, 1764028800, 9680, 'usd', 'paid', 't7', 1),"
+        " ('po_b', 1763950650, 1764028800, 3800, 'usd', 'in_transit', NULL, 1),"
+        " ('po_c', 1763950660, 1764028800, 500, 'usd', 'paid', NULL, 0);";
 
 static void test_categories(void **state)
 {
@@ -78,7 +79,8 @@ static void test_categories(void **state)
 	assert_int_equal(ledger_categorize("adjustment", "dispute_reversal"), LEDGER_CAT_REVERSALS);
 	assert_int_equal(ledger_categorize("stripe_fee", "fee"), LEDGER_CAT_FEES);
 	assert_int_equal(ledger_categorize("payout_failure", NULL), LEDGER_CAT_PAYOUTS);
-	assert_int_equal(ledger_categorize("adjustment", "other_adjustment"), LEDGER_CAT_ADJUSTMENTS);
+	assert_int_equal(ledger_categorize("adjustment", "other_adjustment"),
+	                 LEDGER_CAT_ADJUSTMENTS);
 	assert_int_equal(ledger_categorize(NULL, NULL), LEDGER_CAT_ADJUSTMENTS);
 }
 
@@ -267,11 +269,11 @@ static void test_text_width_and_pages(void **state)
 	struct ledger *l;
 	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
 	struct statement_options opt = {.from = DAY,
-	                                 .to = DAY + 86400,
-	                                 .timezone = "UTC",
-	                                 .operator_name = "clerk",
-	                                 .generated_at = 1764115200,
-	                                 .single_day = true};
+	                                .to = DAY + 86400,
+	                                .timezone = "UTC",
+	                                .operator_name = "clerk",
+	                                .generated_at = 1764115200,
+	                                .single_day = true};
 	struct statement *st;
 	char err[256];
 	assert_int_equal(statement_build(l, &opt, &st, err, sizeof err), 0);
@@ -306,14 +308,14 @@ static void test_text_width_and_pages(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_categories),
-		cmocka_unit_test_teardown(test_sums_and_balances, teardown),
-		cmocka_unit_test_teardown(test_reconciliation, teardown),
-		cmocka_unit_test_teardown(test_stale_and_inconsistent, teardown),
-		cmocka_unit_test_teardown(test_overflow_and_failures, teardown),
-		cmocka_unit_test(test_day_boundaries),
-		cmocka_unit_test(test_csv_cells),
-		cmocka_unit_test_teardown(test_text_width_and_pages, teardown),
+	        cmocka_unit_test(test_categories),
+	        cmocka_unit_test_teardown(test_sums_and_balances, teardown),
+	        cmocka_unit_test_teardown(test_reconciliation, teardown),
+	        cmocka_unit_test_teardown(test_stale_and_inconsistent, teardown),
+	        cmocka_unit_test_teardown(test_overflow_and_failures, teardown),
+	        cmocka_unit_test(test_day_boundaries),
+	        cmocka_unit_test(test_csv_cells),
+	        cmocka_unit_test_teardown(test_text_width_and_pages, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -228,6 +228,41 @@ static void test_secrets_never_kept(void **state)
 	json_decref(o);
 }
 
+/* The compact JSON is valid JSON with the same values, whatever the strings hold. */
+static void test_compact_round_trip(void **state)
+{
+	(void)state;
+	const char *text = "{\"a\":\"line\\nbreak \\\"quoted\\\" back\\\\slash \\u0001 \\u00e9\","
+	                   "\"n\":-12,\"t\":true,\"f\":false,\"z\":null,\"e\":{},\"l\":[],"
+	                   "\"deep\":{\"x\":{\"y\":null}},\"arr\":[1,null,\"s\"],"
+	                   "\"we\\u0001ird key\":1,\"drop\":{\"me\":1,\"keep\":2}}";
+	json_error_t err;
+	json_t *in = json_loads(text, 0, &err);
+	assert_non_null(in);
+	static const char *const drop[] = {"drop.me"};
+	char *out = model_compact_json(in, drop, 1);
+	assert_non_null(out);
+	json_t *back = json_loads(out, 0, &err);
+	if (!back)
+		fail_msg("not JSON: %s (%s)", out, err.text);
+	assert_string_equal(json_string_value(json_object_get(back, "a")),
+	                    json_string_value(json_object_get(in, "a")));
+	assert_int_equal(json_integer_value(json_object_get(back, "n")), -12);
+	assert_true(json_is_true(json_object_get(back, "t")));
+	assert_true(json_is_false(json_object_get(back, "f")));
+	assert_null(json_object_get(back, "z"));
+	assert_null(json_object_get(back, "e"));
+	assert_null(json_object_get(back, "l"));
+	assert_null(json_object_get(back, "deep")); /* empty once its nulls are gone */
+	assert_int_equal(json_array_size(json_object_get(back, "arr")), 2);
+	assert_non_null(json_object_get(back, "we\001ird key"));
+	assert_null(json_object_get(json_object_get(back, "drop"), "me"));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(back, "drop"), "keep")), 2);
+	free(out);
+	json_decref(back);
+	json_decref(in);
+}
+
 static void test_order_status(void **state)
 {
 	(void)state;
@@ -258,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_nulls_and_unknown_fields),
 		cmocka_unit_test(test_secrets_never_kept),
 		cmocka_unit_test(test_order_status),
+		cmocka_unit_test(test_compact_round_trip),
 	};
 	return cmocka_run_group_tests(tests, load_fixtures, free_fixtures);
 }

@@ -5,11 +5,20 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/client/sync_lib.sh"
 sync_setup --seed 11 --orders 1500 --days 60 --now 1790000000
-tap_plan 15
+tap_plan 17
 
 run_sync; tap_is $? 0 "a first sync succeeds"
 cache_equals_sandbox; tap_ok $? "after a full sync the cache equals the platform (ids, amounts, statuses)"
 grep -q "^synced: " "$TEST_TMP/sync.out"; tap_ok $? "the sync says what it stored"
+if grep -q "ETA" "$TEST_TMP/sync.err"; then st=1; else st=0; fi
+tap_ok $st "no progress bar when stderr is not a terminal"
+if command -v script >/dev/null 2>&1; then
+	script -qec "\"$PAYDESK_BIN\" sync --full" /dev/null >"$TEST_TMP/tty.out" 2>&1
+	grep -q 'obj/s  ETA [0-9-]*:[0-9-]*' "$TEST_TMP/tty.out" && grep -q '100%' "$TEST_TMP/tty.out"
+	tap_ok $? "on a terminal the sync draws a progress bar (objects, objects/s, ETA)"
+else
+	echo "ok $((tap_n + 1)) # SKIP script(1) is not installed"; tap_n=$((tap_n + 1))
+fi
 mode=$(stat -c %a "$CACHE_DB")
 tap_is "$mode" 600 "the cache file is private (0600)"
 "$PAYDESK_BIN" cache info >"$TEST_TMP/info.out" 2>&1

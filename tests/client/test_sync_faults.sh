@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/client/sync_lib.sh"
 sync_setup --seed 5 --orders 800 --days 40 --now 1790000000 \
 	--restricted rk_test_nodisputes:charges=read,payment_intents=read,refunds=read,payouts=read,balance_transactions=read,events=read,account=read
-tap_plan 32
+tap_plan 35
 
 # Each fault, twice in a row on the charges list: retried, then the sync completes exactly.
 for kind in 429 500 502 503 reset truncate stall commit_then_reset; do
@@ -85,6 +85,13 @@ grep -q 'disputes: read' "$TEST_TMP/r.err"; tap_ok $? "the message names the mis
 "$CHECKSUM" --integrity "$XDG_DATA_HOME/paydesk/r.db" >/dev/null; tap_ok $? "the other lists were synced into an intact cache"
 n=$("$PAYDESK_BIN" --profile r cache info | sed -n 's/^orders  *//p')
 tap_is "$n" "803" "the orders were synced with the restricted key"
+
+# A key the platform refuses.
+PAYDESK_API_KEY=sk_live_not_a_test_key "$PAYDESK_BIN" --profile t sync >/dev/null 2>"$TEST_TMP/k.err"
+tap_is $? 1 "a refused key: exit status 1"
+grep -q "refused the API key of profile \[t\]" "$TEST_TMP/k.err"; tap_ok $? "the message says the key was refused and names the profile"
+if grep -q "sk_live_not_a_test_key" "$TEST_TMP/k.err"; then st=1; else st=0; fi
+tap_ok $st "the key itself is never printed"
 
 # Usage errors.
 "$PAYDESK_BIN" sync --bogus >/dev/null 2>&1; tap_is $? 2 "an unknown sync option exits 2"

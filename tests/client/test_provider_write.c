@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,6 +53,8 @@ static int start_sandbox(void)
 		return -1;
 	sandbox_pid = fork();
 	if (sandbox_pid == 0) {
+		/* Dies with this test, even when the test itself crashes. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		dup2(fds[1], STDOUT_FILENO);
 		close(fds[0]);
 		execl(bin, bin, "--port", "0", "--orders", "200", "--seed", "9", "--now",

@@ -69,8 +69,8 @@ static int64_t count_rows(const char *path)
 	int64_t total = 0;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		return -1;
-	static const char *const tables[] = {"orders", "payment_intents", "refunds", "disputes",
-	                                     "payouts", "balance_transactions"};
+	static const char *const tables[] = {"orders",   "payment_intents", "refunds",
+	                                     "disputes", "payouts",         "balance_transactions"};
 	for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
 		char sql[128];
 		sqlite3_stmt *st;
@@ -182,7 +182,7 @@ int main(int argc, char **argv)
 	}
 	const char *paydesk = getenv("PAYDESK_BIN") ? getenv("PAYDESK_BIN") : "./paydesk";
 	const char *sandbox =
-		getenv("PAYDESK_SANDBOX") ? getenv("PAYDESK_SANDBOX") : "./paydesk-sandbox";
+	        getenv("PAYDESK_SANDBOX") ? getenv("PAYDESK_SANDBOX") : "./paydesk-sandbox";
 	int rc = 0;
 	for (; i < argc; i++)
 		if (bench(strtol(argv[i], NULL, 10), dir, paydesk, sandbox) != 0)

@@ -24,19 +24,19 @@ struct cache {
 /* The ordered migration steps: step i brings user_version from i to i + 1. Later changes are
  * new steps at the end; a shipped step is never edited. */
 static const char *const migrations[] = {
-	NULL, /* 0 -> 1: the initial schema, cache_schema_sql */
-	/* 1 -> 2: Stripe's own "refunded" flag, kept for exact comparison with the platform;
+        NULL, /* 0 -> 1: the initial schema, cache_schema_sql */
+        /* 1 -> 2: Stripe's own "refunded" flag, kept for exact comparison with the platform;
 	 * payouts to reconcile are found through this partial index. */
-	"ALTER TABLE orders ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0;"
-	"CREATE INDEX payouts_unreconciled ON payouts(id) WHERE reconciled = 0;"
-	"CREATE INDEX refunds_by_status ON refunds(status, created, id);"
-	"CREATE INDEX payouts_by_status ON payouts(status, arrival_date, id);",
-	/* 2 -> 3: raw JSON in a rowid table. In a WITHOUT ROWID table a row over ~1000 bytes
+        "ALTER TABLE orders ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0;"
+        "CREATE INDEX payouts_unreconciled ON payouts(id) WHERE reconciled = 0;"
+        "CREATE INDEX refunds_by_status ON refunds(status, created, id);"
+        "CREATE INDEX payouts_by_status ON payouts(status, arrival_date, id);",
+        /* 2 -> 3: raw JSON in a rowid table. In a WITHOUT ROWID table a row over ~1000 bytes
 	 * spills into an overflow page of its own, which tripled the cache's size. */
-	"CREATE TABLE raw_objects_v3 (id TEXT PRIMARY KEY, kind TEXT NOT NULL, json TEXT NOT NULL);"
-	"INSERT INTO raw_objects_v3(id, kind, json) SELECT id, kind, json FROM raw_objects;"
-	"DROP TABLE raw_objects;"
-	"ALTER TABLE raw_objects_v3 RENAME TO raw_objects;",
+        "CREATE TABLE raw_objects_v3 (id TEXT PRIMARY KEY, kind TEXT NOT NULL, json TEXT NOT NULL);"
+        "INSERT INTO raw_objects_v3(id, kind, json) SELECT id, kind, json FROM raw_objects;"
+        "DROP TABLE raw_objects;"
+        "ALTER TABLE raw_objects_v3 RENAME TO raw_objects;",
 };
 
 #define CACHE_LATEST ((int)(sizeof migrations / sizeof *migrations))
@@ -47,8 +47,8 @@ int cache_schema_latest(void)
 }
 
 static const char *const resource_tables[CACHE_RESOURCE_COUNT] = {
-	"orders", "payment_intents", "refunds", "disputes", "payouts", "balance_transactions",
-	"events",
+        "orders",  "payment_intents",      "refunds", "disputes",
+        "payouts", "balance_transactions", "events",
 };
 
 const char *cache_resource_name(enum cache_resource r)
@@ -97,7 +97,8 @@ int cache_migrate(sqlite3 *db, char *err, size_t err_size)
 	}
 	if (version > CACHE_LATEST) {
 		snprintf(err, err_size,
-		         _("the cache was written by a newer paydesk (schema %d, this one knows %d); "
+		         _("the cache was written by a newer paydesk (schema %d, this one knows "
+		           "%d); "
 		           "use the newer paydesk, or move the file away to start over"),
 		         version, CACHE_LATEST);
 		return -1;
@@ -108,15 +109,15 @@ int cache_migrate(sqlite3 *db, char *err, size_t err_size)
 		char *msg = NULL;
 		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
 		if (rc == SQLITE_OK)
-			rc = sqlite3_exec(db, step == 0 ? cache_schema_sql : migrations[step], NULL, NULL,
-			                  &msg);
+			rc = sqlite3_exec(db, step == 0 ? cache_schema_sql : migrations[step], NULL,
+			                  NULL, &msg);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_exec(db, set_version, NULL, NULL, &msg);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &msg);
 		if (rc != SQLITE_OK) {
-			snprintf(err, err_size, _("cannot upgrade the cache to schema %d: %s"), step + 1,
-			         msg ? msg : sqlite3_errmsg(db));
+			snprintf(err, err_size, _("cannot upgrade the cache to schema %d: %s"),
+			         step + 1, msg ? msg : sqlite3_errmsg(db));
 			sqlite3_free(msg);
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
@@ -197,10 +198,11 @@ static enum cache_health examine(sqlite3 *db, char *why, size_t why_size)
 	if (version > 0) {
 		/* A paydesk cache has these; a file without them is not one of ours. */
 		int ours = 0;
-		rc = pragma_int(db,
-		                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-		                "('meta', 'orders', 'sync_state', 'raw_objects')",
-		                &ours);
+		rc = pragma_int(
+		        db,
+		        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+		        "('meta', 'orders', 'sync_state', 'raw_objects')",
+		        &ours);
 		if (rc != SQLITE_OK) {
 			snprintf(why, why_size, "%s", sqlite3_errstr(rc));
 			return CACHE_CORRUPT;
@@ -214,8 +216,7 @@ static enum cache_health examine(sqlite3 *db, char *why, size_t why_size)
 }
 
 /* Renames path (and its -wal and -shm) to path.broken-YYYYMMDD-HHMMSS. */
-static int set_aside(const char *path, char *moved, size_t moved_size, char *err,
-                     size_t err_size)
+static int set_aside(const char *path, char *moved, size_t moved_size, char *err, size_t err_size)
 {
 	time_t now = time(NULL);
 	struct tm tm;
@@ -241,7 +242,8 @@ static int set_aside(const char *path, char *moved, size_t moved_size, char *err
 		snprintf(from, sizeof from, "%s%s", path, sides[i]);
 		snprintf(to, sizeof to, "%s%s", moved, sides[i]);
 		if (rename(from, to) != 0 && errno != ENOENT) {
-			snprintf(err, err_size, _("cannot move %s aside: %s"), from, strerror(errno));
+			snprintf(err, err_size, _("cannot move %s aside: %s"), from,
+			         strerror(errno));
 			return -1;
 		}
 	}
@@ -252,8 +254,8 @@ static int set_aside(const char *path, char *moved, size_t moved_size, char *err
 static sqlite3 *open_db(const char *path, char *err, size_t err_size)
 {
 	sqlite3 *db = NULL;
-	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	                                        SQLITE_OPEN_NOMUTEX, NULL);
+	int rc = sqlite3_open_v2(
+	        path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, err_size, _("cannot open the cache %s: %s"), path,
 		         db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -326,7 +328,8 @@ struct cache *cache_open(const char *path, char *err, size_t err_size)
 		sqlite3_close(c->db);
 		c->db = NULL;
 		if (attempt > 0) {
-			snprintf(err, err_size, _("the new cache %s cannot be used: %s"), path, why);
+			snprintf(err, err_size, _("the new cache %s cannot be used: %s"), path,
+			         why);
 			break;
 		}
 		char moved[1200];
@@ -337,8 +340,10 @@ struct cache *cache_open(const char *path, char *err, size_t err_size)
 		         health == CACHE_CORRUPT
 		                 ? _("the cache file was damaged (%s); it was kept as %s and a new "
 		                     "cache is being built: run 'paydesk sync' to fill it")
-		                 : _("the cache file was not a paydesk cache (%s); it was kept as %s "
-		                     "and a new cache is being built: run 'paydesk sync' to fill it"),
+		                 : _("the cache file was not a paydesk cache (%s); it was kept as "
+		                     "%s "
+		                     "and a new cache is being built: run 'paydesk sync' to fill "
+		                     "it"),
 		         why, moved);
 	}
 	if (c->db)

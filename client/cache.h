@@ -38,11 +38,11 @@ const char *cache_resource_name(enum cache_resource r);
 
 struct cache_info {
 	int64_t counts[CACHE_RESOURCE_COUNT];
-	time_t last_sync;       /* 0 = never completed */
-	int64_t file_bytes;     /* database plus its write-ahead log */
+	time_t last_sync;   /* 0 = never completed */
+	int64_t file_bytes; /* database plus its write-ahead log */
 	int schema_version;
 	int schema_latest;
-	char account[64];       /* the platform account id, "" when unknown */
+	char account[64]; /* the platform account id, "" when unknown */
 };
 
 /* Fills info. Returns 0, or -1 with err filled. */

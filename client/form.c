@@ -111,7 +111,8 @@ int form_add_json(struct form *f, const char *name, const json_t *value)
 	case JSON_OBJECT: {
 		const char *k;
 		json_t *v;
-		json_object_foreach((json_t *)value, k, v) {
+		json_object_foreach((json_t *)value, k, v)
+		{
 			char *sub = nest(name, k);
 			if (!sub) {
 				f->failed = true;
@@ -127,7 +128,8 @@ int form_add_json(struct form *f, const char *name, const json_t *value)
 	case JSON_ARRAY: {
 		size_t i;
 		json_t *v;
-		json_array_foreach(value, i, v) {
+		json_array_foreach(value, i, v)
+		{
 			char *sub;
 			if (json_is_object(v) || json_is_array(v)) {
 				snprintf(num, sizeof num, "%zu", i);

@@ -10,10 +10,10 @@
 #include <jansson.h>
 
 struct form {
-	char *buf;    /* NUL-terminated body; owned, freed by form_free */
+	char *buf; /* NUL-terminated body; owned, freed by form_free */
 	size_t len;
 	size_t cap;
-	bool failed;  /* an allocation failed: the body is incomplete, do not send it */
+	bool failed; /* an allocation failed: the body is incomplete, do not send it */
 };
 
 void form_init(struct form *f);

@@ -19,7 +19,7 @@
 
 struct http_client {
 	CURL *curl;
-	struct curl_slist *headers;       /* Authorization, Accept, User-Agent */
+	struct curl_slist *headers; /* Authorization, Accept, User-Agent */
 	char base[256];
 	char ca_file[512];
 	long timeout_s;
@@ -34,8 +34,8 @@ struct http_reply {
 	size_t len, cap;
 	bool too_large;
 	char request_id[64];
-	long retry_after;   /* seconds, 0 = none */
-	int should_retry;   /* Stripe-Should-Retry: -1 absent, 0 false, 1 true */
+	long retry_after; /* seconds, 0 = none */
+	int should_retry; /* Stripe-Should-Retry: -1 absent, 0 false, 1 true */
 };
 
 static pthread_once_t http_once = PTHREAD_ONCE_INIT;
@@ -47,7 +47,10 @@ static void http_global_init(void)
 }
 
 static const struct http_retry http_default_retry = {
-	.max_attempts = 5, .base_ms = 250, .cap_ms = 8000, .budget_ms = 60000,
+        .max_attempts = 5,
+        .base_ms = 250,
+        .cap_ms = 8000,
+        .budget_ms = 60000,
 };
 
 static void sleep_ms(long ms)
@@ -131,8 +134,7 @@ static size_t on_header(char *line, size_t size, size_t n, void *userdata)
 	return len;
 }
 
-static int on_progress(void *userdata, curl_off_t dt, curl_off_t dn, curl_off_t ut,
-                       curl_off_t un)
+static int on_progress(void *userdata, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
 	(void)dt, (void)dn, (void)ut, (void)un;
 	const struct http_client *c = userdata;
@@ -297,8 +299,8 @@ static void copy_member(const json_t *obj, const char *name, char *out, size_t s
 }
 
 /* Turns a finished transfer into an outcome; *reply gets the JSON object on success. */
-static void classify(long status, CURLcode code, struct http_reply *hr,
-                     struct provider_result *r, json_t **reply)
+static void classify(long status, CURLcode code, struct http_reply *hr, struct provider_result *r,
+                     json_t **reply)
 {
 	r->http_status = (int)status;
 	snprintf(r->request_id, sizeof r->request_id, "%s", hr->request_id);
@@ -332,7 +334,8 @@ static void classify(long status, CURLcode code, struct http_reply *hr,
 		if (!json_is_object(doc)) {
 			r->outcome = PROVIDER_BAD_REPLY;
 			snprintf(r->message, sizeof r->message,
-			         _("the platform's answer is not complete JSON (%d bytes)"), (int)hr->len);
+			         _("the platform's answer is not complete JSON (%d bytes)"),
+			         (int)hr->len);
 			json_decref(doc);
 			return;
 		}
@@ -414,9 +417,9 @@ static void perform_once(struct http_client *c, const char *method, const char *
 }
 
 /* The retry loop shared by http_call and http_upload. */
-static int call(struct http_client *c, const char *method, const char *path_query,
-                const char *body, curl_mime *mime, const char *idempotency_key,
-                json_t **reply, struct provider_result *r)
+static int call(struct http_client *c, const char *method, const char *path_query, const char *body,
+                curl_mime *mime, const char *idempotency_key, json_t **reply,
+                struct provider_result *r)
 {
 	*reply = NULL;
 	char url[4096];

@@ -16,9 +16,9 @@ struct http_client;
 /* Retry policy: at most max_attempts tries and budget_ms of waiting in all. */
 struct http_retry {
 	int max_attempts;
-	long base_ms;     /* first backoff; doubles each time, with jitter */
-	long cap_ms;      /* longest single wait */
-	long budget_ms;   /* total time one call may spend waiting between tries */
+	long base_ms;   /* first backoff; doubles each time, with jitter */
+	long cap_ms;    /* longest single wait */
+	long budget_ms; /* total time one call may spend waiting between tries */
 };
 
 /* Opens a client for the profile's api_base and key. The key is copied into the client and

@@ -90,12 +90,24 @@ static void put_string(struct out *o, const char *s, size_t n)
 		char esc[6] = {'\\', (char)c, 0, 0, 0, 0};
 		size_t len = 2;
 		switch (c) {
-		case '"': case '\\': break;
-		case '\n': esc[1] = 'n'; break;
-		case '\t': esc[1] = 't'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
+		case '"':
+		case '\\':
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
 		default:
 			esc[1] = 'u';
 			esc[2] = '0';
@@ -182,7 +194,8 @@ static int write_value(struct out *o, const json_t *v, char *path, size_t path_l
 		json_t *item;
 		int n = 0;
 		put(o, "{", 1);
-		json_object_foreach((json_t *)v, k, item) {
+		json_object_foreach((json_t *)v, k, item)
+		{
 			if (secret_key(k))
 				continue;
 			/* path grows in place; a path too long for the buffer is never in a list */
@@ -202,8 +215,8 @@ static int write_value(struct out *o, const json_t *v, char *path, size_t path_l
 			if (n)
 				put(o, ",", 1);
 			put_key(o, k);
-			if (write_value(o, item, path, fits ? sub_len : path_len, fits ? drop : NULL,
-			                fits ? n_drop : 0))
+			if (write_value(o, item, path, fits ? sub_len : path_len,
+			                fits ? drop : NULL, fits ? n_drop : 0))
 				n++;
 			else if (!o->failed)
 				o->len = before;
@@ -223,7 +236,8 @@ static int write_value(struct out *o, const json_t *v, char *path, size_t path_l
 		json_t *item;
 		int n = 0;
 		put(o, "[", 1);
-		json_array_foreach(v, i, item) {
+		json_array_foreach(v, i, item)
+		{
 			size_t before = o->len;
 			if (n)
 				put(o, ",", 1);

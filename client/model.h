@@ -10,7 +10,7 @@
 #include <jansson.h>
 
 enum model_kind {
-	MODEL_NONE = 0,          /* an object paydesk does not keep */
+	MODEL_NONE = 0, /* an object paydesk does not keep */
 	MODEL_ORDER,
 	MODEL_PAYMENT_INTENT,
 	MODEL_REFUND,
@@ -22,7 +22,7 @@ enum model_kind {
 struct model_order {
 	int64_t amount, amount_refunded;
 	const char *currency;
-	const char *platform_status;   /* succeeded | pending | failed */
+	const char *platform_status; /* succeeded | pending | failed */
 	bool refunded, disputed;
 	const char *order_ref, *customer_name, *customer_email, *description;
 	const char *payment_intent, *balance_transaction;
@@ -45,7 +45,7 @@ struct model_refund {
 struct model_dispute {
 	int64_t amount;
 	const char *currency, *order_id, *payment_intent, *status, *reason;
-	int64_t due_by;                /* 0 = no deadline */
+	int64_t due_by; /* 0 = no deadline */
 	bool has_evidence, past_due, is_charge_refundable;
 	int64_t submission_count;
 };
@@ -65,10 +65,10 @@ struct model_object {
 	enum model_kind kind;
 	const char *id;
 	int64_t created;
-	char *raw;       /* compacted JSON for the detail view (owned); NULL for kinds whose
+	char *raw;      /* compacted JSON for the detail view (owned); NULL for kinds whose
 	                  * columns say everything (payment intents, balance transactions) */
-	char *metadata;  /* JSON object text, NULL when empty (owned) */
-	char *evidence;  /* disputes: JSON of the non-empty evidence fields (owned) */
+	char *metadata; /* JSON object text, NULL when empty (owned) */
+	char *evidence; /* disputes: JSON of the non-empty evidence fields (owned) */
 	union {
 		struct model_order order;
 		struct model_payment_intent payment_intent;

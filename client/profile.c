@@ -16,7 +16,7 @@
 #define PROFILE_MAX_CONFIG (256 * 1024)
 
 static void set_err(char *err, size_t err_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 static void set_err(char *err, size_t err_size, const char *fmt, ...)
 {
@@ -94,8 +94,7 @@ int profile_check_api_base(const char *url, char *err, size_t err_size)
 	return -1;
 }
 
-int profile_read_key_file(const char *path, char *key, size_t key_size, char *err,
-                          size_t err_size)
+int profile_read_key_file(const char *path, char *key, size_t key_size, char *err, size_t err_size)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
@@ -194,8 +193,8 @@ static int apply_key(struct profile *p, const char *key, const char *value, char
 			p->role = PROFILE_ROLE_CLERK;
 		else {
 			set_err(err, err_size,
-			        _("line %d: role must be merchant, support or clerk, not '%s'"), line,
-			        value);
+			        _("line %d: role must be merchant, support or clerk, not '%s'"),
+			        line, value);
 			return -1;
 		}
 	} else if (strcmp(key, "refund_limit") == 0) {
@@ -224,7 +223,8 @@ static int apply_key(struct profile *p, const char *key, const char *value, char
 		long t = strtol(value, &end, 10);
 		if (*value == '\0' || *end != '\0' || t < 1 || t > 600) {
 			set_err(err, err_size,
-			        _("line %d: timeout must be a number of seconds from 1 to 600"), line);
+			        _("line %d: timeout must be a number of seconds from 1 to 600"),
+			        line);
 			return -1;
 		}
 		p->timeout = (int)t;
@@ -245,8 +245,8 @@ static int apply_key(struct profile *p, const char *key, const char *value, char
 	return 0;
 }
 
-int profile_parse(const char *text, const char *config_dir, const char *name,
-                  struct profile *out, char *err, size_t err_size)
+int profile_parse(const char *text, const char *config_dir, const char *name, struct profile *out,
+                  char *err, size_t err_size)
 {
 	profile_clear(out);
 	char *copy = strdup(text);
@@ -289,7 +289,8 @@ int profile_parse(const char *text, const char *config_dir, const char *name,
 		if (*s == '[') {
 			char *close = strchr(s, ']');
 			if (!close || close[1] != '\0') {
-				set_err(err, err_size, _("line %d: a section is written [NAME]"), line_no);
+				set_err(err, err_size, _("line %d: a section is written [NAME]"),
+				        line_no);
 				rc = -1;
 				break;
 			}
@@ -297,7 +298,8 @@ int profile_parse(const char *text, const char *config_dir, const char *name,
 			char *sec = trim(s + 1);
 			if (!valid_profile_name(sec)) {
 				set_err(err, err_size,
-				        _("line %d: '%s' is not a valid profile name (letters, digits, "
+				        _("line %d: '%s' is not a valid profile name (letters, "
+				          "digits, "
 				          "'-', '_', '.')"),
 				        line_no, sec);
 				rc = -1;
@@ -305,7 +307,8 @@ int profile_parse(const char *text, const char *config_dir, const char *name,
 			}
 			for (int i = 0; i < n_sections; i++) {
 				if (strcmp(sections[i], sec) == 0) {
-					set_err(err, err_size, _("line %d: profile [%s] is defined twice"),
+					set_err(err, err_size,
+					        _("line %d: profile [%s] is defined twice"),
 					        line_no, sec);
 					rc = -1;
 				}
@@ -318,7 +321,8 @@ int profile_parse(const char *text, const char *config_dir, const char *name,
 				in_wanted = false;
 			/* Without a wanted name the first section is taken for now; more than one
 			 * section without a choice is an error reported after the loop. */
-			if ((wanted[0] && strcmp(sec, wanted) == 0) || (!wanted[0] && n_sections == 1)) {
+			if ((wanted[0] && strcmp(sec, wanted) == 0) ||
+			    (!wanted[0] && n_sections == 1)) {
 				in_wanted = true;
 				found = true;
 				copy_field(cur.name, sizeof cur.name, sec);
@@ -328,20 +332,23 @@ int profile_parse(const char *text, const char *config_dir, const char *name,
 		}
 		char *eq = strchr(s, '=');
 		if (!eq) {
-			set_err(err, err_size, _("line %d: expected 'key = value' or [NAME]"), line_no);
+			set_err(err, err_size, _("line %d: expected 'key = value' or [NAME]"),
+			        line_no);
 			rc = -1;
 			break;
 		}
 		*eq = '\0';
 		char *k = trim(s), *v = trim(eq + 1);
 		if (n_sections == 0) {
-			set_err(err, err_size, _("line %d: setting '%s' outside of a [profile] section"),
-			        line_no, k);
+			set_err(err, err_size,
+			        _("line %d: setting '%s' outside of a [profile] section"), line_no,
+			        k);
 			rc = -1;
 			break;
 		}
 		if (in_wanted)
-			rc = apply_key(&cur, k, v, key_file, sizeof key_file, line_no, err, err_size);
+			rc = apply_key(&cur, k, v, key_file, sizeof key_file, line_no, err,
+			               err_size);
 		line = next;
 	}
 	free(copy);
@@ -458,7 +465,8 @@ int profile_load(const char *name, struct profile *out, char *err, size_t err_si
 	int read_error = ferror(f);
 	fclose(f);
 	if (read_error || n > PROFILE_MAX_CONFIG) {
-		set_err(err, err_size, read_error ? _("cannot read %s") : _("%s is too large"), path);
+		set_err(err, err_size, read_error ? _("cannot read %s") : _("%s is too large"),
+		        path);
 		free(text);
 		return -1;
 	}
@@ -476,8 +484,8 @@ int profile_load(const char *name, struct profile *out, char *err, size_t err_si
 	return rc;
 }
 
-int profile_demo(const char *api_base, const char *cache_path, struct profile *out,
-                 char *err, size_t err_size)
+int profile_demo(const char *api_base, const char *cache_path, struct profile *out, char *err,
+                 size_t err_size)
 {
 	profile_clear(out);
 	copy_field(out->name, sizeof out->name, "demo");
@@ -491,9 +499,8 @@ int profile_demo(const char *api_base, const char *cache_path, struct profile *o
 		return -1;
 	}
 	const char *env = getenv("PAYDESK_API_KEY");
-	copy_field(out->key, sizeof out->key, env && *env && strlen(env) < sizeof out->key
-	                                              ? env
-	                                              : "sk_test_demo");
+	copy_field(out->key, sizeof out->key,
+	           env && *env && strlen(env) < sizeof out->key ? env : "sk_test_demo");
 	out->role = PROFILE_ROLE_MERCHANT;
 	out->refund_limit = -1;
 	return 0;

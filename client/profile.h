@@ -14,17 +14,17 @@ enum profile_role {
 
 struct profile {
 	char name[64];
-	char platform[16];          /* "stripe" */
-	char api_base[256];         /* https://api.stripe.com, or http://127.0.0.1:PORT */
-	char key[256];              /* secret: in memory only, wiped by profile_clear */
+	char platform[16];  /* "stripe" */
+	char api_base[256]; /* https://api.stripe.com, or http://127.0.0.1:PORT */
+	char key[256];      /* secret: in memory only, wiped by profile_clear */
 	enum profile_role role;
-	int64_t refund_limit;       /* support role: most one refund may move; -1 = none */
+	int64_t refund_limit; /* support role: most one refund may move; -1 = none */
 	char refund_limit_currency[4];
-	char timezone[64];          /* "" = the system's */
-	char printer[128];          /* "" = none */
-	char ca_file[512];          /* "" = the system's CA store */
-	char cache_path[1024];      /* $XDG_DATA_HOME/paydesk/<name>.db */
-	int timeout;                /* seconds for one request; 0 = the default */
+	char timezone[64];     /* "" = the system's */
+	char printer[128];     /* "" = none */
+	char ca_file[512];     /* "" = the system's CA store */
+	char cache_path[1024]; /* $XDG_DATA_HOME/paydesk/<name>.db */
+	int timeout;           /* seconds for one request; 0 = the default */
 };
 
 /* Loads profile `name` (NULL: $PAYDESK_PROFILE, else the only profile) from the user's
@@ -35,14 +35,14 @@ int profile_load(const char *name, struct profile *out, char *err, size_t err_si
 
 /* Same as profile_load on configuration text already in memory; config_dir is where
  * relative key_file paths start. */
-int profile_parse(const char *text, const char *config_dir, const char *name,
-                  struct profile *out, char *err, size_t err_size);
+int profile_parse(const char *text, const char *config_dir, const char *name, struct profile *out,
+                  char *err, size_t err_size);
 
 /* Builds a profile in memory for a local sandbox (the demo): api_base, the key from
  * $PAYDESK_API_KEY (or a test key), role merchant, the given throwaway cache path.
  * Returns 0, or -1 with err filled. */
-int profile_demo(const char *api_base, const char *cache_path, struct profile *out,
-                 char *err, size_t err_size);
+int profile_demo(const char *api_base, const char *cache_path, struct profile *out, char *err,
+                 size_t err_size);
 
 /* Checks that an API base URL is https, or plain http to a loopback address only.
  * Returns 0, or -1 with err filled. */
@@ -50,8 +50,7 @@ int profile_check_api_base(const char *url, char *err, size_t err_size);
 
 /* Reads an API key from a file that only its owner may read. Returns 0, or -1 with err
  * saying what is wrong and how to fix it. */
-int profile_read_key_file(const char *path, char *key, size_t key_size, char *err,
-                          size_t err_size);
+int profile_read_key_file(const char *path, char *key, size_t key_size, char *err, size_t err_size);
 
 /* Wipes the key and the rest of the profile. */
 void profile_clear(struct profile *p);

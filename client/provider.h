@@ -11,28 +11,28 @@
 /* What happened to one request, for the status line, the audit log and retries. */
 enum provider_outcome {
 	PROVIDER_OK = 0,
-	PROVIDER_OFFLINE,        /* no connection could be made: nothing reached the platform */
-	PROVIDER_TIMEOUT,        /* sent, but no answer: the platform may have acted */
-	PROVIDER_RATE_LIMITED,   /* 429 after every retry */
-	PROVIDER_SERVER_ERROR,   /* 5xx after every retry */
-	PROVIDER_BAD_REPLY,      /* an answer that is not the JSON expected */
-	PROVIDER_AUTH,           /* 401: the key is wrong or revoked */
-	PROVIDER_FORBIDDEN,      /* 403: the key lacks a permission (message names it) */
-	PROVIDER_INVALID,        /* 400/402/404 validation error: never retried */
-	PROVIDER_IDEMPOTENCY,    /* the key was reused with other parameters, or is in flight */
-	PROVIDER_CANCELLED,      /* stopped by the caller */
+	PROVIDER_OFFLINE,      /* no connection could be made: nothing reached the platform */
+	PROVIDER_TIMEOUT,      /* sent, but no answer: the platform may have acted */
+	PROVIDER_RATE_LIMITED, /* 429 after every retry */
+	PROVIDER_SERVER_ERROR, /* 5xx after every retry */
+	PROVIDER_BAD_REPLY,    /* an answer that is not the JSON expected */
+	PROVIDER_AUTH,         /* 401: the key is wrong or revoked */
+	PROVIDER_FORBIDDEN,    /* 403: the key lacks a permission (message names it) */
+	PROVIDER_INVALID,      /* 400/402/404 validation error: never retried */
+	PROVIDER_IDEMPOTENCY,  /* the key was reused with other parameters, or is in flight */
+	PROVIDER_CANCELLED,    /* stopped by the caller */
 };
 
 /* The details of one request's result. Strings from the platform are untrusted: sanitize
  * before showing them. */
 struct provider_result {
 	enum provider_outcome outcome;
-	int http_status;              /* 0 when no answer came */
-	char request_id[64];          /* the platform's Request-Id, "" when none */
-	char error_type[48];          /* e.g. invalid_request_error */
-	char error_code[64];          /* e.g. charge_already_refunded */
+	int http_status;     /* 0 when no answer came */
+	char request_id[64]; /* the platform's Request-Id, "" when none */
+	char error_type[48]; /* e.g. invalid_request_error */
+	char error_code[64]; /* e.g. charge_already_refunded */
 	char error_param[64];
-	char message[512];            /* the platform's message, or ours */
+	char message[512]; /* the platform's message, or ours */
 };
 
 /* A translated sentence for an outcome, for the status line. Static string. */
@@ -59,7 +59,7 @@ struct provider_dispute_update {
 	const char *dispute_id;
 	const struct provider_evidence_field *fields;
 	size_t n_fields;
-	bool submit;                 /* false: stage only (submit=false) */
+	bool submit; /* false: stage only (submit=false) */
 	const char *idempotency_key;
 };
 
@@ -84,21 +84,21 @@ enum provider_resource {
 
 /* One page request; NULL/0 fields are left out. */
 struct provider_list_query {
-	const char *starting_after;   /* older than this id (newest-first paging) */
-	const char *ending_before;    /* newer than this id */
-	int64_t created_gte;          /* 0 = open */
-	int64_t created_lt;           /* 0 = open */
-	const char *payout;           /* balance transactions paid out by this payout */
-	int limit;                    /* 1..100; 0 = 100 */
+	const char *starting_after; /* older than this id (newest-first paging) */
+	const char *ending_before;  /* newer than this id */
+	int64_t created_gte;        /* 0 = open */
+	int64_t created_lt;         /* 0 = open */
+	const char *payout;         /* balance transactions paid out by this payout */
+	int limit;                  /* 1..100; 0 = 100 */
 };
 
 /* One page of a list, newest first, mapped into the model (client/ internal). */
 struct provider_page {
 	size_t n;
-	struct model_object *objects;  /* n objects (kind MODEL_NONE for those not kept) */
-	struct model_event *events;    /* for PROVIDER_EVENTS: n events, objects[i] their data */
+	struct model_object *objects; /* n objects (kind MODEL_NONE for those not kept) */
+	struct model_event *events;   /* for PROVIDER_EVENTS: n events, objects[i] their data */
 	bool has_more;
-	void *doc;                     /* the parsed reply the strings point into */
+	void *doc; /* the parsed reply the strings point into */
 };
 
 /* Frees a page's contents and clears it. */

@@ -9,7 +9,8 @@ const char *provider_outcome_message(enum provider_outcome outcome)
 	case PROVIDER_OK:
 		return _("done");
 	case PROVIDER_OFFLINE:
-		return _("offline: the platform cannot be reached; check the network and try again");
+		return _(
+		        "offline: the platform cannot be reached; check the network and try again");
 	case PROVIDER_TIMEOUT:
 		return _("the connection broke before the platform answered; it may have acted, "
 		         "the next sync will show it");

@@ -22,57 +22,60 @@ enum {
 };
 
 static const char *const sql[ST_COUNT] = {
-	[ST_ORDER] =
-		"INSERT INTO orders(id, created, amount, amount_refunded, currency, status,"
-		" platform_status, order_ref, customer_name, customer_email, description,"
-		" payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"
-		" card_exp_year, risk_level, failure_message, disputed, metadata, refunded)"
-		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)"
-		" ON CONFLICT(id) DO UPDATE SET created=?2, amount=?3, amount_refunded=?4,"
-		" currency=?5, status=?6, platform_status=?7, order_ref=?8, customer_name=?9,"
-		" customer_email=?10, description=?11, payment_intent=?12, balance_transaction=?13,"
-		" card_brand=?14, card_last4=?15, card_exp_month=?16, card_exp_year=?17,"
-		" risk_level=?18, failure_message=?19, disputed=?20, metadata=?21, refunded=?22",
-	[ST_PI] =
-		"INSERT INTO payment_intents(id, created, amount, currency, status, latest_charge,"
-		" description) VALUES (?1,?2,?3,?4,?5,?6,?7)"
-		" ON CONFLICT(id) DO UPDATE SET created=?2, amount=?3, currency=?4, status=?5,"
-		" latest_charge=?6, description=?7",
-	[ST_REFUND] =
-		"INSERT INTO refunds(id, created, order_id, payment_intent, amount, currency, status,"
-		" reason, balance_transaction, failure_reason, action_id, metadata)"
-		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
-		" ON CONFLICT(id) DO UPDATE SET created=?2, order_id=?3, payment_intent=?4,"
-		" amount=?5, currency=?6, status=?7, reason=?8, balance_transaction=?9,"
-		" failure_reason=?10, action_id=?11, metadata=?12",
-	[ST_DISPUTE] =
-		"INSERT INTO disputes(id, created, order_id, payment_intent, amount, currency, status,"
-		" reason, due_by, has_evidence, past_due, submission_count, is_charge_refundable,"
-		" evidence, metadata) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"
-		" ON CONFLICT(id) DO UPDATE SET created=?2, order_id=?3, payment_intent=?4,"
-		" amount=?5, currency=?6, status=?7, reason=?8, due_by=?9, has_evidence=?10,"
-		" past_due=?11, submission_count=?12, is_charge_refundable=?13, evidence=?14,"
-		" metadata=?15",
-	/* A disputed charge stays disputed on the platform, whatever the outcome. */
-	[ST_DISPUTED_ORDER] =
-		"UPDATE orders SET disputed = 1, status = 'disputed' WHERE id = ?1 AND disputed = 0",
-	[ST_PAYOUT] =
-		"INSERT INTO payouts(id, created, arrival_date, amount, currency, status, automatic,"
-		" method, balance_transaction, description) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
-		" ON CONFLICT(id) DO UPDATE SET created=?2, arrival_date=?3, amount=?4, currency=?5,"
-		" status=?6, automatic=?7, method=?8, balance_transaction=?9, description=?10",
-	/* payout_id comes from listing by payout, never from the object itself: keep it. */
-	[ST_BTX] =
-		"INSERT INTO balance_transactions(id, created, available_on, amount, fee, net,"
-		" currency, type, reporting_category, source, status, description)"
-		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
-		" ON CONFLICT(id) DO UPDATE SET created=?2, available_on=?3, amount=?4, fee=?5,"
-		" net=?6, currency=?7, type=?8, reporting_category=?9, source=?10, status=?11,"
-		" description=?12",
-	[ST_RAW] = "INSERT OR REPLACE INTO raw_objects(id, kind, json) VALUES (?1, ?2, ?3)",
-	[ST_EVENT] = "INSERT OR IGNORE INTO events(id, created, type, object_id)"
-		     " VALUES (?1, ?2, ?3, ?4)",
-	[ST_BTX_PAYOUT] = "UPDATE balance_transactions SET payout_id = ?2 WHERE id = ?1",
+        [ST_ORDER] =
+                "INSERT INTO orders(id, created, amount, amount_refunded, currency, status,"
+                " platform_status, order_ref, customer_name, customer_email, description,"
+                " payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"
+                " card_exp_year, risk_level, failure_message, disputed, metadata, refunded)"
+                " VALUES "
+                "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)"
+                " ON CONFLICT(id) DO UPDATE SET created=?2, amount=?3, amount_refunded=?4,"
+                " currency=?5, status=?6, platform_status=?7, order_ref=?8, customer_name=?9,"
+                " customer_email=?10, description=?11, payment_intent=?12, balance_transaction=?13,"
+                " card_brand=?14, card_last4=?15, card_exp_month=?16, card_exp_year=?17,"
+                " risk_level=?18, failure_message=?19, disputed=?20, metadata=?21, refunded=?22",
+        [ST_PI] =
+                "INSERT INTO payment_intents(id, created, amount, currency, status, latest_charge,"
+                " description) VALUES (?1,?2,?3,?4,?5,?6,?7)"
+                " ON CONFLICT(id) DO UPDATE SET created=?2, amount=?3, currency=?4, status=?5,"
+                " latest_charge=?6, description=?7",
+        [ST_REFUND] = "INSERT INTO refunds(id, created, order_id, payment_intent, amount, "
+                      "currency, status,"
+                      " reason, balance_transaction, failure_reason, action_id, metadata)"
+                      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
+                      " ON CONFLICT(id) DO UPDATE SET created=?2, order_id=?3, payment_intent=?4,"
+                      " amount=?5, currency=?6, status=?7, reason=?8, balance_transaction=?9,"
+                      " failure_reason=?10, action_id=?11, metadata=?12",
+        [ST_DISPUTE] =
+                "INSERT INTO disputes(id, created, order_id, payment_intent, amount, currency, "
+                "status,"
+                " reason, due_by, has_evidence, past_due, submission_count, is_charge_refundable,"
+                " evidence, metadata) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"
+                " ON CONFLICT(id) DO UPDATE SET created=?2, order_id=?3, payment_intent=?4,"
+                " amount=?5, currency=?6, status=?7, reason=?8, due_by=?9, has_evidence=?10,"
+                " past_due=?11, submission_count=?12, is_charge_refundable=?13, evidence=?14,"
+                " metadata=?15",
+        /* A disputed charge stays disputed on the platform, whatever the outcome. */
+        [ST_DISPUTED_ORDER] = "UPDATE orders SET disputed = 1, status = 'disputed' WHERE id = ?1 "
+                              "AND disputed = 0",
+        [ST_PAYOUT] =
+                "INSERT INTO payouts(id, created, arrival_date, amount, currency, status, "
+                "automatic,"
+                " method, balance_transaction, description) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+                " ON CONFLICT(id) DO UPDATE SET created=?2, arrival_date=?3, amount=?4, "
+                "currency=?5,"
+                " status=?6, automatic=?7, method=?8, balance_transaction=?9, description=?10",
+        /* payout_id comes from listing by payout, never from the object itself: keep it. */
+        [ST_BTX] = "INSERT INTO balance_transactions(id, created, available_on, amount, fee, net,"
+                   " currency, type, reporting_category, source, status, description)"
+                   " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
+                   " ON CONFLICT(id) DO UPDATE SET created=?2, available_on=?3, amount=?4, fee=?5,"
+                   " net=?6, currency=?7, type=?8, reporting_category=?9, source=?10, status=?11,"
+                   " description=?12",
+        [ST_RAW] = "INSERT OR REPLACE INTO raw_objects(id, kind, json) VALUES (?1, ?2, ?3)",
+        [ST_EVENT] = "INSERT OR IGNORE INTO events(id, created, type, object_id)"
+                     " VALUES (?1, ?2, ?3, ?4)",
+        [ST_BTX_PAYOUT] = "UPDATE balance_transactions SET payout_id = ?2 WHERE id = ?1",
 };
 
 struct store {
@@ -89,8 +92,8 @@ struct store *store_new(sqlite3 *db, char *err, size_t err_size)
 	}
 	s->db = db;
 	for (int i = 0; i < ST_COUNT; i++) {
-		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) !=
-		    SQLITE_OK) {
+		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
+		                       NULL) != SQLITE_OK) {
 			snprintf(err, err_size, "%s", sqlite3_errmsg(db));
 			store_free(&s);
 			return NULL;
@@ -137,13 +140,20 @@ static int run(sqlite3_stmt *st)
 static const char *kind_name(enum model_kind k)
 {
 	switch (k) {
-	case MODEL_ORDER: return "order";
-	case MODEL_PAYMENT_INTENT: return "payment_intent";
-	case MODEL_REFUND: return "refund";
-	case MODEL_DISPUTE: return "dispute";
-	case MODEL_PAYOUT: return "payout";
-	case MODEL_BALANCE_TX: return "balance_transaction";
-	case MODEL_NONE: break;
+	case MODEL_ORDER:
+		return "order";
+	case MODEL_PAYMENT_INTENT:
+		return "payment_intent";
+	case MODEL_REFUND:
+		return "refund";
+	case MODEL_DISPUTE:
+		return "dispute";
+	case MODEL_PAYOUT:
+		return "payout";
+	case MODEL_BALANCE_TX:
+		return "balance_transaction";
+	case MODEL_NONE:
+		break;
 	}
 	return "";
 }

@@ -21,8 +21,8 @@ struct provider {
 };
 
 static const char *const resource_names[PROVIDER_RESOURCE_COUNT] = {
-	"charges", "payment_intents", "refunds", "disputes", "payouts", "balance_transactions",
-	"events",
+        "charges", "payment_intents",      "refunds", "disputes",
+        "payouts", "balance_transactions", "events",
 };
 
 const char *provider_resource_name(enum provider_resource r)
@@ -110,8 +110,8 @@ static int stripe_list(struct provider *p, enum provider_resource res,
 		page->n = i + 1;
 		if (rc != 0) {
 			char msg[400];
-			snprintf(msg, sizeof msg, _("the platform sent an object paydesk cannot read: %s"),
-			         err);
+			snprintf(msg, sizeof msg,
+			         _("the platform sent an object paydesk cannot read: %s"), err);
 			char request_id[64];
 			snprintf(request_id, sizeof request_id, "%s", result->request_id);
 			provider_page_free(page);
@@ -177,7 +177,8 @@ static int post(struct provider *p, const char *path, struct form *f, const char
 		return -1;
 	}
 	if (!key || !*key) {
-		fail(result, PROVIDER_INVALID, _("a change was about to be sent without an idempotency key"));
+		fail(result, PROVIDER_INVALID,
+		     _("a change was about to be sent without an idempotency key"));
 		return -1;
 	}
 	return http_call(p->http, "POST", path, f->buf ? f->buf : "", key, reply, result);
@@ -230,8 +231,8 @@ static int stripe_find_refund_by_action(struct provider *p, const char *order_id
 	form_encode(order_id, false, enc, sizeof enc);
 	for (;;) {
 		if (after[0])
-			snprintf(path, sizeof path, "/v1/refunds?charge=%s&limit=100&starting_after=%s",
-			         enc, after);
+			snprintf(path, sizeof path,
+			         "/v1/refunds?charge=%s&limit=100&starting_after=%s", enc, after);
 		else
 			snprintf(path, sizeof path, "/v1/refunds?charge=%s&limit=100", enc);
 		json_t *doc = NULL;
@@ -240,9 +241,10 @@ static int stripe_find_refund_by_action(struct provider *p, const char *order_id
 		const json_t *data = json_object_get(doc, "data");
 		size_t i;
 		json_t *item;
-		json_array_foreach(data, i, item) {
-			const char *a = json_string_value(
-				json_object_get(json_object_get(item, "metadata"), "paydesk_action"));
+		json_array_foreach(data, i, item)
+		{
+			const char *a = json_string_value(json_object_get(
+			        json_object_get(item, "metadata"), "paydesk_action"));
 			if (a && strcmp(a, action_id) == 0) {
 				store_reply(p, item);
 				copy_id(item, object_id);
@@ -253,7 +255,8 @@ static int stripe_find_refund_by_action(struct provider *p, const char *order_id
 		size_t n = json_array_size(data);
 		bool more = json_is_true(json_object_get(doc, "has_more")) && n > 0;
 		if (more) {
-			const char *last = json_string_value(json_object_get(json_array_get(data, n - 1), "id"));
+			const char *last = json_string_value(
+			        json_object_get(json_array_get(data, n - 1), "id"));
 			snprintf(after, sizeof after, "%s", last ? last : "");
 			more = after[0] != '\0';
 		}
@@ -308,7 +311,8 @@ static int stripe_upload_evidence_file(struct provider *p, const char *path,
                                        struct provider_result *result)
 {
 	if (!idempotency_key || !*idempotency_key) {
-		fail(result, PROVIDER_INVALID, _("a change was about to be sent without an idempotency key"));
+		fail(result, PROVIDER_INVALID,
+		     _("a change was about to be sent without an idempotency key"));
 		return -1;
 	}
 	static const char *const fields[] = {"purpose", "dispute_evidence"};
@@ -322,21 +326,22 @@ static int stripe_upload_evidence_file(struct provider *p, const char *path,
 }
 
 static const struct provider_ops stripe_ops = {
-	.name = "stripe",
-	.create_refund = stripe_create_refund,
-	.find_refund_by_action = stripe_find_refund_by_action,
-	.update_dispute = stripe_update_dispute,
-	.close_dispute = stripe_close_dispute,
-	.upload_evidence_file = stripe_upload_evidence_file,
-	.list = stripe_list,
-	.account = stripe_account,
+        .name = "stripe",
+        .create_refund = stripe_create_refund,
+        .find_refund_by_action = stripe_find_refund_by_action,
+        .update_dispute = stripe_update_dispute,
+        .close_dispute = stripe_close_dispute,
+        .upload_evidence_file = stripe_upload_evidence_file,
+        .list = stripe_list,
+        .account = stripe_account,
 };
 
 struct provider *provider_open(const struct profile *profile, struct cache *cache, char *err,
                                size_t err_size)
 {
 	if (strcmp(profile->platform, "stripe") != 0) {
-		snprintf(err, err_size, _("unknown platform '%s' (known: stripe)"), profile->platform);
+		snprintf(err, err_size, _("unknown platform '%s' (known: stripe)"),
+		         profile->platform);
 		return NULL;
 	}
 	struct provider *p = calloc(1, sizeof *p);

@@ -54,41 +54,84 @@ static const char *metadata_str(const json_t *obj, const char *key)
 
 /* The top-level keys of each kind that live in columns and are left out of the raw JSON. */
 static const char *const order_cols[] = {
-	"amount", "amount_refunded", "currency", "status", "refunded", "disputed", "created",
-	"description", "payment_intent", "balance_transaction", "failure_message", "metadata",
-	"refunds", "object", "id", "billing_details.name", "billing_details.email",
-	"receipt_email", "payment_method_details.card.brand", "payment_method_details.card.last4",
-	"payment_method_details.card.exp_month", "payment_method_details.card.exp_year",
-	"outcome.risk_level",
-	/* Boilerplate every card charge carries, which no screen shows. */
-	"livemode", "calculated_statement_descriptor", "payment_method_details.card.network_token",
-	"payment_method_details.card.overcapture", "payment_method_details.card.multicapture",
-	"payment_method_details.card.incremental_authorization",
-	"payment_method_details.card.extended_authorization",
-	"payment_method_details.card.regulated_status",
-	"payment_method_details.card.amount_authorized", "payment_method_details.card.checks",
-	"payment_method_details.card.network", "payment_method", "outcome.network_status",
-	"outcome.type",
+        "amount",
+        "amount_refunded",
+        "currency",
+        "status",
+        "refunded",
+        "disputed",
+        "created",
+        "description",
+        "payment_intent",
+        "balance_transaction",
+        "failure_message",
+        "metadata",
+        "refunds",
+        "object",
+        "id",
+        "billing_details.name",
+        "billing_details.email",
+        "receipt_email",
+        "payment_method_details.card.brand",
+        "payment_method_details.card.last4",
+        "payment_method_details.card.exp_month",
+        "payment_method_details.card.exp_year",
+        "outcome.risk_level",
+        /* Boilerplate every card charge carries, which no screen shows. */
+        "livemode",
+        "calculated_statement_descriptor",
+        "payment_method_details.card.network_token",
+        "payment_method_details.card.overcapture",
+        "payment_method_details.card.multicapture",
+        "payment_method_details.card.incremental_authorization",
+        "payment_method_details.card.extended_authorization",
+        "payment_method_details.card.regulated_status",
+        "payment_method_details.card.amount_authorized",
+        "payment_method_details.card.checks",
+        "payment_method_details.card.network",
+        "payment_method",
+        "outcome.network_status",
+        "outcome.type",
 };
 static const char *const pi_cols[] = {
-	"amount", "currency", "status", "latest_charge", "description", "created", "metadata",
-	"object", "charges", "id",
+        "amount",  "currency", "status", "latest_charge", "description",
+        "created", "metadata", "object", "charges",       "id",
 };
 static const char *const refund_cols[] = {
-	"amount", "currency", "charge", "payment_intent", "status", "reason",
-	"balance_transaction", "failure_reason", "created", "metadata", "object", "id",
+        "amount",
+        "currency",
+        "charge",
+        "payment_intent",
+        "status",
+        "reason",
+        "balance_transaction",
+        "failure_reason",
+        "created",
+        "metadata",
+        "object",
+        "id",
 };
 static const char *const dispute_cols[] = {
-	"amount", "currency", "charge", "payment_intent", "status", "reason", "created",
-	"metadata", "evidence", "is_charge_refundable", "object", "id",
+        "amount",  "currency", "charge",   "payment_intent",       "status", "reason",
+        "created", "metadata", "evidence", "is_charge_refundable", "object", "id",
 };
 static const char *const payout_cols[] = {
-	"amount", "currency", "arrival_date", "status", "automatic", "method",
-	"balance_transaction", "description", "created", "object", "id",
+        "amount",
+        "currency",
+        "arrival_date",
+        "status",
+        "automatic",
+        "method",
+        "balance_transaction",
+        "description",
+        "created",
+        "object",
+        "id",
 };
 static const char *const btx_cols[] = {
-	"amount", "fee", "net", "currency", "type", "reporting_category", "source", "status",
-	"description", "created", "available_on", "object", "id",
+        "amount", "fee",    "net",         "currency", "type",         "reporting_category",
+        "source", "status", "description", "created",  "available_on", "object",
+        "id",
 };
 
 #define N(a) (sizeof a / sizeof *a)
@@ -213,21 +256,32 @@ int stripe_map_object(const json_t *obj, struct model_object *m, char *err, size
 	const char *currency = NULL;
 	bool amount_ok = has_int(obj, "amount");
 	switch (m->kind) {
-	case MODEL_ORDER: currency = m->u.order.currency; break;
-	case MODEL_PAYMENT_INTENT: currency = m->u.payment_intent.currency; break;
-	case MODEL_REFUND: currency = m->u.refund.currency; break;
-	case MODEL_DISPUTE: currency = m->u.dispute.currency; break;
-	case MODEL_PAYOUT: currency = m->u.payout.currency; break;
+	case MODEL_ORDER:
+		currency = m->u.order.currency;
+		break;
+	case MODEL_PAYMENT_INTENT:
+		currency = m->u.payment_intent.currency;
+		break;
+	case MODEL_REFUND:
+		currency = m->u.refund.currency;
+		break;
+	case MODEL_DISPUTE:
+		currency = m->u.dispute.currency;
+		break;
+	case MODEL_PAYOUT:
+		currency = m->u.payout.currency;
+		break;
 	case MODEL_BALANCE_TX:
 		currency = m->u.balance_tx.currency;
 		amount_ok = amount_ok && has_int(obj, "net");
 		break;
-	case MODEL_NONE: break;
+	case MODEL_NONE:
+		break;
 	}
 	if (!m->id || !*m->id || !has_int(obj, "created") || !amount_ok || !currency ||
 	    !money_currency_valid(currency)) {
-		snprintf(err, err_size, _("a %s without id, created, amount or currency (%s)"), type,
-		         m->id ? m->id : "?");
+		snprintf(err, err_size, _("a %s without id, created, amount or currency (%s)"),
+		         type, m->id ? m->id : "?");
 		memset(m, 0, sizeof *m);
 		return -1;
 	}

@@ -26,11 +26,11 @@ static const struct {
 	enum provider_resource res;
 	int weight;
 } backfill_lists[] = {
-	{PROVIDER_CHARGES, 100},  {PROVIDER_PAYMENT_INTENTS, 100}, {PROVIDER_REFUNDS, 10},
-	{PROVIDER_DISPUTES, 2},   {PROVIDER_PAYOUTS, 1},           {PROVIDER_BALANCE_TRANSACTIONS, 110},
+        {PROVIDER_CHARGES, 100}, {PROVIDER_PAYMENT_INTENTS, 100},
+        {PROVIDER_REFUNDS, 10},  {PROVIDER_DISPUTES, 2},
+        {PROVIDER_PAYOUTS, 1},   {PROVIDER_BALANCE_TRANSACTIONS, 110},
 };
 #define N_BACKFILLED (sizeof backfill_lists / sizeof *backfill_lists)
-
 
 void sync_fail(struct sync *s, enum provider_outcome outcome, const char *fmt, ...)
 {
@@ -42,20 +42,20 @@ void sync_fail(struct sync *s, enum provider_outcome outcome, const char *fmt, .
 }
 
 /* Reports a failed request: the outcome's sentence, plus the platform's words if any. */
-void sync_fail_request(struct sync *s, enum provider_resource res,
-                         const struct provider_result *r)
+void sync_fail_request(struct sync *s, enum provider_resource res, const struct provider_result *r)
 {
 	snprintf(s->result->request_id, sizeof s->result->request_id, "%s", r->request_id);
 	if (r->outcome == PROVIDER_CANCELLED) {
-		sync_fail(s, r->outcome, "%s", _("sync stopped; the next sync continues from here"));
+		sync_fail(s, r->outcome, "%s",
+		          _("sync stopped; the next sync continues from here"));
 		return;
 	}
 	if (r->message[0] && r->outcome != PROVIDER_OFFLINE)
 		sync_fail(s, r->outcome, _("reading %s: %s (%s)"), provider_resource_name(res),
-		     provider_outcome_message(r->outcome), r->message);
+		          provider_outcome_message(r->outcome), r->message);
 	else
 		sync_fail(s, r->outcome, _("reading %s: %s"), provider_resource_name(res),
-		     provider_outcome_message(r->outcome));
+		          provider_outcome_message(r->outcome));
 }
 
 static int64_t elapsed_ms(const struct sync *s)
@@ -69,7 +69,7 @@ static int64_t elapsed_ms(const struct sync *s)
 /* Updates the figures and calls the progress callback. cur_created is the oldest object of
  * the page just stored, for the backfill's estimate (0 when not backfilling). */
 void sync_report(struct sync *s, enum sync_phase phase, enum provider_resource res,
-                   int64_t cur_created, int weight)
+                 int64_t cur_created, int weight)
 {
 	struct sync_progress *p = &s->progress;
 	p->phase = phase;
@@ -106,9 +106,10 @@ int sync_exec(struct sync *s, const char *sql)
 	char *msg = NULL;
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
-		sync_fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was lost, "
-		                              "run the sync again once fixed"),
-		     msg ? msg : sqlite3_errstr(rc));
+		sync_fail(s, PROVIDER_BAD_REPLY,
+		          _("the cache could not be written (%s); nothing was lost, "
+		            "run the sync again once fixed"),
+		          msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
 	}
 	return rc;
@@ -117,7 +118,8 @@ int sync_exec(struct sync *s, const char *sql)
 /* Reports a failed cache statement. */
 int sync_db_fail(struct sync *s)
 {
-	sync_fail(s, PROVIDER_BAD_REPLY, _("the cache could not be read (%s)"), sqlite3_errmsg(s->db));
+	sync_fail(s, PROVIDER_BAD_REPLY, _("the cache could not be read (%s)"),
+	          sqlite3_errmsg(s->db));
 	return -1;
 }
 
@@ -142,7 +144,6 @@ static int init_state(struct sync *s)
 	return 0;
 }
 
-
 int sync_load_state(struct sync *s, const char *key, struct sync_state_row *out)
 {
 	memset(out, 0, sizeof *out);
@@ -157,10 +158,12 @@ int sync_load_state(struct sync *s, const char *key, struct sync_state_row *out)
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const unsigned char *t = sqlite3_column_text(st, 0);
-		snprintf(out->backfill_cursor, sizeof out->backfill_cursor, "%s", t ? (const char *)t : "");
+		snprintf(out->backfill_cursor, sizeof out->backfill_cursor, "%s",
+		         t ? (const char *)t : "");
 		out->backfill_done = sqlite3_column_int(st, 1) != 0;
 		t = sqlite3_column_text(st, 2);
-		snprintf(out->last_event_id, sizeof out->last_event_id, "%s", t ? (const char *)t : "");
+		snprintf(out->last_event_id, sizeof out->last_event_id, "%s",
+		         t ? (const char *)t : "");
 		out->has_mark = sqlite3_column_type(st, 3) != SQLITE_NULL;
 		out->last_event_created = sqlite3_column_int64(st, 3);
 		out->last_success = sqlite3_column_int64(st, 4);
@@ -171,8 +174,8 @@ int sync_load_state(struct sync *s, const char *key, struct sync_state_row *out)
 	return 0;
 }
 
-int sync_update_state(struct sync *s, const char *sql, const char *key, const char *text,
-                      int64_t a, int64_t b)
+int sync_update_state(struct sync *s, const char *sql, const char *key, const char *text, int64_t a,
+                      int64_t b)
 {
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
@@ -189,9 +192,10 @@ int sync_update_state(struct sync *s, const char *sql, const char *key, const ch
 		sqlite3_finalize(st);
 	}
 	if (rc != SQLITE_OK)
-		sync_fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was lost, "
-		                              "run the sync again once fixed"),
-		     sqlite3_errmsg(s->db));
+		sync_fail(s, PROVIDER_BAD_REPLY,
+		          _("the cache could not be written (%s); nothing was lost, "
+		            "run the sync again once fixed"),
+		          sqlite3_errmsg(s->db));
 	return rc;
 }
 
@@ -201,9 +205,10 @@ int sync_store_page(struct sync *s, const struct provider_page *pg, enum provide
 	for (size_t i = 0; i < pg->n; i++) {
 		int rc = store_object(s->store, &pg->objects[i]);
 		if (rc != SQLITE_OK) {
-			sync_fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was "
-			                              "lost, run the sync again once fixed"),
-			     sqlite3_errmsg(s->db));
+			sync_fail(s, PROVIDER_BAD_REPLY,
+			          _("the cache could not be written (%s); nothing was "
+			            "lost, run the sync again once fixed"),
+			          sqlite3_errmsg(s->db));
 			return rc;
 		}
 		if (pg->objects[i].kind != MODEL_NONE) {
@@ -218,7 +223,8 @@ int sync_store_page(struct sync *s, const struct provider_page *pg, enum provide
 bool sync_cancelled(struct sync *s)
 {
 	if (s->cancel && *s->cancel) {
-		sync_fail(s, PROVIDER_CANCELLED, "%s", _("sync stopped; the next sync continues from here"));
+		sync_fail(s, PROVIDER_CANCELLED, "%s",
+		          _("sync stopped; the next sync continues from here"));
 		return true;
 	}
 	return false;
@@ -232,14 +238,14 @@ void sync_forbid(struct sync *s, enum provider_resource res, const struct provid
 	snprintf(s->result->request_id, sizeof s->result->request_id, "%s", r->request_id);
 	const char *name = provider_resource_name(res);
 	sync_fail(s, PROVIDER_FORBIDDEN,
-	     _("the API key lacks the permission to read %s (a restricted key needs "
-	       "\"%s: read\"); %s were not synced. Ask the account owner for a key with that "
-	       "permission."),
-	     name, name, name);
+	          _("the API key lacks the permission to read %s (a restricted key needs "
+	            "\"%s: read\"); %s were not synced. Ask the account owner for a key with that "
+	            "permission."),
+	          name, name, name);
 }
 
-int sync_backfill_range(struct sync *s, enum provider_resource res, const char *key,
-                        int64_t lo, int64_t hi, int weight)
+int sync_backfill_range(struct sync *s, enum provider_resource res, const char *key, int64_t lo,
+                        int64_t hi, int weight)
 {
 	struct sync_state_row st;
 	if (sync_load_state(s, key, &st) != 0)
@@ -253,7 +259,8 @@ int sync_backfill_range(struct sync *s, enum provider_resource res, const char *
 		if (sync_cancelled(s))
 			return -1;
 		struct provider_list_query q = {.starting_after = cursor[0] ? cursor : NULL,
-		                                .created_gte = lo, .created_lt = hi};
+		                                .created_gte = lo,
+		                                .created_lt = hi};
 		struct provider_page pg;
 		struct provider_result r;
 		if (s->ops->list(s->provider, res, &q, &pg, &r) != 0) {
@@ -348,10 +355,11 @@ static int take_mark(struct sync *s, const char *reset)
 	if (rc == SQLITE_OK && reset)
 		rc = sync_exec(s, reset);
 	if (rc == SQLITE_OK && !s->forbidden[PROVIDER_EVENTS])
-		rc = sync_update_state(s,
-		                  "UPDATE sync_state SET last_event_id = ?2, last_event_created = ?3"
-		                  " WHERE resource = ?1",
-		                  "events", id, created, 0);
+		rc = sync_update_state(
+		        s,
+		        "UPDATE sync_state SET last_event_id = ?2, last_event_created = ?3"
+		        " WHERE resource = ?1",
+		        "events", id, created, 0);
 	if (rc == SQLITE_OK)
 		rc = sync_exec(s, "COMMIT");
 	else
@@ -380,14 +388,16 @@ static int apply_events(struct sync *s, struct provider_page *pg)
 		s->result->events++;
 	}
 	if (rc != SQLITE_OK)
-		sync_fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s); nothing was lost, "
-		                              "run the sync again once fixed"),
-		     sqlite3_errmsg(s->db));
+		sync_fail(s, PROVIDER_BAD_REPLY,
+		          _("the cache could not be written (%s); nothing was lost, "
+		            "run the sync again once fixed"),
+		          sqlite3_errmsg(s->db));
 	if (rc == SQLITE_OK && pg->n)
-		rc = sync_update_state(s,
-		                  "UPDATE sync_state SET last_event_id = ?2, last_event_created = ?3"
-		                  " WHERE resource = ?1",
-		                  "events", pg->events[0].id, pg->events[0].created, 0);
+		rc = sync_update_state(
+		        s,
+		        "UPDATE sync_state SET last_event_id = ?2, last_event_created = ?3"
+		        " WHERE resource = ?1",
+		        "events", pg->events[0].id, pg->events[0].created, 0);
 	if (rc == SQLITE_OK)
 		rc = sync_exec(s, "COMMIT");
 	if (rc != SQLITE_OK) {
@@ -448,7 +458,8 @@ static int incremental(struct sync *s)
 	/* The platform drops events older than its retention: when the mark's own time is no
 	 * longer listed, events after it may be gone too, and only a re-scan is exact. */
 	if (st.last_event_created > 0) {
-		struct provider_list_query q = {.created_lt = st.last_event_created + 1, .limit = 1};
+		struct provider_list_query q = {.created_lt = st.last_event_created + 1,
+		                                .limit = 1};
 		struct provider_page pg;
 		struct provider_result r;
 		if (s->ops->list(s->provider, PROVIDER_EVENTS, &q, &pg, &r) != 0) {
@@ -468,7 +479,8 @@ static int incremental(struct sync *s)
 		struct provider_result r;
 		if (s->ops->list(s->provider, PROVIDER_EVENTS, &q, &pg, &r) != 0) {
 			/* The mark's event is gone: the gap is older than the platform keeps. */
-			if (r.outcome == PROVIDER_INVALID && strcmp(r.error_param, "ending_before") == 0)
+			if (r.outcome == PROVIDER_INVALID &&
+			    strcmp(r.error_param, "ending_before") == 0)
 				return EVENTS_GAP;
 			sync_fail_request(s, PROVIDER_EVENTS, &r);
 			return EVENTS_FAILED;
@@ -570,7 +582,8 @@ static int reconcile_payout(struct sync *s, const char *payout_id)
 				rc = store_btx_payout(s->store, pg.objects[i].id, payout_id);
 		bool more = pg.has_more && pg.n > 0;
 		if (rc == SQLITE_OK && !more) {
-			rc = sqlite3_prepare_v2(s->db, "UPDATE payouts SET reconciled = 1 WHERE id = ?1",
+			rc = sqlite3_prepare_v2(s->db,
+			                        "UPDATE payouts SET reconciled = 1 WHERE id = ?1",
 			                        -1, &mark, NULL);
 			if (rc == SQLITE_OK) {
 				sqlite3_bind_text(mark, 1, payout_id, -1, SQLITE_STATIC);
@@ -582,8 +595,9 @@ static int reconcile_payout(struct sync *s, const char *payout_id)
 			rc = sync_exec(s, "COMMIT");
 		if (rc != SQLITE_OK) {
 			if (!s->result->message[0])
-				sync_fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s)"),
-				     sqlite3_errmsg(s->db));
+				sync_fail(s, PROVIDER_BAD_REPLY,
+				          _("the cache could not be written (%s)"),
+				          sqlite3_errmsg(s->db));
 			sync_rollback(s);
 		}
 		if (more)
@@ -604,9 +618,10 @@ static int reconcile(struct sync *s)
 		/* One at a time, so that memory stays flat however many payouts wait. */
 		sqlite3_stmt *st;
 		char id[128] = "";
-		if (sqlite3_prepare_v2(s->db,
-		                       "SELECT id FROM payouts WHERE reconciled = 0 ORDER BY id LIMIT 1",
-		                       -1, &st, NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(
+		            s->db,
+		            "SELECT id FROM payouts WHERE reconciled = 0 ORDER BY id LIMIT 1", -1,
+		            &st, NULL) != SQLITE_OK)
 			return sync_db_fail(s);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
@@ -622,9 +637,9 @@ static int reconcile(struct sync *s)
 }
 
 static const char restart_backfill[] =
-	"DELETE FROM sync_state WHERE resource LIKE '%@%';"
-	"UPDATE sync_state SET backfill_done = 0, backfill_cursor = NULL"
-	" WHERE resource <> 'events'";
+        "DELETE FROM sync_state WHERE resource LIKE '%@%';"
+        "UPDATE sync_state SET backfill_done = 0, backfill_cursor = NULL"
+        " WHERE resource <> 'events'";
 
 /* Backfills every list not yet complete. */
 static int backfill_all(struct sync *s)
@@ -743,8 +758,11 @@ int sync_run(const struct profile *profile, const struct sync_options *options,
              struct sync_result *result)
 {
 	memset(result, 0, sizeof *result);
-	struct sync s = {.profile = profile, .cancel = cancel, .progress_fn = progress,
-	                 .user = user, .result = result};
+	struct sync s = {.profile = profile,
+	                 .cancel = cancel,
+	                 .progress_fn = progress,
+	                 .user = user,
+	                 .result = result};
 	struct sync_options defaults = {0};
 	if (!options)
 		options = &defaults;
@@ -767,13 +785,16 @@ int sync_run(const struct profile *profile, const struct sync_options *options,
 		if (r.outcome != PROVIDER_FORBIDDEN) {
 			snprintf(result->request_id, sizeof result->request_id, "%s", r.request_id);
 			if (r.outcome == PROVIDER_OFFLINE)
-				sync_fail(&s, r.outcome, _("offline: %s cannot be reached (%s); the cache was not "
-				                      "changed. Check the network and run the sync again."),
-				     profile->api_base, r.message);
+				sync_fail(&s, r.outcome,
+				          _("offline: %s cannot be reached (%s); the cache was not "
+				            "changed. Check the network and run the sync again."),
+				          profile->api_base, r.message);
 			else if (r.outcome == PROVIDER_AUTH)
-				sync_fail(&s, r.outcome, _("the platform refused the API key of profile [%s] (%s); "
-				                      "check the key file or PAYDESK_API_KEY"),
-				     profile->name, r.message);
+				sync_fail(
+				        &s, r.outcome,
+				        _("the platform refused the API key of profile [%s] (%s); "
+				          "check the key file or PAYDESK_API_KEY"),
+				        profile->name, r.message);
 			else
 				sync_fail_request(&s, PROVIDER_CHARGES, &r);
 			goto out;
@@ -798,14 +819,15 @@ int sync_run(const struct profile *profile, const struct sync_options *options,
 		cached_account(&s, have, sizeof have);
 		if (have[0] && strcmp(have, account) != 0) {
 			sync_fail(&s, PROVIDER_INVALID,
-			     _("the cache %s holds account %s but the key belongs to account %s; use "
-			       "another profile for that account"),
-			     profile->cache_path, have, account);
+			          _("the cache %s holds account %s but the key belongs to account "
+			            "%s; use "
+			            "another profile for that account"),
+			          profile->cache_path, have, account);
 			goto out;
 		}
 		if (store_account(&s, account) != 0) {
 			sync_fail(&s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s)"),
-			     sqlite3_errmsg(s.db));
+			          sqlite3_errmsg(s.db));
 			goto out;
 		}
 	}

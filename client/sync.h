@@ -11,41 +11,41 @@
 #include "client/provider.h"
 
 struct sync_options {
-	bool full;   /* fetch everything again (the cache keeps what it has meanwhile) */
+	bool full; /* fetch everything again (the cache keeps what it has meanwhile) */
 };
 
 enum sync_phase {
 	SYNC_PHASE_START = 0,
-	SYNC_PHASE_BACKFILL,   /* listing a resource */
-	SYNC_PHASE_EVENTS,     /* applying events */
-	SYNC_PHASE_RECONCILE,  /* listing what each payout paid out */
+	SYNC_PHASE_BACKFILL,  /* listing a resource */
+	SYNC_PHASE_EVENTS,    /* applying events */
+	SYNC_PHASE_RECONCILE, /* listing what each payout paid out */
 	SYNC_PHASE_DONE,
 };
 
 struct sync_progress {
 	enum sync_phase phase;
-	enum provider_resource resource;          /* the list being read */
-	int64_t objects;                          /* stored in this run */
+	enum provider_resource resource; /* the list being read */
+	int64_t objects;                 /* stored in this run */
 	int64_t per_resource[PROVIDER_RESOURCE_COUNT];
 	int64_t elapsed_ms;
-	int64_t per_second;                       /* objects per second so far */
-	int permille;                             /* estimated share done, -1 unknown */
-	int64_t eta_s;                            /* estimated seconds left, -1 unknown */
+	int64_t per_second; /* objects per second so far */
+	int permille;       /* estimated share done, -1 unknown */
+	int64_t eta_s;      /* estimated seconds left, -1 unknown */
 };
 
 /* Called after every committed page, from the thread running sync_run. */
 typedef void sync_progress_fn(const struct sync_progress *progress, void *user);
 
 struct sync_result {
-	enum provider_outcome outcome;  /* PROVIDER_OK when everything was synced */
-	char message[1024];             /* translated reason when not OK; may quote the
+	enum provider_outcome outcome; /* PROVIDER_OK when everything was synced */
+	char message[1024];            /* translated reason when not OK; may quote the
 	                                 * platform's words: sanitize before showing */
-	char notice[1400];              /* what opening the cache had to do, or "" */
-	char request_id[64];            /* of the request that failed, "" when none */
-	int64_t objects;                /* objects stored */
-	int64_t events;                 /* events applied */
-	bool rescanned;                 /* events were too old: everything was listed again */
-	bool partial;                   /* a resource was skipped (permission) */
+	char notice[1400];             /* what opening the cache had to do, or "" */
+	char request_id[64];           /* of the request that failed, "" when none */
+	int64_t objects;               /* objects stored */
+	int64_t events;                /* events applied */
+	bool rescanned;                /* events were too old: everything was listed again */
+	bool partial;                  /* a resource was skipped (permission) */
 };
 
 /* Runs one sync of the profile's account into its cache. Thread-safe: opens its own cache

@@ -30,18 +30,18 @@ struct sync {
 	int64_t newest_created;        /* of the resource being backfilled */
 	int done_weight, total_weight; /* of the backfill, for ETA */
 	bool forbidden[PROVIDER_RESOURCE_COUNT];
-	bool backfilled;               /* a backfill page was stored in this run */
+	bool backfilled; /* a backfill page was stored in this run */
 	/* Workers of parallel windows: they add their figures to the parent's under lock. */
 	struct sync *parent;
 	pthread_mutex_t *lock;
-	int64_t covered;               /* seconds of the window listed so far */
+	int64_t covered; /* seconds of the window listed so far */
 };
 
 /* A row of sync_state: where a list's backfill stands, and the event mark. */
 struct sync_state_row {
 	char backfill_cursor[128];
 	bool backfill_done;
-	bool has_mark;              /* an event mark was taken (last_event_created not NULL) */
+	bool has_mark; /* an event mark was taken (last_event_created not NULL) */
 	char last_event_id[128];
 	int64_t last_event_created;
 	int64_t last_success;
@@ -49,9 +49,8 @@ struct sync_state_row {
 };
 
 void sync_fail(struct sync *s, enum provider_outcome outcome, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void sync_fail_request(struct sync *s, enum provider_resource res,
-                       const struct provider_result *r);
+        __attribute__((format(printf, 3, 4)));
+void sync_fail_request(struct sync *s, enum provider_resource res, const struct provider_result *r);
 void sync_forbid(struct sync *s, enum provider_resource res, const struct provider_result *r);
 bool sync_cancelled(struct sync *s);
 void sync_report(struct sync *s, enum sync_phase phase, enum provider_resource res,
@@ -63,16 +62,16 @@ void sync_rollback(struct sync *s);
 /* Reads the sync_state row named key ("charges", "charges@2", "events"). */
 int sync_load_state(struct sync *s, const char *key, struct sync_state_row *out);
 /* Runs an UPDATE of sync_state with ?1 = key, text ?2 and integers ?3 ?4. */
-int sync_update_state(struct sync *s, const char *sql, const char *key, const char *text,
-                      int64_t a, int64_t b);
+int sync_update_state(struct sync *s, const char *sql, const char *key, const char *text, int64_t a,
+                      int64_t b);
 /* Stores a page's objects; the caller holds the transaction. */
 int sync_store_page(struct sync *s, const struct provider_page *pg, enum provider_resource res);
 
 /* Lists one resource newest-first within created [lo, hi) (0 = open), from the cursor of the
  * sync_state row `key`, a page and its cursor per transaction. 0 when done (or skipped for
  * lack of permission), -1 on failure. */
-int sync_backfill_range(struct sync *s, enum provider_resource res, const char *key,
-                        int64_t lo, int64_t hi, int weight);
+int sync_backfill_range(struct sync *s, enum provider_resource res, const char *key, int64_t lo,
+                        int64_t hi, int weight);
 
 /* Lists one resource in parallel created windows, each on its own connection and thread;
  * resumes the windows of an interrupted run. Same results as sync_backfill_range. */

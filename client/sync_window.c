@@ -23,8 +23,8 @@ struct window {
 	char key[80];
 	int64_t lo, hi;
 	bool done;
-	struct sync w;                 /* the worker's own sync */
-	struct sync_result result;     /* the worker's own outcome */
+	struct sync w;             /* the worker's own sync */
+	struct sync_result result; /* the worker's own outcome */
 	pthread_t thread;
 	bool started;
 	enum provider_resource res;
@@ -47,19 +47,20 @@ static void *run_window(void *arg)
 	}
 	if (w->store)
 		w->provider = provider_open(w->profile, NULL, err, sizeof err);
+	bool done = false;
 	if (!w->provider) {
 		sync_fail(w, PROVIDER_BAD_REPLY, "%s", err);
 	} else {
 		provider_set_cancel(w->provider, w->cancel);
 		w->ops = provider_get_ops(w->provider);
-		if (sync_backfill_range(w, win->res, win->key, win->lo, win->hi, win->weight) == 0 &&
-		    !w->forbidden[win->res])
-			win->done = true;
+		int rc = sync_backfill_range(w, win->res, win->key, win->lo, win->hi, win->weight);
+		done = rc == 0 && !w->forbidden[win->res];
 	}
 	provider_close(&w->provider);
 	store_free(&w->store);
 	cache_close(&w->cache);
 	pthread_mutex_lock(w->lock);
+	win->done = done;
 	win->finished = 1;
 	pthread_mutex_unlock(w->lock);
 	return NULL;
@@ -89,10 +90,11 @@ static int plan(struct sync *s, enum provider_resource res, const char *name)
 		return -1;
 	int rc = SQLITE_OK;
 	if (empty) {
-		rc = sync_update_state(s,
-		                       "UPDATE sync_state SET backfill_done = 1, backfill_cursor = ?2"
-		                       " WHERE resource = ?1",
-		                       name, NULL, 0, 0);
+		rc = sync_update_state(
+		        s,
+		        "UPDATE sync_state SET backfill_done = 1, backfill_cursor = ?2"
+		        " WHERE resource = ?1",
+		        name, NULL, 0, 0);
 	} else {
 		int64_t oldest = s->account_created > 0 && s->account_created < newest
 		                         ? s->account_created
@@ -118,9 +120,9 @@ static int plan(struct sync *s, enum provider_resource res, const char *name)
 		if (rc != SQLITE_OK)
 			sync_db_fail(s);
 		if (rc == SQLITE_OK)
-			rc = sync_update_state(s,
-			                       "UPDATE sync_state SET backfill_cursor = ?2 WHERE resource = ?1",
-			                       name, SYNC_PLANNED, 0, 0);
+			rc = sync_update_state(
+			        s, "UPDATE sync_state SET backfill_cursor = ?2 WHERE resource = ?1",
+			        name, SYNC_PLANNED, 0, 0);
 	}
 	if (rc == SQLITE_OK)
 		rc = sync_exec(s, "COMMIT");
@@ -133,11 +135,11 @@ static int plan(struct sync *s, enum provider_resource res, const char *name)
 
 /* Reports for all windows from this (the sync_run) thread: objects, rate, and the share of
  * the time span covered. */
-static void report_windows(struct sync *s, struct window *wins, int n, enum provider_resource res,
-                           int weight)
+static void report_windows(struct sync *s, pthread_mutex_t *lock, struct window *wins, int n,
+                           enum provider_resource res, int weight)
 {
 	int64_t covered = 0, span = 0, lo_bound = s->account_created;
-	pthread_mutex_lock(s->lock);
+	pthread_mutex_lock(lock);
 	for (int i = 0; i < n; i++) {
 		int64_t lo = wins[i].lo > lo_bound ? wins[i].lo : lo_bound;
 		int64_t len = wins[i].hi > lo ? wins[i].hi - lo : 0;
@@ -147,8 +149,9 @@ static void report_windows(struct sync *s, struct window *wins, int n, enum prov
 	}
 	/* Under the lock: the workers add to the same figures. */
 	s->newest_created = s->account_created + span;
-	sync_report(s, SYNC_PHASE_BACKFILL, res, span > 0 ? s->newest_created - covered : 0, weight);
-	pthread_mutex_unlock(s->lock);
+	sync_report(s, SYNC_PHASE_BACKFILL, res, span > 0 ? s->newest_created - covered : 0,
+	            weight);
+	pthread_mutex_unlock(lock);
 }
 
 int sync_backfill_windows(struct sync *s, enum provider_resource res, int weight)
@@ -171,9 +174,6 @@ int sync_backfill_windows(struct sync *s, enum provider_resource res, int weight
 	struct window wins[SYNC_WINDOWS];
 	memset(wins, 0, sizeof wins);
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	struct sync *saved_parent = s->parent;
-	pthread_mutex_t *saved_lock = s->lock;
-	s->lock = &lock;
 	int n = 0;
 	for (int i = 0; i < SYNC_WINDOWS; i++) {
 		struct window *win = &wins[n];
@@ -196,8 +196,12 @@ int sync_backfill_windows(struct sync *s, enum provider_resource res, int weight
 		if (win->done)
 			continue;
 		win->w = (struct sync){
-			.profile = s->profile, .cancel = s->cancel, .result = &win->result,
-			.account_created = s->account_created, .parent = s, .lock = &lock,
+		        .profile = s->profile,
+		        .cancel = s->cancel,
+		        .result = &win->result,
+		        .account_created = s->account_created,
+		        .parent = s,
+		        .lock = &lock,
 		};
 		clock_gettime(CLOCK_MONOTONIC, &win->w.start);
 		if (pthread_create(&win->thread, NULL, run_window, win) != 0) {
@@ -214,7 +218,7 @@ int sync_backfill_windows(struct sync *s, enum provider_resource res, int weight
 		for (int i = 0; i < n; i++)
 			running += wins[i].started && !wins[i].finished;
 		pthread_mutex_unlock(&lock);
-		report_windows(s, wins, n, res, weight);
+		report_windows(s, &lock, wins, n, res, weight);
 		if (!running)
 			break;
 		struct timespec ts = {0, 100 * 1000000L};
@@ -231,7 +235,8 @@ int sync_backfill_windows(struct sync *s, enum provider_resource res, int weight
 			s->forbidden[res] = true;
 			s->result->partial = true;
 			s->result->outcome = win->result.outcome;
-			snprintf(s->result->message, sizeof s->result->message, "%s", win->result.message);
+			snprintf(s->result->message, sizeof s->result->message, "%s",
+			         win->result.message);
 		}
 		if (!win->done) {
 			all_done = false;
@@ -245,8 +250,6 @@ int sync_backfill_windows(struct sync *s, enum provider_resource res, int weight
 			}
 		}
 	}
-	s->parent = saved_parent;
-	s->lock = saved_lock;
 	pthread_mutex_destroy(&lock);
 	if (s->forbidden[res])
 		return 0;
@@ -254,13 +257,15 @@ int sync_backfill_windows(struct sync *s, enum provider_resource res, int weight
 		return -1;
 	int rc = sync_exec(s, "BEGIN IMMEDIATE");
 	if (rc == SQLITE_OK)
-		rc = sync_update_state(s,
-		                       "UPDATE sync_state SET backfill_done = 1, backfill_cursor = ?2"
-		                       " WHERE resource = ?1",
-		                       name, NULL, 0, 0);
+		rc = sync_update_state(
+		        s,
+		        "UPDATE sync_state SET backfill_done = 1, backfill_cursor = ?2"
+		        " WHERE resource = ?1",
+		        name, NULL, 0, 0);
 	if (rc == SQLITE_OK) {
 		char sql[160];
-		snprintf(sql, sizeof sql, "DELETE FROM sync_state WHERE resource LIKE '%s@%%'", name);
+		snprintf(sql, sizeof sql, "DELETE FROM sync_state WHERE resource LIKE '%s@%%'",
+		         name);
 		rc = sync_exec(s, sql);
 	}
 	if (rc == SQLITE_OK)

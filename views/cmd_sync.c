@@ -99,10 +99,10 @@ static int load_profile(const char *name, struct profile *p)
 int cmd_sync(int argc, char **argv, const struct cli_globals *globals)
 {
 	static const struct option options[] = {
-		{"full", no_argument, NULL, 'f'},
-		{"profile", required_argument, NULL, 'p'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	        {"full", no_argument, NULL, 'f'},
+	        {"profile", required_argument, NULL, 'p'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	struct sync_options opts = {0};
 	const char *profile_name = globals->profile;
@@ -166,7 +166,8 @@ int cmd_sync(int argc, char **argv, const struct cli_globals *globals)
 		}
 		fputc('\n', stderr);
 		if (result.objects > 0)
-			fprintf(stderr, _("paydesk: %s objects were stored before that; they are kept\n"),
+			fprintf(stderr,
+			        _("paydesk: %s objects were stored before that; they are kept\n"),
 			        objects);
 		return EXIT_FAILED;
 	}
@@ -198,9 +199,9 @@ static void human_size(int64_t bytes, char *out, size_t size)
 int cmd_cache(int argc, char **argv, const struct cli_globals *globals)
 {
 	static const struct option options[] = {
-		{"profile", required_argument, NULL, 'p'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	        {"profile", required_argument, NULL, 'p'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	const char *profile_name = globals->profile;
 	int c;

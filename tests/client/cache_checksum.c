@@ -17,18 +17,18 @@ static const struct {
 	const char *name;
 	const char *sql;
 } resources[] = {
-	{"charges", "SELECT id || '|' || amount || '|' || currency || '|' || platform_status"
-	            " || '|' || amount_refunded || '|' || refunded || '|' || disputed"
-	            " FROM orders ORDER BY id"},
-	{"refunds", "SELECT id || '|' || ifnull(order_id, '') || '|' || amount || '|' || currency"
-	            " || '|' || status FROM refunds ORDER BY id"},
-	{"disputes", "SELECT id || '|' || ifnull(order_id, '') || '|' || amount || '|' || currency"
-	             " || '|' || status || '|' || ifnull(reason, '') FROM disputes ORDER BY id"},
-	{"payouts", "SELECT id || '|' || amount || '|' || currency || '|' || status || '|'"
-	            " || arrival_date FROM payouts ORDER BY id"},
-	{"balance_transactions", "SELECT id || '|' || amount || '|' || fee || '|' || net || '|'"
-	                         " || currency || '|' || type || '|' || ifnull(source, '')"
-	                         " FROM balance_transactions ORDER BY id"},
+        {"charges", "SELECT id || '|' || amount || '|' || currency || '|' || platform_status"
+                    " || '|' || amount_refunded || '|' || refunded || '|' || disputed"
+                    " FROM orders ORDER BY id"},
+        {"refunds", "SELECT id || '|' || ifnull(order_id, '') || '|' || amount || '|' || currency"
+                    " || '|' || status FROM refunds ORDER BY id"},
+        {"disputes", "SELECT id || '|' || ifnull(order_id, '') || '|' || amount || '|' || currency"
+                     " || '|' || status || '|' || ifnull(reason, '') FROM disputes ORDER BY id"},
+        {"payouts", "SELECT id || '|' || amount || '|' || currency || '|' || status || '|'"
+                    " || arrival_date FROM payouts ORDER BY id"},
+        {"balance_transactions", "SELECT id || '|' || amount || '|' || fee || '|' || net || '|'"
+                                 " || currency || '|' || type || '|' || ifnull(source, '')"
+                                 " FROM balance_transactions ORDER BY id"},
 };
 
 static uint64_t fnv(uint64_t h, const unsigned char *s, size_t n)
@@ -62,7 +62,8 @@ int main(int argc, char **argv)
 {
 	int check = argc == 3 && strcmp(argv[1], "--integrity") == 0;
 	if (argc != 2 && argc != 3) {
-		fprintf(stderr, "usage: %s [--integrity] CACHE.db | CACHE.db EXPECTED.json\n", argv[0]);
+		fprintf(stderr, "usage: %s [--integrity] CACHE.db | CACHE.db EXPECTED.json\n",
+		        argv[0]);
 		return 2;
 	}
 	const char *path = check ? argv[2] : argv[1];

@@ -142,22 +142,25 @@ static void test_migration_from_v1(void **state)
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, cache_schema_sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db,
-	                              "PRAGMA user_version = 1;"
-	                              "INSERT INTO orders(id, created, amount, currency, status,"
-	                              " platform_status) VALUES ('ch_1', 5, 100, 'usd', 'paid',"
-	                              " 'succeeded');"
-	                              "INSERT INTO raw_objects VALUES ('ch_1', 'order', '{\"a\":1}');",
-	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_exec(db,
+	                     "PRAGMA user_version = 1;"
+	                     "INSERT INTO orders(id, created, amount, currency, status,"
+	                     " platform_status) VALUES ('ch_1', 5, 100, 'usd', 'paid',"
+	                     " 'succeeded');"
+	                     "INSERT INTO raw_objects VALUES ('ch_1', 'order', '{\"a\":1}');",
+	                     NULL, NULL, NULL),
+	        SQLITE_OK);
 	sqlite3_close(db);
 	c = cache_open(path, err, sizeof err);
 	assert_non_null(c);
 	assert_string_equal(cache_notice(c), "");
 	db = cache_db(c);
 	assert_int_equal(scalar(db, "PRAGMA user_version"), cache_schema_latest());
-	assert_int_equal(scalar(db, "SELECT count(*) FROM orders WHERE id = 'ch_1' AND refunded = 0"), 1);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM raw_objects WHERE json = '{\"a\":1}'"), 1);
+	assert_int_equal(
+	        scalar(db, "SELECT count(*) FROM orders WHERE id = 'ch_1' AND refunded = 0"), 1);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM raw_objects WHERE json = '{\"a\":1}'"),
+	                 1);
 	/* raw_objects is a rowid table now */
 	assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'raw_objects'"
 	                            " AND sql LIKE '%WITHOUT ROWID%'"),
@@ -211,9 +214,10 @@ static void test_foreign_file_set_aside(void **state)
 	unlink(path);
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "CREATE TABLE photos(id, data); INSERT INTO photos VALUES (1, 2);",
-	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_exec(db, "CREATE TABLE photos(id, data); INSERT INTO photos VALUES (1, 2);",
+	                     NULL, NULL, NULL),
+	        SQLITE_OK);
 	sqlite3_close(db);
 	c = cache_open(path, err, sizeof err);
 	assert_non_null(c);
@@ -244,40 +248,57 @@ static void test_upserts(void **state)
 	sqlite3 *db = cache_db(c);
 	struct store *s = store_new(db, err, sizeof err);
 	assert_non_null(s);
-	const char *charge = "{\"id\":\"ch_A\",\"object\":\"charge\",\"created\":10,\"amount\":500,"
-	                     "\"amount_refunded\":0,\"currency\":\"jpy\",\"status\":\"succeeded\","
-	                     "\"billing_details\":{\"name\":\"Zhang Wei\",\"email\":\"zw@example.com\"},"
-	                     "\"metadata\":{\"order_id\":\"ORD-9\"},\"disputed\":false}";
+	const char *charge =
+	        "{\"id\":\"ch_A\",\"object\":\"charge\",\"created\":10,\"amount\":500,"
+	        "\"amount_refunded\":0,\"currency\":\"jpy\",\"status\":\"succeeded\","
+	        "\"billing_details\":{\"name\":\"Zhang Wei\",\"email\":\"zw@example.com\"},"
+	        "\"metadata\":{\"order_id\":\"ORD-9\"},\"disputed\":false}";
 	store_json(s, charge);
 	store_json(s, charge);
 	assert_int_equal(scalar(db, "SELECT count(*) FROM orders"), 1);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM orders WHERE status = 'paid' AND order_ref = 'ORD-9'"), 1);
+	assert_int_equal(
+	        scalar(db,
+	               "SELECT count(*) FROM orders WHERE status = 'paid' AND order_ref = 'ORD-9'"),
+	        1);
 	/* a partial refund, then a dispute on the same charge */
 	store_json(s, "{\"id\":\"ch_A\",\"object\":\"charge\",\"created\":10,\"amount\":500,"
 	              "\"amount_refunded\":200,\"currency\":\"jpy\",\"status\":\"succeeded\","
 	              "\"billing_details\":{\"name\":\"Zhang Wei\"}}");
-	assert_int_equal(scalar(db, "SELECT count(*) FROM orders WHERE status = 'partially_refunded'"), 1);
+	assert_int_equal(
+	        scalar(db, "SELECT count(*) FROM orders WHERE status = 'partially_refunded'"), 1);
 	store_json(s, "{\"id\":\"re_A\",\"object\":\"refund\",\"created\":11,\"amount\":200,"
 	              "\"currency\":\"jpy\",\"charge\":\"ch_A\",\"status\":\"succeeded\","
 	              "\"metadata\":{\"paydesk_action\":\"act-1\"}}");
-	assert_int_equal(scalar(db, "SELECT count(*) FROM refunds WHERE action_id = 'act-1' AND order_id = 'ch_A'"), 1);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM refunds WHERE action_id = 'act-1' AND "
+	                            "order_id = 'ch_A'"),
+	                 1);
 	store_json(s, "{\"id\":\"dp_A\",\"object\":\"dispute\",\"created\":12,\"amount\":300,"
 	              "\"currency\":\"jpy\",\"charge\":\"ch_A\",\"status\":\"needs_response\","
 	              "\"reason\":\"fraudulent\",\"evidence_details\":{\"due_by\":null}}");
-	assert_int_equal(scalar(db, "SELECT count(*) FROM orders WHERE status = 'disputed' AND disputed = 1"), 1);
+	assert_int_equal(
+	        scalar(db,
+	               "SELECT count(*) FROM orders WHERE status = 'disputed' AND disputed = 1"),
+	        1);
 	assert_int_equal(scalar(db, "SELECT count(*) FROM disputes WHERE due_by IS NULL"), 1);
 	/* full-text search follows the updates */
-	assert_int_equal(scalar(db, "SELECT count(*) FROM orders_fts WHERE orders_fts MATCH 'zhang'"), 1);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM raw_objects WHERE id IN ('ch_A', 're_A', 'dp_A')"), 3);
+	assert_int_equal(
+	        scalar(db, "SELECT count(*) FROM orders_fts WHERE orders_fts MATCH 'zhang'"), 1);
+	assert_int_equal(
+	        scalar(db, "SELECT count(*) FROM raw_objects WHERE id IN ('ch_A', 're_A', 'dp_A')"),
+	        3);
 	/* payout_id set by reconciliation survives a later upsert of the same entry */
-	store_json(s, "{\"id\":\"txn_A\",\"object\":\"balance_transaction\",\"created\":10,"
-	              "\"amount\":500,\"fee\":20,\"net\":480,\"currency\":\"jpy\",\"type\":\"charge\","
-	              "\"source\":\"ch_A\"}");
+	store_json(s,
+	           "{\"id\":\"txn_A\",\"object\":\"balance_transaction\",\"created\":10,"
+	           "\"amount\":500,\"fee\":20,\"net\":480,\"currency\":\"jpy\",\"type\":\"charge\","
+	           "\"source\":\"ch_A\"}");
 	assert_int_equal(store_btx_payout(s, "txn_A", "po_A"), SQLITE_OK);
-	store_json(s, "{\"id\":\"txn_A\",\"object\":\"balance_transaction\",\"created\":10,"
-	              "\"amount\":500,\"fee\":20,\"net\":480,\"currency\":\"jpy\",\"type\":\"charge\","
-	              "\"source\":\"ch_A\"}");
-	assert_int_equal(scalar(db, "SELECT count(*) FROM balance_transactions WHERE payout_id = 'po_A'"), 1);
+	store_json(s,
+	           "{\"id\":\"txn_A\",\"object\":\"balance_transaction\",\"created\":10,"
+	           "\"amount\":500,\"fee\":20,\"net\":480,\"currency\":\"jpy\",\"type\":\"charge\","
+	           "\"source\":\"ch_A\"}");
+	assert_int_equal(
+	        scalar(db, "SELECT count(*) FROM balance_transactions WHERE payout_id = 'po_A'"),
+	        1);
 	struct cache_info info;
 	assert_int_equal(cache_info(c, &info, err, sizeof err), 0);
 	assert_int_equal(info.counts[CACHE_ORDERS], 1);
@@ -291,13 +312,13 @@ static void test_upserts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_new_cache, fresh),
-		cmocka_unit_test_setup(test_tightens_mode, fresh),
-		cmocka_unit_test_setup(test_migration_from_v1, fresh),
-		cmocka_unit_test_setup(test_newer_schema_refused, fresh),
-		cmocka_unit_test_setup(test_damaged_file_set_aside, fresh),
-		cmocka_unit_test_setup(test_foreign_file_set_aside, fresh),
-		cmocka_unit_test_setup(test_upserts, fresh),
+	        cmocka_unit_test_setup(test_new_cache, fresh),
+	        cmocka_unit_test_setup(test_tightens_mode, fresh),
+	        cmocka_unit_test_setup(test_migration_from_v1, fresh),
+	        cmocka_unit_test_setup(test_newer_schema_refused, fresh),
+	        cmocka_unit_test_setup(test_damaged_file_set_aside, fresh),
+	        cmocka_unit_test_setup(test_foreign_file_set_aside, fresh),
+	        cmocka_unit_test_setup(test_upserts, fresh),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -71,7 +71,8 @@ static void test_real_refused(void **state)
 static void test_backoff(void **state)
 {
 	(void)state;
-	struct http_retry r = {.max_attempts = 5, .base_ms = 200, .cap_ms = 1000, .budget_ms = 9000};
+	struct http_retry r = {
+	        .max_attempts = 5, .base_ms = 200, .cap_ms = 1000, .budget_ms = 9000};
 	unsigned seed = 1;
 	for (int i = 0; i < 200; i++) {
 		long w1 = http_backoff_ms(&r, 1, 0, &seed);
@@ -112,9 +113,9 @@ static void test_retry_decisions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain_pairs),   cmocka_unit_test(test_escapes),
-		cmocka_unit_test(test_json_nesting),  cmocka_unit_test(test_real_refused),
-		cmocka_unit_test(test_backoff),       cmocka_unit_test(test_retry_decisions),
+	        cmocka_unit_test(test_plain_pairs),  cmocka_unit_test(test_escapes),
+	        cmocka_unit_test(test_json_nesting), cmocka_unit_test(test_real_refused),
+	        cmocka_unit_test(test_backoff),      cmocka_unit_test(test_retry_decisions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,25 +99,26 @@ static void test_errors_name_the_line(void **state)
 	static const struct {
 		const char *text, *needle;
 	} cases[] = {
-		{"[a]\nrole = boss\n", "line 2"},
-		{"[a]\n\n\nnonsense\n", "line 4"},
-		{"key = x\n[a]\n", "line 1"},
-		{"[a]\nbogus = 1\n", "unknown setting 'bogus'"},
-		{"[a\n", "line 1"},
-		{"[a]\n[a]\n", "defined twice"},
-		{"[a]\napi_key = sk_test_x\n", "key_file"},
-		{"[a]\napi_base = http://example.com\n", "127.0.0.1"},
-		{"[a]\napi_base = ftp://example.com\n", "https"},
-		{"[a]\nplatform = paypal\n", "unknown platform"},
-		{"[a]\ntimeout = 0\n", "timeout"},
-		{"[a]\nrefund_limit = lots\n", "refund_limit"},
-		{"# only comments\n", "no profile"},
-		{"[b@d]\n", "not a valid profile name"},
+	        {"[a]\nrole = boss\n", "line 2"},
+	        {"[a]\n\n\nnonsense\n", "line 4"},
+	        {"key = x\n[a]\n", "line 1"},
+	        {"[a]\nbogus = 1\n", "unknown setting 'bogus'"},
+	        {"[a\n", "line 1"},
+	        {"[a]\n[a]\n", "defined twice"},
+	        {"[a]\napi_key = sk_test_x\n", "key_file"},
+	        {"[a]\napi_base = http://example.com\n", "127.0.0.1"},
+	        {"[a]\napi_base = ftp://example.com\n", "https"},
+	        {"[a]\nplatform = paypal\n", "unknown platform"},
+	        {"[a]\ntimeout = 0\n", "timeout"},
+	        {"[a]\nrefund_limit = lots\n", "refund_limit"},
+	        {"# only comments\n", "no profile"},
+	        {"[b@d]\n", "not a valid profile name"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		struct profile p;
 		char err[512] = "";
-		assert_int_equal(profile_parse(cases[i].text, tmpdir, NULL, &p, err, sizeof err), -1);
+		assert_int_equal(profile_parse(cases[i].text, tmpdir, NULL, &p, err, sizeof err),
+		                 -1);
 		if (!strstr(err, cases[i].needle))
 			fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].needle);
 	}
@@ -132,14 +133,20 @@ static void test_key_file(void **state)
 	struct profile p;
 	char err[1024] = "";
 	setenv("PAYDESK_API_KEY", "sk_test_env", 1);
-	assert_int_equal(profile_parse("[a]\nkey_file = good.key\n", tmpdir, NULL, &p, err, sizeof err), 0);
+	assert_int_equal(
+	        profile_parse("[a]\nkey_file = good.key\n", tmpdir, NULL, &p, err, sizeof err), 0);
 	assert_string_equal(p.key, "sk_test_fromfile"); /* the file wins over the environment */
-	assert_int_equal(profile_parse("[a]\nkey_file = open.key\n", tmpdir, NULL, &p, err, sizeof err), -1);
+	assert_int_equal(
+	        profile_parse("[a]\nkey_file = open.key\n", tmpdir, NULL, &p, err, sizeof err), -1);
 	assert_non_null(strstr(err, "chmod 600"));
 	assert_non_null(strstr(err, "644"));
 	assert_string_equal(p.key, "");
-	assert_int_equal(profile_parse("[a]\nkey_file = empty.key\n", tmpdir, NULL, &p, err, sizeof err), -1);
-	assert_int_equal(profile_parse("[a]\nkey_file = missing.key\n", tmpdir, NULL, &p, err, sizeof err), -1);
+	assert_int_equal(
+	        profile_parse("[a]\nkey_file = empty.key\n", tmpdir, NULL, &p, err, sizeof err),
+	        -1);
+	assert_int_equal(
+	        profile_parse("[a]\nkey_file = missing.key\n", tmpdir, NULL, &p, err, sizeof err),
+	        -1);
 	assert_non_null(strstr(err, "missing.key"));
 	unsetenv("PAYDESK_API_KEY");
 }
@@ -168,10 +175,12 @@ static void test_demo_and_api_base(void **state)
 	(void)state;
 	struct profile p;
 	char err[512] = "";
-	assert_int_equal(profile_demo("http://127.0.0.1:4242", "/tmp/x.db", &p, err, sizeof err), 0);
+	assert_int_equal(profile_demo("http://127.0.0.1:4242", "/tmp/x.db", &p, err, sizeof err),
+	                 0);
 	assert_string_equal(p.api_base, "http://127.0.0.1:4242");
 	assert_true(p.key[0] != '\0');
-	assert_int_equal(profile_demo("http://10.0.0.1:4242", "/tmp/x.db", &p, err, sizeof err), -1);
+	assert_int_equal(profile_demo("http://10.0.0.1:4242", "/tmp/x.db", &p, err, sizeof err),
+	                 -1);
 	assert_int_equal(profile_check_api_base("http://localhost:1", err, sizeof err), 0);
 	assert_int_equal(profile_check_api_base("http://[::1]:1/", err, sizeof err), 0);
 	assert_int_equal(profile_check_api_base("http://127.0.0.1.evil.com", err, sizeof err), -1);
@@ -181,12 +190,12 @@ static void test_demo_and_api_base(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_single_profile_is_default),
-		cmocka_unit_test(test_choice_among_several),
-		cmocka_unit_test(test_errors_name_the_line),
-		cmocka_unit_test(test_key_file),
-		cmocka_unit_test(test_load_from_xdg),
-		cmocka_unit_test(test_demo_and_api_base),
+	        cmocka_unit_test(test_single_profile_is_default),
+	        cmocka_unit_test(test_choice_among_several),
+	        cmocka_unit_test(test_errors_name_the_line),
+	        cmocka_unit_test(test_key_file),
+	        cmocka_unit_test(test_load_from_xdg),
+	        cmocka_unit_test(test_demo_and_api_base),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -142,7 +142,8 @@ static int count_requests(const char *method, const char *path, const char *key)
 	size_t i;
 	json_t *r;
 	int n = 0;
-	json_array_foreach(json_object_get(log, "data"), i, r) {
+	json_array_foreach(json_object_get(log, "data"), i, r)
+	{
 		const char *m = json_string_value(json_object_get(r, "method"));
 		const char *p = json_string_value(json_object_get(r, "path"));
 		const char *k = json_string_value(json_object_get(r, "idempotency_key"));
@@ -182,10 +183,12 @@ int main(void)
 	const char *charge = NULL;
 	size_t ci;
 	json_t *cid;
-	json_array_foreach(json_object_get(made, "charges"), ci, cid) {
+	json_array_foreach(json_object_get(made, "charges"), ci, cid)
+	{
 		char cpath[128];
 		snprintf(cpath, sizeof cpath, "/v1/charges/%s", json_string_value(cid));
-		json_t *ch = call_sandbox("GET", cpath, NULL, "Authorization: Bearer sk_test_write");
+		json_t *ch =
+		        call_sandbox("GET", cpath, NULL, "Authorization: Bearer sk_test_write");
 		const char *status = json_string_value(json_object_get(ch, "status"));
 		bool good = status && strcmp(status, "succeeded") == 0;
 		json_decref(ch);
@@ -194,7 +197,8 @@ int main(void)
 			break;
 		}
 	}
-	const char *dispute = json_string_value(json_array_get(json_object_get(made, "disputes"), 0));
+	const char *dispute =
+	        json_string_value(json_array_get(json_object_get(made, "disputes"), 0));
 	ok(charge && dispute, "the sandbox made a charge and a dispute");
 	if (!charge || !dispute) {
 		stop_sandbox();
@@ -204,35 +208,48 @@ int main(void)
 	struct provider_result r;
 	char id[64] = "", id2[64] = "";
 	struct provider_refund_request req = {
-		.order_id = charge, .amount = 1, .currency = "usd", .reason = "requested_by_customer",
-		.note = "test note", .action_id = "act-test-1", .idempotency_key = "idem-test-1",
+	        .order_id = charge,
+	        .amount = 1,
+	        .currency = "usd",
+	        .reason = "requested_by_customer",
+	        .note = "test note",
+	        .action_id = "act-test-1",
+	        .idempotency_key = "idem-test-1",
 	};
 	/* One injected 500: retried with the same key. */
-	json_decref(admin("POST", "/_admin/faults", "kind=500&count=1&path=/v1/refunds&method=POST"));
+	json_decref(
+	        admin("POST", "/_admin/faults", "kind=500&count=1&path=/v1/refunds&method=POST"));
 	json_decref(admin("DELETE", "/_admin/requests", NULL));
 	int rc = ops->create_refund(p, &req, id, &r);
-	ok(rc == 0 && strncmp(id, "re_", 3) == 0, "create_refund succeeds after a 500 (%s %s)", id, r.message);
+	ok(rc == 0 && strncmp(id, "re_", 3) == 0, "create_refund succeeds after a 500 (%s %s)", id,
+	   r.message);
 	ok(count_requests("POST", "/v1/refunds", "idem-test-1") == 2,
 	   "the retry carried the same idempotency key");
 	ok(r.request_id[0] != '\0', "the platform's request id is kept (%s)", r.request_id);
-	ok(scalar(cache, "SELECT count(*) FROM refunds WHERE id = ?1 AND action_id = 'act-test-1'", id) == 1,
+	ok(scalar(cache, "SELECT count(*) FROM refunds WHERE id = ?1 AND action_id = 'act-test-1'",
+	          id) == 1,
 	   "the refund is in the cache with its action id");
-	ok(scalar(cache, "SELECT count(*) FROM orders WHERE id = ?1 AND status = 'partially_refunded'", charge) == 1,
+	ok(scalar(cache,
+	          "SELECT count(*) FROM orders WHERE id = ?1 AND status = 'partially_refunded'",
+	          charge) == 1,
 	   "the order's status follows the refund");
 
 	rc = ops->create_refund(p, &req, id2, &r);
 	ok(rc == 0 && strcmp(id, id2) == 0, "the same key replays the same refund (%s)", id2);
 	req.amount = 2;
 	rc = ops->create_refund(p, &req, id2, &r);
-	ok(rc == -1 && r.outcome == PROVIDER_IDEMPOTENCY, "the same key with another amount is refused (%s)", r.message);
+	ok(rc == -1 && r.outcome == PROVIDER_IDEMPOTENCY,
+	   "the same key with another amount is refused (%s)", r.message);
 
 	json_decref(admin("DELETE", "/_admin/requests", NULL));
 	req.amount = 999999999;
 	req.idempotency_key = "idem-test-2";
 	req.action_id = "act-test-2";
 	rc = ops->create_refund(p, &req, id2, &r);
-	ok(rc == -1 && r.outcome == PROVIDER_INVALID && r.message[0], "too large a refund is refused: %s", r.message);
-	ok(count_requests("POST", "/v1/refunds", "idem-test-2") == 1, "a validation error is not retried");
+	ok(rc == -1 && r.outcome == PROVIDER_INVALID && r.message[0],
+	   "too large a refund is refused: %s", r.message);
+	ok(count_requests("POST", "/v1/refunds", "idem-test-2") == 1,
+	   "a validation error is not retried");
 
 	req.idempotency_key = NULL;
 	rc = ops->create_refund(p, &req, id2, &r);
@@ -245,15 +262,21 @@ int main(void)
 	ok(rc == 0, "find_refund_by_action says when there is none");
 
 	struct provider_evidence_field fields[] = {
-		{"customer_name", "Li Na"}, {"uncategorized_text", "Delivered on 3 May & signed."},
+	        {"customer_name", "Li Na"},
+	        {"uncategorized_text", "Delivered on 3 May & signed."},
 	};
 	struct provider_dispute_update up = {
-		.dispute_id = dispute, .fields = fields, .n_fields = 2, .submit = false,
-		.idempotency_key = "idem-test-3",
+	        .dispute_id = dispute,
+	        .fields = fields,
+	        .n_fields = 2,
+	        .submit = false,
+	        .idempotency_key = "idem-test-3",
 	};
 	rc = ops->update_dispute(p, &up, &r);
 	ok(rc == 0, "update_dispute stages evidence (%s)", r.message);
-	ok(scalar(cache, "SELECT count(*) FROM disputes WHERE id = ?1 AND evidence LIKE '%signed.%'", dispute) == 1,
+	ok(scalar(cache,
+	          "SELECT count(*) FROM disputes WHERE id = ?1 AND evidence LIKE '%signed.%'",
+	          dispute) == 1,
 	   "the staged evidence is in the cache");
 
 	char file[300], file_id[64] = "";
@@ -264,14 +287,17 @@ int main(void)
 		fclose(f);
 	}
 	rc = ops->upload_evidence_file(p, file, "idem-test-4", file_id, &r);
-	ok(rc == 0 && strncmp(file_id, "file_", 5) == 0, "upload_evidence_file returns a file id (%s %s)", file_id, r.message);
+	ok(rc == 0 && strncmp(file_id, "file_", 5) == 0,
+	   "upload_evidence_file returns a file id (%s %s)", file_id, r.message);
 
 	rc = ops->close_dispute(p, dispute, "idem-test-5", &r);
 	ok(rc == 0, "close_dispute accepts the loss (%s)", r.message);
-	ok(scalar(cache, "SELECT count(*) FROM disputes WHERE id = ?1 AND status = 'lost'", dispute) == 1,
+	ok(scalar(cache, "SELECT count(*) FROM disputes WHERE id = ?1 AND status = 'lost'",
+	          dispute) == 1,
 	   "the closed dispute is lost in the cache");
 	rc = ops->close_dispute(p, "dp_doesnotexist", "idem-test-6", &r);
-	ok(rc == -1 && r.outcome == PROVIDER_INVALID, "closing an unknown dispute is refused (%s)", r.message);
+	ok(rc == -1 && r.outcome == PROVIDER_INVALID, "closing an unknown dispute is refused (%s)",
+	   r.message);
 
 	json_decref(made);
 	provider_close(&p);

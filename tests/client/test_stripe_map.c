@@ -178,8 +178,8 @@ static void test_event(void **state)
 static void test_nulls_and_unknown_fields(void **state)
 {
 	(void)state;
-	static const char *const names[] = {"charge", "payment_intent", "refund", "dispute",
-	                                    "payout", "balance_transaction"};
+	static const char *const names[] = {"charge",  "payment_intent", "refund",
+	                                    "dispute", "payout",         "balance_transaction"};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		json_t *o = json_deep_copy(fixture(names[i]));
 		json_object_set_new(o, "some_future_field", json_pack("{s:[i,s]}", "x", 1, "y"));
@@ -190,9 +190,9 @@ static void test_nulls_and_unknown_fields(void **state)
 		const char *k;
 		json_t *v;
 		json_t *nulls = json_object();
-		json_object_foreach(o, k, v)
-			json_object_set_new(nulls, k, json_null());
-		json_object_set_new(nulls, "object", json_string(json_string_value(json_object_get(o, "object"))));
+		json_object_foreach(o, k, v) json_object_set_new(nulls, k, json_null());
+		json_object_set_new(nulls, "object",
+		                    json_string(json_string_value(json_object_get(o, "object"))));
 		err[0] = '\0';
 		assert_int_equal(stripe_map_object(nulls, &m, err, sizeof err), -1);
 		assert_non_null(strstr(err, names[i]));
@@ -257,7 +257,8 @@ static void test_compact_round_trip(void **state)
 	assert_int_equal(json_array_size(json_object_get(back, "arr")), 2);
 	assert_non_null(json_object_get(back, "we\001ird key"));
 	assert_null(json_object_get(json_object_get(back, "drop"), "me"));
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(back, "drop"), "keep")), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(back, "drop"), "keep")),
+	                 2);
 	free(out);
 	json_decref(back);
 	json_decref(in);
@@ -283,17 +284,17 @@ static void test_order_status(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_charge),
-		cmocka_unit_test(test_payment_intent),
-		cmocka_unit_test(test_refund),
-		cmocka_unit_test(test_dispute),
-		cmocka_unit_test(test_payout),
-		cmocka_unit_test(test_balance_transaction),
-		cmocka_unit_test(test_event),
-		cmocka_unit_test(test_nulls_and_unknown_fields),
-		cmocka_unit_test(test_secrets_never_kept),
-		cmocka_unit_test(test_order_status),
-		cmocka_unit_test(test_compact_round_trip),
+	        cmocka_unit_test(test_charge),
+	        cmocka_unit_test(test_payment_intent),
+	        cmocka_unit_test(test_refund),
+	        cmocka_unit_test(test_dispute),
+	        cmocka_unit_test(test_payout),
+	        cmocka_unit_test(test_balance_transaction),
+	        cmocka_unit_test(test_event),
+	        cmocka_unit_test(test_nulls_and_unknown_fields),
+	        cmocka_unit_test(test_secrets_never_kept),
+	        cmocka_unit_test(test_order_status),
+	        cmocka_unit_test(test_compact_round_trip),
 	};
 	return cmocka_run_group_tests(tests, load_fixtures, free_fixtures);
 }

@@ -12,6 +12,22 @@
 #include "client/client.h"
 #include "client/ledger.h"
 
+/* Items kept from the summing pass: ids in one buffer, the rest in an array. */
+struct ledger_kept_item {
+	size_t id_off;
+	time_t created;
+	int64_t amount, fee, net;
+	enum ledger_category category;
+	char currency[4];
+};
+
+struct ledger_kept {
+	char *ids;
+	size_t ids_len, ids_cap;
+	struct ledger_kept_item *items;
+	size_t n, cap;
+};
+
 struct ledger {
 	sqlite3 *db;
 	bool owns_db;
@@ -226,6 +242,11 @@ void ledger_statement_free(struct ledger_statement **st)
 		free(c->payouts);
 	}
 	free(s->currencies);
+	if (s->kept) {
+		free(s->kept->ids);
+		free(s->kept->items);
+		free(s->kept);
+	}
 	free(s->account_id);
 	free(s->account_name);
 	free(s);
@@ -348,6 +369,44 @@ static bool add_to(int64_t *a, int64_t b)
 	return money_add(*a, b, a);
 }
 
+static const char *text_or_empty(sqlite3_stmt *st, int col);
+
+/* Appends an item to the kept list. false when out of memory. */
+static bool keep_item(struct ledger_kept *k, const char *id, time_t created, int64_t amount,
+                      int64_t fee, int64_t net, enum ledger_category cat, const char *currency)
+{
+	size_t len = strlen(id) + 1;
+	if (k->ids_len + len > k->ids_cap) {
+		size_t cap = k->ids_cap ? k->ids_cap * 2 : 65536;
+		while (cap < k->ids_len + len)
+			cap *= 2;
+		char *grown = realloc(k->ids, cap);
+		if (!grown)
+			return false;
+		k->ids = grown;
+		k->ids_cap = cap;
+	}
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 1024;
+		struct ledger_kept_item *grown = realloc(k->items, cap * sizeof *grown);
+		if (!grown)
+			return false;
+		k->items = grown;
+		k->cap = cap;
+	}
+	memcpy(k->ids + k->ids_len, id, len);
+	struct ledger_kept_item *it = &k->items[k->n++];
+	it->id_off = k->ids_len;
+	k->ids_len += len;
+	it->created = created;
+	it->amount = amount;
+	it->fee = fee;
+	it->net = net;
+	it->category = cat;
+	memcpy(it->currency, currency, sizeof it->currency);
+	return true;
+}
+
 /* Opening balances and the category sums of the range, for every currency (or one). */
 static enum ledger_status load_sums(struct ledger *l, struct ledger_statement *s,
                                     const char *currency)
@@ -380,9 +439,9 @@ static enum ledger_status load_sums(struct ledger *l, struct ledger_statement *s
 	/* The range's rows are summed here rather than with GROUP BY: grouping on a computed
 	 * category makes SQLite sort every row, which costs more than the sums themselves. */
 	r = prepare(l,
-	            "SELECT currency, type, reporting_category, amount, fee, net "
+	            "SELECT currency, type, reporting_category, amount, fee, net, id, created "
 	            "FROM balance_transactions WHERE created >= ?1 AND created < ?2 "
-	            "AND (?3 = '' OR lower(currency) = ?3)",
+	            "AND (?3 = '' OR lower(currency) = ?3) ORDER BY created, id",
 	            &st);
 	if (r != LEDGER_OK)
 		return r;
@@ -438,6 +497,12 @@ static enum ledger_status load_sums(struct ledger *l, struct ledger_statement *s
 		if (!ok) {
 			sqlite3_finalize(st);
 			return LEDGER_OVERFLOW;
+		}
+		if (s->kept &&
+		    !keep_item(s->kept, text_or_empty(st, 6), (time_t)sqlite3_column_int64(st, 7),
+		               amount, fee, net, last_cat, c->currency)) {
+			sqlite3_finalize(st);
+			return LEDGER_NOMEM;
 		}
 	}
 	r = step_end(l, rc);
@@ -558,6 +623,13 @@ static enum ledger_status finish_currencies(struct ledger_statement *s)
 enum ledger_status ledger_statement_load(struct ledger *ledger, time_t from, time_t to,
                                          const char *currency, struct ledger_statement **out)
 {
+	return ledger_statement_load_flags(ledger, from, to, currency, 0, out);
+}
+
+enum ledger_status ledger_statement_load_flags(struct ledger *ledger, time_t from, time_t to,
+                                               const char *currency, unsigned flags,
+                                               struct ledger_statement **out)
+{
 	*out = NULL;
 	if (to <= from)
 		return LEDGER_BAD_RANGE;
@@ -568,6 +640,13 @@ enum ledger_status ledger_statement_load(struct ledger *ledger, time_t from, tim
 		return LEDGER_NOMEM;
 	s->from = from;
 	s->to = to;
+	if (flags & LEDGER_KEEP_ITEMS) {
+		s->kept = calloc(1, sizeof *s->kept);
+		if (!s->kept) {
+			ledger_statement_free(&s);
+			return LEDGER_NOMEM;
+		}
+	}
 	/* One read transaction: a sync committing meanwhile cannot split the figures. A
 	 * borrowed handle already inside a transaction is read as it stands. */
 	const bool own_txn = sqlite3_get_autocommit(ledger->db) != 0;
@@ -672,4 +751,36 @@ enum ledger_status ledger_items(struct ledger *ledger, const char *currency, tim
 	r = step_end(ledger, rc);
 	sqlite3_finalize(st);
 	return r;
+}
+
+enum ledger_status ledger_statement_items(const struct ledger_statement *st, const char *currency,
+                                          ledger_item_fn *fn, void *ctx)
+{
+	if (!st->kept)
+		return LEDGER_BAD_RANGE;
+	char cur[4];
+	currency_lower(currency, cur);
+	for (size_t i = 0; i < st->kept->n; i++) {
+		const struct ledger_kept_item *k = &st->kept->items[i];
+		if (cur[0] && strcmp(cur, k->currency) != 0)
+			continue;
+		struct ledger_item it = {
+		        .id = st->kept->ids + k->id_off,
+		        .type = "",
+		        .reporting_category = "",
+		        .source = "",
+		        .description = "",
+		        .payout_id = "",
+		        .status = "",
+		        .created = k->created,
+		        .amount = k->amount,
+		        .fee = k->fee,
+		        .net = k->net,
+		        .category = k->category,
+		};
+		memcpy(it.currency, k->currency, sizeof it.currency);
+		if (fn(&it, ctx) != 0)
+			return LEDGER_STOPPED;
+	}
+	return LEDGER_OK;
 }

@@ -97,6 +97,14 @@ struct ledger_statement {
 	bool stale;         /* last_sync is before `to` */
 	struct ledger_currency *currencies; /* sorted by code */
 	size_t n_currencies;
+	struct ledger_kept *kept; /* the range's items when loaded with LEDGER_KEEP_ITEMS */
+};
+
+/* ledger_statement_load_flags flags. */
+enum ledger_load_flags {
+	/* Keep the range's items (as LEDGER_ITEMS_BRIEF gives them) from the pass that sums
+	 * them, for ledger_statement_items: the printed statement then reads the day once. */
+	LEDGER_KEEP_ITEMS = 1 << 0,
 };
 
 struct ledger;
@@ -118,6 +126,10 @@ const char *ledger_last_error(const struct ledger *ledger);
  * the caller's (ledger_statement_free); on failure *out is NULL. */
 enum ledger_status ledger_statement_load(struct ledger *ledger, time_t from, time_t to,
                                          const char *currency, struct ledger_statement **out);
+/* The same with flags (LEDGER_KEEP_ITEMS). */
+enum ledger_status ledger_statement_load_flags(struct ledger *ledger, time_t from, time_t to,
+                                               const char *currency, unsigned flags,
+                                               struct ledger_statement **out);
 /* Frees and clears *st; NULL is fine. */
 void ledger_statement_free(struct ledger_statement **st);
 
@@ -148,6 +160,12 @@ typedef int ledger_item_fn(const struct ledger_item *item, void *ctx);
  * failure. */
 enum ledger_status ledger_items(struct ledger *ledger, const char *currency, time_t from, time_t to,
                                 unsigned flags, ledger_item_fn *fn, void *ctx);
+
+/* Calls fn for the kept items of `currency` (NULL: all), in the order ledger_items gives,
+ * filled as with LEDGER_ITEMS_BRIEF. LEDGER_BAD_RANGE when the statement kept none (loaded
+ * without LEDGER_KEEP_ITEMS); LEDGER_STOPPED when fn stopped. */
+enum ledger_status ledger_statement_items(const struct ledger_statement *st, const char *currency,
+                                          ledger_item_fn *fn, void *ctx);
 
 /* ledger_items flags. */
 enum ledger_items_flags {

@@ -125,7 +125,8 @@ int statement_build(struct ledger *ledger, const struct statement_options *opt,
 	st->opt.operator_name = st->operator_name;
 	st->opt.currency = NULL;
 	enum ledger_status r =
-	        ledger_statement_load(ledger, opt->from, opt->to, opt->currency, &st->data);
+	        ledger_statement_load_flags(ledger, opt->from, opt->to, opt->currency,
+	                                    opt->keep_items ? LEDGER_KEEP_ITEMS : 0, &st->data);
 	if (r != LEDGER_OK) {
 		if (r == LEDGER_DB)
 			snprintf(err, err_size, "%s: %s", ledger_status_message(r),

@@ -35,6 +35,7 @@ struct statement_options {
 	const char *operator_name; /* who produced it (footer) */
 	time_t generated_at;
 	bool single_day; /* the range is one calendar day (shorter times) */
+	bool keep_items; /* read the items once, with the sums (text and PDF) */
 };
 
 /* A statement ready to render. The ledger is borrowed and must outlive it. */
@@ -118,6 +119,21 @@ int statement_print(const char *path, const char *printer, const char *title, in
  * dir. */
 void statement_default_name(const struct statement *st, enum statement_format format,
                             const char *dir, char *buf, size_t size);
+
+/* Formatting of many amounts of one currency, exactly as money_format(MONEY_FMT_NUMBER)
+ * writes them: the locale's marks are learned from money_format once, then digits are laid
+ * out without its per-call lookups (a day of 100,000 lines formats 300,000 amounts). */
+struct statement_money {
+	char currency[4];
+	const struct money_locale *loc;
+	int exponent;
+	char decimal[8];
+	char group[8];
+	bool ready; /* false: every call goes to money_format */
+};
+void statement_money_init(struct statement_money *m, const char *currency,
+                          const struct money_locale *loc);
+void statement_money_format(const struct statement_money *m, int64_t v, char *buf, size_t size);
 
 /* Who produces a statement: $PAYDESK_OPERATOR, else the login name. */
 void statement_operator(char *buf, size_t size);

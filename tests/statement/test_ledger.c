@@ -250,6 +250,43 @@ static void test_csv_cells(void **state)
 	assert_string_equal(csv_of("plain", false), "plain");
 }
 
+/* The statement's fast formatter writes exactly what money_format writes. */
+static void test_fast_money(void **state)
+{
+	(void)state;
+	static const char *const locales[] = {"C",           "en_US.UTF-8", "zh_CN.UTF-8",
+	                                      "de_DE.UTF-8", "fr_FR.UTF-8", "ja_JP.UTF-8"};
+	static const char *const currencies[] = {"usd", "jpy", "kwd", "eur", "cny", "krw"};
+	static const int64_t fixed[] = {
+	        0,    1,    -1,     9,       10,        99,        100,       999,
+	        1000, 1001, 123456, -123456, 999999999, INT64_MAX, INT64_MIN, INT64_MIN + 1};
+	uint64_t x = 88172645463325252ull;
+	for (size_t li = 0; li < sizeof locales / sizeof *locales; li++) {
+		const struct money_locale *loc = money_locale_get(locales[li]);
+		for (size_t ci = 0; ci < sizeof currencies / sizeof *currencies; ci++) {
+			struct statement_money m;
+			statement_money_init(&m, currencies[ci], loc);
+			assert_true(m.ready);
+			for (int i = 0; i < 2000; i++) {
+				int64_t v;
+				if (i < (int)(sizeof fixed / sizeof *fixed)) {
+					v = fixed[i];
+				} else {
+					x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+					v = (int64_t)(x >> (x % 60));
+					if (x & 1)
+						v = -v;
+				}
+				char want[128], got[128];
+				assert_true(money_format(v, currencies[ci], loc, MONEY_FMT_NUMBER,
+				                         want, sizeof want) > 0);
+				statement_money_format(&m, v, got, sizeof got);
+				assert_string_equal(got, want);
+			}
+		}
+	}
+}
+
 /* Display columns of UTF-8 text where CJK ideographs take two. */
 static int columns(const char *s)
 {
@@ -315,6 +352,7 @@ int main(void)
 	        cmocka_unit_test_teardown(test_overflow_and_failures, teardown),
 	        cmocka_unit_test(test_day_boundaries),
 	        cmocka_unit_test(test_csv_cells),
+	        cmocka_unit_test(test_fast_money),
 	        cmocka_unit_test_teardown(test_text_width_and_pages, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -314,11 +314,14 @@ struct cache *cache_open(const char *path, char *err, size_t err_size)
 				break;
 			}
 			/* The id is written once the schema exists, so a half-made file stays
-			 * recognisable as ours. */
+			 * recognisable as ours; opening a finished cache writes nothing. */
+			int app = 0;
 			char app_sql[64];
 			snprintf(app_sql, sizeof app_sql, "PRAGMA application_id = %d",
 			         CACHE_APPLICATION_ID);
-			if (sqlite3_exec(c->db, app_sql, NULL, NULL, NULL) != SQLITE_OK) {
+			if (pragma_int(c->db, "PRAGMA application_id", &app) != SQLITE_OK ||
+			    (app != CACHE_APPLICATION_ID &&
+			     sqlite3_exec(c->db, app_sql, NULL, NULL, NULL) != SQLITE_OK)) {
 				snprintf(err, err_size, _("cannot write to the cache %s: %s"), path,
 				         sqlite3_errmsg(c->db));
 				break;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,31 @@ static int script_line;
 static int script_failures;
 
 #define TUI_KEY_EOF (-2)
+
+/* A hang-up or termination request: the loop ends so the program can
+ * clean up (restore the terminal, stop its helpers, remove its files). */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+	if (wake_fds[1] >= 0) {
+		char c = 'x';
+		ssize_t n = write(wake_fds[1], &c, 1);
+		(void)n;
+	}
+}
+
+static void stop_signals(void (*handler)(int))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
 
 /* Prompts and dialogs open (script commands then run without repainting). */
 int tui_modal_depth;
@@ -169,6 +195,8 @@ static int script_key(void)
 static int terminal_key(void)
 {
 	for (;;) {
+		if (stop_signal)
+			return TUI_KEY_EOF;
 		wint_t wc;
 		timeout(0);
 		int rc = get_wch(&wc);
@@ -549,6 +577,9 @@ int tui_init(const struct tui_options *options)
 			fprintf(stderr, "%s\n", _("paydesk needs a terminal; for scripts use --script FILE."));
 			return -1;
 		}
+		/* Before newterm, so that curses keeps these handlers. */
+		stop_signal = 0;
+		stop_signals(on_stop_signal);
 		screen = newterm(NULL, stdout, stdin);
 	}
 	if (!screen) {
@@ -633,6 +664,8 @@ void tui_exit(void)
 	term_out = term_in = NULL;
 	if (script)
 		fclose(script);
+	else
+		stop_signals(SIG_DFL);
 	script = NULL;
 	for (int i = 0; i < 2; i++) {
 		if (wake_fds[i] >= 0)

@@ -3,11 +3,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,11 +21,10 @@
 #include "views/sync_worker.h"
 #include "views/views.h"
 
-extern char **environ;
-
 /* The demo's sandbox and throwaway directory. */
 struct demo {
 	pid_t pid;
+	int out_fd;      /* the sandbox's stdout, open while it runs */
 	char dir[256];
 	char url[64];
 };
@@ -58,6 +58,7 @@ static void sandbox_path(char *buf, size_t size)
 static int demo_start(struct demo *d)
 {
 	memset(d, 0, sizeof *d);
+	d->out_fd = -1;
 	const char *tmp = getenv("TMPDIR");
 	snprintf(d->dir, sizeof d->dir, "%s/paydesk-demo.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(d->dir)) {
@@ -72,22 +73,32 @@ static int demo_start(struct demo *d)
 		cli_error(_("could not start the demo sandbox: %s"), strerror(errno));
 		return -1;
 	}
-	posix_spawn_file_actions_t actions;
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addclose(&actions, out[0]);
-	posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", 0, 0);
-	char *argv[] = {program,	  "--port", "0",	   "--db",    db,    "--seed", "7",
-			"--orders",	  "3000",   "--days", "90",      "--quiet", NULL};
-	int rc = posix_spawnp(&d->pid, program, &actions, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&actions);
-	close(out[1]);
-	if (rc != 0) {
+	char *argv[] = {program,  "--port", "0",  "--db",    db,    "--seed", "7",
+			"--orders", "3000",   "--days", "90", "--quiet", NULL};
+	pid_t parent = getpid();
+	d->pid = fork();
+	if (d->pid < 0) {
 		close(out[0]);
-		cli_error(_("could not start %s: %s"), program, strerror(rc));
+		close(out[1]);
+		cli_error(_("could not start the demo sandbox: %s"), strerror(errno));
 		d->pid = 0;
 		return -1;
 	}
+	if (d->pid == 0) {
+		/* The sandbox goes with paydesk, however paydesk ends. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(127);
+		int devnull = open("/dev/null", O_WRONLY);
+		if (dup2(out[1], STDOUT_FILENO) < 0 || devnull < 0 ||
+		    dup2(devnull, STDERR_FILENO) < 0)
+			_exit(127);
+		close(out[0]);
+		close(out[1]);
+		execvp(program, argv);
+		_exit(127);
+	}
+	close(out[1]);
 	char line[32];
 	size_t len = 0;
 	/* The first line is the port; the sandbox prints it once listening. */
@@ -98,7 +109,8 @@ static int demo_start(struct demo *d)
 		len++;
 	}
 	line[len] = '\0';
-	close(out[0]);
+	/* Kept open: a later line from the sandbox must not kill it. */
+	d->out_fd = out[0];
 	int port = atoi(line);
 	if (port <= 0 || port > 65535) {
 		cli_error(_("the demo sandbox did not start (%s); is paydesk-sandbox built?"), program);
@@ -115,6 +127,10 @@ static void demo_stop(struct demo *d)
 		kill(d->pid, SIGTERM);
 		waitpid(d->pid, NULL, 0);
 		d->pid = 0;
+	}
+	if (d->out_fd >= 0) {
+		close(d->out_fd);
+		d->out_fd = -1;
 	}
 	if (d->dir[0]) {
 		const char *names[] = {"sandbox.db", "sandbox.db-wal", "sandbox.db-shm", "cache.db",
@@ -219,7 +235,7 @@ static int register_views(void)
 int app_run(const struct cli_globals *globals)
 {
 	struct profile profile;
-	struct demo demo = {0};
+	struct demo demo = {.out_fd = -1};
 	char err[512];
 	int status = EXIT_FAILED;
 

@@ -36,3 +36,5 @@ TESTS += tests/ui/test_screens_online.sh
 EXTRA_DIST += tests/ui/test_screens_online.sh
 TESTS += tests/ui/test_tmux.sh
 EXTRA_DIST += tests/ui/test_tmux.sh
+TESTS += tests/ui/test_demo.sh
+EXTRA_DIST += tests/ui/test_demo.sh

@@ -1,0 +1,71 @@
+#!/bin/sh
+# paydesk --demo in a real terminal: it starts its own seeded sandbox on a
+# free loopback port, fills a throwaway cache in the background, and leaves
+# nothing behind when it ends -- by q, or by a hang-up (a dropped SSH link).
+. "$abs_top_srcdir/tests/lib.sh"
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "1..0 # SKIP tmux is not installed"
+	exit 0
+fi
+tmp_setup
+TMUX_SOCK="$TEST_TMP/tmux.sock"
+tm() { tmux -S "$TMUX_SOCK" "$@"; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+tap_plan 6
+DEMO_TMP="$TEST_TMP/demo"
+mkdir -p "$DEMO_TMP"
+
+wait_for() {
+	i=0
+	while [ $i -lt 300 ]; do
+		tm capture-pane -p -t demo >"$TEST_TMP/pane" 2>/dev/null
+		grep -qF -- "$1" "$TEST_TMP/pane" && return 0
+		i=$((i + 1))
+		sleep 0.1
+	done
+	sed 's/^/#  | /' "$TEST_TMP/pane"
+	return 1
+}
+
+# left_behind: files in the demo's TMPDIR, or a sandbox still serving from
+# there (its command line names its database in that directory).
+left_behind() {
+	ls "$DEMO_TMP"
+	for f in /proc/[0-9]*/cmdline; do
+		{ tr '\0' ' ' <"$f"; } 2>/dev/null | grep -q "^[^ ]*paydesk-sandbox .*$DEMO_TMP" && echo "$f"
+	done
+}
+
+start_demo() {
+	tm -f /dev/null new-session -d -s demo -x 120 -y 40 \
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TMPDIR='$DEMO_TMP' PAYDESK_SANDBOX='$PAYDESK_SANDBOX' '$PAYDESK_BIN' --demo"
+}
+
+gone() {
+	i=0
+	while tm has-session -t demo 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	i=0
+	while [ -n "$(left_behind)" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	left=$(left_behind)
+	[ -z "$left" ] || echo "# left behind: $left"
+	[ -z "$left" ]
+}
+
+start_demo
+wait_for "row 1 of 3000"
+tap_ok $? "the demo shows its 3000 orders"
+wait_for "synced just now"
+tap_ok $? "the demo's background sync completes"
+[ -n "$(ls "$DEMO_TMP")" ]
+tap_ok $? "the demo keeps its sandbox and cache in a throwaway directory"
+tm send-keys -t demo q
+gone
+tap_ok $? "after q, neither files nor the sandbox are left"
+
+start_demo
+wait_for "row 1 of 3000"
+tap_ok $? "the demo starts again"
+tm kill-session -t demo
+gone
+tap_ok $? "after a hang-up, neither files nor the sandbox are left"
+tap_done

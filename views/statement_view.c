@@ -186,7 +186,9 @@ static void do_export(struct statement_view *v)
 	}
 	char suggested[1024];
 	statement_default_name(v->st, format, NULL, suggested, sizeof suggested);
-	if (!tui_prompt(_("Save as: "), suggested, path, sizeof path) || !path[0])
+	/* "-" would mean standard output, which is the screen here. */
+	if (!tui_prompt(_("Save as: "), suggested, path, sizeof path) || !path[0] ||
+	    strcmp(path, "-") == 0)
 		return;
 	if (statement_save(v->st, format, path, err, sizeof err) != 0) {
 		tui_message("%s", err);

@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/statement/stmt_lib.sh"
 tmp_setup
-tap_plan 40
+tap_plan 46
 
 NOW=1764115200 # 2025-11-26 00:00 UTC
 export PAYDESK_NOW=$NOW PAYDESK_OPERATOR=clerk1 LANGUAGE= LC_ALL=C.UTF-8
@@ -128,6 +128,33 @@ statement --date 2025-11-24 --timezone UTC -f csv >"$TEST_TMP/evil.csv" 2>/dev/n
 tap_ok $? "an escape sequence in the account name is shown, not obeyed"
 grep -q "\"'=HYPERLINK(\"\"http://x\"\")␇\"" "$TEST_TMP/evil.csv"
 tap_ok $? "a formula in a description is guarded in the CSV"
+
+# Bad input: a clear message, the right exit status, nothing half-written.
+statement --date 2025-13-01 >/dev/null 2>"$TEST_TMP/err"
+st=$?
+[ $st -eq 2 ] && grep -q "'2025-13-01' is not a date: write it as YYYY-MM-DD" "$TEST_TMP/err"
+tap_ok $? "a malformed date exits 2 and says how to write it"
+statement --date 2025-11-24 -f xlsx >/dev/null 2>"$TEST_TMP/err"
+[ $? -eq 2 ] && grep -q "unknown format 'xlsx'" "$TEST_TMP/err"
+tap_ok $? "an unknown format exits 2 and names the formats"
+statement --from 2025-11-24 >/dev/null 2>"$TEST_TMP/err"
+[ $? -eq 2 ] && grep -q "either --date DATE or both --from DATE and --to DATE" "$TEST_TMP/err"
+tap_ok $? "--from without --to exits 2"
+"$PAYDESK_BIN" statement --cache "$TEST_TMP/missing.db" --date 2025-11-24 >/dev/null 2>"$TEST_TMP/err"
+[ $? -eq 1 ] && grep -q "missing.db: the cache could not be opened; run 'paydesk sync' first" "$TEST_TMP/err"
+tap_ok $? "a missing cache exits 1 and says what to do"
+mkdir -p "$TEST_TMP/ro" && chmod 0500 "$TEST_TMP/ro"
+if [ "$(id -u)" -eq 0 ]; then
+	# root writes anywhere: a path under a regular file fails for everyone.
+	: >"$TEST_TMP/file" && target="$TEST_TMP/file/out.txt"
+else
+	target="$TEST_TMP/ro/out.txt"
+fi
+statement --date 2025-11-24 -o "$target" >/dev/null 2>"$TEST_TMP/err"
+[ $? -eq 1 ] && grep -q "cannot create a file next to $target" "$TEST_TMP/err"
+tap_ok $? "an unwritable output exits 1 and names the file"
+statement --date 2025-11-24 --from-json 2>/dev/null >/dev/null
+tap_is $? 2 "an unknown option exits 2"
 
 # A cache last synced before the end of the period: the header says so.
 sqlite3 "$CACHE" "UPDATE sync_state SET last_success = 1764000000"

@@ -669,12 +669,6 @@ static int compact_after_backfill(struct sync *s)
 	return 0;
 }
 
-static bool backfill_complete(struct sync *s)
-{
-	return query_int(s, "SELECT count(*) FROM sync_state WHERE resource <> 'events'"
-	                    " AND backfill_done = 0") == 0;
-}
-
 static int run(struct sync *s, const struct sync_options *options)
 {
 	if (init_state(s) != 0)
@@ -682,11 +676,9 @@ static int run(struct sync *s, const struct sync_options *options)
 	struct sync_state_row ev;
 	if (sync_load_state(s, "events", &ev) != 0)
 		return -1;
-	bool was_complete = backfill_complete(s);
 	if (options->full || !ev.has_mark) {
 		if (take_mark(s, restart_backfill) != 0)
 			return -1;
-		was_complete = false;
 	}
 	if (backfill_all(s) != 0)
 		return -1;
@@ -705,7 +697,8 @@ static int run(struct sync *s, const struct sync_options *options)
 		if (rc != EVENTS_OK)
 			return -1;
 	}
-	if (was_complete && new_balance_transactions(s) != 0)
+	/* Also after a backfill: entries made while it ran have no events to bring them. */
+	if (new_balance_transactions(s) != 0)
 		return -1;
 	if (reconcile(s) != 0)
 		return -1;

@@ -154,13 +154,21 @@ int query_run_page(struct query *q, struct page_spec *p, const char *key, bool a
 		sqlite3_finalize(stmt);
 		return -1;
 	}
+	int rc = SQLITE_OK;
 	if (keyed) {
-		sqlite3_bind_int64(stmt, ++n_binds, key_value);
-		sqlite3_bind_text(stmt, ++n_binds, key_id, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_bind_int64(stmt, n_binds + 1, key_value);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_text(stmt, n_binds + 2, key_id, -1, SQLITE_TRANSIENT);
+		n_binds += 2;
 	}
-	sqlite3_bind_int(stmt, ++n_binds, max);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(stmt, n_binds + 1, max);
+	if (rc != SQLITE_OK) {
+		query_set_error(q, "bind");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
 	int n = 0;
-	int rc;
 	while (n < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset((char *)out + (size_t)n * p->row_size, 0, p->row_size);
 		p->read(stmt, (char *)out + (size_t)n * p->row_size);
@@ -299,7 +307,11 @@ static long search_hits(struct query *q, const char *fts)
 		query_set_error(q, "search");
 		return -1;
 	}
-	sqlite3_bind_text(stmt, 1, fts, -1, SQLITE_TRANSIENT);
+	if (sqlite3_bind_text(stmt, 1, fts, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		query_set_error(q, "bind");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
 	int rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
@@ -410,7 +422,11 @@ int query_get_one(struct query *q, const char *sql, const char *id,
 		query_set_error(q, "prepare");
 		return -1;
 	}
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		query_set_error(q, "bind");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
 	int rc = sqlite3_step(stmt);
 	int found = 0;
 	if (rc == SQLITE_ROW) {
@@ -577,7 +593,11 @@ int query_each_order_refund(struct query *q, const char *order_id,
 		query_set_error(q, "prepare");
 		return -1;
 	}
-	sqlite3_bind_text(stmt, 1, order_id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_bind_text(stmt, 1, order_id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		query_set_error(q, "bind");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
 	int n = 0;
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		struct query_refund_row row;
@@ -602,7 +622,11 @@ int query_each_order_dispute(struct query *q, const char *order_id,
 		query_set_error(q, "prepare");
 		return -1;
 	}
-	sqlite3_bind_text(stmt, 1, order_id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_bind_text(stmt, 1, order_id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		query_set_error(q, "bind");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
 	int n = 0;
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		struct query_dispute_row row;
@@ -629,7 +653,11 @@ int query_each_event(struct query *q, const char *object_id,
 		query_set_error(q, "prepare");
 		return -1;
 	}
-	sqlite3_bind_text(stmt, 1, object_id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_bind_text(stmt, 1, object_id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		query_set_error(q, "bind");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
 	int n = 0;
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		struct query_event_row row;
@@ -653,7 +681,11 @@ static char *text_by_id(struct query *q, const char *sql, const char *id)
 		query_set_error(q, "prepare");
 		return NULL;
 	}
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		query_set_error(q, "bind");
+		sqlite3_finalize(stmt);
+		return NULL;
+	}
 	char *text = NULL;
 	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
 		const char *s = (const char *)sqlite3_column_text(stmt, 0);
@@ -701,7 +733,11 @@ int query_currencies(struct query *q, char (*out)[8], int max)
 	char last[8] = "";
 	while (n < max) {
 		sqlite3_reset(stmt);
-		sqlite3_bind_text(stmt, 1, last, -1, SQLITE_TRANSIENT);
+		if (sqlite3_bind_text(stmt, 1, last, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+			query_set_error(q, "bind");
+			sqlite3_finalize(stmt);
+			return -1;
+		}
 		if (sqlite3_step(stmt) != SQLITE_ROW || sqlite3_column_type(stmt, 0) == SQLITE_NULL)
 			break;
 		query_col_text(stmt, 0, out[n], sizeof out[n]);

@@ -133,7 +133,11 @@ long query_payout_totals(struct query *q, const char *payout_id, int64_t *gross,
 		query_set_error(q, "prepare");
 		return -1;
 	}
-	sqlite3_bind_text(stmt, 1, payout_id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_bind_text(stmt, 1, payout_id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		query_set_error(q, "bind");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
 	long n = -1;
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		n = (long)sqlite3_column_int64(stmt, 0);
@@ -180,7 +184,11 @@ static time_t neighbour_day(struct query *q, time_t edge, bool older)
 		query_set_error(q, "prepare");
 		return -1;
 	}
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)edge);
+	if (sqlite3_bind_int64(stmt, 1, (sqlite3_int64)edge) != SQLITE_OK) {
+		query_set_error(q, "bind");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
 	time_t day = -1;
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		day = sqlite3_column_type(stmt, 0) == SQLITE_NULL
@@ -210,8 +218,12 @@ static int day_rows(struct query *q, time_t day, struct query_day_row *out, int 
 		query_set_error(q, "prepare");
 		return -1;
 	}
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)day);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)next_day(day));
+	if (sqlite3_bind_int64(stmt, 1, (sqlite3_int64)day) != SQLITE_OK ||
+	    sqlite3_bind_int64(stmt, 2, (sqlite3_int64)next_day(day)) != SQLITE_OK) {
+		query_set_error(q, "bind");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
 	int n = 0, rc;
 	while (n < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct query_day_row *r = &out[n++];

@@ -13,6 +13,7 @@ tui_libtui_a_SOURCES = \
 	tui/view.c \
 	tui/sanitize.c \
 	tui/sanitize.h
+EXTRA_DIST += tui/README.md
 
 # The framework driven headless by scripts, with row sources made in the test.
 check_PROGRAMS += tests/ui/test_tui

@@ -29,8 +29,10 @@ int tui_row_set(struct tui_row *row, int column, const char *text)
 	char *copy = NULL;
 	if (text) {
 		copy = strdup(text);
-		if (!copy)
+		if (!copy) {
+			row->failed = true;
 			return -1;
+		}
 	}
 	free(row->cells[column]);
 	row->cells[column] = copy;
@@ -52,8 +54,10 @@ int tui_row_setf(struct tui_row *row, int column, const char *fmt, ...)
 int tui_row_set_key(struct tui_row *row, const char *key)
 {
 	char *copy = strdup(key ? key : "");
-	if (!copy)
+	if (!copy) {
+		row->failed = true;
 		return -1;
+	}
 	free(row->key);
 	row->key = copy;
 	return 0;
@@ -102,7 +106,12 @@ static int fetch(struct tui_view_state *st, bool after, const char *key, int max
 	}
 	int n = after ? st->source.rows_after(st->source.ctx, key, max, rows)
 		      : st->source.rows_before(st->source.ctx, key, max, rows);
-	if (n < 0 || n > max) {
+	bool failed = n < 0 || n > max;
+	for (int i = 0; !failed && i < n; i++)
+		failed = rows[i].failed;
+	if (failed) {
+		if (n >= 0 && n <= max)
+			tui_message("%s", _("Out of memory."));
 		for (int i = 0; i < max; i++)
 			tui_row_clear(&rows[i]);
 		free(rows);

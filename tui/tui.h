@@ -104,6 +104,8 @@ struct tui_row {
 	char *cells[TUI_MAX_COLUMNS];  /* NULL draws as empty */
 	int style;                     /* enum tui_style of the whole row */
 	int cell_style[TUI_MAX_COLUMNS]; /* per cell, 0 = the row's style */
+	bool failed;                   /* a tui_row_set* ran out of memory: the
+					* framework drops the page and says so */
 };
 
 /* Where rows come from.  All calls return the number of rows written to
@@ -238,7 +240,8 @@ void tui_view_reload(struct tui_view *view);
 
 /* Free every string of a row and clear it. */
 void tui_row_clear(struct tui_row *row);
-/* Set a cell to a copy of text (NULL clears).  Returns 0 or -1 (OOM). */
+/* Set a cell to a copy of text (NULL clears).  Returns 0, or -1 when out
+ * of memory (the row is then marked failed, which the framework checks). */
 int tui_row_set(struct tui_row *row, int column, const char *text);
 /* Set a cell with printf formatting. */
 int tui_row_setf(struct tui_row *row, int column, const char *fmt, ...)

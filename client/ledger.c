@@ -31,6 +31,7 @@ struct ledger_kept {
 struct ledger {
 	sqlite3 *db;
 	bool owns_db;
+	bool in_snapshot; /* ledger_snapshot_begin opened a read transaction */
 	char error[256];
 };
 
@@ -136,6 +137,27 @@ static void set_error(struct ledger *l)
 	snprintf(l->error, sizeof l->error, "%s", l->db ? sqlite3_errmsg(l->db) : "");
 }
 
+enum ledger_status ledger_snapshot_begin(struct ledger *ledger)
+{
+	if (ledger->in_snapshot || sqlite3_get_autocommit(ledger->db) == 0)
+		return LEDGER_OK;
+	/* A deferred transaction takes its snapshot at the first read. */
+	if (sqlite3_exec(ledger->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		set_error(ledger);
+		return LEDGER_DB;
+	}
+	ledger->in_snapshot = true;
+	return LEDGER_OK;
+}
+
+void ledger_snapshot_end(struct ledger *ledger)
+{
+	if (!ledger || !ledger->in_snapshot)
+		return;
+	sqlite3_exec(ledger->db, "COMMIT", NULL, NULL, NULL);
+	ledger->in_snapshot = false;
+}
+
 const char *ledger_last_error(const struct ledger *ledger)
 {
 	return ledger ? ledger->error : "";
@@ -222,6 +244,7 @@ void ledger_close(struct ledger **ledger)
 {
 	if (!ledger || !*ledger)
 		return;
+	ledger_snapshot_end(*ledger);
 	if ((*ledger)->owns_db && (*ledger)->db)
 		sqlite3_close((*ledger)->db);
 	free(*ledger);

@@ -118,6 +118,11 @@ enum ledger_status ledger_open(const char *path, struct ledger **out);
 enum ledger_status ledger_open_db(struct sqlite3 *db, struct ledger **out);
 /* Closes and clears *ledger; NULL is fine. */
 void ledger_close(struct ledger **ledger);
+/* Holds one read snapshot of the cache from ledger_snapshot_begin to ledger_snapshot_end, so
+ * that the sums and a later ledger_items pass see the same rows even while a sync commits.
+ * Both are no-ops on a handle already inside a transaction. */
+enum ledger_status ledger_snapshot_begin(struct ledger *ledger);
+void ledger_snapshot_end(struct ledger *ledger);
 /* SQLite's message for the last LEDGER_DB failure (static until the next call). */
 const char *ledger_last_error(const struct ledger *ledger);
 

@@ -292,6 +292,13 @@ static int run_statement(struct statement_args *args, const char *cache, const c
 		return EXIT_FAILED;
 	}
 	char err[1024];
+	/* The sums and the items of CSV and JSON come from two passes: one snapshot for both. */
+	ls = ledger_snapshot_begin(ledger);
+	if (ls != LEDGER_OK) {
+		cli_error("%s: %s", ledger_status_message(ls), ledger_last_error(ledger));
+		ledger_close(&ledger);
+		return EXIT_FAILED;
+	}
 	struct statement *st = NULL;
 	if (statement_build(ledger, &opt, &st, err, sizeof err) != 0) {
 		cli_error("%s", err);

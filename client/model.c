@@ -175,7 +175,7 @@ static void put_key(struct out *o, const char *k)
 static int dropped(const char *path, const char *const *drop, size_t n_drop)
 {
 	for (size_t i = 0; i < n_drop; i++)
-		if (strcmp(path, drop[i]) == 0)
+		if (path[0] == drop[i][0] && strcmp(path, drop[i]) == 0)
 			return 1;
 	return 0;
 }

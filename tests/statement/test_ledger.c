@@ -23,14 +23,19 @@
 
 static char unit_cache[256];
 
+static int teardown(void **state);
+
 /* A new cache at unit_cache with the schema and `rows` (SQL). */
 static void make_cache(const char *rows)
 {
 	snprintf(unit_cache, sizeof unit_cache, "%s/stmt-unit-%d.db",
 	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
-	unlink(unit_cache);
+	teardown(NULL);
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(unit_cache, &db), SQLITE_OK);
+	/* WAL, as the client's caches: readers never block the sync's commits. */
+	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL),
+	                 SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, cache_schema_sql, NULL, NULL, NULL), SQLITE_OK);
 	char *err = NULL;
 	int rc = sqlite3_exec(db, rows, NULL, NULL, &err);
@@ -42,6 +47,11 @@ static void make_cache(const char *rows)
 static int teardown(void **state)
 {
 	(void)state;
+	char side[300];
+	snprintf(side, sizeof side, "%s-wal", unit_cache);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", unit_cache);
+	unlink(side);
 	unlink(unit_cache);
 	return 0;
 }
@@ -207,6 +217,44 @@ static void test_overflow_and_failures(void **state)
 	assert_non_null(ledger_status_message(LEDGER_NOT_CACHE));
 }
 
+static int count_item(const struct ledger_item *it, void *ctx)
+{
+	(void)it;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* A sync committing between the sums and the items pass does not split the statement. */
+static void test_snapshot(void **state)
+{
+	(void)state;
+	make_cache(base_rows);
+	struct ledger *l;
+	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
+	assert_int_equal(ledger_snapshot_begin(l), LEDGER_OK);
+	struct ledger_statement *s;
+	assert_int_equal(ledger_statement_load(l, DAY, DAY + 86400, "usd", &s), LEDGER_OK);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(unit_cache, &db), SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_exec(db,
+	                     "INSERT INTO balance_transactions(id, created, amount, fee, net,"
+	                     " currency, type) VALUES ('late', 1763960000, 5, 0, 5, 'usd',"
+	                     " 'charge')",
+	                     NULL, NULL, NULL),
+	        SQLITE_OK);
+	int n = 0;
+	assert_int_equal(ledger_items(l, "usd", DAY, DAY + 86400, 0, count_item, &n), LEDGER_OK);
+	assert_int_equal(n, s->currencies[0].items);
+	ledger_snapshot_end(l);
+	n = 0;
+	assert_int_equal(ledger_items(l, "usd", DAY, DAY + 86400, 0, count_item, &n), LEDGER_OK);
+	assert_int_equal(n, s->currencies[0].items + 1);
+	sqlite3_close(db);
+	ledger_statement_free(&s);
+	ledger_close(&l);
+}
+
 static void test_day_boundaries(void **state)
 {
 	(void)state;
@@ -350,6 +398,7 @@ int main(void)
 	        cmocka_unit_test_teardown(test_reconciliation, teardown),
 	        cmocka_unit_test_teardown(test_stale_and_inconsistent, teardown),
 	        cmocka_unit_test_teardown(test_overflow_and_failures, teardown),
+	        cmocka_unit_test_teardown(test_snapshot, teardown),
 	        cmocka_unit_test(test_day_boundaries),
 	        cmocka_unit_test(test_csv_cells),
 	        cmocka_unit_test(test_fast_money),

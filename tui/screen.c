@@ -315,6 +315,9 @@ static int generic_request(struct tui_view *view, int request)
 			return TUI_HANDLED;
 		}
 		return TUI_QUIT;
+	case TUI_REQ_CLOSE:
+		tui_view_pop();
+		return TUI_HANDLED;
 	case TUI_REQ_QUIT:
 		return TUI_QUIT;
 	case TUI_REQ_SEARCH:

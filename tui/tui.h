@@ -32,7 +32,8 @@
 	_(FIRST, "first-line", "<Home> g", N_("Jump to the first line"))                           \
 	_(LAST, "last-line", "<End> G", N_("Jump to the last line"))                               \
 	_(ENTER, "enter", "<Enter>", N_("Open the selected line"))                                 \
-	_(BACK, "back", "q <Esc>", N_("Close the view, or quit from a main screen"))              \
+	_(BACK, "back", "q", N_("Close the view, or quit from a main screen"))                    \
+	_(CLOSE, "close", "<Esc>", N_("Close the view (never quits)"))                             \
 	_(QUIT, "quit", "Q", N_("Quit paydesk"))                                                   \
 	_(SEARCH, "search", "/", N_("Search or filter"))                                           \
 	_(FIND_NEXT, "find-next", "n", N_("Go to the next match"))                                 \

@@ -462,6 +462,19 @@ static void test_detail_pane(void **state)
 	assert_non_null(strstr(dump("p3"), "This screen has no detail pane."));
 }
 
+static void test_escape_closes_but_never_quits(void **state)
+{
+	assert_int_equal(run_script(80, 24,
+				    script("<Enter>\n<Esc>\n:save-display %s/e1\n<Esc>\n"
+					   ":save-display %s/e2\n",
+					   dir, dir)),
+			 0);
+	char line[512];
+	/* The detail closed, then the list stayed. */
+	assert_non_null(strstr(dump_line(dump("e1"), 22, line, sizeof line), "row 1 of 1000"));
+	assert_non_null(strstr(dump_line(dump("e2"), 22, line, sizeof line), "row 1 of 1000"));
+}
+
 static void test_unknown_key_message(void **state)
 {
 	assert_int_equal(run_script(80, 24, script("z\n:save-display %s/k\n", dir)), 0);
@@ -491,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_too_small_and_resize),
 		cmocka_unit_test(test_arrow_cursor),
 		cmocka_unit_test(test_detail_pane),
+		cmocka_unit_test(test_escape_closes_but_never_quits),
 		cmocka_unit_test(test_unknown_key_message),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,10 +17,15 @@ stmt_list() {
 	_after=
 	while :; do
 		_q="limit=100${3:+&$3}${_after:+&starting_after=$_after}"
-		_page=$(curl -sf -H "Authorization: Bearer sk_test_statement" "$1$2?$_q") || return 1
-		printf '%s\n' "$_page" | jq -c '.data[]' || return 1
-		[ "$(printf '%s' "$_page" | jq -r '.has_more')" = true ] || break
-		_after=$(printf '%s' "$_page" | jq -r '.data[-1].id')
+		# One jq per page: the objects, then a last line "CURSOR has_more last_id".
+		curl -sf -H "Authorization: Bearer sk_test_statement" "$1$2?$_q" |
+			jq -c '(.data[]), "CURSOR \(.has_more) \(.data[-1].id)"' >"$TEST_TMP/page" || return 1
+		sed '$d' "$TEST_TMP/page"
+		set -- "$1" "$2" "${3:-}" $(tail -n 1 "$TEST_TMP/page" | tr -d '"')
+		[ "$4" = CURSOR ] || return 1
+		[ "$5" = true ] || break
+		_after=$6
+		set -- "$1" "$2" "$3"
 	done
 }
 

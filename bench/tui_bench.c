@@ -113,8 +113,10 @@ static void time_request(FILE *out, const char *name, int request, int reps, int
 			tui_do_request(undo);
 	}
 	qsort(t, (size_t)reps, sizeof *t, cmp_double);
-	fprintf(out, "key %-14s handled and drawn: median %.3f ms  p95 %.3f ms  worst %.3f ms  (%d runs)\n", name,
-	       t[reps / 2], t[reps * 95 / 100], t[reps - 1], reps);
+	fprintf(out,
+	        "key %-14s handled and drawn: median %.3f ms  p95 %.3f ms  worst %.3f ms  (%d "
+	        "runs)\n",
+	        name, t[reps / 2], t[reps * 95 / 100], t[reps - 1], reps);
 	free(t);
 }
 
@@ -170,9 +172,10 @@ int main(int argc, char **argv)
 	double count_ms = now_ms() - count_start;
 	fprintf(report, "cache %s: %ld orders\n", argv[1], count);
 	fprintf(report, "start to first painted Orders screen (rows on the terminal): %.2f ms\n",
-		first_paint);
-	fprintf(report, "start to the row count on the status line: %.2f ms (a count alone: %.2f ms)\n",
-		with_total, count_ms);
+	        first_paint);
+	fprintf(report,
+	        "start to the row count on the status line: %.2f ms (a count alone: %.2f ms)\n",
+	        with_total, count_ms);
 
 	/* Bytes for one line of scrolling: cursor at the bottom, then down. */
 	for (int i = 0; i < 25; i++)
@@ -183,7 +186,7 @@ int main(int argc, char **argv)
 		tui_do_request(TUI_REQ_MOVE_DOWN);
 	unsigned long long after = settled_bytes();
 	fprintf(report, "bytes to the terminal per line scrolled (80x24, %d lines): %.1f\n", lines,
-		(double)(after - before) / lines);
+	        (double)(after - before) / lines);
 	tui_do_request(TUI_REQ_ARROW_CURSOR);
 	before = settled_bytes();
 	for (int i = 0; i < lines; i++)
@@ -191,7 +194,7 @@ int main(int argc, char **argv)
 	after = settled_bytes();
 	tui_do_request(TUI_REQ_ARROW_CURSOR);
 	fprintf(report, "  the same with the arrow cursor (:arrow-cursor): %.1f\n",
-		(double)(after - before) / lines);
+	        (double)(after - before) / lines);
 
 	fflush(report);
 	FILE *out = report;
@@ -208,8 +211,8 @@ int main(int argc, char **argv)
 		tui_run_command(command);
 		tui_draw();
 		double took = now_ms() - start;
-		fprintf(out, "search \"%s\" (first page drawn, matches counted): %.2f ms\n", argv[i],
-			took);
+		fprintf(out, "search \"%s\" (first page drawn, matches counted): %.2f ms\n",
+		        argv[i], took);
 		char label[64];
 		snprintf(label, sizeof label, "down/%s", argv[i]);
 		time_request(out, label, TUI_REQ_MOVE_DOWN, 100, 0);

@@ -13,7 +13,7 @@
 void query_set_error(struct query *q, const char *what)
 {
 	snprintf(q->err, sizeof q->err, _("The cache could not be read (%s: %s)."), what,
-		 sqlite3_errmsg(q->db));
+	         sqlite3_errmsg(q->db));
 }
 
 const char *query_error(const struct query *q)
@@ -31,7 +31,7 @@ struct query *query_open(const char *path, char *err, size_t err_size)
 	int rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, err_size, _("Could not open the cache \"%s\": %s"), path,
-			 q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
+		         q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
 		sqlite3_close(q->db);
 		free(q);
 		return NULL;
@@ -40,12 +40,12 @@ struct query *query_open(const char *path, char *err, size_t err_size)
 	/* A bounded page cache keeps memory flat however large the cache is;
 	 * the connection is read-only, only its temporary table is written. */
 	rc = sqlite3_exec(q->db,
-			  "PRAGMA cache_size=-4096;"
-			  "CREATE TEMP TABLE search_hits(id INTEGER PRIMARY KEY);",
-			  NULL, NULL, NULL);
+	                  "PRAGMA cache_size=-4096;"
+	                  "CREATE TEMP TABLE search_hits(id INTEGER PRIMARY KEY);",
+	                  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, err_size, _("Could not open the cache \"%s\": %s"), path,
-			 sqlite3_errmsg(q->db));
+		         sqlite3_errmsg(q->db));
 		sqlite3_close(q->db);
 		free(q);
 		return NULL;
@@ -87,8 +87,8 @@ int query_bind_all(sqlite3_stmt *stmt, const struct bind *binds, int n)
 {
 	for (int i = 0; i < n; i++) {
 		int rc = binds[i].is_text
-				 ? sqlite3_bind_text(stmt, i + 1, binds[i].s, -1, SQLITE_TRANSIENT)
-				 : sqlite3_bind_int64(stmt, i + 1, binds[i].i);
+		                 ? sqlite3_bind_text(stmt, i + 1, binds[i].s, -1, SQLITE_TRANSIENT)
+		                 : sqlite3_bind_int64(stmt, i + 1, binds[i].i);
 		if (rc != SQLITE_OK)
 			return rc;
 	}
@@ -128,7 +128,7 @@ bool query_parse_key(const char *key, int64_t *value, const char **id)
 /* Runs one keyset page of spec into out (rows in display order).
  * Returns the count or -1 (error in q). */
 int query_run_page(struct query *q, struct page_spec *p, const char *key, bool after, int max,
-		    void *out)
+                   void *out)
 {
 	if (max <= 0)
 		return 0;
@@ -139,10 +139,10 @@ int query_run_page(struct query *q, struct page_spec *p, const char *key, bool a
 	bool keyed = key && query_parse_key(key, &key_value, &key_id);
 	char sql[2048];
 	snprintf(sql, sizeof sql, "%s WHERE 1%s%s%s%s%s%s ORDER BY %s %s, %s %s LIMIT ?", p->select,
-		 p->where, keyed ? " AND (" : "", keyed ? p->sort : "", keyed ? ", " : "",
-		 keyed ? p->tiebreak : "",
-		 keyed ? (forward_desc ? ") < (?, ?)" : ") > (?, ?)") : "", p->sort, dir, p->tiebreak,
-		 dir);
+	         p->where, keyed ? " AND (" : "", keyed ? p->sort : "", keyed ? ", " : "",
+	         keyed ? p->tiebreak : "",
+	         keyed ? (forward_desc ? ") < (?, ?)" : ") > (?, ?)") : "", p->sort, dir,
+	         p->tiebreak, dir);
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
 		query_set_error(q, "prepare");
@@ -225,9 +225,9 @@ long query_run_count(struct query *q, const char *select, const struct page_spec
 
 /* ---- Orders ---- */
 
-#define ORDER_COLUMNS                                                                             \
-	"o.id, o.created, o.amount, o.amount_refunded, o.currency, o.status, o.platform_status, " \
-	"o.order_ref, o.customer_name, o.customer_email, o.description, o.card_brand, "           \
+#define ORDER_COLUMNS                                                                              \
+	"o.id, o.created, o.amount, o.amount_refunded, o.currency, o.status, o.platform_status, "  \
+	"o.order_ref, o.customer_name, o.customer_email, o.description, o.card_brand, "            \
 	"o.card_last4, o.risk_level, o.payment_intent, o.balance_transaction, o.failure_message"
 
 static void read_order(sqlite3_stmt *s, void *out)
@@ -301,9 +301,9 @@ static long search_hits(struct query *q, const char *fts)
 	}
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db,
-			       "INSERT INTO temp.search_hits SELECT rowid FROM orders_fts"
-			       " WHERE orders_fts MATCH ?",
-			       -1, &stmt, NULL) != SQLITE_OK) {
+	                       "INSERT INTO temp.search_hits SELECT rowid FROM orders_fts"
+	                       " WHERE orders_fts MATCH ?",
+	                       -1, &stmt, NULL) != SQLITE_OK) {
 		query_set_error(q, "search");
 		return -1;
 	}
@@ -323,7 +323,8 @@ static long search_hits(struct query *q, const char *fts)
 	 * walking the sort's index, and a sort of every match otherwise: walk
 	 * when matches^2 > 20 * orders (max(rowid) is close enough here). */
 	int64_t orders = 0;
-	if (sqlite3_prepare_v2(q->db, "SELECT max(rowid) FROM orders", -1, &stmt, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(q->db, "SELECT max(rowid) FROM orders", -1, &stmt, NULL) ==
+	    SQLITE_OK) {
 		if (sqlite3_step(stmt) == SQLITE_ROW)
 			orders = sqlite3_column_int64(stmt, 0);
 		sqlite3_finalize(stmt);
@@ -336,7 +337,7 @@ static long search_hits(struct query *q, const char *fts)
 /* Fills the WHERE part of an orders query from a filter; fts holds the
  * FTS query text.  Returns false when the search could not run. */
 static bool order_where(struct query *q, struct page_spec *p, const struct query_order_filter *f,
-			char *fts, size_t fts_size)
+                        char *fts, size_t fts_size)
 {
 	if (f->status[0]) {
 		query_add_where(p, "o.status = ?");
@@ -371,19 +372,19 @@ static bool order_where(struct query *q, struct page_spec *p, const struct query
 		 * sort's index and keep the rows that match (the unary + keeps
 		 * SQLite from driving the query by rowid). */
 		query_add_where(p, q->hits_walk ? "+o.rowid IN (SELECT id FROM temp.search_hits)"
-					  : "o.rowid IN (SELECT id FROM temp.search_hits)");
+		                                : "o.rowid IN (SELECT id FROM temp.search_hits)");
 	}
 	return true;
 }
 
 int query_orders_page(struct query *q, const struct query_order_filter *f, const char *key,
-		      bool after, int max, struct query_order_row *out)
+                      bool after, int max, struct query_order_row *out)
 {
 	struct page_spec p = {
-		.select = "SELECT " ORDER_COLUMNS " FROM orders o",
-		.tiebreak = "o.id",
-		.row_size = sizeof *out,
-		.read = read_order,
+	        .select = "SELECT " ORDER_COLUMNS " FROM orders o",
+	        .tiebreak = "o.id",
+	        .row_size = sizeof *out,
+	        .read = read_order,
 	};
 	bool by_amount = f->sort == QUERY_SORT_AMOUNT_DESC || f->sort == QUERY_SORT_AMOUNT_ASC;
 	p.sort = by_amount ? "o.amount" : "o.created";
@@ -410,12 +411,12 @@ void query_order_key(const struct query_order_row *row, int sort, char *buf, siz
 {
 	bool by_amount = sort == QUERY_SORT_AMOUNT_DESC || sort == QUERY_SORT_AMOUNT_ASC;
 	snprintf(buf, size, "%lld|%s", (long long)(by_amount ? row->amount : (int64_t)row->created),
-		 row->id);
+	         row->id);
 }
 
 /* Runs a one-row query by id into out; 1, 0 or -1. */
 int query_get_one(struct query *q, const char *sql, const char *id,
-		   void (*read)(sqlite3_stmt *, void *), void *out, size_t size)
+                  void (*read)(sqlite3_stmt *, void *), void *out, size_t size)
 {
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
@@ -443,15 +444,15 @@ int query_get_one(struct query *q, const char *sql, const char *id,
 
 int query_order_get(struct query *q, const char *id, struct query_order_row *out)
 {
-	return query_get_one(q, "SELECT " ORDER_COLUMNS " FROM orders o WHERE o.id = ?", id, read_order,
-		       out, sizeof *out);
+	return query_get_one(q, "SELECT " ORDER_COLUMNS " FROM orders o WHERE o.id = ?", id,
+	                     read_order, out, sizeof *out);
 }
 
 /* ---- Refunds ---- */
 
-#define REFUND_COLUMNS                                                                    \
-	"r.id, r.created, r.order_id, r.amount, r.currency, r.status, r.reason, "          \
-	"r.balance_transaction, r.failure_reason, "                                        \
+#define REFUND_COLUMNS                                                                             \
+	"r.id, r.created, r.order_id, r.amount, r.currency, r.status, r.reason, "                  \
+	"r.balance_transaction, r.failure_reason, "                                                \
 	"(SELECT customer_name FROM orders WHERE id = r.order_id)"
 
 static void read_refund(sqlite3_stmt *s, void *out)
@@ -484,7 +485,7 @@ static void refund_spec(struct page_spec *p, const char *order_id)
 }
 
 int query_refunds_page(struct query *q, const char *order_id, const char *key, bool after, int max,
-		       struct query_refund_row *out)
+                       struct query_refund_row *out)
 {
 	struct page_spec p = {0};
 	refund_spec(&p, order_id);
@@ -505,16 +506,16 @@ void query_refund_key(const struct query_refund_row *row, char *buf, size_t size
 
 int query_refund_get(struct query *q, const char *id, struct query_refund_row *out)
 {
-	return query_get_one(q, "SELECT " REFUND_COLUMNS " FROM refunds r WHERE r.id = ?", id, read_refund,
-		       out, sizeof *out);
+	return query_get_one(q, "SELECT " REFUND_COLUMNS " FROM refunds r WHERE r.id = ?", id,
+	                     read_refund, out, sizeof *out);
 }
 
 /* ---- Disputes ---- */
 
 #define DISPUTE_DUE "COALESCE(d.due_by, 9223372036854775807)"
-#define DISPUTE_COLUMNS                                                                        \
-	"d.id, d.created, d.order_id, d.amount, d.currency, d.status, d.reason, d.due_by, "     \
-	"d.has_evidence, d.past_due, d.submission_count, d.is_charge_refundable, "              \
+#define DISPUTE_COLUMNS                                                                            \
+	"d.id, d.created, d.order_id, d.amount, d.currency, d.status, d.reason, d.due_by, "        \
+	"d.has_evidence, d.past_due, d.submission_count, d.is_charge_refundable, "                 \
 	"(SELECT customer_name FROM orders WHERE id = d.order_id)"
 
 static void read_dispute(sqlite3_stmt *s, void *out)
@@ -554,7 +555,7 @@ static void dispute_spec(struct page_spec *p, const struct query_dispute_filter 
 }
 
 int query_disputes_page(struct query *q, const struct query_dispute_filter *f, const char *key,
-			bool after, int max, struct query_dispute_row *out)
+                        bool after, int max, struct query_dispute_row *out)
 {
 	struct page_spec p = {0};
 	dispute_spec(&p, f);
@@ -571,25 +572,25 @@ long query_disputes_count(struct query *q, const struct query_dispute_filter *f)
 void query_dispute_key(const struct query_dispute_row *row, char *buf, size_t size)
 {
 	snprintf(buf, size, "%lld|%s", row->due_by ? (long long)row->due_by : 9223372036854775807LL,
-		 row->id);
+	         row->id);
 }
 
 int query_dispute_get(struct query *q, const char *id, struct query_dispute_row *out)
 {
 	return query_get_one(q, "SELECT " DISPUTE_COLUMNS " FROM disputes d WHERE d.id = ?", id,
-		       read_dispute, out, sizeof *out);
+	                     read_dispute, out, sizeof *out);
 }
 
 /* ---- Details ---- */
 
 int query_each_order_refund(struct query *q, const char *order_id,
-			    int (*fn)(void *ctx, const struct query_refund_row *row), void *ctx)
+                            int (*fn)(void *ctx, const struct query_refund_row *row), void *ctx)
 {
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db,
-			       "SELECT " REFUND_COLUMNS " FROM refunds r WHERE r.order_id = ? "
-			       "ORDER BY r.created, r.id",
-			       -1, &stmt, NULL) != SQLITE_OK) {
+	                       "SELECT " REFUND_COLUMNS " FROM refunds r WHERE r.order_id = ? "
+	                       "ORDER BY r.created, r.id",
+	                       -1, &stmt, NULL) != SQLITE_OK) {
 		query_set_error(q, "prepare");
 		return -1;
 	}
@@ -612,13 +613,13 @@ int query_each_order_refund(struct query *q, const char *order_id,
 }
 
 int query_each_order_dispute(struct query *q, const char *order_id,
-			     int (*fn)(void *ctx, const struct query_dispute_row *row), void *ctx)
+                             int (*fn)(void *ctx, const struct query_dispute_row *row), void *ctx)
 {
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db,
-			       "SELECT " DISPUTE_COLUMNS " FROM disputes d WHERE d.order_id = ? "
-			       "ORDER BY d.created, d.id",
-			       -1, &stmt, NULL) != SQLITE_OK) {
+	                       "SELECT " DISPUTE_COLUMNS " FROM disputes d WHERE d.order_id = ? "
+	                       "ORDER BY d.created, d.id",
+	                       -1, &stmt, NULL) != SQLITE_OK) {
 		query_set_error(q, "prepare");
 		return -1;
 	}
@@ -641,14 +642,13 @@ int query_each_order_dispute(struct query *q, const char *order_id,
 }
 
 int query_each_event(struct query *q, const char *object_id,
-		     int (*fn)(void *ctx, const struct query_event_row *row), void *ctx)
+                     int (*fn)(void *ctx, const struct query_event_row *row), void *ctx)
 {
 	sqlite3_stmt *stmt;
-	const char *sql =
-		"SELECT id, created, type FROM events WHERE object_id = ?1"
-		" OR object_id IN (SELECT id FROM refunds WHERE order_id = ?1)"
-		" OR object_id IN (SELECT id FROM disputes WHERE order_id = ?1)"
-		" ORDER BY created, id LIMIT 200";
+	const char *sql = "SELECT id, created, type FROM events WHERE object_id = ?1"
+	                  " OR object_id IN (SELECT id FROM refunds WHERE order_id = ?1)"
+	                  " OR object_id IN (SELECT id FROM disputes WHERE order_id = ?1)"
+	                  " ORDER BY created, id LIMIT 200";
 	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
 		query_set_error(q, "prepare");
 		return -1;
@@ -708,8 +708,8 @@ char *query_dispute_evidence(struct query *q, const char *id)
 time_t query_last_sync(struct query *q)
 {
 	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(q->db, "SELECT max(last_success) FROM sync_state", -1, &stmt, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_prepare_v2(q->db, "SELECT max(last_success) FROM sync_state", -1, &stmt,
+	                       NULL) != SQLITE_OK) {
 		query_set_error(q, "prepare");
 		return -1;
 	}
@@ -725,7 +725,7 @@ int query_currencies(struct query *q, char (*out)[8], int max)
 	/* A skip-scan over the currency index: one seek per currency. */
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db, "SELECT min(currency) FROM orders WHERE currency > ?", -1,
-			       &stmt, NULL) != SQLITE_OK) {
+	                       &stmt, NULL) != SQLITE_OK) {
 		query_set_error(q, "prepare");
 		return -1;
 	}

@@ -14,9 +14,9 @@
 
 struct query;
 
-#define QUERY_ID 72
+#define QUERY_ID   72
 #define QUERY_TEXT 160
-#define QUERY_KEY 128
+#define QUERY_KEY  128
 
 /* Opens the cache file read-only for queries (WAL lets a sync write
  * meanwhile).  On failure returns NULL and writes a translated reason into
@@ -41,14 +41,14 @@ enum query_order_sort {
 
 /* Empty strings and 0 / -1 mean "no filter" as noted. */
 struct query_order_filter {
-	char status[24];        /* paid, pending, failed, refunded, partially_refunded, disputed */
-	char currency[8];       /* lower-case ISO 4217 */
-	time_t created_from;    /* 0 = open; inclusive */
-	time_t created_to;      /* 0 = open; exclusive */
-	int64_t amount_min;     /* -1 = open; minor units, inclusive */
-	int64_t amount_max;     /* -1 = open; inclusive */
-	char search[128];       /* full-text words; "" = none */
-	int sort;               /* enum query_order_sort */
+	char status[24];     /* paid, pending, failed, refunded, partially_refunded, disputed */
+	char currency[8];    /* lower-case ISO 4217 */
+	time_t created_from; /* 0 = open; inclusive */
+	time_t created_to;   /* 0 = open; exclusive */
+	int64_t amount_min;  /* -1 = open; minor units, inclusive */
+	int64_t amount_max;  /* -1 = open; inclusive */
+	char search[128];    /* full-text words; "" = none */
+	int sort;            /* enum query_order_sort */
 };
 
 struct query_order_row {
@@ -77,7 +77,7 @@ void query_order_filter_init(struct query_order_filter *f);
  * start / the end) in display order.  Returns the count or -1 (see
  * query_error). */
 int query_orders_page(struct query *q, const struct query_order_filter *f, const char *key,
-		      bool after, int max, struct query_order_row *out);
+                      bool after, int max, struct query_order_row *out);
 /* Orders matching the filter; -1 on failure. */
 long query_orders_count(struct query *q, const struct query_order_filter *f);
 /* The keyset key of a row under a sort. */
@@ -101,15 +101,15 @@ struct query_refund_row {
 
 /* Newest first; order_id "" = every refund. */
 int query_refunds_page(struct query *q, const char *order_id, const char *key, bool after, int max,
-		       struct query_refund_row *out);
+                       struct query_refund_row *out);
 long query_refunds_count(struct query *q, const char *order_id);
 void query_refund_key(const struct query_refund_row *row, char *buf, size_t size);
 int query_refund_get(struct query *q, const char *id, struct query_refund_row *out);
 
 /* ---- Disputes ---- */
 struct query_dispute_filter {
-	char status[32];        /* "" = any */
-	char reason[48];        /* "" = any */
+	char status[32]; /* "" = any */
+	char reason[48]; /* "" = any */
 };
 
 struct query_dispute_row {
@@ -120,7 +120,7 @@ struct query_dispute_row {
 	char currency[8];
 	char status[32];
 	char reason[48];
-	time_t due_by;          /* 0 when the platform gives no deadline */
+	time_t due_by; /* 0 when the platform gives no deadline */
 	bool has_evidence;
 	bool past_due;
 	int submission_count;
@@ -130,7 +130,7 @@ struct query_dispute_row {
 
 /* Sorted by response deadline, soonest first, disputes without one last. */
 int query_disputes_page(struct query *q, const struct query_dispute_filter *f, const char *key,
-			bool after, int max, struct query_dispute_row *out);
+                        bool after, int max, struct query_dispute_row *out);
 long query_disputes_count(struct query *q, const struct query_dispute_filter *f);
 void query_dispute_key(const struct query_dispute_row *row, char *buf, size_t size);
 int query_dispute_get(struct query *q, const char *id, struct query_dispute_row *out);
@@ -150,7 +150,7 @@ struct query_payout_row {
 
 /* Newest arrival first. */
 int query_payouts_page(struct query *q, const char *key, bool after, int max,
-		       struct query_payout_row *out);
+                       struct query_payout_row *out);
 long query_payouts_count(struct query *q);
 void query_payout_key(const struct query_payout_row *row, char *buf, size_t size);
 int query_payout_get(struct query *q, const char *id, struct query_payout_row *out);
@@ -172,40 +172,40 @@ struct query_balance_row {
 /* The balance transactions a payout paid out (the payout's own entry
  * excluded), newest first. */
 int query_payout_entries_page(struct query *q, const char *payout_id, const char *key, bool after,
-			      int max, struct query_balance_row *out);
+                              int max, struct query_balance_row *out);
 long query_payout_entries_count(struct query *q, const char *payout_id);
 void query_balance_key(const struct query_balance_row *row, char *buf, size_t size);
 /* Sums of gross, fee and net of a payout's entries; returns the number of
  * entries or -1. */
 long query_payout_totals(struct query *q, const char *payout_id, int64_t *gross, int64_t *fee,
-			 int64_t *net);
+                         int64_t *net);
 /* One balance transaction by id; 1 found, 0 not, -1 failure. */
 int query_balance_get(struct query *q, const char *id, struct query_balance_row *out);
 
 /* One day and currency of activity (day in local time, TZ). */
 struct query_day_row {
-	time_t day;             /* local midnight */
+	time_t day; /* local midnight */
 	char currency[8];
-	int64_t sales;          /* charges and payments, gross */
-	int64_t refunds;        /* negative */
-	int64_t disputes;       /* dispute withdrawals and reinstatements */
-	int64_t fees;           /* positive: what the platform kept */
-	int64_t net;            /* everything but payouts */
+	int64_t sales;    /* charges and payments, gross */
+	int64_t refunds;  /* negative */
+	int64_t disputes; /* dispute withdrawals and reinstatements */
+	int64_t fees;     /* positive: what the platform kept */
+	int64_t net;      /* everything but payouts */
 	long count;
 };
 
 /* Per-day per-currency summary, newest day first. */
 int query_days_page(struct query *q, const char *key, bool after, int max,
-		    struct query_day_row *out);
+                    struct query_day_row *out);
 void query_day_key(const struct query_day_row *row, char *buf, size_t size);
 
 /* ---- Details ---- */
 /* Calls fn for each row; stops early when fn returns non-zero.  Return
  * the number of rows visited or -1. */
 int query_each_order_refund(struct query *q, const char *order_id,
-			    int (*fn)(void *ctx, const struct query_refund_row *row), void *ctx);
+                            int (*fn)(void *ctx, const struct query_refund_row *row), void *ctx);
 int query_each_order_dispute(struct query *q, const char *order_id,
-			     int (*fn)(void *ctx, const struct query_dispute_row *row), void *ctx);
+                             int (*fn)(void *ctx, const struct query_dispute_row *row), void *ctx);
 
 struct query_event_row {
 	char id[QUERY_ID];
@@ -215,7 +215,7 @@ struct query_event_row {
 /* The events about one object (and, for an order, its refunds and
  * disputes), oldest first. */
 int query_each_event(struct query *q, const char *object_id,
-		     int (*fn)(void *ctx, const struct query_event_row *row), void *ctx);
+                     int (*fn)(void *ctx, const struct query_event_row *row), void *ctx);
 
 /* The platform's JSON of an object, newly allocated (caller frees), or
  * NULL when not cached or on failure. */

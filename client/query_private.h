@@ -18,7 +18,7 @@ struct query {
 	 * search per key. */
 	char hits_for[300];
 	long hits;
-	bool hits_walk;   /* page by walking the sort's index (many matches) */
+	bool hits_walk; /* page by walking the sort's index (many matches) */
 };
 
 /* A value to bind to a '?' of a statement. */
@@ -55,11 +55,11 @@ void query_add_int(struct page_spec *p, int64_t v);
 bool query_parse_key(const char *key, int64_t *value, const char **id);
 /* One keyset page of spec into out (display order); count or -1. */
 int query_run_page(struct query *q, struct page_spec *p, const char *key, bool after, int max,
-		   void *out);
+                   void *out);
 /* "SELECT count(*) ..." with the spec's WHERE part; -1 on failure. */
 long query_run_count(struct query *q, const char *select, const struct page_spec *p);
 /* A one-row query by id into out: 1 found, 0 not, -1 failure. */
 int query_get_one(struct query *q, const char *sql, const char *id,
-		  void (*read)(sqlite3_stmt *, void *), void *out, size_t size);
+                  void (*read)(sqlite3_stmt *, void *), void *out, size_t size);
 
 #endif

@@ -13,8 +13,8 @@
 
 /* ---- Settlements ---- */
 
-#define PAYOUT_COLUMNS                                                                          \
-	"p.id, p.created, p.arrival_date, p.amount, p.currency, p.status, p.method, "            \
+#define PAYOUT_COLUMNS                                                                             \
+	"p.id, p.created, p.arrival_date, p.amount, p.currency, p.status, p.method, "              \
 	"p.description, p.reconciled"
 
 static void read_payout(sqlite3_stmt *s, void *out)
@@ -32,15 +32,15 @@ static void read_payout(sqlite3_stmt *s, void *out)
 }
 
 int query_payouts_page(struct query *q, const char *key, bool after, int max,
-		       struct query_payout_row *out)
+                       struct query_payout_row *out)
 {
 	struct page_spec p = {
-		.select = "SELECT " PAYOUT_COLUMNS " FROM payouts p",
-		.sort = "p.arrival_date",
-		.tiebreak = "p.id",
-		.desc = true,
-		.row_size = sizeof *out,
-		.read = read_payout,
+	        .select = "SELECT " PAYOUT_COLUMNS " FROM payouts p",
+	        .sort = "p.arrival_date",
+	        .tiebreak = "p.id",
+	        .desc = true,
+	        .row_size = sizeof *out,
+	        .read = read_payout,
 	};
 	return query_run_page(q, &p, key, after, max, out);
 }
@@ -59,11 +59,11 @@ void query_payout_key(const struct query_payout_row *row, char *buf, size_t size
 int query_payout_get(struct query *q, const char *id, struct query_payout_row *out)
 {
 	return query_get_one(q, "SELECT " PAYOUT_COLUMNS " FROM payouts p WHERE p.id = ?", id,
-		       read_payout, out, sizeof *out);
+	                     read_payout, out, sizeof *out);
 }
 
-#define BALANCE_COLUMNS                                                                         \
-	"b.id, b.created, b.available_on, b.amount, b.fee, b.net, b.currency, b.type, "          \
+#define BALANCE_COLUMNS                                                                            \
+	"b.id, b.created, b.available_on, b.amount, b.fee, b.net, b.currency, b.type, "            \
 	"b.reporting_category, b.source, b.description"
 
 static void read_balance(sqlite3_stmt *s, void *out)
@@ -95,7 +95,7 @@ static void entries_spec(struct page_spec *p, const char *payout_id)
 }
 
 int query_payout_entries_page(struct query *q, const char *payout_id, const char *key, bool after,
-			      int max, struct query_balance_row *out)
+                              int max, struct query_balance_row *out)
 {
 	struct page_spec p = {0};
 	entries_spec(&p, payout_id);
@@ -116,19 +116,20 @@ void query_balance_key(const struct query_balance_row *row, char *buf, size_t si
 
 int query_balance_get(struct query *q, const char *id, struct query_balance_row *out)
 {
-	return query_get_one(q, "SELECT " BALANCE_COLUMNS " FROM balance_transactions b WHERE b.id = ?",
-		       id, read_balance, out, sizeof *out);
+	return query_get_one(
+	        q, "SELECT " BALANCE_COLUMNS " FROM balance_transactions b WHERE b.id = ?", id,
+	        read_balance, out, sizeof *out);
 }
 
 long query_payout_totals(struct query *q, const char *payout_id, int64_t *gross, int64_t *fee,
-			 int64_t *net)
+                         int64_t *net)
 {
 	sqlite3_stmt *stmt;
 	/* sum() of integers is exact integer arithmetic (total() would be a
 	 * float); it fails on overflow rather than rounding. */
 	const char *sql = "SELECT count(*), coalesce(sum(amount), 0), coalesce(sum(fee), 0), "
-			  "coalesce(sum(net), 0) FROM balance_transactions "
-			  "WHERE payout_id = ? AND type <> 'payout'";
+	                  "coalesce(sum(net), 0) FROM balance_transactions "
+	                  "WHERE payout_id = ? AND type <> 'payout'";
 	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
 		query_set_error(q, "prepare");
 		return -1;
@@ -176,9 +177,9 @@ static time_t next_day(time_t day)
 static time_t neighbour_day(struct query *q, time_t edge, bool older)
 {
 	const char *sql = older ? "SELECT max(created) FROM balance_transactions "
-				  "WHERE created < ? AND type <> 'payout'"
-				: "SELECT min(created) FROM balance_transactions "
-				  "WHERE created >= ? AND type <> 'payout'";
+	                          "WHERE created < ? AND type <> 'payout'"
+	                        : "SELECT min(created) FROM balance_transactions "
+	                          "WHERE created >= ? AND type <> 'payout'";
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
 		query_set_error(q, "prepare");
@@ -192,8 +193,8 @@ static time_t neighbour_day(struct query *q, time_t edge, bool older)
 	time_t day = -1;
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		day = sqlite3_column_type(stmt, 0) == SQLITE_NULL
-			      ? 0
-			      : day_start((time_t)sqlite3_column_int64(stmt, 0));
+		              ? 0
+		              : day_start((time_t)sqlite3_column_int64(stmt, 0));
 	} else {
 		query_set_error(q, "step");
 	}
@@ -206,13 +207,13 @@ static time_t neighbour_day(struct query *q, time_t edge, bool older)
 static int day_rows(struct query *q, time_t day, struct query_day_row *out, int max)
 {
 	const char *sql =
-		"SELECT currency,"
-		" coalesce(sum(CASE WHEN type IN ('charge','payment') THEN amount END), 0),"
-		" coalesce(sum(CASE WHEN type IN ('refund','payment_refund') THEN amount END), 0),"
-		" coalesce(sum(CASE WHEN reporting_category LIKE 'dispute%' THEN amount END), 0),"
-		" coalesce(sum(fee), 0), coalesce(sum(net), 0), count(*)"
-		" FROM balance_transactions WHERE created >= ? AND created < ? AND type <> 'payout'"
-		" GROUP BY currency ORDER BY currency DESC";
+	        "SELECT currency,"
+	        " coalesce(sum(CASE WHEN type IN ('charge','payment') THEN amount END), 0),"
+	        " coalesce(sum(CASE WHEN type IN ('refund','payment_refund') THEN amount END), 0),"
+	        " coalesce(sum(CASE WHEN reporting_category LIKE 'dispute%' THEN amount END), 0),"
+	        " coalesce(sum(fee), 0), coalesce(sum(net), 0), count(*)"
+	        " FROM balance_transactions WHERE created >= ? AND created < ? AND type <> 'payout'"
+	        " GROUP BY currency ORDER BY currency DESC";
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
 		query_set_error(q, "prepare");
@@ -242,7 +243,7 @@ static int day_rows(struct query *q, time_t day, struct query_day_row *out, int 
 }
 
 int query_days_page(struct query *q, const char *key, bool after, int max,
-		    struct query_day_row *out)
+                    struct query_day_row *out)
 {
 	int64_t key_day = 0;
 	const char *key_cur = "";
@@ -259,7 +260,8 @@ int query_days_page(struct query *q, const char *key, bool after, int max,
 			if (k < 0)
 				return -1;
 			for (int i = 0; i < k && n < max; i++)
-				if (!keyed || d != (time_t)key_day || strcmp(day[i].currency, key_cur) < 0)
+				if (!keyed || d != (time_t)key_day ||
+				    strcmp(day[i].currency, key_cur) < 0)
 					out[n++] = day[i];
 			d = neighbour_day(q, d, true);
 			if (d < 0)
@@ -332,4 +334,3 @@ void query_day_key(const struct query_day_row *row, char *buf, size_t size)
 {
 	snprintf(buf, size, "%lld|%s", (long long)row->day, row->currency);
 }
-

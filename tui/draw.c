@@ -11,7 +11,7 @@
 
 #include "tui/private.h"
 
-#define MIN_COLS 80
+#define MIN_COLS  80
 #define MIN_LINES 24
 
 static bool use_color;
@@ -78,9 +78,9 @@ static void draw_pane(struct tui_view *view, int y)
 static attr_t style_attr(int style)
 {
 	static const attr_t mono[TUI_STYLE_COUNT] = {
-		[TUI_STYLE_NORMAL] = A_NORMAL, [TUI_STYLE_HEADER] = A_BOLD,
-		[TUI_STYLE_DIM] = A_DIM,       [TUI_STYLE_GOOD] = A_NORMAL,
-		[TUI_STYLE_WARN] = A_BOLD,     [TUI_STYLE_ALERT] = A_BOLD | A_UNDERLINE,
+	        [TUI_STYLE_NORMAL] = A_NORMAL, [TUI_STYLE_HEADER] = A_BOLD,
+	        [TUI_STYLE_DIM] = A_DIM,       [TUI_STYLE_GOOD] = A_NORMAL,
+	        [TUI_STYLE_WARN] = A_BOLD,     [TUI_STYLE_ALERT] = A_BOLD | A_UNDERLINE,
 	};
 	if (style < 0 || style >= TUI_STYLE_COUNT)
 		style = TUI_STYLE_NORMAL;
@@ -194,7 +194,8 @@ static void draw_tabs(void)
 		const struct tui_view_ops *ops = tui_main_ops_at(i);
 		bool current = tui_view_bottom() && tui_view_bottom()->ops == ops;
 		char label[128];
-		snprintf(label, sizeof label, current ? "[%d %s]" : " %d %s ", i + 1, _(ops->title));
+		snprintf(label, sizeof label, current ? "[%d %s]" : " %d %s ", i + 1,
+		         _(ops->title));
 		attrset(current ? A_BOLD : A_REVERSE);
 		x += tui_put_text(0, x, label, COLS - x, false, false) + 1;
 		attrset(A_REVERSE);
@@ -225,7 +226,7 @@ static void draw_rows(struct tui_view *view)
 			if (!widths[c])
 				continue;
 			tui_put_text(y, x, _(st->columns[c].title), widths[c], true,
-				 st->columns[c].align == TUI_ALIGN_RIGHT);
+			             st->columns[c].align == TUI_ALIGN_RIGHT);
 			x += widths[c] + 1;
 		}
 		attrset(A_NORMAL);
@@ -290,17 +291,18 @@ static void draw_status(struct tui_view *view)
 		if (st->lines) {
 			long last = st->top + st->n_rows;
 			count = st->lines->count;
-			snprintf(left, sizeof left, _("%s  lines %ld-%ld of %ld%s%s"), _(view->ops->title),
-				 st->n_rows ? st->top + 1 : 0, last, count, extra[0] ? "  " : "", extra);
+			snprintf(left, sizeof left, _("%s  lines %ld-%ld of %ld%s%s"),
+			         _(view->ops->title), st->n_rows ? st->top + 1 : 0, last, count,
+			         extra[0] ? "  " : "", extra);
 		} else if (count >= 0) {
-			snprintf(left, sizeof left, _("%s  row %ld of %ld%s%s"), _(view->ops->title), at,
-				 count, extra[0] ? "  " : "", extra);
+			snprintf(left, sizeof left, _("%s  row %ld of %ld%s%s"),
+			         _(view->ops->title), at, count, extra[0] ? "  " : "", extra);
 		} else if (count == TUI_COUNT_UNKNOWN) {
 			snprintf(left, sizeof left, _("%s  row %ld%s%s"), _(view->ops->title), at,
-				 extra[0] ? "  " : "", extra);
+			         extra[0] ? "  " : "", extra);
 		} else {
-			snprintf(left, sizeof left, "%s%s%s", _(view->ops->title), extra[0] ? "  " : "",
-				 extra);
+			snprintf(left, sizeof left, "%s%s%s", _(view->ops->title),
+			         extra[0] ? "  " : "", extra);
 		}
 	}
 	if (tui_opts.hooks.status)
@@ -328,13 +330,14 @@ static void draw_too_small(void)
 	erase();
 	char text[256];
 	snprintf(text, sizeof text, _("The terminal is %dx%d; paydesk needs at least %dx%d."), COLS,
-		 LINES, MIN_COLS, MIN_LINES);
+	         LINES, MIN_COLS, MIN_LINES);
 	int y = LINES / 2 - 1;
 	if (y < 0)
 		y = 0;
 	tui_put_text(y, 0, text, COLS, false, false);
 	if (y + 1 < LINES)
-		tui_put_text(y + 1, 0, _("Enlarge the window, or press q to quit."), COLS, false, false);
+		tui_put_text(y + 1, 0, _("Enlarge the window, or press q to quit."), COLS, false,
+		             false);
 }
 
 bool tui_too_small(void)

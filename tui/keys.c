@@ -15,7 +15,7 @@ _Static_assert(TUI_REQ_GENERIC_END < TUI_REQ_VIEW_BASE, "generic requests overfl
 
 static const struct tui_req_entry generic_requests[] = {
 #define TUI_REQ_ROW_(id, name, keys, help) {TUI_REQ_##id, name, keys, help, 0},
-	TUI_REQ_INFO(TUI_REQ_ROW_)
+        TUI_REQ_INFO(TUI_REQ_ROW_)
 #undef TUI_REQ_ROW_
 };
 
@@ -23,15 +23,24 @@ static const struct {
 	const char *name;
 	int key;
 } key_names[] = {
-	{"Down", TUI_KEY_FN(KEY_DOWN)},    {"Up", TUI_KEY_FN(KEY_UP)},
-	{"Left", TUI_KEY_FN(KEY_LEFT)},    {"Right", TUI_KEY_FN(KEY_RIGHT)},
-	{"PgDn", TUI_KEY_FN(KEY_NPAGE)},   {"PgUp", TUI_KEY_FN(KEY_PPAGE)},
-	{"Home", TUI_KEY_FN(KEY_HOME)},    {"End", TUI_KEY_FN(KEY_END)},
-	{"BackTab", TUI_KEY_FN(KEY_BTAB)}, {"Backspace", TUI_KEY_FN(KEY_BACKSPACE)},
-	{"Del", TUI_KEY_FN(KEY_DC)},       {"Resize", TUI_KEY_FN(KEY_RESIZE)},
-	{"Enter", TUI_KEY_ENTER},          {"Esc", TUI_KEY_ESC},
-	{"Tab", TUI_KEY_TAB},              {"Space", ' '},
-	{"Lt", '<'},                       {"Colon", ':'},
+        {"Down", TUI_KEY_FN(KEY_DOWN)},
+        {"Up", TUI_KEY_FN(KEY_UP)},
+        {"Left", TUI_KEY_FN(KEY_LEFT)},
+        {"Right", TUI_KEY_FN(KEY_RIGHT)},
+        {"PgDn", TUI_KEY_FN(KEY_NPAGE)},
+        {"PgUp", TUI_KEY_FN(KEY_PPAGE)},
+        {"Home", TUI_KEY_FN(KEY_HOME)},
+        {"End", TUI_KEY_FN(KEY_END)},
+        {"BackTab", TUI_KEY_FN(KEY_BTAB)},
+        {"Backspace", TUI_KEY_FN(KEY_BACKSPACE)},
+        {"Del", TUI_KEY_FN(KEY_DC)},
+        {"Resize", TUI_KEY_FN(KEY_RESIZE)},
+        {"Enter", TUI_KEY_ENTER},
+        {"Esc", TUI_KEY_ESC},
+        {"Tab", TUI_KEY_TAB},
+        {"Space", ' '},
+        {"Lt", '<'},
+        {"Colon", ':'},
 };
 
 /* Parses one key at *text and advances past it: "<Down>", "<C-f>", "<Lt>"
@@ -49,7 +58,8 @@ int tui_key_parse(const char **text)
 				return s[3] - 'a' + 1;
 			}
 			for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++) {
-				if (strlen(key_names[i].name) == len && !strncmp(key_names[i].name, s + 1, len)) {
+				if (strlen(key_names[i].name) == len &&
+				    !strncmp(key_names[i].name, s + 1, len)) {
 					*text = end + 1;
 					return key_names[i].key;
 				}
@@ -142,7 +152,8 @@ static int keymap_add(struct keymap *map, int request, const char *keys)
 			if (map->bindings[i].key == key)
 				break;
 		if (i == map->count) {
-			struct tui_binding *grown = realloc(map->bindings, (map->count + 1) * sizeof *grown);
+			struct tui_binding *grown =
+			        realloc(map->bindings, (map->count + 1) * sizeof *grown);
 			if (!grown)
 				return -1;
 			map->bindings = grown;

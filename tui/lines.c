@@ -107,9 +107,9 @@ static long lines_count(void *ctx)
 }
 
 const struct tui_row_source tui_lines_source_template = {
-	.rows_after = lines_after,
-	.rows_before = lines_before,
-	.count = lines_count,
+        .rows_after = lines_after,
+        .rows_before = lines_before,
+        .count = lines_count,
 };
 
 /* Index of the next line containing text (case-insensitive for ASCII),

@@ -19,10 +19,10 @@
 /* Keys: characters are their Unicode value; curses function keys are
  * shifted above Unicode so the two never collide. */
 #define TUI_KEY_FN(k) (0x200000 + (k))
-#define TUI_KEY_NONE (-1)
-#define TUI_KEY_ESC 27
+#define TUI_KEY_NONE  (-1)
+#define TUI_KEY_ESC   27
 #define TUI_KEY_ENTER 13
-#define TUI_KEY_TAB 9
+#define TUI_KEY_TAB   9
 
 /* A view's row count before the source was asked (it is asked once the
  * screen is painted, so a slow count never delays the first paint). */
@@ -56,16 +56,16 @@ struct tui_view_state {
 	const struct tui_column *columns;
 	int n_columns;
 	struct tui_row_source source;
-	struct tui_lines *lines;   /* owned, pager views only */
-	struct tui_row *rows;      /* the window: at most `height` rows */
+	struct tui_lines *lines; /* owned, pager views only */
+	struct tui_row *rows;    /* the window: at most `height` rows */
 	int n_rows;
 	int cap;
-	int cursor;                /* index into rows */
-	long top;                  /* position of rows[0] from the start (estimate) */
-	int height;                /* rows the window was filled for */
+	int cursor; /* index into rows */
+	long top;   /* position of rows[0] from the start (estimate) */
+	int height; /* rows the window was filled for */
 	bool loaded;
-	long count;                /* rows in the source; TUI_COUNT_UNKNOWN until asked */
-	char *search;              /* last `/` text, for n and N */
+	long count;   /* rows in the source; TUI_COUNT_UNKNOWN until asked */
+	char *search; /* last `/` text, for n and N */
 };
 
 /* keys.c */

@@ -74,7 +74,7 @@ bool tui_prompt(const char *label, const char *initial, char *out, size_t size)
 		} else if (key == TUI_KEY_TAB && commands) {
 			char completed[128];
 			int matches = tui_command_complete(text, completed, sizeof completed, hint,
-							   sizeof hint);
+			                                   sizeof hint);
 			snprintf(text, sizeof text, "%s%s", completed, matches == 1 ? " " : "");
 			if (matches <= 1)
 				hint[0] = '\0';
@@ -127,7 +127,7 @@ static void draw_confirm(const char *question, const char *details)
 			bool edge_x = x == 0 || x == width - 1;
 			if (edge_y && edge_x)
 				c = y == 0 ? (x == 0 ? ACS_ULCORNER : ACS_URCORNER)
-					   : (x == 0 ? ACS_LLCORNER : ACS_LRCORNER);
+				           : (x == 0 ? ACS_LLCORNER : ACS_LRCORNER);
 			else if (edge_y)
 				c = ACS_HLINE;
 			else if (edge_x)
@@ -148,8 +148,8 @@ static void draw_confirm(const char *question, const char *details)
 		p += len + (end ? 1 : 0);
 	}
 	attrset(A_BOLD);
-	tui_put_text(top + height - 2, left + 2, _("y = yes, do it    n or Esc = no"), width - 4, false,
-		     false);
+	tui_put_text(top + height - 2, left + 2, _("y = yes, do it    n or Esc = no"), width - 4,
+	             false, false);
 	attrset(A_NORMAL);
 	refresh();
 }

@@ -94,7 +94,7 @@ static struct tui_row *scratch(int n)
 /* Calls a source function into a scratch array; returns the count (<= 0 on
  * nothing or failure, with *out NULL on failure). */
 static int fetch(struct tui_view_state *st, bool after, const char *key, int max,
-		 struct tui_row **out)
+                 struct tui_row **out)
 {
 	*out = NULL;
 	if (max <= 0 || !st->source.rows_after)
@@ -105,7 +105,7 @@ static int fetch(struct tui_view_state *st, bool after, const char *key, int max
 		return -1;
 	}
 	int n = after ? st->source.rows_after(st->source.ctx, key, max, rows)
-		      : st->source.rows_before(st->source.ctx, key, max, rows);
+	              : st->source.rows_before(st->source.ctx, key, max, rows);
 	bool failed = n < 0 || n > max;
 	for (int i = 0; !failed && i < n; i++)
 		failed = rows[i].failed;
@@ -248,7 +248,8 @@ void tui_table_fill(struct tui_view *view, int height)
 	while (st->n_rows > height) {
 		if (st->cursor > 0) {
 			tui_row_clear(&st->rows[0]);
-			memmove(st->rows, st->rows + 1, (size_t)(st->n_rows - 1) * sizeof *st->rows);
+			memmove(st->rows, st->rows + 1,
+			        (size_t)(st->n_rows - 1) * sizeof *st->rows);
 			memset(&st->rows[st->n_rows - 1], 0, sizeof *st->rows);
 			st->cursor--;
 			st->top++;

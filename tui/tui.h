@@ -24,7 +24,7 @@
  * Keys are space-separated: a plain character or a <Name> (see
  * tui_key_parse).  The same table generates the keymaps, the help screen
  * and the `:` command names. */
-#define TUI_REQ_INFO(_)                                                                      \
+#define TUI_REQ_INFO(_)                                                                            \
 	_(MOVE_DOWN, "move-down", "<Down> j", N_("Move the cursor down one line"))                 \
 	_(MOVE_UP, "move-up", "<Up> k", N_("Move the cursor up one line"))                         \
 	_(PAGE_DOWN, "page-down", "<PgDn> <C-f> <Space>", N_("Move down one page"))                \
@@ -32,13 +32,13 @@
 	_(FIRST, "first-line", "<Home> g", N_("Jump to the first line"))                           \
 	_(LAST, "last-line", "<End> G", N_("Jump to the last line"))                               \
 	_(ENTER, "enter", "<Enter>", N_("Open the selected line"))                                 \
-	_(BACK, "back", "q", N_("Close the view, or quit from a main screen"))                    \
+	_(BACK, "back", "q", N_("Close the view, or quit from a main screen"))                     \
 	_(CLOSE, "close", "<Esc>", N_("Close the view (never quits)"))                             \
 	_(QUIT, "quit", "Q", N_("Quit paydesk"))                                                   \
 	_(SEARCH, "search", "/", N_("Search or filter"))                                           \
 	_(FIND_NEXT, "find-next", "n", N_("Go to the next match"))                                 \
 	_(FIND_PREV, "find-prev", "N", N_("Go to the previous match"))                             \
-	_(PROMPT, "prompt", ":", N_("Type a command (Tab completes)"))                            \
+	_(PROMPT, "prompt", ":", N_("Type a command (Tab completes)"))                             \
 	_(HELP, "help", "?", N_("Show the keys of this screen"))                                   \
 	_(NEXT_VIEW, "next-screen", "<Tab>", N_("Switch to the next screen"))                      \
 	_(PREV_VIEW, "prev-screen", "<BackTab>", N_("Switch to the previous screen"))              \
@@ -50,9 +50,11 @@
 	_(VIEW_6, "screen-6", "6", N_("Switch to screen 6"))                                       \
 	_(REFRESH, "refresh", "r", N_("Refresh: fetch new data now"))                              \
 	_(REDRAW, "redraw", "<C-l>", N_("Redraw the screen"))                                      \
-	_(ARROW_CURSOR, "arrow-cursor", "", N_("Mark the selected line with an arrow (slow links)")) \
+	_(ARROW_CURSOR, "arrow-cursor", "",                                                        \
+	  N_("Mark the selected line with an arrow (slow links)"))                                 \
 	_(PANE, "detail-pane", "v", N_("Show or hide the selected line's detail below the list"))
 
+/* clang-format off */
 enum tui_request {
 	TUI_REQ_NONE = TUI_REQ_BASE,
 #define TUI_REQ_ENUM_(id, name, keys, help) TUI_REQ_##id,
@@ -60,28 +62,29 @@ enum tui_request {
 #undef TUI_REQ_ENUM_
 	TUI_REQ_GENERIC_END
 };
+/* clang-format on */
 
 /* What a request needs before its handler runs (NeoMutt-style).  The
  * framework checks TUI_NEED_SELECTION itself; bits from TUI_NEED_APP up are
  * checked by the program's need hook (roles, being online, ...). */
 #define TUI_NEED_SELECTION 0x1u
-#define TUI_NEED_APP 0x100u
+#define TUI_NEED_APP       0x100u
 
 /* One request of a view's own table. */
 struct tui_request_info {
-	int code;          /* TUI_REQ_VIEW_BASE + n, or a generic code to rebind */
-	const char *name;  /* `:` command name */
-	const char *keys;  /* default keys, as in TUI_REQ_INFO */
-	const char *help;  /* N_() text, translated when shown */
-	unsigned need;     /* TUI_NEED_* mask */
+	int code;         /* TUI_REQ_VIEW_BASE + n, or a generic code to rebind */
+	const char *name; /* `:` command name */
+	const char *keys; /* default keys, as in TUI_REQ_INFO */
+	const char *help; /* N_() text, translated when shown */
+	unsigned need;    /* TUI_NEED_* mask */
 };
 
 /* Flags a request handler returns. */
-#define TUI_PASS 0x0      /* not handled: the generic handler gets it */
-#define TUI_HANDLED 0x1   /* handled, nothing to repaint beyond the usual */
-#define TUI_RELOAD 0x2    /* the row source changed: reload from the start */
-#define TUI_REFRESH 0x4   /* rows changed in place: reload around the cursor */
-#define TUI_QUIT 0x8      /* leave the program */
+#define TUI_PASS    0x0 /* not handled: the generic handler gets it */
+#define TUI_HANDLED 0x1 /* handled, nothing to repaint beyond the usual */
+#define TUI_RELOAD  0x2 /* the row source changed: reload from the start */
+#define TUI_REFRESH 0x4 /* rows changed in place: reload around the cursor */
+#define TUI_QUIT    0x8 /* leave the program */
 
 /* Text styles; the framework maps them to colours or, with NO_COLOR or a
  * monochrome terminal, to attributes. */
@@ -101,11 +104,11 @@ enum tui_style {
  * memory owned by the row (tui_row_clear frees it).  Cells are untrusted
  * UTF-8: the framework sanitizes every cell before it reaches the terminal. */
 struct tui_row {
-	char *key;                     /* keyset position, opaque to the framework */
-	char *cells[TUI_MAX_COLUMNS];  /* NULL draws as empty */
-	int style;                     /* enum tui_style of the whole row */
+	char *key;                       /* keyset position, opaque to the framework */
+	char *cells[TUI_MAX_COLUMNS];    /* NULL draws as empty */
+	int style;                       /* enum tui_style of the whole row */
 	int cell_style[TUI_MAX_COLUMNS]; /* per cell, 0 = the row's style */
-	bool failed;                   /* a tui_row_set* ran out of memory: the
+	bool failed;                     /* a tui_row_set* ran out of memory: the
 					* framework drops the page and says so */
 };
 
@@ -122,7 +125,7 @@ struct tui_row_source {
 	void *ctx;
 };
 
-#define TUI_ALIGN_LEFT 0
+#define TUI_ALIGN_LEFT  0
 #define TUI_ALIGN_RIGHT 1
 
 /* A table column.  Widths are display columns (wcwidth). */
@@ -138,9 +141,9 @@ struct tui_view;
 
 /* A view type: one per screen (tig's view_ops). */
 struct tui_view_ops {
-	const char *name;   /* registry key and `:` command, e.g. "orders" */
-	const char *title;  /* N_() title */
-	bool main_screen;   /* listed in the tab bar, reached by Tab and 1-6 */
+	const char *name;                        /* registry key and `:` command, e.g. "orders" */
+	const char *title;                       /* N_() title */
+	bool main_screen;                        /* listed in the tab bar, reached by Tab and 1-6 */
 	const struct tui_request_info *requests; /* this view's own requests */
 	size_t n_requests;
 	/* Set up the view: columns and row source (tui_view_set_table) or
@@ -188,9 +191,9 @@ struct tui_app_hooks {
 
 /* Start-up options. */
 struct tui_options {
-	const char *script;   /* headless: keys from this file, output discarded */
-	const char *program;  /* name in the title bar */
-	bool arrow_cursor;    /* mark the selected line with "> " instead of reverse
+	const char *script;  /* headless: keys from this file, output discarded */
+	const char *program; /* name in the title bar */
+	bool arrow_cursor;   /* mark the selected line with "> " instead of reverse
 			       * video: scrolling then rewrites one line, not three */
 	struct tui_app_hooks hooks;
 };
@@ -215,7 +218,7 @@ int tui_view_push(const char *name, const char *arg);
 
 /* Give a view a table: `columns` must outlive the view. */
 void tui_view_set_table(struct tui_view *view, const struct tui_column *columns, int n_columns,
-			const struct tui_row_source *source);
+                        const struct tui_row_source *source);
 
 /* Give a view text lines (a pager): the framework copies them.  Lines are
  * "style\ttext" free-form UTF-8; see tui_lines_add. */
@@ -225,7 +228,7 @@ struct tui_lines *tui_lines_new(void);
 int tui_lines_add(struct tui_lines *lines, int style, const char *text);
 /* printf-style variant. */
 int tui_lines_addf(struct tui_lines *lines, int style, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 /* Frees lines not handed to a view; safe on NULL. */
 void tui_lines_free(struct tui_lines *lines);
 /* Hand the lines to the view (the view owns them from now on). */
@@ -246,7 +249,7 @@ void tui_row_clear(struct tui_row *row);
 int tui_row_set(struct tui_row *row, int column, const char *text);
 /* Set a cell with printf formatting. */
 int tui_row_setf(struct tui_row *row, int column, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 /* Set the row's key to a copy of key. */
 int tui_row_set_key(struct tui_row *row, const char *key);
 

@@ -11,7 +11,7 @@
 #include "tui/private.h"
 
 #define MAX_VIEW_TYPES 32
-#define MAX_STACK 16
+#define MAX_STACK      16
 
 static const struct tui_view_ops *registry[MAX_VIEW_TYPES];
 static size_t n_registry;
@@ -135,7 +135,7 @@ static struct tui_view *view_new(const struct tui_view_ops *ops, const char *arg
 }
 
 void tui_view_set_table(struct tui_view *view, const struct tui_column *columns, int n_columns,
-			const struct tui_row_source *source)
+                        const struct tui_row_source *source)
 {
 	struct tui_view_state *st = view->state;
 	st->columns = columns;
@@ -237,7 +237,7 @@ int tui_view_push(const char *name, const char *arg)
 }
 
 static void help_add(struct tui_lines *lines, const struct tui_view_ops *ops,
-		     const struct tui_req_entry *entry)
+                     const struct tui_req_entry *entry)
 {
 	char keys[128];
 	if (tui_keymap_keys(ops, entry->code, keys, sizeof keys) == 0)
@@ -246,7 +246,7 @@ static void help_add(struct tui_lines *lines, const struct tui_view_ops *ops,
 	int w = tui_text_width(keys);
 	snprintf(pad_keys, sizeof pad_keys, "%s%*s", keys, w < 24 ? 24 - w : 1, "");
 	tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %s%s  (:%s)", pad_keys, _(entry->help),
-		       entry->name);
+	               entry->name);
 }
 
 static int help_open(struct tui_view *view, const char *arg)
@@ -261,8 +261,8 @@ static int help_open(struct tui_view *view, const char *arg)
 		tui_lines_addf(lines, TUI_STYLE_HEADER, _("Keys of the %s screen"), _(ops->title));
 		for (size_t i = 0; i < ops->n_requests; i++) {
 			struct tui_req_entry entry = {ops->requests[i].code, ops->requests[i].name,
-						      ops->requests[i].keys, ops->requests[i].help,
-						      ops->requests[i].need};
+			                              ops->requests[i].keys, ops->requests[i].help,
+			                              ops->requests[i].need};
 			help_add(lines, ops, &entry);
 		}
 		tui_lines_add(lines, TUI_STYLE_NORMAL, "");
@@ -285,16 +285,17 @@ static int help_open(struct tui_view *view, const char *arg)
 	tui_lines_add(lines, TUI_STYLE_HEADER, _("Screens"));
 	for (int i = 0; i < tui_main_count(); i++) {
 		const struct tui_view_ops *m = tui_main_ops_at(i);
-		tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %d  %s  (:%s)", i + 1, _(m->title), m->name);
+		tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %d  %s  (:%s)", i + 1, _(m->title),
+		               m->name);
 	}
 	tui_view_set_lines(view, lines);
 	return 0;
 }
 
 static const struct tui_view_ops help_ops = {
-	.name = "help",
-	.title = N_("Help"),
-	.open = help_open,
+        .name = "help",
+        .title = N_("Help"),
+        .open = help_open,
 };
 
 int tui_view_depth(void)

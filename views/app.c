@@ -24,7 +24,7 @@
 /* The demo's sandbox and throwaway directory. */
 struct demo {
 	pid_t pid;
-	int out_fd;      /* the sandbox's stdout, open while it runs */
+	int out_fd; /* the sandbox's stdout, open while it runs */
 	char dir[256];
 	char url[64];
 };
@@ -73,8 +73,8 @@ static int demo_start(struct demo *d)
 		cli_error(_("could not start the demo sandbox: %s"), strerror(errno));
 		return -1;
 	}
-	char *argv[] = {program,  "--port", "0",  "--db",    db,    "--seed", "7",
-			"--orders", "3000",   "--days", "90", "--quiet", NULL};
+	char *argv[] = {program,    "--port", "0",      "--db", db,        "--seed", "7",
+	                "--orders", "3000",   "--days", "90",   "--quiet", NULL};
 	pid_t parent = getpid();
 	d->pid = fork();
 	if (d->pid < 0) {
@@ -113,7 +113,8 @@ static int demo_start(struct demo *d)
 	d->out_fd = out[0];
 	int port = atoi(line);
 	if (port <= 0 || port > 65535) {
-		cli_error(_("the demo sandbox did not start (%s); is paydesk-sandbox built?"), program);
+		cli_error(_("the demo sandbox did not start (%s); is paydesk-sandbox built?"),
+		          program);
 		return -1;
 	}
 	snprintf(d->url, sizeof d->url, "http://127.0.0.1:%d", port);
@@ -133,8 +134,8 @@ static void demo_stop(struct demo *d)
 		d->out_fd = -1;
 	}
 	if (d->dir[0]) {
-		const char *names[] = {"sandbox.db", "sandbox.db-wal", "sandbox.db-shm", "cache.db",
-				       "cache.db-wal", "cache.db-shm"};
+		const char *names[] = {"sandbox.db", "sandbox.db-wal", "sandbox.db-shm",
+		                       "cache.db",   "cache.db-wal",   "cache.db-shm"};
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 			char path[400];
 			snprintf(path, sizeof path, "%s/%s", d->dir, names[i]);
@@ -182,7 +183,7 @@ static void hook_status(char *buf, size_t size)
 	else
 		state = _("online");
 	snprintf(buf, size, "%s  %s  %s  %s", views_app.profile ? views_app.profile : "",
-		 views_app.live ? _("LIVE") : _("test"), state, age);
+	         views_app.live ? _("LIVE") : _("test"), state, age);
 }
 
 static const char *hook_check_need(unsigned need)
@@ -224,8 +225,8 @@ static const char *hook_sync_now(void)
 
 static int register_views(void)
 {
-#define VIEWS_REGISTER_(id)                                                                      \
-	if (tui_register_view(&view_##id##_ops) < 0)                                             \
+#define VIEWS_REGISTER_(id)                                                                        \
+	if (tui_register_view(&view_##id##_ops) < 0)                                               \
 		return -1;
 	VIEWS_LIST(VIEWS_REGISTER_)
 #undef VIEWS_REGISTER_
@@ -262,7 +263,8 @@ int app_run(const struct cli_globals *globals)
 
 	memset(&views_app, 0, sizeof views_app);
 	views_app.profile = globals->demo ? _("demo") : profile.name;
-	views_app.live = !strncmp(profile.key, "sk_live_", 8) || !strncmp(profile.key, "rk_live_", 8);
+	views_app.live =
+	        !strncmp(profile.key, "sk_live_", 8) || !strncmp(profile.key, "rk_live_", 8);
 	views_app.offline = globals->offline;
 	views_app.demo = globals->demo;
 
@@ -294,12 +296,12 @@ int app_run(const struct cli_globals *globals)
 		goto out;
 	}
 	struct tui_options options = {
-		.script = globals->script,
-		.program = PACKAGE_NAME,
-		/* For slow links: PAYDESK_ARROW_CURSOR=1 (also :arrow-cursor). */
-		.arrow_cursor = getenv("PAYDESK_ARROW_CURSOR") && *getenv("PAYDESK_ARROW_CURSOR") &&
-				strcmp(getenv("PAYDESK_ARROW_CURSOR"), "0") != 0,
-		.hooks = {hook_status, hook_check_need, hook_poll, hook_busy, hook_sync_now},
+	        .script = globals->script,
+	        .program = PACKAGE_NAME,
+	        /* For slow links: PAYDESK_ARROW_CURSOR=1 (also :arrow-cursor). */
+	        .arrow_cursor = getenv("PAYDESK_ARROW_CURSOR") && *getenv("PAYDESK_ARROW_CURSOR") &&
+	                        strcmp(getenv("PAYDESK_ARROW_CURSOR"), "0") != 0,
+	        .hooks = {hook_status, hook_check_need, hook_poll, hook_busy, hook_sync_now},
 	};
 	if (tui_init(&options) < 0) {
 		tui_exit();

@@ -20,38 +20,41 @@ enum {
 };
 
 static const struct tui_request_info disputes_requests[] = {
-	{TUI_REQ_ENTER, "open", "<Enter>", N_("Open the dispute: reason, evidence, submission"),
-	 TUI_NEED_SELECTION},
-	{DISPUTES_REQ_ORDER, "open-order", "o", N_("Open the disputed order"), TUI_NEED_SELECTION},
-	{DISPUTES_REQ_STATUS, "filter-status", "f", N_("Filter by status (press again for the next)"),
-	 0},
-	{DISPUTES_REQ_REASON, "filter-reason", "w", N_("Filter by reason (press again for the next)"),
-	 0},
-	{DISPUTES_REQ_CLEAR, "clear-filters", "x", N_("Clear the filters"), 0},
-	ACTIONS_UI_REQ_EVIDENCE,
-	ACTIONS_UI_REQ_ACCEPT,
+        {TUI_REQ_ENTER, "open", "<Enter>", N_("Open the dispute: reason, evidence, submission"),
+         TUI_NEED_SELECTION},
+        {DISPUTES_REQ_ORDER, "open-order", "o", N_("Open the disputed order"), TUI_NEED_SELECTION},
+        {DISPUTES_REQ_STATUS, "filter-status", "f",
+         N_("Filter by status (press again for the next)"), 0},
+        {DISPUTES_REQ_REASON, "filter-reason", "w",
+         N_("Filter by reason (press again for the next)"), 0},
+        {DISPUTES_REQ_CLEAR, "clear-filters", "x", N_("Clear the filters"), 0},
+        ACTIONS_UI_REQ_EVIDENCE,
+        ACTIONS_UI_REQ_ACCEPT,
 };
 
 static const struct tui_column disputes_columns[] = {
-	{N_("Due"), 16, 16, TUI_ALIGN_LEFT, 0},
-	{N_("Left"), 8, 9, TUI_ALIGN_RIGHT, 0},
-	{N_("Status"), 16, 18, TUI_ALIGN_LEFT, 0},
-	{N_("Reason"), 12, 22, TUI_ALIGN_LEFT, 1},
-	{N_("Amount"), 10, 16, TUI_ALIGN_RIGHT, 0},
-	{N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
-	{N_("Customer"), 10, 0, TUI_ALIGN_LEFT, 2},
-	{N_("Dispute"), 12, 30, TUI_ALIGN_LEFT, 1},
+        {N_("Due"), 16, 16, TUI_ALIGN_LEFT, 0},     {N_("Left"), 8, 9, TUI_ALIGN_RIGHT, 0},
+        {N_("Status"), 16, 18, TUI_ALIGN_LEFT, 0},  {N_("Reason"), 12, 22, TUI_ALIGN_LEFT, 1},
+        {N_("Amount"), 10, 16, TUI_ALIGN_RIGHT, 0}, {N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
+        {N_("Customer"), 10, 0, TUI_ALIGN_LEFT, 2}, {N_("Dispute"), 12, 30, TUI_ALIGN_LEFT, 1},
 };
 
 static const char *const dispute_statuses[] = {
-	"", "needs_response", "warning_needs_response", "under_review", "warning_under_review",
-	"won", "lost", "warning_closed", "prevented",
+        "",    "needs_response", "warning_needs_response", "under_review", "warning_under_review",
+        "won", "lost",           "warning_closed",         "prevented",
 };
 
 static const char *const dispute_reasons[] = {
-	"", "fraudulent", "product_not_received", "product_unacceptable", "duplicate",
-	"subscription_canceled", "credit_not_processed", "unrecognized", "general",
-	"bank_cannot_process",
+        "",
+        "fraudulent",
+        "product_not_received",
+        "product_unacceptable",
+        "duplicate",
+        "subscription_canceled",
+        "credit_not_processed",
+        "unrecognized",
+        "general",
+        "bank_cannot_process",
 };
 
 struct disputes {
@@ -89,7 +92,7 @@ static int disputes_fetch(void *ctx, const char *key, bool after, int max, struc
 		tui_row_set(row, 0, text);
 		/* A deadline only matters while a response is possible. */
 		bool open = !strcmp(f->status, "needs_response") ||
-			    !strcmp(f->status, "warning_needs_response");
+		            !strcmp(f->status, "warning_needs_response");
 		if (open) {
 			views_deadline(f->due_by, now, text, sizeof text, &style);
 		} else {
@@ -142,7 +145,7 @@ static int disputes_open(struct tui_view *view, const char *arg)
 	view->data = d;
 	struct tui_row_source source = {disputes_after, disputes_before, disputes_count, d};
 	tui_view_set_table(view, disputes_columns,
-			   sizeof disputes_columns / sizeof disputes_columns[0], &source);
+	                   sizeof disputes_columns / sizeof disputes_columns[0], &source);
 	return 0;
 }
 
@@ -222,33 +225,44 @@ static void disputes_status(struct tui_view *view, char *buf, size_t size)
 	len += (size_t)snprintf(buf, size, "%s", _("by deadline"));
 	if (d->filter.status[0] && len < size)
 		len += (size_t)snprintf(buf + len, size - len, _("  status: %s"),
-					views_label(d->filter.status, a, sizeof a));
+		                        views_label(d->filter.status, a, sizeof a));
 	if (d->filter.reason[0] && len < size)
 		snprintf(buf + len, size - len, _("  reason: %s"),
-			 views_label(d->filter.reason, b, sizeof b));
+		         views_label(d->filter.reason, b, sizeof b));
 }
 
 const struct tui_view_ops view_disputes_ops = {
-	.name = "disputes",
-	.title = N_("Disputes"),
-	.main_screen = true,
-	.requests = disputes_requests,
-	.n_requests = sizeof disputes_requests / sizeof disputes_requests[0],
-	.open = disputes_open,
-	.close = disputes_close,
-	.request = disputes_request,
-	.status = disputes_status,
-	.detail = disputes_detail,
+        .name = "disputes",
+        .title = N_("Disputes"),
+        .main_screen = true,
+        .requests = disputes_requests,
+        .n_requests = sizeof disputes_requests / sizeof disputes_requests[0],
+        .open = disputes_open,
+        .close = disputes_close,
+        .request = disputes_request,
+        .status = disputes_status,
+        .detail = disputes_detail,
 };
 
 /* ---- One dispute ---- */
 
 /* The evidence fields a response can carry, in the platform's names. */
 static const char *const evidence_fields[] = {
-	"product_description", "customer_name", "customer_email_address", "billing_address",
-	"shipping_address", "shipping_date", "shipping_carrier", "shipping_tracking_number",
-	"receipt", "customer_communication", "refund_policy", "refund_refusal_explanation",
-	"cancellation_policy", "service_date", "uncategorized_text",
+        "product_description",
+        "customer_name",
+        "customer_email_address",
+        "billing_address",
+        "shipping_address",
+        "shipping_date",
+        "shipping_carrier",
+        "shipping_tracking_number",
+        "receipt",
+        "customer_communication",
+        "refund_policy",
+        "refund_refusal_explanation",
+        "cancellation_policy",
+        "service_date",
+        "uncategorized_text",
 };
 
 /* Adds the evidence section from the dispute's evidence JSON. */
@@ -262,21 +276,22 @@ static void add_evidence(struct tui_lines *lines, const char *json)
 		if (text[0])
 			filled++;
 		tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %-26s  %s", evidence_fields[i],
-			       text[0] ? text : "-");
+		               text[0] ? text : "-");
 	}
 	tui_lines_addf(lines, filled ? TUI_STYLE_NORMAL : TUI_STYLE_WARN, "  %s",
-		       filled ? _("Some evidence is filled in.") : _("No evidence is filled in yet."));
+	               filled ? _("Some evidence is filled in.")
+	                      : _("No evidence is filled in yet."));
 	json_decref(root);
 }
 
 bool views_dispute_lines(struct tui_lines *lines, const char *id, char *order_id,
-			 size_t order_id_size)
+                         size_t order_id_size)
 {
 	struct query_dispute_row d;
 	int found = id ? query_dispute_get(views_app.query, id, &d) : 0;
 	if (found <= 0) {
 		tui_message(found < 0 ? "%s" : _("The dispute %s is not in the cache."),
-			    found < 0 ? query_error(views_app.query) : (id ? id : "?"));
+		            found < 0 ? query_error(views_app.query) : (id ? id : "?"));
 		return false;
 	}
 	if (order_id)
@@ -300,7 +315,7 @@ bool views_dispute_lines(struct tui_lines *lines, const char *id, char *order_id
 		snprintf(text, sizeof text, _("submitted %d time(s)"), d.submission_count);
 	else
 		snprintf(text, sizeof text, "%s",
-			 d.has_evidence ? _("evidence staged, not submitted") : _("not submitted"));
+		         d.has_evidence ? _("evidence staged, not submitted") : _("not submitted"));
 	views_field(lines, _("Submission"), text);
 	views_field(lines, _("Order"), d.order_id);
 	views_field(lines, _("Customer"), d.customer_name);
@@ -342,7 +357,7 @@ static void dispute_close(struct tui_view *view)
 }
 
 static const struct tui_request_info dispute_requests[] = {
-	{TUI_REQ_VIEW_BASE, "open-order", "o", N_("Open the disputed order"), 0},
+        {TUI_REQ_VIEW_BASE, "open-order", "o", N_("Open the disputed order"), 0},
 };
 
 static int dispute_request(struct tui_view *view, int request)
@@ -358,11 +373,11 @@ static int dispute_request(struct tui_view *view, int request)
 }
 
 const struct tui_view_ops view_dispute_ops = {
-	.name = "dispute",
-	.title = N_("Dispute"),
-	.requests = dispute_requests,
-	.n_requests = sizeof dispute_requests / sizeof dispute_requests[0],
-	.open = dispute_open,
-	.close = dispute_close,
-	.request = dispute_request,
+        .name = "dispute",
+        .title = N_("Dispute"),
+        .requests = dispute_requests,
+        .n_requests = sizeof dispute_requests / sizeof dispute_requests[0],
+        .open = dispute_open,
+        .close = dispute_close,
+        .request = dispute_request,
 };

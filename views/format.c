@@ -32,13 +32,15 @@ void views_datetime(time_t t, char *buf, size_t size)
 
 void views_money(int64_t amount, const char *currency, char *buf, size_t size)
 {
-	if (money_format(amount, currency, money_locale_current(), MONEY_FMT_NUMBER, buf, size) == 0)
+	if (money_format(amount, currency, money_locale_current(), MONEY_FMT_NUMBER, buf, size) ==
+	    0)
 		snprintf(buf, size, "%lld", (long long)amount);
 }
 
 void views_money_sym(int64_t amount, const char *currency, char *buf, size_t size)
 {
-	if (money_format(amount, currency, money_locale_current(), MONEY_FMT_SYMBOL, buf, size) == 0)
+	if (money_format(amount, currency, money_locale_current(), MONEY_FMT_SYMBOL, buf, size) ==
+	    0)
 		snprintf(buf, size, "%lld", (long long)amount);
 }
 
@@ -54,46 +56,46 @@ static const struct {
 	const char *value;
 	const char *label;
 } labels[] = {
-	{"paid", N_("paid")},
-	{"pending", N_("pending")},
-	{"failed", N_("failed")},
-	{"refunded", N_("refunded")},
-	{"partially_refunded", N_("part. refunded")},
-	{"disputed", N_("disputed")},
-	{"succeeded", N_("succeeded")},
-	{"canceled", N_("canceled")},
-	{"requires_action", N_("requires action")},
-	{"warning_needs_response", N_("inquiry: respond")},
-	{"warning_under_review", N_("inquiry: review")},
-	{"warning_closed", N_("inquiry closed")},
-	{"needs_response", N_("needs response")},
-	{"under_review", N_("under review")},
-	{"won", N_("won")},
-	{"lost", N_("lost")},
-	{"prevented", N_("prevented")},
-	{"in_transit", N_("in transit")},
-	{"normal", N_("normal")},
-	{"elevated", N_("elevated")},
-	{"highest", N_("highest")},
-	{"not_assessed", N_("not assessed")},
-	{"duplicate", N_("duplicate")},
-	{"fraudulent", N_("fraudulent")},
-	{"requested_by_customer", N_("requested by customer")},
-	{"product_not_received", N_("product not received")},
-	{"product_unacceptable", N_("product unacceptable")},
-	{"subscription_canceled", N_("subscription canceled")},
-	{"credit_not_processed", N_("credit not processed")},
-	{"unrecognized", N_("unrecognized")},
-	{"general", N_("general")},
-	{"bank_cannot_process", N_("bank cannot process")},
-	{"charge", N_("charge")},
-	{"payment", N_("payment")},
-	{"refund", N_("refund")},
-	{"adjustment", N_("adjustment")},
-	{"payout", N_("payout")},
-	{"stripe_fee", N_("platform fee")},
-	{"standard", N_("standard")},
-	{"instant", N_("instant")},
+        {"paid", N_("paid")},
+        {"pending", N_("pending")},
+        {"failed", N_("failed")},
+        {"refunded", N_("refunded")},
+        {"partially_refunded", N_("part. refunded")},
+        {"disputed", N_("disputed")},
+        {"succeeded", N_("succeeded")},
+        {"canceled", N_("canceled")},
+        {"requires_action", N_("requires action")},
+        {"warning_needs_response", N_("inquiry: respond")},
+        {"warning_under_review", N_("inquiry: review")},
+        {"warning_closed", N_("inquiry closed")},
+        {"needs_response", N_("needs response")},
+        {"under_review", N_("under review")},
+        {"won", N_("won")},
+        {"lost", N_("lost")},
+        {"prevented", N_("prevented")},
+        {"in_transit", N_("in transit")},
+        {"normal", N_("normal")},
+        {"elevated", N_("elevated")},
+        {"highest", N_("highest")},
+        {"not_assessed", N_("not assessed")},
+        {"duplicate", N_("duplicate")},
+        {"fraudulent", N_("fraudulent")},
+        {"requested_by_customer", N_("requested by customer")},
+        {"product_not_received", N_("product not received")},
+        {"product_unacceptable", N_("product unacceptable")},
+        {"subscription_canceled", N_("subscription canceled")},
+        {"credit_not_processed", N_("credit not processed")},
+        {"unrecognized", N_("unrecognized")},
+        {"general", N_("general")},
+        {"bank_cannot_process", N_("bank cannot process")},
+        {"charge", N_("charge")},
+        {"payment", N_("payment")},
+        {"refund", N_("refund")},
+        {"adjustment", N_("adjustment")},
+        {"payout", N_("payout")},
+        {"stripe_fee", N_("platform fee")},
+        {"standard", N_("standard")},
+        {"instant", N_("instant")},
 };
 
 const char *views_label(const char *value, char *buf, size_t size)
@@ -155,7 +157,7 @@ void views_field(struct tui_lines *lines, const char *label, const char *value)
 {
 	int w = tui_text_width(label);
 	tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %s%*s  %s", label, w < 20 ? 20 - w : 0, "",
-		       value && *value ? value : "-");
+	               value && *value ? value : "-");
 }
 
 /* Adds one line per scalar inside value, prefix naming the path. */
@@ -217,7 +219,8 @@ int views_json_fields(struct tui_lines *lines, const char *json)
 	json_error_t error;
 	json_t *root = json_loads(json, JSON_DECODE_ANY, &error);
 	if (!root) {
-		tui_lines_addf(lines, TUI_STYLE_ALERT, "  %s", _("(the stored object is not valid JSON)"));
+		tui_lines_addf(lines, TUI_STYLE_ALERT, "  %s",
+		               _("(the stored object is not valid JSON)"));
 		return 0;
 	}
 	int n = json_walk(lines, "", root, 0);

@@ -12,9 +12,9 @@
 #include "views/views.h"
 
 static const struct tui_request_info order_requests[] = {
-	{TUI_REQ_ENTER, "open", "<Enter>", N_("Open the refund or dispute under the cursor"),
-	 TUI_NEED_SELECTION},
-	ACTIONS_UI_REQ_REFUND,
+        {TUI_REQ_ENTER, "open", "<Enter>", N_("Open the refund or dispute under the cursor"),
+         TUI_NEED_SELECTION},
+        ACTIONS_UI_REQ_REFUND,
 };
 
 /* Line text prefixes that Enter follows: "  re_..." and "  dp_..." lines
@@ -32,8 +32,8 @@ static int add_refund(void *ctx, const struct query_refund_row *r)
 	views_datetime(r->created, when, sizeof when);
 	views_money_sym(r->amount, r->currency, amount, sizeof amount);
 	tui_lines_addf(c->lines, views_status_style(r->status), "  %s  %s  %s  %s  %s", when, r->id,
-		       amount, views_label(r->status, label, sizeof label),
-		       r->reason[0] ? views_label(r->reason, reason, sizeof reason) : "");
+	               amount, views_label(r->status, label, sizeof label),
+	               r->reason[0] ? views_label(r->reason, reason, sizeof reason) : "");
 	c->refunds++;
 	return 0;
 }
@@ -47,9 +47,9 @@ static int add_dispute(void *ctx, const struct query_dispute_row *d)
 	views_money_sym(d->amount, d->currency, amount, sizeof amount);
 	views_deadline(d->due_by, paydesk_now(), left, sizeof left, &style);
 	tui_lines_addf(c->lines, style ? style : views_status_style(d->status),
-		       "  %s  %s  %s  %s  %s  %s", when, d->id, amount,
-		       views_label(d->status, label, sizeof label),
-		       views_label(d->reason, reason, sizeof reason), left);
+	               "  %s  %s  %s  %s  %s  %s", when, d->id, amount,
+	               views_label(d->status, label, sizeof label),
+	               views_label(d->reason, reason, sizeof reason), left);
 	c->disputes++;
 	return 0;
 }
@@ -73,8 +73,8 @@ static void add_balance(struct tui_lines *lines, const char *id)
 	int found = id[0] ? query_balance_get(views_app.query, id, &b) : 0;
 	if (found <= 0) {
 		tui_lines_addf(lines, TUI_STYLE_DIM, "  %s",
-			       id[0] ? _("not in the cache yet (it arrives with the next sync)")
-				     : _("none"));
+		               id[0] ? _("not in the cache yet (it arrives with the next sync)")
+		                     : _("none"));
 		return;
 	}
 	views_money_sym(b.amount, b.currency, gross, sizeof gross);
@@ -96,7 +96,7 @@ bool views_order_lines(struct tui_lines *lines, const char *id)
 	int found = query_order_get(views_app.query, id, &o);
 	if (found <= 0) {
 		tui_message(found < 0 ? "%s" : _("The order %s is not in the cache."),
-			    found < 0 ? query_error(views_app.query) : id);
+		            found < 0 ? query_error(views_app.query) : id);
 		return false;
 	}
 	char text[512], a[64], b[64], label[64];
@@ -105,7 +105,7 @@ bool views_order_lines(struct tui_lines *lines, const char *id)
 	views_field(lines, _("Date"), text);
 	views_field(lines, _("Order ref"), o.order_ref);
 	snprintf(text, sizeof text, "%s%s%s%s", o.customer_name, o.customer_email[0] ? " <" : "",
-		 o.customer_email, o.customer_email[0] ? ">" : "");
+	         o.customer_email, o.customer_email[0] ? ">" : "");
 	views_field(lines, _("Customer"), text);
 	views_money_sym(o.amount, o.currency, a, sizeof a);
 	views_currency(o.currency, b, sizeof b);
@@ -210,11 +210,11 @@ static int order_request(struct tui_view *view, int request)
 }
 
 const struct tui_view_ops view_order_ops = {
-	.name = "order",
-	.title = N_("Order"),
-	.requests = order_requests,
-	.n_requests = sizeof order_requests / sizeof order_requests[0],
-	.open = order_open,
-	.close = order_close,
-	.request = order_request,
+        .name = "order",
+        .title = N_("Order"),
+        .requests = order_requests,
+        .n_requests = sizeof order_requests / sizeof order_requests[0],
+        .open = order_open,
+        .close = order_close,
+        .request = order_request,
 };

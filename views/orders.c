@@ -21,39 +21,35 @@ enum {
 };
 
 static const struct tui_request_info orders_requests[] = {
-	{TUI_REQ_ENTER, "open", "<Enter>",
-	 N_("Open the order: every field, refunds, disputes, fees, events"), TUI_NEED_SELECTION},
-	{ORDERS_REQ_SORT, "sort", "s", N_("Sort: newest, oldest, largest, smallest first"), 0},
-	{ORDERS_REQ_STATUS, "filter-status", "f", N_("Filter by status (press again for the next)"),
-	 0},
-	{ORDERS_REQ_CURRENCY, "filter-currency", "c",
-	 N_("Filter by currency (press again for the next)"), 0},
-	{ORDERS_REQ_DATES, "filter-dates", "d", N_("Filter by dates: FROM..TO as YYYY-MM-DD"), 0},
-	{ORDERS_REQ_AMOUNTS, "filter-amount", "a", N_("Filter by amount: MIN-MAX, either may be empty"),
-	 0},
-	{ORDERS_REQ_CLEAR, "clear-filters", "x", N_("Clear every filter and the search"), 0},
-	ACTIONS_UI_REQ_REFUND,
+        {TUI_REQ_ENTER, "open", "<Enter>",
+         N_("Open the order: every field, refunds, disputes, fees, events"), TUI_NEED_SELECTION},
+        {ORDERS_REQ_SORT, "sort", "s", N_("Sort: newest, oldest, largest, smallest first"), 0},
+        {ORDERS_REQ_STATUS, "filter-status", "f", N_("Filter by status (press again for the next)"),
+         0},
+        {ORDERS_REQ_CURRENCY, "filter-currency", "c",
+         N_("Filter by currency (press again for the next)"), 0},
+        {ORDERS_REQ_DATES, "filter-dates", "d", N_("Filter by dates: FROM..TO as YYYY-MM-DD"), 0},
+        {ORDERS_REQ_AMOUNTS, "filter-amount", "a",
+         N_("Filter by amount: MIN-MAX, either may be empty"), 0},
+        {ORDERS_REQ_CLEAR, "clear-filters", "x", N_("Clear every filter and the search"), 0},
+        ACTIONS_UI_REQ_REFUND,
 };
 
 static const struct tui_column orders_columns[] = {
-	{N_("Date"), 16, 16, TUI_ALIGN_LEFT, 0},
-	{N_("Order"), 10, 22, TUI_ALIGN_LEFT, 1},
-	{N_("Customer"), 11, 0, TUI_ALIGN_LEFT, 3},
-	{N_("Amount"), 10, 16, TUI_ALIGN_RIGHT, 0},
-	{N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
-	{N_("Status"), 14, 16, TUI_ALIGN_LEFT, 0},
-	{N_("Card"), 9, 16, TUI_ALIGN_LEFT, 1},
-	{N_("Risk"), 8, 12, TUI_ALIGN_LEFT, 0},
+        {N_("Date"), 16, 16, TUI_ALIGN_LEFT, 0},    {N_("Order"), 10, 22, TUI_ALIGN_LEFT, 1},
+        {N_("Customer"), 11, 0, TUI_ALIGN_LEFT, 3}, {N_("Amount"), 10, 16, TUI_ALIGN_RIGHT, 0},
+        {N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},       {N_("Status"), 14, 16, TUI_ALIGN_LEFT, 0},
+        {N_("Card"), 9, 16, TUI_ALIGN_LEFT, 1},     {N_("Risk"), 8, 12, TUI_ALIGN_LEFT, 0},
 };
 
 static const char *const status_cycle[] = {
-	"", "paid", "pending", "failed", "refunded", "partially_refunded", "disputed",
+        "", "paid", "pending", "failed", "refunded", "partially_refunded", "disputed",
 };
 
 struct orders {
 	struct query_order_filter filter;
-	long count;                 /* cached; -1 = recount */
-	unsigned long generation;   /* data generation the count belongs to */
+	long count;               /* cached; -1 = recount */
+	unsigned long generation; /* data generation the count belongs to */
 	struct query_order_row *buf;
 	int buf_cap;
 };
@@ -89,8 +85,9 @@ static void order_to_row(const struct query_order_row *r, int sort, struct tui_r
 	if (r->card_last4[0])
 		tui_row_setf(row, 6, "%s %s", r->card_brand, r->card_last4);
 	tui_row_set(row, 7, views_label(r->risk_level, label, sizeof label));
-	row->style = views_status_style(r->status) == TUI_STYLE_GOOD ? TUI_STYLE_NORMAL
-								       : views_status_style(r->status);
+	row->style = views_status_style(r->status) == TUI_STYLE_GOOD
+	                     ? TUI_STYLE_NORMAL
+	                     : views_status_style(r->status);
 	row->cell_style[5] = views_status_style(r->status);
 	if (!strcmp(r->risk_level, "highest") || !strcmp(r->risk_level, "elevated"))
 		row->cell_style[7] = TUI_STYLE_WARN;
@@ -143,7 +140,7 @@ static int orders_open(struct tui_view *view, const char *arg)
 	view->data = o;
 	struct tui_row_source source = {orders_after, orders_before, orders_count, o};
 	tui_view_set_table(view, orders_columns, sizeof orders_columns / sizeof orders_columns[0],
-			   &source);
+	                   &source);
 	return 0;
 }
 
@@ -188,8 +185,9 @@ static bool set_dates(struct query_order_filter *f, const char *text)
 		snprintf(b, sizeof b, "%s", text);
 	}
 	if ((a[0] && !parse_day(a, &from)) || (b[0] && !parse_day(b, &to))) {
-		tui_message(_("\"%s\" is not a date range; write FROM..TO as YYYY-MM-DD..YYYY-MM-DD."),
-			    text);
+		tui_message(
+		        _("\"%s\" is not a date range; write FROM..TO as YYYY-MM-DD..YYYY-MM-DD."),
+		        text);
 		return false;
 	}
 	if (to) {
@@ -285,7 +283,7 @@ static int orders_request(struct tui_view *view, int request)
 		return TUI_RELOAD;
 	case ORDERS_REQ_DATES:
 		if (!tui_prompt(_("Dates (YYYY-MM-DD..YYYY-MM-DD, empty = all): "), "", text,
-				sizeof text))
+		                sizeof text))
 			return TUI_HANDLED;
 		if (!text[0]) {
 			f->created_from = f->created_to = 0;
@@ -334,7 +332,7 @@ static void status_part(char *buf, size_t size, const char *part)
 static void orders_status(struct tui_view *view, char *buf, size_t size)
 {
 	static const char *const sorts[] = {N_("newest first"), N_("oldest first"),
-					    N_("largest first"), N_("smallest first")};
+	                                    N_("largest first"), N_("smallest first")};
 	struct orders *o = view->data;
 	const struct query_order_filter *f = &o->filter;
 	char part[200], a[64], b[64];
@@ -353,7 +351,7 @@ static void orders_status(struct tui_view *view, char *buf, size_t size)
 		views_date(f->created_from, a, sizeof a);
 		views_date(f->created_to ? f->created_to - 1 : 0, b, sizeof b);
 		snprintf(part, sizeof part, _("dates: %s..%s"), f->created_from ? a : "",
-			 f->created_to ? b : "");
+		         f->created_to ? b : "");
 		status_part(buf, size, part);
 	}
 	if (f->amount_min >= 0 || f->amount_max >= 0) {
@@ -379,15 +377,15 @@ static struct tui_lines *orders_detail(struct tui_view *view, const struct tui_r
 }
 
 const struct tui_view_ops view_orders_ops = {
-	.name = "orders",
-	.title = N_("Orders"),
-	.main_screen = true,
-	.requests = orders_requests,
-	.n_requests = sizeof orders_requests / sizeof orders_requests[0],
-	.open = orders_open,
-	.close = orders_close,
-	.request = orders_request,
-	.search = orders_search,
-	.status = orders_status,
-	.detail = orders_detail,
+        .name = "orders",
+        .title = N_("Orders"),
+        .main_screen = true,
+        .requests = orders_requests,
+        .n_requests = sizeof orders_requests / sizeof orders_requests[0],
+        .open = orders_open,
+        .close = orders_close,
+        .request = orders_request,
+        .search = orders_search,
+        .status = orders_status,
+        .detail = orders_detail,
 };

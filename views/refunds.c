@@ -10,19 +10,15 @@
 #include "views/views.h"
 
 static const struct tui_request_info refunds_requests[] = {
-	{TUI_REQ_ENTER, "open", "<Enter>", N_("Open the refund"), TUI_NEED_SELECTION},
-	{TUI_REQ_VIEW_BASE, "open-order", "o", N_("Open the refunded order"), TUI_NEED_SELECTION},
+        {TUI_REQ_ENTER, "open", "<Enter>", N_("Open the refund"), TUI_NEED_SELECTION},
+        {TUI_REQ_VIEW_BASE, "open-order", "o", N_("Open the refunded order"), TUI_NEED_SELECTION},
 };
 
 static const struct tui_column refunds_columns[] = {
-	{N_("Date"), 16, 16, TUI_ALIGN_LEFT, 0},
-	{N_("Refund"), 12, 28, TUI_ALIGN_LEFT, 1},
-	{N_("Order"), 10, 28, TUI_ALIGN_LEFT, 1},
-	{N_("Customer"), 10, 0, TUI_ALIGN_LEFT, 2},
-	{N_("Amount"), 10, 16, TUI_ALIGN_RIGHT, 0},
-	{N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
-	{N_("Status"), 9, 12, TUI_ALIGN_LEFT, 0},
-	{N_("Reason"), 10, 22, TUI_ALIGN_LEFT, 1},
+        {N_("Date"), 16, 16, TUI_ALIGN_LEFT, 0},    {N_("Refund"), 12, 28, TUI_ALIGN_LEFT, 1},
+        {N_("Order"), 10, 28, TUI_ALIGN_LEFT, 1},   {N_("Customer"), 10, 0, TUI_ALIGN_LEFT, 2},
+        {N_("Amount"), 10, 16, TUI_ALIGN_RIGHT, 0}, {N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
+        {N_("Status"), 9, 12, TUI_ALIGN_LEFT, 0},   {N_("Reason"), 10, 22, TUI_ALIGN_LEFT, 1},
 };
 
 struct refunds {
@@ -63,7 +59,8 @@ static int refunds_fetch(void *ctx, const char *key, bool after, int max, struct
 		views_currency(f->currency, text, sizeof text);
 		tui_row_set(row, 5, text);
 		tui_row_set(row, 6, views_label(f->status, label, sizeof label));
-		tui_row_set(row, 7, f->reason[0] ? views_label(f->reason, label, sizeof label) : "");
+		tui_row_set(row, 7,
+		            f->reason[0] ? views_label(f->reason, label, sizeof label) : "");
 		row->cell_style[6] = views_status_style(f->status);
 	}
 	return n;
@@ -100,7 +97,7 @@ static int refunds_open(struct tui_view *view, const char *arg)
 	view->data = r;
 	struct tui_row_source source = {refunds_after, refunds_before, refunds_count, r};
 	tui_view_set_table(view, refunds_columns,
-			   sizeof refunds_columns / sizeof refunds_columns[0], &source);
+	                   sizeof refunds_columns / sizeof refunds_columns[0], &source);
 	return 0;
 }
 
@@ -131,20 +128,20 @@ static int refunds_request(struct tui_view *view, int request)
 }
 
 const struct tui_view_ops view_refunds_ops = {
-	.name = "refunds",
-	.title = N_("Refunds"),
-	.main_screen = true,
-	.requests = refunds_requests,
-	.n_requests = sizeof refunds_requests / sizeof refunds_requests[0],
-	.open = refunds_open,
-	.close = refunds_close,
-	.request = refunds_request,
+        .name = "refunds",
+        .title = N_("Refunds"),
+        .main_screen = true,
+        .requests = refunds_requests,
+        .n_requests = sizeof refunds_requests / sizeof refunds_requests[0],
+        .open = refunds_open,
+        .close = refunds_close,
+        .request = refunds_request,
 };
 
 /* ---- One refund ---- */
 
 static const struct tui_request_info refund_requests[] = {
-	{TUI_REQ_VIEW_BASE, "open-order", "o <Enter>", N_("Open the refunded order"), 0},
+        {TUI_REQ_VIEW_BASE, "open-order", "o <Enter>", N_("Open the refunded order"), 0},
 };
 
 static int refund_open(struct tui_view *view, const char *arg)
@@ -153,7 +150,7 @@ static int refund_open(struct tui_view *view, const char *arg)
 	int found = arg ? query_refund_get(views_app.query, arg, &r) : 0;
 	if (found <= 0) {
 		tui_message(found < 0 ? "%s" : _("The refund %s is not in the cache."),
-			    found < 0 ? query_error(views_app.query) : (arg ? arg : "?"));
+		            found < 0 ? query_error(views_app.query) : (arg ? arg : "?"));
 		return -1;
 	}
 	struct tui_lines *lines = tui_lines_new();
@@ -173,7 +170,8 @@ static int refund_open(struct tui_view *view, const char *arg)
 	snprintf(text, sizeof text, "%s (%s)", a, label);
 	views_field(lines, _("Amount"), text);
 	views_field(lines, _("Status"), views_label(r.status, label, sizeof label));
-	views_field(lines, _("Reason"), r.reason[0] ? views_label(r.reason, label, sizeof label) : "");
+	views_field(lines, _("Reason"),
+	            r.reason[0] ? views_label(r.reason, label, sizeof label) : "");
 	views_field(lines, _("Order"), r.order_id);
 	views_field(lines, _("Customer"), r.customer_name);
 	views_field(lines, _("Balance transaction"), r.balance_transaction);
@@ -212,11 +210,11 @@ static int refund_request(struct tui_view *view, int request)
 }
 
 const struct tui_view_ops view_refund_ops = {
-	.name = "refund",
-	.title = N_("Refund"),
-	.requests = refund_requests,
-	.n_requests = sizeof refund_requests / sizeof refund_requests[0],
-	.open = refund_open,
-	.close = refund_close,
-	.request = refund_request,
+        .name = "refund",
+        .title = N_("Refund"),
+        .requests = refund_requests,
+        .n_requests = sizeof refund_requests / sizeof refund_requests[0],
+        .open = refund_open,
+        .close = refund_close,
+        .request = refund_request,
 };

@@ -16,19 +16,16 @@ enum {
 };
 
 static const struct tui_request_info settlements_requests[] = {
-	{TUI_REQ_ENTER, "open", "<Enter>", N_("Open the payout: its transactions, fees and nets"),
-	 TUI_NEED_SELECTION},
-	{SETTLE_REQ_DAYS, "days", "d", N_("Show the per-day summary per currency"), 0},
+        {TUI_REQ_ENTER, "open", "<Enter>", N_("Open the payout: its transactions, fees and nets"),
+         TUI_NEED_SELECTION},
+        {SETTLE_REQ_DAYS, "days", "d", N_("Show the per-day summary per currency"), 0},
 };
 
 static const struct tui_column payout_columns[] = {
-	{N_("Arrival"), 10, 10, TUI_ALIGN_LEFT, 0},
-	{N_("Payout"), 14, 30, TUI_ALIGN_LEFT, 1},
-	{N_("Amount"), 12, 18, TUI_ALIGN_RIGHT, 0},
-	{N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
-	{N_("Status"), 10, 12, TUI_ALIGN_LEFT, 0},
-	{N_("Method"), 8, 10, TUI_ALIGN_LEFT, 0},
-	{N_("Description"), 10, 0, TUI_ALIGN_LEFT, 2},
+        {N_("Arrival"), 10, 10, TUI_ALIGN_LEFT, 0},    {N_("Payout"), 14, 30, TUI_ALIGN_LEFT, 1},
+        {N_("Amount"), 12, 18, TUI_ALIGN_RIGHT, 0},    {N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
+        {N_("Status"), 10, 12, TUI_ALIGN_LEFT, 0},     {N_("Method"), 8, 10, TUI_ALIGN_LEFT, 0},
+        {N_("Description"), 10, 0, TUI_ALIGN_LEFT, 2},
 };
 
 /* A list's cached count and fetch buffer. */
@@ -135,7 +132,7 @@ static int settlements_open(struct tui_view *view, const char *arg)
 	view->data = s;
 	struct tui_row_source source = {payouts_after, payouts_before, payouts_count, s};
 	tui_view_set_table(view, payout_columns, sizeof payout_columns / sizeof payout_columns[0],
-			   &source);
+	                   &source);
 	return 0;
 }
 
@@ -156,27 +153,23 @@ static int settlements_request(struct tui_view *view, int request)
 }
 
 const struct tui_view_ops view_settlements_ops = {
-	.name = "settlements",
-	.title = N_("Settlements"),
-	.main_screen = true,
-	.requests = settlements_requests,
-	.n_requests = sizeof settlements_requests / sizeof settlements_requests[0],
-	.open = settlements_open,
-	.close = list_close,
-	.request = settlements_request,
+        .name = "settlements",
+        .title = N_("Settlements"),
+        .main_screen = true,
+        .requests = settlements_requests,
+        .n_requests = sizeof settlements_requests / sizeof settlements_requests[0],
+        .open = settlements_open,
+        .close = list_close,
+        .request = settlements_request,
 };
 
 /* ---- One payout: its balance transactions ---- */
 
 static const struct tui_column entry_columns[] = {
-	{N_("Date"), 16, 16, TUI_ALIGN_LEFT, 0},
-	{N_("Type"), 10, 14, TUI_ALIGN_LEFT, 0},
-	{N_("Source"), 14, 30, TUI_ALIGN_LEFT, 2},
-	{N_("Gross"), 10, 16, TUI_ALIGN_RIGHT, 0},
-	{N_("Fee"), 8, 14, TUI_ALIGN_RIGHT, 0},
-	{N_("Net"), 10, 16, TUI_ALIGN_RIGHT, 0},
-	{N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
-	{N_("Description"), 10, 0, TUI_ALIGN_LEFT, 2},
+        {N_("Date"), 16, 16, TUI_ALIGN_LEFT, 0},   {N_("Type"), 10, 14, TUI_ALIGN_LEFT, 0},
+        {N_("Source"), 14, 30, TUI_ALIGN_LEFT, 2}, {N_("Gross"), 10, 16, TUI_ALIGN_RIGHT, 0},
+        {N_("Fee"), 8, 14, TUI_ALIGN_RIGHT, 0},    {N_("Net"), 10, 16, TUI_ALIGN_RIGHT, 0},
+        {N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},      {N_("Description"), 10, 0, TUI_ALIGN_LEFT, 2},
 };
 
 static int entries_fetch(void *ctx, const char *key, bool after, int max, struct tui_row *out)
@@ -230,7 +223,7 @@ static long entries_count(void *ctx)
 	struct list_state *s = ctx;
 	if (s->count < 0 || s->generation != views_app.generation) {
 		s->entries = query_payout_totals(views_app.query, s->id, &s->sum_gross, &s->sum_fee,
-						 &s->sum_net);
+		                                 &s->sum_net);
 		s->count = s->entries;
 		s->generation = views_app.generation;
 	}
@@ -243,7 +236,7 @@ static int payout_open(struct tui_view *view, const char *arg)
 	int found = arg ? query_payout_get(views_app.query, arg, &p) : 0;
 	if (found <= 0) {
 		tui_message(found < 0 ? "%s" : _("The payout %s is not in the cache."),
-			    found < 0 ? query_error(views_app.query) : (arg ? arg : "?"));
+		            found < 0 ? query_error(views_app.query) : (arg ? arg : "?"));
 		return -1;
 	}
 	struct list_state *s = list_new();
@@ -255,7 +248,7 @@ static int payout_open(struct tui_view *view, const char *arg)
 	view->data = s;
 	struct tui_row_source source = {entries_after, entries_before, entries_count, s};
 	tui_view_set_table(view, entry_columns, sizeof entry_columns / sizeof entry_columns[0],
-			   &source);
+	                   &source);
 	return 0;
 }
 
@@ -275,28 +268,24 @@ static void payout_status(struct tui_view *view, char *buf, size_t size)
 		snprintf(buf, size, _("gross %s  fees %s  net %s = payout"), gross, fee, net);
 	else
 		snprintf(buf, size, _("net %s differs from the payout %s: sync to complete"), net,
-			 amount);
+		         amount);
 }
 
 const struct tui_view_ops view_payout_ops = {
-	.name = "payout",
-	.title = N_("Payout"),
-	.open = payout_open,
-	.close = list_close,
-	.status = payout_status,
+        .name = "payout",
+        .title = N_("Payout"),
+        .open = payout_open,
+        .close = list_close,
+        .status = payout_status,
 };
 
 /* ---- Per-day, per-currency summary ---- */
 
 static const struct tui_column day_columns[] = {
-	{N_("Day"), 10, 10, TUI_ALIGN_LEFT, 0},
-	{N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
-	{N_("Sales"), 11, 18, TUI_ALIGN_RIGHT, 1},
-	{N_("Refunds"), 10, 18, TUI_ALIGN_RIGHT, 1},
-	{N_("Disputes"), 10, 18, TUI_ALIGN_RIGHT, 1},
-	{N_("Fees"), 9, 18, TUI_ALIGN_RIGHT, 1},
-	{N_("Net"), 11, 18, TUI_ALIGN_RIGHT, 1},
-	{N_("Entries"), 7, 8, TUI_ALIGN_RIGHT, 0},
+        {N_("Day"), 10, 10, TUI_ALIGN_LEFT, 0},       {N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
+        {N_("Sales"), 11, 18, TUI_ALIGN_RIGHT, 1},    {N_("Refunds"), 10, 18, TUI_ALIGN_RIGHT, 1},
+        {N_("Disputes"), 10, 18, TUI_ALIGN_RIGHT, 1}, {N_("Fees"), 9, 18, TUI_ALIGN_RIGHT, 1},
+        {N_("Net"), 11, 18, TUI_ALIGN_RIGHT, 1},      {N_("Entries"), 7, 8, TUI_ALIGN_RIGHT, 0},
 };
 
 static int days_fetch(void *ctx, const char *key, bool after, int max, struct tui_row *out)
@@ -359,13 +348,14 @@ static int days_open(struct tui_view *view, const char *arg)
 
 static void days_status(struct tui_view *view, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s", _("per day and currency, newest first; nothing is summed across currencies"));
+	snprintf(buf, size, "%s",
+	         _("per day and currency, newest first; nothing is summed across currencies"));
 }
 
 const struct tui_view_ops view_days_ops = {
-	.name = "days",
-	.title = N_("Daily summary"),
-	.open = days_open,
-	.close = list_close,
-	.status = days_status,
+        .name = "days",
+        .title = N_("Daily summary"),
+        .open = days_open,
+        .close = list_close,
+        .status = days_status,
 };

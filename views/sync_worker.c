@@ -17,25 +17,25 @@
 #include "views/sync_worker.h"
 
 struct sync_worker {
-	struct profile profile;      /* a copy; the key is wiped on free */
+	struct profile profile; /* a copy; the key is wiped on free */
 	pthread_t thread;
-	bool joinable;               /* a thread was started and not joined */
+	bool joinable; /* a thread was started and not joined */
 	pthread_mutex_t lock;
 	volatile int cancel;
 	int wake_fd;
 	/* Under lock: */
 	bool running;
-	bool finished;               /* ended, the main thread has not looked yet */
+	bool finished; /* ended, the main thread has not looked yet */
 	struct sync_progress progress;
 	struct sync_result result;
-	int64_t committed;           /* objects committed by the running sync */
+	int64_t committed; /* objects committed by the running sync */
 	/* Main thread only: */
-	int64_t seen;                /* committed count at the last poll */
+	int64_t seen; /* committed count at the last poll */
 	bool unreachable;
 };
 
 int sync_worker_prepare_cache(const struct profile *profile, char *notice, size_t notice_size,
-			      char *err, size_t err_size)
+                              char *err, size_t err_size)
 {
 	struct cache *c = cache_open(profile->cache_path, err, err_size);
 	if (!c)
@@ -164,12 +164,13 @@ bool sync_worker_poll(struct sync_worker *w)
 	w->seen = committed;
 	if (finished) {
 		join_if_done(w);
-		w->unreachable = result.outcome == PROVIDER_OFFLINE ||
-				 result.outcome == PROVIDER_TIMEOUT;
+		w->unreachable =
+		        result.outcome == PROVIDER_OFFLINE || result.outcome == PROVIDER_TIMEOUT;
 		if (result.outcome != PROVIDER_OK && result.outcome != PROVIDER_CANCELLED)
-			tui_message(_("Sync stopped: %s Browsing goes on with the cached data; press r to retry."),
-				    result.message[0] ? result.message
-						      : provider_outcome_message(result.outcome));
+			tui_message(_("Sync stopped: %s Browsing goes on with the cached data; "
+			              "press r to retry."),
+			            result.message[0] ? result.message
+			                              : provider_outcome_message(result.outcome));
 		else if (result.notice[0])
 			tui_message("%s", result.notice);
 		/* The end may have touched rows without new objects (events). */
@@ -188,10 +189,10 @@ bool sync_worker_progress(struct sync_worker *w, char *buf, size_t size)
 		return false;
 	if (p.permille >= 0)
 		snprintf(buf, size, _("syncing %s: %lld (%d%%)"),
-			 provider_resource_name(p.resource), (long long)p.objects, p.permille / 10);
+		         provider_resource_name(p.resource), (long long)p.objects, p.permille / 10);
 	else
 		snprintf(buf, size, _("syncing %s: %lld"), provider_resource_name(p.resource),
-			 (long long)p.objects);
+		         (long long)p.objects);
 	return true;
 }
 

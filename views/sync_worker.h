@@ -15,7 +15,7 @@ struct sync_worker;
  * be done goes into notice ("" when nothing).  Returns 0, or -1 with a
  * translated reason in err. */
 int sync_worker_prepare_cache(const struct profile *profile, char *notice, size_t notice_size,
-			      char *err, size_t err_size);
+                              char *err, size_t err_size);
 
 /* A worker for the profile (copied; the key stays in memory only).
  * NULL with err filled on failure.  Free with sync_worker_free. */

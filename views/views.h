@@ -14,19 +14,19 @@
 
 /* Every screen, in tab order for the main ones (the name of each
  * struct tui_view_ops is view_<id>_ops). */
-#define VIEWS_LIST(_)                                                                            \
-	_(orders)                                                                                \
-	_(refunds)                                                                               \
-	_(disputes)                                                                              \
-	_(settlements)                                                                           \
-	_(order)                                                                                 \
-	_(refund)                                                                                \
-	_(dispute)                                                                               \
-	_(payout)                                                                                \
-	_(outbox)                                                                                \
-	_(audit)                                                                                 \
-	_(evidence)                                                                              \
-	_(days)                                                                                  \
+#define VIEWS_LIST(_)                                                                              \
+	_(orders)                                                                                  \
+	_(refunds)                                                                                 \
+	_(disputes)                                                                                \
+	_(settlements)                                                                             \
+	_(order)                                                                                   \
+	_(refund)                                                                                  \
+	_(dispute)                                                                                 \
+	_(payout)                                                                                  \
+	_(outbox)                                                                                  \
+	_(audit)                                                                                   \
+	_(evidence)                                                                                \
+	_(days)                                                                                    \
 	_(statement)
 
 #define VIEWS_DECLARE_(id) extern const struct tui_view_ops view_##id##_ops;
@@ -35,10 +35,10 @@ VIEWS_LIST(VIEWS_DECLARE_)
 
 /* What every screen reads: the cache and the program's state. */
 struct views_app {
-	struct query *query;      /* the cache, read-only */
-	const char *profile;      /* profile name for the status line */
-	bool live;                /* live keys (not test mode) */
-	bool offline;             /* --offline or unreachable */
+	struct query *query; /* the cache, read-only */
+	const char *profile; /* profile name for the status line */
+	bool live;           /* live keys (not test mode) */
+	bool offline;        /* --offline or unreachable */
 	bool demo;
 	unsigned long generation; /* bumped whenever a sync committed new data */
 };
@@ -49,11 +49,11 @@ extern struct views_app views_app;
 #define VIEWS_NEED_ONLINE (TUI_NEED_APP << 0)
 
 /* Formatting for screens; every buffer is NUL-terminated. */
-void views_date(time_t t, char *buf, size_t size);      /* local date */
-void views_datetime(time_t t, char *buf, size_t size);  /* local date and time */
-void views_money(int64_t amount, const char *currency, char *buf, size_t size);  /* number */
+void views_date(time_t t, char *buf, size_t size);     /* local date */
+void views_datetime(time_t t, char *buf, size_t size); /* local date and time */
+void views_money(int64_t amount, const char *currency, char *buf, size_t size);     /* number */
 void views_money_sym(int64_t amount, const char *currency, char *buf, size_t size); /* symbol */
-void views_currency(const char *currency, char *buf, size_t size); /* "USD" */
+void views_currency(const char *currency, char *buf, size_t size);                  /* "USD" */
 /* The translated label of a status or reason as the cache spells it
  * ("partially_refunded" -> "part. refunded"); unknown values are shown
  * with '_' as ' '. */
@@ -72,9 +72,8 @@ void views_field(struct tui_lines *lines, const char *label, const char *value);
  * pane); false with a message when the object is not cached. */
 bool views_order_lines(struct tui_lines *lines, const char *id);
 bool views_dispute_lines(struct tui_lines *lines, const char *id, char *order_id,
-			 size_t order_id_size);
+                         size_t order_id_size);
 /* The detail pane's lines for an id, or NULL. */
-struct tui_lines *views_detail_of(bool (*build)(struct tui_lines *, const char *),
-				  const char *id);
+struct tui_lines *views_detail_of(bool (*build)(struct tui_lines *, const char *), const char *id);
 
 #endif

@@ -24,12 +24,13 @@
 
 static char dir[256];
 static long total_rows = 1000;
-static int largest_request;   /* the most rows the framework asked for at once */
-static long rows_served;      /* rows handed out since the test started */
-static int confirmed = -1;    /* what the confirmation answered */
-static char prompted[128];    /* what the prompt returned */
+static int largest_request; /* the most rows the framework asked for at once */
+static long rows_served;    /* rows handed out since the test started */
+static int confirmed = -1;  /* what the confirmation answered */
+static char prompted[128];  /* what the prompt returned */
 
-static const char *const names[] = {"王小明", "Zoë e\xcc\x81", "Evil\x1b[31mRED\x1b]0;t\x07", "plain"};
+static const char *const names[] = {"王小明", "Zoë e\xcc\x81", "Evil\x1b[31mRED\x1b]0;t\x07",
+                                    "plain"};
 
 /* Row i of the synthetic source: number, name, amount. */
 static void make_row(long i, struct tui_row *row)
@@ -72,17 +73,17 @@ static long src_count(void *ctx)
 }
 
 static const struct tui_column columns[] = {
-	{N_("No"), 6, 8, TUI_ALIGN_RIGHT, 0},
-	{N_("Name"), 10, 0, TUI_ALIGN_LEFT, 1},
-	{N_("Amount"), 10, 12, TUI_ALIGN_RIGHT, 0},
+        {N_("No"), 6, 8, TUI_ALIGN_RIGHT, 0},
+        {N_("Name"), 10, 0, TUI_ALIGN_LEFT, 1},
+        {N_("Amount"), 10, 12, TUI_ALIGN_RIGHT, 0},
 };
 
 enum { REQ_ASK = TUI_REQ_VIEW_BASE, REQ_NAME, REQ_DETAIL };
 
 static const struct tui_request_info list_requests[] = {
-	{REQ_ASK, "ask", "A", N_("Ask for confirmation"), TUI_NEED_SELECTION},
-	{REQ_NAME, "name", "e", N_("Type a name"), 0},
-	{REQ_DETAIL, "detail", "<Enter>", N_("Open the detail"), TUI_NEED_SELECTION},
+        {REQ_ASK, "ask", "A", N_("Ask for confirmation"), TUI_NEED_SELECTION},
+        {REQ_NAME, "name", "e", N_("Type a name"), 0},
+        {REQ_DETAIL, "detail", "<Enter>", N_("Open the detail"), TUI_NEED_SELECTION},
 };
 
 static int list_open(struct tui_view *view, const char *arg)
@@ -120,14 +121,14 @@ static struct tui_lines *list_detail(struct tui_view *view, const struct tui_row
 }
 
 static const struct tui_view_ops list_ops = {
-	.name = "list",
-	.title = N_("List"),
-	.main_screen = true,
-	.requests = list_requests,
-	.n_requests = 3,
-	.open = list_open,
-	.request = list_request,
-	.detail = list_detail,
+        .name = "list",
+        .title = N_("List"),
+        .main_screen = true,
+        .requests = list_requests,
+        .n_requests = 3,
+        .open = list_open,
+        .request = list_request,
+        .detail = list_detail,
 };
 
 static int other_open(struct tui_view *view, const char *arg)
@@ -138,10 +139,10 @@ static int other_open(struct tui_view *view, const char *arg)
 }
 
 static const struct tui_view_ops other_ops = {
-	.name = "other",
-	.title = N_("Other"),
-	.main_screen = true,
-	.open = other_open,
+        .name = "other",
+        .title = N_("Other"),
+        .main_screen = true,
+        .open = other_open,
 };
 
 static int detail_open(struct tui_view *view, const char *arg)
@@ -149,15 +150,16 @@ static int detail_open(struct tui_view *view, const char *arg)
 	struct tui_lines *lines = tui_lines_new();
 	tui_lines_addf(lines, TUI_STYLE_HEADER, "Detail of %s", arg ? arg : "?");
 	for (int i = 0; i < 100; i++)
-		tui_lines_addf(lines, TUI_STYLE_NORMAL, "line %d%s", i, i % 30 == 29 ? " needle" : "");
+		tui_lines_addf(lines, TUI_STYLE_NORMAL, "line %d%s", i,
+		               i % 30 == 29 ? " needle" : "");
 	tui_view_set_lines(view, lines);
 	return 0;
 }
 
 static const struct tui_view_ops detail_ops = {
-	.name = "detail",
-	.title = N_("Detail"),
-	.open = detail_open,
+        .name = "detail",
+        .title = N_("Detail"),
+        .open = detail_open,
 };
 
 /* Runs a script (lines joined by '\n') at a size; returns tui_run's code. */
@@ -258,11 +260,11 @@ static void test_first_page_and_status(void **state)
 static void test_paging_keys(void **state)
 {
 	assert_int_equal(run_script(80, 24,
-				    script("jjj\n:save-display %s/a\n<PgDn>\n:save-display %s/b\n"
-					   "G\n:save-display %s/c\nk\n:save-display %s/d\n"
-					   "g\n:save-display %s/e\n",
-					   dir, dir, dir, dir, dir)),
-			 0);
+	                            script("jjj\n:save-display %s/a\n<PgDn>\n:save-display %s/b\n"
+	                                   "G\n:save-display %s/c\nk\n:save-display %s/d\n"
+	                                   "g\n:save-display %s/e\n",
+	                                   dir, dir, dir, dir, dir)),
+	                 0);
 	char line[512];
 	assert_non_null(strstr(dump_line(dump("a"), 22, line, sizeof line), "row 4 of 1000"));
 	/* A page down keeps the cursor on its line: row 4 + 20. */
@@ -279,9 +281,8 @@ static void test_paging_keys(void **state)
 static void test_scroll_one_line_at_bottom(void **state)
 {
 	/* 19 moves reach the last row on screen; the 20th scrolls by one. */
-	assert_int_equal(run_script(80, 24,
-				    script("jjjjjjjjjjjjjjjjjjjj\n:save-display %s/s\n", dir)),
-			 0);
+	assert_int_equal(
+	        run_script(80, 24, script("jjjjjjjjjjjjjjjjjjjj\n:save-display %s/s\n", dir)), 0);
 	char line[512];
 	const char *d = dump("s");
 	assert_non_null(strstr(dump_line(d, 2, line, sizeof line), " 1 "));
@@ -347,11 +348,11 @@ static void test_help_from_tables(void **state)
 static void test_command_completion_and_switch(void **state)
 {
 	assert_int_equal(run_script(80, 24,
-				    script("<Colon><Tab><Esc>\n<Colon>ot<Tab><Enter>\n"
-					   ":save-display %s/o\n<Tab>\n:save-display %s/t\n"
-					   "2\n:save-display %s/n\n",
-					   dir, dir, dir)),
-			 0);
+	                            script("<Colon><Tab><Esc>\n<Colon>ot<Tab><Enter>\n"
+	                                   ":save-display %s/o\n<Tab>\n:save-display %s/t\n"
+	                                   "2\n:save-display %s/n\n",
+	                                   dir, dir, dir)),
+	                 0);
 	char line[512];
 	/* A script line starting with ':' runs directly; <Colon> types ':'
 	 * and opens the prompt, where Tab completes "ot" to "other". */
@@ -400,11 +401,11 @@ static void test_need_selection(void **state)
 static void test_pager_search_and_back(void **state)
 {
 	assert_int_equal(run_script(80, 24,
-				    script("jj<Enter>\n:save-display %s/p1\n/needle<Enter>\n"
-					   ":save-display %s/p2\nn\n:save-display %s/p3\n"
-					   "q\n:save-display %s/p4\n",
-					   dir, dir, dir, dir)),
-			 0);
+	                            script("jj<Enter>\n:save-display %s/p1\n/needle<Enter>\n"
+	                                   ":save-display %s/p2\nn\n:save-display %s/p3\n"
+	                                   "q\n:save-display %s/p4\n",
+	                                   dir, dir, dir, dir)),
+	                 0);
 	char line[512];
 	assert_non_null(strstr(dump("p1"), "Detail of 00000002"));
 	assert_non_null(strstr(dump_line(dump("p2"), 1, line, sizeof line), "line 29 needle"));
@@ -415,10 +416,10 @@ static void test_pager_search_and_back(void **state)
 static void test_too_small_and_resize(void **state)
 {
 	assert_int_equal(run_script(80, 24,
-				    script(":resize 70x20\n:save-display %s/r1\n"
-					   "j\n:resize 120x40\n:save-display %s/r2\n",
-					   dir, dir)),
-			 0);
+	                            script(":resize 70x20\n:save-display %s/r1\n"
+	                                   "j\n:resize 120x40\n:save-display %s/r2\n",
+	                                   dir, dir)),
+	                 0);
 	assert_non_null(strstr(dump("r1"), "The terminal is 70x20"));
 	assert_non_null(strstr(dump("r1"), "80x24"));
 	const char *d = dump("r2");
@@ -431,7 +432,8 @@ static void test_too_small_and_resize(void **state)
 
 static void test_arrow_cursor(void **state)
 {
-	assert_int_equal(run_script(80, 24, script(":arrow-cursor\njj\n:save-display %s/ar\n", dir)), 0);
+	assert_int_equal(
+	        run_script(80, 24, script(":arrow-cursor\njj\n:save-display %s/ar\n", dir)), 0);
 	char line[512];
 	const char *d = dump("ar");
 	/* Two columns for the marker, then the table as before. */
@@ -445,17 +447,18 @@ static void test_arrow_cursor(void **state)
 static void test_detail_pane(void **state)
 {
 	assert_int_equal(run_script(80, 24,
-				    script("v\njj\n:save-display %s/p1\nv\n:save-display %s/p2\n"
-					   "2\nv\n:save-display %s/p3\n",
-					   dir, dir, dir)),
-			 0);
+	                            script("v\njj\n:save-display %s/p1\nv\n:save-display %s/p2\n"
+	                                   "2\nv\n:save-display %s/p3\n",
+	                                   dir, dir, dir)),
+	                 0);
 	char line[512];
 	const char *d = dump("p1");
 	/* 24 lines: 10 for the pane, 10 rows of the list above it. */
 	assert_non_null(strstr(dump_line(d, 11, line, sizeof line), " 9 "));
 	assert_non_null(strstr(dump_line(d, 12, line, sizeof line), "Detail"));
 	assert_string_equal(dump_line(d, 13, line, sizeof line), "Pane of 00000002");
-	assert_string_equal(dump_line(d, 14, line, sizeof line), "Evil\xe2\x90\x9b[31mRED\xe2\x90\x9b]0;t\xe2\x90\x87");
+	assert_string_equal(dump_line(d, 14, line, sizeof line),
+	                    "Evil\xe2\x90\x9b[31mRED\xe2\x90\x9b]0;t\xe2\x90\x87");
 	d = dump("p2");
 	assert_null(strstr(d, "Pane of"));
 	assert_non_null(strstr(dump_line(d, 21, line, sizeof line), "19 "));
@@ -465,10 +468,10 @@ static void test_detail_pane(void **state)
 static void test_escape_closes_but_never_quits(void **state)
 {
 	assert_int_equal(run_script(80, 24,
-				    script("<Enter>\n<Esc>\n:save-display %s/e1\n<Esc>\n"
-					   ":save-display %s/e2\n",
-					   dir, dir)),
-			 0);
+	                            script("<Enter>\n<Esc>\n:save-display %s/e1\n<Esc>\n"
+	                                   ":save-display %s/e2\n",
+	                                   dir, dir)),
+	                 0);
 	char line[512];
 	/* The detail closed, then the list stayed. */
 	assert_non_null(strstr(dump_line(dump("e1"), 22, line, sizeof line), "row 1 of 1000"));
@@ -486,26 +489,27 @@ int main(void)
 	setlocale(LC_ALL, "C.UTF-8");
 	setenv("TERM", "xterm", 1);
 	unsetenv("NO_COLOR");
-	snprintf(dir, sizeof dir, "%s/paydesk-tui.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(dir, sizeof dir, "%s/paydesk-tui.XXXXXX",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(dir))
 		return 99;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_first_page_and_status),
-		cmocka_unit_test(test_paging_keys),
-		cmocka_unit_test(test_scroll_one_line_at_bottom),
-		cmocka_unit_test(test_wide_characters_keep_columns),
-		cmocka_unit_test(test_hostile_text_is_inert),
-		cmocka_unit_test(test_help_from_tables),
-		cmocka_unit_test(test_command_completion_and_switch),
-		cmocka_unit_test(test_unknown_command_fails_script),
-		cmocka_unit_test(test_confirm_and_prompt),
-		cmocka_unit_test(test_need_selection),
-		cmocka_unit_test(test_pager_search_and_back),
-		cmocka_unit_test(test_too_small_and_resize),
-		cmocka_unit_test(test_arrow_cursor),
-		cmocka_unit_test(test_detail_pane),
-		cmocka_unit_test(test_escape_closes_but_never_quits),
-		cmocka_unit_test(test_unknown_key_message),
+	        cmocka_unit_test(test_first_page_and_status),
+	        cmocka_unit_test(test_paging_keys),
+	        cmocka_unit_test(test_scroll_one_line_at_bottom),
+	        cmocka_unit_test(test_wide_characters_keep_columns),
+	        cmocka_unit_test(test_hostile_text_is_inert),
+	        cmocka_unit_test(test_help_from_tables),
+	        cmocka_unit_test(test_command_completion_and_switch),
+	        cmocka_unit_test(test_unknown_command_fails_script),
+	        cmocka_unit_test(test_confirm_and_prompt),
+	        cmocka_unit_test(test_need_selection),
+	        cmocka_unit_test(test_pager_search_and_back),
+	        cmocka_unit_test(test_too_small_and_resize),
+	        cmocka_unit_test(test_arrow_cursor),
+	        cmocka_unit_test(test_detail_pane),
+	        cmocka_unit_test(test_escape_closes_but_never_quits),
+	        cmocka_unit_test(test_unknown_key_message),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[400];

@@ -30,22 +30,30 @@ static uint32_t rnd(void)
 }
 
 static const char *const names[] = {
-	"Alice Martin", "王小明", "Zoë Ångström", "José Núñez", "佐藤 花子", "Bob Smith",
-	"李娜", "Émilie Dubois", "Ольга Петрова", "Kim Min-jun", "Chloé Lefèvre", "陈伟",
+        "Alice Martin",  "王小明",      "Zoë Ångström",  "José Núñez",
+        "佐藤 花子",     "Bob Smith",   "李娜",          "Émilie Dubois",
+        "Ольга Петрова", "Kim Min-jun", "Chloé Lefèvre", "陈伟",
 };
 
 static const char *const hostile[] = {
-	"Evil\x1b[2J\x1b]0;pwned\x07Name", "Bidi \xe2\x80\xae" "evil", "Bell\x07\x07",
-	"Bad \xff\xfe utf8", "Zero\xe2\x80\x8bwidth", "C1 \xc2\x9b" "31m",
+        "Evil\x1b[2J\x1b]0;pwned\x07Name",
+        "Bidi \xe2\x80\xae"
+        "evil",
+        "Bell\x07\x07",
+        "Bad \xff\xfe utf8",
+        "Zero\xe2\x80\x8bwidth",
+        "C1 \xc2\x9b"
+        "31m",
 };
 
 static const char *const currencies[] = {"usd", "usd", "usd", "eur", "eur", "gbp", "jpy", "cny"};
 static const char *const brands[] = {"visa", "mastercard", "amex", "unionpay"};
 static const char *const risks[] = {"normal", "normal", "normal", "normal", "elevated", "highest"};
 static const char *const dispute_statuses[] = {"needs_response", "warning_needs_response",
-					       "under_review", "won", "lost", "needs_response"};
-static const char *const reasons[] = {"fraudulent", "product_not_received", "duplicate",
-				      "general", "unrecognized"};
+                                               "under_review",   "won",
+                                               "lost",           "needs_response"};
+static const char *const reasons[] = {"fraudulent", "product_not_received", "duplicate", "general",
+                                      "unrecognized"};
 
 /* Executes sql or exits with SQLite's message. */
 static void exec(sqlite3 *db, const char *sql)
@@ -123,26 +131,27 @@ int main(int argc, char **argv)
 	}
 	exec(db, "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL; BEGIN");
 	sqlite3_stmt *ins_order = prepare(
-		db, "INSERT INTO orders(id, created, amount, amount_refunded, currency, status,"
-		    " platform_status, order_ref, customer_name, customer_email, description,"
-		    " payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"
-		    " card_exp_year, risk_level, failure_message, disputed, metadata)"
-		    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	        db, "INSERT INTO orders(id, created, amount, amount_refunded, currency, status,"
+	            " platform_status, order_ref, customer_name, customer_email, description,"
+	            " payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"
+	            " card_exp_year, risk_level, failure_message, disputed, metadata)"
+	            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	sqlite3_stmt *ins_refund = prepare(
-		db, "INSERT INTO refunds(id, created, order_id, amount, currency, status, reason,"
-		    " balance_transaction) VALUES (?,?,?,?,?,?,?,?)");
+	        db, "INSERT INTO refunds(id, created, order_id, amount, currency, status, reason,"
+	            " balance_transaction) VALUES (?,?,?,?,?,?,?,?)");
 	sqlite3_stmt *ins_dispute = prepare(
-		db, "INSERT INTO disputes(id, created, order_id, amount, currency, status, reason,"
-		    " due_by, has_evidence, past_due, submission_count, is_charge_refundable, evidence)"
-		    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	        db,
+	        "INSERT INTO disputes(id, created, order_id, amount, currency, status, reason,"
+	        " due_by, has_evidence, past_due, submission_count, is_charge_refundable, evidence)"
+	        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	sqlite3_stmt *ins_bt = prepare(
-		db, "INSERT INTO balance_transactions(id, created, available_on, amount, fee, net,"
-		    " currency, type, reporting_category, source, status, description, payout_id)"
-		    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	        db, "INSERT INTO balance_transactions(id, created, available_on, amount, fee, net,"
+	            " currency, type, reporting_category, source, status, description, payout_id)"
+	            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	sqlite3_stmt *ins_event =
-		prepare(db, "INSERT INTO events(id, created, type, object_id) VALUES (?,?,?,?)");
+	        prepare(db, "INSERT INTO events(id, created, type, object_id) VALUES (?,?,?,?)");
 	sqlite3_stmt *ins_raw =
-		prepare(db, "INSERT INTO raw_objects(id, kind, json) VALUES (?,?,?)");
+	        prepare(db, "INSERT INTO raw_objects(id, kind, json) VALUES (?,?,?)");
 
 	long days = 90;
 	long n_payouts = (days + 3) * 8;
@@ -218,7 +227,8 @@ int main(int argc, char **argv)
 		sqlite3_bind_int(ins_order, 17, 2027 + (int)(rnd() % 4));
 		sqlite3_bind_text(ins_order, 18, risks[rnd() % 6], -1, SQLITE_STATIC);
 		if (!strcmp(status, "failed"))
-			sqlite3_bind_text(ins_order, 19, "Your card was declined.", -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins_order, 19, "Your card was declined.", -1,
+			                  SQLITE_STATIC);
 		else
 			sqlite3_bind_null(ins_order, 19);
 		sqlite3_bind_int(ins_order, 20, disputed);
@@ -248,14 +258,16 @@ int main(int argc, char **argv)
 			sqlite3_bind_text(ins_bt, 9, "charge", -1, SQLITE_STATIC);
 			sqlite3_bind_text(ins_bt, 10, id, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(ins_bt, 11, paid_out ? "available" : "pending", -1,
-					  SQLITE_STATIC);
+			                  SQLITE_STATIC);
 			sqlite3_bind_text(ins_bt, 12, desc, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(ins_bt, 13, po, -1, SQLITE_TRANSIENT);
 			step(db, ins_bt);
 			if (refunded > 0) {
 				char re[32], rbt[32];
-				snprintf(re, sizeof re, "re_%014lx", (unsigned long)(0x3A000000 + i));
-				snprintf(rbt, sizeof rbt, "txn_r%013lx", (unsigned long)(0x3A000000 + i));
+				snprintf(re, sizeof re, "re_%014lx",
+				         (unsigned long)(0x3A000000 + i));
+				snprintf(rbt, sizeof rbt, "txn_r%013lx",
+				         (unsigned long)(0x3A000000 + i));
 				long long rcreated = created + 3600;
 				sqlite3_bind_text(ins_refund, 1, re, -1, SQLITE_TRANSIENT);
 				sqlite3_bind_int64(ins_refund, 2, rcreated);
@@ -263,7 +275,8 @@ int main(int argc, char **argv)
 				sqlite3_bind_int64(ins_refund, 4, refunded);
 				sqlite3_bind_text(ins_refund, 5, currency, -1, SQLITE_STATIC);
 				sqlite3_bind_text(ins_refund, 6, "succeeded", -1, SQLITE_STATIC);
-				sqlite3_bind_text(ins_refund, 7, "requested_by_customer", -1, SQLITE_STATIC);
+				sqlite3_bind_text(ins_refund, 7, "requested_by_customer", -1,
+				                  SQLITE_STATIC);
 				sqlite3_bind_text(ins_refund, 8, rbt, -1, SQLITE_TRANSIENT);
 				step(db, ins_refund);
 				long rday = (long)((rcreated - start) / 86400);
@@ -284,7 +297,8 @@ int main(int argc, char **argv)
 				sqlite3_bind_text(ins_bt, 9, "refund", -1, SQLITE_STATIC);
 				sqlite3_bind_text(ins_bt, 10, re, -1, SQLITE_TRANSIENT);
 				sqlite3_bind_text(ins_bt, 11, "available", -1, SQLITE_STATIC);
-				sqlite3_bind_text(ins_bt, 12, "REFUND FOR CHARGE", -1, SQLITE_STATIC);
+				sqlite3_bind_text(ins_bt, 12, "REFUND FOR CHARGE", -1,
+				                  SQLITE_STATIC);
 				sqlite3_bind_text(ins_bt, 13, po, -1, SQLITE_TRANSIENT);
 				step(db, ins_bt);
 			}
@@ -295,18 +309,21 @@ int main(int argc, char **argv)
 			/* Statuses in turn; deadlines from two days past to four ahead,
 			 * so past-due and due-within-72h rows always exist. */
 			const char *ds = dispute_statuses[n_disputes % 6];
-			long long due = (n_disputes % 7 == 6)
-						? 0
-						: now + (long long)((n_disputes % 7) - 2) * 86400 + 7200;
+			long long due =
+			        (n_disputes % 7 == 6)
+			                ? 0
+			                : now + (long long)((n_disputes % 7) - 2) * 86400 + 7200;
 			n_disputes++;
-			bool open = !strcmp(ds, "needs_response") || !strcmp(ds, "warning_needs_response");
+			bool open = !strcmp(ds, "needs_response") ||
+			            !strcmp(ds, "warning_needs_response");
 			sqlite3_bind_text(ins_dispute, 1, dp, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_int64(ins_dispute, 2, created + 86400);
 			sqlite3_bind_text(ins_dispute, 3, id, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_int64(ins_dispute, 4, amount);
 			sqlite3_bind_text(ins_dispute, 5, currency, -1, SQLITE_STATIC);
 			sqlite3_bind_text(ins_dispute, 6, ds, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins_dispute, 7, reasons[n_disputes % 5], -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins_dispute, 7, reasons[n_disputes % 5], -1,
+			                  SQLITE_STATIC);
 			if (due)
 				sqlite3_bind_int64(ins_dispute, 8, due);
 			else
@@ -315,11 +332,12 @@ int main(int argc, char **argv)
 			sqlite3_bind_int(ins_dispute, 10, open && due && due < now);
 			sqlite3_bind_int(ins_dispute, 11, open ? 0 : 1);
 			sqlite3_bind_int(ins_dispute, 12, 0);
-			sqlite3_bind_text(ins_dispute, 13,
-					  open ? "{\"customer_name\":null,\"uncategorized_text\":null}"
-					       : "{\"customer_name\":\"Customer\",\"uncategorized_text\":"
-						 "\"Delivered with signature.\"}",
-					  -1, SQLITE_STATIC);
+			sqlite3_bind_text(
+			        ins_dispute, 13,
+			        open ? "{\"customer_name\":null,\"uncategorized_text\":null}"
+			             : "{\"customer_name\":\"Customer\",\"uncategorized_text\":"
+			               "\"Delivered with signature.\"}",
+			        -1, SQLITE_STATIC);
 			step(db, ins_dispute);
 		}
 		if (!lean) {
@@ -327,23 +345,28 @@ int main(int argc, char **argv)
 			snprintf(ev, sizeof ev, "evt_%014lx", (unsigned long)n_events++);
 			sqlite3_bind_text(ins_event, 1, ev, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_int64(ins_event, 2, created);
-			sqlite3_bind_text(ins_event, 3, settled ? "charge.succeeded" : "charge.updated", -1,
-					  SQLITE_STATIC);
+			sqlite3_bind_text(ins_event, 3,
+			                  settled ? "charge.succeeded" : "charge.updated", -1,
+			                  SQLITE_STATIC);
 			sqlite3_bind_text(ins_event, 4, id, -1, SQLITE_TRANSIENT);
 			step(db, ins_event);
 			if (refunded > 0) {
 				snprintf(ev, sizeof ev, "evt_%014lx", (unsigned long)n_events++);
 				sqlite3_bind_text(ins_event, 1, ev, -1, SQLITE_TRANSIENT);
 				sqlite3_bind_int64(ins_event, 2, created + 3600);
-				sqlite3_bind_text(ins_event, 3, "charge.refunded", -1, SQLITE_STATIC);
+				sqlite3_bind_text(ins_event, 3, "charge.refunded", -1,
+				                  SQLITE_STATIC);
 				sqlite3_bind_text(ins_event, 4, id, -1, SQLITE_TRANSIENT);
 				step(db, ins_event);
 			}
 			snprintf(json, sizeof json,
-				 "{\"id\":\"%s\",\"object\":\"charge\",\"amount\":%lld,\"currency\":\"%s\","
-				 "\"metadata\":{\"order_id\":\"%s\"},\"outcome\":{\"risk_level\":\"normal\"},"
-				 "\"refunded\":%s}",
-				 id, (long long)amount, currency, ref, refunded == amount ? "true" : "false");
+			         "{\"id\":\"%s\",\"object\":\"charge\",\"amount\":%lld,"
+			         "\"currency\":\"%s\","
+			         "\"metadata\":{\"order_id\":\"%s\"},\"outcome\":{\"risk_level\":"
+			         "\"normal\"},"
+			         "\"refunded\":%s}",
+			         id, (long long)amount, currency, ref,
+			         refunded == amount ? "true" : "false");
 			sqlite3_bind_text(ins_raw, 1, id, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(ins_raw, 2, "charge", -1, SQLITE_STATIC);
 			sqlite3_bind_text(ins_raw, 3, json, -1, SQLITE_TRANSIENT);
@@ -352,9 +375,9 @@ int main(int argc, char **argv)
 	}
 	/* The payouts and their own balance transactions. */
 	sqlite3_stmt *ins_payout = prepare(
-		db, "INSERT INTO payouts(id, created, arrival_date, amount, currency, status,"
-		    " automatic, method, balance_transaction, description, reconciled)"
-		    " VALUES (?,?,?,?,?,?,1,'standard',?,?,1)");
+	        db, "INSERT INTO payouts(id, created, arrival_date, amount, currency, status,"
+	            " automatic, method, balance_transaction, description, reconciled)"
+	            " VALUES (?,?,?,?,?,?,1,'standard',?,?,1)");
 	for (long k = 0; k < n_payouts; k++) {
 		struct payout *p = &payouts[k];
 		if (!p->used || start + p->day * 86400 > now || p->amount <= 0) {
@@ -362,8 +385,9 @@ int main(int argc, char **argv)
 				/* Not paid out yet: the entries wait for a later payout. */
 				char po[32];
 				snprintf(po, sizeof po, "po_%06ld_%d", p->day, p->currency);
-				sqlite3_stmt *u = prepare(db, "UPDATE balance_transactions SET payout_id = NULL"
-							      " WHERE payout_id = ?");
+				sqlite3_stmt *u = prepare(
+				        db, "UPDATE balance_transactions SET payout_id = NULL"
+				            " WHERE payout_id = ?");
 				sqlite3_bind_text(u, 1, po, -1, SQLITE_TRANSIENT);
 				step(db, u);
 				sqlite3_finalize(u);
@@ -380,7 +404,7 @@ int main(int argc, char **argv)
 		sqlite3_bind_int64(ins_payout, 4, p->amount);
 		sqlite3_bind_text(ins_payout, 5, currencies[p->currency], -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins_payout, 6, when + 86400 <= now ? "paid" : "in_transit", -1,
-				  SQLITE_STATIC);
+		                  SQLITE_STATIC);
 		sqlite3_bind_text(ins_payout, 7, pbt, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(ins_payout, 8, "STRIPE PAYOUT", -1, SQLITE_STATIC);
 		step(db, ins_payout);
@@ -401,9 +425,9 @@ int main(int argc, char **argv)
 	}
 	char sql[256];
 	snprintf(sql, sizeof sql,
-		 "INSERT OR REPLACE INTO sync_state(resource, backfill_done, last_success)"
-		 " VALUES ('orders', 1, %lld)",
-		 now - 300);
+	         "INSERT OR REPLACE INTO sync_state(resource, backfill_done, last_success)"
+	         " VALUES ('orders', 1, %lld)",
+	         now - 300);
 	exec(db, sql);
 	sqlite3_finalize(ins_order);
 	sqlite3_finalize(ins_refund);

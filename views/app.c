@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,16 +194,36 @@ static const char *hook_check_need(unsigned need)
 	return actions_ui_check_need(need);
 }
 
+/* Milliseconds on a clock that never jumps. */
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* New data from the sync reloads the screen (and recounts its rows) at
+ * most once a second while the sync runs, and once more when it ends: a
+ * large backfill commits many pages a second, and recounting a million
+ * orders for each would make the keys wait. */
 static bool hook_poll(void)
 {
+	static bool pending;
+	static int64_t last_reload;
 	if (!worker)
 		return false;
-	if (sync_worker_poll(worker)) {
-		views_app.generation++;
-		query_invalidate(views_app.query);
-		return true;
-	}
-	return false;
+	if (sync_worker_poll(worker))
+		pending = true;
+	if (!pending)
+		return false;
+	int64_t now = monotonic_ms();
+	if (sync_worker_busy(worker) && now - last_reload < 1000)
+		return false;
+	pending = false;
+	last_reload = now;
+	views_app.generation++;
+	query_invalidate(views_app.query);
+	return true;
 }
 
 static bool hook_busy(void)

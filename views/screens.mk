@@ -28,6 +28,7 @@ bench_tui_bench_SOURCES = bench/tui_bench.c
 bench_tui_bench_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
 bench_tui_bench_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS) -lutil
 CLEANFILES += bench/tui_bench
+EXTRA_DIST += bench/tui.sh
 
 # Screen tests of the real program (headless dumps).
 TESTS += tests/ui/test_screens.sh

@@ -172,7 +172,16 @@ static int secure_file(const char *path, char *err, size_t err_size)
 	return 0;
 }
 
-enum cache_health { CACHE_HEALTHY, CACHE_FOREIGN, CACHE_CORRUPT };
+/* What a file is. UNAVAILABLE (busy, locked, unreadable) is never taken for damage: only a
+ * file SQLite itself calls corrupt or not a database is ever set aside. */
+enum cache_health { CACHE_HEALTHY, CACHE_FOREIGN, CACHE_CORRUPT, CACHE_UNAVAILABLE };
+
+static enum cache_health health_of(int rc)
+{
+	int primary = rc & 0xff;
+	return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB ? CACHE_CORRUPT
+	                                                             : CACHE_UNAVAILABLE;
+}
 
 /* Looks at an opened file: ours (possibly older), another program's, or broken. */
 static enum cache_health examine(sqlite3 *db, char *why, size_t why_size)
@@ -185,7 +194,7 @@ static enum cache_health examine(sqlite3 *db, char *why, size_t why_size)
 		rc = pragma_int(db, "SELECT count(*) FROM sqlite_master", &tables);
 	if (rc != SQLITE_OK) {
 		snprintf(why, why_size, "%s", sqlite3_errstr(rc));
-		return CACHE_CORRUPT;
+		return health_of(rc);
 	}
 	if (app != 0 && app != CACHE_APPLICATION_ID) {
 		snprintf(why, why_size, _("it belongs to another program"));
@@ -205,7 +214,7 @@ static enum cache_health examine(sqlite3 *db, char *why, size_t why_size)
 		        &ours);
 		if (rc != SQLITE_OK) {
 			snprintf(why, why_size, "%s", sqlite3_errstr(rc));
-			return CACHE_CORRUPT;
+			return health_of(rc);
 		}
 		if (ours != 4) {
 			snprintf(why, why_size, _("its tables are not a paydesk cache's"));
@@ -303,10 +312,18 @@ struct cache *cache_open(const char *path, char *err, size_t err_size)
 			break;
 		char why[300] = "";
 		enum cache_health health = CACHE_HEALTHY;
-		if (setup_db(c->db, why, sizeof why) != SQLITE_OK)
-			health = CACHE_CORRUPT;
+		int rc = setup_db(c->db, why, sizeof why);
+		if (rc != SQLITE_OK)
+			health = health_of(rc);
 		else
 			health = examine(c->db, why, sizeof why);
+		if (health == CACHE_UNAVAILABLE) {
+			snprintf(err, err_size,
+			         _("the cache %s cannot be used right now (%s); try again in a "
+			           "moment"),
+			         path, why);
+			break;
+		}
 		if (health == CACHE_HEALTHY) {
 			char merr[600];
 			if (cache_migrate(c->db, merr, sizeof merr) != 0) {
@@ -353,6 +370,31 @@ struct cache *cache_open(const char *path, char *err, size_t err_size)
 		sqlite3_close(c->db);
 	free(c);
 	return NULL;
+}
+
+struct cache *cache_attach(const char *path, char *err, size_t err_size)
+{
+	struct cache *c = calloc(1, sizeof *c);
+	if (!c) {
+		snprintf(err, err_size, _("out of memory"));
+		return NULL;
+	}
+	snprintf(c->path, sizeof c->path, "%s", path);
+	c->db = open_db(path, err, err_size);
+	if (!c->db) {
+		free(c);
+		return NULL;
+	}
+	/* The file is in WAL mode already (a persistent setting): only this connection's
+	 * own settings are made. */
+	if (sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2048;", NULL,
+	                 NULL, NULL) != SQLITE_OK) {
+		snprintf(err, err_size, _("cannot open the cache %s: %s"), path,
+		         sqlite3_errmsg(c->db));
+		cache_close(&c);
+		return NULL;
+	}
+	return c;
 }
 
 void cache_close(struct cache **pc)

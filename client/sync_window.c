@@ -38,11 +38,9 @@ static void *run_window(void *arg)
 	struct window *win = arg;
 	struct sync *w = &win->w;
 	char err[1024];
-	w->cache = cache_open(w->profile->cache_path, err, sizeof err);
+	w->cache = cache_attach(w->profile->cache_path, err, sizeof err);
 	if (w->cache) {
 		w->db = cache_db(w->cache);
-		/* A small page cache per window keeps the memory of a sync flat in store size. */
-		sqlite3_exec(w->db, "PRAGMA cache_size = -2048", NULL, NULL, NULL);
 		w->store = store_new(w->db, err, sizeof err);
 	}
 	if (w->store)

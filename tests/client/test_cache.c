@@ -226,6 +226,34 @@ static void test_foreign_file_set_aside(void **state)
 	cache_close(&c);
 }
 
+/* A cache that is busy (another process holds it exclusively) is not damaged: it is
+ * reported, never set aside. */
+static void test_busy_is_not_damage(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	struct cache *c = cache_open(path, err, sizeof err);
+	assert_non_null(c);
+	cache_close(&c);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;"
+	                              " INSERT INTO meta VALUES ('k', 'v');",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	c = cache_open(path, err, sizeof err);
+	assert_null(c);
+	assert_non_null(strstr(err, "right now"));
+	assert_int_equal(count_broken(), 0);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(db);
+	c = cache_open(path, err, sizeof err);
+	assert_non_null(c);
+	assert_string_equal(cache_notice(c), "");
+	cache_close(&c);
+}
+
 static void store_json(struct store *s, const char *text)
 {
 	json_error_t jerr;
@@ -319,6 +347,7 @@ int main(void)
 	        cmocka_unit_test_setup(test_damaged_file_set_aside, fresh),
 	        cmocka_unit_test_setup(test_foreign_file_set_aside, fresh),
 	        cmocka_unit_test_setup(test_upserts, fresh),
+	        cmocka_unit_test_setup(test_busy_is_not_damage, fresh),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4,4 +4,4 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/bootstrap.sh" plain
 cd "$top/build/plain"
-exec ./paydesk --version
+exec ./paydesk --demo

@@ -22,13 +22,13 @@ static int cmd_version(int argc, char **argv, const struct cli_globals *globals)
 
 /* The subcommands, one line each. */
 static const struct command commands[] = {
-	{"version", cmd_version, N_("print the version and exit")},
+	{"sync", cmd_sync, N_("bring the local cache up to date with the platform")},
+	{"cache", cmd_cache, N_("describe the local cache (cache info)")},
 	{"refund", cmd_refund, N_("refund an order, in full or in part, exactly once")},
 	{"outbox", cmd_outbox, N_("list, send or discard the actions saved in the outbox")},
 	{"audit", cmd_audit, N_("print the audit log of actions (text or CSV)")},
 	{"statement", cmd_statement, N_("produce, export or print the settlement statement of a day")},
-	{"sync", cmd_sync, N_("bring the local cache up to date with the platform")},
-	{"cache", cmd_cache, N_("describe the local cache (cache info)")},
+	{"version", cmd_version, N_("print the version and exit")},
 };
 
 static void print_version(void)

@@ -120,20 +120,36 @@ const struct tui_req_entry *tui_generic_requests(size_t *count)
 	return generic_requests;
 }
 
+/* True when a request with these needs can ever run for this program's
+ * user: the app's `available` hook decides on the bits from TUI_NEED_APP up
+ * (a clerk never refunds).  Requests that are not available get no key, no
+ * help line and no `:` command. */
+bool tui_need_available(unsigned need)
+{
+	if (!(need & ~(TUI_NEED_APP - 1)) || !tui_opts.hooks.available)
+		return true;
+	return tui_opts.hooks.available(need);
+}
+
 /* Keymaps are built on first use, one per view type, from the generic
- * table and the view's own table (which wins on a clash). */
+ * table and the view's own table (which wins on a clash).  The keys of
+ * requests that are not available go to `hidden` instead, only so that
+ * pressing one can say why nothing happens. */
 struct keymap {
 	const struct tui_view_ops *ops;
 	struct tui_binding *bindings;
 	size_t count;
+	struct tui_binding *hidden;
+	size_t n_hidden;
 };
 
 static struct keymap *keymaps;
 static size_t n_keymaps;
 
-/* Adds the bindings of one request, replacing earlier bindings of the same
- * key.  Returns 0 or -1 (out of memory). */
-static int keymap_add(struct keymap *map, int request, const char *keys)
+/* Adds the bindings of one request to a binding list, replacing earlier
+ * bindings of the same key.  Returns 0 or -1 (out of memory; the list
+ * stays as it was, owned by the keymap). */
+static int bindings_add(struct tui_binding **list, size_t *count, int request, const char *keys)
 {
 	const char *s = keys;
 	while (*s) {
@@ -148,21 +164,26 @@ static int keymap_add(struct keymap *map, int request, const char *keys)
 			continue;
 		}
 		size_t i;
-		for (i = 0; i < map->count; i++)
-			if (map->bindings[i].key == key)
+		for (i = 0; i < *count; i++)
+			if ((*list)[i].key == key)
 				break;
-		if (i == map->count) {
-			struct tui_binding *grown =
-			        realloc(map->bindings, (map->count + 1) * sizeof *grown);
+		if (i == *count) {
+			struct tui_binding *grown = realloc(*list, (*count + 1) * sizeof *grown);
 			if (!grown)
 				return -1;
-			map->bindings = grown;
-			map->count++;
+			*list = grown;
+			(*count)++;
 		}
-		map->bindings[i].key = key;
-		map->bindings[i].request = request;
+		(*list)[i].key = key;
+		(*list)[i].request = request;
 	}
 	return 0;
+}
+
+/* Adds the bindings of one request to the keymap. */
+static int keymap_add(struct keymap *map, int request, const char *keys)
+{
+	return bindings_add(&map->bindings, &map->count, request, keys);
 }
 
 /* Finds or builds the keymap of a view type; NULL when out of memory. */
@@ -181,9 +202,14 @@ static struct keymap *keymap_get(const struct tui_view_ops *ops)
 	for (size_t i = 0; i < sizeof generic_requests / sizeof generic_requests[0]; i++)
 		if (keymap_add(map, generic_requests[i].code, generic_requests[i].keys) < 0)
 			return NULL;
-	for (size_t i = 0; ops && i < ops->n_requests; i++)
-		if (keymap_add(map, ops->requests[i].code, ops->requests[i].keys) < 0)
+	for (size_t i = 0; ops && i < ops->n_requests; i++) {
+		const struct tui_request_info *r = &ops->requests[i];
+		int rc = tui_need_available(r->need)
+		                 ? keymap_add(map, r->code, r->keys)
+		                 : bindings_add(&map->hidden, &map->n_hidden, r->code, r->keys);
+		if (rc < 0)
 			return NULL;
+	}
 	return map;
 }
 
@@ -196,6 +222,19 @@ int tui_keymap_lookup(const struct tui_view_ops *ops, int key)
 	for (size_t i = 0; i < map->count; i++)
 		if (map->bindings[i].key == key)
 			return map->bindings[i].request;
+	return TUI_REQ_NONE;
+}
+
+/* The request a key would run if it were available to this user, or
+ * TUI_REQ_NONE when the key is simply unbound. */
+int tui_keymap_hidden(const struct tui_view_ops *ops, int key)
+{
+	struct keymap *map = keymap_get(ops);
+	if (!map)
+		return TUI_REQ_NONE;
+	for (size_t i = 0; i < map->n_hidden; i++)
+		if (map->hidden[i].key == key)
+			return map->hidden[i].request;
 	return TUI_REQ_NONE;
 }
 
@@ -244,12 +283,17 @@ const struct tui_req_entry *tui_request_find(const struct tui_view_ops *ops, int
 	return NULL;
 }
 
-/* The request code named `name` for a view type, or TUI_REQ_NONE. */
-int tui_request_by_name(const struct tui_view_ops *ops, const char *name)
+/* The request code named `name` for a view type, or TUI_REQ_NONE (also
+ * for a request not available to this user: it is no command for them).
+ * With `hidden` set, finds only such unavailable requests instead. */
+int tui_request_by_name(const struct tui_view_ops *ops, const char *name, bool hidden)
 {
 	for (size_t i = 0; ops && i < ops->n_requests; i++)
-		if (!strcmp(ops->requests[i].name, name))
+		if (!strcmp(ops->requests[i].name, name) &&
+		    tui_need_available(ops->requests[i].need) != hidden)
 			return ops->requests[i].code;
+	if (hidden)
+		return TUI_REQ_NONE;
 	for (size_t i = 0; i < sizeof generic_requests / sizeof generic_requests[0]; i++)
 		if (!strcmp(generic_requests[i].name, name))
 			return generic_requests[i].code;
@@ -259,8 +303,10 @@ int tui_request_by_name(const struct tui_view_ops *ops, const char *name)
 /* Frees every keymap (at exit). */
 void tui_keymaps_free(void)
 {
-	for (size_t i = 0; i < n_keymaps; i++)
+	for (size_t i = 0; i < n_keymaps; i++) {
 		free(keymaps[i].bindings);
+		free(keymaps[i].hidden);
+	}
 	free(keymaps);
 	keymaps = NULL;
 	n_keymaps = 0;

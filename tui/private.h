@@ -75,7 +75,9 @@ const struct tui_req_entry *tui_generic_requests(size_t *count);
 int tui_keymap_lookup(const struct tui_view_ops *ops, int key);
 int tui_keymap_keys(const struct tui_view_ops *ops, int request, char *buf, size_t size);
 const struct tui_req_entry *tui_request_find(const struct tui_view_ops *ops, int code);
-int tui_request_by_name(const struct tui_view_ops *ops, const char *name);
+int tui_request_by_name(const struct tui_view_ops *ops, const char *name, bool hidden);
+int tui_keymap_hidden(const struct tui_view_ops *ops, int key);
+bool tui_need_available(unsigned need);
 void tui_keymaps_free(void);
 
 /* table.c */

@@ -383,11 +383,30 @@ static const char *need_refusal(struct tui_view *view, int request)
 	const struct tui_req_entry *entry = tui_request_find(view->ops, request);
 	if (!entry)
 		return NULL;
+	if (!tui_need_available(entry->need)) {
+		const char *why = tui_opts.hooks.check_need
+		                          ? tui_opts.hooks.check_need(entry->need)
+		                          : NULL;
+		return why ? why : _("There is no such action here.");
+	}
 	if ((entry->need & TUI_NEED_SELECTION) && !tui_view_selected_row(view))
 		return _("Nothing is selected.");
 	if ((entry->need & ~(TUI_NEED_APP - 1)) && tui_opts.hooks.check_need)
 		return tui_opts.hooks.check_need(entry->need);
 	return NULL;
+}
+
+/* For a request this user does not have: puts the app's reason on the
+ * status line.  Returns true when there was one. */
+static bool hidden_reason(struct tui_view *view, int request)
+{
+	const struct tui_req_entry *entry = tui_request_find(view->ops, request);
+	const char *why = entry && tui_opts.hooks.check_need
+	                          ? tui_opts.hooks.check_need(entry->need & ~(TUI_NEED_APP - 1))
+	                          : NULL;
+	if (why)
+		tui_message("%s", why);
+	return why != NULL;
 }
 
 /* Runs a request on the top view: needs, the view's handler, then the
@@ -488,11 +507,15 @@ int tui_run_command(const char *line)
 	if (ops && strcmp(name, "help") != 0)
 		return tui_view_push(name, *arg ? arg : NULL);
 	if (view) {
-		int request = tui_request_by_name(view->ops, name);
+		int request = tui_request_by_name(view->ops, name, false);
 		if (request != TUI_REQ_NONE) {
 			dispatch(request);
 			return 0;
 		}
+		/* Not a command for this user: say why rather than "unknown". */
+		request = tui_request_by_name(view->ops, name, true);
+		if (request != TUI_REQ_NONE && hidden_reason(view, request))
+			return 0;
 	}
 	tui_message(_("Unknown command \"%s\"; press Tab after : to see the commands."), name);
 	return -1;
@@ -510,7 +533,8 @@ int tui_command_complete(const char *prefix, char *out, size_t size, char *list,
 		names[n++] = registry[i]->name;
 	struct tui_view *view = tui_top_view();
 	for (size_t i = 0; view && i < view->ops->n_requests && n < 128; i++)
-		names[n++] = view->ops->requests[i].name;
+		if (tui_need_available(view->ops->requests[i].need))
+			names[n++] = view->ops->requests[i].name;
 	size_t n_generic;
 	const struct tui_req_entry *generic = tui_generic_requests(&n_generic);
 	for (size_t i = 0; i < n_generic && n < 128; i++)
@@ -644,9 +668,13 @@ int tui_run(const char *first)
 		struct tui_view *view = tui_top_view();
 		int request = tui_keymap_lookup(view->ops, key);
 		if (request == TUI_REQ_NONE) {
-			char name[32];
-			tui_key_name(key, name, sizeof name);
-			tui_message(_("The key %s does nothing here; press ? for help."), name);
+			int hidden = tui_keymap_hidden(view->ops, key);
+			if (hidden == TUI_REQ_NONE || !hidden_reason(view, hidden)) {
+				char name[32];
+				tui_key_name(key, name, sizeof name);
+				tui_message(_("The key %s does nothing here; press ? for help."),
+				            name);
+			}
 		} else {
 			dispatch(request);
 		}

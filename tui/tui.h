@@ -187,6 +187,11 @@ struct tui_app_hooks {
 	bool (*busy)(void);
 	/* `r`: start a refresh; returns a translated message or NULL. */
 	const char *(*sync_now)(void);
+	/* Whether requests needing these bits (>= TUI_NEED_APP) can ever run
+	 * for this user.  When it says no, the request has no key, no help
+	 * line and no `:` command (check_need then only explains a key
+	 * pressed).  NULL: every request is available. */
+	bool (*available)(unsigned need);
 };
 
 /* Start-up options. */

@@ -260,6 +260,8 @@ static int help_open(struct tui_view *view, const char *arg)
 	if (ops && ops->n_requests) {
 		tui_lines_addf(lines, TUI_STYLE_HEADER, _("Keys of the %s screen"), _(ops->title));
 		for (size_t i = 0; i < ops->n_requests; i++) {
+			if (!tui_need_available(ops->requests[i].need))
+				continue;
 			struct tui_req_entry entry = {ops->requests[i].code, ops->requests[i].name,
 			                              ops->requests[i].keys, ops->requests[i].help,
 			                              ops->requests[i].need};
@@ -276,7 +278,8 @@ static int help_open(struct tui_view *view, const char *arg)
 			continue;
 		bool overridden = false;
 		for (size_t j = 0; ops && j < ops->n_requests; j++)
-			if (ops->requests[j].code == generic[i].code)
+			if (ops->requests[j].code == generic[i].code &&
+			    tui_need_available(ops->requests[j].need))
 				overridden = true;
 		if (!overridden)
 			help_add(lines, ops, &generic[i]);

@@ -56,6 +56,13 @@ const char *actions_ui_check_need(unsigned need)
 	return NULL;
 }
 
+bool actions_ui_available(unsigned need)
+{
+	if (!(need & (VIEWS_NEED_ROLE_REFUND | VIEWS_NEED_ROLE_DISPUTE)))
+		return true;
+	return !env_open || env.profile.role != PROFILE_ROLE_CLERK;
+}
+
 const char *actions_ui_pending_label(const char *object_id)
 {
 	if (!env_open || !object_id)

@@ -85,6 +85,10 @@ void actions_ui_announce(void);
 struct actions_session *actions_ui_session(void);
 /* The app's need hook for the VIEWS_NEED_ROLE_* bits: NULL when allowed, else why not. */
 const char *actions_ui_check_need(unsigned need);
+/* The app's `available` hook for the VIEWS_NEED_ROLE_* bits: false when this profile's role
+ * can never have the action (a clerk: no refund, evidence, accept or outbox send), so that
+ * its keys, help lines and commands do not exist. */
+bool actions_ui_available(unsigned need);
 /* A translated word for a list row whose object has an action waiting in the outbox
  * ("refund queued", "no answer yet"), or NULL when there is none. For the Orders and
  * Disputes screens to mark such rows. */

@@ -322,7 +322,8 @@ int app_run(const struct cli_globals *globals)
 	        /* For slow links: PAYDESK_ARROW_CURSOR=1 (also :arrow-cursor). */
 	        .arrow_cursor = getenv("PAYDESK_ARROW_CURSOR") && *getenv("PAYDESK_ARROW_CURSOR") &&
 	                        strcmp(getenv("PAYDESK_ARROW_CURSOR"), "0") != 0,
-	        .hooks = {hook_status, hook_check_need, hook_poll, hook_busy, hook_sync_now},
+	        .hooks = {hook_status, hook_check_need, hook_poll, hook_busy, hook_sync_now,
+	                  actions_ui_available},
 	};
 	if (tui_init(&options) < 0) {
 		tui_exit();

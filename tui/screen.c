@@ -504,7 +504,14 @@ int tui_run_command(const char *line)
 		return 0;
 	}
 	const struct tui_view_ops *ops = tui_find_ops(name);
-	if (ops && strcmp(name, "help") != 0)
+	/* A view's own request named like a screen wins when no argument is
+	 * given (":statement" on Settlements is the selected day's). */
+	bool own = false;
+	for (size_t i = 0; view && !*arg && i < view->ops->n_requests; i++)
+		if (!strcmp(view->ops->requests[i].name, name) &&
+		    tui_need_available(view->ops->requests[i].need))
+			own = true;
+	if (ops && !own && strcmp(name, "help") != 0)
 		return tui_view_push(name, *arg ? arg : NULL);
 	if (view) {
 		int request = tui_request_by_name(view->ops, name, false);

@@ -7,19 +7,52 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client/client.h"
 #include "views/views.h"
 
 enum {
 	SETTLE_REQ_DAYS = TUI_REQ_VIEW_BASE,
+	SETTLE_REQ_STATEMENT,
 };
+
+#define SETTLE_REQ_STATEMENT_INFO                                                                  \
+	{                                                                                          \
+		SETTLE_REQ_STATEMENT, "statement", "s",                                            \
+		        N_("Preview the day's statement (p print, x export)"), TUI_NEED_SELECTION  \
+	}
 
 static const struct tui_request_info settlements_requests[] = {
         {TUI_REQ_ENTER, "open", "<Enter>", N_("Open the payout: its transactions, fees and nets"),
          TUI_NEED_SELECTION},
         {SETTLE_REQ_DAYS, "days", "d", N_("Show the per-day summary per currency"), 0},
+        SETTLE_REQ_STATEMENT_INFO,
 };
+
+static const struct tui_request_info days_requests[] = {
+        SETTLE_REQ_STATEMENT_INFO,
+};
+
+/* Opens the statement preview of the selected row's day: the payout's
+ * arrival day, or the summary row's day.  Both keys start with the day's
+ * unix time; the date is the local one, as the lists show it. */
+static int open_statement_of(struct tui_view *view)
+{
+	const char *key = tui_view_selected_key(view);
+	char *end = NULL;
+	long long t = key ? strtoll(key, &end, 10) : 0;
+	struct tm tm;
+	char day[16];
+	time_t when = (time_t)t;
+	if (!key || end == key || *end != '|' || t <= 0 || !localtime_r(&when, &tm) ||
+	    strftime(day, sizeof day, "%Y-%m-%d", &tm) == 0) {
+		tui_message("%s", _("This line has no day to make a statement of."));
+		return TUI_HANDLED;
+	}
+	tui_view_push("statement", day);
+	return TUI_HANDLED;
+}
 
 static const struct tui_column payout_columns[] = {
         {N_("Arrival"), 10, 10, TUI_ALIGN_LEFT, 0},    {N_("Payout"), 14, 30, TUI_ALIGN_LEFT, 1},
@@ -147,6 +180,8 @@ static int settlements_request(struct tui_view *view, int request)
 	case SETTLE_REQ_DAYS:
 		tui_view_push("days", NULL);
 		return TUI_HANDLED;
+	case SETTLE_REQ_STATEMENT:
+		return open_statement_of(view);
 	default:
 		return TUI_PASS;
 	}
@@ -346,6 +381,11 @@ static int days_open(struct tui_view *view, const char *arg)
 	return 0;
 }
 
+static int days_request(struct tui_view *view, int request)
+{
+	return request == SETTLE_REQ_STATEMENT ? open_statement_of(view) : TUI_PASS;
+}
+
 static void days_status(struct tui_view *view, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s",
@@ -355,7 +395,10 @@ static void days_status(struct tui_view *view, char *buf, size_t size)
 const struct tui_view_ops view_days_ops = {
         .name = "days",
         .title = N_("Daily summary"),
+        .requests = days_requests,
+        .n_requests = sizeof days_requests / sizeof days_requests[0],
         .open = days_open,
+        .request = days_request,
         .close = list_close,
         .status = days_status,
 };

@@ -110,6 +110,12 @@ static int disputes_fetch(void *ctx, const char *key, bool after, int max, struc
 		tui_row_set(row, 7, f->id);
 		row->style = style;
 		row->cell_style[2] = style ? style : views_status_style(f->status);
+		/* Evidence or an acceptance waiting in the outbox shows on its row. */
+		const char *pending = actions_ui_pending_label(f->id);
+		if (pending) {
+			tui_row_set(row, 2, pending);
+			row->cell_style[2] = TUI_STYLE_WARN;
+		}
 	}
 	return n;
 }

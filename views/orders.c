@@ -89,6 +89,14 @@ static void order_to_row(const struct query_order_row *r, int sort, struct tui_r
 	                     ? TUI_STYLE_NORMAL
 	                     : views_status_style(r->status);
 	row->cell_style[5] = views_status_style(r->status);
+	/* A refund waiting in the outbox (queued offline, or sent without an
+	 * answer) shows on its row until it resolves: the status cell says so
+	 * instead of a state the platform may already have changed. */
+	const char *pending = actions_ui_pending_label(r->id);
+	if (pending) {
+		tui_row_set(row, 5, pending);
+		row->cell_style[5] = TUI_STYLE_WARN;
+	}
 	if (!strcmp(r->risk_level, "highest") || !strcmp(r->risk_level, "elevated"))
 		row->cell_style[7] = TUI_STYLE_WARN;
 }

@@ -646,6 +646,31 @@ int tui_init(const struct tui_options *options)
 	return 0;
 }
 
+static bool suspended;
+
+void tui_suspend(void)
+{
+	if (!initialised || suspended)
+		return;
+	suspended = true;
+	def_prog_mode();
+	endwin();
+	if (term_out)
+		fflush(term_out);
+}
+
+void tui_resume(void)
+{
+	if (!initialised || !suspended)
+		return;
+	suspended = false;
+	reset_prog_mode();
+	/* The other program drew over the screen: curses' idea of it is
+	 * stale, so the next update rewrites every cell. */
+	clearok(curscr, TRUE);
+	tui_draw_now();
+}
+
 int tui_run(const char *first)
 {
 	quit_requested = false;
@@ -697,6 +722,7 @@ void tui_exit(void)
 	if (!initialised)
 		return;
 	initialised = false;
+	suspended = false;
 	tui_views_free();
 	tui_pane_forget();
 	tui_pane_on = false;

@@ -270,6 +270,14 @@ bool tui_prompt(const char *label, const char *initial, char *out, size_t size);
  * separated by '\n').  Returns true only for an explicit 'y'. */
 bool tui_confirm(const char *question, const char *details);
 
+/* Give the terminal back for a program run in the foreground (an editor):
+ * the screen is left and the terminal restored to how it was before
+ * tui_init.  tui_resume takes it again and repaints every cell (the other
+ * program wrote over them).  Views call these instead of touching curses;
+ * both do nothing before tui_init and nest no deeper than one. */
+void tui_suspend(void);
+void tui_resume(void);
+
 /* Ask the main loop to repaint (e.g. from a hook after new data). */
 void tui_request_redraw(void);
 

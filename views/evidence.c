@@ -4,7 +4,6 @@
  * From here the evidence is staged (submit=false), submitted once, or the dispute accepted. */
 #include "config.h"
 
-#include <curses.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -269,8 +268,7 @@ static int draft_set(struct evidence *e, const char *name, const char *value)
  * status, or -1 when it could not run. */
 static int run_editor(const char *path)
 {
-	def_prog_mode();
-	endwin();
+	tui_suspend();
 	pid_t pid = fork();
 	if (pid == 0) {
 		/* The editor variable may hold arguments ("emacs -nw"): the shell splits it;
@@ -284,8 +282,7 @@ static int run_editor(const char *path)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
 		}
 	}
-	reset_prog_mode();
-	refresh();
+	tui_resume();
 	if (pid < 0)
 		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;

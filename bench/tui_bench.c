@@ -7,7 +7,10 @@
  * Prints: start to first painted Orders screen, the time of one
  * navigation key (down, PgDn, G, g) handled and drawn (median and worst of
  * many), `/` search across all orders for each SEARCH word, bytes written
- * to the terminal for one line of scrolling, and peak RSS. */
+ * to the terminal for one line of scrolling, and peak RSS.
+ *
+ * With TUI_BENCH_TRACE=FILE set, the bytes of three single-line scrolling
+ * steps (default cursor) are also written to FILE, to see where they go. */
 #include "config.h"
 
 #include <errno.h>
@@ -33,6 +36,8 @@ static unsigned long long bytes_read;
 static char head[1 << 16];
 static size_t head_len;
 static double rows_seen_ms, total_seen_ms;
+/* While set, the terminal's output is copied here as well. */
+static FILE *trace;
 
 static double now_ms(void);
 
@@ -50,6 +55,8 @@ static void *drain(void *arg)
 		}
 		pthread_mutex_lock(&count_lock);
 		bytes_read += (unsigned long long)n;
+		if (trace)
+			fwrite(buf, 1, (size_t)n, trace);
 		if (head_len + (size_t)n < sizeof head - 1) {
 			memcpy(head + head_len, buf, (size_t)n);
 			head_len += (size_t)n;
@@ -185,15 +192,40 @@ int main(int argc, char **argv)
 	for (int i = 0; i < lines; i++)
 		tui_do_request(TUI_REQ_MOVE_DOWN);
 	unsigned long long after = settled_bytes();
-	fprintf(report, "bytes to the terminal per line scrolled (80x24, %d lines): %.1f\n", lines,
+	fprintf(report,
+	        "bytes to the terminal per line scrolled (80x24, %d lines, default arrow cursor): "
+	        "%.1f\n",
+	        lines,
 	        (double)(after - before) / lines);
-	tui_do_request(TUI_REQ_ARROW_CURSOR);
+	const char *trace_path = getenv("TUI_BENCH_TRACE");
+	if (trace_path && *trace_path) {
+		FILE *f = fopen(trace_path, "w");
+		if (!f) {
+			fprintf(report, "tui_bench: cannot write %s\n", trace_path);
+		} else {
+			for (int i = 0; i < 3; i++) {
+				settled_bytes();
+				pthread_mutex_lock(&count_lock);
+				trace = f;
+				fprintf(f, "\n==== step %d ====\n", i + 1);
+				pthread_mutex_unlock(&count_lock);
+				tui_do_request(TUI_REQ_MOVE_DOWN);
+				settled_bytes();
+				pthread_mutex_lock(&count_lock);
+				trace = NULL;
+				pthread_mutex_unlock(&count_lock);
+			}
+			if (fclose(f) != 0)
+				fprintf(report, "tui_bench: cannot write %s\n", trace_path);
+		}
+	}
+	tui_do_request(TUI_REQ_BAR_CURSOR);
 	before = settled_bytes();
 	for (int i = 0; i < lines; i++)
 		tui_do_request(TUI_REQ_MOVE_DOWN);
 	after = settled_bytes();
-	tui_do_request(TUI_REQ_ARROW_CURSOR);
-	fprintf(report, "  the same with the arrow cursor (:arrow-cursor): %.1f\n",
+	tui_do_request(TUI_REQ_BAR_CURSOR);
+	fprintf(report, "  the same with the reverse-video bar cursor (:bar-cursor): %.1f\n",
 	        (double)(after - before) / lines);
 
 	fflush(report);

@@ -90,6 +90,12 @@ static attr_t style_attr(int style)
 	return attr;
 }
 
+/* The attribute of the selected row. */
+static attr_t cursor_attr(void)
+{
+	return A_REVERSE;
+}
+
 void tui_init_colors(void)
 {
 	use_color = false;
@@ -106,6 +112,15 @@ void tui_init_colors(void)
 	use_color = true;
 }
 
+/* The attribute of blanks next to text drawn in attr: no colour and no
+ * underline (blanks that look alike are alike to curses too, so it can
+ * skip or erase them), but reverse, bold and dim kept, so that a row in
+ * one style is one run of one attribute on the terminal. */
+static attr_t blank_attr(attr_t attr)
+{
+	return attr & (A_REVERSE | A_DIM | A_BOLD);
+}
+
 /* Draws untrusted text at (y, x) in at most `width` columns, padded with
  * blanks to exactly `width` when pad is set.  Returns the columns used. */
 int tui_put_text(int y, int x, const char *text, int width, bool pad, bool right)
@@ -118,21 +133,19 @@ int tui_put_text(int y, int x, const char *text, int width, bool pad, bool right
 	int used = 0;
 	tui_fit_text(clean_buf, width, fitted, sizeof fitted, &used);
 	int lead = right && pad ? width - used : 0;
-	/* Padding is drawn without colour: blanks that look alike are alike
-	 * to curses too, so it can skip or erase them instead of rewriting. */
 	attr_t attr;
 	short pair;
 	attr_get(&attr, &pair, NULL);
 	move(y, x);
 	if (lead > 0) {
-		attr_set(attr & A_REVERSE, 0, NULL);
+		attr_set(blank_attr(attr), 0, NULL);
 		for (int i = 0; i < lead; i++)
 			addch(' ');
 		attr_set(attr, pair, NULL);
 	}
 	addstr(fitted);
 	if (pad && used + lead < width) {
-		attr_set(attr & A_REVERSE, 0, NULL);
+		attr_set(blank_attr(attr), 0, NULL);
 		for (int i = used + lead; i < width; i++)
 			addch(' ');
 		attr_set(attr, pair, NULL);
@@ -215,7 +228,11 @@ static void draw_rows(struct tui_view *view)
 	struct tui_view_state *st = view->state;
 	int widths[TUI_MAX_COLUMNS] = {0};
 	int y = 1;
-	int margin = tui_opts.arrow_cursor ? 2 : 0;
+	/* Tables mark the selected row with a '>' in a one-column margin (a
+	 * column at 80 is dear); text pages
+	 * (help, details, a statement laid out for 80 columns) have no column
+	 * to spare and keep the bar. */
+	int margin = tui_opts.bar_cursor || !st->columns ? 0 : 1;
 	if (st->columns) {
 		layout(st, COLS - margin, widths);
 		attrset(style_attr(TUI_STYLE_HEADER));
@@ -247,28 +264,29 @@ static void draw_rows(struct tui_view *view)
 		int x = 0;
 		if (margin) {
 			attrset(cursor ? A_BOLD : A_NORMAL);
-			addstr(cursor ? "> " : "  ");
+			addch(cursor ? '>' : ' ');
 			x = margin;
 			cursor = false;
 		}
+		/* The selected row is drawn in one attribute from end to end, no
+		 * cell styles inside it: a change of attribute costs the terminal
+		 * an escape sequence, and this row is rewritten on every move. */
+		attr_t bar = cursor ? cursor_attr() : blank_attr(style_attr(row->style));
 		for (int c = 0; c < st->n_columns; c++) {
 			if (!widths[c])
 				continue;
 			int style = row->cell_style[c] ? row->cell_style[c] : row->style;
-			attr_t attr = style_attr(style);
-			if (cursor)
-				attr |= A_REVERSE;
-			attrset(attr);
+			attrset(cursor ? bar : style_attr(style));
 			bool right = st->columns && st->columns[c].align == TUI_ALIGN_RIGHT;
 			tui_put_text(y, x, row->cells[c], widths[c], true, right);
 			x += widths[c];
 			if (x < COLS) {
-				attrset(cursor ? A_REVERSE : A_NORMAL);
+				attrset(bar);
 				addch(' ');
 				x++;
 			}
 		}
-		attrset(cursor ? A_REVERSE : A_NORMAL);
+		attrset(bar);
 		while (x < COLS) {
 			addch(' ');
 			x++;

@@ -360,8 +360,8 @@ static int generic_request(struct tui_view *view, int request)
 	case TUI_REQ_REDRAW:
 		clearok(curscr, TRUE);
 		return TUI_HANDLED;
-	case TUI_REQ_ARROW_CURSOR:
-		tui_opts.arrow_cursor = !tui_opts.arrow_cursor;
+	case TUI_REQ_BAR_CURSOR:
+		tui_opts.bar_cursor = !tui_opts.bar_cursor;
 		return TUI_HANDLED;
 	case TUI_REQ_PANE:
 		if (!view->ops->detail || !view->state->columns) {

@@ -319,9 +319,10 @@ int app_run(const struct cli_globals *globals)
 	struct tui_options options = {
 	        .script = globals->script,
 	        .program = PACKAGE_NAME,
-	        /* For slow links: PAYDESK_ARROW_CURSOR=1 (also :arrow-cursor). */
-	        .arrow_cursor = getenv("PAYDESK_ARROW_CURSOR") && *getenv("PAYDESK_ARROW_CURSOR") &&
-	                        strcmp(getenv("PAYDESK_ARROW_CURSOR"), "0") != 0,
+	        /* The reverse-video bar costs more bytes per line scrolled than
+	         * the arrow: PAYDESK_BAR_CURSOR=1 (also :bar-cursor). */
+	        .bar_cursor = getenv("PAYDESK_BAR_CURSOR") && *getenv("PAYDESK_BAR_CURSOR") &&
+	                      strcmp(getenv("PAYDESK_BAR_CURSOR"), "0") != 0,
 	        .hooks = {hook_status, hook_check_need, hook_poll, hook_busy, hook_sync_now,
 	                  actions_ui_available},
 	};

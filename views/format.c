@@ -30,6 +30,25 @@ void views_datetime(time_t t, char *buf, size_t size)
 		snprintf(buf, size, "-");
 }
 
+void views_datetime_short(time_t t, char *buf, size_t size)
+{
+	struct tm tm, today;
+	time_t now = paydesk_now();
+	size_t n = 0;
+	if (t > 0 && localtime_r(&t, &tm) && localtime_r(&now, &today)) {
+		if (tm.tm_year == today.tm_year)
+			/* TRANSLATORS: strftime format of a date and time of the current
+			 * year in narrow lists (at most 11 columns). */
+			n = strftime(buf, size, _("%m-%d %H:%M"), &tm);
+		else
+			/* TRANSLATORS: strftime format of a date of another year in narrow
+			 * lists (at most 11 columns). */
+			n = strftime(buf, size, _("%Y-%m-%d"), &tm);
+	}
+	if (n == 0)
+		snprintf(buf, size, "-");
+}
+
 void views_money(int64_t amount, const char *currency, char *buf, size_t size)
 {
 	if (money_format(amount, currency, money_locale_current(), MONEY_FMT_NUMBER, buf, size) ==

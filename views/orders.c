@@ -35,12 +35,57 @@ static const struct tui_request_info orders_requests[] = {
         ACTIONS_UI_REQ_REFUND,
 };
 
+/* Every column fits at 80 (79 after the cursor's margin: 72 of cells and 7
+ * gaps): a short date, a card as brand abbreviation and last4, risk and
+ * status as short words.  Wider screens give the room to the customer. */
 static const struct tui_column orders_columns[] = {
-        {N_("Date"), 16, 16, TUI_ALIGN_LEFT, 0},    {N_("Order"), 10, 22, TUI_ALIGN_LEFT, 1},
-        {N_("Customer"), 11, 0, TUI_ALIGN_LEFT, 3}, {N_("Amount"), 10, 16, TUI_ALIGN_RIGHT, 0},
-        {N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},       {N_("Status"), 14, 16, TUI_ALIGN_LEFT, 0},
-        {N_("Card"), 9, 16, TUI_ALIGN_LEFT, 1},     {N_("Risk"), 8, 12, TUI_ALIGN_LEFT, 0},
+        {N_("Date"), 11, 11, TUI_ALIGN_LEFT, 0},    {N_("Order"), 11, 22, TUI_ALIGN_LEFT, 1},
+        {N_("Customer"), 10, 0, TUI_ALIGN_LEFT, 4}, {N_("Amount"), 9, 16, TUI_ALIGN_RIGHT, 1},
+        {N_("CCY"), 3, 3, TUI_ALIGN_LEFT, 0},       {N_("Status"), 13, 16, TUI_ALIGN_LEFT, 0},
+        {N_("Card"), 9, 16, TUI_ALIGN_LEFT, 1},     {N_("Risk"), 6, 12, TUI_ALIGN_LEFT, 0},
 };
+
+/* Card brands as the list shows them: the platform's name shortened. */
+static const struct {
+	const char *brand;
+	const char *shown;
+} card_brands[] = {
+        {"visa", "visa"},     {"mastercard", "mc"}, {"amex", "amex"},
+        {"unionpay", "up"},   {"discover", "disc"}, {"diners", "dc"},
+        {"jcb", "jcb"},       {"cartes_bancaires", "cb"},
+};
+
+/* The list's short words for a status or a risk level (at most 13 and 6
+ * columns); other values as views_label spells them. */
+static const char *short_label(const char *value, char *buf, size_t size)
+{
+	static const struct {
+		const char *value;
+		const char *label;
+	} shorter[] = {
+	        {"partially_refunded", N_("part refunded")},
+	        /* TRANSLATORS: a risk level in a 6-column list cell. */
+	        {"elevated", N_("elev.")},
+	        /* TRANSLATORS: a risk level in a 6-column list cell. */
+	        {"highest", N_("high")},
+	        /* TRANSLATORS: a risk level (not assessed) in a 6-column list cell. */
+	        {"not_assessed", N_("n/a")},
+	};
+	for (size_t i = 0; value && i < sizeof shorter / sizeof shorter[0]; i++)
+		if (!strcmp(shorter[i].value, value))
+			return _(shorter[i].label);
+	return views_label(value, buf, size);
+}
+
+/* "visa 3884", "mc 4228": the brand shortened, then the last four digits. */
+static void card_cell(const char *brand, const char *last4, char *buf, size_t size)
+{
+	const char *shown = brand;
+	for (size_t i = 0; i < sizeof card_brands / sizeof card_brands[0]; i++)
+		if (!strcmp(card_brands[i].brand, brand))
+			shown = card_brands[i].shown;
+	snprintf(buf, size, "%s %s", shown, last4);
+}
 
 static const char *const status_cycle[] = {
         "", "paid", "pending", "failed", "refunded", "partially_refunded", "disputed",
@@ -73,7 +118,7 @@ static void order_to_row(const struct query_order_row *r, int sort, struct tui_r
 	char text[128], label[64];
 	query_order_key(r, sort, text, sizeof text);
 	tui_row_set_key(row, text);
-	views_datetime(r->created, text, sizeof text);
+	views_datetime_short(r->created, text, sizeof text);
 	tui_row_set(row, 0, text);
 	tui_row_set(row, 1, r->order_ref[0] ? r->order_ref : r->id);
 	tui_row_set(row, 2, r->customer_name[0] ? r->customer_name : r->customer_email);
@@ -81,10 +126,12 @@ static void order_to_row(const struct query_order_row *r, int sort, struct tui_r
 	tui_row_set(row, 3, text);
 	views_currency(r->currency, text, sizeof text);
 	tui_row_set(row, 4, text);
-	tui_row_set(row, 5, views_label(r->status, label, sizeof label));
-	if (r->card_last4[0])
-		tui_row_setf(row, 6, "%s %s", r->card_brand, r->card_last4);
-	tui_row_set(row, 7, views_label(r->risk_level, label, sizeof label));
+	tui_row_set(row, 5, short_label(r->status, label, sizeof label));
+	if (r->card_last4[0]) {
+		card_cell(r->card_brand, r->card_last4, text, sizeof text);
+		tui_row_set(row, 6, text);
+	}
+	tui_row_set(row, 7, short_label(r->risk_level, label, sizeof label));
 	row->style = views_status_style(r->status) == TUI_STYLE_GOOD
 	                     ? TUI_STYLE_NORMAL
 	                     : views_status_style(r->status);

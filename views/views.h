@@ -51,6 +51,8 @@ extern struct views_app views_app;
 /* Formatting for screens; every buffer is NUL-terminated. */
 void views_date(time_t t, char *buf, size_t size);     /* local date */
 void views_datetime(time_t t, char *buf, size_t size); /* local date and time */
+/* For lists at 80 columns: "11-26 10:56" within the current year, else the date. */
+void views_datetime_short(time_t t, char *buf, size_t size);
 void views_money(int64_t amount, const char *currency, char *buf, size_t size);     /* number */
 void views_money_sym(int64_t amount, const char *currency, char *buf, size_t size); /* symbol */
 void views_currency(const char *currency, char *buf, size_t size);                  /* "USD" */

@@ -5,7 +5,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 tmp_setup
-tap_plan 37
+tap_plan 40
 
 ui_profile shop http://127.0.0.1:9
 ui_fill_cache shop 3000 >/dev/null
@@ -71,4 +71,12 @@ grep -q "offline  synced 5 min ago" "$TEST_TMP/orders.C.120x40.txt"
 tap_ok $? "the status line says offline and how old the data is"
 grep -q "row 1 of 3000" "$TEST_TMP/orders.C.80x24.txt"
 tap_ok $? "the orders screen counts every order"
+# 80x24: every column of an order fits and nothing in a row is cut.
+o80="$TEST_TMP/orders.C.80x24.txt"
+head -n 2 "$o80" | tail -n 1 | grep -Eq "Date +Order +Customer +Amount +CCY +Status +Card +Risk"
+tap_ok $? "at 80 columns the Orders screen shows every column the issue names"
+sed -n '3,22p' "$o80" | awk '{print $3}' | grep -c '^ORD-[0-9]*$' | grep -qx 20
+tap_ok $? "at 80 columns every order reference is whole"
+sed -n '3,22p' "$o80" | grep -Ev ' (visa|mc|amex|up) [0-9]{4} +(normal|elev\.|high)$' | sed 's/^/# /' | grep -q .
+tap_ok $((!$?)) "at 80 columns every row ends with the card and its last4, then the risk"
 tap_done

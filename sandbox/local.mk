@@ -46,3 +46,5 @@ bench_sandbox_bench_SOURCES = bench/sandbox_bench.c
 bench_sandbox_bench_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 bench_sandbox_bench_LDADD = $(CURL_LIBS)
 EXTRA_DIST += sandbox/README.md
+TESTS += tests/sandbox/test_cli.sh
+EXTRA_DIST += tests/sandbox/test_cli.sh

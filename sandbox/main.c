@@ -307,6 +307,15 @@ bad:
 	return 2;
 }
 
+int sbx_stop_requested(void)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending) != 0)
+		return 0;
+	return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1;
+}
+
 static char temp_dir[512];
 static char temp_db[600];
 
@@ -347,6 +356,15 @@ int main(int argc, char **argv)
 	}
 	if (!s.opt.now_given)
 		s.opt.now = (int64_t)time(NULL);
+	/* SIGINT and SIGTERM stay blocked in every thread: seeding polls for them and the main
+	 * thread waits for them once serving. A shell starts background jobs with SIGINT
+	 * ignored, and an ignored signal is discarded, so restore the default first. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (s.opt.invalid_utf8 && !s.opt.hostile) {
 		fprintf(stderr, "paydesk-sandbox: --invalid-utf8 needs --hostile\n");
 		free_keys(&s);
@@ -386,7 +404,13 @@ int main(int argc, char **argv)
 		goto fail;
 	if (sbx_store_empty(&s)) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (sbx_seed(&s) != 0) {
+		rc = sbx_seed(&s);
+		if (rc == -2) {
+			fprintf(stderr, "paydesk-sandbox: interrupted while seeding; a --db store is "
+			                "seeded afresh on its next start\n");
+			goto fail;
+		}
+		if (rc != 0) {
 			fprintf(stderr,
 			        "paydesk-sandbox: seeding failed; the store %s is unusable "
 			        "(delete it and retry)\n",
@@ -416,11 +440,6 @@ int main(int argc, char **argv)
 	sbx_rng_seed(&s.rng, s.opt.seed ^ (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^
 	                             (uint64_t)sbx_mono_ms());
 
-	/* Block the stop signals in every thread; the main thread waits for them. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (sbx_server_run(&s) != 0)
 		goto fail;

@@ -254,8 +254,11 @@ int64_t sbx_day_start(int64_t t);
 
 /* ---- seeding (seed.c) ---- */
 
-/* Fills an empty store with deterministic data; returns 0, or -1 after printing why. */
+/* Fills an empty store with deterministic data in one transaction; returns 0, -1 after
+ * printing why, or -2 when SIGINT/SIGTERM asked to stop (nothing is kept). */
 int sbx_seed(struct sbx *s);
+/* Returns 1 when SIGINT or SIGTERM is pending (both are blocked from the start). */
+int sbx_stop_requested(void);
 /* One generated order (charge); the large text fields are sized for hostile data. */
 struct sbx_charge_gen {
 	char id[40];

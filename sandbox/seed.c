@@ -470,7 +470,11 @@ int sbx_seed(struct sbx *s)
 	sbx_rng_seed(&r, s->opt.seed);
 	st.s = s;
 	st.r = &r;
-	if (sbx_exec(s, "PRAGMA journal_mode=OFF; BEGIN") != 0)
+	/* Without a journal a failed or interrupted seeding cannot roll back: start from
+	 * empty tables, so seeding again after one always works. */
+	if (sbx_exec(s, "PRAGMA journal_mode=OFF; BEGIN; DELETE FROM charges; DELETE FROM refunds;"
+	                "DELETE FROM disputes; DELETE FROM payouts;"
+	                "DELETE FROM balance_transactions; DELETE FROM events;") != 0)
 		goto out;
 	ins_charge = sbx_prepare(s, SBX_INSERT_CHARGE_SQL);
 	st.ins_refund = sbx_prepare(s, "INSERT INTO refunds(" SBX_REFUND_COLS
@@ -481,6 +485,10 @@ int sbx_seed(struct sbx *s)
 		goto out;
 	for (i = 0; i < s->opt.orders; i++) {
 		/* Evenly spread, jittered within the slot, strictly before the start clock. */
+		if ((i & 0xffff) == 0xffff && sbx_stop_requested()) {
+			rc = -2;
+			goto out;
+		}
 		int64_t slot = span / (s->opt.orders + 1);
 		int64_t created = start + slot * i +
 		                  (slot > 1 ? (int64_t)sbx_rng_below(&r, (uint64_t)slot) : 0);
@@ -512,6 +520,8 @@ out:
 	sqlite3_finalize(st.ins_dispute);
 	if (rc != 0)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (rc == -1 && sbx_stop_requested())
+		rc = -2;
 	if (sbx_exec(s, "PRAGMA journal_mode=WAL") != 0)
 		rc = -1;
 	free(st.bts);

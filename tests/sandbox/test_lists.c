@@ -618,6 +618,47 @@ static void check_hostile(void)
 	sbt_stop(&h);
 }
 
+/* --invalid-utf8: some page holds bytes that are not UTF-8, which a validating parser
+ * rejects; the other pages still parse. */
+static void check_invalid_utf8(void)
+{
+	struct sbt_server h;
+	static const char *const args[] = {"--seed", "5",         "--orders",
+	                                   "400",    "--hostile", "--invalid-utf8",
+	                                   "--now",  SBT_NOW,     NULL};
+	int bad = 0, good = 0, page;
+	char url[256];
+	char last[64] = "";
+
+	sbt_start(&h, args);
+	for (page = 0; page < 4; page++) {
+		struct sbt_resp r;
+
+		if (last[0])
+			snprintf(url, sizeof(url), "/v1/charges?limit=100&starting_after=%s", last);
+		else
+			snprintf(url, sizeof(url), "/v1/charges?limit=100");
+		sbt_get(&h, url, &r);
+		if (r.status == 200 && r.json)
+			good++;
+		else if (r.status == 200)
+			bad++;
+		/* Find the cursor without validating UTF-8: the last "id":"ch_ in the page. */
+		{
+			const char *p = r.body, *found = NULL;
+
+			while (p && (p = strstr(p, "{\"id\":\"ch_")) != NULL)
+				found = p++;
+			if (found)
+				snprintf(last, sizeof(last), "%.27s", found + 7);
+		}
+		sbt_resp_free(&r);
+	}
+	sbt_ok(bad > 0 && good + bad == 4,
+	       "--invalid-utf8: %d of 4 pages hold bytes a validating JSON parser rejects", bad);
+	sbt_stop(&h);
+}
+
 int main(void)
 {
 	struct sbt_server srv;
@@ -640,5 +681,6 @@ int main(void)
 	sbt_stop(&srv);
 	check_determinism();
 	check_hostile();
+	check_invalid_utf8();
 	return sbt_done();
 }

@@ -618,8 +618,8 @@ static void check_hostile(void)
 	sbt_stop(&h);
 }
 
-/* --invalid-utf8: some page holds bytes that are not UTF-8, which a validating parser
- * rejects; the other pages still parse. */
+/* --invalid-utf8: pages hold bytes that are not UTF-8, which a validating parser rejects
+ * (the page is still a complete 200 reply). */
 static void check_invalid_utf8(void)
 {
 	struct sbt_server h;

@@ -453,7 +453,8 @@ int query_order_get(struct query *q, const char *id, struct query_order_row *out
 #define REFUND_COLUMNS                                                                             \
 	"r.id, r.created, r.order_id, r.amount, r.currency, r.status, r.reason, "                  \
 	"r.balance_transaction, r.failure_reason, "                                                \
-	"(SELECT customer_name FROM orders WHERE id = r.order_id)"
+	"(SELECT customer_name FROM orders WHERE id = r.order_id), "                               \
+	"(SELECT order_ref FROM orders WHERE id = r.order_id)"
 
 static void read_refund(sqlite3_stmt *s, void *out)
 {
@@ -468,6 +469,7 @@ static void read_refund(sqlite3_stmt *s, void *out)
 	query_col_text(s, 7, r->balance_transaction, sizeof r->balance_transaction);
 	query_col_text(s, 8, r->failure_reason, sizeof r->failure_reason);
 	query_col_text(s, 9, r->customer_name, sizeof r->customer_name);
+	query_col_text(s, 10, r->order_ref, sizeof r->order_ref);
 }
 
 static void refund_spec(struct page_spec *p, const char *order_id)
@@ -516,7 +518,8 @@ int query_refund_get(struct query *q, const char *id, struct query_refund_row *o
 #define DISPUTE_COLUMNS                                                                            \
 	"d.id, d.created, d.order_id, d.amount, d.currency, d.status, d.reason, d.due_by, "        \
 	"d.has_evidence, d.past_due, d.submission_count, d.is_charge_refundable, "                 \
-	"(SELECT customer_name FROM orders WHERE id = d.order_id)"
+	"(SELECT customer_name FROM orders WHERE id = d.order_id), "                               \
+	"(SELECT order_ref FROM orders WHERE id = d.order_id)"
 
 static void read_dispute(sqlite3_stmt *s, void *out)
 {
@@ -534,6 +537,7 @@ static void read_dispute(sqlite3_stmt *s, void *out)
 	r->submission_count = sqlite3_column_int(s, 10);
 	r->is_charge_refundable = sqlite3_column_int(s, 11) != 0;
 	query_col_text(s, 12, r->customer_name, sizeof r->customer_name);
+	query_col_text(s, 13, r->order_ref, sizeof r->order_ref);
 }
 
 static void dispute_spec(struct page_spec *p, const struct query_dispute_filter *f)

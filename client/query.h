@@ -97,6 +97,7 @@ struct query_refund_row {
 	char balance_transaction[QUERY_ID];
 	char failure_reason[48];
 	char customer_name[QUERY_TEXT]; /* of the order, when cached */
+	char order_ref[QUERY_ID];       /* the merchant's reference of the order, when cached */
 };
 
 /* Newest first; order_id "" = every refund. */
@@ -126,6 +127,7 @@ struct query_dispute_row {
 	int submission_count;
 	bool is_charge_refundable;
 	char customer_name[QUERY_TEXT];
+	char order_ref[QUERY_ID]; /* the merchant's reference of the order, when cached */
 };
 
 /* Sorted by response deadline, soonest first, disputes without one last. */

@@ -236,17 +236,34 @@ int tui_view_push(const char *name, const char *arg)
 	return 0;
 }
 
+/* One request in the help: its keys, its help text and its `:` name.  The
+ * name goes on a line of its own under the text when both do not fit the
+ * screen's width (80 columns leave little room). */
 static void help_add(struct tui_lines *lines, const struct tui_view_ops *ops,
                      const struct tui_req_entry *entry)
 {
+	enum { KEYS_WIDTH = 22 };
 	char keys[128];
-	if (tui_keymap_keys(ops, entry->code, keys, sizeof keys) == 0)
+	bool unbound = tui_keymap_keys(ops, entry->code, keys, sizeof keys) == 0;
+	if (unbound)
 		snprintf(keys, sizeof keys, ":%s", entry->name);
 	char pad_keys[160];
 	int w = tui_text_width(keys);
-	snprintf(pad_keys, sizeof pad_keys, "%s%*s", keys, w < 24 ? 24 - w : 1, "");
-	tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %s%s  (:%s)", pad_keys, _(entry->help),
-	               entry->name);
+	snprintf(pad_keys, sizeof pad_keys, "%s%*s", keys, w < KEYS_WIDTH ? KEYS_WIDTH - w : 1, "");
+	const char *help = _(entry->help);
+	if (unbound) {
+		tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %s%s", pad_keys, help);
+		return;
+	}
+	int width = 2 + tui_text_width(pad_keys) + tui_text_width(help) + 4 +
+	            tui_text_width(entry->name) + 1;
+	if (width < COLS) {
+		tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %s%s  (:%s)", pad_keys, help,
+		               entry->name);
+		return;
+	}
+	tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %s%s", pad_keys, help);
+	tui_lines_addf(lines, TUI_STYLE_DIM, "  %*s(:%s)", KEYS_WIDTH, "", entry->name);
 }
 
 static int help_open(struct tui_view *view, const char *arg)

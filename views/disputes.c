@@ -33,9 +33,9 @@ static const struct tui_request_info disputes_requests[] = {
 };
 
 static const struct tui_column disputes_columns[] = {
-        {N_("Due"), 16, 16, TUI_ALIGN_LEFT, 0},     {N_("Left"), 8, 9, TUI_ALIGN_RIGHT, 0},
-        {N_("Status"), 16, 18, TUI_ALIGN_LEFT, 0},  {N_("Reason"), 12, 22, TUI_ALIGN_LEFT, 1},
-        {N_("Amount"), 10, 16, TUI_ALIGN_RIGHT, 0}, {N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
+        {N_("Due"), 11, 11, TUI_ALIGN_LEFT, 0},     {N_("Left"), 8, 9, TUI_ALIGN_RIGHT, 0},
+        {N_("Status"), 16, 18, TUI_ALIGN_LEFT, 0},  {N_("Reason"), 12, 22, TUI_ALIGN_LEFT, 3},
+        {N_("Amount"), 9, 16, TUI_ALIGN_RIGHT, 0},  {N_("CCY"), 3, 3, TUI_ALIGN_LEFT, 0},
         {N_("Customer"), 10, 0, TUI_ALIGN_LEFT, 2}, {N_("Dispute"), 12, 30, TUI_ALIGN_LEFT, 1},
 };
 
@@ -88,7 +88,7 @@ static int disputes_fetch(void *ctx, const char *key, bool after, int max, struc
 		int style;
 		query_dispute_key(f, text, sizeof text);
 		tui_row_set_key(row, text);
-		views_datetime(f->due_by, text, sizeof text);
+		views_datetime_short(f->due_by, text, sizeof text);
 		tui_row_set(row, 0, text);
 		/* A deadline only matters while a response is possible. */
 		bool open = !strcmp(f->status, "needs_response") ||

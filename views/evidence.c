@@ -68,10 +68,10 @@ static const struct tui_request_info evidence_requests[] = {
 };
 
 static const struct tui_column evidence_columns[] = {
-        {N_("Field"), 22, 32, TUI_ALIGN_LEFT, 1},
+        {N_("Field"), 22, 30, TUI_ALIGN_LEFT, 1},
         {N_("Kind"), 4, 6, TUI_ALIGN_LEFT, 0},
-        {N_("From"), 5, 10, TUI_ALIGN_LEFT, 0},
-        {N_("Value"), 10, 0, TUI_ALIGN_LEFT, 1},
+        {N_("From"), 8, 10, TUI_ALIGN_LEFT, 0},
+        {N_("Value"), 10, 0, TUI_ALIGN_LEFT, 2},
 };
 
 struct evidence {

@@ -14,11 +14,15 @@ static const struct tui_request_info refunds_requests[] = {
         {TUI_REQ_VIEW_BASE, "open-order", "o", N_("Open the refunded order"), TUI_NEED_SELECTION},
 };
 
+/* At 80 columns: date, the order's reference, customer, amount, currency,
+ * status, reason; the platform's ids (cells 7 and 8, which the requests
+ * read) show on wider screens. */
 static const struct tui_column refunds_columns[] = {
-        {N_("Date"), 16, 16, TUI_ALIGN_LEFT, 0},    {N_("Refund"), 12, 28, TUI_ALIGN_LEFT, 1},
-        {N_("Order"), 10, 28, TUI_ALIGN_LEFT, 1},   {N_("Customer"), 10, 0, TUI_ALIGN_LEFT, 2},
-        {N_("Amount"), 10, 16, TUI_ALIGN_RIGHT, 0}, {N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
-        {N_("Status"), 9, 12, TUI_ALIGN_LEFT, 0},   {N_("Reason"), 10, 22, TUI_ALIGN_LEFT, 1},
+        {N_("Date"), 11, 11, TUI_ALIGN_LEFT, 0},     {N_("Order"), 11, 22, TUI_ALIGN_LEFT, 0},
+        {N_("Customer"), 10, 0, TUI_ALIGN_LEFT, 3},  {N_("Amount"), 9, 16, TUI_ALIGN_RIGHT, 1},
+        {N_("CCY"), 3, 3, TUI_ALIGN_LEFT, 0},        {N_("Status"), 9, 12, TUI_ALIGN_LEFT, 0},
+        {N_("Reason"), 10, 22, TUI_ALIGN_LEFT, 2},   {N_("Refund"), 14, 30, TUI_ALIGN_LEFT, 1},
+        {N_("Order id"), 14, 30, TUI_ALIGN_LEFT, 1},
 };
 
 struct refunds {
@@ -49,19 +53,20 @@ static int refunds_fetch(void *ctx, const char *key, bool after, int max, struct
 		char text[128], label[64];
 		query_refund_key(f, text, sizeof text);
 		tui_row_set_key(row, text);
-		views_datetime(f->created, text, sizeof text);
+		views_datetime_short(f->created, text, sizeof text);
 		tui_row_set(row, 0, text);
-		tui_row_set(row, 1, f->id);
-		tui_row_set(row, 2, f->order_id);
-		tui_row_set(row, 3, f->customer_name);
+		tui_row_set(row, 1, f->order_ref[0] ? f->order_ref : f->order_id);
+		tui_row_set(row, 2, f->customer_name);
 		views_money(f->amount, f->currency, text, sizeof text);
-		tui_row_set(row, 4, text);
+		tui_row_set(row, 3, text);
 		views_currency(f->currency, text, sizeof text);
-		tui_row_set(row, 5, text);
-		tui_row_set(row, 6, views_label(f->status, label, sizeof label));
-		tui_row_set(row, 7,
+		tui_row_set(row, 4, text);
+		tui_row_set(row, 5, views_label(f->status, label, sizeof label));
+		tui_row_set(row, 6,
 		            f->reason[0] ? views_label(f->reason, label, sizeof label) : "");
-		row->cell_style[6] = views_status_style(f->status);
+		tui_row_set(row, 7, f->id);
+		tui_row_set(row, 8, f->order_id);
+		row->cell_style[5] = views_status_style(f->status);
 	}
 	return n;
 }
@@ -116,12 +121,12 @@ static int refunds_request(struct tui_view *view, int request)
 	if (!row)
 		return TUI_PASS;
 	if (request == TUI_REQ_ENTER) {
-		tui_view_push("refund", row->cells[1]);
+		tui_view_push("refund", row->cells[7]);
 		return TUI_HANDLED;
 	}
 	if (request == TUI_REQ_VIEW_BASE) {
-		if (row->cells[2] && row->cells[2][0])
-			tui_view_push("order", row->cells[2]);
+		if (row->cells[8] && row->cells[8][0])
+			tui_view_push("order", row->cells[8]);
 		return TUI_HANDLED;
 	}
 	return TUI_PASS;

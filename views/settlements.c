@@ -54,11 +54,13 @@ static int open_statement_of(struct tui_view *view)
 	return TUI_HANDLED;
 }
 
+/* Payouts are told apart by day, amount and currency; the platform's id
+ * (cell 6, which Enter reads) comes last and is whole on wider screens. */
 static const struct tui_column payout_columns[] = {
-        {N_("Arrival"), 10, 10, TUI_ALIGN_LEFT, 0},    {N_("Payout"), 14, 30, TUI_ALIGN_LEFT, 1},
-        {N_("Amount"), 12, 18, TUI_ALIGN_RIGHT, 0},    {N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
-        {N_("Status"), 10, 12, TUI_ALIGN_LEFT, 0},     {N_("Method"), 8, 10, TUI_ALIGN_LEFT, 0},
-        {N_("Description"), 10, 0, TUI_ALIGN_LEFT, 2},
+        {N_("Arrival"), 10, 10, TUI_ALIGN_LEFT, 0},    {N_("Amount"), 10, 18, TUI_ALIGN_RIGHT, 0},
+        {N_("CCY"), 3, 3, TUI_ALIGN_LEFT, 0},          {N_("Status"), 10, 12, TUI_ALIGN_LEFT, 0},
+        {N_("Method"), 8, 10, TUI_ALIGN_LEFT, 0},      {N_("Description"), 13, 0, TUI_ALIGN_LEFT, 1},
+        {N_("Payout"), 14, 30, TUI_ALIGN_LEFT, 2},
 };
 
 /* A list's cached count and fetch buffer. */
@@ -105,15 +107,15 @@ static int payouts_fetch(void *ctx, const char *key, bool after, int max, struct
 		tui_row_set_key(row, text);
 		views_date(p->arrival_date, text, sizeof text);
 		tui_row_set(row, 0, text);
-		tui_row_set(row, 1, p->id);
 		views_money(p->amount, p->currency, text, sizeof text);
-		tui_row_set(row, 2, text);
+		tui_row_set(row, 1, text);
 		views_currency(p->currency, text, sizeof text);
-		tui_row_set(row, 3, text);
-		tui_row_set(row, 4, views_label(p->status, label, sizeof label));
-		tui_row_set(row, 5, views_label(p->method, label, sizeof label));
-		tui_row_set(row, 6, p->description);
-		row->cell_style[4] = views_status_style(p->status);
+		tui_row_set(row, 2, text);
+		tui_row_set(row, 3, views_label(p->status, label, sizeof label));
+		tui_row_set(row, 4, views_label(p->method, label, sizeof label));
+		tui_row_set(row, 5, p->description);
+		tui_row_set(row, 6, p->id);
+		row->cell_style[3] = views_status_style(p->status);
 	}
 	return n;
 }
@@ -175,7 +177,7 @@ static int settlements_request(struct tui_view *view, int request)
 	switch (request) {
 	case TUI_REQ_ENTER:
 		if (row)
-			tui_view_push("payout", row->cells[1]);
+			tui_view_push("payout", row->cells[6]);
 		return TUI_HANDLED;
 	case SETTLE_REQ_DAYS:
 		tui_view_push("days", NULL);
@@ -201,7 +203,7 @@ const struct tui_view_ops view_settlements_ops = {
 /* ---- One payout: its balance transactions ---- */
 
 static const struct tui_column entry_columns[] = {
-        {N_("Date"), 16, 16, TUI_ALIGN_LEFT, 0},   {N_("Type"), 10, 14, TUI_ALIGN_LEFT, 0},
+        {N_("Date"), 11, 11, TUI_ALIGN_LEFT, 0},   {N_("Type"), 10, 14, TUI_ALIGN_LEFT, 0},
         {N_("Source"), 14, 30, TUI_ALIGN_LEFT, 2}, {N_("Gross"), 10, 16, TUI_ALIGN_RIGHT, 0},
         {N_("Fee"), 8, 14, TUI_ALIGN_RIGHT, 0},    {N_("Net"), 10, 16, TUI_ALIGN_RIGHT, 0},
         {N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},      {N_("Description"), 10, 0, TUI_ALIGN_LEFT, 2},
@@ -224,7 +226,7 @@ static int entries_fetch(void *ctx, const char *key, bool after, int max, struct
 		char text[128], label[64];
 		query_balance_key(b, text, sizeof text);
 		tui_row_set_key(row, text);
-		views_datetime(b->created, text, sizeof text);
+		views_datetime_short(b->created, text, sizeof text);
 		tui_row_set(row, 0, text);
 		tui_row_set(row, 1, views_label(b->type, label, sizeof label));
 		tui_row_set(row, 2, b->source);

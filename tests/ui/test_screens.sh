@@ -5,7 +5,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 tmp_setup
-tap_plan 40
+tap_plan 42
 
 ui_profile shop http://127.0.0.1:9
 ui_fill_cache shop 3000 >/dev/null
@@ -79,4 +79,8 @@ sed -n '3,22p' "$o80" | awk '{print $3}' | grep -c '^ORD-[0-9]*$' | grep -qx 20
 tap_ok $? "at 80 columns every order reference is whole"
 sed -n '3,22p' "$o80" | grep -Ev ' (visa|mc|amex|up) [0-9]{4} +(normal|elev\.|high)$' | sed 's/^/# /' | grep -q .
 tap_ok $((!$?)) "at 80 columns every row ends with the card and its last4, then the risk"
+sed -n '3,22p' "$TEST_TMP/refunds.zh.80x24.txt" | grep -c ' ORD-[0-9]* ' | grep -qx 20
+tap_ok $? "at 80 columns the Refunds screen names each order by its reference"
+grep -q "^ *(:filter-status)$" "$TEST_TMP/help.C.80x24.txt"
+tap_ok $? "at 80 columns a help line too long for its command name puts it under the text"
 tap_done

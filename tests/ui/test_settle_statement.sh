@@ -16,7 +16,7 @@ tap_ok $? "a cache of 3000 orders is written"
 
 # day_of_row FILE N: the first column of the Nth row of a list dump (after
 # the tab bar and the column titles).
-day_of_row() { sed -n "$(($2 + 2))p" "$1" | cut -c1-10; }
+day_of_row() { sed -n "$(($2 + 2))p" "$1" | grep -o '^.[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]' | cut -c2-; }
 # period_of FILE: the first day of a statement preview's period.
 period_of() { sed -n 's/^Period: *\([0-9-]*\) .*/\1/p' "$1"; }
 

@@ -343,7 +343,7 @@ static void test_help_from_tables(void **state)
 	while (line_start > d && line_start[-1] != '\n')
 		line_start--;
 	assert_null(memmem(line_start, (size_t)(generic - line_start), "<Enter>", 7));
-	assert_non_null(strstr(d, "<Enter>                 Open the detail"));
+	assert_non_null(strstr(d, "<Enter>               Open the detail"));
 }
 
 static void test_command_completion_and_switch(void **state)

@@ -195,8 +195,7 @@ int main(int argc, char **argv)
 	fprintf(report,
 	        "bytes to the terminal per line scrolled (80x24, %d lines, default arrow cursor): "
 	        "%.1f\n",
-	        lines,
-	        (double)(after - before) / lines);
+	        lines, (double)(after - before) / lines);
 	const char *trace_path = getenv("TUI_BENCH_TRACE");
 	if (trace_path && *trace_path) {
 		FILE *f = fopen(trace_path, "w");

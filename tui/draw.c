@@ -229,9 +229,8 @@ static void draw_rows(struct tui_view *view)
 	int widths[TUI_MAX_COLUMNS] = {0};
 	int y = 1;
 	/* Tables mark the selected row with a '>' in a one-column margin (a
-	 * column at 80 is dear); text pages
-	 * (help, details, a statement laid out for 80 columns) have no column
-	 * to spare and keep the bar. */
+	 * column at 80 is dear); text pages (help, details, a statement laid
+	 * out for 80 columns) have no column to spare and keep the bar. */
 	int margin = tui_opts.bar_cursor || !st->columns ? 0 : 1;
 	if (st->columns) {
 		layout(st, COLS - margin, widths);

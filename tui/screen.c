@@ -384,9 +384,8 @@ static const char *need_refusal(struct tui_view *view, int request)
 	if (!entry)
 		return NULL;
 	if (!tui_need_available(entry->need)) {
-		const char *why = tui_opts.hooks.check_need
-		                          ? tui_opts.hooks.check_need(entry->need)
-		                          : NULL;
+		const char *why =
+		        tui_opts.hooks.check_need ? tui_opts.hooks.check_need(entry->need) : NULL;
 		return why ? why : _("There is no such action here.");
 	}
 	if ((entry->need & TUI_NEED_SELECTION) && !tui_view_selected_row(view))

@@ -51,7 +51,7 @@
 	_(REFRESH, "refresh", "r", N_("Refresh: fetch new data now"))                              \
 	_(REDRAW, "redraw", "<C-l>", N_("Redraw the screen"))                                      \
 	_(BAR_CURSOR, "bar-cursor", "",                                                            \
-	  N_("Mark the selected line with a reverse-video bar instead of the arrow, or back"))    \
+	  N_("Mark the selected line with a reverse-video bar instead of the arrow, or back"))     \
 	_(PANE, "detail-pane", "v", N_("Show or hide the selected line's detail below the list"))
 
 /* clang-format off */

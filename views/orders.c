@@ -50,9 +50,8 @@ static const struct {
 	const char *brand;
 	const char *shown;
 } card_brands[] = {
-        {"visa", "visa"},     {"mastercard", "mc"}, {"amex", "amex"},
-        {"unionpay", "up"},   {"discover", "disc"}, {"diners", "dc"},
-        {"jcb", "jcb"},       {"cartes_bancaires", "cb"},
+        {"visa", "visa"},     {"mastercard", "mc"}, {"amex", "amex"}, {"unionpay", "up"},
+        {"discover", "disc"}, {"diners", "dc"},     {"jcb", "jcb"},   {"cartes_bancaires", "cb"},
 };
 
 /* The list's short words for a status or a risk level (at most 13 and 6

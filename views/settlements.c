@@ -57,9 +57,9 @@ static int open_statement_of(struct tui_view *view)
 /* Payouts are told apart by day, amount and currency; the platform's id
  * (cell 6, which Enter reads) comes last and is whole on wider screens. */
 static const struct tui_column payout_columns[] = {
-        {N_("Arrival"), 10, 10, TUI_ALIGN_LEFT, 0},    {N_("Amount"), 10, 18, TUI_ALIGN_RIGHT, 0},
-        {N_("CCY"), 3, 3, TUI_ALIGN_LEFT, 0},          {N_("Status"), 10, 12, TUI_ALIGN_LEFT, 0},
-        {N_("Method"), 8, 10, TUI_ALIGN_LEFT, 0},      {N_("Description"), 13, 0, TUI_ALIGN_LEFT, 1},
+        {N_("Arrival"), 10, 10, TUI_ALIGN_LEFT, 0}, {N_("Amount"), 10, 18, TUI_ALIGN_RIGHT, 0},
+        {N_("CCY"), 3, 3, TUI_ALIGN_LEFT, 0},       {N_("Status"), 10, 12, TUI_ALIGN_LEFT, 0},
+        {N_("Method"), 8, 10, TUI_ALIGN_LEFT, 0},   {N_("Description"), 13, 0, TUI_ALIGN_LEFT, 1},
         {N_("Payout"), 14, 30, TUI_ALIGN_LEFT, 2},
 };
 

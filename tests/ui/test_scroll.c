@@ -157,12 +157,14 @@ int main(int argc, char **argv)
 	query_close(&views_app.query);
 
 	fprintf(tap, "1..3\n");
-	fprintf(tap, "%s 1 - one line scrolled costs at most 200 bytes with the default cursor "
-	             "(%.1f)\n",
+	fprintf(tap,
+	        "%s 1 - one line scrolled costs at most 200 bytes with the default cursor "
+	        "(%.1f)\n",
 	        arrow <= 200.0 ? "ok" : "not ok", arrow);
 	fprintf(tap, "%s 2 - the default cursor is the cheaper one (arrow %.1f, bar %.1f)\n",
 	        arrow < bar ? "ok" : "not ok", arrow, bar);
-	fprintf(tap, "%s 3 - the bar is one attribute end to end: at most 2 SGR sequences a step (%d)\n",
+	fprintf(tap,
+	        "%s 3 - the bar is one attribute end to end: at most 2 SGR sequences a step (%d)\n",
 	        bar_sgr <= 2 ? "ok" : "not ok", bar_sgr);
 	fclose(tap);
 	close(master_fd);

@@ -433,8 +433,8 @@ static void test_too_small_and_resize(void **state)
 
 static void test_arrow_cursor(void **state)
 {
-	assert_int_equal(
-	        run_script(80, 24, script(":bar-cursor\njj\n:save-display %s/ar\n", dir)), 0);
+	assert_int_equal(run_script(80, 24, script(":bar-cursor\njj\n:save-display %s/ar\n", dir)),
+	                 0);
 	char line[512];
 	const char *d = dump("ar");
 	/* The bar was on (these tests' options): :bar-cursor turns it off, and

@@ -25,8 +25,10 @@ stats=$(LC_ALL=C msgfmt --statistics -o /dev/null "$TEST_TMP/merged.po" 2>&1)
 case "$stats" in
 *untranslated* | *fuzzy*)
 	tap_ok 1 "locale/zh_CN.po translates every string ($stats)"
-	msgattrib --untranslated --only-fuzzy "$TEST_TMP/merged.po" 2>/dev/null | grep '^msgid' | head -n 20 | sed 's/^/# /'
-	msgattrib --untranslated "$TEST_TMP/merged.po" 2>/dev/null | grep '^msgid' | head -n 20 | sed 's/^/# /'
+	for kind in --only-fuzzy --untranslated; do
+		msgattrib $kind --no-wrap "$TEST_TMP/merged.po" 2>/dev/null |
+			grep '^msgid "..*' | head -n 20 | sed "s/^/# $kind: /"
+	done
 	;;
 *) tap_ok 0 "locale/zh_CN.po translates every string ($stats)" ;;
 esac

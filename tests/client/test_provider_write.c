@@ -155,10 +155,24 @@ static int count_requests(const char *method, const char *path, const char *key)
 	return n;
 }
 
+static char tmp[] = "/tmp/paydesk-write.XXXXXX";
+
+/* Removes the test's directory and stops the sandbox, on every way out of main. */
+static void clean_up(void)
+{
+	stop_sandbox();
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "# could not remove %s\n", tmp);
+}
+
 int main(void)
 {
-	char tmp[] = "/tmp/paydesk-write.XXXXXX";
-	if (!mkdtemp(tmp) || start_sandbox() != 0) {
+	if (!mkdtemp(tmp))
+		return 99;
+	atexit(clean_up);
+	if (start_sandbox() != 0) {
 		printf("Bail out! cannot start the sandbox\n");
 		stop_sandbox();
 		return 99;
@@ -303,10 +317,5 @@ int main(void)
 	provider_close(&p);
 	cache_close(&cache);
 	profile_clear(&prof);
-	stop_sandbox();
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		fprintf(stderr, "# could not remove %s\n", tmp);
 	return n_failed ? 1 : 0;
 }

@@ -24,13 +24,18 @@ static void drop_last_char(char *buf)
 	buf[len] = '\0';
 }
 
+#define PROMPT_MIN_FIELD 16
+
 /* Draws the prompt line: label, text (its tail when too long), hint. */
 static void draw_prompt(const char *label, const char *text, const char *hint)
 {
 	int y = LINES - 1;
 	move(y, 0);
 	clrtoeol();
-	int x = tui_put_text(y, 0, label, COLS / 3, false, false);
+	/* The label says what to type (choices included): it may take all but a field of
+	 * PROMPT_MIN_FIELD columns for the answer. */
+	int label_room = COLS - PROMPT_MIN_FIELD > COLS / 3 ? COLS - PROMPT_MIN_FIELD : COLS / 3;
+	int x = tui_put_text(y, 0, label, label_room, false, false);
 	int room = COLS - x - 1;
 	const char *shown = text;
 	while (tui_text_width(shown) > room && *shown) {

@@ -447,12 +447,15 @@ enum actions_status actions_refund(struct actions_session *s, const struct actio
 	return actions_send(s, out->action_id, out);
 }
 
-enum actions_status actions_dispute_evidence(struct actions_session *s, const char *dispute_id,
-                                             const char *fields_json, bool submit, bool queue_only,
-                                             struct actions_outcome *out)
+/* Checks and stores one action on a dispute (a draft, a submission or closing it) and
+ * sends it unless queue_only or offline. fields_json is the evidence (NULL means none; not
+ * used for closing). Draft and submission carry {dispute, fields, submit}, closing carries
+ * {dispute}. Every way out is recorded in out; returns its status. */
+static enum actions_status dispute_action(struct actions_session *s, const char *dispute_id,
+                                          enum actions_kind kind, const char *fields_json,
+                                          bool queue_only, struct actions_outcome *out)
 {
 	memset(out, 0, sizeof *out);
-	enum actions_kind kind = submit ? ACTIONS_DISPUTE_SUBMIT : ACTIONS_DISPUTE_DRAFT;
 	struct actions_dispute d;
 	int found = actions_dispute_get(s->db, dispute_id, &d);
 	if (found < 0)
@@ -465,15 +468,20 @@ enum actions_status actions_dispute_evidence(struct actions_session *s, const ch
 	const char *refusal = actions_check_dispute(s, &d, kind, why, sizeof why);
 	if (refusal)
 		return refuse(s, out, kind, d.id, true, d.amount, d.currency, refusal);
-	json_error_t jerr;
-	json_t *fields = json_loads(fields_json ? fields_json : "{}", 0, &jerr);
-	if (!json_is_object(fields)) {
-		json_decref(fields);
-		return refuse(s, out, kind, d.id, true, d.amount, d.currency,
-		              _("the evidence is not a set of named fields"));
+	json_t *params = NULL;
+	if (kind == ACTIONS_DISPUTE_CLOSE) {
+		params = json_pack("{s:s}", "dispute", d.id);
+	} else {
+		json_error_t jerr;
+		json_t *fields = json_loads(fields_json ? fields_json : "{}", 0, &jerr);
+		if (!json_is_object(fields)) {
+			json_decref(fields);
+			return refuse(s, out, kind, d.id, true, d.amount, d.currency,
+			              _("the evidence is not a set of named fields"));
+		}
+		params = json_pack("{s:s, s:o, s:b}", "dispute", d.id, "fields", fields, "submit",
+		                   kind == ACTIONS_DISPUTE_SUBMIT ? 1 : 0);
 	}
-	json_t *params = json_pack("{s:s, s:o, s:b}", "dispute", d.id, "fields", fields, "submit",
-	                           submit ? 1 : 0);
 	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(params);
 	if (!text)
@@ -484,8 +492,11 @@ enum actions_status actions_dispute_evidence(struct actions_session *s, const ch
 	copy_text(it.object_id, sizeof it.object_id, d.id);
 	copy_text(it.currency, sizeof it.currency, d.currency);
 	bool will_send = !queue_only && s->provider;
+	/* A draft may sit beside other actions; a submission or a close must be the only open
+	 * action on the dispute. */
+	bool sole = kind != ACTIONS_DISPUTE_DRAFT;
 	int open = -1;
-	int rc = store_action(s, &it, will_send, submit, &open, out);
+	int rc = store_action(s, &it, will_send, sole, &open, out);
 	free(text);
 	if (rc == 1)
 		return refuse(s, out, kind, d.id, true, d.amount, d.currency,
@@ -499,47 +510,18 @@ enum actions_status actions_dispute_evidence(struct actions_session *s, const ch
 	return actions_send(s, out->action_id, out);
 }
 
+enum actions_status actions_dispute_evidence(struct actions_session *s, const char *dispute_id,
+                                             const char *fields_json, bool submit, bool queue_only,
+                                             struct actions_outcome *out)
+{
+	return dispute_action(s, dispute_id, submit ? ACTIONS_DISPUTE_SUBMIT : ACTIONS_DISPUTE_DRAFT,
+	                      fields_json, queue_only, out);
+}
+
 enum actions_status actions_dispute_close(struct actions_session *s, const char *dispute_id,
                                           bool queue_only, struct actions_outcome *out)
 {
-	memset(out, 0, sizeof *out);
-	struct actions_dispute d;
-	int found = actions_dispute_get(s->db, dispute_id, &d);
-	if (found < 0)
-		return finish(out, ACTIONS_FAILED, _("the cache could not be read: %s"),
-		              sqlite3_errmsg(s->db));
-	if (found == 0)
-		return refuse(s, out, ACTIONS_DISPUTE_CLOSE, dispute_id, false, 0, NULL,
-		              _("this dispute is not in the cache; sync, then try again"));
-	char why[1024];
-	const char *refusal = actions_check_dispute(s, &d, ACTIONS_DISPUTE_CLOSE, why, sizeof why);
-	if (refusal)
-		return refuse(s, out, ACTIONS_DISPUTE_CLOSE, d.id, true, d.amount, d.currency,
-		              refusal);
-	json_t *params = json_pack("{s:s}", "dispute", d.id);
-	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(params);
-	if (!text)
-		return finish(out, ACTIONS_FAILED, "%s",
-		              _("there was not enough memory for this action"));
-	struct outbox_item it = {.has_amount = true, .amount = d.amount, .params = text};
-	copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_DISPUTE_CLOSE));
-	copy_text(it.object_id, sizeof it.object_id, d.id);
-	copy_text(it.currency, sizeof it.currency, d.currency);
-	bool will_send = !queue_only && s->provider;
-	int open = -1;
-	int rc = store_action(s, &it, will_send, true, &open, out);
-	free(text);
-	if (rc == 1)
-		return refuse(s, out, ACTIONS_DISPUTE_CLOSE, d.id, true, d.amount, d.currency,
-		              _("another action on this object is still open in the outbox; send "
-		                "or discard it first"));
-	if (rc != 0)
-		return out->status;
-	if (!will_send)
-		return finish(out, ACTIONS_QUEUED, "%s",
-		              _("saved in the outbox, not sent: review it in the Outbox screen"));
-	return actions_send(s, out->action_id, out);
+	return dispute_action(s, dispute_id, ACTIONS_DISPUTE_CLOSE, NULL, queue_only, out);
 }
 
 enum actions_status actions_evidence_file(struct actions_session *s, const char *dispute_id,

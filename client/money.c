@@ -10,9 +10,8 @@
 #include "client/i18n.h"
 
 /* Currencies whose minor unit is not 1/100 (Stripe's lists). */
-static const char *const zero_decimal[] = {"bif", "clp", "djf", "gnf", "jpy", "kmf",
-                                           "krw", "mga", "pyg", "rwf", "ugx", "vnd",
-                                           "vuv", "xaf", "xof", "xpf"};
+static const char *const zero_decimal[] = {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga",
+                                           "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"};
 static const char *const three_decimal[] = {"bhd", "jod", "kwd", "omr", "tnd"};
 
 struct money_symbol {
@@ -21,33 +20,31 @@ struct money_symbol {
 };
 
 struct money_locale {
-	const char *name;     /* "en", "zh_CN", ... */
-	const char *decimal;  /* decimal mark */
-	const char *group;    /* thousands separator */
-	bool symbol_after;    /* "1.234,56 €" rather than "€1,234.56" */
+	const char *name;    /* "en", "zh_CN", ... */
+	const char *decimal; /* decimal mark */
+	const char *group;   /* thousands separator */
+	bool symbol_after;   /* "1.234,56 €" rather than "€1,234.56" */
 	const struct money_symbol *symbols;
 };
 
 static const struct money_symbol symbols_en[] = {
-	{"usd", "$"},   {"eur", "€"},   {"gbp", "£"},  {"jpy", "¥"},   {"cny", "CN¥"},
-	{"hkd", "HK$"}, {"cad", "CA$"}, {"aud", "A$"}, {"krw", "₩"},   {"inr", "₹"},
-	{"twd", "NT$"}, {"nzd", "NZ$"}, {"mxn", "MX$"}, {"brl", "R$"}, {NULL, NULL},
+        {"usd", "$"},   {"eur", "€"},   {"gbp", "£"},   {"jpy", "¥"},  {"cny", "CN¥"},
+        {"hkd", "HK$"}, {"cad", "CA$"}, {"aud", "A$"},  {"krw", "₩"},  {"inr", "₹"},
+        {"twd", "NT$"}, {"nzd", "NZ$"}, {"mxn", "MX$"}, {"brl", "R$"}, {NULL, NULL},
 };
 static const struct money_symbol symbols_zh[] = {
-	{"cny", "¥"},   {"usd", "US$"}, {"eur", "€"},  {"gbp", "£"},   {"jpy", "JP¥"},
-	{"hkd", "HK$"}, {"cad", "CA$"}, {"aud", "AU$"}, {"krw", "₩"}, {"inr", "₹"},
-	{"twd", "NT$"}, {"nzd", "NZ$"}, {"mxn", "MX$"}, {"brl", "R$"}, {NULL, NULL},
+        {"cny", "¥"},   {"usd", "US$"}, {"eur", "€"},   {"gbp", "£"},  {"jpy", "JP¥"},
+        {"hkd", "HK$"}, {"cad", "CA$"}, {"aud", "AU$"}, {"krw", "₩"},  {"inr", "₹"},
+        {"twd", "NT$"}, {"nzd", "NZ$"}, {"mxn", "MX$"}, {"brl", "R$"}, {NULL, NULL},
 };
 static const struct money_symbol symbols_eu[] = {
-	{"eur", "€"}, {"usd", "$"}, {"gbp", "£"}, {"jpy", "¥"}, {"cny", "CN¥"}, {NULL, NULL},
+        {"eur", "€"}, {"usd", "$"}, {"gbp", "£"}, {"jpy", "¥"}, {"cny", "CN¥"}, {NULL, NULL},
 };
 
 static const struct money_locale locales[] = {
-	{"en", ".", ",", false, symbols_en},
-	{"zh_CN", ".", ",", false, symbols_zh},
-	{"zh", ".", ",", false, symbols_zh},
-	{"de", ",", ".", true, symbols_eu},
-	{"fr", ",", "\u202f", true, symbols_eu},
+        {"en", ".", ",", false, symbols_en},     {"zh_CN", ".", ",", false, symbols_zh},
+        {"zh", ".", ",", false, symbols_zh},     {"de", ",", ".", true, symbols_eu},
+        {"fr", ",", "\u202f", true, symbols_eu},
 };
 
 bool money_currency_valid(const char *currency)
@@ -112,7 +109,8 @@ const char *money_status_message(enum money_status status)
 	case MONEY_EMPTY:
 		return _("No amount was given.");
 	case MONEY_SYNTAX:
-		return _("That is not an amount: write digits with an optional decimal point, like 12.50.");
+		return _("That is not an amount: write digits with an optional decimal point, like "
+		         "12.50.");
 	case MONEY_TOO_MANY_DECIMALS:
 		return _("Too many decimal places for this currency.");
 	case MONEY_OVERFLOW:
@@ -144,8 +142,7 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-enum money_status money_parse(const char *text, const char *currency, unsigned flags,
-                              int64_t *out)
+enum money_status money_parse(const char *text, const char *currency, unsigned flags, int64_t *out)
 {
 	if (!money_currency_valid(currency))
 		return MONEY_BAD_CURRENCY;
@@ -295,7 +292,8 @@ size_t money_format(int64_t amount, const char *currency, const struct money_loc
 	if (flags & MONEY_FMT_SYMBOL)
 		symbol = valid ? symbol_for(loc, currency) : NULL;
 	/* A currency without a symbol in this locale is written with its code. */
-	const bool code_as_symbol = (flags & MONEY_FMT_SYMBOL) && !symbol && !(flags & MONEY_FMT_CODE);
+	const bool code_as_symbol =
+	        (flags & MONEY_FMT_SYMBOL) && !symbol && !(flags & MONEY_FMT_CODE);
 
 	size_t len = 0;
 	bool ok = true;

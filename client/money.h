@@ -8,20 +8,20 @@
 
 enum money_status {
 	MONEY_OK = 0,
-	MONEY_EMPTY,              /* nothing to parse */
-	MONEY_SYNTAX,             /* not a number as people write amounts */
-	MONEY_TOO_MANY_DECIMALS,  /* more decimals than the currency has */
-	MONEY_OVERFLOW,           /* does not fit in 64-bit minor units */
-	MONEY_NEGATIVE,           /* a sign where only positive amounts are allowed */
-	MONEY_BAD_CURRENCY,       /* not a three-letter currency code */
+	MONEY_EMPTY,             /* nothing to parse */
+	MONEY_SYNTAX,            /* not a number as people write amounts */
+	MONEY_TOO_MANY_DECIMALS, /* more decimals than the currency has */
+	MONEY_OVERFLOW,          /* does not fit in 64-bit minor units */
+	MONEY_NEGATIVE,          /* a sign where only positive amounts are allowed */
+	MONEY_BAD_CURRENCY,      /* not a three-letter currency code */
 };
 
 /* How a formatted amount is decorated. */
 enum money_format_flags {
-	MONEY_FMT_NUMBER = 0,       /* "1,234.56" grouped per locale, no symbol */
-	MONEY_FMT_SYMBOL = 1 << 0,  /* "$1,234.56", "1.234,56 €", "US$1,234.56" */
-	MONEY_FMT_CODE = 1 << 1,    /* "1,234.56 USD" */
-	MONEY_FMT_PLAIN = 1 << 2,   /* "1234.56": '.' decimal mark, no grouping (CSV, JSON, CLI) */
+	MONEY_FMT_NUMBER = 0,      /* "1,234.56" grouped per locale, no symbol */
+	MONEY_FMT_SYMBOL = 1 << 0, /* "$1,234.56", "1.234,56 €", "US$1,234.56" */
+	MONEY_FMT_CODE = 1 << 1,   /* "1,234.56 USD" */
+	MONEY_FMT_PLAIN = 1 << 2,  /* "1234.56": '.' decimal mark, no grouping (CSV, JSON, CLI) */
 };
 
 struct money_locale;
@@ -41,8 +41,7 @@ void money_currency_upper(const char *currency, char out[4]);
 
 /* Parses an amount as people write it in that currency ("12.50" USD -> 1250, "1200" JPY ->
  * 1200) into minor units. On failure *out is untouched and the status says why. */
-enum money_status money_parse(const char *text, const char *currency, unsigned flags,
-                              int64_t *out);
+enum money_status money_parse(const char *text, const char *currency, unsigned flags, int64_t *out);
 /* A translated sentence for a status. The string is static. */
 const char *money_status_message(enum money_status status);
 

@@ -44,19 +44,19 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 /* Code points that are invisible or reorder text: shown as "\uXXXX". */
 static int is_hidden_format(uint32_t cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) ||        /* C1 controls */
-	       cp == 0xad ||                        /* soft hyphen */
-	       cp == 0x061c ||                      /* Arabic letter mark */
-	       cp == 0x115f || cp == 0x1160 ||      /* Hangul fillers */
-	       cp == 0x180e ||                      /* Mongolian vowel separator */
-	       (cp >= 0x200b && cp <= 0x200f) ||    /* zero-width, LRM, RLM */
-	       (cp >= 0x2028 && cp <= 0x202e) ||    /* line/para separators, bidi embeddings */
-	       (cp >= 0x2060 && cp <= 0x206f) ||    /* word joiner, invisible ops, isolates */
-	       cp == 0x3164 || cp == 0xffa0 ||      /* Hangul fillers */
-	       cp == 0xfeff ||                      /* zero-width no-break space / BOM */
-	       (cp >= 0xfff9 && cp <= 0xfffb) ||    /* interlinear annotation */
-	       (cp >= 0x1d173 && cp <= 0x1d17a) ||  /* musical formatting */
-	       (cp >= 0xe0000 && cp <= 0xe007f);    /* tags */
+	return (cp >= 0x80 && cp <= 0x9f) ||       /* C1 controls */
+	       cp == 0xad ||                       /* soft hyphen */
+	       cp == 0x061c ||                     /* Arabic letter mark */
+	       cp == 0x115f || cp == 0x1160 ||     /* Hangul fillers */
+	       cp == 0x180e ||                     /* Mongolian vowel separator */
+	       (cp >= 0x200b && cp <= 0x200f) ||   /* zero-width, LRM, RLM */
+	       (cp >= 0x2028 && cp <= 0x202e) ||   /* line/para separators, bidi embeddings */
+	       (cp >= 0x2060 && cp <= 0x206f) ||   /* word joiner, invisible ops, isolates */
+	       cp == 0x3164 || cp == 0xffa0 ||     /* Hangul fillers */
+	       cp == 0xfeff ||                     /* zero-width no-break space / BOM */
+	       (cp >= 0xfff9 && cp <= 0xfffb) ||   /* interlinear annotation */
+	       (cp >= 0x1d173 && cp <= 0x1d17a) || /* musical formatting */
+	       (cp >= 0xe0000 && cp <= 0xe007f);   /* tags */
 }
 
 struct sink {
@@ -130,7 +130,8 @@ static size_t run(const char *in, size_t len, struct sink *k, unsigned flags)
 		}
 		if (is_hidden_format(cp)) {
 			char b[16];
-			int w = snprintf(b, sizeof b, cp > 0xffff ? "\\U%06X" : "\\u%04X", (unsigned)cp);
+			int w = snprintf(b, sizeof b, cp > 0xffff ? "\\U%06X" : "\\u%04X",
+			                 (unsigned)cp);
 			emit(k, b, (size_t)w);
 		} else {
 			emit(k, (const char *)s + i, n);

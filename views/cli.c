@@ -17,7 +17,9 @@ void cli_put_untrusted(FILE *out, const char *text)
 	/* Sanitize in slices so that any length works without a large allocation; a slice
 	 * boundary inside a UTF-8 sequence would break it, so cut at a character start. */
 	while (len > 0) {
-		size_t take = len < sizeof buf / TUI_SANITIZE_GROWTH ? len : sizeof buf / TUI_SANITIZE_GROWTH;
+		size_t take = len < sizeof buf / TUI_SANITIZE_GROWTH
+		                      ? len
+		                      : sizeof buf / TUI_SANITIZE_GROWTH;
 		while (take < len && take > 1 && ((unsigned char)text[take] & 0xc0) == 0x80)
 			take--;
 		tui_sanitize(text, take, buf, sizeof buf, 0);

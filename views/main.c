@@ -22,13 +22,14 @@ static int cmd_version(int argc, char **argv, const struct cli_globals *globals)
 
 /* The subcommands, one line each. */
 static const struct command commands[] = {
-	{"sync", cmd_sync, N_("bring the local cache up to date with the platform")},
-	{"cache", cmd_cache, N_("describe the local cache (cache info)")},
-	{"refund", cmd_refund, N_("refund an order, in full or in part, exactly once")},
-	{"outbox", cmd_outbox, N_("list, send or discard the actions saved in the outbox")},
-	{"audit", cmd_audit, N_("print the audit log of actions (text or CSV)")},
-	{"statement", cmd_statement, N_("produce, export or print the settlement statement of a day")},
-	{"version", cmd_version, N_("print the version and exit")},
+        {"sync", cmd_sync, N_("bring the local cache up to date with the platform")},
+        {"cache", cmd_cache, N_("describe the local cache (cache info)")},
+        {"refund", cmd_refund, N_("refund an order, in full or in part, exactly once")},
+        {"outbox", cmd_outbox, N_("list, send or discard the actions saved in the outbox")},
+        {"audit", cmd_audit, N_("print the audit log of actions (text or CSV)")},
+        {"statement", cmd_statement,
+         N_("produce, export or print the settlement statement of a day")},
+        {"version", cmd_version, N_("print the version and exit")},
 };
 
 static void print_version(void)
@@ -100,13 +101,13 @@ int main(int argc, char **argv)
 
 	enum { OPT_OFFLINE = 256, OPT_DEMO, OPT_SCRIPT };
 	static const struct option options[] = {
-		{"profile", required_argument, NULL, 'p'},
-		{"offline", no_argument, NULL, OPT_OFFLINE},
-		{"demo", no_argument, NULL, OPT_DEMO},
-		{"script", required_argument, NULL, OPT_SCRIPT},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	        {"profile", required_argument, NULL, 'p'},
+	        {"offline", no_argument, NULL, OPT_OFFLINE},
+	        {"demo", no_argument, NULL, OPT_DEMO},
+	        {"script", required_argument, NULL, OPT_SCRIPT},
+	        {"help", no_argument, NULL, 'h'},
+	        {"version", no_argument, NULL, 'V'},
+	        {NULL, 0, NULL, 0},
 	};
 	/* '+': stop at the first non-option, which is the subcommand. */
 	int c;
@@ -144,7 +145,8 @@ int main(int argc, char **argv)
 		if (strcmp(name, commands[i].name) == 0) {
 			int sub_argc = argc - optind;
 			char **sub_argv = argv + optind;
-			optind = 0; /* glibc: the subcommand's getopt starts afresh at its argv[1] */
+			optind =
+			        0; /* glibc: the subcommand's getopt starts afresh at its argv[1] */
 			return commands[i].run(sub_argc, sub_argv, &globals);
 		}
 	}

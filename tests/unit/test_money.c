@@ -157,8 +157,9 @@ static void test_round_trip(void **state)
 			int64_t back = 0;
 			assert_true(money_format(values[i], curs[c], money_locale_get("en"),
 			                         MONEY_FMT_PLAIN, buf, sizeof buf) > 0);
-			assert_int_equal(money_parse(buf, curs[c], MONEY_PARSE_ALLOW_NEGATIVE, &back),
-			                 MONEY_OK);
+			assert_int_equal(
+			        money_parse(buf, curs[c], MONEY_PARSE_ALLOW_NEGATIVE, &back),
+			        MONEY_OK);
 			assert_int_equal(back, values[i]);
 		}
 	}
@@ -184,9 +185,9 @@ static void test_arithmetic(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exponents),  cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_format),
-		cmocka_unit_test(test_round_trip), cmocka_unit_test(test_arithmetic),
+	        cmocka_unit_test(test_exponents),    cmocka_unit_test(test_parse),
+	        cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_format),
+	        cmocka_unit_test(test_round_trip),   cmocka_unit_test(test_arithmetic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

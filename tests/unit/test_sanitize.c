@@ -31,7 +31,8 @@ static void assert_inert(const char *s, unsigned flags)
 		if (p[0] == 0xc2)
 			assert_false(p[1] >= 0x80 && p[1] <= 0x9f);
 		if (p[0] == 0xe2 && p[1] == 0x80)
-			assert_false((p[2] >= 0x8b && p[2] <= 0x8f) || (p[2] >= 0xaa && p[2] <= 0xae));
+			assert_false((p[2] >= 0x8b && p[2] <= 0x8f) ||
+			             (p[2] >= 0xaa && p[2] <= 0xae));
 		if (p[0] == 0xe2 && p[1] == 0x81)
 			assert_false(p[2] >= 0xa0 && p[2] <= 0xaf);
 	}
@@ -50,34 +51,44 @@ static void test_plain_text_unchanged(void **state)
 static void test_controls_visible(void **state)
 {
 	(void)state;
-	san_is("\x1b[31mred", 0, "\xe2\x90\x9b[31mred");   /* ESC -> U+241B */
-	san_is("a\x07" "b", 0, "a\xe2\x90\x87" "b");        /* BEL -> U+2407 */
-	san_is("x\x7fy", 0, "x\xe2\x90\xa1y");             /* DEL -> U+2421 */
+	san_is("\x1b[31mred", 0, "\xe2\x90\x9b[31mred"); /* ESC -> U+241B */
+	san_is("a\x07"
+	       "b",
+	       0,
+	       "a\xe2\x90\x87"
+	       "b");                                         /* BEL -> U+2407 */
+	san_is("x\x7fy", 0, "x\xe2\x90\xa1y");               /* DEL -> U+2421 */
 	san_is("line1\nline2", 0, "line1\xe2\x90\x8aline2"); /* LF -> U+240A on one line */
 	san_is("line1\r\nline2", TUI_SANITIZE_MULTILINE, "line1\nline2");
 	san_is("a\tb", TUI_SANITIZE_MULTILINE, "a    b");
-	san_is("\xc2\x9b" "31m", 0, "\\u009B31m");       /* C1 CSI */
+	san_is("\xc2\x9b"
+	       "31m",
+	       0, "\\u009B31m"); /* C1 CSI */
 	san_is("\x1b]0;title\x07", 0, "\xe2\x90\x9b]0;title\xe2\x90\x87");
 }
 
 static void test_invisible_and_bidi(void **state)
 {
 	(void)state;
-	san_is("abc\xe2\x80\xaexyz", 0, "abc\\u202Exyz");     /* RLO */
-	san_is("a\xe2\x81\xa6" "b", 0, "a\\u2066b");        /* LRI */
-	san_is("a\xe2\x80\x8b" "b", 0, "a\\u200Bb");        /* ZWSP */
-	san_is("\xef\xbb\xbfx", 0, "\\uFEFFx");             /* BOM */
-	san_is("t\xf3\xa0\x80\x81", 0, "t\\U0E0001");       /* tag */
+	san_is("abc\xe2\x80\xaexyz", 0, "abc\\u202Exyz"); /* RLO */
+	san_is("a\xe2\x81\xa6"
+	       "b",
+	       0, "a\\u2066b"); /* LRI */
+	san_is("a\xe2\x80\x8b"
+	       "b",
+	       0, "a\\u200Bb");                       /* ZWSP */
+	san_is("\xef\xbb\xbfx", 0, "\\uFEFFx");       /* BOM */
+	san_is("t\xf3\xa0\x80\x81", 0, "t\\U0E0001"); /* tag */
 }
 
 static void test_invalid_utf8(void **state)
 {
 	(void)state;
 	san_is("Jos\xe9", 0, "Jos\\xE9");
-	san_is("\xc0\xaf", 0, "\\xC0\\xAF");              /* overlong '/' */
-	san_is("\xed\xa0\x80", 0, "\\xED\\xA0\\x80");     /* surrogate */
+	san_is("\xc0\xaf", 0, "\\xC0\\xAF");                   /* overlong '/' */
+	san_is("\xed\xa0\x80", 0, "\\xED\\xA0\\x80");          /* surrogate */
 	san_is("\xf4\x90\x80\x80", 0, "\\xF4\\x90\\x80\\x80"); /* > U+10FFFF */
-	san_is("\xe4\xb8", 0, "\\xE4\\xB8");              /* truncated */
+	san_is("\xe4\xb8", 0, "\\xE4\\xB8");                   /* truncated */
 }
 
 static void test_truncation_at_boundary(void **state)
@@ -128,9 +139,12 @@ static void test_every_byte_is_inert(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain_text_unchanged), cmocka_unit_test(test_controls_visible),
-		cmocka_unit_test(test_invisible_and_bidi),   cmocka_unit_test(test_invalid_utf8),
-		cmocka_unit_test(test_truncation_at_boundary), cmocka_unit_test(test_every_byte_is_inert),
+	        cmocka_unit_test(test_plain_text_unchanged),
+	        cmocka_unit_test(test_controls_visible),
+	        cmocka_unit_test(test_invisible_and_bidi),
+	        cmocka_unit_test(test_invalid_utf8),
+	        cmocka_unit_test(test_truncation_at_boundary),
+	        cmocka_unit_test(test_every_byte_is_inert),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,20 +36,6 @@ int actions_kind_parse(const char *name)
 	return -1;
 }
 
-/* Copies src into dst (size > 0), cut at a UTF-8 character boundary when too long. */
-static void copy_text(char *dst, size_t size, const char *src)
-{
-	size_t len = src ? strlen(src) : 0;
-	if (len >= size) {
-		len = size - 1;
-		while (len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80)
-			len--;
-	}
-	if (len > 0)
-		memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
 /* Sets the outcome's status and a formatted message; returns the status. */
 static enum actions_status finish(struct actions_outcome *out, enum actions_status status,
                                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -79,11 +65,11 @@ void actions_session_init_db(struct actions_session *s, struct sqlite3 *db,
 	s->db = db;
 	s->provider = provider;
 	s->ops = provider ? ops : NULL;
-	copy_text(s->profile, sizeof s->profile, profile ? profile->name : "");
+	audit_copy_text(s->profile, sizeof s->profile, profile ? profile->name : "");
 	s->role = profile ? profile->role : PROFILE_ROLE_CLERK;
 	s->refund_limit = profile ? profile->refund_limit : -1;
 	if (profile)
-		copy_text(s->refund_limit_currency, sizeof s->refund_limit_currency,
+		audit_copy_text(s->refund_limit_currency, sizeof s->refund_limit_currency,
 		          profile->refund_limit_currency);
 	audit_identity_get(&s->who);
 }
@@ -118,18 +104,18 @@ int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *
 	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
 		int rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
-			copy_text(o->id, sizeof o->id, (const char *)sqlite3_column_text(st, 0));
+			audit_copy_text(o->id, sizeof o->id, (const char *)sqlite3_column_text(st, 0));
 			o->amount = sqlite3_column_int64(st, 1);
 			o->amount_refunded = sqlite3_column_int64(st, 2);
-			copy_text(o->currency, sizeof o->currency,
+			audit_copy_text(o->currency, sizeof o->currency,
 			          (const char *)sqlite3_column_text(st, 3));
-			copy_text(o->platform_status, sizeof o->platform_status,
+			audit_copy_text(o->platform_status, sizeof o->platform_status,
 			          (const char *)sqlite3_column_text(st, 4));
-			copy_text(o->customer_name, sizeof o->customer_name,
+			audit_copy_text(o->customer_name, sizeof o->customer_name,
 			          (const char *)sqlite3_column_text(st, 5));
-			copy_text(o->customer_email, sizeof o->customer_email,
+			audit_copy_text(o->customer_email, sizeof o->customer_email,
 			          (const char *)sqlite3_column_text(st, 6));
-			copy_text(o->description, sizeof o->description,
+			audit_copy_text(o->description, sizeof o->description,
 			          (const char *)sqlite3_column_text(st, 7));
 			ret = 1;
 		} else if (rc == SQLITE_DONE) {
@@ -153,7 +139,7 @@ int actions_refundable_orders(struct sqlite3 *db, char (*ids)[72], int max, int6
 	if (sqlite3_bind_int64(st, 1, min_left) == SQLITE_OK &&
 	    sqlite3_bind_int(st, 2, max) == SQLITE_OK) {
 		while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-			copy_text(ids[n++], 72, (const char *)sqlite3_column_text(st, 0));
+			audit_copy_text(ids[n++], 72, (const char *)sqlite3_column_text(st, 0));
 	} else {
 		rc = SQLITE_ERROR;
 	}
@@ -174,15 +160,15 @@ int actions_dispute_get(struct sqlite3 *db, const char *id, struct actions_dispu
 	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
 		int rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
-			copy_text(d->id, sizeof d->id, (const char *)sqlite3_column_text(st, 0));
-			copy_text(d->order_id, sizeof d->order_id,
+			audit_copy_text(d->id, sizeof d->id, (const char *)sqlite3_column_text(st, 0));
+			audit_copy_text(d->order_id, sizeof d->order_id,
 			          (const char *)sqlite3_column_text(st, 1));
 			d->amount = sqlite3_column_int64(st, 2);
-			copy_text(d->currency, sizeof d->currency,
+			audit_copy_text(d->currency, sizeof d->currency,
 			          (const char *)sqlite3_column_text(st, 3));
-			copy_text(d->status, sizeof d->status,
+			audit_copy_text(d->status, sizeof d->status,
 			          (const char *)sqlite3_column_text(st, 4));
-			copy_text(d->reason, sizeof d->reason,
+			audit_copy_text(d->reason, sizeof d->reason,
 			          (const char *)sqlite3_column_text(st, 5));
 			d->due_by = (time_t)sqlite3_column_int64(st, 6);
 			d->past_due = sqlite3_column_int(st, 7) != 0;
@@ -347,7 +333,7 @@ static int store_action(struct actions_session *s, struct outbox_item *it, bool 
 	}
 	it->state = OUTBOX_QUEUED;
 	it->created = paydesk_now();
-	copy_text(out->action_id, sizeof out->action_id, it->action_id);
+	audit_copy_text(out->action_id, sizeof out->action_id, it->action_id);
 	if (exec(s->db, "BEGIN IMMEDIATE") != 0)
 		goto fail;
 	if (sole) {
@@ -424,9 +410,9 @@ enum actions_status actions_refund(struct actions_session *s, const struct actio
 		return finish(out, ACTIONS_FAILED, "%s",
 		              _("there was not enough memory for this action"));
 	struct outbox_item it = {.has_amount = true, .amount = amount, .params = text};
-	copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_REFUND));
-	copy_text(it.object_id, sizeof it.object_id, o.id);
-	copy_text(it.currency, sizeof it.currency, o.currency);
+	audit_copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_REFUND));
+	audit_copy_text(it.object_id, sizeof it.object_id, o.id);
+	audit_copy_text(it.currency, sizeof it.currency, o.currency);
 	bool will_send = !queue_only && s->provider;
 	int open = -1;
 	int rc = store_action(s, &it, will_send, true, &open, out);
@@ -488,9 +474,9 @@ static enum actions_status dispute_action(struct actions_session *s, const char 
 		return finish(out, ACTIONS_FAILED, "%s",
 		              _("there was not enough memory for this action"));
 	struct outbox_item it = {.has_amount = true, .amount = d.amount, .params = text};
-	copy_text(it.kind, sizeof it.kind, actions_kind_name(kind));
-	copy_text(it.object_id, sizeof it.object_id, d.id);
-	copy_text(it.currency, sizeof it.currency, d.currency);
+	audit_copy_text(it.kind, sizeof it.kind, actions_kind_name(kind));
+	audit_copy_text(it.object_id, sizeof it.object_id, d.id);
+	audit_copy_text(it.currency, sizeof it.currency, d.currency);
 	bool will_send = !queue_only && s->provider;
 	/* A draft may sit beside other actions; a submission or a close must be the only open
 	 * action on the dispute. */
@@ -546,8 +532,8 @@ enum actions_status actions_evidence_file(struct actions_session *s, const char 
 		return finish(out, ACTIONS_FAILED, "%s",
 		              _("there was not enough memory for this action"));
 	struct outbox_item it = {.params = text};
-	copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_EVIDENCE_FILE));
-	copy_text(it.object_id, sizeof it.object_id, dispute_id);
+	audit_copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_EVIDENCE_FILE));
+	audit_copy_text(it.object_id, sizeof it.object_id, dispute_id);
 	int rc = store_action(s, &it, true, false, NULL, out);
 	free(text);
 	if (rc != 0)
@@ -687,12 +673,12 @@ static int perform(struct actions_session *s, const struct outbox_item *it, int 
 		};
 		rc = s->ops->update_dispute(s->provider, &req, res);
 		free(fields);
-		copy_text(object, sizeof object, it->object_id);
+		audit_copy_text(object, sizeof object, it->object_id);
 		break;
 	}
 	case ACTIONS_DISPUTE_CLOSE:
 		rc = s->ops->close_dispute(s->provider, it->object_id, it->idempotency_key, res);
-		copy_text(object, sizeof object, it->object_id);
+		audit_copy_text(object, sizeof object, it->object_id);
 		break;
 	case ACTIONS_EVIDENCE_FILE:
 		rc = s->ops->upload_evidence_file(
@@ -704,7 +690,7 @@ static int perform(struct actions_session *s, const struct outbox_item *it, int 
 		snprintf(res->message, sizeof res->message, "%s", it->kind);
 		return -1;
 	}
-	copy_text(result_id, result_size, object);
+	audit_copy_text(result_id, result_size, object);
 	return rc;
 }
 
@@ -720,10 +706,10 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 {
 	/* action_id may point into out (a new action sent at once). */
 	char id[OUTBOX_ID_SIZE];
-	copy_text(id, sizeof id, action_id);
+	audit_copy_text(id, sizeof id, action_id);
 	action_id = id;
 	memset(out, 0, sizeof *out);
-	copy_text(out->action_id, sizeof out->action_id, action_id);
+	audit_copy_text(out->action_id, sizeof out->action_id, action_id);
 	struct outbox_item it;
 	int found = outbox_get(s->db, action_id, &it);
 	if (found < 0)
@@ -737,7 +723,7 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 	int kind = actions_kind_parse(it.kind);
 	switch (it.state) {
 	case OUTBOX_DONE:
-		copy_text(out->result_id, sizeof out->result_id, it.result_id);
+		audit_copy_text(out->result_id, sizeof out->result_id, it.result_id);
 		status = finish(out, ACTIONS_DONE, "%s", _("already done; nothing was sent again"));
 		goto done;
 	case OUTBOX_FAILED:
@@ -787,7 +773,7 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 		int r = s->ops->find_refund_by_action(s->provider, it.object_id, it.action_id,
 		                                      object, &out->result);
 		if (r == 1) {
-			copy_text(out->result_id, sizeof out->result_id, object);
+			audit_copy_text(out->result_id, sizeof out->result_id, object);
 			if (record(s, &it, OUTBOX_DONE, object, AUDIT_FOUND, &out->result,
 			           _("an earlier attempt had already refunded it"), out) != 0) {
 				status = out->status;
@@ -810,7 +796,7 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 		struct actions_dispute d;
 		if (actions_dispute_get(s->db, it.object_id, &d) > 0 &&
 		    actions_check_dispute(s, &d, (enum actions_kind)kind, why, sizeof why)) {
-			copy_text(out->result_id, sizeof out->result_id, it.object_id);
+			audit_copy_text(out->result_id, sizeof out->result_id, it.object_id);
 			if (record(s, &it, OUTBOX_DONE, it.object_id, AUDIT_FOUND, NULL,
 			           _("an earlier attempt had already done it"), out) != 0) {
 				status = out->status;
@@ -850,7 +836,7 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 	memset(&out->result, 0, sizeof out->result);
 	int rc = perform(s, &it, kind, params, object, sizeof object, &out->result);
 	if (rc == 0) {
-		copy_text(out->result_id, sizeof out->result_id, object);
+		audit_copy_text(out->result_id, sizeof out->result_id, object);
 		if (record(s, &it, OUTBOX_DONE, object, AUDIT_SUCCEEDED, &out->result, NULL, out) !=
 		    0) {
 			status = out->status;
@@ -906,10 +892,10 @@ enum actions_status actions_discard(struct actions_session *s, const char *actio
                                     struct actions_outcome *out)
 {
 	char id[OUTBOX_ID_SIZE];
-	copy_text(id, sizeof id, action_id);
+	audit_copy_text(id, sizeof id, action_id);
 	action_id = id;
 	memset(out, 0, sizeof *out);
-	copy_text(out->action_id, sizeof out->action_id, action_id);
+	audit_copy_text(out->action_id, sizeof out->action_id, action_id);
 	struct outbox_item it;
 	int found = outbox_get(s->db, action_id, &it);
 	if (found <= 0)

@@ -11,8 +11,7 @@
 #include "client/audit.h"
 #include "client/client.h"
 
-/* Copies src into dst (size > 0), cut at a UTF-8 character boundary when too long. */
-static void copy_text(char *dst, size_t size, const char *src)
+void audit_copy_text(char *dst, size_t size, const char *src)
 {
 	size_t len = src ? strlen(src) : 0;
 	if (len >= size) {
@@ -23,6 +22,13 @@ static void copy_text(char *dst, size_t size, const char *src)
 	if (len > 0)
 		memcpy(dst, src, len);
 	dst[len] = '\0';
+}
+
+int audit_bind_text(struct sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s || !*s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
 /* Keeps the first whitespace-separated field of an SSH variable, if it looks like an
@@ -53,13 +59,13 @@ void audit_identity_get(struct audit_identity *who)
 	 * so they are only a fallback when the user database has no entry. */
 	struct passwd *pw = getpwuid(geteuid());
 	if (pw && pw->pw_name && *pw->pw_name) {
-		copy_text(who->os_user, sizeof who->os_user, pw->pw_name);
+		audit_copy_text(who->os_user, sizeof who->os_user, pw->pw_name);
 	} else {
 		const char *env = getenv("LOGNAME");
 		if (!env || !*env)
 			env = getenv("USER");
 		if (env && *env)
-			copy_text(who->os_user, sizeof who->os_user, env);
+			audit_copy_text(who->os_user, sizeof who->os_user, env);
 		else
 			snprintf(who->os_user, sizeof who->os_user, "uid %lu",
 			         (unsigned long)geteuid());
@@ -67,14 +73,6 @@ void audit_identity_get(struct audit_identity *who)
 	ssh_address(getenv("SSH_CLIENT"), who->ssh_client, sizeof who->ssh_client);
 	if (!who->ssh_client[0])
 		ssh_address(getenv("SSH_CONNECTION"), who->ssh_client, sizeof who->ssh_client);
-}
-
-/* Binds text, or NULL for a NULL or empty string. */
-static int bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (!s || !*s)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
 int audit_append(struct sqlite3 *db, const struct audit_record *r)
@@ -96,26 +94,26 @@ int audit_append(struct sqlite3 *db, const struct audit_record *r)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 2, who->os_user, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 3, who->ssh_client);
+		rc = audit_bind_text(st, 3, who->ssh_client);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 4, r->profile ? r->profile : "", -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 5, r->action ? r->action : "", -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 6, r->object_id);
+		rc = audit_bind_text(st, 6, r->object_id);
 	if (rc == SQLITE_OK)
 		rc = r->has_amount ? sqlite3_bind_int64(st, 7, r->amount)
 		                   : sqlite3_bind_null(st, 7);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 8, r->currency);
+		rc = audit_bind_text(st, 8, r->currency);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 9, r->idempotency_key);
+		rc = audit_bind_text(st, 9, r->idempotency_key);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 10, r->request_id);
+		rc = audit_bind_text(st, 10, r->request_id);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 11, r->outcome ? r->outcome : "", -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 12, r->message);
+		rc = audit_bind_text(st, 12, r->message);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
 	sqlite3_finalize(st);
@@ -131,21 +129,21 @@ static void read_row(sqlite3_stmt *st, struct audit_row *row)
 	memset(row, 0, sizeof *row);
 	row->seq = sqlite3_column_int64(st, 0);
 	row->time = (time_t)sqlite3_column_int64(st, 1);
-	copy_text(row->os_user, sizeof row->os_user, (const char *)sqlite3_column_text(st, 2));
-	copy_text(row->ssh_client, sizeof row->ssh_client,
+	audit_copy_text(row->os_user, sizeof row->os_user, (const char *)sqlite3_column_text(st, 2));
+	audit_copy_text(row->ssh_client, sizeof row->ssh_client,
 	          (const char *)sqlite3_column_text(st, 3));
-	copy_text(row->profile, sizeof row->profile, (const char *)sqlite3_column_text(st, 4));
-	copy_text(row->action, sizeof row->action, (const char *)sqlite3_column_text(st, 5));
-	copy_text(row->object_id, sizeof row->object_id, (const char *)sqlite3_column_text(st, 6));
+	audit_copy_text(row->profile, sizeof row->profile, (const char *)sqlite3_column_text(st, 4));
+	audit_copy_text(row->action, sizeof row->action, (const char *)sqlite3_column_text(st, 5));
+	audit_copy_text(row->object_id, sizeof row->object_id, (const char *)sqlite3_column_text(st, 6));
 	row->has_amount = sqlite3_column_type(st, 7) != SQLITE_NULL;
 	row->amount = sqlite3_column_int64(st, 7);
-	copy_text(row->currency, sizeof row->currency, (const char *)sqlite3_column_text(st, 8));
-	copy_text(row->idempotency_key, sizeof row->idempotency_key,
+	audit_copy_text(row->currency, sizeof row->currency, (const char *)sqlite3_column_text(st, 8));
+	audit_copy_text(row->idempotency_key, sizeof row->idempotency_key,
 	          (const char *)sqlite3_column_text(st, 9));
-	copy_text(row->request_id, sizeof row->request_id,
+	audit_copy_text(row->request_id, sizeof row->request_id,
 	          (const char *)sqlite3_column_text(st, 10));
-	copy_text(row->outcome, sizeof row->outcome, (const char *)sqlite3_column_text(st, 11));
-	copy_text(row->message, sizeof row->message, (const char *)sqlite3_column_text(st, 12));
+	audit_copy_text(row->outcome, sizeof row->outcome, (const char *)sqlite3_column_text(st, 11));
+	audit_copy_text(row->message, sizeof row->message, (const char *)sqlite3_column_text(st, 12));
 }
 
 int audit_each(struct sqlite3 *db, time_t since, int (*fn)(void *ctx, const struct audit_row *row),

@@ -11,6 +11,7 @@
 #include <time.h>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 /* Outcomes written to the audit log (stable words: scripts read them). */
 #define AUDIT_REQUESTED "requested" /* write-ahead: the request is about to leave */
@@ -27,6 +28,12 @@ struct audit_identity {
 	char os_user[64];
 	char ssh_client[64]; /* "" when not over SSH */
 };
+
+/* Copies src into dst (size > 0), cut at a UTF-8 character boundary when too long (NULL
+ * gives ""). Shared by the action modules (audit, outbox, actions). */
+void audit_copy_text(char *dst, size_t size, const char *src);
+/* Binds text to parameter i, or NULL for a NULL or empty string. Returns SQLite's code. */
+int audit_bind_text(struct sqlite3_stmt *st, int i, const char *s);
 
 /* Fills `who` from the process's user id (falling back on $LOGNAME/$USER, then the number)
  * and from $SSH_CLIENT or $SSH_CONNECTION (first field, address characters only). Never

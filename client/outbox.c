@@ -10,6 +10,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "client/audit.h"
 #include "client/client.h"
 #include "client/outbox.h"
 
@@ -37,20 +38,6 @@ int outbox_state_parse(const char *name)
 		if (strcmp(name, state_names[i]) == 0)
 			return i;
 	return -1;
-}
-
-/* Copies src into dst (size > 0), cut at a UTF-8 character boundary when too long. */
-static void copy_text(char *dst, size_t size, const char *src)
-{
-	size_t len = src ? strlen(src) : 0;
-	if (len >= size) {
-		len = size - 1;
-		while (len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80)
-			len--;
-	}
-	if (len > 0)
-		memcpy(dst, src, len);
-	dst[len] = '\0';
 }
 
 void outbox_item_clear(struct outbox_item *item)
@@ -97,14 +84,6 @@ int outbox_new_ids(char action_id[OUTBOX_ID_SIZE], char key[OUTBOX_KEY_SIZE])
 	return 0;
 }
 
-/* Binds text, or NULL for a NULL or empty string. */
-static int bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (!s || !*s)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-}
-
 int outbox_insert(struct sqlite3 *db, const struct outbox_item *it)
 {
 	static const char sql[] =
@@ -126,7 +105,7 @@ int outbox_insert(struct sqlite3 *db, const struct outbox_item *it)
 		rc = it->has_amount ? sqlite3_bind_int64(st, 5, it->amount)
 		                    : sqlite3_bind_null(st, 5);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 6, it->currency);
+		rc = audit_bind_text(st, 6, it->currency);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 7, it->params ? it->params : "{}", -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
@@ -134,11 +113,11 @@ int outbox_insert(struct sqlite3 *db, const struct outbox_item *it)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 9, outbox_state_name(it->state), -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 10, it->result_id);
+		rc = audit_bind_text(st, 10, it->result_id);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 11, it->request_id);
+		rc = audit_bind_text(st, 11, it->request_id);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 12, it->message);
+		rc = audit_bind_text(st, 12, it->message);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
 	sqlite3_finalize(st);
@@ -153,26 +132,26 @@ int outbox_insert(struct sqlite3 *db, const struct outbox_item *it)
 static int read_item(sqlite3_stmt *st, struct outbox_item *it)
 {
 	memset(it, 0, sizeof *it);
-	copy_text(it->action_id, sizeof it->action_id, (const char *)sqlite3_column_text(st, 0));
+	audit_copy_text(it->action_id, sizeof it->action_id, (const char *)sqlite3_column_text(st, 0));
 	it->created = (time_t)sqlite3_column_int64(st, 1);
 	it->updated = (time_t)sqlite3_column_int64(st, 2);
-	copy_text(it->kind, sizeof it->kind, (const char *)sqlite3_column_text(st, 3));
-	copy_text(it->object_id, sizeof it->object_id, (const char *)sqlite3_column_text(st, 4));
+	audit_copy_text(it->kind, sizeof it->kind, (const char *)sqlite3_column_text(st, 3));
+	audit_copy_text(it->object_id, sizeof it->object_id, (const char *)sqlite3_column_text(st, 4));
 	it->has_amount = sqlite3_column_type(st, 5) != SQLITE_NULL;
 	it->amount = sqlite3_column_int64(st, 5);
-	copy_text(it->currency, sizeof it->currency, (const char *)sqlite3_column_text(st, 6));
+	audit_copy_text(it->currency, sizeof it->currency, (const char *)sqlite3_column_text(st, 6));
 	const char *params = (const char *)sqlite3_column_text(st, 7);
 	it->params = strdup(params ? params : "{}");
 	if (!it->params)
 		return -1;
-	copy_text(it->idempotency_key, sizeof it->idempotency_key,
+	audit_copy_text(it->idempotency_key, sizeof it->idempotency_key,
 	          (const char *)sqlite3_column_text(st, 8));
 	int state = outbox_state_parse((const char *)sqlite3_column_text(st, 9));
 	/* A word this version does not know is treated as in flight: never re-sent blindly. */
 	it->state = state < 0 ? OUTBOX_SENDING : (enum outbox_state)state;
-	copy_text(it->result_id, sizeof it->result_id, (const char *)sqlite3_column_text(st, 10));
-	copy_text(it->request_id, sizeof it->request_id, (const char *)sqlite3_column_text(st, 11));
-	copy_text(it->message, sizeof it->message, (const char *)sqlite3_column_text(st, 12));
+	audit_copy_text(it->result_id, sizeof it->result_id, (const char *)sqlite3_column_text(st, 10));
+	audit_copy_text(it->request_id, sizeof it->request_id, (const char *)sqlite3_column_text(st, 11));
+	audit_copy_text(it->message, sizeof it->message, (const char *)sqlite3_column_text(st, 12));
 	return 0;
 }
 

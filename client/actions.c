@@ -70,7 +70,7 @@ void actions_session_init_db(struct actions_session *s, struct sqlite3 *db,
 	s->refund_limit = profile ? profile->refund_limit : -1;
 	if (profile)
 		audit_copy_text(s->refund_limit_currency, sizeof s->refund_limit_currency,
-		          profile->refund_limit_currency);
+		                profile->refund_limit_currency);
 	audit_identity_get(&s->who);
 }
 
@@ -104,19 +104,20 @@ int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *
 	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
 		int rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
-			audit_copy_text(o->id, sizeof o->id, (const char *)sqlite3_column_text(st, 0));
+			audit_copy_text(o->id, sizeof o->id,
+			                (const char *)sqlite3_column_text(st, 0));
 			o->amount = sqlite3_column_int64(st, 1);
 			o->amount_refunded = sqlite3_column_int64(st, 2);
 			audit_copy_text(o->currency, sizeof o->currency,
-			          (const char *)sqlite3_column_text(st, 3));
+			                (const char *)sqlite3_column_text(st, 3));
 			audit_copy_text(o->platform_status, sizeof o->platform_status,
-			          (const char *)sqlite3_column_text(st, 4));
+			                (const char *)sqlite3_column_text(st, 4));
 			audit_copy_text(o->customer_name, sizeof o->customer_name,
-			          (const char *)sqlite3_column_text(st, 5));
+			                (const char *)sqlite3_column_text(st, 5));
 			audit_copy_text(o->customer_email, sizeof o->customer_email,
-			          (const char *)sqlite3_column_text(st, 6));
+			                (const char *)sqlite3_column_text(st, 6));
 			audit_copy_text(o->description, sizeof o->description,
-			          (const char *)sqlite3_column_text(st, 7));
+			                (const char *)sqlite3_column_text(st, 7));
 			ret = 1;
 		} else if (rc == SQLITE_DONE) {
 			ret = 0;
@@ -160,16 +161,17 @@ int actions_dispute_get(struct sqlite3 *db, const char *id, struct actions_dispu
 	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
 		int rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
-			audit_copy_text(d->id, sizeof d->id, (const char *)sqlite3_column_text(st, 0));
+			audit_copy_text(d->id, sizeof d->id,
+			                (const char *)sqlite3_column_text(st, 0));
 			audit_copy_text(d->order_id, sizeof d->order_id,
-			          (const char *)sqlite3_column_text(st, 1));
+			                (const char *)sqlite3_column_text(st, 1));
 			d->amount = sqlite3_column_int64(st, 2);
 			audit_copy_text(d->currency, sizeof d->currency,
-			          (const char *)sqlite3_column_text(st, 3));
+			                (const char *)sqlite3_column_text(st, 3));
 			audit_copy_text(d->status, sizeof d->status,
-			          (const char *)sqlite3_column_text(st, 4));
+			                (const char *)sqlite3_column_text(st, 4));
 			audit_copy_text(d->reason, sizeof d->reason,
-			          (const char *)sqlite3_column_text(st, 5));
+			                (const char *)sqlite3_column_text(st, 5));
 			d->due_by = (time_t)sqlite3_column_int64(st, 6);
 			d->past_due = sqlite3_column_int(st, 7) != 0;
 			d->submission_count = sqlite3_column_int(st, 8);
@@ -500,8 +502,9 @@ enum actions_status actions_dispute_evidence(struct actions_session *s, const ch
                                              const char *fields_json, bool submit, bool queue_only,
                                              struct actions_outcome *out)
 {
-	return dispute_action(s, dispute_id, submit ? ACTIONS_DISPUTE_SUBMIT : ACTIONS_DISPUTE_DRAFT,
-	                      fields_json, queue_only, out);
+	return dispute_action(s, dispute_id,
+	                      submit ? ACTIONS_DISPUTE_SUBMIT : ACTIONS_DISPUTE_DRAFT, fields_json,
+	                      queue_only, out);
 }
 
 enum actions_status actions_dispute_close(struct actions_session *s, const char *dispute_id,

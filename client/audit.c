@@ -129,21 +129,27 @@ static void read_row(sqlite3_stmt *st, struct audit_row *row)
 	memset(row, 0, sizeof *row);
 	row->seq = sqlite3_column_int64(st, 0);
 	row->time = (time_t)sqlite3_column_int64(st, 1);
-	audit_copy_text(row->os_user, sizeof row->os_user, (const char *)sqlite3_column_text(st, 2));
+	audit_copy_text(row->os_user, sizeof row->os_user,
+	                (const char *)sqlite3_column_text(st, 2));
 	audit_copy_text(row->ssh_client, sizeof row->ssh_client,
-	          (const char *)sqlite3_column_text(st, 3));
-	audit_copy_text(row->profile, sizeof row->profile, (const char *)sqlite3_column_text(st, 4));
+	                (const char *)sqlite3_column_text(st, 3));
+	audit_copy_text(row->profile, sizeof row->profile,
+	                (const char *)sqlite3_column_text(st, 4));
 	audit_copy_text(row->action, sizeof row->action, (const char *)sqlite3_column_text(st, 5));
-	audit_copy_text(row->object_id, sizeof row->object_id, (const char *)sqlite3_column_text(st, 6));
+	audit_copy_text(row->object_id, sizeof row->object_id,
+	                (const char *)sqlite3_column_text(st, 6));
 	row->has_amount = sqlite3_column_type(st, 7) != SQLITE_NULL;
 	row->amount = sqlite3_column_int64(st, 7);
-	audit_copy_text(row->currency, sizeof row->currency, (const char *)sqlite3_column_text(st, 8));
+	audit_copy_text(row->currency, sizeof row->currency,
+	                (const char *)sqlite3_column_text(st, 8));
 	audit_copy_text(row->idempotency_key, sizeof row->idempotency_key,
-	          (const char *)sqlite3_column_text(st, 9));
+	                (const char *)sqlite3_column_text(st, 9));
 	audit_copy_text(row->request_id, sizeof row->request_id,
-	          (const char *)sqlite3_column_text(st, 10));
-	audit_copy_text(row->outcome, sizeof row->outcome, (const char *)sqlite3_column_text(st, 11));
-	audit_copy_text(row->message, sizeof row->message, (const char *)sqlite3_column_text(st, 12));
+	                (const char *)sqlite3_column_text(st, 10));
+	audit_copy_text(row->outcome, sizeof row->outcome,
+	                (const char *)sqlite3_column_text(st, 11));
+	audit_copy_text(row->message, sizeof row->message,
+	                (const char *)sqlite3_column_text(st, 12));
 }
 
 int audit_each(struct sqlite3 *db, time_t since, int (*fn)(void *ctx, const struct audit_row *row),

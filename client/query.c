@@ -414,20 +414,28 @@ void query_order_key(const struct query_order_row *row, int sort, char *buf, siz
 	         row->id);
 }
 
-/* Runs a one-row query by id into out; 1, 0 or -1. */
-int query_get_one(struct query *q, const char *sql, const char *id,
-                  void (*read)(sqlite3_stmt *, void *), void *out, size_t size)
+sqlite3_stmt *query_prepare_id(struct query *q, const char *sql, const char *id)
 {
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
 		query_set_error(q, "prepare");
-		return -1;
+		return NULL;
 	}
 	if (sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
 		query_set_error(q, "bind");
 		sqlite3_finalize(stmt);
-		return -1;
+		return NULL;
 	}
+	return stmt;
+}
+
+/* Runs a one-row query by id into out; 1, 0 or -1. */
+int query_get_one(struct query *q, const char *sql, const char *id,
+                  void (*read)(sqlite3_stmt *, void *), void *out, size_t size)
+{
+	sqlite3_stmt *stmt = query_prepare_id(q, sql, id);
+	if (!stmt)
+		return -1;
 	int rc = sqlite3_step(stmt);
 	int found = 0;
 	if (rc == SQLITE_ROW) {
@@ -590,19 +598,13 @@ int query_dispute_get(struct query *q, const char *id, struct query_dispute_row 
 int query_each_order_refund(struct query *q, const char *order_id,
                             int (*fn)(void *ctx, const struct query_refund_row *row), void *ctx)
 {
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(q->db,
-	                       "SELECT " REFUND_COLUMNS " FROM refunds r WHERE r.order_id = ? "
-	                       "ORDER BY r.created, r.id",
-	                       -1, &stmt, NULL) != SQLITE_OK) {
-		query_set_error(q, "prepare");
+	sqlite3_stmt *stmt =
+	        query_prepare_id(q,
+	                         "SELECT " REFUND_COLUMNS " FROM refunds r WHERE r.order_id = ? "
+	                         "ORDER BY r.created, r.id",
+	                         order_id);
+	if (!stmt)
 		return -1;
-	}
-	if (sqlite3_bind_text(stmt, 1, order_id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
-		query_set_error(q, "bind");
-		sqlite3_finalize(stmt);
-		return -1;
-	}
 	int n = 0;
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		struct query_refund_row row;
@@ -619,19 +621,13 @@ int query_each_order_refund(struct query *q, const char *order_id,
 int query_each_order_dispute(struct query *q, const char *order_id,
                              int (*fn)(void *ctx, const struct query_dispute_row *row), void *ctx)
 {
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(q->db,
-	                       "SELECT " DISPUTE_COLUMNS " FROM disputes d WHERE d.order_id = ? "
-	                       "ORDER BY d.created, d.id",
-	                       -1, &stmt, NULL) != SQLITE_OK) {
-		query_set_error(q, "prepare");
+	sqlite3_stmt *stmt =
+	        query_prepare_id(q,
+	                         "SELECT " DISPUTE_COLUMNS " FROM disputes d WHERE d.order_id = ? "
+	                         "ORDER BY d.created, d.id",
+	                         order_id);
+	if (!stmt)
 		return -1;
-	}
-	if (sqlite3_bind_text(stmt, 1, order_id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
-		query_set_error(q, "bind");
-		sqlite3_finalize(stmt);
-		return -1;
-	}
 	int n = 0;
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		struct query_dispute_row row;
@@ -648,20 +644,13 @@ int query_each_order_dispute(struct query *q, const char *order_id,
 int query_each_event(struct query *q, const char *object_id,
                      int (*fn)(void *ctx, const struct query_event_row *row), void *ctx)
 {
-	sqlite3_stmt *stmt;
 	const char *sql = "SELECT id, created, type FROM events WHERE object_id = ?1"
 	                  " OR object_id IN (SELECT id FROM refunds WHERE order_id = ?1)"
 	                  " OR object_id IN (SELECT id FROM disputes WHERE order_id = ?1)"
 	                  " ORDER BY created, id LIMIT 200";
-	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		query_set_error(q, "prepare");
+	sqlite3_stmt *stmt = query_prepare_id(q, sql, object_id);
+	if (!stmt)
 		return -1;
-	}
-	if (sqlite3_bind_text(stmt, 1, object_id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
-		query_set_error(q, "bind");
-		sqlite3_finalize(stmt);
-		return -1;
-	}
 	int n = 0;
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		struct query_event_row row;
@@ -680,16 +669,9 @@ int query_each_event(struct query *q, const char *object_id,
 /* The text of a one-column one-row query by id, newly allocated. */
 static char *text_by_id(struct query *q, const char *sql, const char *id)
 {
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		query_set_error(q, "prepare");
+	sqlite3_stmt *stmt = query_prepare_id(q, sql, id);
+	if (!stmt)
 		return NULL;
-	}
-	if (sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
-		query_set_error(q, "bind");
-		sqlite3_finalize(stmt);
-		return NULL;
-	}
 	char *text = NULL;
 	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
 		const char *s = (const char *)sqlite3_column_text(stmt, 0);

@@ -58,6 +58,9 @@ int query_run_page(struct query *q, struct page_spec *p, const char *key, bool a
                    void *out);
 /* "SELECT count(*) ..." with the spec's WHERE part; -1 on failure. */
 long query_run_count(struct query *q, const char *select, const struct page_spec *p);
+/* sql prepared with id bound to its first parameter; the caller finalizes it. NULL with
+ * q's error set on failure. */
+sqlite3_stmt *query_prepare_id(struct query *q, const char *sql, const char *id);
 /* A one-row query by id into out: 1 found, 0 not, -1 failure. */
 int query_get_one(struct query *q, const char *sql, const char *id,
                   void (*read)(sqlite3_stmt *, void *), void *out, size_t size);

@@ -124,21 +124,14 @@ int query_balance_get(struct query *q, const char *id, struct query_balance_row 
 long query_payout_totals(struct query *q, const char *payout_id, int64_t *gross, int64_t *fee,
                          int64_t *net)
 {
-	sqlite3_stmt *stmt;
 	/* sum() of integers is exact integer arithmetic (total() would be a
 	 * float); it fails on overflow rather than rounding. */
 	const char *sql = "SELECT count(*), coalesce(sum(amount), 0), coalesce(sum(fee), 0), "
 	                  "coalesce(sum(net), 0) FROM balance_transactions "
 	                  "WHERE payout_id = ? AND type <> 'payout'";
-	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		query_set_error(q, "prepare");
+	sqlite3_stmt *stmt = query_prepare_id(q, sql, payout_id);
+	if (!stmt)
 		return -1;
-	}
-	if (sqlite3_bind_text(stmt, 1, payout_id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
-		query_set_error(q, "bind");
-		sqlite3_finalize(stmt);
-		return -1;
-	}
 	long n = -1;
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		n = (long)sqlite3_column_int64(stmt, 0);

@@ -28,13 +28,10 @@ static int audit_fetch(void *ctx, const char *key, bool after, int max, struct t
 	struct actions_session *s = actions_ui_session();
 	if (!s)
 		return 0;
-	if (max > v->buf_cap) {
-		struct audit_row *grown = realloc(v->buf, (size_t)max * sizeof *grown);
-		if (!grown)
-			return -1;
-		v->buf = grown;
-		v->buf_cap = max;
-	}
+	struct audit_row *grown = views_rows_reserve(v->buf, &v->buf_cap, max, sizeof *grown);
+	if (!grown)
+		return -1;
+	v->buf = grown;
 	long long seq = key ? strtoll(key, NULL, 10) : 0;
 	int n = audit_page(s->db, seq, after, max, v->buf);
 	if (n < 0) {

@@ -68,13 +68,11 @@ struct disputes {
 static int disputes_fetch(void *ctx, const char *key, bool after, int max, struct tui_row *out)
 {
 	struct disputes *d = ctx;
-	if (max > d->buf_cap) {
-		struct query_dispute_row *grown = realloc(d->buf, (size_t)max * sizeof *grown);
-		if (!grown)
-			return -1;
-		d->buf = grown;
-		d->buf_cap = max;
-	}
+	struct query_dispute_row *grown =
+	        views_rows_reserve(d->buf, &d->buf_cap, max, sizeof *grown);
+	if (!grown)
+		return -1;
+	d->buf = grown;
 	int n = query_disputes_page(views_app.query, &d->filter, key, after, max, d->buf);
 	if (n < 0) {
 		tui_message("%s", query_error(views_app.query));

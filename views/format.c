@@ -172,6 +172,19 @@ void views_deadline(time_t due, time_t now, char *buf, size_t size, int *style)
 	snprintf(buf, size, _("%ld d"), left / 86400);
 }
 
+void *views_rows_reserve(void *buf, int *cap, int n, size_t size)
+{
+	if (buf && n <= *cap)
+		return buf;
+	if (n < 1)
+		n = 1;
+	void *grown = realloc(buf, (size_t)n * size);
+	if (!grown)
+		return NULL;
+	*cap = n;
+	return grown;
+}
+
 void views_field(struct tui_lines *lines, const char *label, const char *value)
 {
 	int w = tui_text_width(label);

@@ -98,19 +98,6 @@ struct orders {
 	int buf_cap;
 };
 
-/* Grows the fetch buffer; false when out of memory. */
-static bool orders_reserve(struct orders *o, int n)
-{
-	if (n <= o->buf_cap)
-		return true;
-	struct query_order_row *grown = realloc(o->buf, (size_t)n * sizeof *grown);
-	if (!grown)
-		return false;
-	o->buf = grown;
-	o->buf_cap = n;
-	return true;
-}
-
 /* Fills a table row from an order. */
 static void order_to_row(const struct query_order_row *r, int sort, struct tui_row *row)
 {
@@ -150,8 +137,10 @@ static void order_to_row(const struct query_order_row *r, int sort, struct tui_r
 static int orders_fetch(void *ctx, const char *key, bool after, int max, struct tui_row *out)
 {
 	struct orders *o = ctx;
-	if (!orders_reserve(o, max))
+	struct query_order_row *grown = views_rows_reserve(o->buf, &o->buf_cap, max, sizeof *grown);
+	if (!grown)
 		return -1;
+	o->buf = grown;
 	int n = query_orders_page(views_app.query, &o->filter, key, after, max, o->buf);
 	if (n < 0) {
 		tui_message("%s", query_error(views_app.query));

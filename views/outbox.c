@@ -37,13 +37,10 @@ static int outbox_fetch(void *ctx, const char *key, bool after, int max, struct 
 	struct actions_session *s = actions_ui_session();
 	if (!s)
 		return 0;
-	if (max > v->buf_cap) {
-		struct outbox_item *grown = realloc(v->buf, (size_t)max * sizeof *grown);
-		if (!grown)
-			return -1;
-		v->buf = grown;
-		v->buf_cap = max;
-	}
+	struct outbox_item *grown = views_rows_reserve(v->buf, &v->buf_cap, max, sizeof *grown);
+	if (!grown)
+		return -1;
+	v->buf = grown;
 	int n = outbox_page(s->db, v->all ? OUTBOX_MASK_ALL : OUTBOX_MASK_OPEN, key, after, max,
 	                    v->buf);
 	if (n < 0) {

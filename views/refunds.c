@@ -35,13 +35,11 @@ struct refunds {
 static int refunds_fetch(void *ctx, const char *key, bool after, int max, struct tui_row *out)
 {
 	struct refunds *r = ctx;
-	if (max > r->buf_cap) {
-		struct query_refund_row *grown = realloc(r->buf, (size_t)max * sizeof *grown);
-		if (!grown)
-			return -1;
-		r->buf = grown;
-		r->buf_cap = max;
-	}
+	struct query_refund_row *grown =
+	        views_rows_reserve(r->buf, &r->buf_cap, max, sizeof *grown);
+	if (!grown)
+		return -1;
+	r->buf = grown;
 	int n = query_refunds_page(views_app.query, "", key, after, max, r->buf);
 	if (n < 0) {
 		tui_message("%s", query_error(views_app.query));

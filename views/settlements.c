@@ -76,24 +76,13 @@ struct list_state {
 	long entries;
 };
 
-static bool reserve(struct list_state *s, int n, size_t size)
-{
-	if (n <= s->buf_cap)
-		return true;
-	void *grown = realloc(s->buf, (size_t)n * size);
-	if (!grown)
-		return false;
-	s->buf = grown;
-	s->buf_cap = n;
-	return true;
-}
-
 static int payouts_fetch(void *ctx, const char *key, bool after, int max, struct tui_row *out)
 {
 	struct list_state *s = ctx;
-	if (!reserve(s, max, sizeof(struct query_payout_row)))
+	struct query_payout_row *rows = views_rows_reserve(s->buf, &s->buf_cap, max, sizeof *rows);
+	if (!rows)
 		return -1;
-	struct query_payout_row *rows = s->buf;
+	s->buf = rows;
 	int n = query_payouts_page(views_app.query, key, after, max, rows);
 	if (n < 0) {
 		tui_message("%s", query_error(views_app.query));
@@ -212,9 +201,10 @@ static const struct tui_column entry_columns[] = {
 static int entries_fetch(void *ctx, const char *key, bool after, int max, struct tui_row *out)
 {
 	struct list_state *s = ctx;
-	if (!reserve(s, max, sizeof(struct query_balance_row)))
+	struct query_balance_row *rows = views_rows_reserve(s->buf, &s->buf_cap, max, sizeof *rows);
+	if (!rows)
 		return -1;
-	struct query_balance_row *rows = s->buf;
+	s->buf = rows;
 	int n = query_payout_entries_page(views_app.query, s->id, key, after, max, rows);
 	if (n < 0) {
 		tui_message("%s", query_error(views_app.query));
@@ -328,9 +318,10 @@ static const struct tui_column day_columns[] = {
 static int days_fetch(void *ctx, const char *key, bool after, int max, struct tui_row *out)
 {
 	struct list_state *s = ctx;
-	if (!reserve(s, max, sizeof(struct query_day_row)))
+	struct query_day_row *rows = views_rows_reserve(s->buf, &s->buf_cap, max, sizeof *rows);
+	if (!rows)
 		return -1;
-	struct query_day_row *rows = s->buf;
+	s->buf = rows;
 	int n = query_days_page(views_app.query, key, after, max, rows);
 	if (n < 0) {
 		tui_message("%s", query_error(views_app.query));

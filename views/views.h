@@ -67,6 +67,10 @@ void views_deadline(time_t due, time_t now, char *buf, size_t size, int *style);
 /* Fills lines with "name: value" for every field of a JSON object (nested
  * keys joined with '.'), under a heading.  Returns the fields added. */
 int views_json_fields(struct tui_lines *lines, const char *json);
+/* Grows a screen's fetch buffer to at least n rows (and one) of size bytes; *cap counts
+ * the rows it holds. Returns the buffer, perhaps moved, or NULL when out of memory (buf
+ * is then unchanged). The caller owns the buffer and frees it. */
+void *views_rows_reserve(void *buf, int *cap, int n, size_t size);
 /* A "label  value" line, the label padded to a fixed width. */
 void views_field(struct tui_lines *lines, const char *label, const char *value);
 

@@ -65,6 +65,9 @@ int statement_day_start(const char *date, const char *timezone, int days_after, 
 void statement_tz_enter(const char *timezone, char *saved, size_t size);
 void statement_tz_leave(const char *saved);
 
+/* Decodes one UTF-8 character at s (valid UTF-8: the sanitizer saw it); returns its
+ * length and stores the code point (U+FFFD and length 1 for a byte that starts none). */
+size_t statement_utf8_next(const char *s, unsigned *cp);
 /* "YYYY-MM-DD HH:MM" (or "YYYY-MM-DD" when date_only) in the current TZ. */
 void statement_time(time_t t, bool date_only, char *buf, size_t size);
 

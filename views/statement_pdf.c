@@ -41,30 +41,6 @@ struct pdf_font {
 	unsigned *glyph; /* 0x10000 entries */
 };
 
-/* Decodes one UTF-8 character (the text is valid UTF-8: it was sanitized). */
-static size_t utf8_decode(const char *s, unsigned *cp)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	if (u[0] < 0x80) {
-		*cp = u[0];
-		return 1;
-	}
-	if ((u[0] & 0xe0) == 0xc0 && u[1]) {
-		*cp = ((unsigned)(u[0] & 0x1f) << 6) | (u[1] & 0x3f);
-		return 2;
-	}
-	if ((u[0] & 0xf0) == 0xe0 && u[1] && u[2]) {
-		*cp = ((unsigned)(u[0] & 0x0f) << 12) | ((unsigned)(u[1] & 0x3f) << 6) |
-		      (u[2] & 0x3f);
-		return 3;
-	}
-	size_t n = 1;
-	while (u[n] && (u[n] & 0xc0) == 0x80 && n < 4)
-		n++;
-	*cp = 0x110000; /* outside the cache: the line goes through pango */
-	return n;
-}
-
 /* The glyph of cp in the primary font, or GLYPH_MISSING. */
 static unsigned font_glyph(struct pdf_font *f, unsigned cp, const char *utf8, size_t len)
 {
@@ -145,7 +121,7 @@ static int run_add_line(struct pdf_run *r, struct pdf_font *f, const char *line,
 	int col = 0;
 	for (const char *s = line; *s;) {
 		unsigned cp;
-		size_t n = utf8_decode(s, &cp);
+		size_t n = statement_utf8_next(s, &cp);
 		unsigned g = font_glyph(f, cp, s, n);
 		if (g == GLYPH_MISSING) {
 			r->n = start_n;

@@ -15,9 +15,7 @@
 
 #define LINE_NEW_PAGE 0x1u /* the line starts a new page when paginating */
 
-/* Decodes one UTF-8 character at s (valid UTF-8: the sanitizer saw it); returns its
- * length and stores the code point. */
-static size_t utf8_next(const char *s, unsigned *cp)
+size_t statement_utf8_next(const char *s, unsigned *cp)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	if (u[0] < 0x80) {
@@ -68,7 +66,7 @@ static int text_width(const char *s)
 	int w = 0;
 	while (*s) {
 		unsigned cp;
-		s += utf8_next(s, &cp);
+		s += statement_utf8_next(s, &cp);
 		w += cp_width(cp);
 	}
 	return w;
@@ -122,7 +120,7 @@ static void line_cell(struct line *l, const char *text, int width, int align)
 	const char *s = text;
 	while (*s) {
 		unsigned cp;
-		size_t n = utf8_next(s, &cp);
+		size_t n = statement_utf8_next(s, &cp);
 		int cw = cp_width(cp);
 		if (used + cw > width - 1 || l->len + n + 4 > sizeof l->buf)
 			break;
@@ -174,9 +172,9 @@ static int doc_push(struct statement_doc *doc, const char *text, size_t len, uns
 			if ((unsigned char)text[i] >= 0xe1) {
 				unsigned cp;
 				for (const char *s = text + i; s < text + len;
-				     s += utf8_next(s, &cp))
+				     s += statement_utf8_next(s, &cp))
 					if ((unsigned char)*s >= 0xe1 &&
-					    (utf8_next(s, &cp), cp_width(cp) == 2))
+					    (statement_utf8_next(s, &cp), cp_width(cp) == 2))
 						doc->has_wide = true;
 				break;
 			}
@@ -214,7 +212,7 @@ static int doc_wrapped(struct statement_doc *doc, const char *text, int indent)
 		int w = l.width;
 		while (*p) {
 			unsigned cp;
-			size_t n = utf8_next(p, &cp);
+			size_t n = statement_utf8_next(p, &cp);
 			if (w + cp_width(cp) > STATEMENT_WIDTH)
 				break;
 			w += cp_width(cp);
@@ -224,7 +222,7 @@ static int doc_wrapped(struct statement_doc *doc, const char *text, int indent)
 		}
 		const char *end = *p && cut ? cut : p;
 		if (end == s) /* a single character wider than the room: take it anyway */
-			end = s + utf8_next(s, &(unsigned){0});
+			end = s + statement_utf8_next(s, &(unsigned){0});
 		size_t n = (size_t)(end - s);
 		if (l.len + n + 1 > sizeof l.buf)
 			n = sizeof l.buf - l.len - 1;

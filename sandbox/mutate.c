@@ -46,6 +46,15 @@ static void result_internal(struct sbx *s, struct sbx_result *r)
 	r->should_retry = 1;
 }
 
+/* Answers 200 with the object (table, id) as it now is; 500 when it cannot be read back. */
+static void result_object(struct sbx *s, struct sbx_result *r, const char *table, const char *id)
+{
+	r->status = 200;
+	sbx_buf_free(&r->body);
+	if (sbx_render_by_id(s, table, id, &r->body) != 0)
+		result_internal(s, r);
+}
+
 /* Renders the object (table, id) and stores an event of `type` about it.
  * Returns 0, or -1 on a database error. */
 int sbx_emit_event(struct sbx *s, const char *type, const char *table, const char *id,
@@ -341,10 +350,7 @@ void sbx_refund_create(struct sbx *s, struct sbx_params *p, const struct sbx_req
 		result_internal(s, r);
 		goto out;
 	}
-	r->status = 200;
-	sbx_buf_free(&r->body);
-	if (sbx_render_by_id(s, "refunds", id, &r->body) != 0)
-		result_internal(s, r);
+	result_object(s, r, "refunds", id);
 out:
 	free(metadata);
 }
@@ -564,10 +570,7 @@ void sbx_dispute_update(struct sbx *s, const char *id, struct sbx_params *p,
 		result_internal(s, r);
 		goto out;
 	}
-	r->status = 200;
-	sbx_buf_free(&r->body);
-	if (sbx_render_by_id(s, "disputes", id, &r->body) != 0)
-		result_internal(s, r);
+	result_object(s, r, "disputes", id);
 out:
 	free(evidence);
 	free(metadata);
@@ -606,9 +609,6 @@ void sbx_dispute_close(struct sbx *s, const char *id, const struct sbx_reqinfo *
 		free_dispute(&d);
 		return;
 	}
-	r->status = 200;
-	sbx_buf_free(&r->body);
-	if (sbx_render_by_id(s, "disputes", id, &r->body) != 0)
-		result_internal(s, r);
+	result_object(s, r, "disputes", id);
 	free_dispute(&d);
 }

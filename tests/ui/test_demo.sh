@@ -3,29 +3,12 @@
 # free loopback port, fills a throwaway cache in the background, and leaves
 # nothing behind when it ends -- by q, or by a hang-up (a dropped SSH link).
 . "$abs_top_srcdir/tests/lib.sh"
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "1..0 # SKIP tmux is not installed"
-	exit 0
-fi
-tmp_setup
-TMUX_SOCK="$TEST_TMP/tmux.sock"
-tm() { tmux -S "$TMUX_SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+. "$abs_top_srcdir/tests/ui/ui_lib.sh"
+UI_TMUX_SESSION=demo
+ui_tmux_setup
 tap_plan 6
 DEMO_TMP="$TEST_TMP/demo"
 mkdir -p "$DEMO_TMP"
-
-wait_for() {
-	i=0
-	while [ $i -lt 300 ]; do
-		tm capture-pane -p -t demo >"$TEST_TMP/pane" 2>/dev/null
-		grep -qF -- "$1" "$TEST_TMP/pane" && return 0
-		i=$((i + 1))
-		sleep 0.1
-	done
-	sed 's/^/#  | /' "$TEST_TMP/pane"
-	return 1
-}
 
 # left_behind: files in the demo's TMPDIR, or a sandbox still serving from
 # there (its command line names its database in that directory).

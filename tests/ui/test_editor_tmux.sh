@@ -5,16 +5,8 @@
 # And no screen of views/ touches curses itself: the framework does.
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "1..0 # SKIP tmux is not installed"
-	exit 0
-fi
-tmp_setup
+ui_tmux_setup
 T=$TEST_TMP
-TMUX_SOCK="$T/tmux.sock"
-tm() { tmux -S "$TMUX_SOCK" "$@"; }
-cleanup() { tm kill-server 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
 tap_plan 7
 
 grep -l -E '#include <n?curses(w/curses)?\.h>|\b(endwin|def_prog_mode|reset_prog_mode|initscr)\(' \
@@ -42,19 +34,6 @@ read -r line
 printf '%s\n' "$line" >"$1"
 EDITOR
 chmod +x "$T/editor.sh"
-
-wait_for() {
-	i=0
-	while [ $i -lt 300 ]; do
-		tm capture-pane -p -t pd >"$T/pane" 2>/dev/null
-		grep -qF -- "$1" "$T/pane" && return 0
-		i=$((i + 1))
-		sleep 0.1
-	done
-	echo "# waited in vain for: $1"
-	sed 's/^/#  | /' "$T/pane"
-	return 1
-}
 
 tm -f /dev/null new-session -d -s pd -x 80 -y 24 \
 	"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC PAYDESK_NOW=$UI_NOW PAYDESK_API_KEY=sk_test_tmux \

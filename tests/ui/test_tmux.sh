@@ -5,33 +5,11 @@
 # act on the terminal: no escape sequence of theirs reaches the pane.
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "1..0 # SKIP tmux is not installed"
-	exit 0
-fi
-tmp_setup
-TMUX_SOCK="$TEST_TMP/tmux.sock"
-tm() { tmux -S "$TMUX_SOCK" "$@"; }
-cleanup() { tm kill-server 2>/dev/null; sandbox_stop; rm -rf "$TEST_TMP"; }
-trap cleanup EXIT
+ui_tmux_setup
 tap_plan 16
 
 sandbox_start --seed 5 --orders 300 --days 10 --now "$UI_NOW" --hostile --quiet || exit 99
 ui_profile live "$SANDBOX_URL"
-
-# wait_for TEXT: polls the pane (at most 30 s) until TEXT shows.
-wait_for() {
-	i=0
-	while [ $i -lt 300 ]; do
-		tm capture-pane -p -t pd >"$TEST_TMP/pane" 2>/dev/null
-		grep -qF -- "$1" "$TEST_TMP/pane" && return 0
-		i=$((i + 1))
-		sleep 0.1
-	done
-	echo "# waited in vain for: $1"
-	sed 's/^/#  | /' "$TEST_TMP/pane"
-	return 1
-}
 
 # The program waits for a line on stdin so that the pane's output is
 # recorded from its very first byte.

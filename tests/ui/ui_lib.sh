@@ -34,6 +34,37 @@ ui_run() {
 		PAYDESK_API_KEY=sk_test_screens "$PAYDESK_BIN" "$@" --script "$ui_script"
 }
 
+# ui_tmux_setup: for a test in a real terminal. Skips the test when tmux is not
+# installed; otherwise tmp_setup, a private tmux server for tm (killed at exit,
+# with the sandbox if one runs) and UI_TMUX_SESSION (default pd) for wait_for.
+ui_tmux_setup() {
+	if ! command -v tmux >/dev/null 2>&1; then
+		echo "1..0 # SKIP tmux is not installed"
+		exit 0
+	fi
+	tmp_setup
+	TMUX_SOCK="$TEST_TMP/tmux.sock"
+	UI_TMUX_SESSION=${UI_TMUX_SESSION:-pd}
+	trap 'tm kill-server 2>/dev/null; sandbox_stop; rm -rf "$TEST_TMP"' EXIT
+}
+
+tm() { tmux -S "$TMUX_SOCK" "$@"; }
+
+# wait_for TEXT: polls the session's pane (at most 30 s) until TEXT shows; the
+# last capture stays in $TEST_TMP/pane.
+wait_for() {
+	i=0
+	while [ $i -lt 300 ]; do
+		tm capture-pane -p -t "$UI_TMUX_SESSION" >"$TEST_TMP/pane" 2>/dev/null
+		grep -qF -- "$1" "$TEST_TMP/pane" && return 0
+		i=$((i + 1))
+		sleep 0.1
+	done
+	echo "# waited in vain for: $1"
+	sed 's/^/#  | /' "$TEST_TMP/pane"
+	return 1
+}
+
 # ui_compare NAME ACTUAL: compares a dump with tests/ui/expected/NAME.txt
 # (UPDATE_EXPECTED=1 rewrites the expected file instead).
 ui_compare() {

@@ -13,67 +13,23 @@
  * steps (default cursor) are also written to FILE, to see where they go. */
 #include "config.h"
 
-#include <errno.h>
-#include <locale.h>
-#include <pthread.h>
-#include <pty.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
-#include <termios.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "client/client.h"
+#include "tests/ui/ui_pty.h"
 #include "views/views.h"
 
-static int master_fd = -1;
-static pthread_mutex_t count_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned long long bytes_read;
-/* The start of the output, and when the first rows and the total arrived. */
+/* The start of the output, and when the first rows and the total arrived (under
+ * ui_pty_lock). */
 static char head[1 << 16];
 static size_t head_len;
 static double rows_seen_ms, total_seen_ms;
 /* While set, the terminal's output is copied here as well. */
 static FILE *trace;
-
-static double now_ms(void);
-
-/* Drains the terminal's output, counting bytes. */
-static void *drain(void *arg)
-{
-	(void)arg;
-	char buf[65536];
-	for (;;) {
-		ssize_t n = read(master_fd, buf, sizeof buf);
-		if (n <= 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			break;
-		}
-		pthread_mutex_lock(&count_lock);
-		bytes_read += (unsigned long long)n;
-		if (trace)
-			fwrite(buf, 1, (size_t)n, trace);
-		if (head_len + (size_t)n < sizeof head - 1) {
-			memcpy(head + head_len, buf, (size_t)n);
-			head_len += (size_t)n;
-			head[head_len] = '\0';
-			/* The status line: "row 1" once rows are painted, " of " once
-			 * the total is known. */
-			const char *row = memmem(head, head_len, "row 1", 5);
-			if (!rows_seen_ms && row)
-				rows_seen_ms = now_ms();
-			if (!total_seen_ms && row &&
-			    memmem(row, head_len - (size_t)(row - head), "of ", 3))
-				total_seen_ms = now_ms();
-		}
-		pthread_mutex_unlock(&count_lock);
-	}
-	return NULL;
-}
 
 static double now_ms(void)
 {
@@ -82,22 +38,24 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Bytes the terminal has received once everything written has arrived:
- * tcdrain on our side, then a short settle for the reader thread. */
-static unsigned long long settled_bytes(void)
+/* Watches the terminal's output (runs under ui_pty_lock): copies it to the trace and
+ * notes when the status line first shows rows and then the total. */
+static void watch(const char *buf, size_t n)
 {
-	tcdrain(STDOUT_FILENO);
-	unsigned long long last = 0, cur;
-	for (int i = 0; i < 50; i++) {
-		pthread_mutex_lock(&count_lock);
-		cur = bytes_read;
-		pthread_mutex_unlock(&count_lock);
-		if (i > 2 && cur == last)
-			break;
-		last = cur;
-		usleep(2000);
+	if (trace)
+		fwrite(buf, 1, n, trace);
+	if (head_len + n < sizeof head - 1) {
+		memcpy(head + head_len, buf, n);
+		head_len += n;
+		head[head_len] = '\0';
+		/* The status line: "row 1" once rows are painted, " of " once the total is
+		 * known. */
+		const char *row = memmem(head, head_len, "row 1", 5);
+		if (!rows_seen_ms && row)
+			rows_seen_ms = now_ms();
+		if (!total_seen_ms && row && memmem(row, head_len - (size_t)(row - head), "of ", 3))
+			total_seen_ms = now_ms();
 	}
-	return cur;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -134,42 +92,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: tui_bench CACHE [SEARCH...]\n");
 		return 2;
 	}
-	setlocale(LC_ALL, "");
-	int slave_fd;
-	struct winsize ws = {.ws_row = 24, .ws_col = 80};
-	if (openpty(&master_fd, &slave_fd, NULL, NULL, &ws) < 0) {
-		perror("openpty");
-		return 1;
-	}
-	pthread_t reader;
-	pthread_create(&reader, NULL, drain, NULL);
-	int saved_out = dup(STDOUT_FILENO);
-	FILE *report = fdopen(saved_out, "w");
-	if (!report)
-		return 1;
-	dup2(slave_fd, STDIN_FILENO);
-	dup2(slave_fd, STDOUT_FILENO);
-	setenv("TERM", "xterm-256color", 1);
-	unsetenv("LINES");
-	unsetenv("COLUMNS");
-
+	FILE *report = NULL;
 	char err[512];
-	views_app.query = query_open(argv[1], err, sizeof err);
-	if (!views_app.query) {
-		fprintf(report, "tui_bench: %s\n", err);
+	if (ui_pty_start(argv[1], "bench", watch, &report, err, sizeof err) != 0) {
+		fprintf(report ? report : stderr, "tui_bench: %s\n", err);
 		return 1;
 	}
-	views_app.profile = "bench";
-	views_app.offline = true;
-#define REGISTER_(id) tui_register_view(&view_##id##_ops);
-	VIEWS_LIST(REGISTER_)
-#undef REGISTER_
-	struct tui_options options = {.program = "paydesk"};
-	if (tui_init(&options) < 0)
-		return 1;
-	tui_view_push("orders", NULL);
-	tui_draw();
-	settled_bytes();
+	ui_pty_settled();
 	double first_paint = rows_seen_ms - t0;
 	double with_total = total_seen_ms - t0;
 	struct query_order_filter all;
@@ -187,11 +116,11 @@ int main(int argc, char **argv)
 	/* Bytes for one line of scrolling: cursor at the bottom, then down. */
 	for (int i = 0; i < 25; i++)
 		tui_do_request(TUI_REQ_MOVE_DOWN);
-	unsigned long long before = settled_bytes();
+	unsigned long long before = ui_pty_settled();
 	int lines = 200;
 	for (int i = 0; i < lines; i++)
 		tui_do_request(TUI_REQ_MOVE_DOWN);
-	unsigned long long after = settled_bytes();
+	unsigned long long after = ui_pty_settled();
 	fprintf(report,
 	        "bytes to the terminal per line scrolled (80x24, %d lines, default arrow cursor): "
 	        "%.1f\n",
@@ -203,26 +132,26 @@ int main(int argc, char **argv)
 			fprintf(report, "tui_bench: cannot write %s\n", trace_path);
 		} else {
 			for (int i = 0; i < 3; i++) {
-				settled_bytes();
-				pthread_mutex_lock(&count_lock);
+				ui_pty_settled();
+				ui_pty_lock();
 				trace = f;
 				fprintf(f, "\n==== step %d ====\n", i + 1);
-				pthread_mutex_unlock(&count_lock);
+				ui_pty_unlock();
 				tui_do_request(TUI_REQ_MOVE_DOWN);
-				settled_bytes();
-				pthread_mutex_lock(&count_lock);
+				ui_pty_settled();
+				ui_pty_lock();
 				trace = NULL;
-				pthread_mutex_unlock(&count_lock);
+				ui_pty_unlock();
 			}
 			if (fclose(f) != 0)
 				fprintf(report, "tui_bench: cannot write %s\n", trace_path);
 		}
 	}
 	tui_do_request(TUI_REQ_BAR_CURSOR);
-	before = settled_bytes();
+	before = ui_pty_settled();
 	for (int i = 0; i < lines; i++)
 		tui_do_request(TUI_REQ_MOVE_DOWN);
-	after = settled_bytes();
+	after = ui_pty_settled();
 	tui_do_request(TUI_REQ_BAR_CURSOR);
 	fprintf(report, "  the same with the reverse-video bar cursor (:bar-cursor): %.1f\n",
 	        (double)(after - before) / lines);
@@ -252,12 +181,10 @@ int main(int argc, char **argv)
 		tui_run_command("search ");
 		tui_draw();
 	}
-	tui_exit();
-	query_close(&views_app.query);
+	ui_pty_stop();
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	fprintf(out, "peak RSS: %.1f MB\n", (double)ru.ru_maxrss / 1024.0);
 	fclose(out);
-	close(master_fd);
 	return 0;
 }

@@ -24,9 +24,9 @@ tests_ui_ui_fill_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS)
 
 # Benchmark of the Orders screen (make bench/tui_bench; run bench/tui.sh).
 EXTRA_PROGRAMS += bench/tui_bench
-bench_tui_bench_SOURCES = bench/tui_bench.c
+bench_tui_bench_SOURCES = bench/tui_bench.c tests/ui/ui_pty.c tests/ui/ui_pty.h
 bench_tui_bench_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
-bench_tui_bench_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS) -lutil
+bench_tui_bench_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS) -lutil -lpthread
 CLEANFILES += bench/tui_bench
 EXTRA_DIST += bench/tui.sh
 
@@ -37,7 +37,7 @@ TESTS += tests/ui/test_screens_online.sh
 EXTRA_DIST += tests/ui/test_screens_online.sh
 TESTS += tests/ui/test_roles.sh
 check_PROGRAMS += tests/ui/test_scroll
-tests_ui_test_scroll_SOURCES = tests/ui/test_scroll.c
+tests_ui_test_scroll_SOURCES = tests/ui/test_scroll.c tests/ui/ui_pty.c tests/ui/ui_pty.h
 tests_ui_test_scroll_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
 tests_ui_test_scroll_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS) -lutil -lpthread
 EXTRA_DIST += tests/ui/test_scroll.sh

@@ -7,87 +7,48 @@
  * is asked to draw, so it is checked here; bench/tui.sh reports it too. */
 #include "config.h"
 
-#include <errno.h>
-#include <locale.h>
-#include <pthread.h>
-#include <pty.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
-#include "client/client.h"
-#include "views/views.h"
+#include "tests/ui/ui_pty.h"
+#include "tui/tui.h"
 
-static int master_fd = -1;
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned long long total;
-/* The output of one step, while `recording`. */
+/* The output of one step, while `recording` (both under ui_pty_lock). */
 static bool recording;
 static char step[8192];
 static size_t step_len;
 
-/* Drains the terminal's output, counting (and recording) bytes. */
-static void *drain(void *arg)
+/* Records the terminal's output while asked to (runs under ui_pty_lock). */
+static void record(const char *buf, size_t n)
 {
-	(void)arg;
-	char buf[65536];
-	for (;;) {
-		ssize_t n = read(master_fd, buf, sizeof buf);
-		if (n <= 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			break;
-		}
-		pthread_mutex_lock(&lock);
-		total += (unsigned long long)n;
-		if (recording && step_len + (size_t)n < sizeof step) {
-			memcpy(step + step_len, buf, (size_t)n);
-			step_len += (size_t)n;
-		}
-		pthread_mutex_unlock(&lock);
+	if (recording && step_len + n < sizeof step) {
+		memcpy(step + step_len, buf, n);
+		step_len += n;
 	}
-	return NULL;
-}
-
-/* Bytes received once everything written has arrived. */
-static unsigned long long settled(void)
-{
-	tcdrain(STDOUT_FILENO);
-	unsigned long long last = 0, cur = 0;
-	for (int i = 0; i < 200; i++) {
-		pthread_mutex_lock(&lock);
-		cur = total;
-		pthread_mutex_unlock(&lock);
-		if (i > 3 && cur == last)
-			break;
-		last = cur;
-		usleep(2000);
-	}
-	return cur;
 }
 
 /* Average bytes per line over `lines` steps down at the bottom of the list. */
 static double per_line(int lines)
 {
-	unsigned long long before = settled();
+	unsigned long long before = ui_pty_settled();
 	for (int i = 0; i < lines; i++)
 		tui_do_request(TUI_REQ_MOVE_DOWN);
-	return (double)(settled() - before) / lines;
+	return (double)(ui_pty_settled() - before) / lines;
 }
 
 /* SGR sequences (ESC [ ... m) in the bytes of one step down. */
 static int sgr_in_one_step(void)
 {
-	settled();
-	pthread_mutex_lock(&lock);
+	ui_pty_settled();
+	ui_pty_lock();
 	recording = true;
 	step_len = 0;
-	pthread_mutex_unlock(&lock);
+	ui_pty_unlock();
 	tui_do_request(TUI_REQ_MOVE_DOWN);
-	settled();
-	pthread_mutex_lock(&lock);
+	ui_pty_settled();
+	ui_pty_lock();
 	recording = false;
 	int n = 0;
 	for (size_t i = 0; i + 1 < step_len; i++) {
@@ -99,7 +60,7 @@ static int sgr_in_one_step(void)
 		if (j < step_len && step[j] == 'm')
 			n++;
 	}
-	pthread_mutex_unlock(&lock);
+	ui_pty_unlock();
 	return n;
 }
 
@@ -109,42 +70,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: test_scroll CACHE\n");
 		return 2;
 	}
-	setlocale(LC_ALL, "");
-	int slave_fd;
-	struct winsize ws = {.ws_row = 24, .ws_col = 80};
-	if (openpty(&master_fd, &slave_fd, NULL, NULL, &ws) < 0) {
-		perror("openpty");
-		return 99;
-	}
-	pthread_t reader;
-	if (pthread_create(&reader, NULL, drain, NULL) != 0)
-		return 99;
-	FILE *tap = fdopen(dup(STDOUT_FILENO), "w");
-	if (!tap)
-		return 99;
-	dup2(slave_fd, STDIN_FILENO);
-	dup2(slave_fd, STDOUT_FILENO);
-	setenv("TERM", "xterm-256color", 1);
-	unsetenv("LINES");
-	unsetenv("COLUMNS");
 	unsetenv("NO_COLOR");
-
+	FILE *tap = NULL;
 	char err[512];
-	views_app.query = query_open(argv[1], err, sizeof err);
-	if (!views_app.query) {
-		fprintf(tap, "Bail out! %s\n", err);
+	if (ui_pty_start(argv[1], "test", record, &tap, err, sizeof err) != 0) {
+		if (tap)
+			fprintf(tap, "Bail out! %s\n", err);
+		else
+			fprintf(stderr, "Bail out! %s\n", err);
 		return 99;
 	}
-	views_app.profile = "test";
-	views_app.offline = true;
-#define REGISTER_(id) tui_register_view(&view_##id##_ops);
-	VIEWS_LIST(REGISTER_)
-#undef REGISTER_
-	struct tui_options options = {.program = "paydesk"};
-	if (tui_init(&options) < 0)
-		return 99;
-	tui_view_push("orders", NULL);
-	tui_draw();
 	for (int i = 0; i < 25; i++)
 		tui_do_request(TUI_REQ_MOVE_DOWN);
 
@@ -153,8 +88,7 @@ int main(int argc, char **argv)
 	tui_draw();
 	double bar = per_line(100);
 	int bar_sgr = sgr_in_one_step();
-	tui_exit();
-	query_close(&views_app.query);
+	ui_pty_stop();
 
 	fprintf(tap, "1..3\n");
 	fprintf(tap,
@@ -167,6 +101,5 @@ int main(int argc, char **argv)
 	        "%s 3 - the bar is one attribute end to end: at most 2 SGR sequences a step (%d)\n",
 	        bar_sgr <= 2 ? "ok" : "not ok", bar_sgr);
 	fclose(tap);
-	close(master_fd);
 	return 0;
 }

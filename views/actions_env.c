@@ -119,9 +119,15 @@ void actions_outcome_line(const struct actions_outcome *out, char *buf, size_t s
 }
 
 /* Exit status for an outcome. */
-int actions_exit_status(enum actions_status status)
+int actions_report_outcome(const struct actions_outcome *result)
 {
-	switch (status) {
+	char line[2048];
+	actions_outcome_line(result, line, sizeof line);
+	if (result->status == ACTIONS_DONE || result->status == ACTIONS_QUEUED)
+		printf("%s\n", line);
+	else
+		cli_error("%s", line);
+	switch (result->status) {
 	case ACTIONS_DONE:
 	case ACTIONS_QUEUED:
 		return EXIT_OK;

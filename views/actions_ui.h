@@ -103,7 +103,8 @@ int actions_ui_accept(const char *dispute_id);
 int actions_ui_submit(const char *dispute_id, const char *fields_json);
 int actions_ui_stage(const char *dispute_id, const char *fields_json);
 
-/* The exit status of a command for an outcome: 0 done or queued, 3 no answer, 1 else. */
-int actions_exit_status(enum actions_status status);
+/* Says how a command's action ended (stdout when done or queued, stderr else) and returns
+ * the command's exit status: 0 done or queued, 3 no answer, 1 else. */
+int actions_report_outcome(const struct actions_outcome *result);
 
 #endif

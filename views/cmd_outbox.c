@@ -108,13 +108,7 @@ int cmd_outbox(int argc, char **argv, const struct cli_globals *globals)
 			actions_send(&env.session, argv[optind + 1], &result);
 		else
 			actions_discard(&env.session, argv[optind + 1], &result);
-		char line[2048];
-		actions_outcome_line(&result, line, sizeof line);
-		if (result.status == ACTIONS_DONE || result.status == ACTIONS_QUEUED)
-			printf("%s\n", line);
-		else
-			cli_error("%s", line);
-		status = actions_exit_status(result.status);
+		status = actions_report_outcome(&result);
 	}
 	actions_env_close(&env);
 	return status;

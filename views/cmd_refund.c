@@ -162,13 +162,7 @@ int cmd_refund(int argc, char **argv, const struct cli_globals *globals)
 	                                       .note = note};
 	struct actions_outcome result;
 	actions_refund(&env.session, &params, globals->offline || queue, &result);
-	char line[2048];
-	actions_outcome_line(&result, line, sizeof line);
-	if (result.status == ACTIONS_DONE || result.status == ACTIONS_QUEUED)
-		printf("%s\n", line);
-	else
-		cli_error("%s", line);
-	status = actions_exit_status(result.status);
+	status = actions_report_outcome(&result);
 out:
 	actions_env_close(&env);
 	return status;

@@ -41,6 +41,29 @@ static const char *const migrations[] = {
          * source) cost 80 bytes per order; lookups by those columns are rare enough to scan. */
         "DROP INDEX IF EXISTS orders_by_intent;"
         "DROP INDEX IF EXISTS balance_by_source;",
+        /* 4 -> 5: a backfill lists newest first. Indices on `created` kept ascending grew at
+         * their left edge, where every page split leaves a half-empty page behind, and had to
+         * be packed by a VACUUM after each backfill (a rewrite of the whole file). Kept
+         * descending, the same inserts append at the right edge and fill their pages; any
+         * ORDER BY that used the ascending index reads the descending one backwards. */
+        "DROP INDEX orders_by_created;"
+        "CREATE INDEX orders_by_created ON orders(created DESC, id DESC);"
+        "DROP INDEX orders_by_status;"
+        "CREATE INDEX orders_by_status ON orders(status DESC, created DESC, id DESC);"
+        "DROP INDEX orders_by_currency;"
+        "CREATE INDEX orders_by_currency ON orders(currency DESC, created DESC, id DESC);"
+        "DROP INDEX balance_by_created;"
+        "CREATE INDEX balance_by_created ON balance_transactions(created DESC, id DESC);"
+        "DROP INDEX payouts_by_created;"
+        "CREATE INDEX payouts_by_created ON payouts(created DESC, id DESC);"
+        "DROP INDEX payouts_by_arrival;"
+        "CREATE INDEX payouts_by_arrival ON payouts(arrival_date DESC, id DESC);"
+        "DROP INDEX payouts_by_status;"
+        "CREATE INDEX payouts_by_status ON payouts(status DESC, arrival_date DESC, id DESC);"
+        "DROP INDEX refunds_by_created;"
+        "CREATE INDEX refunds_by_created ON refunds(created DESC, id DESC);"
+        "DROP INDEX refunds_by_status;"
+        "CREATE INDEX refunds_by_status ON refunds(status DESC, created DESC, id DESC);",
 };
 
 #define CACHE_LATEST ((int)(sizeof migrations / sizeof *migrations))

@@ -292,7 +292,6 @@ int sync_backfill_range(struct sync *s, enum provider_resource res, const char *
 			provider_page_free(&pg);
 			return -1;
 		}
-		s->backfilled = true;
 		int64_t oldest = pg.n ? pg.objects[pg.n - 1].created : 0;
 		if (pg.n && !s->newest_created)
 			s->newest_created = pg.objects[0].created;
@@ -656,20 +655,6 @@ static int backfill_all(struct sync *s)
 	return 0;
 }
 
-/* A backfill lists newest first, so every index on `created` grows at its left edge and
- * its pages end half full; reconciliation then updates entries at random. Rebuilding the
- * file once after a large backfill packs them (about a sixth of the cache's size). Safe to
- * interrupt: VACUUM is one transaction. */
-static int compact_after_backfill(struct sync *s)
-{
-	if (s->result->objects < 5000)
-		return 0;
-	/* Only an optimisation: the data is complete already, so a failure (no room for the
-	 * temporary copy, a busy reader) leaves the cache as it is and the sync succeeds. */
-	sqlite3_exec(s->db, "VACUUM", NULL, NULL, NULL);
-	return 0;
-}
-
 static int run(struct sync *s, const struct sync_options *options)
 {
 	if (init_state(s) != 0)
@@ -704,8 +689,6 @@ static int run(struct sync *s, const struct sync_options *options)
 	if (reconcile(s) != 0)
 		return -1;
 	if (s->result->partial)
-		return -1;
-	if (s->backfilled && compact_after_backfill(s) != 0)
 		return -1;
 	char sql[160];
 	snprintf(sql, sizeof sql, "UPDATE sync_state SET last_success = %" PRId64,

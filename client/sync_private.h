@@ -30,7 +30,6 @@ struct sync {
 	int64_t newest_created;        /* of the resource being backfilled */
 	int done_weight, total_weight; /* of the backfill, for ETA */
 	bool forbidden[PROVIDER_RESOURCE_COUNT];
-	bool backfilled; /* a backfill page was stored in this run */
 	/* Workers of parallel windows: they add their figures to the parent's under lock. */
 	struct sync *parent;
 	pthread_mutex_t *lock;

@@ -227,8 +227,6 @@ int sync_backfill_windows(struct sync *s, enum provider_resource res, int weight
 		struct window *win = &wins[i];
 		if (win->started)
 			pthread_join(win->thread, NULL);
-		if (win->started && win->w.backfilled)
-			s->backfilled = true;
 		if (win->started && win->w.forbidden[res] && !s->forbidden[res]) {
 			s->forbidden[res] = true;
 			s->result->partial = true;

@@ -165,6 +165,19 @@ static void test_migration_from_v1(void **state)
 	assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'raw_objects'"
 	                            " AND sql LIKE '%WITHOUT ROWID%'"),
 	                 0);
+	/* schema 5: the indices on `created` are descending, and still serve the date order */
+	assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+	                            " AND name IN ('orders_by_created', 'orders_by_status',"
+	                            " 'orders_by_currency', 'balance_by_created',"
+	                            " 'payouts_by_created', 'payouts_by_arrival',"
+	                            " 'payouts_by_status', 'refunds_by_created',"
+	                            " 'refunds_by_status') AND (sql LIKE '%created DESC, id DESC)'"
+	                            " OR sql LIKE '%arrival_date DESC, id DESC)')"),
+	                 9);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM (SELECT id FROM orders INDEXED BY"
+	                            " orders_by_created WHERE created BETWEEN 1 AND 9"
+	                            " ORDER BY created, id)"),
+	                 1);
 	cache_close(&c);
 }
 

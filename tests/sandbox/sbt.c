@@ -206,27 +206,14 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-void sbt_request(struct sbt_server *srv, const char *method, const char *path, const char *body,
-                 const char *key, const char *idem, long timeout_ms, struct sbt_resp *r)
+/* Sends the request set up on h (URL, method, body) with the key and idempotency key (either
+ * may be NULL) and fills r: status, headers, body and its JSON. Cleans up h. */
+static void perform(CURL *h, const char *key, const char *idem, long timeout_ms, struct sbt_resp *r)
 {
-	CURL *h = curl_easy_init();
 	struct curl_slist *hdr = NULL;
 	struct grow g = {NULL, 0};
-	char url[4096];
 	char line[512];
 
-	memset(r, 0, sizeof(*r));
-	r->content_length = -1;
-	if (h == NULL) {
-		r->curl_error = -1;
-		return;
-	}
-	snprintf(url, sizeof(url), "%s%s", srv->base, path);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-	if (body) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	}
 	if (key) {
 		snprintf(line, sizeof(line), "Authorization: Bearer %s", key);
 		hdr = curl_slist_append(hdr, line);
@@ -251,6 +238,27 @@ void sbt_request(struct sbt_server *srv, const char *method, const char *path, c
 	r->len = g.n;
 	if (r->body && r->curl_error == 0)
 		r->json = json_loadb(r->body, r->len, 0, NULL);
+}
+
+void sbt_request(struct sbt_server *srv, const char *method, const char *path, const char *body,
+                 const char *key, const char *idem, long timeout_ms, struct sbt_resp *r)
+{
+	CURL *h = curl_easy_init();
+	char url[4096];
+
+	memset(r, 0, sizeof(*r));
+	r->content_length = -1;
+	if (h == NULL) {
+		r->curl_error = -1;
+		return;
+	}
+	snprintf(url, sizeof(url), "%s%s", srv->base, path);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	if (body) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+	}
+	perform(h, key, idem, timeout_ms, r);
 }
 
 void sbt_resp_free(struct sbt_resp *r)
@@ -360,10 +368,7 @@ void sbt_upload(struct sbt_server *srv, const char *key, const char *purpose, co
 	CURL *h = curl_easy_init();
 	curl_mime *mime;
 	curl_mimepart *part;
-	struct curl_slist *hdr = NULL;
-	struct grow g = {NULL, 0};
 	char url[512];
-	char line[512];
 
 	memset(r, 0, sizeof(*r));
 	r->content_length = -1;
@@ -380,29 +385,8 @@ void sbt_upload(struct sbt_server *srv, const char *key, const char *purpose, co
 	curl_mime_data(part, data, len);
 	curl_mime_filename(part, filename);
 	snprintf(url, sizeof(url), "%s/v1/files", srv->base);
-	snprintf(line, sizeof(line), "Authorization: Bearer %s", key);
-	hdr = curl_slist_append(hdr, line);
-	if (idem) {
-		snprintf(line, sizeof(line), "Idempotency-Key: %s", idem);
-		hdr = curl_slist_append(hdr, line);
-	}
-	hdr = curl_slist_append(hdr, "Expect:");
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_MIMEPOST, mime);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &g);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 30000L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	r->curl_error = (int)curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_slist_free_all(hdr);
+	perform(h, key, idem, 0, r);
 	curl_mime_free(mime);
-	curl_easy_cleanup(h);
-	r->body = g.p;
-	r->len = g.n;
-	if (r->body && r->curl_error == 0)
-		r->json = json_loadb(r->body, r->len, 0, NULL);
 }

@@ -91,12 +91,17 @@ const char *actions_role_refusal(enum profile_role role, enum actions_kind kind)
 
 /* ---- the cache's view of orders and disputes ---- */
 
-int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *o)
+/* Copies column col of the current row into dst (size > 0), cut to fit. */
+static void col_text(sqlite3_stmt *st, int col, char *dst, size_t size)
 {
-	static const char sql[] =
-	        "SELECT id, amount, amount_refunded, currency, platform_status, customer_name,"
-	        " customer_email, description FROM orders WHERE id = ?1";
-	memset(o, 0, sizeof *o);
+	audit_copy_text(dst, size, (const char *)sqlite3_column_text(st, col));
+}
+
+/* Runs sql with id bound to ?1 and, when it yields a row, lets read fill out from it.
+ * Returns 1, 0 when there is no row, -1 when SQLite failed. */
+static int get_by_id(struct sqlite3 *db, const char *sql, const char *id,
+                     void (*read)(sqlite3_stmt *st, void *out), void *out)
+{
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -104,20 +109,7 @@ int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *
 	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
 		int rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
-			audit_copy_text(o->id, sizeof o->id,
-			                (const char *)sqlite3_column_text(st, 0));
-			o->amount = sqlite3_column_int64(st, 1);
-			o->amount_refunded = sqlite3_column_int64(st, 2);
-			audit_copy_text(o->currency, sizeof o->currency,
-			                (const char *)sqlite3_column_text(st, 3));
-			audit_copy_text(o->platform_status, sizeof o->platform_status,
-			                (const char *)sqlite3_column_text(st, 4));
-			audit_copy_text(o->customer_name, sizeof o->customer_name,
-			                (const char *)sqlite3_column_text(st, 5));
-			audit_copy_text(o->customer_email, sizeof o->customer_email,
-			                (const char *)sqlite3_column_text(st, 6));
-			audit_copy_text(o->description, sizeof o->description,
-			                (const char *)sqlite3_column_text(st, 7));
+			read(st, out);
 			ret = 1;
 		} else if (rc == SQLITE_DONE) {
 			ret = 0;
@@ -125,6 +117,28 @@ int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *
 	}
 	sqlite3_finalize(st);
 	return ret;
+}
+
+static void read_order(sqlite3_stmt *st, void *out)
+{
+	struct actions_order *o = out;
+	col_text(st, 0, o->id, sizeof o->id);
+	o->amount = sqlite3_column_int64(st, 1);
+	o->amount_refunded = sqlite3_column_int64(st, 2);
+	col_text(st, 3, o->currency, sizeof o->currency);
+	col_text(st, 4, o->platform_status, sizeof o->platform_status);
+	col_text(st, 5, o->customer_name, sizeof o->customer_name);
+	col_text(st, 6, o->customer_email, sizeof o->customer_email);
+	col_text(st, 7, o->description, sizeof o->description);
+}
+
+int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *o)
+{
+	static const char sql[] =
+	        "SELECT id, amount, amount_refunded, currency, platform_status, customer_name,"
+	        " customer_email, description FROM orders WHERE id = ?1";
+	memset(o, 0, sizeof *o);
+	return get_by_id(db, sql, id, read_order, o);
 }
 
 int actions_refundable_orders(struct sqlite3 *db, char (*ids)[72], int max, int64_t min_left)
@@ -140,12 +154,26 @@ int actions_refundable_orders(struct sqlite3 *db, char (*ids)[72], int max, int6
 	if (sqlite3_bind_int64(st, 1, min_left) == SQLITE_OK &&
 	    sqlite3_bind_int(st, 2, max) == SQLITE_OK) {
 		while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-			audit_copy_text(ids[n++], 72, (const char *)sqlite3_column_text(st, 0));
+			col_text(st, 0, ids[n++], 72);
 	} else {
 		rc = SQLITE_ERROR;
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
+}
+
+static void read_dispute(sqlite3_stmt *st, void *out)
+{
+	struct actions_dispute *d = out;
+	col_text(st, 0, d->id, sizeof d->id);
+	col_text(st, 1, d->order_id, sizeof d->order_id);
+	d->amount = sqlite3_column_int64(st, 2);
+	col_text(st, 3, d->currency, sizeof d->currency);
+	col_text(st, 4, d->status, sizeof d->status);
+	col_text(st, 5, d->reason, sizeof d->reason);
+	d->due_by = (time_t)sqlite3_column_int64(st, 6);
+	d->past_due = sqlite3_column_int(st, 7) != 0;
+	d->submission_count = sqlite3_column_int(st, 8);
 }
 
 int actions_dispute_get(struct sqlite3 *db, const char *id, struct actions_dispute *d)
@@ -154,47 +182,20 @@ int actions_dispute_get(struct sqlite3 *db, const char *id, struct actions_dispu
 	        "SELECT id, order_id, amount, currency, status, reason, due_by, past_due,"
 	        " submission_count FROM disputes WHERE id = ?1";
 	memset(d, 0, sizeof *d);
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	int ret = -1;
-	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
-		int rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			audit_copy_text(d->id, sizeof d->id,
-			                (const char *)sqlite3_column_text(st, 0));
-			audit_copy_text(d->order_id, sizeof d->order_id,
-			                (const char *)sqlite3_column_text(st, 1));
-			d->amount = sqlite3_column_int64(st, 2);
-			audit_copy_text(d->currency, sizeof d->currency,
-			                (const char *)sqlite3_column_text(st, 3));
-			audit_copy_text(d->status, sizeof d->status,
-			                (const char *)sqlite3_column_text(st, 4));
-			audit_copy_text(d->reason, sizeof d->reason,
-			                (const char *)sqlite3_column_text(st, 5));
-			d->due_by = (time_t)sqlite3_column_int64(st, 6);
-			d->past_due = sqlite3_column_int(st, 7) != 0;
-			d->submission_count = sqlite3_column_int(st, 8);
-			ret = 1;
-		} else if (rc == SQLITE_DONE) {
-			ret = 0;
-		}
-	}
-	sqlite3_finalize(st);
-	return ret;
+	return get_by_id(db, sql, id, read_dispute, d);
+}
+
+/* Copies the row's first column, unless NULL, into *(char **)out (newly allocated). */
+static void read_text_copy(sqlite3_stmt *st, void *out)
+{
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*(char **)out = strdup((const char *)sqlite3_column_text(st, 0));
 }
 
 char *actions_dispute_evidence_json(struct sqlite3 *db, const char *id)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT evidence FROM disputes WHERE id = ?1", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return NULL;
 	char *json = NULL;
-	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		json = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	get_by_id(db, "SELECT evidence FROM disputes WHERE id = ?1", id, read_text_copy, &json);
 	return json;
 }
 

@@ -175,7 +175,6 @@ struct query_balance_row {
  * excluded), newest first. */
 int query_payout_entries_page(struct query *q, const char *payout_id, const char *key, bool after,
                               int max, struct query_balance_row *out);
-long query_payout_entries_count(struct query *q, const char *payout_id);
 void query_balance_key(const struct query_balance_row *row, char *buf, size_t size);
 /* Sums of gross, fee and net of a payout's entries; returns the number of
  * entries or -1. */

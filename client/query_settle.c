@@ -102,13 +102,6 @@ int query_payout_entries_page(struct query *q, const char *payout_id, const char
 	return query_run_page(q, &p, key, after, max, out);
 }
 
-long query_payout_entries_count(struct query *q, const char *payout_id)
-{
-	struct page_spec p = {0};
-	entries_spec(&p, payout_id);
-	return query_run_count(q, "SELECT count(*) FROM balance_transactions b", &p);
-}
-
 void query_balance_key(const struct query_balance_row *row, char *buf, size_t size)
 {
 	snprintf(buf, size, "%lld|%s", (long long)row->created, row->id);

@@ -82,16 +82,6 @@ int tui_wakeup_fd(void)
 	return wake_fds[1];
 }
 
-void tui_request_redraw(void)
-{
-	if (wake_fds[1] >= 0) {
-		char c = 'r';
-		if (write(wake_fds[1], &c, 1) < 0) {
-			/* A full pipe already holds a wake-up: nothing is lost. */
-		}
-	}
-}
-
 /* ------------------------------------------------------------------ */
 /* Keys */
 

@@ -246,8 +246,6 @@ void tui_view_set_lines(struct tui_view *view, struct tui_lines *lines);
 const char *tui_view_selected_key(struct tui_view *view);
 /* The selected row itself, or NULL. */
 const struct tui_row *tui_view_selected_row(struct tui_view *view);
-/* Reload the view's rows from the start of its row source. */
-void tui_view_reload(struct tui_view *view);
 
 /* Free every string of a row and clear it. */
 void tui_row_clear(struct tui_row *row);
@@ -279,9 +277,6 @@ bool tui_confirm(const char *question, const char *details);
  * both do nothing before tui_init and nest no deeper than one. */
 void tui_suspend(void);
 void tui_resume(void);
-
-/* Ask the main loop to repaint (e.g. from a hook after new data). */
-void tui_request_redraw(void);
 
 /* A descriptor the main loop watches; write one byte to it from any thread
  * to make the loop call hooks.poll.  -1 before tui_init. */

@@ -183,11 +183,6 @@ int tui_data_height(const struct tui_view *view)
 	return h > 1 ? h : 1;
 }
 
-void tui_view_reload(struct tui_view *view)
-{
-	tui_table_load_first(view, tui_data_height(view));
-}
-
 /* Shows a main screen (opened on first use) as the only view. */
 int tui_switch_main(const struct tui_view_ops *ops)
 {

@@ -1,7 +1,7 @@
 #!/bin/sh
-# Runs the whole test suite twice -- a plain build and an ASan+UBSan build -- and prints
-# one line "N passed, N failed" totalled from the test logs. Exits non-zero if a test
-# failed, a build failed, or no test ran.
+# Runs the whole test suite twice -- a plain build and an ASan+UBSan build -- then
+# `make distcheck`, and prints one line "N passed, N failed" totalled from the test logs
+# of the two builds. Exits non-zero if a test failed, a build failed, or no test ran.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 status=0
@@ -27,6 +27,14 @@ run_suite() {
 rm -f "$top"/build/plain/tests/*/*.trs "$top"/build/sanitize/tests/*/*.trs 2>/dev/null
 run_suite plain || status=1
 run_suite sanitize --enable-sanitizers || status=1
+
+# The release tarball builds and passes its tests too (its results are not counted again).
+echo "== distcheck"
+if ! make -C "$top/build/plain" distcheck >"$top/build/distcheck.log" 2>&1; then
+	echo "test: make distcheck failed; the end of its log:" >&2
+	tail -n 40 "$top/build/distcheck.log" >&2
+	status=1
+fi
 
 # Totals from every test's .trs file of both builds.
 totals=$(find "$top/build/plain" "$top/build/sanitize" -name '*.trs' 2>/dev/null |

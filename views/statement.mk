@@ -3,6 +3,7 @@ views_libviews_a_SOURCES += \
 	views/statement.h \
 	views/statement.c \
 	views/statement_text.c \
+	views/statement_money.c \
 	views/statement_export.c \
 	views/statement_pdf.c \
 	views/statement_print.c \

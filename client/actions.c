@@ -91,12 +91,6 @@ const char *actions_role_refusal(enum profile_role role, enum actions_kind kind)
 
 /* ---- the cache's view of orders and disputes ---- */
 
-/* Copies column col of the current row into dst (size > 0), cut to fit. */
-static void col_text(sqlite3_stmt *st, int col, char *dst, size_t size)
-{
-	audit_copy_text(dst, size, (const char *)sqlite3_column_text(st, col));
-}
-
 /* Runs sql with id bound to ?1 and, when it yields a row, lets read fill out from it.
  * Returns 1, 0 when there is no row, -1 when SQLite failed. */
 static int get_by_id(struct sqlite3 *db, const char *sql, const char *id,
@@ -122,14 +116,14 @@ static int get_by_id(struct sqlite3 *db, const char *sql, const char *id,
 static void read_order(sqlite3_stmt *st, void *out)
 {
 	struct actions_order *o = out;
-	col_text(st, 0, o->id, sizeof o->id);
+	audit_column_text(st, 0, o->id, sizeof o->id);
 	o->amount = sqlite3_column_int64(st, 1);
 	o->amount_refunded = sqlite3_column_int64(st, 2);
-	col_text(st, 3, o->currency, sizeof o->currency);
-	col_text(st, 4, o->platform_status, sizeof o->platform_status);
-	col_text(st, 5, o->customer_name, sizeof o->customer_name);
-	col_text(st, 6, o->customer_email, sizeof o->customer_email);
-	col_text(st, 7, o->description, sizeof o->description);
+	audit_column_text(st, 3, o->currency, sizeof o->currency);
+	audit_column_text(st, 4, o->platform_status, sizeof o->platform_status);
+	audit_column_text(st, 5, o->customer_name, sizeof o->customer_name);
+	audit_column_text(st, 6, o->customer_email, sizeof o->customer_email);
+	audit_column_text(st, 7, o->description, sizeof o->description);
 }
 
 int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *o)
@@ -154,7 +148,7 @@ int actions_refundable_orders(struct sqlite3 *db, char (*ids)[72], int max, int6
 	if (sqlite3_bind_int64(st, 1, min_left) == SQLITE_OK &&
 	    sqlite3_bind_int(st, 2, max) == SQLITE_OK) {
 		while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-			col_text(st, 0, ids[n++], 72);
+			audit_column_text(st, 0, ids[n++], 72);
 	} else {
 		rc = SQLITE_ERROR;
 	}
@@ -165,12 +159,12 @@ int actions_refundable_orders(struct sqlite3 *db, char (*ids)[72], int max, int6
 static void read_dispute(sqlite3_stmt *st, void *out)
 {
 	struct actions_dispute *d = out;
-	col_text(st, 0, d->id, sizeof d->id);
-	col_text(st, 1, d->order_id, sizeof d->order_id);
+	audit_column_text(st, 0, d->id, sizeof d->id);
+	audit_column_text(st, 1, d->order_id, sizeof d->order_id);
 	d->amount = sqlite3_column_int64(st, 2);
-	col_text(st, 3, d->currency, sizeof d->currency);
-	col_text(st, 4, d->status, sizeof d->status);
-	col_text(st, 5, d->reason, sizeof d->reason);
+	audit_column_text(st, 3, d->currency, sizeof d->currency);
+	audit_column_text(st, 4, d->status, sizeof d->status);
+	audit_column_text(st, 5, d->reason, sizeof d->reason);
 	d->due_by = (time_t)sqlite3_column_int64(st, 6);
 	d->past_due = sqlite3_column_int(st, 7) != 0;
 	d->submission_count = sqlite3_column_int(st, 8);

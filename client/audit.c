@@ -24,6 +24,11 @@ void audit_copy_text(char *dst, size_t size, const char *src)
 	dst[len] = '\0';
 }
 
+void audit_column_text(struct sqlite3_stmt *st, int col, char *dst, size_t size)
+{
+	audit_copy_text(dst, size, (const char *)sqlite3_column_text(st, col));
+}
+
 int audit_bind_text(struct sqlite3_stmt *st, int i, const char *s)
 {
 	if (!s || !*s)
@@ -129,27 +134,18 @@ static void read_row(sqlite3_stmt *st, struct audit_row *row)
 	memset(row, 0, sizeof *row);
 	row->seq = sqlite3_column_int64(st, 0);
 	row->time = (time_t)sqlite3_column_int64(st, 1);
-	audit_copy_text(row->os_user, sizeof row->os_user,
-	                (const char *)sqlite3_column_text(st, 2));
-	audit_copy_text(row->ssh_client, sizeof row->ssh_client,
-	                (const char *)sqlite3_column_text(st, 3));
-	audit_copy_text(row->profile, sizeof row->profile,
-	                (const char *)sqlite3_column_text(st, 4));
-	audit_copy_text(row->action, sizeof row->action, (const char *)sqlite3_column_text(st, 5));
-	audit_copy_text(row->object_id, sizeof row->object_id,
-	                (const char *)sqlite3_column_text(st, 6));
+	audit_column_text(st, 2, row->os_user, sizeof row->os_user);
+	audit_column_text(st, 3, row->ssh_client, sizeof row->ssh_client);
+	audit_column_text(st, 4, row->profile, sizeof row->profile);
+	audit_column_text(st, 5, row->action, sizeof row->action);
+	audit_column_text(st, 6, row->object_id, sizeof row->object_id);
 	row->has_amount = sqlite3_column_type(st, 7) != SQLITE_NULL;
 	row->amount = sqlite3_column_int64(st, 7);
-	audit_copy_text(row->currency, sizeof row->currency,
-	                (const char *)sqlite3_column_text(st, 8));
-	audit_copy_text(row->idempotency_key, sizeof row->idempotency_key,
-	                (const char *)sqlite3_column_text(st, 9));
-	audit_copy_text(row->request_id, sizeof row->request_id,
-	                (const char *)sqlite3_column_text(st, 10));
-	audit_copy_text(row->outcome, sizeof row->outcome,
-	                (const char *)sqlite3_column_text(st, 11));
-	audit_copy_text(row->message, sizeof row->message,
-	                (const char *)sqlite3_column_text(st, 12));
+	audit_column_text(st, 8, row->currency, sizeof row->currency);
+	audit_column_text(st, 9, row->idempotency_key, sizeof row->idempotency_key);
+	audit_column_text(st, 10, row->request_id, sizeof row->request_id);
+	audit_column_text(st, 11, row->outcome, sizeof row->outcome);
+	audit_column_text(st, 12, row->message, sizeof row->message);
 }
 
 int audit_each(struct sqlite3 *db, time_t since, int (*fn)(void *ctx, const struct audit_row *row),

@@ -32,6 +32,8 @@ struct audit_identity {
 /* Copies src into dst (size > 0), cut at a UTF-8 character boundary when too long (NULL
  * gives ""). Shared by the action modules (audit, outbox, actions). */
 void audit_copy_text(char *dst, size_t size, const char *src);
+/* Copies column col of st's current row into dst the same way. */
+void audit_column_text(struct sqlite3_stmt *st, int col, char *dst, size_t size);
 /* Binds text to parameter i, or NULL for a NULL or empty string. Returns SQLite's code. */
 int audit_bind_text(struct sqlite3_stmt *st, int i, const char *s);
 

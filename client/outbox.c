@@ -132,31 +132,25 @@ int outbox_insert(struct sqlite3 *db, const struct outbox_item *it)
 static int read_item(sqlite3_stmt *st, struct outbox_item *it)
 {
 	memset(it, 0, sizeof *it);
-	audit_copy_text(it->action_id, sizeof it->action_id,
-	                (const char *)sqlite3_column_text(st, 0));
+	audit_column_text(st, 0, it->action_id, sizeof it->action_id);
 	it->created = (time_t)sqlite3_column_int64(st, 1);
 	it->updated = (time_t)sqlite3_column_int64(st, 2);
-	audit_copy_text(it->kind, sizeof it->kind, (const char *)sqlite3_column_text(st, 3));
-	audit_copy_text(it->object_id, sizeof it->object_id,
-	                (const char *)sqlite3_column_text(st, 4));
+	audit_column_text(st, 3, it->kind, sizeof it->kind);
+	audit_column_text(st, 4, it->object_id, sizeof it->object_id);
 	it->has_amount = sqlite3_column_type(st, 5) != SQLITE_NULL;
 	it->amount = sqlite3_column_int64(st, 5);
-	audit_copy_text(it->currency, sizeof it->currency,
-	                (const char *)sqlite3_column_text(st, 6));
+	audit_column_text(st, 6, it->currency, sizeof it->currency);
 	const char *params = (const char *)sqlite3_column_text(st, 7);
 	it->params = strdup(params ? params : "{}");
 	if (!it->params)
 		return -1;
-	audit_copy_text(it->idempotency_key, sizeof it->idempotency_key,
-	                (const char *)sqlite3_column_text(st, 8));
+	audit_column_text(st, 8, it->idempotency_key, sizeof it->idempotency_key);
 	int state = outbox_state_parse((const char *)sqlite3_column_text(st, 9));
 	/* A word this version does not know is treated as in flight: never re-sent blindly. */
 	it->state = state < 0 ? OUTBOX_SENDING : (enum outbox_state)state;
-	audit_copy_text(it->result_id, sizeof it->result_id,
-	                (const char *)sqlite3_column_text(st, 10));
-	audit_copy_text(it->request_id, sizeof it->request_id,
-	                (const char *)sqlite3_column_text(st, 11));
-	audit_copy_text(it->message, sizeof it->message, (const char *)sqlite3_column_text(st, 12));
+	audit_column_text(st, 10, it->result_id, sizeof it->result_id);
+	audit_column_text(st, 11, it->request_id, sizeof it->request_id);
+	audit_column_text(st, 12, it->message, sizeof it->message);
 	return 0;
 }
 

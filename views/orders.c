@@ -213,20 +213,26 @@ static bool parse_day(const char *s, time_t *out)
 	return *out != (time_t)-1;
 }
 
+/* Splits "A<sep>B" into a and b (each size bytes); text without sep gives it as both. */
+static void split_range(const char *text, const char *sep, char *a, char *b, size_t size)
+{
+	const char *at = strstr(text, sep);
+	if (at) {
+		snprintf(a, size, "%.*s", (int)(at - text), text);
+		snprintf(b, size, "%s", at + strlen(sep));
+	} else {
+		snprintf(a, size, "%s", text);
+		snprintf(b, size, "%s", text);
+	}
+}
+
 /* "FROM..TO" (either part may be empty) into the filter; the TO day is
  * included.  Returns false with a message on a malformed range. */
 static bool set_dates(struct query_order_filter *f, const char *text)
 {
 	time_t from = 0, to = 0;
-	const char *dots = strstr(text, "..");
-	char a[128] = "", b[128] = "";
-	if (dots) {
-		snprintf(a, sizeof a, "%.*s", (int)(dots - text), text);
-		snprintf(b, sizeof b, "%s", dots + 2);
-	} else {
-		snprintf(a, sizeof a, "%s", text);
-		snprintf(b, sizeof b, "%s", text);
-	}
+	char a[128], b[128];
+	split_range(text, "..", a, b, sizeof a);
 	if ((a[0] && !parse_day(a, &from)) || (b[0] && !parse_day(b, &to))) {
 		tui_message(
 		        _("\"%s\" is not a date range; write FROM..TO as YYYY-MM-DD..YYYY-MM-DD."),
@@ -249,15 +255,8 @@ static bool set_dates(struct query_order_filter *f, const char *text)
 static bool set_amounts(struct query_order_filter *f, const char *text)
 {
 	const char *currency = f->currency[0] ? f->currency : "usd";
-	const char *dash = strchr(text, '-');
-	char a[128] = "", b[128] = "";
-	if (dash) {
-		snprintf(a, sizeof a, "%.*s", (int)(dash - text), text);
-		snprintf(b, sizeof b, "%s", dash + 1);
-	} else {
-		snprintf(a, sizeof a, "%s", text);
-		snprintf(b, sizeof b, "%s", text);
-	}
+	char a[128], b[128];
+	split_range(text, "-", a, b, sizeof a);
 	int64_t lo = -1, hi = -1;
 	enum money_status st = MONEY_OK;
 	if (a[0])

@@ -77,22 +77,17 @@ static int line_row(const struct tui_lines *lines, int i, struct tui_row *row)
 	return 0;
 }
 
-static int lines_after(void *ctx, const char *after, int max, struct tui_row *out)
+static int lines_rows(void *ctx, const char *key, bool after, int max, struct tui_row *out)
 {
 	const struct tui_lines *lines = ctx;
-	int start = after ? atoi(after) + 1 : 0;
-	int n = 0;
-	for (int i = start; i < lines->count && n < max; i++, n++)
-		if (line_row(lines, i, &out[n]) < 0)
-			return -1;
-	return n;
-}
-
-static int lines_before(void *ctx, const char *before, int max, struct tui_row *out)
-{
-	const struct tui_lines *lines = ctx;
-	int end = before ? atoi(before) : lines->count;
-	int start = end - max < 0 ? 0 : end - max;
+	int start, end;
+	if (after) {
+		start = key ? atoi(key) + 1 : 0;
+		end = start + max < lines->count ? start + max : lines->count;
+	} else {
+		end = key ? atoi(key) : lines->count;
+		start = end - max < 0 ? 0 : end - max;
+	}
 	int n = 0;
 	for (int i = start; i < end; i++, n++)
 		if (line_row(lines, i, &out[n]) < 0)
@@ -107,8 +102,7 @@ static long lines_count(void *ctx)
 }
 
 const struct tui_row_source tui_lines_source_template = {
-        .rows_after = lines_after,
-        .rows_before = lines_before,
+        .rows = lines_rows,
         .count = lines_count,
 };
 

@@ -97,15 +97,14 @@ static int fetch(struct tui_view_state *st, bool after, const char *key, int max
                  struct tui_row **out)
 {
 	*out = NULL;
-	if (max <= 0 || !st->source.rows_after)
+	if (max <= 0 || !st->source.rows)
 		return 0;
 	struct tui_row *rows = scratch(max);
 	if (!rows) {
 		tui_message("%s", _("Out of memory."));
 		return -1;
 	}
-	int n = after ? st->source.rows_after(st->source.ctx, key, max, rows)
-	              : st->source.rows_before(st->source.ctx, key, max, rows);
+	int n = st->source.rows(st->source.ctx, key, after, max, rows);
 	bool failed = n < 0 || n > max;
 	for (int i = 0; !failed && i < n; i++)
 		failed = rows[i].failed;

@@ -115,11 +115,10 @@ struct tui_row {
 /* Where rows come from.  All calls return the number of rows written to
  * `out` (at most max) or -1 on failure (then tui_message tells why). */
 struct tui_row_source {
-	/* Rows strictly after `after` in display order; NULL = from the first. */
-	int (*rows_after)(void *ctx, const char *after, int max, struct tui_row *out);
-	/* Rows strictly before `before`, returned in display order (the row
-	 * nearest to `before` last); NULL = the last rows. */
-	int (*rows_before)(void *ctx, const char *before, int max, struct tui_row *out);
+	/* With after, the rows strictly after `key` in display order (NULL = from
+	 * the first); without, the rows strictly before `key`, returned in display
+	 * order (the row nearest to `key` last; NULL = the last rows). */
+	int (*rows)(void *ctx, const char *key, bool after, int max, struct tui_row *out);
 	/* Number of rows, or an estimate; -1 if unknown. */
 	long (*count)(void *ctx);
 	void *ctx;

@@ -69,16 +69,6 @@ static int audit_fetch(void *ctx, const char *key, bool after, int max, struct t
 	return n;
 }
 
-static int audit_after(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return audit_fetch(ctx, key, true, max, out);
-}
-
-static int audit_before(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return audit_fetch(ctx, key, false, max, out);
-}
-
 static long audit_rows(void *ctx)
 {
 	(void)ctx;
@@ -95,7 +85,7 @@ static int audit_open(struct tui_view *view, const char *arg)
 		return -1;
 	}
 	view->data = v;
-	struct tui_row_source source = {audit_after, audit_before, audit_rows, v};
+	struct tui_row_source source = {audit_fetch, audit_rows, v};
 	tui_view_set_table(view, audit_columns, sizeof audit_columns / sizeof audit_columns[0],
 	                   &source);
 	return 0;

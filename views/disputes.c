@@ -118,16 +118,6 @@ static int disputes_fetch(void *ctx, const char *key, bool after, int max, struc
 	return n;
 }
 
-static int disputes_after(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return disputes_fetch(ctx, key, true, max, out);
-}
-
-static int disputes_before(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return disputes_fetch(ctx, key, false, max, out);
-}
-
 static long disputes_count(void *ctx)
 {
 	struct disputes *d = ctx;
@@ -147,7 +137,7 @@ static int disputes_open(struct tui_view *view, const char *arg)
 	}
 	d->count = -1;
 	view->data = d;
-	struct tui_row_source source = {disputes_after, disputes_before, disputes_count, d};
+	struct tui_row_source source = {disputes_fetch, disputes_count, d};
 	tui_view_set_table(view, disputes_columns,
 	                   sizeof disputes_columns / sizeof disputes_columns[0], &source);
 	return 0;

@@ -167,16 +167,6 @@ static int evidence_fetch(void *ctx, const char *key, bool after, int max, struc
 	return n;
 }
 
-static int evidence_after(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return evidence_fetch(ctx, key, true, max, out);
-}
-
-static int evidence_before(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return evidence_fetch(ctx, key, false, max, out);
-}
-
 static long evidence_count(void *ctx)
 {
 	(void)ctx;
@@ -235,7 +225,7 @@ static int evidence_open(struct tui_view *view, const char *arg)
 		return -1;
 	}
 	view->data = e;
-	struct tui_row_source source = {evidence_after, evidence_before, evidence_count, e};
+	struct tui_row_source source = {evidence_fetch, evidence_count, e};
 	tui_view_set_table(view, evidence_columns,
 	                   sizeof evidence_columns / sizeof evidence_columns[0], &source);
 	return 0;

@@ -151,16 +151,6 @@ static int orders_fetch(void *ctx, const char *key, bool after, int max, struct 
 	return n;
 }
 
-static int orders_after(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return orders_fetch(ctx, key, true, max, out);
-}
-
-static int orders_before(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return orders_fetch(ctx, key, false, max, out);
-}
-
 static long orders_count(void *ctx)
 {
 	struct orders *o = ctx;
@@ -181,7 +171,7 @@ static int orders_open(struct tui_view *view, const char *arg)
 	query_order_filter_init(&o->filter);
 	o->count = -1;
 	view->data = o;
-	struct tui_row_source source = {orders_after, orders_before, orders_count, o};
+	struct tui_row_source source = {orders_fetch, orders_count, o};
 	tui_view_set_table(view, orders_columns, sizeof orders_columns / sizeof orders_columns[0],
 	                   &source);
 	return 0;

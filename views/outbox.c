@@ -74,16 +74,6 @@ static int outbox_fetch(void *ctx, const char *key, bool after, int max, struct 
 	return n;
 }
 
-static int outbox_after(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return outbox_fetch(ctx, key, true, max, out);
-}
-
-static int outbox_before(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return outbox_fetch(ctx, key, false, max, out);
-}
-
 static long outbox_rows(void *ctx)
 {
 	struct outbox_view *v = ctx;
@@ -100,7 +90,7 @@ static int outbox_open(struct tui_view *view, const char *arg)
 		return -1;
 	}
 	view->data = v;
-	struct tui_row_source source = {outbox_after, outbox_before, outbox_rows, v};
+	struct tui_row_source source = {outbox_fetch, outbox_rows, v};
 	tui_view_set_table(view, outbox_columns, sizeof outbox_columns / sizeof outbox_columns[0],
 	                   &source);
 	return 0;

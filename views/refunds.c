@@ -69,16 +69,6 @@ static int refunds_fetch(void *ctx, const char *key, bool after, int max, struct
 	return n;
 }
 
-static int refunds_after(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return refunds_fetch(ctx, key, true, max, out);
-}
-
-static int refunds_before(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return refunds_fetch(ctx, key, false, max, out);
-}
-
 static long refunds_count(void *ctx)
 {
 	struct refunds *r = ctx;
@@ -98,7 +88,7 @@ static int refunds_open(struct tui_view *view, const char *arg)
 	}
 	r->count = -1;
 	view->data = r;
-	struct tui_row_source source = {refunds_after, refunds_before, refunds_count, r};
+	struct tui_row_source source = {refunds_fetch, refunds_count, r};
 	tui_view_set_table(view, refunds_columns,
 	                   sizeof refunds_columns / sizeof refunds_columns[0], &source);
 	return 0;

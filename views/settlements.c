@@ -109,16 +109,6 @@ static int payouts_fetch(void *ctx, const char *key, bool after, int max, struct
 	return n;
 }
 
-static int payouts_after(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return payouts_fetch(ctx, key, true, max, out);
-}
-
-static int payouts_before(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return payouts_fetch(ctx, key, false, max, out);
-}
-
 static long payouts_count(void *ctx)
 {
 	struct list_state *s = ctx;
@@ -154,7 +144,7 @@ static int settlements_open(struct tui_view *view, const char *arg)
 	if (!s)
 		return -1;
 	view->data = s;
-	struct tui_row_source source = {payouts_after, payouts_before, payouts_count, s};
+	struct tui_row_source source = {payouts_fetch, payouts_count, s};
 	tui_view_set_table(view, payout_columns, sizeof payout_columns / sizeof payout_columns[0],
 	                   &source);
 	return 0;
@@ -235,16 +225,6 @@ static int entries_fetch(void *ctx, const char *key, bool after, int max, struct
 	return n;
 }
 
-static int entries_after(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return entries_fetch(ctx, key, true, max, out);
-}
-
-static int entries_before(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return entries_fetch(ctx, key, false, max, out);
-}
-
 static long entries_count(void *ctx)
 {
 	struct list_state *s = ctx;
@@ -273,7 +253,7 @@ static int payout_open(struct tui_view *view, const char *arg)
 	snprintf(s->currency, sizeof s->currency, "%s", p.currency);
 	s->amount = p.amount;
 	view->data = s;
-	struct tui_row_source source = {entries_after, entries_before, entries_count, s};
+	struct tui_row_source source = {entries_fetch, entries_count, s};
 	tui_view_set_table(view, entry_columns, sizeof entry_columns / sizeof entry_columns[0],
 	                   &source);
 	return 0;
@@ -352,16 +332,6 @@ static int days_fetch(void *ctx, const char *key, bool after, int max, struct tu
 	return n;
 }
 
-static int days_after(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return days_fetch(ctx, key, true, max, out);
-}
-
-static int days_before(void *ctx, const char *key, int max, struct tui_row *out)
-{
-	return days_fetch(ctx, key, false, max, out);
-}
-
 static int days_open(struct tui_view *view, const char *arg)
 {
 	struct list_state *s = list_new();
@@ -369,7 +339,7 @@ static int days_open(struct tui_view *view, const char *arg)
 		return -1;
 	view->data = s;
 	/* No count: the number of days would cost a full scan. */
-	struct tui_row_source source = {days_after, days_before, NULL, s};
+	struct tui_row_source source = {days_fetch, NULL, s};
 	tui_view_set_table(view, day_columns, sizeof day_columns / sizeof day_columns[0], &source);
 	return 0;
 }

@@ -44,21 +44,16 @@ static void make_row(long i, struct tui_row *row)
 	rows_served++;
 }
 
-static int src_after(void *ctx, const char *after, int max, struct tui_row *out)
+static int src_rows(void *ctx, const char *key, bool after, int max, struct tui_row *out)
 {
-	long start = after ? atol(after) + 1 : 0;
-	int n = 0;
-	if (max > largest_request)
-		largest_request = max;
-	for (long i = start; i < total_rows && n < max; i++)
-		make_row(i, &out[n++]);
-	return n;
-}
-
-static int src_before(void *ctx, const char *before, int max, struct tui_row *out)
-{
-	long end = before ? atol(before) : total_rows;
-	long start = end - max < 0 ? 0 : end - max;
+	long start, end;
+	if (after) {
+		start = key ? atol(key) + 1 : 0;
+		end = start + max < total_rows ? start + max : total_rows;
+	} else {
+		end = key ? atol(key) : total_rows;
+		start = end - max < 0 ? 0 : end - max;
+	}
 	int n = 0;
 	if (max > largest_request)
 		largest_request = max;
@@ -88,7 +83,7 @@ static const struct tui_request_info list_requests[] = {
 
 static int list_open(struct tui_view *view, const char *arg)
 {
-	struct tui_row_source source = {src_after, src_before, src_count, NULL};
+	struct tui_row_source source = {src_rows, src_count, NULL};
 	tui_view_set_table(view, columns, 3, &source);
 	return 0;
 }
@@ -133,7 +128,7 @@ static const struct tui_view_ops list_ops = {
 
 static int other_open(struct tui_view *view, const char *arg)
 {
-	struct tui_row_source source = {src_after, src_before, src_count, NULL};
+	struct tui_row_source source = {src_rows, src_count, NULL};
 	tui_view_set_table(view, columns, 3, &source);
 	return 0;
 }

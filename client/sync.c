@@ -553,7 +553,12 @@ static int new_balance_transactions(struct sync *s)
 	}
 }
 
-/* Lists what one payout paid out, marking each entry, then the payout as reconciled. */
+/* Payouts reconciled per transaction: a commit per payout (a handful of entries each) cost
+ * more than storing its entries; a larger batch would hold the write lock for longer. */
+#define RECONCILE_BATCH 32
+
+/* Lists what one payout paid out, marking each entry, then the payout as reconciled. Runs
+ * inside the caller's transaction; on failure the caller rolls it back. */
 static int reconcile_payout(struct sync *s, const char *payout_id)
 {
 	char after[128] = "";
@@ -573,9 +578,7 @@ static int reconcile_payout(struct sync *s, const char *payout_id)
 			sync_fail_request(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
 			return -1;
 		}
-		int rc = sync_exec(s, "BEGIN IMMEDIATE");
-		if (rc == SQLITE_OK)
-			rc = sync_store_page(s, &pg, PROVIDER_BALANCE_TRANSACTIONS);
+		int rc = sync_store_page(s, &pg, PROVIDER_BALANCE_TRANSACTIONS);
 		for (size_t i = 0; rc == SQLITE_OK && i < pg.n; i++)
 			if (pg.objects[i].kind == MODEL_BALANCE_TX)
 				rc = store_btx_payout(s->store, pg.objects[i].id, payout_id);
@@ -590,15 +593,9 @@ static int reconcile_payout(struct sync *s, const char *payout_id)
 				sqlite3_finalize(mark);
 			}
 		}
-		if (rc == SQLITE_OK)
-			rc = sync_exec(s, "COMMIT");
-		if (rc != SQLITE_OK) {
-			if (!s->result->message[0])
-				sync_fail(s, PROVIDER_BAD_REPLY,
-				          _("the cache could not be written (%s)"),
-				          sqlite3_errmsg(s->db));
-			sync_rollback(s);
-		}
+		if (rc != SQLITE_OK && !s->result->message[0])
+			sync_fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s)"),
+			          sqlite3_errmsg(s->db));
 		if (more)
 			snprintf(after, sizeof after, "%s", pg.objects[pg.n - 1].id);
 		provider_page_free(&pg);
@@ -609,27 +606,43 @@ static int reconcile_payout(struct sync *s, const char *payout_id)
 	}
 }
 
+/* Reconciles every payout not yet reconciled, RECONCILE_BATCH payouts per transaction, so
+ * an interruption loses at most one batch (done again by the next sync). */
 static int reconcile(struct sync *s)
 {
 	if (s->forbidden[PROVIDER_BALANCE_TRANSACTIONS] || s->forbidden[PROVIDER_PAYOUTS])
 		return 0;
+	int batched = 0;
 	for (;;) {
+		if (batched == 0 && sync_exec(s, "BEGIN IMMEDIATE") != SQLITE_OK)
+			return -1;
 		/* One at a time, so that memory stays flat however many payouts wait. */
 		sqlite3_stmt *st;
 		char id[128] = "";
 		if (sqlite3_prepare_v2(
 		            s->db,
 		            "SELECT id FROM payouts WHERE reconciled = 0 ORDER BY id LIMIT 1", -1,
-		            &st, NULL) != SQLITE_OK)
-			return sync_db_fail(s);
+		            &st, NULL) != SQLITE_OK) {
+			sync_db_fail(s);
+			sync_rollback(s);
+			return -1;
+		}
 		if (sqlite3_step(st) == SQLITE_ROW)
 			snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
-		if (!id[0])
-			return 0;
-		if (reconcile_payout(s, id) != 0)
+		if (id[0] && reconcile_payout(s, id) != 0) {
+			sync_rollback(s);
 			return -1;
-		if (s->forbidden[PROVIDER_BALANCE_TRANSACTIONS])
+		}
+		bool last = !id[0] || s->forbidden[PROVIDER_BALANCE_TRANSACTIONS];
+		if (last || ++batched == RECONCILE_BATCH) {
+			if (sync_exec(s, "COMMIT") != SQLITE_OK) {
+				sync_rollback(s);
+				return -1;
+			}
+			batched = 0;
+		}
+		if (last)
 			return 0;
 		sync_report(s, SYNC_PHASE_RECONCILE, PROVIDER_PAYOUTS, 0, 0);
 	}

@@ -1,6 +1,7 @@
 /* The cache's upserts, one prepared statement per table. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +19,15 @@ enum {
 	ST_RAW,
 	ST_EVENT,
 	ST_BTX_PAYOUT,
-	ST_COUNT
+	ST_COUNT,
+	/* Only when the connection runs no triggers (see store_new): */
+	ST_ORDER_OLD = ST_COUNT,
+	ST_FTS_DELETE,
+	ST_FTS_INSERT,
+	ST_ALL
 };
 
-static const char *const sql[ST_COUNT] = {
+static const char *const sql[ST_ALL] = {
         [ST_ORDER] =
                 "INSERT INTO orders(id, created, amount, amount_refunded, currency, status,"
                 " platform_status, order_ref, customer_name, customer_email, description,"
@@ -76,11 +82,22 @@ static const char *const sql[ST_COUNT] = {
         [ST_EVENT] = "INSERT OR IGNORE INTO events(id, created, type, object_id)"
                      " VALUES (?1, ?2, ?3, ?4)",
         [ST_BTX_PAYOUT] = "UPDATE balance_transactions SET payout_id = ?2 WHERE id = ?1",
+        /* The orders_fts triggers' work, done by hand: see store_new. */
+        [ST_ORDER_OLD] = "SELECT rowid, order_ref, customer_name, customer_email, description,"
+                         " metadata FROM orders WHERE id = ?1",
+        [ST_FTS_DELETE] = "INSERT INTO orders_fts(orders_fts, rowid, id, order_ref,"
+                          " customer_name, customer_email, description, metadata)"
+                          " VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        [ST_FTS_INSERT] = "INSERT INTO orders_fts(rowid, id, order_ref, customer_name,"
+                          " customer_email, description, metadata)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 };
 
 struct store {
 	sqlite3 *db;
-	sqlite3_stmt *st[ST_COUNT];
+	sqlite3_stmt *st[ST_ALL];
+	int n_st;        /* statements prepared */
+	bool manual_fts; /* the connection runs no triggers: keep orders_fts here */
 };
 
 struct store *store_new(sqlite3 *db, char *err, size_t err_size)
@@ -91,7 +108,17 @@ struct store *store_new(sqlite3 *db, char *err, size_t err_size)
 		return NULL;
 	}
 	s->db = db;
-	for (int i = 0; i < ST_COUNT; i++) {
+	/* A write through the orders_fts triggers is a multi-row statement, which opens a
+	 * statement savepoint, on which FTS5 writes its pending terms to disk: one small segment
+	 * per order, to be merged again later. A sync connection turns triggers off and keeps
+	 * the index here, with single-row statements whose terms FTS5 writes once per
+	 * transaction. Other connections keep the triggers. */
+	int triggers = 1;
+	if (sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, -1, &triggers) != SQLITE_OK)
+		triggers = 1;
+	s->manual_fts = !triggers;
+	s->n_st = s->manual_fts ? ST_ALL : ST_COUNT;
+	for (int i = 0; i < s->n_st; i++) {
 		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
 		                       NULL) != SQLITE_OK) {
 			snprintf(err, err_size, "%s", sqlite3_errmsg(db));
@@ -107,7 +134,7 @@ void store_free(struct store **ps)
 	struct store *s = *ps;
 	if (!s)
 		return;
-	for (int i = 0; i < ST_COUNT; i++)
+	for (int i = 0; i < ST_ALL; i++)
 		sqlite3_finalize(s->st[i]);
 	free(s);
 	*ps = NULL;
@@ -158,6 +185,81 @@ static const char *kind_name(enum model_kind k)
 	return "";
 }
 
+/* Whether a column's text equals v (both may be absent). */
+static bool same_text(sqlite3_stmt *st, int col, const char *v)
+{
+	const char *c = (const char *)sqlite3_column_text(st, col);
+	if (!c || !v)
+		return !c && !v;
+	return strcmp(c, v) == 0;
+}
+
+/* Binds an order's indexed columns, from ?first on, in orders_fts' order. */
+static void bind_fts(sqlite3_stmt *st, int first, const struct model_object *m)
+{
+	const struct model_order *o = &m->u.order;
+	text(st, first, m->id);
+	text(st, first + 1, o->order_ref);
+	text(st, first + 2, o->customer_name);
+	text(st, first + 3, o->customer_email);
+	text(st, first + 4, o->description);
+	text(st, first + 5, m->metadata);
+}
+
+/* Upserts an order with its statement up (bound), and does what the orders_fts triggers
+ * would: the old terms out, the new ones in, nothing when the indexed text is unchanged.
+ * Returns an SQLite code; the caller's transaction keeps the two consistent. */
+static int store_order_fts(struct store *s, const struct model_object *m, sqlite3_stmt *up)
+{
+	const struct model_order *o = &m->u.order;
+	sqlite3_stmt *old = s->st[ST_ORDER_OLD];
+	text(old, 1, m->id);
+	int rc = sqlite3_step(old);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_reset(old);
+		sqlite3_reset(up);
+		sqlite3_clear_bindings(up);
+		return rc;
+	}
+	bool existed = rc == SQLITE_ROW;
+	sqlite3_int64 rowid = existed ? sqlite3_column_int64(old, 0) : 0;
+	bool changed = !existed || !same_text(old, 1, o->order_ref) ||
+	               !same_text(old, 2, o->customer_name) ||
+	               !same_text(old, 3, o->customer_email) ||
+	               !same_text(old, 4, o->description) || !same_text(old, 5, m->metadata);
+	rc = SQLITE_OK;
+	if (existed && changed) {
+		/* 'delete' must be given exactly the text that was indexed. */
+		sqlite3_stmt *del = s->st[ST_FTS_DELETE];
+		sqlite3_bind_int64(del, 1, rowid);
+		text(del, 2, m->id);
+		for (int c = 1; c <= 5; c++) {
+			const char *v = (const char *)sqlite3_column_text(old, c);
+			if (v)
+				sqlite3_bind_text(del, 2 + c, v, sqlite3_column_bytes(old, c),
+				                  SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_null(del, 2 + c);
+		}
+		rc = run(del);
+	}
+	sqlite3_reset(old);
+	sqlite3_clear_bindings(old);
+	if (rc == SQLITE_OK)
+		rc = run(up);
+	else {
+		sqlite3_reset(up);
+		sqlite3_clear_bindings(up);
+	}
+	if (rc == SQLITE_OK && changed) {
+		sqlite3_stmt *ins = s->st[ST_FTS_INSERT];
+		sqlite3_bind_int64(ins, 1, existed ? rowid : sqlite3_last_insert_rowid(s->db));
+		bind_fts(ins, 2, m);
+		rc = run(ins);
+	}
+	return rc;
+}
+
 int store_object(struct store *s, const struct model_object *m)
 {
 	sqlite3_stmt *st;
@@ -190,7 +292,7 @@ int store_object(struct store *s, const struct model_object *m)
 		sqlite3_bind_int(st, 20, o->disputed);
 		text(st, 21, m->metadata);
 		sqlite3_bind_int(st, 22, o->refunded);
-		rc = run(st);
+		rc = s->manual_fts ? store_order_fts(s, m, st) : run(st);
 		break;
 	}
 	case MODEL_PAYMENT_INTENT: {

@@ -799,6 +799,8 @@ int sync_run(const struct profile *profile, const struct sync_options *options,
 	}
 	snprintf(result->notice, sizeof result->notice, "%s", cache_notice(s.cache));
 	s.db = cache_db(s.cache);
+	/* This connection is the sync's own: its store keeps orders_fts itself (store_new). */
+	sqlite3_db_config(s.db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
 	s.store = store_new(s.db, err, sizeof err);
 	if (!s.store) {
 		sync_fail(&s, PROVIDER_BAD_REPLY, _("cannot prepare the cache: %s"), err);

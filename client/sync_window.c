@@ -41,6 +41,8 @@ static void *run_window(void *arg)
 	w->cache = cache_attach(w->profile->cache_path, err, sizeof err);
 	if (w->cache) {
 		w->db = cache_db(w->cache);
+		/* The window's own connection: its store keeps orders_fts itself (store_new). */
+		sqlite3_db_config(w->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
 		w->store = store_new(w->db, err, sizeof err);
 	}
 	if (w->store)

@@ -40,7 +40,7 @@ cache_equals_sandbox() {
 	return $st
 }
 
-# cache_intact: 0 when PRAGMA integrity_check says ok.
+# cache_intact: 0 when PRAGMA integrity_check says ok and orders_fts matches orders.
 cache_intact() {
 	"$CHECKSUM" --integrity "$CACHE_DB" >"$TEST_TMP/integrity.out" 2>&1
 	st=$?

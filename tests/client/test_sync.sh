@@ -5,10 +5,11 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/client/sync_lib.sh"
 sync_setup --seed 11 --orders 1500 --days 60 --now 1790000000
-tap_plan 17
+tap_plan 20
 
 run_sync; tap_is $? 0 "a first sync succeeds"
 cache_equals_sandbox; tap_ok $? "after a full sync the cache equals the platform (ids, amounts, statuses)"
+cache_intact; tap_ok $? "after a full sync the cache and its search index are intact"
 grep -q "^synced: " "$TEST_TMP/sync.out"; tap_ok $? "the sync says what it stored"
 if grep -q "ETA" "$TEST_TMP/sync.err"; then st=1; else st=0; fi
 tap_ok $st "no progress bar when stderr is not a terminal"
@@ -31,6 +32,7 @@ grep -q '"charges":\["ch_' "$TEST_TMP/created.json"; tap_ok $? "the sandbox crea
 admin DELETE /_admin/requests >/dev/null
 run_sync; tap_is $? 0 "an incremental sync succeeds"
 cache_equals_sandbox; tap_ok $? "after the incremental sync the cache equals the platform again"
+cache_intact; tap_ok $? "after the incremental sync the search index matches the orders"
 admin GET /_admin/requests >"$TEST_TMP/requests.json"
 # Incremental means events: no list of charges was read again.
 if grep -q '"path":"/v1/charges"' "$TEST_TMP/requests.json"; then st=1; else st=0; fi
@@ -65,4 +67,5 @@ echo "# charge pages: whole listing $full, after resuming $resumed"
 [ $st -eq 0 ] && [ "$full" -gt 0 ] && [ "$resumed" -lt "$full" ]
 tap_ok $? "an interrupted backfill resumes where it stopped"
 cache_equals_sandbox; tap_ok $? "after resuming the cache equals the platform"
+cache_intact; tap_ok $? "after resuming the search index matches the orders"
 tap_done

@@ -244,20 +244,23 @@ static int json_walk(struct tui_lines *lines, const char *prefix, json_t *value,
 	return 1;
 }
 
-int views_json_fields(struct tui_lines *lines, const char *json)
+void views_raw_fields(struct tui_lines *lines, const char *id)
 {
+	char *json = query_raw_json(views_app.query, id);
 	if (!json)
-		return 0;
+		return;
+	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
+	tui_lines_add(lines, TUI_STYLE_HEADER, _("Every field from the platform"));
 	json_error_t error;
 	json_t *root = json_loads(json, JSON_DECODE_ANY, &error);
+	free(json);
 	if (!root) {
 		tui_lines_addf(lines, TUI_STYLE_ALERT, "  %s",
 		               _("(the stored object is not valid JSON)"));
-		return 0;
+		return;
 	}
-	int n = json_walk(lines, "", root, 0);
+	json_walk(lines, "", root, 0);
 	json_decref(root);
-	return n;
 }
 
 struct tui_lines *views_detail_of(bool (*build)(struct tui_lines *, const char *), const char *id)

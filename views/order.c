@@ -145,13 +145,7 @@ bool views_order_lines(struct tui_lines *lines, const char *id)
 	tui_lines_add(lines, TUI_STYLE_HEADER, _("Timeline"));
 	if (query_each_event(views_app.query, o.id, add_event, &c) <= 0)
 		tui_lines_addf(lines, TUI_STYLE_DIM, "  %s", _("no events cached"));
-	char *json = query_raw_json(views_app.query, o.id);
-	if (json) {
-		tui_lines_add(lines, TUI_STYLE_NORMAL, "");
-		tui_lines_add(lines, TUI_STYLE_HEADER, _("Every field from the platform"));
-		views_json_fields(lines, json);
-		free(json);
-	}
+	views_raw_fields(lines, o.id);
 	return true;
 }
 

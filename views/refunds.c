@@ -172,13 +172,7 @@ static int refund_open(struct tui_view *view, const char *arg)
 		views_field(lines, _("Failure"), r.failure_reason);
 	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
 	tui_lines_addf(lines, TUI_STYLE_DIM, "  %s", _("Press o or Enter to open the order."));
-	char *json = query_raw_json(views_app.query, r.id);
-	if (json) {
-		tui_lines_add(lines, TUI_STYLE_NORMAL, "");
-		tui_lines_add(lines, TUI_STYLE_HEADER, _("Every field from the platform"));
-		views_json_fields(lines, json);
-		free(json);
-	}
+	views_raw_fields(lines, r.id);
 	view->data = order;
 	tui_view_set_lines(view, lines);
 	return 0;

@@ -64,9 +64,10 @@ const char *views_label(const char *value, char *buf, size_t size);
 int views_status_style(const char *status);
 /* "3 d", "41 h", "past due" for a deadline relative to now; style in *style. */
 void views_deadline(time_t due, time_t now, char *buf, size_t size, int *style);
-/* Fills lines with "name: value" for every field of a JSON object (nested
- * keys joined with '.'), under a heading.  Returns the fields added. */
-int views_json_fields(struct tui_lines *lines, const char *json);
+/* Appends, under a heading, "name: value" for every field of the object's
+ * JSON as the platform sent it (nested keys joined with '.'); nothing when
+ * the cache holds no JSON for id. */
+void views_raw_fields(struct tui_lines *lines, const char *id);
 /* Grows a screen's fetch buffer to at least n rows (and one) of size bytes; *cap counts
  * the rows it holds. Returns the buffer, perhaps moved, or NULL when out of memory (buf
  * is then unchanged). The caller owns the buffer and frees it. */

@@ -64,6 +64,36 @@ static const char *const migrations[] = {
         "CREATE INDEX refunds_by_created ON refunds(created DESC, id DESC);"
         "DROP INDEX refunds_by_status;"
         "CREATE INDEX refunds_by_status ON refunds(status DESC, created DESC, id DESC);",
+        /* 5 -> 6: the search index without its per-row column sizes (columnsize=0): only
+         * ranking reads them and the search does not rank; 15 bytes per order. */
+        "DROP TRIGGER orders_fts_insert;"
+        "DROP TRIGGER orders_fts_delete;"
+        "DROP TRIGGER orders_fts_update;"
+        "DROP TABLE orders_fts;"
+        "CREATE VIRTUAL TABLE orders_fts USING fts5("
+        "  id, order_ref, customer_name, customer_email, description, metadata,"
+        "  content='orders', content_rowid='rowid', columnsize=0,"
+        "  tokenize='unicode61 remove_diacritics 2');"
+        "CREATE TRIGGER orders_fts_insert AFTER INSERT ON orders BEGIN"
+        "  INSERT INTO orders_fts(rowid, id, order_ref, customer_name, customer_email,"
+        "    description, metadata) VALUES (new.rowid, new.id, new.order_ref, new.customer_name,"
+        "    new.customer_email, new.description, new.metadata);"
+        "END;"
+        "CREATE TRIGGER orders_fts_delete AFTER DELETE ON orders BEGIN"
+        "  INSERT INTO orders_fts(orders_fts, rowid, id, order_ref, customer_name,"
+        "    customer_email, description, metadata) VALUES ('delete', old.rowid, old.id,"
+        "    old.order_ref, old.customer_name, old.customer_email, old.description, old.metadata);"
+        "END;"
+        "CREATE TRIGGER orders_fts_update AFTER UPDATE OF id, order_ref, customer_name,"
+        "  customer_email, description, metadata ON orders BEGIN"
+        "  INSERT INTO orders_fts(orders_fts, rowid, id, order_ref, customer_name,"
+        "    customer_email, description, metadata) VALUES ('delete', old.rowid, old.id,"
+        "    old.order_ref, old.customer_name, old.customer_email, old.description, old.metadata);"
+        "  INSERT INTO orders_fts(rowid, id, order_ref, customer_name, customer_email,"
+        "    description, metadata) VALUES (new.rowid, new.id, new.order_ref, new.customer_name,"
+        "    new.customer_email, new.description, new.metadata);"
+        "END;"
+        "INSERT INTO orders_fts(orders_fts) VALUES ('rebuild');",
 };
 
 #define CACHE_LATEST ((int)(sizeof migrations / sizeof *migrations))

@@ -178,6 +178,12 @@ static void test_migration_from_v1(void **state)
 	                            " orders_by_created WHERE created BETWEEN 1 AND 9"
 	                            " ORDER BY created, id)"),
 	                 1);
+	/* schema 6: the search index has no column sizes, and holds the order from before */
+	assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'orders_fts'"
+	                            " AND sql LIKE '%columnsize=0%'"),
+	                 1);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM orders_fts WHERE orders_fts MATCH 'ch_1'"),
+	                 1);
 	cache_close(&c);
 }
 

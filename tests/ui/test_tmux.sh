@@ -50,7 +50,7 @@ ref=$(sed -n 3p "$TEST_TMP/pane" | awk '{print $3}')
 tm send-keys -t pd / "$ref" Enter
 wait_for "search: $ref"
 tap_ok $? "/ searches (for $ref)"
-grep -q "row 1 of [1-9]" "$TEST_TMP/pane"
+wait_for_re "row 1 of [1-9]" && sed -n 3p "$TEST_TMP/pane" | grep -qF -- "$ref"
 tap_ok $? "the search finds the order"
 tm send-keys -t pd x
 wait_for "row 1 of 300"

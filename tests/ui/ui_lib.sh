@@ -65,6 +65,21 @@ wait_for() {
 	return 1
 }
 
+# wait_for_re REGEX: like wait_for, for an extended regular expression (e.g. a row count
+# that arrives after the first paint).
+wait_for_re() {
+	i=0
+	while [ $i -lt 300 ]; do
+		tm capture-pane -p -t "$UI_TMUX_SESSION" >"$TEST_TMP/pane" 2>/dev/null
+		grep -qE -- "$1" "$TEST_TMP/pane" && return 0
+		i=$((i + 1))
+		sleep 0.1
+	done
+	echo "# waited in vain for: $1"
+	sed 's/^/#  | /' "$TEST_TMP/pane"
+	return 1
+}
+
 # ui_compare NAME ACTUAL: compares a dump with tests/ui/expected/NAME.txt
 # (UPDATE_EXPECTED=1 rewrites the expected file instead).
 ui_compare() {

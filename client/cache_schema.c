@@ -5,6 +5,7 @@
 
 #include "client/cache_schema.h"
 
+/* clang-format off */
 const char cache_schema_sql[] =
 	/* Key/value facts about the cache: account id and name, provider, profile, created. */
 	"CREATE TABLE meta ("
@@ -231,3 +232,4 @@ const char cache_schema_sql[] =
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
 	"  SELECT RAISE(ABORT, 'the audit log is append-only');"
 	"END;";
+/* clang-format on */

@@ -406,8 +406,9 @@ int main(int argc, char **argv)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = sbx_seed(&s);
 		if (rc == -2) {
-			fprintf(stderr, "paydesk-sandbox: interrupted while seeding; a --db store is "
-			                "seeded afresh on its next start\n");
+			fprintf(stderr,
+			        "paydesk-sandbox: interrupted while seeding; a --db store is "
+			        "seeded afresh on its next start\n");
 			goto fail;
 		}
 		if (rc != 0) {

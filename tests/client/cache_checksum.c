@@ -61,7 +61,8 @@ static int integrity(sqlite3 *db)
 	/* The full-text index against its content table, row by row (the sync keeps it without
 	 * triggers). The command writes nothing but needs a writable connection. */
 	char *msg = NULL;
-	if (sqlite3_exec(db, "INSERT INTO orders_fts(orders_fts, rank) VALUES('integrity-check', 1)",
+	if (sqlite3_exec(db,
+	                 "INSERT INTO orders_fts(orders_fts, rank) VALUES('integrity-check', 1)",
 	                 NULL, NULL, &msg) != SQLITE_OK) {
 		printf("orders_fts: %s\n", msg ? msg : sqlite3_errmsg(db));
 		sqlite3_free(msg);

@@ -182,8 +182,8 @@ static void test_migration_from_v1(void **state)
 	assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'orders_fts'"
 	                            " AND sql LIKE '%columnsize=0%'"),
 	                 1);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM orders_fts WHERE orders_fts MATCH 'ch_1'"),
-	                 1);
+	assert_int_equal(
+	        scalar(db, "SELECT count(*) FROM orders_fts WHERE orders_fts MATCH 'ch_1'"), 1);
 	cache_close(&c);
 }
 

@@ -556,7 +556,7 @@ static int record(struct actions_session *s, const struct outbox_item *it, enum 
 	if (exec(s->db, "BEGIN IMMEDIATE") != 0)
 		goto fail;
 	if (outbox_set_state(s->db, it->action_id, state, result_id, request_id, message) != 0 ||
-	    audit_item(s, it, outcome, request_id, message) != 0) {
+	    (outcome && audit_item(s, it, outcome, request_id, message) != 0)) {
 		exec(s->db, "ROLLBACK");
 		goto fail;
 	}
@@ -824,9 +824,10 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 		}
 	}
 
-	/* Write-ahead: the row says "sending" and the audit log "requested" before the
-	 * request leaves, so a crash in between is seen as an attempt that may have acted. */
-	if (record(s, &it, OUTBOX_SENDING, NULL, AUDIT_REQUESTED, NULL, NULL, out) != 0) {
+	/* Write-ahead: the outbox row says "sending" before the request leaves, so a crash in
+	 * between is seen as an attempt that may have acted; the audit log gets the attempt's
+	 * one row when its outcome is known (now, or when the outbox resolves it). */
+	if (record(s, &it, OUTBOX_SENDING, NULL, NULL, NULL, NULL, out) != 0) {
 		status = out->status;
 		goto done;
 	}

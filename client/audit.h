@@ -14,7 +14,6 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 /* Outcomes written to the audit log (stable words: scripts read them). */
-#define AUDIT_REQUESTED "requested" /* write-ahead: the request is about to leave */
 #define AUDIT_QUEUED    "queued"    /* saved offline, not sent */
 #define AUDIT_SUCCEEDED "succeeded" /* the platform accepted it */
 #define AUDIT_FOUND     "found"     /* a retry found the object an earlier attempt created */

@@ -65,7 +65,7 @@ has "$T/after_refund.txt" "Done: re_" "the result is shown on screen"
 tap_is "$(platform_refunds "$A")" 1 "the sandbox has the refund"
 tap_is "$(db t "SELECT count(*) FROM refunds WHERE order_id = '$A' AND amount = 125 AND action_id LIKE 'act_%'")" 1 \
 	"the cache has it, with its action id"
-tap_is "$(db t "SELECT count(*) FROM audit WHERE object_id = '$A' AND outcome = 'succeeded'")" 1 "one audit row of success"
+tap_is "$(db t "SELECT group_concat(outcome) FROM audit WHERE object_id = '$A'")" succeeded "one audit row, of success"
 
 # The rest, from the Order screen, in zh_CN.UTF-8.
 cat >"$T/s" <<EOF
@@ -85,7 +85,7 @@ tap_is "$(platform_refunds "$A")" 2 "the sandbox has the second refund"
 tap_is "$(curl -sS -H "Authorization: Bearer $PAYDESK_API_KEY" "$SANDBOX_URL/v1/refunds?charge=$A" | jq '.data[0].amount')" \
 	"$((AMOUNT_A - 125))" "the default was what was left"
 tap_is "$(db t "SELECT amount_refunded = amount FROM orders WHERE id = '$A'")" 1 "the cache's order is fully refunded"
-tap_is "$(db t "SELECT count(*) FROM audit WHERE object_id = '$A' AND outcome = 'succeeded'")" 2 "one audit row each"
+tap_is "$(db t "SELECT count(*) || ' ' || sum(outcome = 'succeeded') FROM audit WHERE object_id = '$A'")" "2 2" "one audit row each"
 
 # Saying no sends nothing.
 admin DELETE /_admin/requests >/dev/null

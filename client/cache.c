@@ -73,26 +73,7 @@ static const char *const migrations[] = {
         "CREATE VIRTUAL TABLE orders_fts USING fts5("
         "  id, order_ref, customer_name, customer_email, description, metadata,"
         "  content='orders', content_rowid='rowid', columnsize=0,"
-        "  tokenize='unicode61 remove_diacritics 2');"
-        "CREATE TRIGGER orders_fts_insert AFTER INSERT ON orders BEGIN"
-        "  INSERT INTO orders_fts(rowid, id, order_ref, customer_name, customer_email,"
-        "    description, metadata) VALUES (new.rowid, new.id, new.order_ref, new.customer_name,"
-        "    new.customer_email, new.description, new.metadata);"
-        "END;"
-        "CREATE TRIGGER orders_fts_delete AFTER DELETE ON orders BEGIN"
-        "  INSERT INTO orders_fts(orders_fts, rowid, id, order_ref, customer_name,"
-        "    customer_email, description, metadata) VALUES ('delete', old.rowid, old.id,"
-        "    old.order_ref, old.customer_name, old.customer_email, old.description, old.metadata);"
-        "END;"
-        "CREATE TRIGGER orders_fts_update AFTER UPDATE OF id, order_ref, customer_name,"
-        "  customer_email, description, metadata ON orders BEGIN"
-        "  INSERT INTO orders_fts(orders_fts, rowid, id, order_ref, customer_name,"
-        "    customer_email, description, metadata) VALUES ('delete', old.rowid, old.id,"
-        "    old.order_ref, old.customer_name, old.customer_email, old.description, old.metadata);"
-        "  INSERT INTO orders_fts(rowid, id, order_ref, customer_name, customer_email,"
-        "    description, metadata) VALUES (new.rowid, new.id, new.order_ref, new.customer_name,"
-        "    new.customer_email, new.description, new.metadata);"
-        "END;"
+        "  tokenize='unicode61 remove_diacritics 2');" CACHE_ORDERS_FTS_TRIGGERS_SQL
         "INSERT INTO orders_fts(orders_fts) VALUES ('rebuild');",
 };
 

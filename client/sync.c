@@ -244,6 +244,20 @@ void sync_forbid(struct sync *s, enum provider_resource res, const struct provid
 	          name, name, name);
 }
 
+int sync_list_page(struct sync *s, enum provider_resource res, const struct provider_list_query *q,
+                   struct provider_page *pg)
+{
+	struct provider_result r;
+	if (s->ops->list(s->provider, res, q, pg, &r) == 0)
+		return 1;
+	if (r.outcome == PROVIDER_FORBIDDEN) {
+		sync_forbid(s, res, &r);
+		return 0;
+	}
+	sync_fail_request(s, res, &r);
+	return -1;
+}
+
 int sync_backfill_range(struct sync *s, enum provider_resource res, const char *key, int64_t lo,
                         int64_t hi, int weight)
 {
@@ -262,15 +276,9 @@ int sync_backfill_range(struct sync *s, enum provider_resource res, const char *
 		                                .created_gte = lo,
 		                                .created_lt = hi};
 		struct provider_page pg;
-		struct provider_result r;
-		if (s->ops->list(s->provider, res, &q, &pg, &r) != 0) {
-			if (r.outcome == PROVIDER_FORBIDDEN) {
-				sync_forbid(s, res, &r);
-				return 0;
-			}
-			sync_fail_request(s, res, &r);
-			return -1;
-		}
+		int got = sync_list_page(s, res, &q, &pg);
+		if (got <= 0)
+			return got < 0 ? -1 : 0;
 		if (sync_exec(s, "BEGIN IMMEDIATE") != SQLITE_OK) {
 			provider_page_free(&pg);
 			return -1;
@@ -525,15 +533,9 @@ static int new_balance_transactions(struct sync *s)
 		struct provider_list_query q = {.starting_after = after[0] ? after : NULL,
 		                                .created_gte = since};
 		struct provider_page pg;
-		struct provider_result r;
-		if (s->ops->list(s->provider, PROVIDER_BALANCE_TRANSACTIONS, &q, &pg, &r) != 0) {
-			if (r.outcome == PROVIDER_FORBIDDEN) {
-				sync_forbid(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
-				return 0;
-			}
-			sync_fail_request(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
-			return -1;
-		}
+		int got = sync_list_page(s, PROVIDER_BALANCE_TRANSACTIONS, &q, &pg);
+		if (got <= 0)
+			return got < 0 ? -1 : 0;
 		int rc = sync_exec(s, "BEGIN IMMEDIATE");
 		if (rc == SQLITE_OK)
 			rc = sync_store_page(s, &pg, PROVIDER_BALANCE_TRANSACTIONS);
@@ -569,15 +571,9 @@ static int reconcile_payout(struct sync *s, const char *payout_id)
 		struct provider_list_query q = {.starting_after = after[0] ? after : NULL,
 		                                .payout = payout_id};
 		struct provider_page pg;
-		struct provider_result r;
-		if (s->ops->list(s->provider, PROVIDER_BALANCE_TRANSACTIONS, &q, &pg, &r) != 0) {
-			if (r.outcome == PROVIDER_FORBIDDEN) {
-				sync_forbid(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
-				return 0;
-			}
-			sync_fail_request(s, PROVIDER_BALANCE_TRANSACTIONS, &r);
-			return -1;
-		}
+		int got = sync_list_page(s, PROVIDER_BALANCE_TRANSACTIONS, &q, &pg);
+		if (got <= 0)
+			return got < 0 ? -1 : 0;
 		int rc = sync_store_page(s, &pg, PROVIDER_BALANCE_TRANSACTIONS);
 		for (size_t i = 0; rc == SQLITE_OK && i < pg.n; i++)
 			if (pg.objects[i].kind == MODEL_BALANCE_TX)

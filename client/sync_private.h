@@ -51,6 +51,11 @@ void sync_fail(struct sync *s, enum provider_outcome outcome, const char *fmt, .
         __attribute__((format(printf, 3, 4)));
 void sync_fail_request(struct sync *s, enum provider_resource res, const struct provider_result *r);
 void sync_forbid(struct sync *s, enum provider_resource res, const struct provider_result *r);
+/* Lists one page of res into *pg (the caller frees it). Returns 1 with a page, 0 when the
+ * key may not read res (recorded with sync_forbid: the sync goes on without it), -1 on
+ * any other failure (recorded with sync_fail_request). */
+int sync_list_page(struct sync *s, enum provider_resource res, const struct provider_list_query *q,
+                   struct provider_page *pg);
 bool sync_cancelled(struct sync *s);
 void sync_report(struct sync *s, enum sync_phase phase, enum provider_resource res,
                  int64_t cur_created, int weight);

@@ -74,15 +74,9 @@ static int plan(struct sync *s, enum provider_resource res, const char *name)
 {
 	struct provider_list_query q = {.limit = 1};
 	struct provider_page pg;
-	struct provider_result r;
-	if (s->ops->list(s->provider, res, &q, &pg, &r) != 0) {
-		if (r.outcome == PROVIDER_FORBIDDEN) {
-			sync_forbid(s, res, &r);
-			return 1;
-		}
-		sync_fail_request(s, res, &r);
-		return -1;
-	}
+	int got = sync_list_page(s, res, &q, &pg);
+	if (got <= 0)
+		return got < 0 ? -1 : 1;
 	bool empty = pg.n == 0;
 	int64_t newest = empty ? 0 : pg.objects[0].created;
 	provider_page_free(&pg);

@@ -132,11 +132,17 @@ struct statement_money {
 	int exponent;
 	char decimal[8];
 	char group[8];
+	size_t decimal_len, group_len;
+	bool ascii; /* both marks are ASCII: an amount's display width is its length */
 	bool ready; /* false: every call goes to money_format */
 };
+/* Room statement_money_put needs for the fast path (smaller buffers go to money_format). */
+#define STATEMENT_MONEY_MAX 48
 void statement_money_init(struct statement_money *m, const char *currency,
                           const struct money_locale *loc);
 void statement_money_format(const struct statement_money *m, int64_t v, char *buf, size_t size);
+/* The same, returning the length of what it wrote (without a format string or strlen). */
+size_t statement_money_put(const struct statement_money *m, int64_t v, char *buf, size_t size);
 
 /* Who produces a statement: $PAYDESK_OPERATOR, else the login name. */
 void statement_operator(char *buf, size_t size);

@@ -48,20 +48,28 @@ void statement_money_init(struct statement_money *m, const char *currency,
 	} else {
 		return;
 	}
+	m->decimal_len = strlen(m->decimal);
+	m->group_len = strlen(m->group);
+	m->ascii = true;
+	for (const char *p = m->decimal; *p; p++)
+		m->ascii = m->ascii && (unsigned char)*p < 0x80;
+	for (const char *p = m->group; *p; p++)
+		m->ascii = m->ascii && (unsigned char)*p < 0x80;
 	m->ready = true;
 }
 
-void statement_money_format(const struct statement_money *m, int64_t v, char *buf, size_t size)
+size_t statement_money_put(const struct statement_money *m, int64_t v, char *buf, size_t size)
 {
-	if (!m->ready || m->exponent > 3 || size < 48) {
+	if (!m->ready || m->exponent > 3 || size < STATEMENT_MONEY_MAX) {
 		if (money_format(v, m->currency, m->loc, MONEY_FMT_NUMBER, buf, size) == 0)
 			snprintf(buf, size, "%lld", (long long)v);
-		return;
+		return size ? strlen(buf) : 0;
 	}
 	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 	static const uint64_t scale[] = {1, 10, 100, 1000};
 	uint64_t whole = mag / scale[m->exponent], frac = mag % scale[m->exponent];
-	/* Built right to left, grouped by three as money_format does. */
+	/* Built right to left, grouped by three as money_format does: at most 20 digits, 6
+	 * group marks and a decimal mark of up to 7 bytes each, 3 decimals and a sign. */
 	char tmp[96];
 	size_t pos = sizeof tmp;
 	tmp[--pos] = '\0';
@@ -70,16 +78,14 @@ void statement_money_format(const struct statement_money *m, int64_t v, char *bu
 		frac /= 10;
 	}
 	if (m->exponent > 0) {
-		size_t dl = strlen(m->decimal);
-		pos -= dl;
-		memcpy(tmp + pos, m->decimal, dl);
+		pos -= m->decimal_len;
+		memcpy(tmp + pos, m->decimal, m->decimal_len);
 	}
-	size_t gl = strlen(m->group);
 	int count = 0;
 	do {
-		if (count > 0 && count % 3 == 0 && gl > 0) {
-			pos -= gl;
-			memcpy(tmp + pos, m->group, gl);
+		if (count > 0 && count % 3 == 0 && m->group_len > 0) {
+			pos -= m->group_len;
+			memcpy(tmp + pos, m->group, m->group_len);
 		}
 		tmp[--pos] = (char)('0' + whole % 10);
 		whole /= 10;
@@ -87,5 +93,15 @@ void statement_money_format(const struct statement_money *m, int64_t v, char *bu
 	} while (whole > 0);
 	if (v < 0)
 		tmp[--pos] = '-';
-	snprintf(buf, size, "%s", tmp + pos);
+	size_t len = sizeof tmp - 1 - pos;
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, tmp + pos, len);
+	buf[len] = '\0';
+	return len;
+}
+
+void statement_money_format(const struct statement_money *m, int64_t v, char *buf, size_t size)
+{
+	statement_money_put(m, v, buf, size);
 }

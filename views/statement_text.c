@@ -139,10 +139,13 @@ static void line_cell(struct line *l, const char *text, int width, int align)
 	line_spaces(l, width - used);
 }
 
-static int doc_push(struct statement_doc *doc, const char *text, size_t len, unsigned flags)
+/* Makes room for `lines` more lines and `bytes` more bytes of text. Returns 0 or -1. */
+static int doc_reserve(struct statement_doc *doc, size_t lines, size_t bytes)
 {
-	if (doc->n_lines == doc->cap_lines) {
+	if (doc->n_lines + lines > doc->cap_lines) {
 		size_t cap = doc->cap_lines ? doc->cap_lines * 2 : 256;
+		while (cap < doc->n_lines + lines)
+			cap *= 2;
 		size_t *off = realloc(doc->line_off, cap * sizeof *off);
 		if (!off)
 			return -1;
@@ -153,9 +156,9 @@ static int doc_push(struct statement_doc *doc, const char *text, size_t len, uns
 		doc->line_flags = fl;
 		doc->cap_lines = cap;
 	}
-	if (doc->text_len + len + 1 > doc->text_cap) {
+	if (doc->text_len + bytes > doc->text_cap) {
 		size_t cap = doc->text_cap ? doc->text_cap * 2 : 16384;
-		while (cap < doc->text_len + len + 1)
+		while (cap < doc->text_len + bytes)
 			cap *= 2;
 		char *t = realloc(doc->text, cap);
 		if (!t)
@@ -163,23 +166,38 @@ static int doc_push(struct statement_doc *doc, const char *text, size_t len, uns
 		doc->text = t;
 		doc->text_cap = cap;
 	}
+	return 0;
+}
+
+/* True when text holds a double-width character. Only lead bytes of U+1000 and above can
+ * start one. */
+static bool has_wide_char(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if ((unsigned char)text[i] >= 0xe1) {
+			unsigned cp;
+			const char *s = text + i;
+			size_t n = statement_utf8_next(s, &cp);
+			if (cp_width(cp) == 2)
+				return true;
+			i += n - 1;
+		}
+	}
+	return false;
+}
+
+/* Appends a line. wide says whether it holds a double-width character: 1 yes, 0 no, -1
+ * not known (then the line is looked at). */
+static int doc_push_known(struct statement_doc *doc, const char *text, size_t len, unsigned flags,
+                          int wide)
+{
+	if (doc_reserve(doc, 1, len + 1) != 0)
+		return -1;
 	/* Trailing blanks are padding only: printers and diff tools do better without. */
 	while (len > 0 && text[len - 1] == ' ')
 		len--;
-	if (!doc->has_wide) {
-		/* Only lead bytes of U+1000 and above can start a wide character. */
-		for (size_t i = 0; i < len; i++) {
-			if ((unsigned char)text[i] >= 0xe1) {
-				unsigned cp;
-				for (const char *s = text + i; s < text + len;
-				     s += statement_utf8_next(s, &cp))
-					if ((unsigned char)*s >= 0xe1 &&
-					    (statement_utf8_next(s, &cp), cp_width(cp) == 2))
-						doc->has_wide = true;
-				break;
-			}
-		}
-	}
+	if (!doc->has_wide && wide != 0)
+		doc->has_wide = wide > 0 || has_wide_char(text, len);
 	memcpy(doc->text + doc->text_len, text, len);
 	doc->line_off[doc->n_lines] = doc->text_len;
 	doc->line_flags[doc->n_lines] = (unsigned char)flags;
@@ -187,6 +205,11 @@ static int doc_push(struct statement_doc *doc, const char *text, size_t len, uns
 	doc->text[doc->text_len++] = '\0';
 	doc->n_lines++;
 	return 0;
+}
+
+static int doc_push(struct statement_doc *doc, const char *text, size_t len, unsigned flags)
+{
+	return doc_push_known(doc, text, len, flags, -1);
 }
 
 static int doc_line(struct statement_doc *doc, const struct line *l, unsigned flags)
@@ -484,13 +507,22 @@ static int build_payouts(struct statement *st, const struct ledger_currency *c,
 	return 0;
 }
 
-/* The appendix: one line per balance transaction, a section per currency. The items of
- * every currency come in one pass over the range (ordered by time) and are routed to their
- * currency's section, which is then appended to the document. */
+/* The appendix: one line per balance transaction, a section per currency. Items kept by
+ * the pass that summed them are read once per currency, straight into the document. Else
+ * the items of every currency come in one query over the range (ordered by time) and are
+ * routed to their currency's section, which is then appended to the document.
+ *
+ * A day can hold 100,000 items, so an item line is laid out directly from cells prepared
+ * once per section (the padded type labels) and amounts formatted in place; any cell that
+ * is not plain ASCII of a known width (an id the sanitizer would change, a non-ASCII id,
+ * a locale with non-ASCII marks) takes the general cell path, which gives the same text. */
 struct items_section {
-	struct statement_doc doc;
+	struct statement_doc doc;  /* the section, when items of all currencies come at once */
+	struct statement_doc *out; /* where its lines go: doc, or the statement itself */
 	struct cur_fmt f;
 	int w_time, w_type, w_id, w_amount, w_fee, w_net;
+	struct line type_cell[LEDGER_CAT_COUNT]; /* each label padded to w_type */
+	bool type_wide[LEDGER_CAT_COUNT];        /* the label holds a double-width character */
 };
 
 struct items_ctx {
@@ -500,6 +532,7 @@ struct items_ctx {
 	const char *cat_label[LEDGER_CAT_COUNT];
 	time_t minute; /* the minute `when` was formatted for */
 	char when[32];
+	size_t when_len;
 	int failed;
 };
 
@@ -512,13 +545,119 @@ static int fast_width(const char *s)
 	return *p ? text_width(s) : (int)(p - s);
 }
 
+/* Appends n spaces to p (no bounds check: the caller sized the line). */
+static char *put_spaces(char *p, int n)
+{
+	if (n > 0) {
+		memset(p, ' ', (size_t)n);
+		p += n;
+	}
+	return p;
+}
+
+/* Appends an amount right-aligned in a cell of `width` columns, or returns NULL when it does
+ * not fit that way (the caller then takes the general path). */
+static char *put_amount(char *p, const struct cur_fmt *f, int64_t v, int width)
+{
+	char a[STATEMENT_MONEY_MAX + 16];
+	size_t n = statement_money_put(&f->fast, v, a, sizeof a);
+	if (n > (size_t)width)
+		return NULL;
+	p = put_spaces(p, width - (int)n);
+	memcpy(p, a, n);
+	return p + n;
+}
+
+/* True when an id prints as it is: clean for the sanitizer and plain ASCII. */
+static bool id_plain(const char *id, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)id[i] >= 0x80)
+			return false;
+	return tui_sanitize_is_clean(id, len, 0) != 0;
+}
+
+/* The fast layout of an item line (see above). Returns the line's length, or 0 when a cell
+ * needs the general path. */
+static size_t item_line_fast(const struct items_section *sec, const char *when, size_t when_len,
+                             int cat, const struct ledger_item *it, char *buf, size_t size)
+{
+	size_t id_len = strlen(it->id);
+	if (!sec->f.fast.ready || !sec->f.fast.ascii || when_len != (size_t)sec->w_time ||
+	    sec->w_id < 1 || !id_plain(it->id, id_len))
+		return 0;
+	/* Every cell is at most its width in bytes, except the label (measured) and a cut id
+	 * (two more bytes for the "…"). */
+	size_t most = when_len + sec->type_cell[cat].len + (size_t)sec->w_id + 2 +
+	              (size_t)sec->w_amount + (size_t)sec->w_fee + (size_t)sec->w_net + 5;
+	if (most >= size)
+		return 0;
+	char *p = buf;
+	memcpy(p, when, when_len);
+	p += when_len;
+	*p++ = ' ';
+	memcpy(p, sec->type_cell[cat].buf, sec->type_cell[cat].len);
+	p += sec->type_cell[cat].len;
+	*p++ = ' ';
+	if (id_len <= (size_t)sec->w_id) {
+		memcpy(p, it->id, id_len);
+		p = put_spaces(p + id_len, sec->w_id - (int)id_len);
+	} else {
+		/* Cut as line_cell cuts: the columns but one, then "…". */
+		memcpy(p, it->id, (size_t)sec->w_id - 1);
+		p += sec->w_id - 1;
+		memcpy(p, "\xe2\x80\xa6", 3);
+		p += 3;
+	}
+	*p++ = ' ';
+	if (!(p = put_amount(p, &sec->f, it->amount, sec->w_amount)))
+		return 0;
+	*p++ = ' ';
+	if (!(p = put_amount(p, &sec->f, it->fee, sec->w_fee)))
+		return 0;
+	*p++ = ' ';
+	if (!(p = put_amount(p, &sec->f, it->net, sec->w_net)))
+		return 0;
+	return (size_t)(p - buf);
+}
+
+/* The general layout of an item line, cell by cell. */
+static void item_line_cells(const struct items_section *sec, const char *when, const char *label,
+                            const struct ledger_item *it, struct line *l)
+{
+	char id[256], a[64], fee[64], net[64];
+	size_t id_len = strlen(it->id);
+	if (tui_sanitize_is_clean(it->id, id_len, 0))
+		snprintf(id, sizeof id, "%s", it->id);
+	else
+		tui_sanitize(it->id, id_len, id, sizeof id, 0);
+	fmt_money(&sec->f, it->amount, a, sizeof a);
+	fmt_money(&sec->f, it->fee, fee, sizeof fee);
+	fmt_money(&sec->f, it->net, net, sizeof net);
+	line_reset(l);
+	line_cell(l, when, sec->w_time, TUI_ALIGN_LEFT);
+	line_spaces(l, 1);
+	line_cell(l, label, sec->w_type, TUI_ALIGN_LEFT);
+	line_spaces(l, 1);
+	line_cell(l, id, sec->w_id, TUI_ALIGN_LEFT);
+	line_spaces(l, 1);
+	line_cell(l, a, sec->w_amount, TUI_ALIGN_RIGHT);
+	line_spaces(l, 1);
+	line_cell(l, fee, sec->w_fee, TUI_ALIGN_RIGHT);
+	line_spaces(l, 1);
+	line_cell(l, net, sec->w_net, TUI_ALIGN_RIGHT);
+}
+
 static int item_line(const struct ledger_item *it, void *vctx)
 {
 	struct items_ctx *x = vctx;
 	struct items_section *sec = NULL;
-	for (size_t i = 0; i < x->n_sec; i++)
-		if (strcmp(x->sec[i].f.code, it->currency) == 0)
+	for (size_t i = 0; i < x->n_sec; i++) {
+		if (strncmp(x->sec[i].f.code, it->currency, sizeof it->currency) == 0) {
 			sec = &x->sec[i];
+			break;
+		}
+	}
 	if (!sec)
 		return 0; /* a currency the statement does not cover (cannot happen: same range) */
 	/* Items come in time order: one localtime_r per minute, not per item. */
@@ -529,50 +668,44 @@ static int item_line(const struct ledger_item *it, void *vctx)
 		    strftime(x->when, sizeof x->when, "%m-%d %H:%M", &tm) == 0)
 			snprintf(x->when, sizeof x->when, "?");
 		x->minute = minute;
+		x->when_len = strlen(x->when);
 	}
-	const char *when = sec->w_time == 5 && strlen(x->when) > 6 ? x->when + 6 : x->when;
-	char id[256], a[64], fee[64], net[64];
-	size_t id_len = strlen(it->id);
-	if (tui_sanitize_is_clean(it->id, id_len, 0))
-		snprintf(id, sizeof id, "%s", it->id);
-	else
-		tui_sanitize(it->id, id_len, id, sizeof id, 0);
-	fmt_money(&sec->f, it->amount, a, sizeof a);
-	fmt_money(&sec->f, it->fee, fee, sizeof fee);
-	fmt_money(&sec->f, it->net, net, sizeof net);
+	const char *when = x->when;
+	size_t when_len = x->when_len;
+	if (sec->w_time == 5 && when_len > 6) {
+		when += 6;
+		when_len -= 6;
+	}
 	int cat = it->category >= 0 && it->category < LEDGER_CAT_COUNT ? (int)it->category
 	                                                               : LEDGER_CAT_ADJUSTMENTS;
 	struct line l;
-	line_reset(&l);
-	line_cell(&l, when, sec->w_time, TUI_ALIGN_LEFT);
-	line_spaces(&l, 1);
-	line_cell(&l, x->cat_label[cat], sec->w_type, TUI_ALIGN_LEFT);
-	line_spaces(&l, 1);
-	line_cell(&l, id, sec->w_id, TUI_ALIGN_LEFT);
-	line_spaces(&l, 1);
-	line_cell(&l, a, sec->w_amount, TUI_ALIGN_RIGHT);
-	line_spaces(&l, 1);
-	line_cell(&l, fee, sec->w_fee, TUI_ALIGN_RIGHT);
-	line_spaces(&l, 1);
-	line_cell(&l, net, sec->w_net, TUI_ALIGN_RIGHT);
-	if (doc_line(&sec->doc, &l, 0) != 0) {
+	size_t len = item_line_fast(sec, when, when_len, cat, it, l.buf, sizeof l.buf);
+	int r;
+	if (len > 0) {
+		r = doc_push_known(sec->out, l.buf, len, 0, sec->type_wide[cat] ? 1 : 0);
+	} else {
+		item_line_cells(sec, when, x->cat_label[cat], it, &l);
+		r = doc_line(sec->out, &l, 0);
+	}
+	if (r != 0) {
 		x->failed = 1;
 		return 1;
 	}
 	return 0;
 }
 
-/* The heading and column titles of one currency's section. */
+/* The heading and column titles of one currency's section, and the cells its item lines
+ * share. */
 static int section_start(struct statement *st, const struct ledger_currency *c,
-                         struct items_section *sec)
+                         const struct items_ctx *x, struct items_section *sec)
 {
 	char buf[256], code[4], widest[64];
 	money_currency_upper(c->currency, code);
 	snprintf(buf, sizeof buf, _("Transactions (%s)"), code);
-	if (doc_push(&sec->doc, "", 0, LINE_NEW_PAGE) != 0 || doc_text(&sec->doc, buf) != 0)
+	if (doc_push(sec->out, "", 0, LINE_NEW_PAGE) != 0 || doc_text(sec->out, buf) != 0)
 		return -1;
 	if (c->items == 0)
-		return doc_text(&sec->doc, _("  No transactions in this period."));
+		return doc_text(sec->out, _("  No transactions in this period."));
 	fmt_money(&sec->f, c->max_abs > 0 ? -c->max_abs : -1, widest, sizeof widest);
 	int wn = text_width(widest);
 	sec->w_time = st->opt.single_day ? 5 : 11;
@@ -586,6 +719,15 @@ static int section_start(struct statement *st, const struct ledger_currency *c,
 	 * than hide a digit. */
 	if (sec->w_id < 8)
 		sec->w_id = 8;
+	for (int k = 0; k < LEDGER_CAT_COUNT; k++) {
+		line_reset(&sec->type_cell[k]);
+		line_cell(&sec->type_cell[k], x->cat_label[k], sec->w_type, TUI_ALIGN_LEFT);
+		sec->type_wide[k] = has_wide_char(sec->type_cell[k].buf, sec->type_cell[k].len);
+	}
+	/* Room for the items at once: a day's lines are copied once, not at every doubling. */
+	size_t items = (size_t)c->items;
+	if (doc_reserve(sec->out, items + 1, items * (STATEMENT_WIDTH + 1) + 1024) != 0)
+		return -1;
 	struct line l;
 	line_reset(&l);
 	line_cell(&l, _("Time"), sec->w_time, TUI_ALIGN_LEFT);
@@ -599,17 +741,22 @@ static int section_start(struct statement *st, const struct ledger_currency *c,
 	line_cell(&l, _("Fee"), sec->w_fee, TUI_ALIGN_RIGHT);
 	line_spaces(&l, 1);
 	line_cell(&l, _("Net"), sec->w_net, TUI_ALIGN_RIGHT);
-	return doc_line(&sec->doc, &l, 0);
+	return doc_line(sec->out, &l, 0);
 }
 
-/* Appends every line of src to doc, flags kept. */
+/* Appends every line of src to doc, flags kept: one copy of the text and the offsets moved. */
 static int doc_append(struct statement_doc *doc, const struct statement_doc *src)
 {
-	for (size_t i = 0; i < src->n_lines; i++) {
-		const char *line = statement_doc_line(src, i);
-		if (doc_push(doc, line, strlen(line), src->line_flags[i]) != 0)
-			return -1;
-	}
+	if (doc_reserve(doc, src->n_lines, src->text_len) != 0)
+		return -1;
+	if (src->text_len > 0)
+		memcpy(doc->text + doc->text_len, src->text, src->text_len);
+	for (size_t i = 0; i < src->n_lines; i++)
+		doc->line_off[doc->n_lines + i] = doc->text_len + src->line_off[i];
+	if (src->n_lines > 0)
+		memcpy(doc->line_flags + doc->n_lines, src->line_flags, src->n_lines);
+	doc->n_lines += src->n_lines;
+	doc->text_len += src->text_len;
 	doc->has_wide = doc->has_wide || src->has_wide;
 	return 0;
 }
@@ -631,30 +778,37 @@ static int build_items(struct statement *st, const struct money_locale *loc,
 	x.cat_label[LEDGER_CAT_FEES] = _("fee");
 	x.cat_label[LEDGER_CAT_ADJUSTMENTS] = _("adjustment");
 	x.cat_label[LEDGER_CAT_PAYOUTS] = _("payout");
-	int r = 0;
+	/* Kept items: each currency's pass writes into the document itself. */
+	const bool kept = st->data->kept != NULL;
 	int64_t items = 0;
+	for (size_t i = 0; i < n; i++)
+		items += st->data->currencies[i].items;
+	int r = 0;
 	for (size_t i = 0; r == 0 && i < n; i++) {
-		sec[i].f.code = st->data->currencies[i].currency;
+		const struct ledger_currency *c = &st->data->currencies[i];
+		sec[i].out = kept ? doc : &sec[i].doc;
+		sec[i].f.code = c->currency;
 		sec[i].f.loc = loc;
 		statement_money_init(&sec[i].f.fast, sec[i].f.code, loc);
-		r = section_start(st, &st->data->currencies[i], &sec[i]);
-		items += st->data->currencies[i].items;
-	}
-	if (r == 0 && items > 0) {
-		/* Items kept by the pass that summed them; else one query over the range. */
-		enum ledger_status ls = ledger_statement_items(st->data, NULL, item_line, &x);
-		if (ls == LEDGER_BAD_RANGE)
+		r = section_start(st, c, &x, &sec[i]);
+		enum ledger_status ls = LEDGER_OK;
+		if (r == 0 && kept && c->items > 0) {
+			x.sec = &sec[i];
+			x.n_sec = 1;
+			ls = ledger_statement_items(st->data, c->currency, item_line, &x);
+		} else if (r == 0 && !kept && i == n - 1 && items > 0) {
 			ls = ledger_items(st->ledger, n == 1 ? sec[0].f.code : NULL, st->data->from,
 			                  st->data->to, LEDGER_ITEMS_BRIEF, item_line, &x);
-		if (x.failed) {
+		}
+		if (r == 0 && x.failed) {
 			r = -1;
-		} else if (ls != LEDGER_OK) {
+		} else if (r == 0 && ls != LEDGER_OK) {
 			snprintf(err, err_size, "%s: %s", ledger_status_message(ls),
 			         ledger_last_error(st->ledger));
 			r = -2;
 		}
 	}
-	for (size_t i = 0; r == 0 && i < n; i++)
+	for (size_t i = 0; r == 0 && !kept && i < n; i++)
 		r = doc_append(doc, &sec[i].doc);
 	for (size_t i = 0; i < n; i++)
 		statement_doc_clear(&sec[i].doc);
@@ -775,24 +929,64 @@ void statement_doc_footer(const struct statement_doc *doc, size_t p, char *buf, 
 	snprintf(buf, size, "%s", l.buf);
 }
 
+/* Output gathered in large blocks: a day of 100,000 lines is a few dozen writes. */
+struct out_buf {
+	FILE *out;
+	char *buf;
+	size_t len, cap;
+	bool failed;
+};
+
+static void out_flush(struct out_buf *o)
+{
+	if (o->len > 0 && !o->failed && fwrite(o->buf, 1, o->len, o->out) != o->len)
+		o->failed = true;
+	o->len = 0;
+}
+
+static void out_put(struct out_buf *o, const char *text, size_t len)
+{
+	if (o->len + len > o->cap)
+		out_flush(o);
+	if (len > o->cap) {
+		if (!o->failed && fwrite(text, 1, len, o->out) != len)
+			o->failed = true;
+		return;
+	}
+	memcpy(o->buf + o->len, text, len);
+	o->len += len;
+}
+
 int statement_write_text(const struct statement_doc *doc, FILE *out, char *err, size_t err_size)
 {
-	for (size_t p = 0; p < doc->n_pages; p++) {
+	char small[4096];
+	struct out_buf o = {.out = out, .buf = malloc(1 << 18), .cap = 1 << 18};
+	if (!o.buf) {
+		o.buf = small;
+		o.cap = sizeof small;
+	}
+	for (size_t p = 0; p < doc->n_pages && !o.failed; p++) {
 		size_t count, first = statement_doc_page(doc, p, &count);
-		if (p > 0 && fputc('\f', out) == EOF)
-			goto fail;
-		for (size_t i = 0; i < count; i++) {
-			if (fputs(statement_doc_line(doc, first + i), out) == EOF ||
-			    fputc('\n', out) == EOF)
-				goto fail;
+		if (p > 0)
+			out_put(&o, "\f", 1);
+		/* Lines lie one after the other in the text, each ending in a NUL: a line's
+		 * length is the distance to the next one. */
+		for (size_t i = first; i < first + count; i++) {
+			size_t end = i + 1 < doc->n_lines ? doc->line_off[i + 1] : doc->text_len;
+			out_put(&o, doc->text + doc->line_off[i], end - doc->line_off[i] - 1);
+			out_put(&o, "\n", 1);
 		}
 		char footer[512];
 		statement_doc_footer(doc, p, footer, sizeof footer);
-		if (fprintf(out, "\n%s\n", footer) < 0)
-			goto fail;
+		out_put(&o, "\n", 1);
+		out_put(&o, footer, strlen(footer));
+		out_put(&o, "\n", 1);
 	}
-	return 0;
-fail:
+	out_flush(&o);
+	if (o.buf != small)
+		free(o.buf);
+	if (!o.failed)
+		return 0;
 	snprintf(err, err_size, _("writing the statement failed: %s"), strerror(errno));
 	return -1;
 }

@@ -534,7 +534,8 @@ static enum ledger_status load_sums(struct ledger *l, struct ledger_statement *s
 }
 
 /* The payouts created in the range and, for each, the count and net sum of the balance
- * transactions that list it as their payout (the payout's own transaction excluded). */
+ * transactions that list it as their payout (the payout's own transaction excluded). Both
+ * come from one pass over each payout's transactions (a join grouped by payout). */
 static enum ledger_status load_payouts(struct ledger *l, struct ledger_statement *s,
                                        const char *currency)
 {
@@ -542,15 +543,12 @@ static enum ledger_status load_payouts(struct ledger *l, struct ledger_statement
 	enum ledger_status r = prepare(
 	        l,
 	        "SELECT p.id, lower(p.currency), p.status, p.created, p.arrival_date, p.amount, "
-	        "p.reconciled, "
-	        "(SELECT count(*) FROM balance_transactions b WHERE b.payout_id = p.id "
-	        "   AND b.id IS NOT p.balance_transaction AND ledger_category(b.type, NULL) != "
-	        "?4), "
-	        "(SELECT coalesce(sum(b.net), 0) FROM balance_transactions b WHERE b.payout_id = "
-	        "p.id "
-	        "   AND b.id IS NOT p.balance_transaction AND ledger_category(b.type, NULL) != ?4) "
-	        "FROM payouts p WHERE p.created >= ?1 AND p.created < ?2 "
-	        "AND (?3 = '' OR lower(p.currency) = ?3) ORDER BY p.created, p.id",
+	        "p.reconciled, count(b.payout_id), coalesce(sum(b.net), 0) "
+	        "FROM payouts p LEFT JOIN balance_transactions b ON b.payout_id = p.id "
+	        "   AND b.id IS NOT p.balance_transaction AND ledger_category(b.type, NULL) != ?4 "
+	        "WHERE p.created >= ?1 AND p.created < ?2 "
+	        "AND (?3 = '' OR lower(p.currency) = ?3) "
+	        "GROUP BY p.rowid ORDER BY p.created, p.id",
 	        &st);
 	if (r != LEDGER_OK)
 		return r;

@@ -119,26 +119,38 @@ static int run_add_line(struct pdf_run *r, struct pdf_font *f, const char *line,
 	if (!run_reserve(r, len, len))
 		return -1;
 	int col = 0;
+	cairo_glyph_t *glyph = r->glyphs + r->n;
+	cairo_text_cluster_t *cluster = r->clusters + r->n;
 	for (const char *s = line; *s;) {
 		unsigned cp;
-		size_t n = statement_utf8_next(s, &cp);
-		unsigned g = font_glyph(f, cp, s, n);
+		size_t n;
+		if ((unsigned char)*s < 0x80) {
+			/* ASCII, most of a statement: one byte, one column. */
+			cp = (unsigned char)*s;
+			n = 1;
+		} else {
+			n = statement_utf8_next(s, &cp);
+		}
+		unsigned g = cp < 0x10000 && f->glyph[cp] ? f->glyph[cp] : font_glyph(f, cp, s, n);
 		if (g == GLYPH_MISSING) {
 			r->n = start_n;
 			r->utf8_len = start_len;
 			return 0;
 		}
-		r->glyphs[r->n].index = g;
-		r->glyphs[r->n].x = PDF_MARGIN_X + col * f->cell;
-		r->glyphs[r->n].y = y;
-		r->clusters[r->n].num_bytes = (int)n;
-		r->clusters[r->n].num_glyphs = 1;
-		r->n++;
-		memcpy(r->utf8 + r->utf8_len, s, n);
-		r->utf8_len += n;
-		col += cp_columns(cp);
+		glyph->index = g;
+		glyph->x = PDF_MARGIN_X + col * f->cell;
+		glyph->y = y;
+		glyph++;
+		cluster->num_bytes = (int)n;
+		cluster->num_glyphs = 1;
+		cluster++;
+		col += n == 1 ? 1 : cp_columns(cp);
 		s += n;
 	}
+	/* The line's text is the line itself, byte for byte. */
+	memcpy(r->utf8 + r->utf8_len, line, len);
+	r->utf8_len += len;
+	r->n = (size_t)(glyph - r->glyphs);
 	return 1;
 }
 

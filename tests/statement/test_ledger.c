@@ -330,6 +330,9 @@ static void test_fast_money(void **state)
 				                         want, sizeof want) > 0);
 				statement_money_format(&m, v, got, sizeof got);
 				assert_string_equal(got, want);
+				assert_int_equal(statement_money_put(&m, v, got, sizeof got),
+				                 strlen(want));
+				assert_string_equal(got, want);
 			}
 		}
 	}
@@ -390,6 +393,68 @@ static void test_text_width_and_pages(void **state)
 	ledger_close(&l);
 }
 
+/* Item lines: whatever path lays them out (plain ASCII cells, or cell by cell for ids that
+ * are cut, sanitized or CJK), every line of a section ends at column 80, and the items
+ * kept from the summing pass give the same text as a second query. */
+static void test_item_lines(void **state)
+{
+	(void)state;
+	make_cache("INSERT INTO meta VALUES ('account_name', 'Shop');"
+	           "INSERT INTO balance_transactions(id, created, amount, fee, net, currency, type,"
+	           " reporting_category) VALUES"
+	           " ('txn_plain', 1763950000, 123456, 3610, 119846, 'usd', 'charge', 'charge'),"
+	           " ('txn_0123456789abcdefghijklmnopqrstuvwxyz', 1763950060, -500, 0, -500, 'usd',"
+	           "  'refund', 'refund'),"
+	           " ('txn_' || char(27) || '[2J_esc', 1763950120, 700, 50, 650, 'usd', 'charge',"
+	           "  'charge'),"
+	           " ('txn_订单_1', 1763950180, 800, 0, 800, 'usd', 'charge', 'charge'),"
+	           " ('txn_é', 1763950240, 900, 0, 900, 'usd', 'transfer', 'transfer');");
+	struct ledger *l;
+	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
+	struct statement_options opt = {.from = DAY,
+	                                .to = DAY + 86400,
+	                                .timezone = "UTC",
+	                                .operator_name = "clerk",
+	                                .generated_at = 1764115200,
+	                                .single_day = true};
+	struct statement *st, *kept;
+	char err[256];
+	assert_int_equal(statement_build(l, &opt, &st, err, sizeof err), 0);
+	opt.keep_items = true;
+	assert_int_equal(statement_build(l, &opt, &kept, err, sizeof err), 0);
+	struct statement_doc doc, doc_kept;
+	assert_int_equal(statement_doc_build(st, 0, &doc, err, sizeof err), 0);
+	assert_int_equal(statement_doc_build(kept, 0, &doc_kept, err, sizeof err), 0);
+	assert_int_equal(doc.n_lines, doc_kept.n_lines);
+	size_t items = 0, first = doc.n_lines;
+	for (size_t i = 0; i < doc.n_lines; i++) {
+		const char *line = statement_doc_line(&doc, i);
+		assert_string_equal(line, statement_doc_line(&doc_kept, i));
+		if (strncmp(line, "Time  Type ", 11) == 0)
+			first = i + 1;
+		if (i >= first && line[0]) {
+			assert_int_equal(columns(line), STATEMENT_WIDTH);
+			assert_null(strchr(line, 27));
+			items++;
+		}
+	}
+	assert_int_equal(items, 5);
+	bool cut = false, cjk = false;
+	for (size_t i = first; i < doc.n_lines; i++) {
+		const char *line = statement_doc_line(&doc, i);
+		const char *ell = strstr(line, "\xe2\x80\xa6");
+		cut |= strstr(line, "txn_0123456789") != NULL && ell && ell[3] == ' ';
+		cjk |= strstr(line, "txn_订单_1 ") != NULL;
+	}
+	assert_true(cut);
+	assert_true(cjk);
+	statement_doc_clear(&doc);
+	statement_doc_clear(&doc_kept);
+	statement_free(&st);
+	statement_free(&kept);
+	ledger_close(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +468,7 @@ int main(void)
 	        cmocka_unit_test(test_csv_cells),
 	        cmocka_unit_test(test_fast_money),
 	        cmocka_unit_test_teardown(test_text_width_and_pages, teardown),
+	        cmocka_unit_test_teardown(test_item_lines, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -292,15 +292,16 @@ int http_should_retry(const struct provider_result *r, int should_retry_header)
 }
 
 /* Copies a JSON string member into a fixed buffer, "" when absent. */
-static void copy_member(const json_t *obj, const char *name, char *out, size_t size)
+static void copy_member(const struct jval *obj, const char *name, char *out, size_t size)
 {
-	const char *s = json_string_value(json_object_get(obj, name));
+	const char *s = jval_str(jval_get(obj, name));
 	snprintf(out, size, "%s", s ? s : "");
 }
 
-/* Turns a finished transfer into an outcome; *reply gets the JSON object on success. */
+/* Turns a finished transfer into an outcome; *reply gets the JSON object on success. The
+ * body is handed to the parser (hr->body NULL afterwards). */
 static void classify(long status, CURLcode code, struct http_reply *hr, struct provider_result *r,
-                     json_t **reply)
+                     struct jdoc **reply)
 {
 	r->http_status = (int)status;
 	snprintf(r->request_id, sizeof r->request_id, "%s", hr->request_id);
@@ -328,27 +329,31 @@ static void classify(long status, CURLcode code, struct http_reply *hr, struct p
 		snprintf(r->message, sizeof r->message, "%s", curl_easy_strerror(code));
 		return;
 	}
-	json_error_t jerr;
-	json_t *doc = hr->len ? json_loadb(hr->body, hr->len, 0, &jerr) : NULL;
+	char jerr[96];
+	struct jdoc *doc = NULL;
+	if (hr->len) {
+		doc = jdoc_parse(hr->body, hr->len, jerr, sizeof jerr);
+		hr->body = NULL;
+	}
 	if (status >= 200 && status < 300) {
-		if (!json_is_object(doc)) {
+		if (!jval_is(jdoc_root(doc), J_OBJECT)) {
 			r->outcome = PROVIDER_BAD_REPLY;
 			snprintf(r->message, sizeof r->message,
 			         _("the platform's answer is not complete JSON (%d bytes)"),
 			         (int)hr->len);
-			json_decref(doc);
+			jdoc_free(&doc);
 			return;
 		}
 		r->outcome = PROVIDER_OK;
 		*reply = doc;
 		return;
 	}
-	const json_t *e = json_object_get(doc, "error");
+	const struct jval *e = jval_get(jdoc_root(doc), "error");
 	copy_member(e, "type", r->error_type, sizeof r->error_type);
 	copy_member(e, "code", r->error_code, sizeof r->error_code);
 	copy_member(e, "param", r->error_param, sizeof r->error_param);
 	copy_member(e, "message", r->message, sizeof r->message);
-	json_decref(doc);
+	jdoc_free(&doc);
 	if (status == 429)
 		r->outcome = PROVIDER_RATE_LIMITED;
 	else if (status >= 500)
@@ -367,16 +372,11 @@ static void classify(long status, CURLcode code, struct http_reply *hr, struct p
 		snprintf(r->message, sizeof r->message, _("HTTP status %ld"), status);
 }
 
-/* One transfer on the client's handle. The mime or body selects the method's payload. */
-static void perform_once(struct http_client *c, const char *method, const char *url,
-                         const char *body, curl_mime *mime, struct curl_slist *extra,
-                         struct http_reply *hr, struct provider_result *r, json_t **reply)
+/* Points a handle at url with hr (cleared) receiving the reply. */
+static CURLcode start_transfer(CURL *h, const char *url, struct http_reply *hr)
 {
-	CURL *h = c->curl;
 	memset(hr, 0, sizeof *hr);
 	hr->should_retry = -1;
-	memset(r, 0, sizeof *r);
-	*reply = NULL;
 	CURLcode rc = curl_easy_setopt(h, CURLOPT_URL, url);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
@@ -386,6 +386,18 @@ static void perform_once(struct http_client *c, const char *method, const char *
 		rc = curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(h, CURLOPT_HEADERDATA, hr);
+	return rc;
+}
+
+/* One transfer on the client's handle. The mime or body selects the method's payload. */
+static void perform_once(struct http_client *c, const char *method, const char *url,
+                         const char *body, curl_mime *mime, struct curl_slist *extra,
+                         struct http_reply *hr, struct provider_result *r, struct jdoc **reply)
+{
+	CURL *h = c->curl;
+	memset(r, 0, sizeof *r);
+	*reply = NULL;
+	CURLcode rc = start_transfer(h, url, hr);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(h, CURLOPT_HTTPHEADER, extra ? extra : c->headers);
 	if (rc == CURLE_OK) {
@@ -416,9 +428,20 @@ static void perform_once(struct http_client *c, const char *method, const char *
 	hr->body = NULL;
 }
 
+/* How long to wait before another try after failed try number `attempt` of a call begun
+ * at start_ms, or -1 when the call is to give up. */
+static long retry_wait(struct http_client *c, const struct provider_result *r,
+                       const struct http_reply *hr, int attempt, long start_ms)
+{
+	if (attempt >= c->retry.max_attempts || !http_should_retry(r, hr->should_retry))
+		return -1;
+	long wait = http_backoff_ms(&c->retry, attempt, hr->retry_after, &c->seed);
+	return now_ms() - start_ms + wait > c->retry.budget_ms ? -1 : wait;
+}
+
 /* The retry loop shared by http_call and http_upload. */
 static int call(struct http_client *c, const char *method, const char *path_query, const char *body,
-                curl_mime *mime, const char *idempotency_key, json_t **reply,
+                curl_mime *mime, const char *idempotency_key, struct jdoc **reply,
                 struct provider_result *r)
 {
 	*reply = NULL;
@@ -456,10 +479,8 @@ static int call(struct http_client *c, const char *method, const char *path_quer
 			r->outcome = PROVIDER_CANCELLED;
 			break;
 		}
-		if (attempt >= c->retry.max_attempts || !http_should_retry(r, hr.should_retry))
-			break;
-		long wait = http_backoff_ms(&c->retry, attempt, hr.retry_after, &c->seed);
-		if (now_ms() - start + wait > c->retry.budget_ms)
+		long wait = retry_wait(c, r, &hr, attempt, start);
+		if (wait < 0)
 			break;
 		/* Sleep in slices so that a cancel is noticed quickly. */
 		for (long slept = 0; slept < wait; slept += 50) {
@@ -479,7 +500,7 @@ oom:
 }
 
 int http_call(struct http_client *c, const char *method, const char *path_query,
-              const char *form_body, const char *idempotency_key, json_t **reply,
+              const char *form_body, const char *idempotency_key, struct jdoc **reply,
               struct provider_result *result)
 {
 	return call(c, method, path_query, form_body, NULL, idempotency_key, reply, result);
@@ -487,7 +508,7 @@ int http_call(struct http_client *c, const char *method, const char *path_query,
 
 int http_upload(struct http_client *c, const char *path_query, const char *file_field,
                 const char *file_path, const char *const *fields, size_t n_fields,
-                const char *idempotency_key, json_t **reply, struct provider_result *result)
+                const char *idempotency_key, struct jdoc **reply, struct provider_result *result)
 {
 	curl_mime *mime = curl_mime_init(c->curl);
 	int rc = -1;
@@ -514,6 +535,146 @@ fail:
 	         file_path);
 	*reply = NULL;
 	return -1;
+}
+
+/* One stream of http_get_streams. */
+struct stream {
+	CURL *h;
+	struct http_reply hr;
+	char url[4096];
+	int attempt;
+	long start_ms, wake_ms;
+	enum { STREAM_IDLE, STREAM_RUNNING, STREAM_WAITING, STREAM_FINISHED } state;
+};
+
+/* Asks for stream i's next request and starts it; the stream is finished when there is
+ * none. Returns -1 when the transfer cannot be started. */
+static int stream_next(struct http_client *c, CURLM *m, struct stream *st, size_t i,
+                       const struct http_stream_ops *ops, void *user)
+{
+	char path[3800];
+	if (ops->next(user, i, path, sizeof path) != 1) {
+		st->state = STREAM_FINISHED;
+		return 0;
+	}
+	snprintf(st->url, sizeof st->url, "%s%s", c->base, path);
+	st->attempt = 1;
+	st->start_ms = now_ms();
+	if (start_transfer(st->h, st->url, &st->hr) != CURLE_OK ||
+	    curl_multi_add_handle(m, st->h) != CURLM_OK)
+		return -1;
+	st->state = STREAM_RUNNING;
+	return 0;
+}
+
+/* A finished transfer of stream i: hands the reply over, schedules a retry, or gives up.
+ * Returns -1 to stop every stream. */
+static int stream_done(struct http_client *c, CURLM *m, struct stream *st, size_t i, CURLcode code,
+                       const struct http_stream_ops *ops, void *user)
+{
+	curl_multi_remove_handle(m, st->h);
+	long status = 0;
+	if (code == CURLE_OK)
+		curl_easy_getinfo(st->h, CURLINFO_RESPONSE_CODE, &status);
+	struct provider_result r;
+	memset(&r, 0, sizeof r);
+	struct jdoc *doc = NULL;
+	classify(status, code, &st->hr, &r, &doc);
+	free(st->hr.body);
+	st->hr.body = NULL;
+	if (r.outcome == PROVIDER_OK) {
+		st->state = STREAM_IDLE;
+		if (ops->done(user, i, doc, &r) != 0)
+			return -1;
+		return stream_next(c, m, st, i, ops, user);
+	}
+	if (c->cancel && *c->cancel)
+		r.outcome = PROVIDER_CANCELLED;
+	long wait = r.outcome == PROVIDER_CANCELLED
+	                    ? -1
+	                    : retry_wait(c, &r, &st->hr, st->attempt, st->start_ms);
+	if (wait >= 0) {
+		st->attempt++;
+		st->wake_ms = now_ms() + wait;
+		st->state = STREAM_WAITING;
+		return 0;
+	}
+	st->state = STREAM_FINISHED;
+	ops->done(user, i, NULL, &r);
+	return -1;
+}
+
+int http_get_streams(struct http_client *c, size_t n, const struct http_stream_ops *ops, void *user,
+                     struct provider_result *result)
+{
+	memset(result, 0, sizeof *result);
+	CURLM *m = curl_multi_init();
+	struct stream *sts = calloc(n ? n : 1, sizeof *sts);
+	int rc = m && sts ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		sts[i].h = curl_easy_init();
+		if (!sts[i].h || configure_handle(c, sts[i].h) != 0 ||
+		    curl_easy_setopt(sts[i].h, CURLOPT_PRIVATE, &sts[i]) != CURLE_OK)
+			rc = -1;
+	}
+	if (rc != 0) {
+		result->outcome = PROVIDER_BAD_REPLY;
+		snprintf(result->message, sizeof result->message,
+		         _("the HTTP library could not start"));
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = stream_next(c, m, &sts[i], i, ops, user);
+	while (rc == 0) {
+		int running = 0;
+		curl_multi_perform(m, &running);
+		CURLMsg *msg;
+		int queued;
+		while (rc == 0 && (msg = curl_multi_info_read(m, &queued))) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			struct stream *st = NULL;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&st);
+			CURLcode code = msg->data.result;
+			rc = stream_done(c, m, st, (size_t)(st - sts), code, ops, user);
+		}
+		long now = now_ms(), timeout = 100;
+		bool active = false;
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			struct stream *st = &sts[i];
+			if (st->state == STREAM_WAITING && st->wake_ms <= now) {
+				if (start_transfer(st->h, st->url, &st->hr) != CURLE_OK ||
+				    curl_multi_add_handle(m, st->h) != CURLM_OK)
+					rc = -1;
+				st->state = STREAM_RUNNING;
+			}
+			if (st->state == STREAM_WAITING && st->wake_ms - now < timeout)
+				timeout = st->wake_ms - now;
+			active = active || st->state == STREAM_RUNNING ||
+			         st->state == STREAM_WAITING;
+		}
+		if (rc != 0 || !active)
+			break;
+		if (c->cancel && *c->cancel) {
+			result->outcome = PROVIDER_CANCELLED;
+			snprintf(result->message, sizeof result->message, "%s",
+			         provider_outcome_message(PROVIDER_CANCELLED));
+			rc = -1;
+			break;
+		}
+		curl_multi_poll(m, NULL, 0, (int)timeout, NULL);
+	}
+	for (size_t i = 0; sts && i < n; i++) {
+		if (sts[i].h) {
+			if (sts[i].state == STREAM_RUNNING)
+				curl_multi_remove_handle(m, sts[i].h);
+			curl_easy_cleanup(sts[i].h);
+		}
+		free(sts[i].hr.body);
+	}
+	free(sts);
+	if (m)
+		curl_multi_cleanup(m);
+	return rc;
 }
 
 const char *http_base(const struct http_client *c)

@@ -6,8 +6,8 @@
 #include <stddef.h>
 
 #include <curl/curl.h>
-#include <jansson.h>
 
+#include "client/jdoc.h"
 #include "client/profile.h"
 #include "client/provider.h"
 
@@ -32,16 +32,30 @@ void http_set_retry(struct http_client *c, const struct http_retry *retry);
 
 /* Performs METHOD path_query (e.g. "/v1/charges?limit=100") with an optional form body and
  * Idempotency-Key (required for POST). Retries as the policy says. On a 2xx answer with a
- * JSON object returns 0 and *reply (owned by the caller, json_decref) and fills result's
+ * JSON object returns 0 and *reply (owned by the caller, jdoc_free) and fills result's
  * request id; otherwise returns -1, *reply NULL, and result says why. */
 int http_call(struct http_client *c, const char *method, const char *path_query,
-              const char *form_body, const char *idempotency_key, json_t **reply,
+              const char *form_body, const char *idempotency_key, struct jdoc **reply,
               struct provider_result *result);
 
 /* Same with a multipart body of one file field plus text fields (for file uploads). */
 int http_upload(struct http_client *c, const char *path_query, const char *file_field,
                 const char *file_path, const char *const *fields, size_t n_fields,
-                const char *idempotency_key, json_t **reply, struct provider_result *result);
+                const char *idempotency_key, struct jdoc **reply, struct provider_result *result);
+
+/* Several GET streams at once, each on its own connection, driven together by one libcurl
+ * multi handle in the calling thread. For stream i, next() fills the path of its next
+ * request and returns 1, or returns 0 when the stream is finished; done() receives each
+ * reply (doc owned by done) or, with doc NULL, the failure that ended the stream after its
+ * retries (each stream retries as http_call does, without holding the others up). done
+ * returns 0 to go on, -1 to stop every stream. Returns 0 when every stream finished, -1
+ * when stopped: by done, by a cancel (result says so), or for lack of memory (result). */
+struct http_stream_ops {
+	int (*next)(void *user, size_t i, char *path, size_t size);
+	int (*done)(void *user, size_t i, struct jdoc *doc, const struct provider_result *r);
+};
+int http_get_streams(struct http_client *c, size_t n, const struct http_stream_ops *ops, void *user,
+                     struct provider_result *result);
 
 const char *http_base(const struct http_client *c);
 

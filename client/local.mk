@@ -17,6 +17,7 @@ client_libclient_a_SOURCES += \
 	client/status.c client/provider.h \
 	client/form.c client/form.h \
 	client/http.c client/http.h \
+	client/jdoc.c client/jdoc.h \
 	client/model.c client/model.h \
 	client/stripe_map.c client/stripe.c client/stripe.h \
 	client/store.c client/store.h \
@@ -32,8 +33,11 @@ TESTS += tests/client/test_sync.sh tests/client/test_sync_faults.sh
 EXTRA_DIST += tests/client/test_sync.sh tests/client/test_sync_faults.sh tests/client/sync_lib.sh
 TEST_CLIENT_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS) $(CMOCKA_CFLAGS)
 TEST_CLIENT_LDADD = client/libclient.a $(PAYDESK_EXT_LIBS) $(CMOCKA_LIBS)
-check_PROGRAMS += tests/client/test_form tests/client/test_stripe_map tests/client/test_profile tests/client/test_cache
-TESTS += tests/client/test_form tests/client/test_stripe_map tests/client/test_profile tests/client/test_cache
+check_PROGRAMS += tests/client/test_form tests/client/test_stripe_map tests/client/test_profile tests/client/test_cache tests/client/test_jdoc
+TESTS += tests/client/test_form tests/client/test_stripe_map tests/client/test_profile tests/client/test_cache tests/client/test_jdoc
+tests_client_test_jdoc_SOURCES = tests/client/test_jdoc.c
+tests_client_test_jdoc_CPPFLAGS = $(TEST_CLIENT_CPPFLAGS)
+tests_client_test_jdoc_LDADD = $(TEST_CLIENT_LDADD)
 tests_client_test_form_SOURCES = tests/client/test_form.c
 tests_client_test_form_CPPFLAGS = $(TEST_CLIENT_CPPFLAGS)
 tests_client_test_form_LDADD = $(TEST_CLIENT_LDADD)

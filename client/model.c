@@ -1,6 +1,7 @@
 /* The provider-neutral model: display status, and compact JSON for the detail view. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,12 +69,18 @@ static void put(struct out *o, const char *s, size_t n)
 /* Keys never kept anywhere: secrets, and anything that could carry a card number. */
 static int secret_key(const char *k)
 {
-	static const char *const secret[] = {"client_secret", "number", "cvc", "secret",
-	                                     "fingerprint"};
-	for (size_t i = 0; i < sizeof secret / sizeof *secret; i++)
-		if (strcmp(k, secret[i]) == 0)
-			return 1;
-	return 0;
+	switch (k[0]) {
+	case 'c':
+		return strcmp(k, "client_secret") == 0 || strcmp(k, "cvc") == 0;
+	case 'n':
+		return strcmp(k, "number") == 0;
+	case 's':
+		return strcmp(k, "secret") == 0;
+	case 'f':
+		return strcmp(k, "fingerprint") == 0;
+	default:
+		return 0;
+	}
 }
 
 /* Writes a JSON string literal, escaping what JSON requires. */
@@ -124,38 +131,33 @@ static void put_string(struct out *o, const char *s, size_t n)
 }
 
 /* Writes a scalar without allocating (this runs for every field of every object). */
-static void put_scalar(struct out *o, const json_t *v)
+static void put_scalar(struct out *o, const struct jval *v)
 {
-	char num[64];
+	char num[24];
 	int n;
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		put_string(o, json_string_value(v), json_string_length(v));
+	switch (v->type) {
+	case J_STRING:
+		put_string(o, v->v.s, v->len);
 		return;
-	case JSON_INTEGER:
-		n = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	case J_INT:
+		n = snprintf(num, sizeof num, "%" PRId64, v->v.i);
 		put(o, num, (size_t)n);
 		return;
-	case JSON_TRUE:
+	case J_REAL:
+		put(o, v->v.s, v->len); /* the number as the platform wrote it */
+		return;
+	case J_TRUE:
 		put(o, "true", 4);
 		return;
-	case JSON_FALSE:
+	case J_FALSE:
 		put(o, "false", 5);
 		return;
-	default: {
-		/* reals (rare here): jansson's own formatting */
-		char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-		if (!s) {
-			o->failed = 1;
-			return;
-		}
-		put(o, s, strlen(s));
-		free(s);
-	}
+	default:
+		put(o, "null", 4);
 	}
 }
 
-/* Writes "k": (keys are almost always plain ASCII; others go through jansson). */
+/* Writes "k": */
 static void put_key(struct out *o, const char *k)
 {
 	const unsigned char *p = (const unsigned char *)k;
@@ -172,51 +174,65 @@ static void put_key(struct out *o, const char *k)
 }
 
 /* Whether the member at path (dotted, e.g. "outcome.risk_level") is to be left out. */
-static int dropped(const char *path, const char *const *drop, size_t n_drop)
+static int dropped(const char *path, size_t len, const struct model_drop *drop, size_t n_drop)
 {
 	for (size_t i = 0; i < n_drop; i++)
-		if (path[0] == drop[i][0] && strcmp(path, drop[i]) == 0)
+		if (drop[i].len == len && memcmp(path, drop[i].path, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether anything below path is to be left out (else its subtree is written whole). */
+static int dropped_below(const char *path, size_t len, const struct model_drop *drop, size_t n_drop)
+{
+	for (size_t i = 0; i < n_drop; i++)
+		if (drop[i].len > len && drop[i].path[len] == '.' &&
+		    memcmp(path, drop[i].path, len) == 0)
 			return 1;
 	return 0;
 }
 
 /* Writes v found at path; returns 0 when nothing was written (null or empty after
  * compaction). */
-static int write_value(struct out *o, const json_t *v, char *path, size_t path_len,
-                       const char *const *drop, size_t n_drop)
+static int write_value(struct out *o, const struct jval *v, char *path, size_t path_len,
+                       const struct model_drop *drop, size_t n_drop)
 {
 	size_t mark = o->len;
-	switch (json_typeof(v)) {
-	case JSON_NULL:
+	const struct jval *item;
+	uint32_t i;
+	switch (v->type) {
+	case J_NULL:
 		return 0;
-	case JSON_OBJECT: {
-		const char *k;
-		json_t *item;
+	case J_OBJECT: {
 		int n = 0;
 		put(o, "{", 1);
-		json_object_foreach((json_t *)v, k, item)
+		JVAL_EACH(item, i, v)
 		{
+			const char *k = item->key;
 			if (secret_key(k))
 				continue;
 			/* path grows in place; a path too long for the buffer is never in a list */
 			size_t klen = strlen(k);
 			size_t sub_len = path_len + (path_len ? 1 : 0) + klen;
-			bool fits = sub_len < MODEL_PATH_MAX;
-			if (fits) {
+			const struct model_drop *sub_drop = NULL;
+			size_t sub_n = 0;
+			if (drop && sub_len < MODEL_PATH_MAX) {
 				if (path_len)
 					path[path_len] = '.';
 				memcpy(path + path_len + (path_len ? 1 : 0), k, klen + 1);
-				if (dropped(path, drop, n_drop)) {
+				if (dropped(path, sub_len, drop, n_drop)) {
 					path[path_len] = '\0';
 					continue;
 				}
+				if (dropped_below(path, sub_len, drop, n_drop))
+					sub_drop = drop, sub_n = n_drop;
 			}
 			size_t before = o->len;
 			if (n)
 				put(o, ",", 1);
 			put_key(o, k);
-			if (write_value(o, item, path, fits ? sub_len : path_len,
-			                fits ? drop : NULL, fits ? n_drop : 0))
+			if (write_value(o, item, path, sub_drop ? sub_len : path_len, sub_drop,
+			                sub_n))
 				n++;
 			else if (!o->failed)
 				o->len = before;
@@ -231,12 +247,10 @@ static int write_value(struct out *o, const json_t *v, char *path, size_t path_l
 		put(o, "}", 1);
 		return 1;
 	}
-	case JSON_ARRAY: {
-		size_t i;
-		json_t *item;
+	case J_ARRAY: {
 		int n = 0;
 		put(o, "[", 1);
-		json_array_foreach(v, i, item)
+		JVAL_EACH(item, i, v)
 		{
 			size_t before = o->len;
 			if (n)
@@ -261,13 +275,69 @@ static int write_value(struct out *o, const json_t *v, char *path, size_t path_l
 	}
 }
 
-char *model_compact_json(const json_t *obj, const char *const *drop, size_t n_drop)
+char *model_compact_json(const struct jval *obj, const struct model_drop *drop, size_t n_drop)
 {
 	struct out o = {0};
 	char path[MODEL_PATH_MAX] = "";
 	if (!write_value(&o, obj, path, 0, drop, n_drop))
 		put(&o, "{}", 2);
 	if (o.failed) {
+		free(o.buf);
+		return NULL;
+	}
+	return o.buf;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct jval *const *x = a, *const *y = b;
+	return strcmp((*x)->key, (*y)->key);
+}
+
+/* Writes v as it is, object members in name order. */
+static void write_sorted(struct out *o, const struct jval *v)
+{
+	const struct jval *item;
+	uint32_t i;
+	if (v->type == J_ARRAY) {
+		put(o, "[", 1);
+		JVAL_EACH(item, i, v)
+		{
+			if (i)
+				put(o, ",", 1);
+			write_sorted(o, item);
+		}
+		put(o, "]", 1);
+		return;
+	}
+	if (v->type != J_OBJECT) {
+		put_scalar(o, v);
+		return;
+	}
+	const struct jval **members = malloc((v->len ? v->len : 1) * sizeof *members);
+	if (!members) {
+		o->failed = 1;
+		return;
+	}
+	JVAL_EACH(item, i, v)
+	members[i] = item;
+	qsort(members, v->len, sizeof *members, by_key);
+	put(o, "{", 1);
+	for (i = 0; i < v->len; i++) {
+		if (i)
+			put(o, ",", 1);
+		put_key(o, members[i]->key);
+		write_sorted(o, members[i]);
+	}
+	put(o, "}", 1);
+	free(members);
+}
+
+char *model_metadata_json(const struct jval *v)
+{
+	struct out o = {0};
+	write_sorted(&o, v);
+	if (o.failed || !o.buf) {
 		free(o.buf);
 		return NULL;
 	}

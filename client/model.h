@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <jansson.h>
+#include "client/jdoc.h"
 
 enum model_kind {
 	MODEL_NONE = 0, /* an object paydesk does not keep */
@@ -94,6 +94,17 @@ const char *model_order_status(const struct model_order *o);
 /* Serialises a JSON value compactly without nulls, empty objects/arrays, the members named
  * by dotted paths in drop ("amount", "outcome.risk_level": already in columns, or noise),
  * and anything that could hold a secret or a card number. Returns a string the caller frees, or NULL when out of memory. */
-char *model_compact_json(const json_t *obj, const char *const *drop, size_t n_drop);
+struct model_drop {
+	const char *path;
+	size_t len;
+};
+#define MODEL_DROP(p)                                                                              \
+	{                                                                                          \
+		p, sizeof p - 1                                                                    \
+	}
+char *model_compact_json(const struct jval *obj, const struct model_drop *drop, size_t n_drop);
+
+/* Serialises a JSON value compactly as it is, object members sorted by name (metadata). */
+char *model_metadata_json(const struct jval *v);
 
 #endif

@@ -68,6 +68,7 @@ struct profile;
 struct cache;
 struct model_object;
 struct model_event;
+struct jdoc;
 
 /* The lists sync reads, by their platform-neutral names (also the permission names of a
  * restricted key). */
@@ -98,7 +99,7 @@ struct provider_page {
 	struct model_object *objects; /* n objects (kind MODEL_NONE for those not kept) */
 	struct model_event *events;   /* for PROVIDER_EVENTS: n events, objects[i] their data */
 	bool has_more;
-	void *doc; /* the parsed reply the strings point into */
+	struct jdoc *doc; /* the parsed reply the strings point into */
 };
 
 /* Frees a page's contents and clears it. */
@@ -117,6 +118,14 @@ void provider_close(struct provider **p);
 const struct provider_ops *provider_get_ops(const struct provider *p);
 /* A flag that, when it becomes non-zero, stops requests in progress (PROVIDER_CANCELLED). */
 void provider_set_cancel(struct provider *p, const volatile int *cancel);
+
+/* The callbacks of list_parallel, for list i of n: next() fills the query of the list's next
+ * page and returns 1, or returns 0 when the list is done; page() receives each page in turn
+ * (it frees it) and returns 0 to go on, -1 to stop every list. */
+struct provider_parallel_ops {
+	int (*next)(void *user, size_t i, struct provider_list_query *q);
+	int (*page)(void *user, size_t i, struct provider_page *pg);
+};
 
 /* The operations of one platform. Each returns 0 when the platform accepted the request, or
  * -1 with result filled in. On success the platform's reply object has been written to the
@@ -148,6 +157,13 @@ struct provider_ops {
 	int (*list)(struct provider *p, enum provider_resource r,
 	            const struct provider_list_query *q, struct provider_page *page,
 	            struct provider_result *result);
+	/* n lists of one resource at once (created windows), each on its own connection, all
+	 * driven together in the calling thread; each retries as list does. Returns 0 when
+	 * every list is done; -1 when one failed for good (result says why), when page()
+	 * stopped them (result's outcome PROVIDER_OK) or on a cancel. */
+	int (*list_parallel)(struct provider *p, enum provider_resource r, size_t n,
+	                     const struct provider_parallel_ops *ops, void *user,
+	                     struct provider_result *result);
 	/* The account's id (64 bytes) and creation time. */
 	int (*account)(struct provider *p, char *account_id, int64_t *created,
 	               struct provider_result *result);

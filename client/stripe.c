@@ -36,7 +36,7 @@ void provider_page_free(struct provider_page *page)
 		model_object_clear(&page->objects[i]);
 	free(page->objects);
 	free(page->events);
-	json_decref(page->doc);
+	jdoc_free(&page->doc);
 	memset(page, 0, sizeof *page);
 }
 
@@ -56,42 +56,45 @@ static void query_add(char *q, size_t size, const char *name, const char *value)
 	snprintf(q + len, size - len, "%c%s=%s", strchr(q, '?') ? '&' : '?', name, enc);
 }
 
-static int stripe_list(struct provider *p, enum provider_resource res,
-                       const struct provider_list_query *q, struct provider_page *page,
-                       struct provider_result *result)
+/* The path of one list page. */
+static void list_path(enum provider_resource res, const struct provider_list_query *q, char *path,
+                      size_t size)
 {
-	memset(page, 0, sizeof *page);
-	char path[1024], num[32];
-	snprintf(path, sizeof path, "/v1/%s", resource_names[res]);
+	char num[32];
+	snprintf(path, size, "/v1/%s", resource_names[res]);
 	snprintf(num, sizeof num, "%d", q->limit > 0 && q->limit <= 100 ? q->limit : 100);
-	query_add(path, sizeof path, "limit", num);
+	query_add(path, size, "limit", num);
 	if (q->starting_after)
-		query_add(path, sizeof path, "starting_after", q->starting_after);
+		query_add(path, size, "starting_after", q->starting_after);
 	if (q->ending_before)
-		query_add(path, sizeof path, "ending_before", q->ending_before);
+		query_add(path, size, "ending_before", q->ending_before);
 	if (q->created_gte) {
 		snprintf(num, sizeof num, "%" PRId64, q->created_gte);
-		query_add(path, sizeof path, "created[gte]", num);
+		query_add(path, size, "created[gte]", num);
 	}
 	if (q->created_lt) {
 		snprintf(num, sizeof num, "%" PRId64, q->created_lt);
-		query_add(path, sizeof path, "created[lt]", num);
+		query_add(path, size, "created[lt]", num);
 	}
 	if (q->payout)
-		query_add(path, sizeof path, "payout", q->payout);
+		query_add(path, size, "payout", q->payout);
+}
 
-	json_t *doc = NULL;
-	if (http_call(p->http, "GET", path, NULL, NULL, &doc, result) != 0)
-		return -1;
-	const json_t *data = json_object_get(doc, "data");
-	if (!json_is_array(data)) {
-		json_decref(doc);
+/* Maps a list reply into page, which takes the document over (also on failure). Returns 0,
+ * or -1 with result saying why (its request id kept). */
+static int map_page(enum provider_resource res, struct jdoc *doc, struct provider_page *page,
+                    struct provider_result *result)
+{
+	memset(page, 0, sizeof *page);
+	const struct jval *data = jval_get(jdoc_root(doc), "data");
+	if (!jval_is(data, J_ARRAY)) {
+		jdoc_free(&doc);
 		fail(result, PROVIDER_BAD_REPLY, _("the platform's list has no data"));
 		return -1;
 	}
-	size_t n = json_array_size(data);
+	size_t n = data->len;
 	page->doc = doc;
-	page->has_more = json_is_true(json_object_get(doc, "has_more"));
+	page->has_more = jval_is(jval_get(jdoc_root(doc), "has_more"), J_TRUE);
 	page->objects = calloc(n ? n : 1, sizeof *page->objects);
 	if (res == PROVIDER_EVENTS)
 		page->events = calloc(n ? n : 1, sizeof *page->events);
@@ -100,8 +103,8 @@ static int stripe_list(struct provider *p, enum provider_resource res,
 		fail(result, PROVIDER_BAD_REPLY, _("out of memory"));
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const json_t *item = json_array_get(data, i);
+	const struct jval *item = data + 1;
+	for (size_t i = 0; i < n; i++, item += item->span) {
 		char err[256];
 		int rc = res == PROVIDER_EVENTS
 		                 ? stripe_map_event(item, &page->events[i], &page->objects[i], err,
@@ -123,23 +126,83 @@ static int stripe_list(struct provider *p, enum provider_resource res,
 	return 0;
 }
 
+static int stripe_list(struct provider *p, enum provider_resource res,
+                       const struct provider_list_query *q, struct provider_page *page,
+                       struct provider_result *result)
+{
+	memset(page, 0, sizeof *page);
+	char path[1024];
+	list_path(res, q, path, sizeof path);
+	struct jdoc *doc = NULL;
+	if (http_call(p->http, "GET", path, NULL, NULL, &doc, result) != 0)
+		return -1;
+	return map_page(res, doc, page, result);
+}
+
+/* stripe_list_parallel's adapter between the HTTP streams and the caller's callbacks. */
+struct parallel {
+	enum provider_resource res;
+	const struct provider_parallel_ops *ops;
+	void *user;
+	struct provider_result *result;
+};
+
+static int parallel_next(void *user, size_t i, char *path, size_t size)
+{
+	struct parallel *pl = user;
+	struct provider_list_query q;
+	memset(&q, 0, sizeof q);
+	if (pl->ops->next(pl->user, i, &q) != 1)
+		return 0;
+	list_path(pl->res, &q, path, size);
+	return 1;
+}
+
+static int parallel_done(void *user, size_t i, struct jdoc *doc, const struct provider_result *r)
+{
+	struct parallel *pl = user;
+	*pl->result = *r;
+	if (!doc)
+		return -1;
+	struct provider_page page;
+	if (map_page(pl->res, doc, &page, pl->result) != 0)
+		return -1;
+	return pl->ops->page(pl->user, i, &page);
+}
+
+static int stripe_list_parallel(struct provider *p, enum provider_resource res, size_t n,
+                                const struct provider_parallel_ops *ops, void *user,
+                                struct provider_result *result)
+{
+	struct parallel pl = {.res = res, .ops = ops, .user = user, .result = result};
+	static const struct http_stream_ops stream_ops = {.next = parallel_next,
+	                                                  .done = parallel_done};
+	struct provider_result r;
+	memset(result, 0, sizeof *result);
+	if (http_get_streams(p->http, n, &stream_ops, &pl, &r) == 0)
+		return 0;
+	if (r.outcome != PROVIDER_OK)
+		*result = r; /* a cancel, or no memory: nothing reached the callbacks */
+	return -1;
+}
+
 static int stripe_account(struct provider *p, char *account_id, int64_t *created,
                           struct provider_result *result)
 {
-	json_t *doc = NULL;
+	struct jdoc *doc = NULL;
 	if (http_call(p->http, "GET", "/v1/account", NULL, NULL, &doc, result) != 0)
 		return -1;
-	const char *id = json_string_value(json_object_get(doc, "id"));
+	const char *id = jval_str(jval_get(jdoc_root(doc), "id"));
 	snprintf(account_id, 64, "%s", id ? id : "");
-	json_t *c = json_object_get(doc, "created");
-	*created = json_is_integer(c) ? (int64_t)json_integer_value(c) : 0;
-	json_decref(doc);
+	const struct jval *c = jval_get(jdoc_root(doc), "created");
+	*created = jval_is(c, J_INT) ? c->v.i : 0;
+	jdoc_free(&doc);
 	return 0;
 }
 
 /* Stores a reply object in the cache, in its own transaction. A failure here does not undo
  * what the platform did; the next sync stores it. */
-static void store_reply(struct provider *p, const json_t *obj)
+static void store_reply(struct provider *p, const struct jval *obj)
 {
 	if (!p->cache)
 		return;
@@ -162,15 +225,15 @@ static void store_reply(struct provider *p, const json_t *obj)
 /* Fetches one object by path and stores it (after a change that touched it). */
 static void refresh(struct provider *p, const char *path)
 {
-	json_t *doc = NULL;
+	struct jdoc *doc = NULL;
 	struct provider_result r;
 	if (http_call(p->http, "GET", path, NULL, NULL, &doc, &r) == 0)
-		store_reply(p, doc);
-	json_decref(doc);
+		store_reply(p, jdoc_root(doc));
+	jdoc_free(&doc);
 }
 
 static int post(struct provider *p, const char *path, struct form *f, const char *key,
-                json_t **reply, struct provider_result *result)
+                struct jdoc **reply, struct provider_result *result)
 {
 	if (f->failed) {
 		fail(result, PROVIDER_INVALID, _("out of memory"));
@@ -184,9 +247,9 @@ static int post(struct provider *p, const char *path, struct form *f, const char
 	return http_call(p->http, "POST", path, f->buf ? f->buf : "", key, reply, result);
 }
 
-static void copy_id(const json_t *obj, char *out)
+static void copy_id(const struct jval *obj, char *out)
 {
-	const char *id = json_string_value(json_object_get(obj, "id"));
+	const char *id = jval_str(jval_get(obj, "id"));
 	if (out)
 		snprintf(out, 64, "%s", id ? id : "");
 }
@@ -208,14 +271,14 @@ static int stripe_create_refund(struct provider *p, const struct provider_refund
 		form_add(&f, "metadata[paydesk_action]", req->action_id);
 	if (req->note && *req->note)
 		form_add(&f, "metadata[paydesk_note]", req->note);
-	json_t *reply = NULL;
+	struct jdoc *reply = NULL;
 	int rc = post(p, "/v1/refunds", &f, req->idempotency_key, &reply, result);
 	form_free(&f);
 	if (rc != 0)
 		return -1;
-	store_reply(p, reply);
-	copy_id(reply, object_id);
-	json_decref(reply);
+	store_reply(p, jdoc_root(reply));
+	copy_id(jdoc_root(reply), object_id);
+	jdoc_free(&reply);
 	/* The order's refunded amount and status changed too. */
 	char path[160];
 	snprintf(path, sizeof path, "/v1/charges/%s", req->order_id);
@@ -235,32 +298,31 @@ static int stripe_find_refund_by_action(struct provider *p, const char *order_id
 			         "/v1/refunds?charge=%s&limit=100&starting_after=%s", enc, after);
 		else
 			snprintf(path, sizeof path, "/v1/refunds?charge=%s&limit=100", enc);
-		json_t *doc = NULL;
+		struct jdoc *doc = NULL;
 		if (http_call(p->http, "GET", path, NULL, NULL, &doc, result) != 0)
 			return -1;
-		const json_t *data = json_object_get(doc, "data");
-		size_t i;
-		json_t *item;
-		json_array_foreach(data, i, item)
-		{
-			const char *a = json_string_value(json_object_get(
-			        json_object_get(item, "metadata"), "paydesk_action"));
+		const struct jval *data = jval_get(jdoc_root(doc), "data");
+		size_t n = jval_is(data, J_ARRAY) ? data->len : 0;
+		const struct jval *item;
+		uint32_t i;
+		const char *last = NULL;
+		for (i = 0, item = data + 1; i < n; i++, item += item->span) {
+			const char *a =
+			        jval_str(jval_get(jval_get(item, "metadata"), "paydesk_action"));
 			if (a && strcmp(a, action_id) == 0) {
 				store_reply(p, item);
 				copy_id(item, object_id);
-				json_decref(doc);
+				jdoc_free(&doc);
 				return 1;
 			}
+			last = jval_str(jval_get(item, "id"));
 		}
-		size_t n = json_array_size(data);
-		bool more = json_is_true(json_object_get(doc, "has_more")) && n > 0;
+		bool more = jval_is(jval_get(jdoc_root(doc), "has_more"), J_TRUE) && n > 0;
 		if (more) {
-			const char *last = json_string_value(
-			        json_object_get(json_array_get(data, n - 1), "id"));
 			snprintf(after, sizeof after, "%s", last ? last : "");
 			more = after[0] != '\0';
 		}
-		json_decref(doc);
+		jdoc_free(&doc);
 		if (!more)
 			return 0;
 	}
@@ -279,13 +341,13 @@ static int stripe_update_dispute(struct provider *p, const struct provider_dispu
 	form_add(&f, "submit", req->submit ? "true" : "false");
 	char path[160];
 	snprintf(path, sizeof path, "/v1/disputes/%s", req->dispute_id);
-	json_t *reply = NULL;
+	struct jdoc *reply = NULL;
 	int rc = post(p, path, &f, req->idempotency_key, &reply, result);
 	form_free(&f);
 	if (rc != 0)
 		return -1;
-	store_reply(p, reply);
-	json_decref(reply);
+	store_reply(p, jdoc_root(reply));
+	jdoc_free(&reply);
 	return 0;
 }
 
@@ -296,13 +358,13 @@ static int stripe_close_dispute(struct provider *p, const char *dispute_id,
 	form_init(&f);
 	char path[160];
 	snprintf(path, sizeof path, "/v1/disputes/%s/close", dispute_id);
-	json_t *reply = NULL;
+	struct jdoc *reply = NULL;
 	int rc = post(p, path, &f, idempotency_key, &reply, result);
 	form_free(&f);
 	if (rc != 0)
 		return -1;
-	store_reply(p, reply);
-	json_decref(reply);
+	store_reply(p, jdoc_root(reply));
+	jdoc_free(&reply);
 	return 0;
 }
 
@@ -316,12 +378,12 @@ static int stripe_upload_evidence_file(struct provider *p, const char *path,
 		return -1;
 	}
 	static const char *const fields[] = {"purpose", "dispute_evidence"};
-	json_t *reply = NULL;
+	struct jdoc *reply = NULL;
 	if (http_upload(p->http, "/v1/files", "file", path, fields, 1, idempotency_key, &reply,
 	                result) != 0)
 		return -1;
-	copy_id(reply, file_id);
-	json_decref(reply);
+	copy_id(jdoc_root(reply), file_id);
+	jdoc_free(&reply);
 	return 0;
 }
 
@@ -333,6 +395,7 @@ static const struct provider_ops stripe_ops = {
         .close_dispute = stripe_close_dispute,
         .upload_evidence_file = stripe_upload_evidence_file,
         .list = stripe_list,
+        .list_parallel = stripe_list_parallel,
         .account = stripe_account,
 };
 

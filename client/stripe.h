@@ -4,18 +4,17 @@
 
 #include <stddef.h>
 
-#include <jansson.h>
-
+#include "client/jdoc.h"
 #include "client/model.h"
 
 /* Maps one Stripe object (charge, payment_intent, refund, dispute, payout,
  * balance_transaction). Objects of other types give kind MODEL_NONE and 0. Returns -1 with
  * err when a kept object lacks its id, created, amount or currency. Borrowed strings point
  * into obj, which must outlive m; call model_object_clear(m) after use. */
-int stripe_map_object(const json_t *obj, struct model_object *m, char *err, size_t err_size);
+int stripe_map_object(const struct jval *obj, struct model_object *m, char *err, size_t err_size);
 
 /* Maps one event and the object in its data (m->kind MODEL_NONE when it is not kept). */
-int stripe_map_event(const json_t *ev, struct model_event *e, struct model_object *m, char *err,
-                     size_t err_size);
+int stripe_map_event(const struct jval *ev, struct model_event *e, struct model_object *m,
+                     char *err, size_t err_size);
 
 #endif

@@ -8,135 +8,145 @@
 #include "client/client.h"
 #include "client/stripe.h"
 
-static const char *str(const json_t *obj, const char *key)
+static const char *str(const struct jval *obj, const char *key)
 {
-	const json_t *v = json_object_get(obj, key);
-	if (json_is_string(v))
-		return json_string_value(v);
+	const struct jval *v = jval_get(obj, key);
+	if (jval_is(v, J_STRING))
+		return v->v.s;
 	/* An expanded object stands for its id. */
-	if (json_is_object(v))
-		return json_string_value(json_object_get(v, "id"));
+	if (jval_is(v, J_OBJECT))
+		return jval_str(jval_get(v, "id"));
 	return NULL;
 }
 
-static int64_t num(const json_t *obj, const char *key)
+static int64_t num(const struct jval *obj, const char *key)
 {
-	const json_t *v = json_object_get(obj, key);
-	return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+	const struct jval *v = jval_get(obj, key);
+	return jval_is(v, J_INT) ? v->v.i : 0;
 }
 
-static bool flag(const json_t *obj, const char *key)
+static bool flag(const struct jval *obj, const char *key)
 {
-	return json_is_true(json_object_get(obj, key));
+	return jval_is(jval_get(obj, key), J_TRUE);
 }
 
-static bool has_int(const json_t *obj, const char *key)
+static bool has_int(const struct jval *obj, const char *key)
 {
-	return json_is_integer(json_object_get(obj, key));
+	return jval_is(jval_get(obj, key), J_INT);
 }
 
-/* Metadata as compact JSON text, NULL when absent or empty. *failed on out of memory. */
-static char *metadata_text(const json_t *obj, bool *failed)
+/* Metadata as compact JSON text with sorted keys, NULL when absent or empty. *failed on
+ * out of memory. */
+static char *metadata_text(const struct jval *obj, bool *failed)
 {
-	const json_t *md = json_object_get(obj, "metadata");
-	if (!json_is_object(md) || json_object_size(md) == 0)
+	const struct jval *md = jval_get(obj, "metadata");
+	if (!jval_is(md, J_OBJECT) || md->len == 0)
 		return NULL;
-	char *s = json_dumps(md, JSON_COMPACT | JSON_SORT_KEYS);
+	char *s = model_metadata_json(md);
 	if (!s)
 		*failed = true;
 	return s;
 }
 
-static const char *metadata_str(const json_t *obj, const char *key)
+static const char *metadata_str(const struct jval *obj, const char *key)
 {
-	return str(json_object_get(obj, "metadata"), key);
+	return str(jval_get(obj, "metadata"), key);
 }
 
 /* The top-level keys of each kind that live in columns and are left out of the raw JSON. */
-static const char *const order_cols[] = {
-        "amount",
-        "amount_refunded",
-        "currency",
-        "status",
-        "refunded",
-        "disputed",
-        "created",
-        "description",
-        "payment_intent",
-        "balance_transaction",
-        "failure_message",
-        "metadata",
-        "refunds",
-        "object",
-        "id",
-        "billing_details.name",
-        "billing_details.email",
-        "receipt_email",
-        "payment_method_details.card.brand",
-        "payment_method_details.card.last4",
-        "payment_method_details.card.exp_month",
-        "payment_method_details.card.exp_year",
-        "outcome.risk_level",
+static const struct model_drop order_cols[] = {
+        MODEL_DROP("amount"),
+        MODEL_DROP("amount_refunded"),
+        MODEL_DROP("currency"),
+        MODEL_DROP("status"),
+        MODEL_DROP("refunded"),
+        MODEL_DROP("disputed"),
+        MODEL_DROP("created"),
+        MODEL_DROP("description"),
+        MODEL_DROP("payment_intent"),
+        MODEL_DROP("balance_transaction"),
+        MODEL_DROP("failure_message"),
+        MODEL_DROP("metadata"),
+        MODEL_DROP("refunds"),
+        MODEL_DROP("object"),
+        MODEL_DROP("id"),
+        MODEL_DROP("billing_details.name"),
+        MODEL_DROP("billing_details.email"),
+        MODEL_DROP("receipt_email"),
+        MODEL_DROP("payment_method_details.card.brand"),
+        MODEL_DROP("payment_method_details.card.last4"),
+        MODEL_DROP("payment_method_details.card.exp_month"),
+        MODEL_DROP("payment_method_details.card.exp_year"),
+        MODEL_DROP("outcome.risk_level"),
         /* Boilerplate every card charge carries, which no screen shows. */
-        "livemode",
-        "calculated_statement_descriptor",
-        "payment_method_details.card.network_token",
-        "payment_method_details.card.overcapture",
-        "payment_method_details.card.multicapture",
-        "payment_method_details.card.incremental_authorization",
-        "payment_method_details.card.extended_authorization",
-        "payment_method_details.card.regulated_status",
-        "payment_method_details.card.amount_authorized",
-        "payment_method_details.card.checks",
-        "payment_method_details.card.network",
-        "payment_method",
-        "outcome.network_status",
-        "outcome.type",
+        MODEL_DROP("livemode"),
+        MODEL_DROP("calculated_statement_descriptor"),
+        MODEL_DROP("payment_method_details.card.network_token"),
+        MODEL_DROP("payment_method_details.card.overcapture"),
+        MODEL_DROP("payment_method_details.card.multicapture"),
+        MODEL_DROP("payment_method_details.card.incremental_authorization"),
+        MODEL_DROP("payment_method_details.card.extended_authorization"),
+        MODEL_DROP("payment_method_details.card.regulated_status"),
+        MODEL_DROP("payment_method_details.card.amount_authorized"),
+        MODEL_DROP("payment_method_details.card.checks"),
+        MODEL_DROP("payment_method_details.card.network"),
+        MODEL_DROP("payment_method"),
+        MODEL_DROP("outcome.network_status"),
+        MODEL_DROP("outcome.type"),
 };
-static const char *const pi_cols[] = {
-        "amount",  "currency", "status", "latest_charge", "description",
-        "created", "metadata", "object", "charges",       "id",
+static const struct model_drop pi_cols[] = {
+        MODEL_DROP("amount"),      MODEL_DROP("currency"),
+        MODEL_DROP("status"),      MODEL_DROP("latest_charge"),
+        MODEL_DROP("description"), MODEL_DROP("created"),
+        MODEL_DROP("metadata"),    MODEL_DROP("object"),
+        MODEL_DROP("charges"),     MODEL_DROP("id"),
 };
-static const char *const refund_cols[] = {
-        "amount",
-        "currency",
-        "charge",
-        "payment_intent",
-        "status",
-        "reason",
-        "balance_transaction",
-        "failure_reason",
-        "created",
-        "metadata",
-        "object",
-        "id",
+static const struct model_drop refund_cols[] = {
+        MODEL_DROP("amount"),
+        MODEL_DROP("currency"),
+        MODEL_DROP("charge"),
+        MODEL_DROP("payment_intent"),
+        MODEL_DROP("status"),
+        MODEL_DROP("reason"),
+        MODEL_DROP("balance_transaction"),
+        MODEL_DROP("failure_reason"),
+        MODEL_DROP("created"),
+        MODEL_DROP("metadata"),
+        MODEL_DROP("object"),
+        MODEL_DROP("id"),
 };
-static const char *const dispute_cols[] = {
-        "amount",  "currency", "charge",   "payment_intent",       "status", "reason",
-        "created", "metadata", "evidence", "is_charge_refundable", "object", "id",
+static const struct model_drop dispute_cols[] = {
+        MODEL_DROP("amount"),   MODEL_DROP("currency"),
+        MODEL_DROP("charge"),   MODEL_DROP("payment_intent"),
+        MODEL_DROP("status"),   MODEL_DROP("reason"),
+        MODEL_DROP("created"),  MODEL_DROP("metadata"),
+        MODEL_DROP("evidence"), MODEL_DROP("is_charge_refundable"),
+        MODEL_DROP("object"),   MODEL_DROP("id"),
 };
-static const char *const payout_cols[] = {
-        "amount",
-        "currency",
-        "arrival_date",
-        "status",
-        "automatic",
-        "method",
-        "balance_transaction",
-        "description",
-        "created",
-        "object",
-        "id",
+static const struct model_drop payout_cols[] = {
+        MODEL_DROP("amount"),
+        MODEL_DROP("currency"),
+        MODEL_DROP("arrival_date"),
+        MODEL_DROP("status"),
+        MODEL_DROP("automatic"),
+        MODEL_DROP("method"),
+        MODEL_DROP("balance_transaction"),
+        MODEL_DROP("description"),
+        MODEL_DROP("created"),
+        MODEL_DROP("object"),
+        MODEL_DROP("id"),
 };
-static const char *const btx_cols[] = {
-        "amount", "fee",    "net",         "currency", "type",         "reporting_category",
-        "source", "status", "description", "created",  "available_on", "object",
-        "id",
+static const struct model_drop btx_cols[] = {
+        MODEL_DROP("amount"),   MODEL_DROP("fee"),          MODEL_DROP("net"),
+        MODEL_DROP("currency"), MODEL_DROP("type"),         MODEL_DROP("reporting_category"),
+        MODEL_DROP("source"),   MODEL_DROP("status"),       MODEL_DROP("description"),
+        MODEL_DROP("created"),  MODEL_DROP("available_on"), MODEL_DROP("object"),
+        MODEL_DROP("id"),
 };
 
 #define N(a) (sizeof a / sizeof *a)
 
-static void map_order(const json_t *o, struct model_order *m)
+static void map_order(const struct jval *o, struct model_order *m)
 {
 	m->amount = num(o, "amount");
 	m->amount_refunded = num(o, "amount_refunded");
@@ -147,7 +157,7 @@ static void map_order(const json_t *o, struct model_order *m)
 	m->order_ref = metadata_str(o, "order_id");
 	if (!m->order_ref)
 		m->order_ref = metadata_str(o, "order_ref");
-	const json_t *billing = json_object_get(o, "billing_details");
+	const struct jval *billing = jval_get(o, "billing_details");
 	m->customer_name = str(billing, "name");
 	m->customer_email = str(billing, "email");
 	if (!m->customer_email)
@@ -155,16 +165,16 @@ static void map_order(const json_t *o, struct model_order *m)
 	m->description = str(o, "description");
 	m->payment_intent = str(o, "payment_intent");
 	m->balance_transaction = str(o, "balance_transaction");
-	const json_t *card = json_object_get(json_object_get(o, "payment_method_details"), "card");
+	const struct jval *card = jval_get(jval_get(o, "payment_method_details"), "card");
 	m->card_brand = str(card, "brand");
 	m->card_last4 = str(card, "last4");
 	m->card_exp_month = num(card, "exp_month");
 	m->card_exp_year = num(card, "exp_year");
-	m->risk_level = str(json_object_get(o, "outcome"), "risk_level");
+	m->risk_level = str(jval_get(o, "outcome"), "risk_level");
 	m->failure_message = str(o, "failure_message");
 }
 
-static void map_dispute(const json_t *o, struct model_dispute *m)
+static void map_dispute(const struct jval *o, struct model_dispute *m)
 {
 	m->amount = num(o, "amount");
 	m->currency = str(o, "currency");
@@ -172,7 +182,7 @@ static void map_dispute(const json_t *o, struct model_dispute *m)
 	m->payment_intent = str(o, "payment_intent");
 	m->status = str(o, "status");
 	m->reason = str(o, "reason");
-	const json_t *d = json_object_get(o, "evidence_details");
+	const struct jval *d = jval_get(o, "evidence_details");
 	m->due_by = num(d, "due_by");
 	m->has_evidence = flag(d, "has_evidence");
 	m->past_due = flag(d, "past_due");
@@ -180,15 +190,15 @@ static void map_dispute(const json_t *o, struct model_dispute *m)
 	m->is_charge_refundable = flag(o, "is_charge_refundable");
 }
 
-int stripe_map_object(const json_t *obj, struct model_object *m, char *err, size_t err_size)
+int stripe_map_object(const struct jval *obj, struct model_object *m, char *err, size_t err_size)
 {
 	memset(m, 0, sizeof *m);
 	const char *type = str(obj, "object");
-	if (!json_is_object(obj) || !type) {
+	if (!jval_is(obj, J_OBJECT) || !type) {
 		snprintf(err, err_size, _("an object without a type"));
 		return -1;
 	}
-	const char *const *drop = NULL;
+	const struct model_drop *drop = NULL;
 	size_t n_drop = 0;
 	if (strcmp(type, "charge") == 0) {
 		m->kind = MODEL_ORDER;
@@ -227,7 +237,7 @@ int stripe_map_object(const json_t *obj, struct model_object *m, char *err, size
 		p->currency = str(obj, "currency");
 		p->arrival_date = num(obj, "arrival_date");
 		p->status = str(obj, "status");
-		p->automatic = !json_is_false(json_object_get(obj, "automatic"));
+		p->automatic = !jval_is(jval_get(obj, "automatic"), J_FALSE);
 		p->method = str(obj, "method");
 		p->balance_transaction = str(obj, "balance_transaction");
 		p->description = str(obj, "description");
@@ -289,8 +299,8 @@ int stripe_map_object(const json_t *obj, struct model_object *m, char *err, size
 	bool failed = false;
 	m->metadata = metadata_text(obj, &failed);
 	if (m->kind == MODEL_DISPUTE) {
-		const json_t *ev = json_object_get(obj, "evidence");
-		if (json_is_object(ev)) {
+		const struct jval *ev = jval_get(obj, "evidence");
+		if (jval_is(ev, J_OBJECT)) {
 			m->evidence = model_compact_json(ev, NULL, 0);
 			failed = failed || !m->evidence;
 		}
@@ -309,8 +319,8 @@ int stripe_map_object(const json_t *obj, struct model_object *m, char *err, size
 	return 0;
 }
 
-int stripe_map_event(const json_t *ev, struct model_event *e, struct model_object *m, char *err,
-                     size_t err_size)
+int stripe_map_event(const struct jval *ev, struct model_event *e, struct model_object *m,
+                     char *err, size_t err_size)
 {
 	memset(e, 0, sizeof *e);
 	memset(m, 0, sizeof *m);
@@ -321,8 +331,8 @@ int stripe_map_event(const json_t *ev, struct model_event *e, struct model_objec
 		snprintf(err, err_size, _("an event without id, type or created"));
 		return -1;
 	}
-	const json_t *obj = json_object_get(json_object_get(ev, "data"), "object");
-	if (!json_is_object(obj))
+	const struct jval *obj = jval_get(jval_get(ev, "data"), "object");
+	if (!jval_is(obj, J_OBJECT))
 		return 0;
 	e->object_id = str(obj, "id");
 	return stripe_map_object(obj, m, err, err_size);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "client/client.h"
 #include "views/app.h"
 #include "views/commands.h"
@@ -93,6 +95,9 @@ static int run_screens(const struct cli_globals *globals)
 int main(int argc, char **argv)
 {
 	setup_i18n();
+	/* SQLite's memory statistics take a global lock on every allocation; nothing reads
+	 * them. Must precede any other SQLite call. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 
 	struct cli_globals globals = {0};
 	const char *env_profile = getenv("PAYDESK_PROFILE");

@@ -275,15 +275,14 @@ static void test_busy_is_not_damage(void **state)
 
 static void store_json(struct store *s, const char *text)
 {
-	json_error_t jerr;
-	json_t *o = json_loads(text, 0, &jerr);
-	assert_non_null(o);
-	struct model_object m;
 	char err[256];
-	assert_int_equal(stripe_map_object(o, &m, err, sizeof err), 0);
+	struct jdoc *d = jdoc_parse(strdup(text), strlen(text), err, sizeof err);
+	assert_non_null(d);
+	struct model_object m;
+	assert_int_equal(stripe_map_object(jdoc_root(d), &m, err, sizeof err), 0);
 	assert_int_equal(store_object(s, &m), SQLITE_OK);
 	model_object_clear(&m);
-	json_decref(o);
+	jdoc_free(&d);
 }
 
 static void test_upserts(void **state)

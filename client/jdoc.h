@@ -1,0 +1,56 @@
+/* The platform's JSON replies, read in one pass: every value lands in one array in
+ * document order, and strings are unescaped in place in the reply's own buffer. A page of
+ * a hundred charges is a few allocations instead of thousands, which is what keeps the
+ * client's CPU per synced object small. Strict like a validating parser: malformed JSON,
+ * bytes that are not UTF-8, control characters in strings, \u0000, lone surrogates and
+ * integers beyond 64 bits are refused. Private to client/. */
+#ifndef PAYDESK_JDOC_H
+#define PAYDESK_JDOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum jtype { J_NULL, J_FALSE, J_TRUE, J_INT, J_REAL, J_STRING, J_ARRAY, J_OBJECT };
+
+struct jval {
+	const char *key; /* member name (NUL-terminated), NULL for array items and the root */
+	union {
+		const char *s; /* J_STRING: the text, NUL-terminated; J_REAL: the number's text */
+		int64_t i;     /* J_INT */
+	} v;
+	uint32_t len;  /* J_STRING, J_REAL: bytes; J_ARRAY, J_OBJECT: items */
+	uint32_t span; /* values in this subtree, itself included: the next sibling is this+span */
+	uint8_t type;  /* enum jtype */
+};
+
+struct jdoc {
+	char *text;        /* the reply, modified in place (owned) */
+	struct jval *vals; /* vals[0] is the root */
+	size_t n, cap;
+};
+
+/* Parses text[0..len), which it takes over (malloc'd; freed by jdoc_free, also on
+ * failure). The root must be an object or an array. Returns NULL with err filled when the
+ * text is not valid JSON or memory runs out. */
+struct jdoc *jdoc_parse(char *text, size_t len, char *err, size_t err_size);
+void jdoc_free(struct jdoc **d);
+
+static inline const struct jval *jdoc_root(const struct jdoc *d)
+{
+	return d ? d->vals : NULL;
+}
+
+/* The member named key of an object; NULL when v is not an object or has no such member. */
+const struct jval *jval_get(const struct jval *v, const char *key);
+/* Item i of an array; NULL when out of range or v is not an array. */
+const struct jval *jval_at(const struct jval *v, size_t i);
+/* The string's text, NULL for anything else. */
+const char *jval_str(const struct jval *v);
+bool jval_is(const struct jval *v, enum jtype type);
+
+/* Walks the items of an array or the members of an object: c is each child in turn. */
+#define JVAL_EACH(c, i, parent)                                                                    \
+	for ((i) = 0, (c) = (parent) + 1; (i) < (parent)->len; (i)++, (c) += (c)->span)
+
+#endif

@@ -410,31 +410,6 @@ struct cache *cache_open(const char *path, char *err, size_t err_size)
 	return NULL;
 }
 
-struct cache *cache_attach(const char *path, char *err, size_t err_size)
-{
-	struct cache *c = calloc(1, sizeof *c);
-	if (!c) {
-		snprintf(err, err_size, _("out of memory"));
-		return NULL;
-	}
-	snprintf(c->path, sizeof c->path, "%s", path);
-	c->db = open_db(path, err, err_size);
-	if (!c->db) {
-		free(c);
-		return NULL;
-	}
-	/* The file is in WAL mode already (a persistent setting): only this connection's
-	 * own settings are made. */
-	if (sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2048;", NULL,
-	                 NULL, NULL) != SQLITE_OK) {
-		snprintf(err, err_size, _("cannot open the cache %s: %s"), path,
-		         sqlite3_errmsg(c->db));
-		cache_close(&c);
-		return NULL;
-	}
-	return c;
-}
-
 void cache_close(struct cache **pc)
 {
 	struct cache *c = *pc;

@@ -9,12 +9,6 @@
 /* The connection of an open cache; owned by the cache, valid until cache_close. */
 sqlite3 *cache_db(struct cache *c);
 
-/* Another connection to a cache this process has already opened with cache_open (so it is
- * checked and migrated): no checks, nothing set aside, nothing written; a small page cache,
- * so that several of them keep a sync's memory flat. NULL with err on failure. Free with
- * cache_close. */
-struct cache *cache_attach(const char *path, char *err, size_t err_size);
-
 /* Runs the migration steps from the file's user_version up to the latest, each step in its
  * own transaction. Returns 0, or -1 with err filled (the file keeps its old version). */
 int cache_migrate(sqlite3 *db, char *err, size_t err_size);

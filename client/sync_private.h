@@ -2,7 +2,6 @@
 #ifndef PAYDESK_SYNC_PRIVATE_H
 #define PAYDESK_SYNC_PRIVATE_H
 
-#include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,7 +11,7 @@
 #include "client/store.h"
 #include "client/sync.h"
 
-/* One sync in progress: the run's own, or a created window's worker (parent set). */
+/* One sync in progress. */
 struct sync {
 	const struct profile *profile;
 	struct cache *cache;
@@ -30,10 +29,6 @@ struct sync {
 	int64_t newest_created;        /* of the resource being backfilled */
 	int done_weight, total_weight; /* of the backfill, for ETA */
 	bool forbidden[PROVIDER_RESOURCE_COUNT];
-	/* Workers of parallel windows: they add their figures to the parent's under lock. */
-	struct sync *parent;
-	pthread_mutex_t *lock;
-	int64_t covered; /* seconds of the window listed so far */
 };
 
 /* A row of sync_state: where a list's backfill stands, and the event mark. */
@@ -71,14 +66,19 @@ int sync_update_state(struct sync *s, const char *sql, const char *key, const ch
 /* Stores a page's objects; the caller holds the transaction. */
 int sync_store_page(struct sync *s, const struct provider_page *pg, enum provider_resource res);
 
+/* Stores a page and moves the cursor of the sync_state row `key` past it, in one
+ * transaction; *done when it was the list's last page. 0, or -1 with the failure recorded. */
+int sync_commit_page(struct sync *s, enum provider_resource res, const char *key,
+                     const struct provider_page *pg, bool *done);
 /* Lists one resource newest-first within created [lo, hi) (0 = open), from the cursor of the
  * sync_state row `key`, a page and its cursor per transaction. 0 when done (or skipped for
  * lack of permission), -1 on failure. */
 int sync_backfill_range(struct sync *s, enum provider_resource res, const char *key, int64_t lo,
                         int64_t hi, int weight);
 
-/* Lists one resource in parallel created windows, each on its own connection and thread;
- * resumes the windows of an interrupted run. Same results as sync_backfill_range. */
+/* Lists one resource in parallel created windows, each on its own connection, driven
+ * together in this thread; resumes the windows of an interrupted run. Same results as
+ * sync_backfill_range. */
 int sync_backfill_windows(struct sync *s, enum provider_resource res, int weight);
 
 #endif

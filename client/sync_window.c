@@ -1,7 +1,9 @@
 /* Parallel created windows: a big list is cut into time windows listed at the same time,
- * each by a thread with its own HTTP connection and cache connection, so that the sync uses
- * the platform's rate limit rather than one connection's round trips. Each window keeps its
- * own cursor in sync_state ("charges@0" ...), so an interrupted run resumes every window. */
+ * each on its own HTTP connection, all driven together by one libcurl multi handle in the
+ * sync's thread, so that the sync uses the platform's rate limit rather than one
+ * connection's round trips. Pages are stored by the sync's one cache connection as they
+ * arrive. Each window keeps its own cursor in sync_state ("charges@0" ...), so an
+ * interrupted run resumes every window. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -23,48 +25,19 @@ struct window {
 	char key[80];
 	int64_t lo, hi;
 	bool done;
-	struct sync w;             /* the worker's own sync */
-	struct sync_result result; /* the worker's own outcome */
-	pthread_t thread;
-	bool started;
-	enum provider_resource res;
-	int weight;
-	volatile int finished;
+	char cursor[128];
+	int64_t covered; /* seconds of the window listed so far */
 };
 
-/* A worker: opens its own connections and lists its window. */
-static void *run_window(void *arg)
-{
-	struct window *win = arg;
-	struct sync *w = &win->w;
-	char err[1024];
-	w->cache = cache_attach(w->profile->cache_path, err, sizeof err);
-	if (w->cache) {
-		w->db = cache_db(w->cache);
-		/* The window's own connection: its store keeps orders_fts itself (store_new). */
-		sqlite3_db_config(w->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
-		w->store = store_new(w->db, err, sizeof err);
-	}
-	if (w->store)
-		w->provider = provider_open(w->profile, NULL, err, sizeof err);
-	bool done = false;
-	if (!w->provider) {
-		sync_fail(w, PROVIDER_BAD_REPLY, "%s", err);
-	} else {
-		provider_set_cancel(w->provider, w->cancel);
-		w->ops = provider_get_ops(w->provider);
-		int rc = sync_backfill_range(w, win->res, win->key, win->lo, win->hi, win->weight);
-		done = rc == 0 && !w->forbidden[win->res];
-	}
-	provider_close(&w->provider);
-	store_free(&w->store);
-	cache_close(&w->cache);
-	pthread_mutex_lock(w->lock);
-	win->done = done;
-	win->finished = 1;
-	pthread_mutex_unlock(w->lock);
-	return NULL;
-}
+/* The windows of one list being backfilled. */
+struct windows {
+	struct sync *s;
+	enum provider_resource res;
+	int weight;
+	struct window all[SYNC_WINDOWS];
+	int n;
+	struct window *open[SYNC_WINDOWS]; /* list i of list_parallel: the windows not done */
+};
 
 /* Plans the windows: the newest object's time, back to the account's creation, cut in
  * equal spans; the oldest window is open at the bottom and the newest ends just after the
@@ -127,25 +100,54 @@ static int plan(struct sync *s, enum provider_resource res, const char *name)
 	return empty ? 1 : 0;
 }
 
-/* Reports for all windows from this (the sync_run) thread: objects, rate, and the share of
- * the time span covered. */
-static void report_windows(struct sync *s, pthread_mutex_t *lock, struct window *wins, int n,
-                           enum provider_resource res, int weight)
+/* Reports for all windows: objects, rate, and the share of the time span covered. */
+static void report_windows(struct windows *ws)
 {
+	struct sync *s = ws->s;
 	int64_t covered = 0, span = 0, lo_bound = s->account_created;
-	pthread_mutex_lock(lock);
-	for (int i = 0; i < n; i++) {
-		int64_t lo = wins[i].lo > lo_bound ? wins[i].lo : lo_bound;
-		int64_t len = wins[i].hi > lo ? wins[i].hi - lo : 0;
+	for (int i = 0; i < ws->n; i++) {
+		const struct window *w = &ws->all[i];
+		int64_t lo = w->lo > lo_bound ? w->lo : lo_bound;
+		int64_t len = w->hi > lo ? w->hi - lo : 0;
 		span += len;
-		int64_t c = wins[i].done ? len : wins[i].w.covered;
+		int64_t c = w->done ? len : w->covered;
 		covered += c < len ? c : len;
 	}
-	/* Under the lock: the workers add to the same figures. */
 	s->newest_created = s->account_created + span;
-	sync_report(s, SYNC_PHASE_BACKFILL, res, span > 0 ? s->newest_created - covered : 0,
-	            weight);
-	pthread_mutex_unlock(lock);
+	sync_report(s, SYNC_PHASE_BACKFILL, ws->res, span > 0 ? s->newest_created - covered : 0,
+	            ws->weight);
+}
+
+static int window_next(void *user, size_t i, struct provider_list_query *q)
+{
+	struct windows *ws = user;
+	const struct window *w = ws->open[i];
+	if (w->done)
+		return 0;
+	q->starting_after = w->cursor[0] ? w->cursor : NULL;
+	q->created_gte = w->lo;
+	q->created_lt = w->hi;
+	return 1;
+}
+
+/* A window's page: stored with the window's cursor in one transaction. */
+static int window_page(void *user, size_t i, struct provider_page *pg)
+{
+	struct windows *ws = user;
+	struct window *w = ws->open[i];
+	bool done;
+	int rc = sync_commit_page(ws->s, ws->res, w->key, pg, &done);
+	if (rc == 0) {
+		int64_t oldest = pg->n ? pg->objects[pg->n - 1].created : 0;
+		if (pg->n && pg->objects[pg->n - 1].id)
+			snprintf(w->cursor, sizeof w->cursor, "%s", pg->objects[pg->n - 1].id);
+		w->done = done;
+		w->covered =
+		        done || !oldest ? w->hi - w->lo : w->hi - (oldest > w->lo ? oldest : w->lo);
+		report_windows(ws);
+	}
+	provider_page_free(pg);
+	return rc;
 }
 
 int sync_backfill_windows(struct sync *s, enum provider_resource res, int weight)
@@ -165,88 +167,39 @@ int sync_backfill_windows(struct sync *s, enum provider_resource res, int weight
 			return rc > 0 ? 0 : -1;
 	}
 
-	struct window wins[SYNC_WINDOWS];
-	memset(wins, 0, sizeof wins);
-	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	int n = 0;
+	struct windows ws;
+	memset(&ws, 0, sizeof ws);
+	ws.s = s;
+	ws.res = res;
+	ws.weight = weight;
+	size_t n_open = 0;
 	for (int i = 0; i < SYNC_WINDOWS; i++) {
-		struct window *win = &wins[n];
-		snprintf(win->key, sizeof win->key, "%s@%d", name, i);
-		struct sync_state_row ws;
-		if (sync_load_state(s, win->key, &ws) != 0)
+		struct window *w = &ws.all[ws.n];
+		snprintf(w->key, sizeof w->key, "%s@%d", name, i);
+		struct sync_state_row row;
+		if (sync_load_state(s, w->key, &row) != 0)
 			return -1;
-		win->lo = ws.window_lo;
-		win->hi = ws.window_hi;
-		win->done = ws.backfill_done;
-		win->res = res;
-		win->weight = weight;
-		if (win->hi == 0) /* no such row: nothing planned here */
+		if (row.window_hi == 0) /* no such row: nothing planned here */
 			continue;
-		n++;
+		w->lo = row.window_lo;
+		w->hi = row.window_hi;
+		w->done = row.backfill_done;
+		snprintf(w->cursor, sizeof w->cursor, "%s", row.backfill_cursor);
+		if (!w->done)
+			ws.open[n_open++] = w;
+		ws.n++;
 	}
-	int failed = 0;
-	for (int i = 0; i < n; i++) {
-		struct window *win = &wins[i];
-		if (win->done)
-			continue;
-		win->w = (struct sync){
-		        .profile = s->profile,
-		        .cancel = s->cancel,
-		        .result = &win->result,
-		        .account_created = s->account_created,
-		        .parent = s,
-		        .lock = &lock,
-		};
-		clock_gettime(CLOCK_MONOTONIC, &win->w.start);
-		if (pthread_create(&win->thread, NULL, run_window, win) != 0) {
-			sync_fail(s, PROVIDER_BAD_REPLY, "%s", _("cannot start a sync thread"));
-			failed = 1;
-			break;
+	static const struct provider_parallel_ops ops = {.next = window_next, .page = window_page};
+	struct provider_result r;
+	if (n_open > 0 && s->ops->list_parallel(s->provider, res, n_open, &ops, &ws, &r) != 0) {
+		if (r.outcome == PROVIDER_FORBIDDEN) {
+			sync_forbid(s, res, &r);
+			return 0;
 		}
-		win->started = true;
-	}
-	/* Report while the windows run; join them all whatever happens. */
-	for (;;) {
-		int running = 0;
-		pthread_mutex_lock(&lock);
-		for (int i = 0; i < n; i++)
-			running += wins[i].started && !wins[i].finished;
-		pthread_mutex_unlock(&lock);
-		report_windows(s, &lock, wins, n, res, weight);
-		if (!running)
-			break;
-		struct timespec ts = {0, 100 * 1000000L};
-		nanosleep(&ts, NULL);
-	}
-	bool all_done = !failed;
-	for (int i = 0; i < n; i++) {
-		struct window *win = &wins[i];
-		if (win->started)
-			pthread_join(win->thread, NULL);
-		if (win->started && win->w.forbidden[res] && !s->forbidden[res]) {
-			s->forbidden[res] = true;
-			s->result->partial = true;
-			s->result->outcome = win->result.outcome;
-			snprintf(s->result->message, sizeof s->result->message, "%s",
-			         win->result.message);
-		}
-		if (!win->done) {
-			all_done = false;
-			if (win->started && !failed && !s->forbidden[res]) {
-				failed = 1;
-				s->result->outcome = win->result.outcome;
-				snprintf(s->result->message, sizeof s->result->message, "%s",
-				         win->result.message);
-				snprintf(s->result->request_id, sizeof s->result->request_id, "%s",
-				         win->result.request_id);
-			}
-		}
-	}
-	pthread_mutex_destroy(&lock);
-	if (s->forbidden[res])
-		return 0;
-	if (failed || !all_done)
+		if (r.outcome != PROVIDER_OK) /* else window_page has said why */
+			sync_fail_request(s, res, &r);
 		return -1;
+	}
 	int rc = sync_exec(s, "BEGIN IMMEDIATE");
 	if (rc == SQLITE_OK)
 		rc = sync_update_state(

@@ -535,7 +535,8 @@ static enum ledger_status load_sums(struct ledger *l, struct ledger_statement *s
 
 /* The payouts created in the range and, for each, the count and net sum of the balance
  * transactions that list it as their payout (the payout's own transaction excluded). Both
- * come from one pass over each payout's transactions (a join grouped by payout). */
+ * come from one pass over each payout's transactions (a join grouped by payout; grouped in
+ * the order of payouts_by_created so that only the range's payouts are read). */
 static enum ledger_status load_payouts(struct ledger *l, struct ledger_statement *s,
                                        const char *currency)
 {
@@ -548,7 +549,7 @@ static enum ledger_status load_payouts(struct ledger *l, struct ledger_statement
 	        "   AND b.id IS NOT p.balance_transaction AND ledger_category(b.type, NULL) != ?4 "
 	        "WHERE p.created >= ?1 AND p.created < ?2 "
 	        "AND (?3 = '' OR lower(p.currency) = ?3) "
-	        "GROUP BY p.rowid ORDER BY p.created, p.id",
+	        "GROUP BY p.created, p.id, p.rowid ORDER BY p.created, p.id",
 	        &st);
 	if (r != LEDGER_OK)
 		return r;

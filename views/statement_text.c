@@ -935,12 +935,15 @@ struct out_buf {
 	char *buf;
 	size_t len, cap;
 	bool failed;
+	int error; /* errno of the failed write */
 };
 
 static void out_flush(struct out_buf *o)
 {
-	if (o->len > 0 && !o->failed && fwrite(o->buf, 1, o->len, o->out) != o->len)
+	if (o->len > 0 && !o->failed && fwrite(o->buf, 1, o->len, o->out) != o->len) {
 		o->failed = true;
+		o->error = errno;
+	}
 	o->len = 0;
 }
 
@@ -949,8 +952,10 @@ static void out_put(struct out_buf *o, const char *text, size_t len)
 	if (o->len + len > o->cap)
 		out_flush(o);
 	if (len > o->cap) {
-		if (!o->failed && fwrite(text, 1, len, o->out) != len)
+		if (!o->failed && fwrite(text, 1, len, o->out) != len) {
 			o->failed = true;
+			o->error = errno;
+		}
 		return;
 	}
 	memcpy(o->buf + o->len, text, len);
@@ -987,6 +992,6 @@ int statement_write_text(const struct statement_doc *doc, FILE *out, char *err, 
 		free(o.buf);
 	if (!o.failed)
 		return 0;
-	snprintf(err, err_size, _("writing the statement failed: %s"), strerror(errno));
+	snprintf(err, err_size, _("writing the statement failed: %s"), strerror(o.error));
 	return -1;
 }

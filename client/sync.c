@@ -261,11 +261,9 @@ int sync_list_page(struct sync *s, enum provider_resource res, const struct prov
 	return -1;
 }
 
-int sync_commit_page(struct sync *s, enum provider_resource res, const char *key,
-                     const struct provider_page *pg, bool *done)
+int sync_put_page(struct sync *s, enum provider_resource res, const char *key,
+                  const struct provider_page *pg, bool *done)
 {
-	if (sync_exec(s, "BEGIN IMMEDIATE") != SQLITE_OK)
-		return -1;
 	int rc = sync_store_page(s, pg, res);
 	const char *last = pg->n ? pg->objects[pg->n - 1].id : NULL;
 	/* A page of objects paydesk does not keep still moves the cursor. */
@@ -275,9 +273,15 @@ int sync_commit_page(struct sync *s, enum provider_resource res, const char *key
 		                       "UPDATE sync_state SET backfill_cursor = ?2,"
 		                       " backfill_done = ?3 WHERE resource = ?1",
 		                       key, *done ? NULL : last, *done, 0);
-	if (rc == SQLITE_OK)
-		rc = sync_exec(s, "COMMIT");
-	if (rc != SQLITE_OK) {
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+int sync_commit_page(struct sync *s, enum provider_resource res, const char *key,
+                     const struct provider_page *pg, bool *done)
+{
+	if (sync_exec(s, "BEGIN IMMEDIATE") != SQLITE_OK)
+		return -1;
+	if (sync_put_page(s, res, key, pg, done) != 0 || sync_exec(s, "COMMIT") != SQLITE_OK) {
 		sync_rollback(s);
 		return -1;
 	}

@@ -66,8 +66,12 @@ int sync_update_state(struct sync *s, const char *sql, const char *key, const ch
 /* Stores a page's objects; the caller holds the transaction. */
 int sync_store_page(struct sync *s, const struct provider_page *pg, enum provider_resource res);
 
-/* Stores a page and moves the cursor of the sync_state row `key` past it, in one
- * transaction; *done when it was the list's last page. 0, or -1 with the failure recorded. */
+/* Stores a page and moves the cursor of the sync_state row `key` past it; *done when it was
+ * the list's last page. The caller holds the transaction. 0, or -1 with the failure
+ * recorded. */
+int sync_put_page(struct sync *s, enum provider_resource res, const char *key,
+                  const struct provider_page *pg, bool *done);
+/* The same in a transaction of its own. */
 int sync_commit_page(struct sync *s, enum provider_resource res, const char *key,
                      const struct provider_page *pg, bool *done);
 /* Lists one resource newest-first within created [lo, hi) (0 = open), from the cursor of the

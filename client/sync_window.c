@@ -18,6 +18,12 @@
 
 /* Windows per list. Four connections stay well inside a live account's read limit. */
 #define SYNC_WINDOWS 4
+/* A transaction holds at most this many pages, and lasts at most SYNC_COMMIT_MS: every
+ * commit rewrites the index leaves its objects touch, so fewer commits write fewer pages,
+ * while the screens' own writes (an outbox row before a refund) wait at most that long,
+ * and a kill loses at most that much work. */
+#define SYNC_PAGES_PER_COMMIT 64
+#define SYNC_COMMIT_MS        250
 /* The marker in the list's own row that its windows are planned. */
 #define SYNC_PLANNED "@windows"
 
@@ -37,6 +43,8 @@ struct windows {
 	struct window all[SYNC_WINDOWS];
 	int n;
 	struct window *open[SYNC_WINDOWS]; /* list i of list_parallel: the windows not done */
+	int pages;                         /* pages in the open transaction; 0 = none open */
+	struct timespec began;             /* when it was opened */
 };
 
 /* Plans the windows: the newest object's time, back to the account's creation, cut in
@@ -130,13 +138,48 @@ static int window_next(void *user, size_t i, struct provider_list_query *q)
 	return 1;
 }
 
-/* A window's page: stored with the window's cursor in one transaction. */
+/* How long the open transaction has been open. */
+static long held_ms(const struct windows *ws)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - ws->began.tv_sec) * 1000 +
+	       (now.tv_nsec - ws->began.tv_nsec) / 1000000;
+}
+
+/* Commits the open transaction, if any. */
+static int windows_commit(struct windows *ws)
+{
+	if (ws->pages == 0)
+		return 0;
+	ws->pages = 0;
+	if (sync_exec(ws->s, "COMMIT") != SQLITE_OK) {
+		sync_rollback(ws->s);
+		return -1;
+	}
+	return 0;
+}
+
+/* A window's page: stored with the window's cursor in the same transaction. A transaction
+ * holds several pages, whichever windows they come from. */
 static int window_page(void *user, size_t i, struct provider_page *pg)
 {
 	struct windows *ws = user;
 	struct window *w = ws->open[i];
 	bool done;
-	int rc = sync_commit_page(ws->s, ws->res, w->key, pg, &done);
+	int rc = 0;
+	if (ws->pages == 0 && sync_exec(ws->s, "BEGIN IMMEDIATE") != SQLITE_OK)
+		rc = -1;
+	else if (ws->pages++ == 0)
+		clock_gettime(CLOCK_MONOTONIC, &ws->began);
+	if (rc == 0 && sync_put_page(ws->s, ws->res, w->key, pg, &done) != 0) {
+		/* Nothing of this transaction stays: the next run fetches its pages again. */
+		sync_rollback(ws->s);
+		ws->pages = 0;
+		rc = -1;
+	}
+	if (rc == 0 && (ws->pages >= SYNC_PAGES_PER_COMMIT || held_ms(ws) >= SYNC_COMMIT_MS))
+		rc = windows_commit(ws);
 	if (rc == 0) {
 		int64_t oldest = pg->n ? pg->objects[pg->n - 1].created : 0;
 		if (pg->n && pg->objects[pg->n - 1].id)
@@ -191,7 +234,12 @@ int sync_backfill_windows(struct sync *s, enum provider_resource res, int weight
 	}
 	static const struct provider_parallel_ops ops = {.next = window_next, .page = window_page};
 	struct provider_result r;
-	if (n_open > 0 && s->ops->list_parallel(s->provider, res, n_open, &ops, &ws, &r) != 0) {
+	int listed =
+	        n_open > 0 ? s->ops->list_parallel(s->provider, res, n_open, &ops, &ws, &r) : 0;
+	/* What was stored before a failure is kept: each page is there with its cursor. */
+	if (windows_commit(&ws) != 0)
+		return -1;
+	if (listed != 0) {
 		if (r.outcome == PROVIDER_FORBIDDEN) {
 			sync_forbid(s, res, &r);
 			return 0;

@@ -75,6 +75,33 @@ static const char *const migrations[] = {
         "  content='orders', content_rowid='rowid', columnsize=0,"
         "  tokenize='unicode61 remove_diacritics 2');" CACHE_ORDERS_FTS_TRIGGERS_SQL
         "INSERT INTO orders_fts(orders_fts) VALUES ('rebuild');",
+        /* 6 -> 7: the big tables' sort indices without the id: rows with the same sort
+         * value are few, and SQLite orders them by id as it reads (a sort of the index's
+         * right part); 28 bytes less per index entry, about 170 per order. */
+        "DROP INDEX orders_by_created;"
+        "CREATE INDEX orders_by_created ON orders(created DESC);"
+        "DROP INDEX orders_by_amount;"
+        "CREATE INDEX orders_by_amount ON orders(amount);"
+        "DROP INDEX orders_by_status;"
+        "CREATE INDEX orders_by_status ON orders(status DESC, created DESC);"
+        "DROP INDEX orders_by_currency;"
+        "CREATE INDEX orders_by_currency ON orders(currency DESC, created DESC);"
+        "DROP INDEX balance_by_created;"
+        "CREATE INDEX balance_by_created ON balance_transactions(created DESC);"
+        "DROP INDEX balance_by_payout;"
+        "CREATE INDEX balance_by_payout ON balance_transactions(payout_id, created);"
+        /* ... and each object's raw JSON in its own row rather than in a table of its own,
+         * which cost an id and an index entry per object (about 85 bytes per order) and an
+         * extra b-tree insert per object stored. */
+        "ALTER TABLE orders ADD COLUMN raw TEXT;"
+        "ALTER TABLE refunds ADD COLUMN raw TEXT;"
+        "ALTER TABLE disputes ADD COLUMN raw TEXT;"
+        "ALTER TABLE payouts ADD COLUMN raw TEXT;"
+        "UPDATE orders SET raw = (SELECT json FROM raw_objects r WHERE r.id = orders.id);"
+        "UPDATE refunds SET raw = (SELECT json FROM raw_objects r WHERE r.id = refunds.id);"
+        "UPDATE disputes SET raw = (SELECT json FROM raw_objects r WHERE r.id = disputes.id);"
+        "UPDATE payouts SET raw = (SELECT json FROM raw_objects r WHERE r.id = payouts.id);"
+        "DROP TABLE raw_objects;",
 };
 
 #define CACHE_LATEST ((int)(sizeof migrations / sizeof *migrations))
@@ -248,7 +275,7 @@ static enum cache_health examine(sqlite3 *db, char *why, size_t why_size)
 		rc = pragma_int(
 		        db,
 		        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-		        "('meta', 'orders', 'sync_state', 'raw_objects')",
+		        "('meta', 'orders', 'sync_state', 'payouts')",
 		        &ours);
 		if (rc != SQLITE_OK) {
 			snprintf(why, why_size, "%s", sqlite3_errstr(rc));

@@ -683,7 +683,12 @@ static char *text_by_id(struct query *q, const char *sql, const char *id)
 
 char *query_raw_json(struct query *q, const char *id)
 {
-	return text_by_id(q, "SELECT json FROM raw_objects WHERE id = ?", id);
+	return text_by_id(q,
+	                  "SELECT raw FROM orders WHERE id = ?1 UNION ALL"
+	                  " SELECT raw FROM refunds WHERE id = ?1 UNION ALL"
+	                  " SELECT raw FROM disputes WHERE id = ?1 UNION ALL"
+	                  " SELECT raw FROM payouts WHERE id = ?1",
+	                  id);
 }
 
 char *query_dispute_evidence(struct query *q, const char *id)

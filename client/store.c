@@ -16,7 +16,6 @@ enum {
 	ST_DISPUTED_ORDER,
 	ST_PAYOUT,
 	ST_BTX,
-	ST_RAW,
 	ST_EVENT,
 	ST_BTX_PAYOUT,
 	ST_COUNT,
@@ -32,14 +31,16 @@ static const char *const sql[ST_ALL] = {
                 "INSERT INTO orders(id, created, amount, amount_refunded, currency, status,"
                 " platform_status, order_ref, customer_name, customer_email, description,"
                 " payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"
-                " card_exp_year, risk_level, failure_message, disputed, metadata, refunded)"
+                " card_exp_year, risk_level, failure_message, disputed, metadata, refunded, raw)"
                 " VALUES "
-                "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)"
+                "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
+                "?23)"
                 " ON CONFLICT(id) DO UPDATE SET created=?2, amount=?3, amount_refunded=?4,"
                 " currency=?5, status=?6, platform_status=?7, order_ref=?8, customer_name=?9,"
                 " customer_email=?10, description=?11, payment_intent=?12, balance_transaction=?13,"
                 " card_brand=?14, card_last4=?15, card_exp_month=?16, card_exp_year=?17,"
-                " risk_level=?18, failure_message=?19, disputed=?20, metadata=?21, refunded=?22",
+                " risk_level=?18, failure_message=?19, disputed=?20, metadata=?21, refunded=?22,"
+                " raw=?23",
         [ST_PI] =
                 "INSERT INTO payment_intents(id, created, amount, currency, status, latest_charge,"
                 " description) VALUES (?1,?2,?3,?4,?5,?6,?7)"
@@ -47,41 +48,49 @@ static const char *const sql[ST_ALL] = {
                 " latest_charge=?6, description=?7",
         [ST_REFUND] = "INSERT INTO refunds(id, created, order_id, payment_intent, amount, "
                       "currency, status,"
-                      " reason, balance_transaction, failure_reason, action_id, metadata)"
-                      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
+                      " reason, balance_transaction, failure_reason, action_id, metadata, raw)"
+                      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"
                       " ON CONFLICT(id) DO UPDATE SET created=?2, order_id=?3, payment_intent=?4,"
                       " amount=?5, currency=?6, status=?7, reason=?8, balance_transaction=?9,"
-                      " failure_reason=?10, action_id=?11, metadata=?12",
+                      " failure_reason=?10, action_id=?11, metadata=?12, raw=?13",
         [ST_DISPUTE] =
                 "INSERT INTO disputes(id, created, order_id, payment_intent, amount, currency, "
                 "status,"
                 " reason, due_by, has_evidence, past_due, submission_count, is_charge_refundable,"
-                " evidence, metadata) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"
+                " evidence, metadata, raw)"
+                " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
                 " ON CONFLICT(id) DO UPDATE SET created=?2, order_id=?3, payment_intent=?4,"
                 " amount=?5, currency=?6, status=?7, reason=?8, due_by=?9, has_evidence=?10,"
                 " past_due=?11, submission_count=?12, is_charge_refundable=?13, evidence=?14,"
-                " metadata=?15",
+                " metadata=?15, raw=?16",
         /* A disputed charge stays disputed on the platform, whatever the outcome. */
         [ST_DISPUTED_ORDER] = "UPDATE orders SET disputed = 1, status = 'disputed' WHERE id = ?1 "
                               "AND disputed = 0",
         [ST_PAYOUT] =
                 "INSERT INTO payouts(id, created, arrival_date, amount, currency, status, "
                 "automatic,"
-                " method, balance_transaction, description) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+                " method, balance_transaction, description, raw)"
+                " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
                 " ON CONFLICT(id) DO UPDATE SET created=?2, arrival_date=?3, amount=?4, "
                 "currency=?5,"
-                " status=?6, automatic=?7, method=?8, balance_transaction=?9, description=?10",
+                " status=?6, automatic=?7, method=?8, balance_transaction=?9, description=?10,"
+                " raw=?11",
         /* payout_id comes from listing by payout, never from the object itself: keep it. */
         [ST_BTX] = "INSERT INTO balance_transactions(id, created, available_on, amount, fee, net,"
                    " currency, type, reporting_category, source, status, description)"
                    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
                    " ON CONFLICT(id) DO UPDATE SET created=?2, available_on=?3, amount=?4, fee=?5,"
                    " net=?6, currency=?7, type=?8, reporting_category=?9, source=?10, status=?11,"
-                   " description=?12",
-        [ST_RAW] = "INSERT OR REPLACE INTO raw_objects(id, kind, json) VALUES (?1, ?2, ?3)",
+                   " description=?12"
+                   /* Reconciliation lists every entry again: an unchanged row is not
+                    * rewritten (nor its indices). */
+                   " WHERE (created, available_on, amount, fee, net, currency, type,"
+                   " reporting_category, source, status, description)"
+                   " IS NOT (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         [ST_EVENT] = "INSERT OR IGNORE INTO events(id, created, type, object_id)"
                      " VALUES (?1, ?2, ?3, ?4)",
-        [ST_BTX_PAYOUT] = "UPDATE balance_transactions SET payout_id = ?2 WHERE id = ?1",
+        [ST_BTX_PAYOUT] = "UPDATE balance_transactions SET payout_id = ?2 WHERE id = ?1"
+                          " AND payout_id IS NOT ?2",
         /* The orders_fts triggers' work, done by hand: see store_new. */
         [ST_ORDER_OLD] = "SELECT rowid, order_ref, customer_name, customer_email, description,"
                          " metadata FROM orders WHERE id = ?1",
@@ -162,27 +171,6 @@ static int run(sqlite3_stmt *st)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-static const char *kind_name(enum model_kind k)
-{
-	switch (k) {
-	case MODEL_ORDER:
-		return "order";
-	case MODEL_PAYMENT_INTENT:
-		return "payment_intent";
-	case MODEL_REFUND:
-		return "refund";
-	case MODEL_DISPUTE:
-		return "dispute";
-	case MODEL_PAYOUT:
-		return "payout";
-	case MODEL_BALANCE_TX:
-		return "balance_transaction";
-	case MODEL_NONE:
-		break;
-	}
-	return "";
 }
 
 /* Whether a column's text equals v (both may be absent). */
@@ -292,6 +280,7 @@ int store_object(struct store *s, const struct model_object *m)
 		sqlite3_bind_int(st, 20, o->disputed);
 		text(st, 21, m->metadata);
 		sqlite3_bind_int(st, 22, o->refunded);
+		text(st, 23, m->raw);
 		rc = s->manual_fts ? store_order_fts(s, m, st) : run(st);
 		break;
 	}
@@ -323,6 +312,7 @@ int store_object(struct store *s, const struct model_object *m)
 		text(st, 10, r->failure_reason);
 		text(st, 11, r->action_id);
 		text(st, 12, m->metadata);
+		text(st, 13, m->raw);
 		rc = run(st);
 		break;
 	}
@@ -344,6 +334,7 @@ int store_object(struct store *s, const struct model_object *m)
 		sqlite3_bind_int(st, 13, d->is_charge_refundable);
 		text(st, 14, m->evidence);
 		text(st, 15, m->metadata);
+		text(st, 16, m->raw);
 		rc = run(st);
 		if (rc == SQLITE_OK && d->order_id) {
 			text(s->st[ST_DISPUTED_ORDER], 1, d->order_id);
@@ -364,6 +355,7 @@ int store_object(struct store *s, const struct model_object *m)
 		text(st, 8, p->method);
 		text(st, 9, p->balance_transaction);
 		text(st, 10, p->description);
+		text(st, 11, m->raw);
 		rc = run(st);
 		break;
 	}
@@ -388,13 +380,7 @@ int store_object(struct store *s, const struct model_object *m)
 	default:
 		return SQLITE_MISUSE;
 	}
-	if (rc != SQLITE_OK || !m->raw)
-		return rc;
-	st = s->st[ST_RAW];
-	text(st, 1, m->id);
-	text(st, 2, kind_name(m->kind));
-	text(st, 3, m->raw);
-	return run(st);
+	return rc;
 }
 
 int store_event(struct store *s, const struct model_event *e)

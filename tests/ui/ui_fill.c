@@ -151,7 +151,7 @@ int main(int argc, char **argv)
 	sqlite3_stmt *ins_event =
 	        prepare(db, "INSERT INTO events(id, created, type, object_id) VALUES (?,?,?,?)");
 	sqlite3_stmt *ins_raw =
-	        prepare(db, "INSERT INTO raw_objects(id, kind, json) VALUES (?,?,?)");
+	        prepare(db, "UPDATE orders SET raw = ?3 WHERE id = ?1 AND ?2 IS NOT NULL");
 
 	long days = 90;
 	long n_payouts = (days + 3) * 8;

@@ -48,6 +48,16 @@ static const unsigned char plain[256] = {
         ['}'] = 1,    ['~'] = 1, ['\x7f'] = 1,
 };
 
+/* Whether any of the 8 bytes in v ends a plain run: a quote, a backslash, a control
+ * character or a byte of a multibyte sequence (no false negatives). */
+static bool special8(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+	uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v) | v;
+	return (hit & highs) != 0;
+}
+
 static void skip_space(struct parser *ps)
 {
 	while (ps->p < ps->end &&
@@ -192,6 +202,9 @@ static char *parse_string(struct parser *ps, uint32_t *len)
 	unsigned char *start = ps->p + 1, *r = start, *w = start, *end = ps->end;
 	for (;;) {
 		unsigned char *run = r;
+		/* eight bytes at a time through the long plain runs */
+		for (uint64_t v; end - r >= 8 && (memcpy(&v, r, 8), !special8(v));)
+			r += 8;
 		while (r < end && plain[*r])
 			r++;
 		if (w != run)

@@ -173,23 +173,24 @@ static void put_key(struct out *o, const char *k)
 	put(o, ":", 1);
 }
 
-/* Whether the member at path (dotted, e.g. "outcome.risk_level") is to be left out. */
-static int dropped(const char *path, size_t len, const struct model_drop *drop, size_t n_drop)
-{
-	for (size_t i = 0; i < n_drop; i++)
-		if (drop[i].len == len && memcmp(path, drop[i].path, len) == 0)
-			return 1;
-	return 0;
-}
+/* What the drop list says of the member at path (dotted, e.g. "outcome.risk_level"): left
+ * out, something below it left out, or neither (its subtree is written whole). */
+enum drop_state { KEEP_ALL, KEEP_SOME, DROP };
 
-/* Whether anything below path is to be left out (else its subtree is written whole). */
-static int dropped_below(const char *path, size_t len, const struct model_drop *drop, size_t n_drop)
+static enum drop_state drop_state(const char *path, size_t len, const struct model_drop *drop,
+                                  size_t n_drop)
 {
-	for (size_t i = 0; i < n_drop; i++)
-		if (drop[i].len > len && drop[i].path[len] == '.' &&
-		    memcmp(path, drop[i].path, len) == 0)
-			return 1;
-	return 0;
+	enum drop_state state = KEEP_ALL;
+	for (size_t i = 0; i < n_drop; i++) {
+		if (drop[i].len < len || drop[i].path[0] != path[0] ||
+		    memcmp(path, drop[i].path, len) != 0)
+			continue;
+		if (drop[i].len == len)
+			return DROP;
+		if (drop[i].path[len] == '.')
+			state = KEEP_SOME;
+	}
+	return state;
 }
 
 /* Writes v found at path; returns 0 when nothing was written (null or empty after
@@ -220,11 +221,12 @@ static int write_value(struct out *o, const struct jval *v, char *path, size_t p
 				if (path_len)
 					path[path_len] = '.';
 				memcpy(path + path_len + (path_len ? 1 : 0), k, klen + 1);
-				if (dropped(path, sub_len, drop, n_drop)) {
+				enum drop_state state = drop_state(path, sub_len, drop, n_drop);
+				if (state == DROP) {
 					path[path_len] = '\0';
 					continue;
 				}
-				if (dropped_below(path, sub_len, drop, n_drop))
+				if (state == KEEP_SOME)
 					sub_drop = drop, sub_n = n_drop;
 			}
 			size_t before = o->len;

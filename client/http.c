@@ -637,6 +637,9 @@ int http_get_streams(struct http_client *c, size_t n, const struct http_stream_o
 			CURLcode code = msg->data.result;
 			rc = stream_done(c, m, st, (size_t)(st - sts), code, ops, user);
 		}
+		/* Nothing more to hand over for now: the caller may use the wait. */
+		if (rc == 0 && ops->idle && ops->idle(user) != 0)
+			rc = -1;
 		long now = now_ms(), timeout = 100;
 		bool active = false;
 		for (size_t i = 0; rc == 0 && i < n; i++) {

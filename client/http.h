@@ -48,11 +48,14 @@ int http_upload(struct http_client *c, const char *path_query, const char *file_
  * request and returns 1, or returns 0 when the stream is finished; done() receives each
  * reply (doc owned by done) or, with doc NULL, the failure that ended the stream after its
  * retries (each stream retries as http_call does, without holding the others up). done
- * returns 0 to go on, -1 to stop every stream. Returns 0 when every stream finished, -1
- * when stopped: by done, by a cancel (result says so), or for lack of memory (result). */
+ * returns 0 to go on, -1 to stop every stream. idle (may be NULL) is called whenever the
+ * replies that arrived have been handed over, before waiting for more; it returns 0 or -1
+ * to stop. Returns 0 when every stream finished, -1 when stopped: by done or idle, by a
+ * cancel (result says so), or for lack of memory (result). */
 struct http_stream_ops {
 	int (*next)(void *user, size_t i, char *path, size_t size);
 	int (*done)(void *user, size_t i, struct jdoc *doc, const struct provider_result *r);
+	int (*idle)(void *user);
 };
 int http_get_streams(struct http_client *c, size_t n, const struct http_stream_ops *ops, void *user,
                      struct provider_result *result);

@@ -22,7 +22,8 @@ client_libclient_a_SOURCES += \
 	client/stripe_map.c client/stripe.c client/stripe.h \
 	client/store.c client/store.h \
 	client/cache.c client/cache.h client/cache_private.h \
-	client/sync.c client/sync.h client/sync_private.h client/sync_window.c
+	client/sync.c client/sync.h client/sync_private.h client/sync_window.c \
+	client/sync_reconcile.c
 
 # Tests of client/ (unit and integration against paydesk-sandbox).
 check_PROGRAMS += tests/client/cache_checksum

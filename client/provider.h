@@ -121,10 +121,12 @@ void provider_set_cancel(struct provider *p, const volatile int *cancel);
 
 /* The callbacks of list_parallel, for list i of n: next() fills the query of the list's next
  * page and returns 1, or returns 0 when the list is done; page() receives each page in turn
- * (it frees it) and returns 0 to go on, -1 to stop every list. */
+ * (it frees it) and returns 0 to go on, -1 to stop every list; idle() (may be NULL) is
+ * called when every page that arrived has been handed over, before waiting for more. */
 struct provider_parallel_ops {
 	int (*next)(void *user, size_t i, struct provider_list_query *q);
 	int (*page)(void *user, size_t i, struct provider_page *pg);
+	int (*idle)(void *user);
 };
 
 /* The operations of one platform. Each returns 0 when the platform accepted the request, or

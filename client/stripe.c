@@ -170,13 +170,19 @@ static int parallel_done(void *user, size_t i, struct jdoc *doc, const struct pr
 	return pl->ops->page(pl->user, i, &page);
 }
 
+static int parallel_idle(void *user)
+{
+	struct parallel *pl = user;
+	return pl->ops->idle ? pl->ops->idle(pl->user) : 0;
+}
+
 static int stripe_list_parallel(struct provider *p, enum provider_resource res, size_t n,
                                 const struct provider_parallel_ops *ops, void *user,
                                 struct provider_result *result)
 {
 	struct parallel pl = {.res = res, .ops = ops, .user = user, .result = result};
-	static const struct http_stream_ops stream_ops = {.next = parallel_next,
-	                                                  .done = parallel_done};
+	static const struct http_stream_ops stream_ops = {
+	        .next = parallel_next, .done = parallel_done, .idle = parallel_idle};
 	struct provider_result r;
 	memset(result, 0, sizeof *result);
 	if (http_get_streams(p->http, n, &stream_ops, &pl, &r) == 0)

@@ -16,7 +16,7 @@
 #include "client/sync_private.h"
 
 /* The sync connection's page cache, in KiB: bounded, so memory stays flat in the store's size. */
-#define SYNC_CACHE_KIB "32768"
+#define SYNC_CACHE_KIB "8192"
 
 /* The platform keeps events this long; older gaps need a re-scan. */
 #define SYNC_EVENT_RETENTION (30 * 86400)
@@ -286,6 +286,50 @@ int sync_commit_page(struct sync *s, enum provider_resource res, const char *key
 		return -1;
 	}
 	return 0;
+}
+
+static long held_ms(const struct sync_batch *b)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - b->began.tv_sec) * 1000 +
+	       (now.tv_nsec - b->began.tv_nsec) / 1000000;
+}
+
+int sync_batch_add(struct sync *s, struct sync_batch *b)
+{
+	if (b->pages == 0) {
+		if (sync_exec(s, "BEGIN IMMEDIATE") != SQLITE_OK)
+			return -1;
+		clock_gettime(CLOCK_MONOTONIC, &b->began);
+	}
+	b->pages++;
+	return 0;
+}
+
+int sync_batch_done(struct sync *s, struct sync_batch *b, bool now)
+{
+	if (b->pages == 0 ||
+	    (!now && b->pages < SYNC_PAGES_PER_COMMIT && held_ms(b) < SYNC_COMMIT_MS))
+		return 0;
+	b->pages = 0;
+	if (sync_exec(s, "COMMIT") != SQLITE_OK) {
+		sync_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+int sync_batch_idle(struct sync *s, struct sync_batch *b)
+{
+	return b->pages > 0 && held_ms(b) >= SYNC_COMMIT_MS ? sync_batch_done(s, b, true) : 0;
+}
+
+void sync_batch_abandon(struct sync *s, struct sync_batch *b)
+{
+	if (b->pages > 0)
+		sync_rollback(s);
+	b->pages = 0;
 }
 
 int sync_backfill_range(struct sync *s, enum provider_resource res, const char *key, int64_t lo,
@@ -558,95 +602,6 @@ static int new_balance_transactions(struct sync *s)
 	}
 }
 
-/* Payouts reconciled per transaction: a commit per payout (a handful of entries each) cost
- * more than storing its entries; a larger batch would hold the write lock for longer. */
-#define RECONCILE_BATCH 32
-
-/* Lists what one payout paid out, marking each entry, then the payout as reconciled. Runs
- * inside the caller's transaction; on failure the caller rolls it back. */
-static int reconcile_payout(struct sync *s, const char *payout_id)
-{
-	char after[128] = "";
-	sqlite3_stmt *mark = NULL;
-	for (;;) {
-		if (sync_cancelled(s))
-			return -1;
-		struct provider_list_query q = {.starting_after = after[0] ? after : NULL,
-		                                .payout = payout_id};
-		struct provider_page pg;
-		int got = sync_list_page(s, PROVIDER_BALANCE_TRANSACTIONS, &q, &pg);
-		if (got <= 0)
-			return got < 0 ? -1 : 0;
-		int rc = sync_store_page(s, &pg, PROVIDER_BALANCE_TRANSACTIONS);
-		for (size_t i = 0; rc == SQLITE_OK && i < pg.n; i++)
-			if (pg.objects[i].kind == MODEL_BALANCE_TX)
-				rc = store_btx_payout(s->store, pg.objects[i].id, payout_id);
-		bool more = pg.has_more && pg.n > 0;
-		if (rc == SQLITE_OK && !more) {
-			rc = sqlite3_prepare_v2(s->db,
-			                        "UPDATE payouts SET reconciled = 1 WHERE id = ?1",
-			                        -1, &mark, NULL);
-			if (rc == SQLITE_OK) {
-				sqlite3_bind_text(mark, 1, payout_id, -1, SQLITE_STATIC);
-				rc = sqlite3_step(mark) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-				sqlite3_finalize(mark);
-			}
-		}
-		if (rc != SQLITE_OK && !s->result->message[0])
-			sync_fail(s, PROVIDER_BAD_REPLY, _("the cache could not be written (%s)"),
-			          sqlite3_errmsg(s->db));
-		if (more)
-			snprintf(after, sizeof after, "%s", pg.objects[pg.n - 1].id);
-		provider_page_free(&pg);
-		if (rc != SQLITE_OK)
-			return -1;
-		if (!more)
-			return 0;
-	}
-}
-
-/* Reconciles every payout not yet reconciled, RECONCILE_BATCH payouts per transaction, so
- * an interruption loses at most one batch (done again by the next sync). */
-static int reconcile(struct sync *s)
-{
-	if (s->forbidden[PROVIDER_BALANCE_TRANSACTIONS] || s->forbidden[PROVIDER_PAYOUTS])
-		return 0;
-	int batched = 0;
-	for (;;) {
-		if (batched == 0 && sync_exec(s, "BEGIN IMMEDIATE") != SQLITE_OK)
-			return -1;
-		/* One at a time, so that memory stays flat however many payouts wait. */
-		sqlite3_stmt *st;
-		char id[128] = "";
-		if (sqlite3_prepare_v2(
-		            s->db,
-		            "SELECT id FROM payouts WHERE reconciled = 0 ORDER BY id LIMIT 1", -1,
-		            &st, NULL) != SQLITE_OK) {
-			sync_db_fail(s);
-			sync_rollback(s);
-			return -1;
-		}
-		if (sqlite3_step(st) == SQLITE_ROW)
-			snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-		if (id[0] && reconcile_payout(s, id) != 0) {
-			sync_rollback(s);
-			return -1;
-		}
-		bool last = !id[0] || s->forbidden[PROVIDER_BALANCE_TRANSACTIONS];
-		if (last || ++batched == RECONCILE_BATCH) {
-			if (sync_exec(s, "COMMIT") != SQLITE_OK) {
-				sync_rollback(s);
-				return -1;
-			}
-			batched = 0;
-		}
-		if (last)
-			return 0;
-		sync_report(s, SYNC_PHASE_RECONCILE, PROVIDER_PAYOUTS, 0, 0);
-	}
-}
-
 static const char restart_backfill[] =
         "DELETE FROM sync_state WHERE resource LIKE '%@%';"
         "UPDATE sync_state SET backfill_done = 0, backfill_cursor = NULL"
@@ -698,7 +653,7 @@ static int run(struct sync *s, const struct sync_options *options)
 	/* Also after a backfill: entries made while it ran have no events to bring them. */
 	if (new_balance_transactions(s) != 0)
 		return -1;
-	if (reconcile(s) != 0)
+	if (sync_reconcile(s) != 0)
 		return -1;
 	if (s->result->partial)
 		return -1;

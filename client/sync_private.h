@@ -80,6 +80,36 @@ int sync_commit_page(struct sync *s, enum provider_resource res, const char *key
 int sync_backfill_range(struct sync *s, enum provider_resource res, const char *key, int64_t lo,
                         int64_t hi, int weight);
 
+/* Parallel lists, one connection each, on libcurl multi (sync_window.c, sync_reconcile.c).
+ * Streams at once: four stay well inside a live account's read limit. */
+#define SYNC_STREAMS 4
+
+/* Pages stored by several transactions' worth of work in one: a transaction holds at most
+ * SYNC_PAGES_PER_COMMIT pages and lasts at most SYNC_COMMIT_MS. Every commit rewrites the
+ * index leaves its objects touch, so fewer commits write fewer pages; the screens' own
+ * writes (an outbox row before a refund) wait at most that long, and a kill loses at most
+ * that much work. Each page is stored with its cursor in the same transaction. */
+#define SYNC_PAGES_PER_COMMIT 64
+#define SYNC_COMMIT_MS        250
+struct sync_batch {
+	int pages;             /* pages in the open transaction; 0 = none open */
+	struct timespec began; /* when it was opened */
+};
+/* Before storing a page: opens the transaction if none is. 0 or -1 (failure recorded). */
+int sync_batch_add(struct sync *s, struct sync_batch *b);
+/* After storing a page: commits when the batch is full or old enough, or always when
+ * `now`. 0 or -1 (failure recorded). */
+int sync_batch_done(struct sync *s, struct sync_batch *b, bool now);
+/* While waiting for the network: commits a batch that is old enough. */
+int sync_batch_idle(struct sync *s, struct sync_batch *b);
+/* After a failed store: rolls the whole batch back (the next run fetches it again). */
+void sync_batch_abandon(struct sync *s, struct sync_batch *b);
+
+/* Lists what every payout not yet reconciled paid out (SYNC_STREAMS payouts at once), marks
+ * each entry with its payout and then the payout as reconciled. 0, or -1 with the failure
+ * recorded (what was committed stays: the next run goes on from there). */
+int sync_reconcile(struct sync *s);
+
 /* Lists one resource in parallel created windows, each on its own connection, driven
  * together in this thread; resumes the windows of an interrupted run. Same results as
  * sync_backfill_range. */

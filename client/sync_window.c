@@ -16,14 +16,8 @@
 #include "client/client.h"
 #include "client/sync_private.h"
 
-/* Windows per list. Four connections stay well inside a live account's read limit. */
-#define SYNC_WINDOWS 4
-/* A transaction holds at most this many pages, and lasts at most SYNC_COMMIT_MS: every
- * commit rewrites the index leaves its objects touch, so fewer commits write fewer pages,
- * while the screens' own writes (an outbox row before a refund) wait at most that long,
- * and a kill loses at most that much work. */
-#define SYNC_PAGES_PER_COMMIT 64
-#define SYNC_COMMIT_MS        250
+/* Windows per list: one per stream. */
+#define SYNC_WINDOWS SYNC_STREAMS
 /* The marker in the list's own row that its windows are planned. */
 #define SYNC_PLANNED "@windows"
 
@@ -43,8 +37,7 @@ struct windows {
 	struct window all[SYNC_WINDOWS];
 	int n;
 	struct window *open[SYNC_WINDOWS]; /* list i of list_parallel: the windows not done */
-	int pages;                         /* pages in the open transaction; 0 = none open */
-	struct timespec began;             /* when it was opened */
+	struct sync_batch batch;
 };
 
 /* Plans the windows: the newest object's time, back to the account's creation, cut in
@@ -138,28 +131,6 @@ static int window_next(void *user, size_t i, struct provider_list_query *q)
 	return 1;
 }
 
-/* How long the open transaction has been open. */
-static long held_ms(const struct windows *ws)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long)(now.tv_sec - ws->began.tv_sec) * 1000 +
-	       (now.tv_nsec - ws->began.tv_nsec) / 1000000;
-}
-
-/* Commits the open transaction, if any. */
-static int windows_commit(struct windows *ws)
-{
-	if (ws->pages == 0)
-		return 0;
-	ws->pages = 0;
-	if (sync_exec(ws->s, "COMMIT") != SQLITE_OK) {
-		sync_rollback(ws->s);
-		return -1;
-	}
-	return 0;
-}
-
 /* A window's page: stored with the window's cursor in the same transaction. A transaction
  * holds several pages, whichever windows they come from. */
 static int window_page(void *user, size_t i, struct provider_page *pg)
@@ -167,19 +138,13 @@ static int window_page(void *user, size_t i, struct provider_page *pg)
 	struct windows *ws = user;
 	struct window *w = ws->open[i];
 	bool done;
-	int rc = 0;
-	if (ws->pages == 0 && sync_exec(ws->s, "BEGIN IMMEDIATE") != SQLITE_OK)
-		rc = -1;
-	else if (ws->pages++ == 0)
-		clock_gettime(CLOCK_MONOTONIC, &ws->began);
+	int rc = sync_batch_add(ws->s, &ws->batch);
 	if (rc == 0 && sync_put_page(ws->s, ws->res, w->key, pg, &done) != 0) {
-		/* Nothing of this transaction stays: the next run fetches its pages again. */
-		sync_rollback(ws->s);
-		ws->pages = 0;
+		sync_batch_abandon(ws->s, &ws->batch);
 		rc = -1;
 	}
-	if (rc == 0 && (ws->pages >= SYNC_PAGES_PER_COMMIT || held_ms(ws) >= SYNC_COMMIT_MS))
-		rc = windows_commit(ws);
+	if (rc == 0)
+		rc = sync_batch_done(ws->s, &ws->batch, false);
 	if (rc == 0) {
 		int64_t oldest = pg->n ? pg->objects[pg->n - 1].created : 0;
 		if (pg->n && pg->objects[pg->n - 1].id)
@@ -191,6 +156,12 @@ static int window_page(void *user, size_t i, struct provider_page *pg)
 	}
 	provider_page_free(pg);
 	return rc;
+}
+
+static int window_idle(void *user)
+{
+	struct windows *ws = user;
+	return sync_batch_idle(ws->s, &ws->batch);
 }
 
 int sync_backfill_windows(struct sync *s, enum provider_resource res, int weight)
@@ -232,12 +203,13 @@ int sync_backfill_windows(struct sync *s, enum provider_resource res, int weight
 			ws.open[n_open++] = w;
 		ws.n++;
 	}
-	static const struct provider_parallel_ops ops = {.next = window_next, .page = window_page};
+	static const struct provider_parallel_ops ops = {
+	        .next = window_next, .page = window_page, .idle = window_idle};
 	struct provider_result r;
 	int listed =
 	        n_open > 0 ? s->ops->list_parallel(s->provider, res, n_open, &ops, &ws, &r) : 0;
 	/* What was stored before a failure is kept: each page is there with its cursor. */
-	if (windows_commit(&ws) != 0)
+	if (sync_batch_done(s, &ws.batch, true) != 0)
 		return -1;
 	if (listed != 0) {
 		if (r.outcome == PROVIDER_FORBIDDEN) {

@@ -52,13 +52,19 @@ run_sync --full
 admin GET /_admin/requests >"$TEST_TMP/requests.json"
 full=$(charge_lists "$TEST_TMP/requests.json")
 admin DELETE /_admin/requests >/dev/null
+# Slow charge pages (a second each) keep the backfill going long enough to be cut once a
+# window's cursor is committed.
+admin POST /_admin/faults 'kind=stall&seconds=1&count=100&path=/v1/charges&method=GET' >/dev/null
 "$PAYDESK_BIN" sync --full >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 1 300); do
-	admin GET /_admin/requests | grep -q 'starting_after=ch_' && break
+for _ in $(seq 1 500); do
+	n=$(sqlite3 "$CACHE_DB" "SELECT count(*) FROM sync_state WHERE resource LIKE 'charges@%'
+		AND backfill_cursor IS NOT NULL" 2>/dev/null)
+	[ "${n:-0}" -gt 0 ] && break
 	sleep 0.02
 done
 kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+admin DELETE /_admin/faults >/dev/null
 admin DELETE /_admin/requests >/dev/null
 run_sync; st=$?
 admin GET /_admin/requests >"$TEST_TMP/requests.json"

@@ -66,7 +66,7 @@ static void skip_space(struct parser *ps)
 }
 
 /* Appends a value; returns its index, or -1 when out of memory. */
-static long new_val(struct parser *ps, enum jtype type, const char *key)
+static long new_val(struct parser *ps, enum jtype type, const char *key, uint32_t key_len)
 {
 	struct jdoc *d = ps->d;
 	if (d->n == d->cap) {
@@ -79,6 +79,7 @@ static long new_val(struct parser *ps, enum jtype type, const char *key)
 	}
 	struct jval *v = &d->vals[d->n];
 	v->key = key;
+	v->key_len = key_len;
 	v->v.i = 0;
 	v->len = 0;
 	v->span = 1;
@@ -251,7 +252,7 @@ static bool digit(const struct parser *ps)
 	return ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9';
 }
 
-static int parse_number(struct parser *ps, const char *key)
+static int parse_number(struct parser *ps, const char *key, uint32_t key_len)
 {
 	unsigned char *s = ps->p;
 	bool neg = *ps->p == '-', real = false;
@@ -282,7 +283,7 @@ static int parse_number(struct parser *ps, const char *key)
 		while (digit(ps))
 			ps->p++;
 	}
-	long i = new_val(ps, real ? J_REAL : J_INT, key);
+	long i = new_val(ps, real ? J_REAL : J_INT, key, key_len);
 	if (i < 0)
 		return -1;
 	struct jval *v = &ps->d->vals[i];
@@ -304,22 +305,23 @@ static int parse_number(struct parser *ps, const char *key)
 	return 0;
 }
 
-static int literal(struct parser *ps, const char *word, size_t n, enum jtype type, const char *key)
+static int literal(struct parser *ps, const char *word, size_t n, enum jtype type, const char *key,
+                   uint32_t key_len)
 {
 	if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n) != 0)
 		return fail(ps, "invalid literal");
 	ps->p += n;
-	return new_val(ps, type, key) < 0 ? -1 : 0;
+	return new_val(ps, type, key, key_len) < 0 ? -1 : 0;
 }
 
-static int parse_value(struct parser *ps, const char *key);
+static int parse_value(struct parser *ps, const char *key, uint32_t key_len);
 
 /* An object or array: its members, then its size and span. */
-static int parse_container(struct parser *ps, const char *key, bool object)
+static int parse_container(struct parser *ps, const char *key, uint32_t key_len, bool object)
 {
 	if (++ps->depth > JDOC_MAX_DEPTH)
 		return fail(ps, "too deeply nested");
-	long at = new_val(ps, object ? J_OBJECT : J_ARRAY, key);
+	long at = new_val(ps, object ? J_OBJECT : J_ARRAY, key, key_len);
 	if (at < 0)
 		return -1;
 	unsigned char close = object ? '}' : ']';
@@ -331,8 +333,8 @@ static int parse_container(struct parser *ps, const char *key, bool object)
 	} else {
 		for (;;) {
 			const char *name = NULL;
+			uint32_t len = 0;
 			if (object) {
-				uint32_t len;
 				if (ps->p >= ps->end || *ps->p != '"')
 					return fail(ps, "member name expected");
 				name = parse_string(ps, &len);
@@ -344,7 +346,7 @@ static int parse_container(struct parser *ps, const char *key, bool object)
 				ps->p++;
 				skip_space(ps);
 			}
-			if (parse_value(ps, name) != 0)
+			if (parse_value(ps, name, len) != 0)
 				return -1;
 			if (++count == UINT32_MAX)
 				return fail(ps, "too many items");
@@ -368,21 +370,21 @@ static int parse_container(struct parser *ps, const char *key, bool object)
 	return 0;
 }
 
-static int parse_value(struct parser *ps, const char *key)
+static int parse_value(struct parser *ps, const char *key, uint32_t key_len)
 {
 	if (ps->p >= ps->end)
 		return fail(ps, "value expected");
 	switch (*ps->p) {
 	case '{':
-		return parse_container(ps, key, true);
+		return parse_container(ps, key, key_len, true);
 	case '[':
-		return parse_container(ps, key, false);
+		return parse_container(ps, key, key_len, false);
 	case '"': {
 		uint32_t len;
 		char *s = parse_string(ps, &len);
 		if (!s)
 			return -1;
-		long i = new_val(ps, J_STRING, key);
+		long i = new_val(ps, J_STRING, key, key_len);
 		if (i < 0)
 			return -1;
 		ps->d->vals[i].v.s = s;
@@ -390,14 +392,14 @@ static int parse_value(struct parser *ps, const char *key)
 		return 0;
 	}
 	case 't':
-		return literal(ps, "true", 4, J_TRUE, key);
+		return literal(ps, "true", 4, J_TRUE, key, key_len);
 	case 'f':
-		return literal(ps, "false", 5, J_FALSE, key);
+		return literal(ps, "false", 5, J_FALSE, key, key_len);
 	case 'n':
-		return literal(ps, "null", 4, J_NULL, key);
+		return literal(ps, "null", 4, J_NULL, key, key_len);
 	default:
 		if (*ps->p == '-' || (*ps->p >= '0' && *ps->p <= '9'))
-			return parse_number(ps, key);
+			return parse_number(ps, key, key_len);
 		return fail(ps, "value expected");
 	}
 }
@@ -428,7 +430,7 @@ struct jdoc *jdoc_parse(char *text, size_t len, char *err, size_t err_size)
 	skip_space(&ps);
 	if (ps.p >= ps.end || (*ps.p != '{' && *ps.p != '['))
 		fail(&ps, "an object or array expected");
-	else if (parse_value(&ps, NULL) == 0) {
+	else if (parse_value(&ps, NULL, 0) == 0) {
 		skip_space(&ps);
 		if (ps.p != ps.end)
 			fail(&ps, "end of text expected");

@@ -19,7 +19,8 @@ struct jval {
 		const char *s; /* J_STRING: the text, NUL-terminated; J_REAL: the number's text */
 		int64_t i;     /* J_INT */
 	} v;
-	uint32_t len;  /* J_STRING, J_REAL: bytes; J_ARRAY, J_OBJECT: items */
+	uint32_t len;     /* J_STRING, J_REAL: bytes; J_ARRAY, J_OBJECT: items */
+	uint32_t key_len; /* bytes of key */
 	uint32_t span; /* values in this subtree, itself included: the next sibling is this+span */
 	uint8_t type;  /* enum jtype */
 };

@@ -83,6 +83,15 @@ static int secret_key(const char *k)
 	}
 }
 
+/* Whether any of the 8 bytes in v must be escaped in a JSON string: a quote, a backslash
+ * or a control character (no false negatives). */
+static bool needs_escape8(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+	return (((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v)) & highs;
+}
+
 /* Writes a JSON string literal, escaping what JSON requires. */
 static void put_string(struct out *o, const char *s, size_t n)
 {
@@ -90,6 +99,11 @@ static void put_string(struct out *o, const char *s, size_t n)
 	put(o, "\"", 1);
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
+		/* eight bytes at a time through what needs no escape */
+		for (uint64_t v; n - i >= 8 && (memcpy(&v, s + i, 8), !needs_escape8(v));)
+			i += 8;
+		if (i >= n)
+			break;
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
@@ -158,18 +172,9 @@ static void put_scalar(struct out *o, const struct jval *v)
 }
 
 /* Writes "k": */
-static void put_key(struct out *o, const char *k)
+static void put_key(struct out *o, const char *k, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)k;
-	while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
-		p++;
-	if (*p == '\0') {
-		put(o, "\"", 1);
-		put(o, k, (size_t)(p - (const unsigned char *)k));
-		put(o, "\":", 2);
-		return;
-	}
-	put_string(o, k, strlen(k));
+	put_string(o, k, len);
 	put(o, ":", 1);
 }
 
@@ -213,7 +218,7 @@ static int write_value(struct out *o, const struct jval *v, char *path, size_t p
 			if (secret_key(k))
 				continue;
 			/* path grows in place; a path too long for the buffer is never in a list */
-			size_t klen = strlen(k);
+			size_t klen = item->key_len;
 			size_t sub_len = path_len + (path_len ? 1 : 0) + klen;
 			const struct model_drop *sub_drop = NULL;
 			size_t sub_n = 0;
@@ -232,7 +237,7 @@ static int write_value(struct out *o, const struct jval *v, char *path, size_t p
 			size_t before = o->len;
 			if (n)
 				put(o, ",", 1);
-			put_key(o, k);
+			put_key(o, k, klen);
 			if (write_value(o, item, path, sub_drop ? sub_len : path_len, sub_drop,
 			                sub_n))
 				n++;
@@ -328,7 +333,7 @@ static void write_sorted(struct out *o, const struct jval *v)
 	for (i = 0; i < v->len; i++) {
 		if (i)
 			put(o, ",", 1);
-		put_key(o, members[i]->key);
+		put_key(o, members[i]->key, members[i]->key_len);
 		write_sorted(o, members[i]);
 	}
 	put(o, "}", 1);

@@ -53,7 +53,8 @@ static bool same(const struct jval *v, const json_t *j)
 		JVAL_EACH(c, i, v)
 		{
 			const json_t *m = json_object_get(j, c->key);
-			if (!m || !same(c, m) || jval_get(v, c->key) != c)
+			if (!m || !same(c, m) || jval_get(v, c->key) != c ||
+			    c->key_len != strlen(c->key))
 				return false;
 		}
 		return true;

@@ -321,6 +321,7 @@ static void classify(long status, CURLcode code, struct http_reply *hr, struct p
 		case CURLE_SSL_CACERT_BADFILE:
 			/* A certificate problem will not heal by retrying: report it as is. */
 			r->outcome = PROVIDER_OFFLINE;
+			snprintf(r->error_type, sizeof r->error_type, "%s", HTTP_ERROR_TLS);
 			break;
 		default:
 			r->outcome = hr->too_large ? PROVIDER_BAD_REPLY : PROVIDER_TIMEOUT;

@@ -13,6 +13,10 @@
 
 struct http_client;
 
+/* result->error_type of a request that failed because the server's certificate could not
+ * be verified (outcome PROVIDER_OFFLINE: nothing reached the platform). */
+#define HTTP_ERROR_TLS "tls"
+
 /* Retry policy: at most max_attempts tries and budget_ms of waiting in all. */
 struct http_retry {
 	int max_attempts;

@@ -10,6 +10,7 @@
 
 #include "client/cache_private.h"
 #include "client/client.h"
+#include "client/http.h"
 #include "client/model.h"
 #include "client/store.h"
 #include "client/sync.h"
@@ -728,7 +729,15 @@ int sync_run(const struct profile *profile, const struct sync_options *options,
 	if (s.ops->account(s.provider, account, &s.account_created, &r) != 0) {
 		if (r.outcome != PROVIDER_FORBIDDEN) {
 			snprintf(result->request_id, sizeof result->request_id, "%s", r.request_id);
-			if (r.outcome == PROVIDER_OFFLINE)
+			if (r.outcome == PROVIDER_OFFLINE &&
+			    strcmp(r.error_type, HTTP_ERROR_TLS) == 0)
+				sync_fail(&s, r.outcome,
+				          _("the TLS certificate of %s could not be verified "
+				            "(%s); the cache was not changed. If the platform "
+				            "uses a private certificate authority, name its "
+				            "certificate with ca_file in profile [%s]."),
+				          profile->api_base, r.message, profile->name);
+			else if (r.outcome == PROVIDER_OFFLINE)
 				sync_fail(&s, r.outcome,
 				          _("offline: %s cannot be reached (%s); the cache was not "
 				            "changed. Check the network and run the sync again."),

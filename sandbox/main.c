@@ -42,6 +42,9 @@ static const char usage_text[] =
         "                        resources: charges payment_intents refunds disputes payouts\n"
         "                        balance_transactions balance events account files; levels:\n"
         "                        none read write; unlisted resources are none\n"
+        "  --tls-cert FILE       with --tls-key, serve HTTPS with this PEM certificate\n"
+        "                        (for testing clients against a private CA)\n"
+        "  --tls-key FILE        the certificate's PEM private key\n"
         "  --quiet               print nothing but the port\n"
         "  --help                show this help and exit\n"
         "  --version             show the version and exit\n"
@@ -197,6 +200,8 @@ enum {
 	OPT_KEYS,
 	OPT_RESTRICTED,
 	OPT_QUIET,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
 	OPT_HELP,
 	OPT_VERSION
 };
@@ -213,6 +218,8 @@ static const struct option long_options[] = {
         {"rate-limit", required_argument, NULL, OPT_RATE},
         {"keys", required_argument, NULL, OPT_KEYS},
         {"restricted", required_argument, NULL, OPT_RESTRICTED},
+        {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+        {"tls-key", required_argument, NULL, OPT_TLS_KEY},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -276,6 +283,12 @@ static int parse_args(struct sbx *s, int argc, char **argv)
 		case OPT_RESTRICTED:
 			if (add_restricted(s, optarg) != 0)
 				return 2;
+			break;
+		case OPT_TLS_CERT:
+			s->opt.tls_cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			s->opt.tls_key = optarg;
 			break;
 		case OPT_QUIET:
 			s->opt.quiet = 1;
@@ -365,6 +378,10 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (!s.opt.tls_cert != !s.opt.tls_key) {
+		fprintf(stderr, "paydesk-sandbox: --tls-cert and --tls-key go together\n");
+		return 2;
+	}
 	if (s.opt.invalid_utf8 && !s.opt.hostile) {
 		fprintf(stderr, "paydesk-sandbox: --invalid-utf8 needs --hostile\n");
 		free_keys(&s);

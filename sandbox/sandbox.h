@@ -159,6 +159,8 @@ struct sbx_options {
 	int invalid_utf8;
 	int rate_limit;
 	const char *keys_file;
+	const char *tls_cert; /* PEM files: serve HTTPS instead of HTTP */
+	const char *tls_key;
 	int quiet;
 };
 

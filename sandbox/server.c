@@ -651,6 +651,25 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *con, con
 }
 
 static struct MHD_Daemon *daemon_handle;
+static char *tls_pem[2]; /* certificate and key of an HTTPS daemon */
+
+/* A whole small file as a string, or NULL. */
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = malloc(65536);
+	size_t n = buf ? fread(buf, 1, 65535, f) : 0;
+	int bad = ferror(f) || n == 0;
+	fclose(f);
+	if (bad) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
 
 int sbx_server_run(struct sbx *s)
 {
@@ -661,19 +680,41 @@ int sbx_server_run(struct sbx *s)
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)s->opt.port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	/* Injected resets make libmicrohttpd complain; --quiet keeps stderr clean. */
+	unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+	                     (s->opt.quiet ? 0 : MHD_USE_ERROR_LOG);
+	char *cert = NULL, *key = NULL;
+	if (s->opt.tls_cert) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			fprintf(stderr, "paydesk-sandbox: this libmicrohttpd cannot serve HTTPS\n");
+			return -1;
+		}
+		cert = read_file(s->opt.tls_cert);
+		key = read_file(s->opt.tls_key);
+		if (!cert || !key) {
+			fprintf(stderr, "paydesk-sandbox: cannot read %s\n",
+			        cert ? s->opt.tls_key : s->opt.tls_cert);
+			free(cert);
+			free(key);
+			return -1;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	/* Injected resets make libmicrohttpd complain; --quiet keeps stderr clean. The TLS
+	 * options come last: without a certificate they end the list. */
 	daemon_handle = MHD_start_daemon(
-	        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-	                (s->opt.quiet ? 0 : MHD_USE_ERROR_LOG),
-	        (uint16_t)s->opt.port, NULL, NULL, access_handler, s, MHD_OPTION_SOCK_ADDR,
+	        flags, (uint16_t)s->opt.port, NULL, NULL, access_handler, s, MHD_OPTION_SOCK_ADDR,
 	        (struct sockaddr *)&addr, MHD_OPTION_URI_LOG_CALLBACK, uri_logger, s,
 	        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
-	        (unsigned int)120, MHD_OPTION_END);
+	        (unsigned int)120, cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
+	        MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
+	/* libmicrohttpd keeps pointing at them: freed when the daemon stops. */
+	tls_pem[0] = cert;
+	tls_pem[1] = key;
 	if (daemon_handle == NULL) {
 		fprintf(stderr,
 		        "paydesk-sandbox: cannot listen on 127.0.0.1:%d (is the port in "
-		        "use?)\n",
-		        s->opt.port);
+		        "use?%s)\n",
+		        s->opt.port, cert ? " do the certificate and key match?" : "");
 		return -1;
 	}
 	info = MHD_get_daemon_info(daemon_handle, MHD_DAEMON_INFO_BIND_PORT);
@@ -693,4 +734,7 @@ void sbx_server_stop(void)
 		MHD_stop_daemon(daemon_handle);
 		daemon_handle = NULL;
 	}
+	free(tls_pem[0]);
+	free(tls_pem[1]);
+	tls_pem[0] = tls_pem[1] = NULL;
 }

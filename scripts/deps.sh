@@ -6,7 +6,7 @@ set -eu
 packages="gcc make autoconf automake autopoint gettext pkg-config
 libncurses-dev libsqlite3-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev
 libcmocka-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-dejavu-core
-locales tmux sqlite3 jq curl poppler-utils cups cups-client cups-pdf ca-certificates"
+locales tmux sqlite3 jq curl poppler-utils cups cups-client cups-pdf ca-certificates openssl"
 
 missing=""
 for p in $packages; do

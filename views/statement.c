@@ -210,6 +210,39 @@ static int write_stream(struct statement *st, enum statement_format format, FILE
 	return r;
 }
 
+/* Writes to a file that is not a regular one, in place. */
+static int save_special(struct statement *st, enum statement_format format, const char *path,
+                        char *err, size_t err_size)
+{
+	if (format == STATEMENT_PDF) {
+		struct statement_doc doc = {0};
+		int r = statement_doc_build(st, STATEMENT_PAGE_LINES, &doc, err, err_size);
+		if (r == 0) {
+			char title[256];
+			statement_default_name(st, format, NULL, title, sizeof title);
+			r = statement_write_pdf(&doc, path, title, err, err_size);
+		}
+		statement_doc_clear(&doc);
+		return r;
+	}
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		snprintf(err, err_size, _("cannot write %s: %s"), path, strerror(errno));
+		return -1;
+	}
+	int r = write_stream(st, format, f, err, err_size);
+	if (fflush(f) != 0) {
+		if (r == 0)
+			snprintf(err, err_size, _("writing %s failed: %s"), path, strerror(errno));
+		r = -1;
+	}
+	if (fclose(f) != 0 && r == 0) {
+		snprintf(err, err_size, _("writing %s failed: %s"), path, strerror(errno));
+		r = -1;
+	}
+	return r;
+}
+
 int statement_save(struct statement *st, enum statement_format format, const char *path, char *err,
                    size_t err_size)
 {
@@ -226,6 +259,16 @@ int statement_save(struct statement *st, enum statement_format format, const cha
 	if (strcmp(path, "-") == 0) {
 		snprintf(err, err_size, "%s", _("a PDF statement needs a file: use --output FILE"));
 		return -1;
+	}
+	/* A device or a pipe (/dev/stdout, a FIFO) is written as it is: it cannot be replaced
+	 * by a file renamed over it. */
+	struct stat sb;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		if (S_ISDIR(sb.st_mode)) {
+			snprintf(err, err_size, _("cannot write %s: %s"), path, strerror(EISDIR));
+			return -1;
+		}
+		return save_special(st, format, path, err, err_size);
 	}
 	char tmp[4096];
 	if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp) {

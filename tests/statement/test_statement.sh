@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/statement/stmt_lib.sh"
 tmp_setup
-tap_plan 46
+tap_plan 49
 
 NOW=1764115200 # 2025-11-26 00:00 UTC
 export PAYDESK_NOW=$NOW PAYDESK_OPERATOR=clerk1 LANGUAGE= LC_ALL=C.UTF-8
@@ -153,6 +153,15 @@ fi
 statement --date 2025-11-24 -o "$target" >/dev/null 2>"$TEST_TMP/err"
 [ $? -eq 1 ] && grep -q "cannot create a file next to $target" "$TEST_TMP/err"
 tap_ok $? "an unwritable output exits 1 and names the file"
+# A full disk: /dev/full takes nothing. The device is written in place, never replaced.
+statement --date 2025-11-24 -o /dev/full >/dev/null 2>"$TEST_TMP/err"
+[ $? -eq 1 ] && grep -q "No space left on device" "$TEST_TMP/err"
+tap_ok $? "a text statement on a full disk exits 1 and says the disk is full"
+statement --date 2025-11-24 --format pdf -o /dev/full >/dev/null 2>"$TEST_TMP/err"
+[ $? -eq 1 ] && grep -q "writing the PDF /dev/full failed" "$TEST_TMP/err"
+tap_ok $? "a PDF statement on a full disk exits 1 and says writing it failed"
+[ -c /dev/full ] && ! ls /dev/full.tmp-* >/dev/null 2>&1
+tap_ok $? "the device is still a device and no file was left beside it"
 statement --date 2025-11-24 --from-json 2>/dev/null >/dev/null
 tap_is $? 2 "an unknown option exits 2"
 

@@ -548,8 +548,11 @@ struct stream {
 	enum { STREAM_IDLE, STREAM_RUNNING, STREAM_WAITING, STREAM_FINISHED } state;
 };
 
+/* A transfer that libcurl could not start (no memory): stream functions return this. */
+#define STREAM_NOT_STARTED (-2)
+
 /* Asks for stream i's next request and starts it; the stream is finished when there is
- * none. Returns -1 when the transfer cannot be started. */
+ * none. Returns STREAM_NOT_STARTED when the transfer cannot be started. */
 static int stream_next(struct http_client *c, CURLM *m, struct stream *st, size_t i,
                        const struct http_stream_ops *ops, void *user)
 {
@@ -563,13 +566,13 @@ static int stream_next(struct http_client *c, CURLM *m, struct stream *st, size_
 	st->start_ms = now_ms();
 	if (start_transfer(st->h, st->url, &st->hr) != CURLE_OK ||
 	    curl_multi_add_handle(m, st->h) != CURLM_OK)
-		return -1;
+		return STREAM_NOT_STARTED;
 	st->state = STREAM_RUNNING;
 	return 0;
 }
 
 /* A finished transfer of stream i: hands the reply over, schedules a retry, or gives up.
- * Returns -1 to stop every stream. */
+ * Returns -1 (or STREAM_NOT_STARTED) to stop every stream. */
 static int stream_done(struct http_client *c, CURLM *m, struct stream *st, size_t i, CURLcode code,
                        const struct http_stream_ops *ops, void *user)
 {
@@ -611,17 +614,12 @@ int http_get_streams(struct http_client *c, size_t n, const struct http_stream_o
 	memset(result, 0, sizeof *result);
 	CURLM *m = curl_multi_init();
 	struct stream *sts = calloc(n ? n : 1, sizeof *sts);
-	int rc = m && sts ? 0 : -1;
+	int rc = m && sts ? 0 : STREAM_NOT_STARTED;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		sts[i].h = curl_easy_init();
 		if (!sts[i].h || configure_handle(c, sts[i].h) != 0 ||
 		    curl_easy_setopt(sts[i].h, CURLOPT_PRIVATE, &sts[i]) != CURLE_OK)
-			rc = -1;
-	}
-	if (rc != 0) {
-		result->outcome = PROVIDER_BAD_REPLY;
-		snprintf(result->message, sizeof result->message,
-		         _("the HTTP library could not start"));
+			rc = STREAM_NOT_STARTED;
 	}
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = stream_next(c, m, &sts[i], i, ops, user);
@@ -648,8 +646,9 @@ int http_get_streams(struct http_client *c, size_t n, const struct http_stream_o
 			if (st->state == STREAM_WAITING && st->wake_ms <= now) {
 				if (start_transfer(st->h, st->url, &st->hr) != CURLE_OK ||
 				    curl_multi_add_handle(m, st->h) != CURLM_OK)
-					rc = -1;
-				st->state = STREAM_RUNNING;
+					rc = STREAM_NOT_STARTED;
+				else
+					st->state = STREAM_RUNNING;
 			}
 			if (st->state == STREAM_WAITING && st->wake_ms - now < timeout)
 				timeout = st->wake_ms - now;
@@ -678,7 +677,12 @@ int http_get_streams(struct http_client *c, size_t n, const struct http_stream_o
 	free(sts);
 	if (m)
 		curl_multi_cleanup(m);
-	return rc;
+	if (rc == STREAM_NOT_STARTED) {
+		result->outcome = PROVIDER_BAD_REPLY;
+		snprintf(result->message, sizeof result->message,
+		         _("the HTTP library could not start"));
+	}
+	return rc == 0 ? 0 : -1;
 }
 
 const char *http_base(const struct http_client *c)

@@ -339,6 +339,18 @@ static void test_fast_money(void **state)
 }
 
 /* Display columns of UTF-8 text where CJK ideographs take two. */
+/* A statement of the test day in UTC, as a clerk would make it. */
+static struct statement_options day_options(void)
+{
+	struct statement_options opt = {.from = DAY,
+	                                .to = DAY + 86400,
+	                                .timezone = "UTC",
+	                                .operator_name = "clerk",
+	                                .generated_at = 1764115200,
+	                                .single_day = true};
+	return opt;
+}
+
 static int columns(const char *s)
 {
 	int w = 0;
@@ -356,12 +368,7 @@ static void test_text_width_and_pages(void **state)
 	make_cache(base_rows);
 	struct ledger *l;
 	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
-	struct statement_options opt = {.from = DAY,
-	                                .to = DAY + 86400,
-	                                .timezone = "UTC",
-	                                .operator_name = "clerk",
-	                                .generated_at = 1764115200,
-	                                .single_day = true};
+	struct statement_options opt = day_options();
 	struct statement *st;
 	char err[256];
 	assert_int_equal(statement_build(l, &opt, &st, err, sizeof err), 0);
@@ -411,12 +418,7 @@ static void test_item_lines(void **state)
 	           " ('txn_é', 1763950240, 900, 0, 900, 'usd', 'transfer', 'transfer');");
 	struct ledger *l;
 	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
-	struct statement_options opt = {.from = DAY,
-	                                .to = DAY + 86400,
-	                                .timezone = "UTC",
-	                                .operator_name = "clerk",
-	                                .generated_at = 1764115200,
-	                                .single_day = true};
+	struct statement_options opt = day_options();
 	struct statement *st, *kept;
 	char err[256];
 	assert_int_equal(statement_build(l, &opt, &st, err, sizeof err), 0);

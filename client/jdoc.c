@@ -48,14 +48,11 @@ static const unsigned char plain[256] = {
         ['}'] = 1,    ['~'] = 1, ['\x7f'] = 1,
 };
 
-/* Whether any of the 8 bytes in v ends a plain run: a quote, a backslash, a control
- * character or a byte of a multibyte sequence (no false negatives). */
+/* Whether any of the 8 bytes in v ends a plain run: a byte to escape, or one of a
+ * multibyte sequence (to validate). */
 static bool special8(uint64_t v)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
-	uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v) | v;
-	return (hit & highs) != 0;
+	return jdoc_needs_escape8(v) || (v & 0x8080808080808080u) != 0;
 }
 
 static void skip_space(struct parser *ps)
@@ -462,20 +459,6 @@ const struct jval *jval_get(const struct jval *v, const char *key)
 	JVAL_EACH(c, i, v)
 	{
 		if (c->key[0] == key[0] && strcmp(c->key, key) == 0)
-			return c;
-	}
-	return NULL;
-}
-
-const struct jval *jval_at(const struct jval *v, size_t n)
-{
-	if (!v || v->type != J_ARRAY || n >= v->len)
-		return NULL;
-	const struct jval *c;
-	uint32_t i;
-	JVAL_EACH(c, i, v)
-	{
-		if (i == n)
 			return c;
 	}
 	return NULL;

@@ -42,10 +42,17 @@ static inline const struct jval *jdoc_root(const struct jdoc *d)
 	return d ? d->vals : NULL;
 }
 
+/* Whether any of the 8 bytes in v must be escaped in a JSON string: a quote, a backslash
+ * or a control character (no false negatives). */
+static inline bool jdoc_needs_escape8(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+	return (((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v)) & highs;
+}
+
 /* The member named key of an object; NULL when v is not an object or has no such member. */
 const struct jval *jval_get(const struct jval *v, const char *key);
-/* Item i of an array; NULL when out of range or v is not an array. */
-const struct jval *jval_at(const struct jval *v, size_t i);
 /* The string's text, NULL for anything else. */
 const char *jval_str(const struct jval *v);
 bool jval_is(const struct jval *v, enum jtype type);

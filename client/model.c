@@ -83,15 +83,6 @@ static int secret_key(const char *k)
 	}
 }
 
-/* Whether any of the 8 bytes in v must be escaped in a JSON string: a quote, a backslash
- * or a control character (no false negatives). */
-static bool needs_escape8(uint64_t v)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
-	return (((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v)) & highs;
-}
-
 /* Writes a JSON string literal, escaping what JSON requires. */
 static void put_string(struct out *o, const char *s, size_t n)
 {
@@ -100,7 +91,7 @@ static void put_string(struct out *o, const char *s, size_t n)
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
 		/* eight bytes at a time through what needs no escape */
-		for (uint64_t v; n - i >= 8 && (memcpy(&v, s + i, 8), !needs_escape8(v));)
+		for (uint64_t v; n - i >= 8 && (memcpy(&v, s + i, 8), !jdoc_needs_escape8(v));)
 			i += 8;
 		if (i >= n)
 			break;

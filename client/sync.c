@@ -277,8 +277,9 @@ int sync_put_page(struct sync *s, enum provider_resource res, const char *key,
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-int sync_commit_page(struct sync *s, enum provider_resource res, const char *key,
-                     const struct provider_page *pg, bool *done)
+/* sync_put_page in a transaction of its own. */
+static int commit_page(struct sync *s, enum provider_resource res, const char *key,
+                       const struct provider_page *pg, bool *done)
 {
 	if (sync_exec(s, "BEGIN IMMEDIATE") != SQLITE_OK)
 		return -1;
@@ -355,7 +356,7 @@ int sync_backfill_range(struct sync *s, enum provider_resource res, const char *
 		if (got <= 0)
 			return got < 0 ? -1 : 0;
 		bool done;
-		if (sync_commit_page(s, res, key, &pg, &done) != 0) {
+		if (commit_page(s, res, key, &pg, &done) != 0) {
 			provider_page_free(&pg);
 			return -1;
 		}

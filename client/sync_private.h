@@ -71,9 +71,6 @@ int sync_store_page(struct sync *s, const struct provider_page *pg, enum provide
  * recorded. */
 int sync_put_page(struct sync *s, enum provider_resource res, const char *key,
                   const struct provider_page *pg, bool *done);
-/* The same in a transaction of its own. */
-int sync_commit_page(struct sync *s, enum provider_resource res, const char *key,
-                     const struct provider_page *pg, bool *done);
 /* Lists one resource newest-first within created [lo, hi) (0 = open), from the cursor of the
  * sync_state row `key`, a page and its cursor per transaction. 0 when done (or skipped for
  * lack of permission), -1 on failure. */

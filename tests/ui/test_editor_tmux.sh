@@ -53,6 +53,8 @@ tap_ok $((!$?)) "the screens are gone while it runs"
 tm send-keys -t pd "Sold as described" Enter
 wait_for "Sold as described"
 tap_ok $? "back in the screens, the edited text is shown"
+# The typed line shows in the editor's own echo too: let the screens take over first.
+wait_gone "EDITOR:"
 grep -q "EDITOR:" "$T/pane" || ! grep -q "product description" "$T/pane"
 tap_ok $((!$?)) "every cell is repainted: nothing of the editor is left on the screen"
 tm send-keys -t pd Q

@@ -52,30 +52,34 @@ tm() { tmux -S "$TMUX_SOCK" "$@"; }
 
 # wait_for TEXT: polls the session's pane (at most 30 s) until TEXT shows; the
 # last capture stays in $TEST_TMP/pane.
-wait_for() {
-	i=0
-	while [ $i -lt 300 ]; do
-		tm capture-pane -p -t "$UI_TMUX_SESSION" >"$TEST_TMP/pane" 2>/dev/null
-		grep -qF -- "$1" "$TEST_TMP/pane" && return 0
-		i=$((i + 1))
-		sleep 0.1
-	done
-	echo "# waited in vain for: $1"
-	sed 's/^/#  | /' "$TEST_TMP/pane"
-	return 1
-}
+wait_for() { wait_grep -F "$1"; }
 
 # wait_for_re REGEX: like wait_for, for an extended regular expression (e.g. a row count
 # that arrives after the first paint).
-wait_for_re() {
+wait_for_re() { wait_grep -E "$1"; }
+
+# wait_gone TEXT: polls (at most 3 s) until TEXT no longer shows; 1 when it stays.
+wait_gone() {
 	i=0
-	while [ $i -lt 300 ]; do
+	while [ $i -lt 30 ]; do
 		tm capture-pane -p -t "$UI_TMUX_SESSION" >"$TEST_TMP/pane" 2>/dev/null
-		grep -qE -- "$1" "$TEST_TMP/pane" && return 0
+		grep -qF -- "$1" "$TEST_TMP/pane" || return 0
 		i=$((i + 1))
 		sleep 0.1
 	done
-	echo "# waited in vain for: $1"
+	return 1
+}
+
+# wait_grep GREP-FLAG PATTERN: the polling behind wait_for and wait_for_re.
+wait_grep() {
+	i=0
+	while [ $i -lt 300 ]; do
+		tm capture-pane -p -t "$UI_TMUX_SESSION" >"$TEST_TMP/pane" 2>/dev/null
+		grep -q "$1" -- "$2" "$TEST_TMP/pane" && return 0
+		i=$((i + 1))
+		sleep 0.1
+	done
+	echo "# waited in vain for: $2"
 	sed 's/^/#  | /' "$TEST_TMP/pane"
 	return 1
 }

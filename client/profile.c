@@ -160,6 +160,58 @@ static int xdg_dir(const char *env, const char *fallback, char *out, size_t size
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
+/* Whether s is a POSIX TZ value such as "CST-8", "<+08>-8" or "EST5EDT,M3.2.0,M11.1.0": a
+ * zone name (three letters or more, or <...>) and an offset, with anything after it. */
+static bool posix_tz(const char *s)
+{
+	size_t n = 0;
+	if (*s == '<') {
+		const char *close = strchr(s, '>');
+		if (!close || close - s < 4)
+			return false;
+		s = close + 1;
+	} else {
+		while ((s[n] >= 'A' && s[n] <= 'Z') || (s[n] >= 'a' && s[n] <= 'z'))
+			n++;
+		if (n < 3)
+			return false;
+		s += n;
+	}
+	if (*s == '+' || *s == '-')
+		s++;
+	return *s >= '0' && *s <= '9';
+}
+
+int profile_check_timezone(const char *tz, char *err, size_t err_size)
+{
+	if (!*tz)
+		return 0;
+	const char *name = *tz == ':' ? tz + 1 : tz;
+	if (posix_tz(name))
+		return 0;
+	/* A zone of the time zone database: a TZif file under TZDIR. */
+	bool safe = *name && *name != '/' && !strstr(name, "..") && strlen(name) < 200;
+	if (safe) {
+		const char *dir = getenv("TZDIR");
+		char path[512];
+		snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo",
+		         name);
+		FILE *f = fopen(path, "rb");
+		char magic[4] = {0};
+		bool tzif = f && fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+		if (f)
+			fclose(f);
+		if (tzif)
+			return 0;
+	}
+	set_err(err, err_size,
+	        _("'%s' is not a time zone this system knows: name one of the time zone "
+	          "database, e.g. Asia/Shanghai or Europe/Berlin (see /usr/share/zoneinfo), "
+	          "or a POSIX TZ value such as CST-8"),
+	        tz);
+	return -1;
+}
+
 static bool valid_profile_name(const char *s)
 {
 	if (!*s || strlen(s) >= 64)
@@ -213,6 +265,11 @@ static int apply_key(struct profile *p, const char *key, const char *value, char
 			p->refund_limit_currency[i] = (char)(currency[i] | 0x20);
 		p->refund_limit_currency[3] = '\0';
 	} else if (strcmp(key, "timezone") == 0) {
+		char why[300];
+		if (profile_check_timezone(value, why, sizeof why) != 0) {
+			set_err(err, err_size, _("line %d: %s"), line, why);
+			return -1;
+		}
 		ok = copy_field(p->timezone, sizeof p->timezone, value);
 	} else if (strcmp(key, "printer") == 0) {
 		ok = copy_field(p->printer, sizeof p->printer, value);

@@ -52,6 +52,12 @@ int profile_check_api_base(const char *url, char *err, size_t err_size);
  * saying what is wrong and how to fix it. */
 int profile_read_key_file(const char *path, char *key, size_t key_size, char *err, size_t err_size);
 
+/* Checks that tz names a time zone: one of the system's time zone database (a TZif file
+ * under $TZDIR or /usr/share/zoneinfo) or a POSIX TZ value ("CST-8"); "" is the system's
+ * own. Returns 0, or -1 with a translated reason in err: a misspelt zone would otherwise
+ * silently count days in UTC. */
+int profile_check_timezone(const char *tz, char *err, size_t err_size);
+
 /* Wipes the key and the rest of the profile. */
 void profile_clear(struct profile *p);
 

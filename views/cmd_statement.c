@@ -252,6 +252,12 @@ int cmd_statement(int argc, char **argv, const struct cli_globals *globals)
 			a.printer = profile.printer;
 	}
 	const char *tz = a.timezone ? a.timezone : profile.timezone;
+	char why[400];
+	if (profile_check_timezone(tz, why, sizeof why) != 0) {
+		cli_error("--timezone: %s", why);
+		profile_clear(&profile);
+		return EXIT_USAGE;
+	}
 	int rc = run_statement(&a, cache, tz);
 	profile_clear(&profile);
 	return rc;

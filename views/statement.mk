@@ -18,7 +18,7 @@ check_PROGRAMS += tests/statement/stmt_mkcache
 tests_statement_stmt_mkcache_SOURCES = tests/statement/stmt_mkcache.c
 tests_statement_stmt_mkcache_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 tests_statement_stmt_mkcache_LDADD = client/libclient.a $(SQLITE_LIBS)
-EXTRA_DIST += tests/statement/stmt_lib.sh tests/statement/lsan.supp
+EXTRA_DIST += tests/statement/stmt_lib.sh
 TESTS += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh tests/statement/test_statement_sync.sh tests/statement/test_statement_view.sh
 EXTRA_DIST += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh tests/statement/test_statement_sync.sh tests/statement/test_statement_view.sh
 

@@ -17,7 +17,7 @@
 #include "client/cache_private.h"
 #include "client/cache_schema.h"
 #include "client/client.h"
-#include "client/stripe.h"
+#include "client/stripe/stripe.h"
 #include "client/store.h"
 
 static char tmpdir[256];

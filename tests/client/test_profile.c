@@ -187,6 +187,27 @@ static void test_demo_and_api_base(void **state)
 	assert_int_equal(profile_check_api_base("https://api.stripe.com", err, sizeof err), 0);
 }
 
+/* Zones of the database and POSIX TZ values are accepted, whatever their shape; names that
+ * are neither are refused (days would otherwise be counted in UTC without a word). */
+static void test_timezones(void **state)
+{
+	(void)state;
+	char err[512];
+	static const char *const good[] = {"Asia/Shanghai", "Europe/Berlin", "UTC",
+	                                   "America/Argentina/Buenos_Aires", "CST-8",
+	                                   "<+08>-8", "EST5EDT,M3.2.0,M11.1.0", ":Asia/Tokyo", ""};
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		err[0] = '\0';
+		if (profile_check_timezone(good[i], err, sizeof err) != 0)
+			fail_msg("'%s' refused: %s", good[i], err);
+	}
+	static const char *const bad[] = {"Mars/Olympus", "Europe/Berln", "/etc/passwd",
+	                                  "Asia/../../etc/passwd", "Shanghai", "XY-8"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		if (profile_check_timezone(bad[i], err, sizeof err) != -1)
+			fail_msg("'%s' accepted", bad[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +217,7 @@ int main(void)
 	        cmocka_unit_test(test_key_file),
 	        cmocka_unit_test(test_load_from_xdg),
 	        cmocka_unit_test(test_demo_and_api_base),
+	        cmocka_unit_test(test_timezones),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,7 +15,7 @@
 #include <jansson.h>
 
 #include "client/jdoc.h"
-#include "client/stripe.h"
+#include "client/stripe/stripe.h"
 
 static json_t *fixtures;
 
@@ -41,9 +41,9 @@ static const struct jval *jv(const json_t *j)
 static int load_fixtures(void **state)
 {
 	(void)state;
-	const char *dir = getenv("PAYDESK_REFERENCE");
+	const char *dir = getenv("PAYDESK_FIXTURES");
 	char path[1024];
-	snprintf(path, sizeof path, "%s/stripe/fixtures3.json", dir ? dir : "../shared/reference");
+	snprintf(path, sizeof path, "%s/stripe/fixtures3.json", dir ? dir : "tests/fixtures");
 	json_error_t err;
 	fixtures = json_load_file(path, 0, &err);
 	if (!fixtures) {

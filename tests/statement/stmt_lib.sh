@@ -1,8 +1,6 @@
 # Helpers of the statement tests. Source after tests/lib.sh.
 
-# Sanitizer builds: fontconfig's process-long cache is not a leak of ours.
-LSAN_OPTIONS="suppressions=$abs_top_srcdir/tests/statement/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-export LSAN_OPTIONS
+# (A sanitizer build of paydesk knows fontconfig's process-long cache itself: nothing to set.)
 #
 # stmt_fill_cache fills a paydesk cache from a running paydesk-sandbox with the test's own code (curl and jq),
 # independent of paydesk's sync: every balance transaction, every payout, and for each payout

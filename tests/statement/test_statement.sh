@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/statement/stmt_lib.sh"
 tmp_setup
-tap_plan 49
+tap_plan 51
 
 NOW=1764115200 # 2025-11-26 00:00 UTC
 export PAYDESK_NOW=$NOW PAYDESK_OPERATOR=clerk1 LANGUAGE= LC_ALL=C.UTF-8
@@ -108,12 +108,12 @@ want=$(norm "$TEST_TMP/day3.txt") got=$(norm "$TEST_TMP/day3.pdf.txt")
 tap_is "$got" "$want" "the PDF's text has the same balances as the text statement"
 
 # zh_CN: translated labels, CJK width-correct, and CJK text in the PDF.
-LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 PAYDESK_LOCALEDIR="$PAYDESK_LOCALEDIR" statement \
+LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 statement \
 	--date 2025-11-24 --timezone Asia/Shanghai >"$TEST_TMP/zh.txt" 2>/dev/null
 grep -q "结算对账单" "$TEST_TMP/zh.txt" && grep -q "期末余额" "$TEST_TMP/zh.txt"
 tap_ok $? "the zh_CN statement is in Chinese"
 tap_is "$(LC_ALL=zh_CN.UTF-8 wc -L <"$TEST_TMP/zh.txt")" 80 "zh_CN lines fit 80 columns counted by display width"
-LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 PAYDESK_LOCALEDIR="$PAYDESK_LOCALEDIR" statement \
+LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 statement \
 	--date 2025-11-24 --timezone Asia/Shanghai -f pdf -o "$TEST_TMP/zh.pdf" 2>/dev/null
 pdftotext "$TEST_TMP/zh.pdf" - 2>/dev/null | grep -q "期末余额"
 tap_ok $? "the zh_CN PDF renders its CJK text (pdftotext reads it back)"
@@ -164,6 +164,13 @@ tap_ok $? "a PDF statement on a full disk exits 1 and says writing it failed"
 tap_ok $? "the device is still a device and no file was left beside it"
 statement --date 2025-11-24 --from-json 2>/dev/null >/dev/null
 tap_is $? 2 "an unknown option exits 2"
+
+# A misspelt zone is refused with the reason, not silently taken for UTC.
+statement --date 2025-11-24 --timezone Mars/Olympus >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+[ $? -eq 2 ] && grep -q "'Mars/Olympus' is not a time zone" "$TEST_TMP/err" && [ ! -s "$TEST_TMP/out" ]
+tap_ok $? "--timezone Mars/Olympus exits 2 and says it is not a time zone"
+statement --date 2025-11-24 --timezone Europe/Berln >/dev/null 2>&1
+tap_is $? 2 "--timezone Europe/Berln is refused too"
 
 # A cache last synced before the end of the period: the header says so.
 sqlite3 "$CACHE" "UPDATE sync_state SET last_success = 1764000000"

@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 UI_TMUX_SESSION=demo
 ui_tmux_setup
-tap_plan 6
+tap_plan 8
 DEMO_TMP="$TEST_TMP/demo"
 mkdir -p "$DEMO_TMP"
 
@@ -19,9 +19,11 @@ left_behind() {
 	done
 }
 
+# start_demo [LOCALE]: nothing but the locale is set (no catalog directory).
 start_demo() {
+	loc=${1:-C.UTF-8}
 	tm -f /dev/null new-session -d -s demo -x 120 -y 40 \
-		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TMPDIR='$DEMO_TMP' PAYDESK_SANDBOX='$PAYDESK_SANDBOX' '$PAYDESK_BIN' --demo"
+		"env -u PAYDESK_LOCALEDIR -u LANGUAGE LANG=$loc LC_ALL=$loc TMPDIR='$DEMO_TMP' PAYDESK_SANDBOX='$PAYDESK_SANDBOX' '$PAYDESK_BIN' --demo"
 }
 
 gone() {
@@ -51,4 +53,12 @@ tap_ok $? "the demo starts again"
 tm kill-session -t demo
 gone
 tap_ok $? "after a hang-up, neither files nor the sandbox are left"
+
+# In a Chinese locale the demo speaks Chinese, with no variable naming the catalogs.
+start_demo zh_CN.UTF-8
+wait_for "第 1 行，共 3000 行"
+tap_ok $? "in zh_CN.UTF-8 the demo's screens are in Chinese"
+tm send-keys -t demo q
+gone
+tap_ok $? "the Chinese demo also leaves nothing behind"
 tap_done

@@ -58,7 +58,7 @@ tap_ok $? "the dispute's row says its acceptance is queued"
 # A restart shows the same, and in Chinese.
 printf ':search %s\n:save-display %s/zh.txt\n' "$REF" "$T" >"$T/s2"
 ui_run zh_CN.UTF-8 120x40 "$T/s2" --offline --profile shop 2>>"$T/err"
-label=$(LANGUAGE= LC_ALL=zh_CN.UTF-8 TEXTDOMAINDIR="$PAYDESK_LOCALEDIR" gettext paydesk "action queued")
+label=$(LANGUAGE= LC_ALL=zh_CN.UTF-8 TEXTDOMAINDIR="$abs_top_builddir/locale-tree" gettext paydesk "action queued")
 row_of "$T/zh.txt" "$REF" | grep -qF -- "$label"
 tap_ok $? "after a restart, in Chinese, the row still says so ($label)"
 tap_done

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "client/client.h"
-#include "client/stripe.h"
+#include "client/stripe/stripe.h"
 
 static const char *str(const struct jval *obj, const char *key)
 {

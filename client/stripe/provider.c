@@ -11,7 +11,7 @@
 #include "client/client.h"
 #include "client/form.h"
 #include "client/http.h"
-#include "client/stripe.h"
+#include "client/stripe/stripe.h"
 #include "client/store.h"
 
 struct provider {

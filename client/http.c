@@ -330,7 +330,7 @@ static void classify(long status, CURLcode code, struct http_reply *hr, struct p
 		snprintf(r->message, sizeof r->message, "%s", curl_easy_strerror(code));
 		return;
 	}
-	char jerr[96];
+	char jerr[96] = "";
 	struct jdoc *doc = NULL;
 	if (hr->len) {
 		doc = jdoc_parse(hr->body, hr->len, jerr, sizeof jerr);
@@ -338,10 +338,22 @@ static void classify(long status, CURLcode code, struct http_reply *hr, struct p
 	}
 	if (status >= 200 && status < 300) {
 		if (!jval_is(jdoc_root(doc), J_OBJECT)) {
+			/* Say what the reader found, and where: a cut reply ("unterminated string
+			 * at byte 4096") reads differently from a broken one. */
 			r->outcome = PROVIDER_BAD_REPLY;
-			snprintf(r->message, sizeof r->message,
-			         _("the platform's answer is not complete JSON (%d bytes)"),
-			         (int)hr->len);
+			if (!hr->len)
+				snprintf(r->message, sizeof r->message, "%s",
+				         _("the platform's answer is empty"));
+			else if (doc)
+				snprintf(r->message, sizeof r->message,
+				         _("the platform's answer is JSON but not an object (%d "
+				           "bytes)"),
+				         (int)hr->len);
+			else
+				snprintf(r->message, sizeof r->message,
+				         _("the platform's answer is not valid JSON: %s (of %d "
+				           "bytes)"),
+				         jerr, (int)hr->len);
 			jdoc_free(&doc);
 			return;
 		}

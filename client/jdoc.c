@@ -179,9 +179,15 @@ static unsigned char *unescape(struct parser *ps, unsigned char *r, unsigned cha
 		return NULL;
 	}
 	unsigned cp, lo;
-	if (hex4(r, ps->end, &cp) != 0 || cp == 0 || (cp >= 0xdc00 && cp <= 0xdfff))
+	if (hex4(r, ps->end, &cp) != 0 || (cp >= 0xdc00 && cp <= 0xdfff))
 		return NULL;
 	r += 4;
+	if (cp == 0) {
+		/* A NUL is data: kept as JDOC_NUL so that the text stays a C string. */
+		*(*w)++ = 0xc0;
+		*(*w)++ = 0x80;
+		return r;
+	}
 	if (cp >= 0xd800 && cp <= 0xdbff) {
 		if (ps->end - r < 6 || r[0] != '\\' || r[1] != 'u' ||
 		    hex4(r + 2, ps->end, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff)

@@ -2,8 +2,14 @@
  * document order, and strings are unescaped in place in the reply's own buffer. A page of
  * a hundred charges is a few allocations instead of thousands, which is what keeps the
  * client's CPU per synced object small. Strict like a validating parser: malformed JSON,
- * bytes that are not UTF-8, control characters in strings, \u0000, lone surrogates and
- * integers beyond 64 bits are refused. Private to client/. */
+ * bytes that are not UTF-8, raw control characters in strings, lone surrogates and
+ * integers beyond 64 bits are refused; every valid JSON text is read. Private to client/.
+ *
+ * The escape \u0000 is legal JSON and may stand in any text a merchant wrote: a string
+ * keeps it as the two bytes C0 80 (JDOC_NUL, the "modified UTF-8" of Java and Tcl, which no
+ * valid UTF-8 text contains), so that strings stay NUL-terminated C strings and nothing is
+ * lost. The serialisers of the model write it back as \u0000; the sanitizer shows it as the
+ * visible symbol for NUL. */
 #ifndef PAYDESK_JDOC_H
 #define PAYDESK_JDOC_H
 
@@ -42,13 +48,19 @@ static inline const struct jval *jdoc_root(const struct jdoc *d)
 	return d ? d->vals : NULL;
 }
 
-/* Whether any of the 8 bytes in v must be escaped in a JSON string: a quote, a backslash
- * or a control character (no false negatives). */
+/* How a string holds the escape \u0000 (see above). */
+#define JDOC_NUL     "\xc0\x80"
+#define JDOC_NUL_LEN 2
+
+/* Whether any of the 8 bytes in v must be escaped in a JSON string: a quote, a backslash,
+ * a control character or the first byte of JDOC_NUL (no false negatives). */
 static inline bool jdoc_needs_escape8(uint64_t v)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
-	return (((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v)) & highs;
+	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\'), z = v ^ (ones * 0xc0);
+	return (((q - ones) & ~q) | ((b - ones) & ~b) | ((z - ones) & ~z) |
+	        ((v - ones * 0x20) & ~v)) &
+	       highs;
 }
 
 /* The member named key of an object; NULL when v is not an object or has no such member. */

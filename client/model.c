@@ -96,6 +96,13 @@ static void put_string(struct out *o, const char *s, size_t n)
 		if (i >= n)
 			break;
 		unsigned char c = (unsigned char)s[i];
+		if (c == 0xc0 && i + 1 < n && (unsigned char)s[i + 1] == 0x80) {
+			/* JDOC_NUL: the \u0000 the platform sent */
+			put(o, s + start, i - start);
+			put(o, "\\u0000", 6);
+			start = ++i + 1;
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		put(o, s + start, i - start);

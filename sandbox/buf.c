@@ -109,6 +109,14 @@ void sbx_buf_jstrn(struct sbx_buf *b, const char *s, size_t n)
 		char esc[6];
 		size_t elen = 0;
 
+		if (c == 0xc0 && i + 1 < n && (unsigned char)s[i + 1] == 0x80) {
+			/* The store keeps a NUL as C0 80 (a C string cannot hold one); on the
+			 * wire it is the JSON escape \u0000. */
+			sbx_buf_put(b, s + run, i - run);
+			sbx_buf_put(b, "\\u0000", 6);
+			run = ++i + 1;
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		sbx_buf_put(b, s + run, i - run);

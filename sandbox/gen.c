@@ -49,7 +49,8 @@ static const char *const hostile_texts[] = {
         "a\xcc\xb7\xcc\xa1lgo",
         "C1 CSI \xc2\x9b"
         "31m here",
-        "tab\tnew\nline\rreturn\x0b\x0c",
+        "tab\tnew\nline\rreturn\x0b\x0c nul\xc0\x80"
+        "byte", /* C0 80: a NUL, served as \u0000 */
         "\xe2\x81\xa6isolate\xe2\x81\xa9 \xe2\x80\x8f rtl mark",
         "\x1b[?1049h alt screen \x1b[6n query",
         "wide ＡＢＣ１２３ ﷽ 𒐫",

@@ -119,6 +119,12 @@ static size_t run(const char *in, size_t len, struct sink *k, unsigned flags)
 			i++;
 			continue;
 		}
+		if (c == 0xc0 && i + 1 < len && s[i + 1] == 0x80) {
+			/* a NUL as the client keeps it (see sanitize.h) */
+			emit_control_picture(k, 0);
+			i += 2;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = utf8_decode(s + i, len - i, &cp);
 		if (n == 0) {

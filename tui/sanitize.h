@@ -2,7 +2,9 @@
  * Output is valid UTF-8 in which nothing can act on a terminal, a file viewer or a printer:
  * C0 controls and DEL become their visible Control Pictures (ESC -> U+241B), C1 controls,
  * bidi overrides/isolates/marks, zero-width and other invisible format characters become
- * the text "\u202E", and bytes that are not valid UTF-8 become the text "\xE9". */
+ * the text "\u202E", and bytes that are not valid UTF-8 become the text "\xE9". A NUL that
+ * came as the JSON escape \u0000 is held as the two bytes C0 80 (which valid UTF-8 never
+ * holds) and is shown as the Control Picture for NUL, U+2400, as a raw NUL would be. */
 #ifndef PAYDESK_TUI_SANITIZE_H
 #define PAYDESK_TUI_SANITIZE_H
 

@@ -262,11 +262,13 @@ static const char *const evidence_fields[] = {
 /* Adds the evidence section from the dispute's evidence JSON. */
 static void add_evidence(struct tui_lines *lines, const char *json)
 {
-	json_t *root = json ? json_loads(json, 0, NULL) : NULL;
+	json_t *root = json ? json_loads(json, JSON_ALLOW_NUL, NULL) : NULL;
 	int filled = 0;
 	for (size_t i = 0; i < sizeof evidence_fields / sizeof evidence_fields[0]; i++) {
 		json_t *v = root ? json_object_get(root, evidence_fields[i]) : NULL;
-		const char *text = json_is_string(v) ? json_string_value(v) : "";
+		char text[1024] = "";
+		if (json_is_string(v))
+			views_json_text(v, text, sizeof text);
 		if (text[0])
 			filled++;
 		tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %-26s  %s", evidence_fields[i],

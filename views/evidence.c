@@ -184,7 +184,7 @@ static int evidence_load(struct evidence *e)
 	if (s) {
 		char *platform = actions_dispute_evidence_json(s->db, e->dispute_id);
 		if (platform)
-			e->platform = json_loads(platform, 0, NULL);
+			e->platform = json_loads(platform, JSON_ALLOW_NUL, NULL);
 		free(platform);
 		bool found;
 		char *draft = outbox_draft_load(s->db, e->dispute_id, &found);

@@ -226,7 +226,7 @@ static int json_walk(struct tui_lines *lines, const char *prefix, json_t *value,
 	}
 	char text[512];
 	if (json_is_string(value))
-		snprintf(text, sizeof text, "%s", json_string_value(value));
+		views_json_text(value, text, sizeof text);
 	else if (json_is_integer(value))
 		snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
 	else if (json_is_true(value))
@@ -244,6 +244,23 @@ static int json_walk(struct tui_lines *lines, const char *prefix, json_t *value,
 	return 1;
 }
 
+void views_json_text(const json_t *v, char *buf, size_t size)
+{
+	const char *s = json_string_value(v);
+	size_t n = json_string_length(v), o = 0;
+	for (size_t i = 0; s && i < n && o + 3 <= size; i++) {
+		if (s[i] == '\0') {
+			/* the sanitizer shows this as the symbol for NUL */
+			buf[o++] = '\xc0';
+			buf[o++] = '\x80';
+		} else {
+			buf[o++] = s[i];
+		}
+	}
+	if (size)
+		buf[o < size ? o : size - 1] = '\0';
+}
+
 void views_raw_fields(struct tui_lines *lines, const char *id)
 {
 	char *json = query_raw_json(views_app.query, id);
@@ -252,7 +269,7 @@ void views_raw_fields(struct tui_lines *lines, const char *id)
 	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
 	tui_lines_add(lines, TUI_STYLE_HEADER, _("Every field from the platform"));
 	json_error_t error;
-	json_t *root = json_loads(json, JSON_DECODE_ANY, &error);
+	json_t *root = json_loads(json, JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
 	free(json);
 	if (!root) {
 		tui_lines_addf(lines, TUI_STYLE_ALERT, "  %s",

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "client/query.h"
 #include "tui/tui.h"
 
@@ -64,6 +66,9 @@ const char *views_label(const char *value, char *buf, size_t size);
 int views_status_style(const char *status);
 /* "3 d", "41 h", "past due" for a deadline relative to now; style in *style. */
 void views_deadline(time_t due, time_t now, char *buf, size_t size, int *style);
+/* Copies a JSON string (which may hold NUL, parsed with JSON_ALLOW_NUL) into buf, each NUL
+ * as the two bytes C0 80 that the sanitizer shows as the symbol for NUL; cut to fit. */
+void views_json_text(const json_t *v, char *buf, size_t size);
 /* Appends, under a heading, "name: value" for every field of the object's
  * JSON as the platform sent it (nested keys joined with '.'); nothing when
  * the cache holds no JSON for id. */

@@ -30,9 +30,23 @@ static bool same(const struct jval *v, const json_t *j)
 		return v->type == J_INT && v->v.i == (int64_t)json_integer_value(j);
 	case JSON_REAL:
 		return v->type == J_REAL && v->len > 0;
-	case JSON_STRING:
-		return v->type == J_STRING && v->len == json_string_length(j) &&
-		       memcmp(v->v.s, json_string_value(j), v->len) == 0 && v->v.s[v->len] == '\0';
+	case JSON_STRING: {
+		/* Ours keeps each NUL (\u0000) as the two bytes of JDOC_NUL. */
+		if (v->type != J_STRING || v->v.s[v->len] != '\0')
+			return false;
+		const char *js = json_string_value(j);
+		size_t jn = json_string_length(j), o = 0;
+		for (size_t k = 0; k < jn; k++) {
+			if (js[k] == '\0') {
+				if (o + 2 > v->len || memcmp(v->v.s + o, JDOC_NUL, 2) != 0)
+					return false;
+				o += 2;
+			} else if (o >= v->len || v->v.s[o++] != js[k]) {
+				return false;
+			}
+		}
+		return o == v->len;
+	}
 	case JSON_ARRAY: {
 		if (v->type != J_ARRAY || v->len != json_array_size(j))
 			return false;
@@ -68,7 +82,7 @@ static bool same(const struct jval *v, const json_t *j)
 static int compare(const char *text, size_t len)
 {
 	json_error_t jerr;
-	json_t *j = json_loadb(text, len, 0, &jerr);
+	json_t *j = json_loadb(text, len, JSON_ALLOW_NUL, &jerr);
 	char *copy = malloc(len ? len : 1);
 	assert_non_null(copy);
 	memcpy(copy, text, len);
@@ -77,6 +91,8 @@ static int compare(const char *text, size_t len)
 	int rc;
 	if (j && d)
 		rc = same(jdoc_root(d), j) ? 1 : -1;
+	else if (!j && d && strstr(jerr.text, "NUL byte in object key"))
+		rc = 1; /* valid JSON that jansson declines to read (see test_nul) */
 	else if (!j && !d)
 		rc = 0;
 	else
@@ -104,9 +120,36 @@ static void test_accepted(void **state)
 	        "{\"deep\":{\"a\":{\"b\":{\"c\":[[[{}]]]}}},\"after\":1}",
 	        "{\"\":\"empty key\",\"k\\u0001\":\"control in a key, escaped\"}",
 	        "[\"\x7f\"]",
+	        "[\"\\u0000\"]",
+	        "{\"name\":\"a\\u0000b\",\"n\":\"\\u0000\\u0000\",\"after\":\"x\\u0000\"}",
 	};
 	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
 		assert_int_equal(compare(ok[i], strlen(ok[i])), 1);
+}
+
+/* \u0000 is valid JSON anywhere a string may be, a member name included: every such text is
+ * read, each NUL kept as JDOC_NUL, and the rest of the string with it. */
+static void test_nul(void **state)
+{
+	(void)state;
+	char text[] = "{\"k\\u0000ey\":\"Ann\\u0000Lee\",\"x\":1}";
+	char *copy = strdup(text);
+	assert_non_null(copy);
+	char err[96];
+	struct jdoc *d = jdoc_parse(copy, strlen(text), err, sizeof err);
+	assert_non_null(d);
+	const struct jval *m = jval_get(jdoc_root(d), "k" JDOC_NUL "ey");
+	assert_non_null(m);
+	assert_int_equal(m->len, 8);
+	assert_memory_equal(m->v.s, "Ann" JDOC_NUL "Lee", 9);
+	assert_int_equal(jval_get(jdoc_root(d), "x")->v.i, 1);
+	jdoc_free(&d);
+	/* jansson (the oracle) reads it in strings and refuses it in a member name. */
+	assert_int_equal(compare(text, strlen(text)), 1);
+	static const char bad[] = "[\"a\\u000\"]";
+	copy = strdup(bad);
+	assert_null(jdoc_parse(copy, strlen(bad), err, sizeof err));
+	assert_non_null(strstr(err, "byte 3"));
 }
 
 static void test_refused(void **state)
@@ -137,7 +180,6 @@ static void test_refused(void **state)
 	        "[\"unterminated]",
 	        "[\"tab\tinside\"]",
 	        "[\"nl\ninside\"]",
-	        "[\"\\u0000\"]",
 	        "[\"\\ud800\"]",
 	        "[\"\\udc00\"]",
 	        "[\"\\ud800\\u0041\"]",
@@ -180,9 +222,9 @@ static void test_refused(void **state)
 
 static char *fixtures_text(size_t *len)
 {
-	const char *dir = getenv("PAYDESK_REFERENCE");
+	const char *dir = getenv("PAYDESK_FIXTURES");
 	char path[1024];
-	snprintf(path, sizeof path, "%s/stripe/fixtures3.json", dir ? dir : "../shared/reference");
+	snprintf(path, sizeof path, "%s/stripe/fixtures3.json", dir ? dir : "tests/fixtures");
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		fail_msg("cannot read %s", path);
@@ -283,6 +325,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_accepted),
 	        cmocka_unit_test(test_refused),
+	        cmocka_unit_test(test_nul),
 	        cmocka_unit_test(test_fixtures_and_prefixes),
 	        cmocka_unit_test(test_mutations),
 	};

@@ -237,7 +237,7 @@ static void perform(CURL *h, const char *key, const char *idem, long timeout_ms,
 	r->body = g.p;
 	r->len = g.n;
 	if (r->body && r->curl_error == 0)
-		r->json = json_loadb(r->body, r->len, 0, NULL);
+		r->json = json_loadb(r->body, r->len, JSON_ALLOW_NUL, NULL);
 }
 
 void sbt_request(struct sbt_server *srv, const char *method, const char *path, const char *body,

@@ -125,11 +125,11 @@ static int shape_covers(json_t *fixture, json_t *served, const char *where, char
 
 static json_t *fixtures(void)
 {
-	const char *dir = getenv("PAYDESK_REFERENCE");
+	const char *dir = getenv("PAYDESK_FIXTURES");
 	char path[1024];
 	json_t *root;
 
-	snprintf(path, sizeof(path), "%s/stripe/fixtures3.json", dir ? dir : "../shared/reference");
+	snprintf(path, sizeof(path), "%s/stripe/fixtures3.json", dir ? dir : "tests/fixtures");
 	root = json_load_file(path, 0, NULL);
 	if (root == NULL) {
 		sbt_diag("cannot read %s", path);
@@ -581,7 +581,7 @@ static void check_hostile(void)
 	static const char *const args[] = {"--seed",    "5",     "--orders", "400",
 	                                   "--hostile", "--now", SBT_NOW,    NULL};
 	json_t *all = json_array();
-	int esc = 0, bidi = 0, longs = 0, ctrl = 0;
+	int esc = 0, bidi = 0, longs = 0, ctrl = 0, nuls = 0;
 	size_t i;
 	int pages;
 
@@ -590,17 +590,19 @@ static void check_hostile(void)
 	sbt_ok(pages > 0 && json_array_size(all) == 400, "hostile data still lists as valid JSON");
 	for (i = 0; i < json_array_size(all); i++) {
 		json_t *c = json_array_get(all, i);
+		const json_t *values[3];
 		const char *fields[3];
 		int k;
 
-		fields[0] = json_string_value(
-		        json_object_get(json_object_get(c, "billing_details"), "name"));
-		fields[1] = json_string_value(json_object_get(c, "description"));
-		fields[2] =
-		        json_string_value(json_object_get(json_object_get(c, "metadata"), "note"));
+		values[0] = json_object_get(json_object_get(c, "billing_details"), "name");
+		values[1] = json_object_get(c, "description");
+		values[2] = json_object_get(json_object_get(c, "metadata"), "note");
 		for (k = 0; k < 3; k++) {
+			fields[k] = json_string_value(values[k]);
 			if (fields[k] == NULL)
 				continue;
+			if (json_string_length(values[k]) != strlen(fields[k]))
+				nuls++; /* a \u0000 inside */
 			if (strchr(fields[k], 0x1b))
 				esc++;
 			if (strstr(fields[k], "\xe2\x80\xae"))
@@ -611,9 +613,9 @@ static void check_hostile(void)
 				ctrl++;
 		}
 	}
-	sbt_ok(esc > 0 && bidi > 0 && longs > 0 && ctrl > 0,
-	       "hostile strings: escapes %d, bidi overrides %d, long %d, controls %d", esc, bidi,
-	       longs, ctrl);
+	sbt_ok(esc > 0 && bidi > 0 && longs > 0 && ctrl > 0 && nuls > 0,
+	       "hostile strings: escapes %d, bidi overrides %d, long %d, controls %d, NULs %d",
+	       esc, bidi, longs, ctrl, nuls);
 	json_decref(all);
 	sbt_stop(&h);
 }

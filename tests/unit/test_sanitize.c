@@ -91,6 +91,21 @@ static void test_invalid_utf8(void **state)
 	san_is("\xe4\xb8", 0, "\\xE4\\xB8");                   /* truncated */
 }
 
+/* A NUL kept from the JSON escape \u0000 (C0 80) shows as the symbol for NUL, as a raw NUL
+ * byte does; a lone C0 is still just an invalid byte. */
+static void test_kept_nul_visible(void **state)
+{
+	(void)state;
+	san_is("A\xc0\x80" "B", 0, "A\xe2\x90\x80" "B");
+	san_is("\xc0\x80", TUI_SANITIZE_MULTILINE, "\xe2\x90\x80");
+	san_is("x\xc0", 0, "x\\xC0");
+	san_is("\xc0\x81", 0, "\\xC0\\x81");
+	char out[16];
+	assert_int_equal(tui_sanitize("a\0b", 3, out, sizeof out, 0), 5);
+	assert_string_equal(out, "a\xe2\x90\x80" "b");
+	assert_false(tui_sanitize_is_clean("\xc0\x80", 2, 0));
+}
+
 static void test_truncation_at_boundary(void **state)
 {
 	(void)state;
@@ -143,6 +158,7 @@ int main(void)
 	        cmocka_unit_test(test_controls_visible),
 	        cmocka_unit_test(test_invisible_and_bidi),
 	        cmocka_unit_test(test_invalid_utf8),
+	        cmocka_unit_test(test_kept_nul_visible),
 	        cmocka_unit_test(test_truncation_at_boundary),
 	        cmocka_unit_test(test_every_byte_is_inert),
 	};

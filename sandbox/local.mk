@@ -7,15 +7,23 @@ paydesk_sandbox_SOURCES = \
 	sandbox/form.c \
 	sandbox/rng.c \
 	sandbox/store.c \
-	sandbox/render.c \
-	sandbox/seed.c \
-	sandbox/gen.c \
-	sandbox/mutate.c \
-	sandbox/live.c \
-	sandbox/api.c \
 	sandbox/admin.c \
-	sandbox/files.c \
-	sandbox/server.c
+	sandbox/server.c \
+	sandbox/platforms.c
+# Each platform the sandbox can be: a folder and one line in sandbox/platforms.c.
+paydesk_sandbox_SOURCES += \
+	sandbox/stripe/stripe.h \
+	sandbox/stripe/platform.c \
+	sandbox/stripe/schema.c \
+	sandbox/stripe/serve.c \
+	sandbox/stripe/admin.c \
+	sandbox/stripe/api.c \
+	sandbox/stripe/render.c \
+	sandbox/stripe/seed.c \
+	sandbox/stripe/gen.c \
+	sandbox/stripe/mutate.c \
+	sandbox/stripe/live.c \
+	sandbox/stripe/files.c
 paydesk_sandbox_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS) $(LIBZIP_CFLAGS)
 paydesk_sandbox_LDADD = $(MHD_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS) $(ZLIB_LIBS) $(LIBZIP_LIBS) -lpthread
 

@@ -1,6 +1,7 @@
-/* paydesk-sandbox: a local, stateful, Stripe-compatible platform for demos, training and
- * tests. Parses the command line, opens (and if needed seeds) the store, serves on
- * 127.0.0.1 until SIGINT or SIGTERM. */
+/* paydesk-sandbox: a local, stateful payment platform for demos, training and tests,
+ * answering as Stripe's v1 API or as another platform (--platform). Parses the command
+ * line, opens (and if needed seeds) the store, serves on 127.0.0.1 until SIGINT or
+ * SIGTERM. */
 #include "config.h"
 
 #include <errno.h>
@@ -17,10 +18,16 @@
 
 static const char usage_text[] =
         "Usage: paydesk-sandbox [OPTION]...\n"
-        "A local, stateful platform that answers like Stripe's v1 API, with seeded merchant\n"
-        "data, live activity and fault injection, for demos, training and tests.\n"
-        "It listens on 127.0.0.1 only and prints the port as the first line of output.\n"
+        "A local, stateful payment platform with seeded merchant data, live activity and\n"
+        "fault injection, for demos, training and tests. It answers as Stripe's v1 API, or\n"
+        "as the platform --platform names. It listens on 127.0.0.1 only and prints the\n"
+        "port as the first line of output.\n"
         "\n"
+        "  --platform NAME       the platform to be (default stripe); see below\n"
+        "  --merchant DIR        a signing platform's merchant files (keys, ids), made by\n"
+        "                        --init-merchant\n"
+        "  --init-merchant DIR   write a new merchant's files into DIR for a paydesk\n"
+        "                        profile (private keys mode 0600), then exit\n"
         "  --port N              port to listen on (default 12111; 0 picks a free port)\n"
         "  --db FILE             keep state in FILE (reused if it exists); default: a\n"
         "                        temporary file removed on exit\n"
@@ -49,9 +56,10 @@ static const char usage_text[] =
         "  --help                show this help and exit\n"
         "  --version             show the version and exit\n"
         "\n"
-        "Admin API (no key needed): POST /_admin/create, POST|DELETE /_admin/faults,\n"
-        "GET|DELETE /_admin/requests, POST /_admin/forget_keys, POST /_admin/advance,\n"
-        "GET /_admin/now, GET /_admin/checksum, GET /_admin/ledger. See sandbox/README.md.\n";
+        "Admin API (no key needed): POST|DELETE /_admin/faults, GET|DELETE\n"
+        "/_admin/requests, POST /_admin/advance, GET /_admin/now, and each platform's\n"
+        "own (Stripe: POST /_admin/create, POST /_admin/forget_keys, GET /_admin/checksum,\n"
+        "GET /_admin/ledger). See sandbox/README.md.\n";
 
 static const char *const resource_names[SBX_RES_COUNT] = {
         "charges", "payment_intents", "refunds", "disputes", "payouts", "balance_transactions",
@@ -189,6 +197,9 @@ static void free_keys(struct sbx *s)
 
 enum {
 	OPT_PORT = 256,
+	OPT_PLATFORM,
+	OPT_MERCHANT,
+	OPT_INIT_MERCHANT,
 	OPT_DB,
 	OPT_SEED,
 	OPT_ORDERS,
@@ -208,6 +219,9 @@ enum {
 
 static const struct option long_options[] = {
         {"port", required_argument, NULL, OPT_PORT},
+        {"platform", required_argument, NULL, OPT_PLATFORM},
+        {"merchant", required_argument, NULL, OPT_MERCHANT},
+        {"init-merchant", required_argument, NULL, OPT_INIT_MERCHANT},
         {"db", required_argument, NULL, OPT_DB},
         {"seed", required_argument, NULL, OPT_SEED},
         {"orders", required_argument, NULL, OPT_ORDERS},
@@ -226,6 +240,8 @@ static const struct option long_options[] = {
         {NULL, 0, NULL, 0},
 };
 
+static const char *init_merchant_dir;
+
 static int parse_args(struct sbx *s, int argc, char **argv)
 {
 	int c;
@@ -237,6 +253,15 @@ static int parse_args(struct sbx *s, int argc, char **argv)
 			if (parse_long(optarg, 0, 65535, &v) != 0)
 				goto bad;
 			s->opt.port = (int)v;
+			break;
+		case OPT_PLATFORM:
+			s->opt.platform = optarg;
+			break;
+		case OPT_MERCHANT:
+			s->opt.merchant_dir = optarg;
+			break;
+		case OPT_INIT_MERCHANT:
+			init_merchant_dir = optarg;
 			break;
 		case OPT_DB:
 			s->opt.db_path = optarg;
@@ -295,6 +320,16 @@ static int parse_args(struct sbx *s, int argc, char **argv)
 			break;
 		case OPT_HELP:
 			fputs(usage_text, stdout);
+			fputs("\nPlatforms (--platform):\n", stdout);
+			for (const char *n = sbx_platform_names(); *n;) {
+				char name[32];
+				size_t len = strcspn(n, ",");
+
+				snprintf(name, sizeof(name), "%.*s", (int)len, n);
+				printf("  %-21s %s\n", name, sbx_platform_find(name)->summary);
+				n += len;
+				n += strspn(n, ", ");
+			}
 			return 1;
 		case OPT_VERSION:
 			printf("paydesk-sandbox %s\n", PACKAGE_VERSION);
@@ -367,6 +402,24 @@ int main(int argc, char **argv)
 		free_keys(&s);
 		return rc == 1 ? 0 : 2;
 	}
+	s.platform = sbx_platform_find(s.opt.platform ? s.opt.platform : "stripe");
+	if (s.platform == NULL) {
+		fprintf(stderr, "paydesk-sandbox: unknown platform '%s' (known: %s)\n",
+		        s.opt.platform, sbx_platform_names());
+		free_keys(&s);
+		return 2;
+	}
+	if (init_merchant_dir) {
+		if (!s.platform->init_merchant) {
+			fprintf(stderr, "paydesk-sandbox: the %s platform has no merchant files\n",
+			        s.platform->name);
+			free_keys(&s);
+			return 2;
+		}
+		rc = s.platform->init_merchant(&s, init_merchant_dir);
+		free_keys(&s);
+		return rc == 0 ? 0 : 1;
+	}
 	if (!s.opt.now_given)
 		s.opt.now = (int64_t)time(NULL);
 	/* SIGINT and SIGTERM stay blocked in every thread: seeding polls for them and the main
@@ -421,7 +474,9 @@ int main(int argc, char **argv)
 		goto fail;
 	if (sbx_store_empty(&s)) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = sbx_seed(&s);
+		rc = s.platform->seed(&s);
+		if (rc == 0 && sbx_meta_set(&s, "platform", s.platform->name) != 0)
+			rc = -1;
 		if (rc == -2) {
 			fprintf(stderr,
 			        "paydesk-sandbox: interrupted while seeding; a --db store is "
@@ -443,7 +498,7 @@ int main(int argc, char **argv)
 			        (double)(t1.tv_sec - t0.tv_sec) +
 			                (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	} else {
-		if (sbx_store_create_indices(&s) != 0)
+		if (s.platform->indices(&s) != 0)
 			goto fail;
 		if (!s.opt.quiet && sbx_meta_get(&s, "orders", stored, sizeof(stored)) == 0)
 			fprintf(stderr,
@@ -451,6 +506,8 @@ int main(int argc, char **argv)
 			        "options are ignored\n",
 			        db_path, stored);
 	}
+	if (s.platform->open && s.platform->open(&s) != 0)
+		goto fail;
 	s.base_now = s.opt.now;
 	s.base_mono = sbx_mono_ms();
 	s.bucket_last_ms = s.base_mono;

@@ -1,8 +1,11 @@
-/* paydesk-sandbox internals: one private header shared by the sandbox's modules.
- * The sandbox is a local Stripe v1 look-alike; nothing outside sandbox/ includes this. */
+/* paydesk-sandbox internals: the header every part of the sandbox shares. The sandbox is
+ * one program with one store, clock, seeding, admin API and fault injection, and a folder
+ * per platform it can be (sandbox/stripe/, ...), each filling one struct sbx_platform
+ * (platforms.c lists them). Nothing outside sandbox/ includes this. */
 #ifndef PAYDESK_SANDBOX_H
 #define PAYDESK_SANDBOX_H
 
+#include <microhttpd.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stddef.h>
@@ -93,6 +96,8 @@ void sbx_rng_id(struct sbx_rng *r, const char *prefix, char *out, size_t size);
 
 /* ---- the sandbox state ---- */
 
+/* Faults every platform injects; a platform's own kinds (a forged signature, ...) are
+ * numbered from SBX_FAULT_PLATFORM and named in its struct sbx_platform. */
 enum sbx_fault_kind {
 	SBX_FAULT_500,
 	SBX_FAULT_502,
@@ -102,11 +107,18 @@ enum sbx_fault_kind {
 	SBX_FAULT_TRUNCATE,
 	SBX_FAULT_STALL,
 	SBX_FAULT_COMMIT_THEN_RESET,
-	SBX_FAULT_NONE
+	SBX_FAULT_NONE,
+	SBX_FAULT_PLATFORM = 100
+};
+
+/* A fault kind as the admin API names it. */
+struct sbx_fault_name {
+	const char *name;
+	int kind;
 };
 
 struct sbx_fault {
-	enum sbx_fault_kind kind;
+	int kind; /* enum sbx_fault_kind, or a platform's own */
 	int remaining;
 	char path[256];
 	char method[16];
@@ -125,7 +137,7 @@ struct sbx_log_entry {
 	int status;
 };
 
-/* Per-resource permission of a restricted key. */
+/* Per-resource permission of a restricted key (Stripe's --restricted). */
 enum sbx_perm { SBX_PERM_NONE = 0, SBX_PERM_READ = 1, SBX_PERM_WRITE = 2 };
 
 enum sbx_resource {
@@ -148,6 +160,8 @@ struct sbx_restricted {
 };
 
 struct sbx_options {
+	const char *platform;     /* --platform: "stripe" (default), ... */
+	const char *merchant_dir; /* --merchant: a signing platform's merchant files */
 	int port;
 	const char *db_path;
 	uint64_t seed;
@@ -164,8 +178,12 @@ struct sbx_options {
 	int quiet;
 };
 
+struct sbx_platform;
+
 struct sbx {
 	struct sbx_options opt;
+	const struct sbx_platform *platform;
+	void *pstate; /* the platform's own state (its open(), close()) */
 	sqlite3 *db;
 	pthread_mutex_t lock; /* guards db, clock, log, faults, rate limiter, rng */
 	/* Clock: sandbox now = base_now + (monotonic elapsed) + advanced. */
@@ -189,7 +207,7 @@ struct sbx {
 	size_t keys_n;
 	struct sbx_restricted *restricted;
 	size_t restricted_n;
-	/* Statements reused for every object of a page (guarded by lock). */
+	/* Stripe: statements reused for every object of a page (guarded by lock). */
 	sqlite3_stmt *st_charge_refunds;
 	sqlite3_stmt *st_source_bts;
 	volatile int stopping;
@@ -203,8 +221,8 @@ int64_t sbx_mono_ms(void);
 
 /* ---- store (store.c) ---- */
 
-/* Opens (creating if needed) the SQLite store and its schema.
- * Returns 0, or -1 after printing why to stderr. */
+/* Opens (creating if needed) the SQLite store, its meta table and the platform's schema.
+ * A store seeded as another platform is refused. Returns 0, or -1 after printing why. */
 int sbx_store_open(struct sbx *s, const char *path);
 void sbx_store_close(struct sbx *s);
 /* Returns 1 when the store holds no seeded data yet. */
@@ -215,100 +233,18 @@ sqlite3_stmt *sbx_prepare(struct sbx *s, const char *sql);
 /* Reads meta value `k` into out (size n); returns 0 when found. */
 int sbx_meta_get(struct sbx *s, const char *k, char *out, size_t n);
 int sbx_meta_set(struct sbx *s, const char *k, const char *v);
-
-/* Column lists; the render functions read rows selected with exactly these. */
-#define SBX_CHARGE_COLS                                                                            \
-	"id,created,amount,currency,status,amount_refunded,disputed,name,email,description,"       \
-	"metadata,brand,last4,exp_month,exp_year,country,funding,risk_level,risk_score,"           \
-	"fingerprint,bt"
-#define SBX_REFUND_COLS "id,created,charge,amount,currency,status,reason,metadata,bt"
-#define SBX_DISPUTE_COLS                                                                           \
-	"id,created,charge,amount,currency,status,reason,due_by,submission_count,evidence,"        \
-	"metadata,network_reason_code,brand"
-#define SBX_PAYOUT_COLS "id,created,amount,currency,status,arrival_date,bt,metadata"
-#define SBX_BT_COLS                                                                                \
-	"id,created,available_on,amount,fee,net,currency,type,reporting_category,source,"          \
-	"description"
-#define SBX_EVENT_COLS "id,created,type,object,previous,request_id,idempotency_key"
-
-/* ---- rendering (render.c): append one object as JSON, from a row of the columns above. */
-
-void sbx_render_charge(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b);
-void sbx_render_payment_intent(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b);
-void sbx_render_refund(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b);
-void sbx_render_dispute(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b);
-void sbx_render_payout(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b);
-void sbx_render_bt(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b);
-void sbx_render_event(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b);
-void sbx_render_balance(struct sbx *s, struct sbx_buf *b);
-void sbx_render_account(struct sbx *s, struct sbx_buf *b);
-/* Renders the object with this id from `table` into b; returns 0, or -1 if missing. */
-int sbx_render_by_id(struct sbx *s, const char *table, const char *id, struct sbx_buf *b);
-/* The payment intent id that goes with a charge id (and back); out size >= 40. */
-void sbx_pi_for_charge(const char *charge_id, char *out, size_t n);
-void sbx_charge_for_pi(const char *pi_id, char *out, size_t n);
-/* Dispute fee in minor units for a currency. */
-int64_t sbx_dispute_fee(const char *currency);
-/* Processing fee for a charge amount in a currency. */
-int64_t sbx_charge_fee(int64_t amount, const char *currency);
+/* Runs a statement that changes rows, binding arguments described by `fmt` ('s' text or
+ * NULL, 'i' int64_t). Returns 0, or -1 on error. */
+int sbx_run(struct sbx *s, const char *sql, const char *fmt, ...);
+/* Returns 1 when SIGINT or SIGTERM is pending (both are blocked from the start): seeding
+ * polls it. */
+int sbx_stop_requested(void);
 /* Midnight UTC at or before t. */
 int64_t sbx_day_start(int64_t t);
 
-/* ---- seeding (seed.c) ---- */
+/* ---- requests and replies ---- */
 
-/* Fills an empty store with deterministic data in one transaction; returns 0, -1 after
- * printing why, or -2 when SIGINT/SIGTERM asked to stop (nothing is kept). */
-int sbx_seed(struct sbx *s);
-/* Returns 1 when SIGINT or SIGTERM is pending (both are blocked from the start). */
-int sbx_stop_requested(void);
-/* One generated order (charge); the large text fields are sized for hostile data. */
-struct sbx_charge_gen {
-	char id[40];
-	int64_t created;
-	int64_t amount;
-	const char *currency;
-	const char *status;
-	char name[6144];
-	char email[256];
-	char description[12288];
-	char metadata[16384];
-	const char *brand;
-	char last4[8];
-	int exp_month;
-	int exp_year;
-	const char *country;
-	const char *funding;
-	const char *risk_level;
-	int risk_score;
-	char fingerprint[24];
-};
-
-/* Draws a random order number `seq` created at `created` (shared by seeding and live
- * activity, so both look alike). */
-void sbx_gen_charge(struct sbx_rng *r, const struct sbx_options *o, long seq, int64_t created,
-                    struct sbx_charge_gen *c);
-/* Inserts a generated charge (amount_refunded and disputed as given); bt may be NULL. */
-int sbx_insert_charge(struct sbx *s, sqlite3_stmt *ins, const struct sbx_charge_gen *c,
-                      int64_t amount_refunded, int disputed, const char *bt);
-#define SBX_INSERT_CHARGE_SQL                                                                      \
-	"INSERT INTO charges(" SBX_CHARGE_COLS ") VALUES "                                         \
-	"(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-int sbx_insert_bt(struct sbx *s, sqlite3_stmt *ins, const char *id, int64_t created,
-                  int64_t available_on, int64_t amount, int64_t fee, const char *currency,
-                  const char *type, const char *category, const char *source,
-                  const char *description, const char *payout);
-#define SBX_INSERT_BT_SQL                                                                          \
-	"INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "                         \
-	"(?,?,?,?,?,?,?,?,?,?,?,?)"
-int sbx_store_create_indices(struct sbx *s);
-/* Appends the JSON evidence object with every field null except those given. */
-void sbx_evidence_json(struct sbx_buf *b, const char *const *names, const char *const *values,
-                       size_t n);
-extern const char *const sbx_evidence_fields[];
-
-/* ---- mutations (mutate.c); all run with the lock held inside a transaction ---- */
-
-/* The outcome of an API call: HTTP status plus the JSON body (owned by the result). */
+/* The outcome of an API call: HTTP status plus the body (owned by the result). */
 struct sbx_result {
 	int status;
 	struct sbx_buf body;
@@ -316,6 +252,7 @@ struct sbx_result {
 	int stored;       /* whether an idempotent replay may return it */
 };
 
+/* Fills r with status and a Stripe-shaped error body (also the admin API's errors). */
 void sbx_result_error(struct sbx_result *r, int status, const char *type, const char *code,
                       const char *param, const char *fmt, ...)
         __attribute__((format(printf, 6, 7)));
@@ -325,33 +262,6 @@ struct sbx_reqinfo {
 	const char *request_id;
 	const char *idempotency_key;
 };
-
-/* Runs a statement that changes rows, binding arguments described by `fmt` ('s' text or
- * NULL, 'i' int64_t). Returns 0, or -1 on error. */
-int sbx_run(struct sbx *s, const char *sql, const char *fmt, ...);
-/* Creates a refund of `amount` on a charge (checks done by the caller) with its balance
- * transaction and events; writes the new id into id_out (size >= 40). Returns 0 or -1. */
-int sbx_do_refund(struct sbx *s, const char *charge_id, const char *currency, int64_t amount,
-                  int64_t old_refunded, int64_t charge_amount, const char *reason,
-                  const char *metadata, const struct sbx_reqinfo *ri, char *id_out);
-int sbx_emit_event(struct sbx *s, const char *type, const char *table, const char *id,
-                   const char *previous, const struct sbx_reqinfo *ri);
-void sbx_refund_create(struct sbx *s, struct sbx_params *p, const struct sbx_reqinfo *ri,
-                       struct sbx_result *r);
-void sbx_dispute_update(struct sbx *s, const char *id, struct sbx_params *p,
-                        const struct sbx_reqinfo *ri, struct sbx_result *r);
-void sbx_dispute_close(struct sbx *s, const char *id, const struct sbx_reqinfo *ri,
-                       struct sbx_result *r);
-/* Live activity for the admin API; each appends created ids to `ids` as a JSON array body. */
-int sbx_live_charge(struct sbx *s, struct sbx_buf *ids);
-int sbx_live_refund(struct sbx *s, struct sbx_buf *ids, int nth);
-int sbx_live_dispute(struct sbx *s, struct sbx_buf *ids, int nth);
-int sbx_live_dispute_update(struct sbx *s, struct sbx_buf *ids, int nth);
-int sbx_live_payouts(struct sbx *s, struct sbx_buf *ids, int max);
-/* Moves in-transit payouts whose arrival date passed to paid (with events). */
-int sbx_settle_payouts(struct sbx *s);
-
-/* ---- HTTP API (api.c) ---- */
 
 struct sbx_request {
 	const char *method;
@@ -364,27 +274,95 @@ struct sbx_request {
 	size_t body_len;
 };
 
-/* Resource a /v1 path belongs to, or -1 when no route matches. */
-int sbx_api_resource(const char *method, const char *path);
-void sbx_api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r);
+/* One connection's request as the server gathered it. */
+struct sbx_conn {
+	char *uri;
+	struct sbx_buf body;
+	int started;
+	int too_large;
+};
 
-/* ---- files (files.c) ---- */
+/* ---- platforms (platforms.c; one folder each) ---- */
 
-#define SBX_FILE_COLS "id,created,purpose,filename,size,type"
-void sbx_render_file(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b);
-/* POST /v1/files: a multipart upload with `purpose` and `file`. */
-void sbx_file_create(struct sbx *s, struct sbx_request *rq, struct sbx_result *r);
-/* What identifies a multipart request for idempotency: its parts' names, file names,
- * sizes and content hashes, not the random boundary. Caller frees; NULL without memory. */
-char *sbx_multipart_canonical(const char *ctype, const char *body, size_t len);
-/* Returns 1 when `id` names an uploaded file with purpose dispute_evidence. */
-int sbx_file_is_evidence(struct sbx *s, const char *id);
-/* Evidence fields whose value is a file id. */
-int sbx_evidence_is_file_field(const char *name);
+struct sbx_platform {
+	const char *name;    /* --platform NAME */
+	const char *summary; /* one line for --help */
+	/* Creates its tables (IF NOT EXISTS) on an open store; 0 or -1 (printed). */
+	int (*schema)(struct sbx *s);
+	/* Creates its indices (after seeding, or on a reused store); 0 or -1. */
+	int (*indices)(struct sbx *s);
+	/* Fills an empty store in one transaction: 0, -1 after printing why, -2 when
+	 * SIGINT/SIGTERM asked to stop (nothing is kept). */
+	int (*seed)(struct sbx *s);
+	/* Prepares what serving needs (keys from --merchant, ...) once the store is open;
+	 * may be NULL. 0 or -1 after printing why. */
+	int (*open)(struct sbx *s);
+	void (*close)(struct sbx *s);
+	/* Writes a merchant's files (keys, ids) into dir for a profile of this platform, then
+	 * the sandbox exits (--init-merchant DIR); NULL when the platform has no such files. */
+	int (*init_merchant)(struct sbx *s, const char *dir);
+	/* Serves one API request (anything not under /_admin/), lock not held. */
+	enum MHD_Result (*serve)(struct sbx *s, struct MHD_Connection *con, struct sbx_conn *c,
+	                         const char *method, const char *path, const char *query,
+	                         struct sbx_params *qp, struct sbx_params *form);
+	/* Its admin calls (create, checksum, ...), lock held: fills r and returns 1, or
+	 * returns 0 when path is not one of them. */
+	int (*admin)(struct sbx *s, struct sbx_request *rq, struct sbx_result *r);
+	/* Runs when /_admin/advance moved the clock (lock held, in a transaction); may be
+	 * NULL. 0 or -1. */
+	int (*advanced)(struct sbx *s);
+	/* Its own fault kinds, beyond the common ones. */
+	const struct sbx_fault_name *faults;
+	size_t n_faults;
+};
+
+extern const struct sbx_platform sbx_platform_stripe;
+/* The platform named, or NULL. */
+const struct sbx_platform *sbx_platform_find(const char *name);
+/* "stripe, wechatpay, ..." for messages. */
+const char *sbx_platform_names(void);
+
+/* ---- the server's parts that every platform's serve() uses (server.c) ---- */
+
+/* Logs a request (body as given, may be a summary); returns its sequence number, 0 when
+ * it could not be logged. Lock held. */
+int64_t sbx_log_request(struct sbx *s, const char *method, const char *path, const char *query,
+                        const char *body, const char *idempotency_key, const char *key);
+/* Records the status a logged request got (0: dropped without a reply). Lock held. */
+void sbx_log_status(struct sbx *s, int64_t seq, int status);
+/* Takes one use of the first pending fault matching the request; SBX_FAULT_NONE when none.
+ * Lock held. */
+int sbx_take_fault(struct sbx *s, const char *method, const char *path, int *retry_after,
+                   int *seconds);
+/* The token bucket of --rate-limit: 1 when the request may go on. Lock held. */
+int sbx_rate_ok(struct sbx *s);
+/* Sleeps up to seconds, less when the sandbox stops. Lock not held. */
+void sbx_sleep(struct sbx *s, int seconds);
+/* A new request id: prefix plus random characters, cut to size. Lock held. */
+void sbx_new_request_id(struct sbx *s, const char *prefix, char *out, size_t n);
+/* A response header. */
+struct sbx_header {
+	const char *name, *value;
+};
+/* Sends status and body[0..len) (cut to `cut` bytes when 0 < cut < len) with the headers
+ * (n of them) and Content-Type; takes the body's memory. */
+enum MHD_Result sbx_send(struct MHD_Connection *con, int status, const char *content_type,
+                         char *body, size_t len, size_t cut, const struct sbx_header *headers,
+                         size_t n_headers);
+/* Sends a 200 whose body stops after `prefix` and then breaks off (the reset fault). */
+enum MHD_Result sbx_send_reset(struct MHD_Connection *con, const char *prefix,
+                               const struct sbx_header *headers, size_t n_headers);
+/* "sk_test_…abcd": a key as logs and messages may show it. */
+void sbx_mask_key(const char *key, char *out, size_t n);
 
 /* ---- admin API (admin.c) ---- */
 
 void sbx_admin_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r);
+/* Reads an optional integer parameter in [0, max] (def when absent); 0, or -1 when bad. */
+int sbx_admin_count(struct sbx_params *p, const char *name, int def, int max, int *out);
+/* Appends "name":{"count":N,"fnv":"…"}: 64-bit FNV-1a over one line per row of sql,
+ * columns joined by '|', each line ending in '\n'. 0 or -1. */
+int sbx_checksum_table(struct sbx *s, const char *name, const char *sql, struct sbx_buf *b);
 
 /* ---- server (server.c) ---- */
 

@@ -1,11 +1,12 @@
 /* The HTTP side of the sandbox: libmicrohttpd on 127.0.0.1, one thread per connection.
- * Every /v1 request passes, in order: request log, fault injection, authentication, rate
- * limit, routing, restricted-key permissions, idempotency, the API itself. */
+ * /_admin/ calls go to the admin API; everything else to the platform's serve(), which
+ * uses the request log, fault injection and rate limit kept here. */
 #include "config.h"
 
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +17,6 @@
 
 #define MAX_BODY (20 * 1024 * 1024)
 #define LOG_CAP  200000
-
-struct conn {
-	char *uri;
-	struct sbx_buf body;
-	int started;
-	int too_large;
-};
 
 int64_t sbx_mono_ms(void)
 {
@@ -40,7 +34,7 @@ int64_t sbx_now(struct sbx *s)
 
 static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 {
-	struct conn *c = calloc(1, sizeof(*c));
+	struct sbx_conn *c = calloc(1, sizeof(*c));
 
 	(void)cls;
 	(void)con;
@@ -54,7 +48,7 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 static void completed(void *cls, struct MHD_Connection *con, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
-	struct conn *c = *con_cls;
+	struct sbx_conn *c = *con_cls;
 
 	(void)cls;
 	(void)con;
@@ -68,7 +62,7 @@ static void completed(void *cls, struct MHD_Connection *con, void **con_cls,
 }
 
 /* "sk_test_…abcd": the key's prefix up to its second '_' and its last 4 characters. */
-static void mask_key(const char *key, char *out, size_t n)
+void sbx_mask_key(const char *key, char *out, size_t n)
 {
 	const char *u1 = strchr(key, '_');
 	const char *u2 = u1 ? strchr(u1 + 1, '_') : NULL;
@@ -121,7 +115,7 @@ static struct sbx_log_entry *log_add(struct sbx *s, const char *method, const ch
 	e->body = body ? strdup(body) : NULL;
 	e->idempotency_key = idem ? strdup(idem) : NULL;
 	if (key) {
-		mask_key(key, masked, sizeof(masked));
+		sbx_mask_key(key, masked, sizeof(masked));
 		e->key = strdup(masked);
 	} else {
 		e->key = NULL;
@@ -148,7 +142,14 @@ void sbx_log_free(struct sbx *s)
 	s->log_cap = 0;
 }
 
-static void log_status(struct sbx *s, int64_t seq, int status)
+int64_t sbx_log_request(struct sbx *s, const char *method, const char *path, const char *query,
+                        const char *body, const char *idempotency_key, const char *key)
+{
+	struct sbx_log_entry *e = log_add(s, method, path, query, body, idempotency_key, key);
+	return e ? e->seq : 0;
+}
+
+void sbx_log_status(struct sbx *s, int64_t seq, int status)
 {
 	size_t i = s->log_n;
 
@@ -163,9 +164,8 @@ static void log_status(struct sbx *s, int64_t seq, int status)
 	}
 }
 
-/* Takes one use of the first fault matching this request; SBX_FAULT_NONE when none. */
-static enum sbx_fault_kind take_fault(struct sbx *s, const char *method, const char *path,
-                                      int *retry_after, int *seconds)
+int sbx_take_fault(struct sbx *s, const char *method, const char *path, int *retry_after,
+                   int *seconds)
 {
 	size_t i;
 
@@ -186,70 +186,8 @@ static enum sbx_fault_kind take_fault(struct sbx *s, const char *method, const c
 	return SBX_FAULT_NONE;
 }
 
-static const char *const perm_names[SBX_RES_COUNT] = {
-        "charge",  "payment_intent", "refund",  "dispute", "payout", "balance_transaction",
-        "balance", "event",          "account", "file",
-};
-
-/* Checks the bearer key. Returns 0 and sets *restricted (NULL for a full key), or fills
- * a 401 reply and returns -1. */
-static int authenticate(struct sbx *s, const char *auth, const char **key_out,
-                        const struct sbx_restricted **restricted, struct sbx_result *r)
-{
-	const char *key;
-	char masked[64];
-	size_t i;
-
-	*restricted = NULL;
-	*key_out = NULL;
-	if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0 || auth[7] == '\0') {
-		sbx_result_error(r, 401, "invalid_request_error", NULL, NULL,
-		                 "You did not provide an API key. You need to provide your API key "
-		                 "in the Authorization header, using Bearer auth (e.g. "
-		                 "'Authorization: Bearer YOUR_SECRET_KEY').");
-		return -1;
-	}
-	key = auth + 7;
-	*key_out = key;
-	for (i = 0; i < s->restricted_n; i++) {
-		if (strcmp(s->restricted[i].key, key) == 0) {
-			*restricted = &s->restricted[i];
-			return 0;
-		}
-	}
-	if (s->keys) {
-		for (i = 0; i < s->keys_n; i++)
-			if (strcmp(s->keys[i], key) == 0 && strncmp(key, "sk_test_", 8) == 0)
-				return 0;
-	} else if (strncmp(key, "sk_test_", 8) == 0 && strlen(key) > 8) {
-		return 0;
-	}
-	mask_key(key, masked, sizeof(masked));
-	sbx_result_error(r, 401, "invalid_request_error", "api_key_invalid", NULL,
-	                 "Invalid API Key provided: %s", masked);
-	return -1;
-}
-
-static int permitted(const struct sbx_restricted *rk, int res, int write, const char *key,
-                     struct sbx *s, struct sbx_result *r)
-{
-	char masked[64];
-
-	if (rk == NULL || res < 0)
-		return 1;
-	if ((int)rk->perm[res] >= (write ? SBX_PERM_WRITE : SBX_PERM_READ))
-		return 1;
-	mask_key(key, masked, sizeof(masked));
-	sbx_result_error(r, 403, "invalid_request_error", "permission_error", NULL,
-	                 "The provided key '%s' does not have the required permissions for this "
-	                 "endpoint on account '%s'. Having the 'rak_%s_%s' permission would allow "
-	                 "this request to continue.",
-	                 masked, s->account_id, perm_names[res], write ? "write" : "read");
-	return 0;
-}
-
 /* Token bucket: rate_limit requests per second, bursts up to one second's worth. */
-static int rate_ok(struct sbx *s)
+int sbx_rate_ok(struct sbx *s)
 {
 	int64_t now = sbx_mono_ms();
 	int64_t cap = (int64_t)s->opt.rate_limit * 1000;
@@ -266,157 +204,7 @@ static int rate_ok(struct sbx *s)
 	return 1;
 }
 
-enum idem_outcome { IDEM_NONE, IDEM_NEW, IDEM_REPLAY, IDEM_REFUSED };
-
-/* Looks the key up: a new key is reserved (in flight); a finished one is replayed when
- * the request matches; otherwise the reply is a 409 or 400. */
-static enum idem_outcome idem_begin(struct sbx *s, const char *key, const char *request,
-                                    const char *request_id, struct sbx_result *r, char *orig_req,
-                                    size_t orig_n)
-{
-	sqlite3_stmt *st = sbx_prepare(s, "SELECT request, in_flight, status, body, request_id "
-	                                  "FROM idempotency WHERE key = ?");
-	enum idem_outcome out = IDEM_NEW;
-
-	if (st == NULL)
-		return IDEM_NONE;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *req = (const char *)sqlite3_column_text(st, 0);
-
-		if (sqlite3_column_int(st, 1)) {
-			sbx_result_error(
-			        r, 409, "idempotency_error", "idempotency_key_in_use", NULL,
-			        "There is currently another in-progress request using this "
-			        "Idempotent Key (that probably means you submitted twice, "
-			        "and the other request is still going through): %s. Please "
-			        "try again later.",
-			        key);
-			r->should_retry = 1;
-			out = IDEM_REFUSED;
-		} else if (strcmp(req, request) != 0) {
-			sbx_result_error(
-			        r, 400, "idempotency_error", NULL, NULL,
-			        "Keys for idempotent requests can only be used with the "
-			        "same parameters they were first used with. Try using a key "
-			        "other than '%s' if you meant to execute a different "
-			        "request.",
-			        key);
-			out = IDEM_REFUSED;
-		} else {
-			r->status = sqlite3_column_int(st, 2);
-			sbx_buf_free(&r->body);
-			sbx_buf_puts(&r->body, (const char *)sqlite3_column_text(st, 3));
-			snprintf(orig_req, orig_n, "%s",
-			         sqlite3_column_text(st, 4)
-			                 ? (const char *)sqlite3_column_text(st, 4)
-			                 : "");
-			out = IDEM_REPLAY;
-		}
-		sqlite3_finalize(st);
-		return out;
-	}
-	sqlite3_finalize(st);
-	st = sbx_prepare(s, "INSERT INTO idempotency(key, request, in_flight, request_id, created) "
-	                    "VALUES (?, ?, 1, ?, ?)");
-	if (st == NULL)
-		return IDEM_NONE;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, request, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, request_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, sbx_now(s));
-	if (sqlite3_step(st) != SQLITE_DONE)
-		out = IDEM_NONE;
-	sqlite3_finalize(st);
-	return out;
-}
-
-/* Stores the result for replay, or forgets the key when Stripe would not keep it
- * (authentication, rate limit and parameter validation failures). */
-static void idem_finish(struct sbx *s, const char *key, const struct sbx_result *r)
-{
-	sqlite3_stmt *st;
-	int keep = r->status != 401 && r->status != 429 &&
-	           !(r->status == 400 && r->body.data &&
-	             strstr(r->body.data, "\"code\":\"parameter_") != NULL);
-
-	if (keep)
-		st = sbx_prepare(s, "UPDATE idempotency SET in_flight = 0, status = ?, body = ? "
-		                    "WHERE key = ?");
-	else
-		st = sbx_prepare(s, "DELETE FROM idempotency WHERE key = ?");
-	if (st == NULL)
-		return;
-	if (keep) {
-		sqlite3_bind_int(st, 1, r->status);
-		sqlite3_bind_text(st, 2, r->body.data ? r->body.data : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	}
-	if (sqlite3_step(st) != SQLITE_DONE)
-		fprintf(stderr, "paydesk-sandbox: cannot store an idempotent result: %s\n",
-		        sqlite3_errmsg(s->db));
-	sqlite3_finalize(st);
-}
-
-static ssize_t reset_reader(void *cls, uint64_t pos, char *buf, size_t max)
-{
-	static const char part[] = "{\"object\":\"list\",\"data\":[{\"id\":\"ch_";
-	size_t n = sizeof(part) - 1;
-
-	(void)cls;
-	if (pos != 0)
-		return MHD_CONTENT_READER_END_WITH_ERROR;
-	if (n > max)
-		n = max;
-	memcpy(buf, part, n);
-	return (ssize_t)n;
-}
-
-static enum MHD_Result send_result(struct MHD_Connection *con, struct sbx_result *r,
-                                   const char *request_id, int retry_after, size_t cut,
-                                   const char *orig_req)
-{
-	struct MHD_Response *resp;
-	size_t len;
-	char *data;
-	enum MHD_Result ret;
-	char num[32];
-
-	if (r->body.data == NULL)
-		sbx_buf_puts(&r->body, "{}");
-	data = sbx_buf_take(&r->body, &len);
-	if (data == NULL)
-		return MHD_NO;
-	if (cut > 0 && cut < len)
-		len = cut;
-	resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	if (resp == NULL) {
-		free(data);
-		return MHD_NO;
-	}
-	MHD_add_response_header(resp, "Content-Type", "application/json");
-	MHD_add_response_header(resp, "Request-Id", request_id);
-	MHD_add_response_header(resp, "Stripe-Version", "2024-06-20");
-	if (r->should_retry >= 0)
-		MHD_add_response_header(resp, "Stripe-Should-Retry",
-		                        r->should_retry ? "true" : "false");
-	if (retry_after > 0) {
-		snprintf(num, sizeof(num), "%d", retry_after);
-		MHD_add_response_header(resp, "Retry-After", num);
-	}
-	if (orig_req) {
-		MHD_add_response_header(resp, "Idempotent-Replayed", "true");
-		if (orig_req[0])
-			MHD_add_response_header(resp, "Original-Request", orig_req);
-	}
-	ret = MHD_queue_response(con, (unsigned int)r->status, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
-static void sleep_interruptible(struct sbx *s, int seconds)
+void sbx_sleep(struct sbx *s, int seconds)
 {
 	int64_t until = sbx_mono_ms() + (int64_t)seconds * 1000;
 
@@ -427,157 +215,105 @@ static void sleep_interruptible(struct sbx *s, int seconds)
 	}
 }
 
-static void new_request_id(struct sbx *s, char *out, size_t n)
+void sbx_new_request_id(struct sbx *s, const char *prefix, char *out, size_t n)
 {
-	char id[40];
+	char id[64];
+	size_t len;
 
-	sbx_rng_id(&s->rng, "req_", id, sizeof(id));
-	/* Stripe's request ids are req_ plus 14 characters. */
-	snprintf(out, n, "%.18s", id);
+	sbx_rng_id(&s->rng, prefix, id, sizeof(id));
+	len = strlen(id);
+	if (n == 0)
+		return;
+	if (len >= n)
+		len = n - 1;
+	memcpy(out, id, len);
+	out[len] = '\0';
 }
 
-static enum MHD_Result handle_v1(struct sbx *s, struct MHD_Connection *con, struct conn *c,
-                                 const char *method, const char *path, const char *query,
-                                 struct sbx_params *qp, struct sbx_params *form)
+void sbx_result_error(struct sbx_result *r, int status, const char *type, const char *code,
+                      const char *param, const char *fmt, ...)
 {
-	struct sbx_result r;
-	char request_id[32];
-	char orig_req[40] = "";
-	const char *auth = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Authorization");
-	const char *idem = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Idempotency-Key");
-	const char *key = NULL;
-	const struct sbx_restricted *rk = NULL;
-	struct sbx_log_entry *e;
-	int64_t seq = 0;
-	enum sbx_fault_kind fault;
-	int retry_after = 0, seconds = 0;
-	enum idem_outcome io = IDEM_NONE;
-	int post = strcmp(method, "POST") == 0;
-	size_t cut = 0;
-	struct sbx_request rq;
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sbx_buf_free(&r->body);
+	r->status = status;
+	sbx_buf_puts(&r->body, "{\"error\":{");
+	if (code) {
+		sbx_buf_kstr(&r->body, "code", code);
+		sbx_buf_puts(&r->body, ",\"doc_url\":\"https://stripe.com/docs/error-codes/");
+		sbx_buf_puts(&r->body, code);
+		sbx_buf_puts(&r->body, "\",");
+	}
+	sbx_buf_kstr(&r->body, "message", msg);
+	if (param) {
+		sbx_buf_puts(&r->body, ",");
+		sbx_buf_kstr(&r->body, "param", param);
+	}
+	sbx_buf_puts(&r->body, ",");
+	sbx_buf_kstr(&r->body, "type", type);
+	sbx_buf_puts(&r->body, "}}");
+}
+
+enum MHD_Result sbx_send(struct MHD_Connection *con, int status, const char *content_type,
+                         char *body, size_t len, size_t cut, const struct sbx_header *headers,
+                         size_t n_headers)
+{
+	struct MHD_Response *resp;
 	enum MHD_Result ret;
-	int res;
-	char *request_text = NULL;
 
-	memset(&r, 0, sizeof(r));
-	sbx_buf_init(&r.body);
-	r.should_retry = -1;
-	pthread_mutex_lock(&s->lock);
-	new_request_id(s, request_id, sizeof(request_id));
-	if (auth && strncmp(auth, "Bearer ", 7) == 0)
-		key = auth + 7;
-	{
-		/* Multipart bodies (file uploads) are logged as a summary, not as bytes. */
-		const char *ct = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
-		char summary[96];
-		const char *logged = c->body.data;
+	if (cut > 0 && cut < len)
+		len = cut;
+	resp = MHD_create_response_from_buffer(len, body ? body : (char *)"",
+	                                       body ? MHD_RESPMEM_MUST_FREE
+	                                            : MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	if (content_type)
+		MHD_add_response_header(resp, "Content-Type", content_type);
+	for (size_t i = 0; i < n_headers; i++)
+		if (headers[i].name && headers[i].value)
+			MHD_add_response_header(resp, headers[i].name, headers[i].value);
+	ret = MHD_queue_response(con, (unsigned int)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
 
-		if (ct && strncmp(ct, "multipart/form-data", 19) == 0) {
-			snprintf(summary, sizeof(summary), "(multipart/form-data, %zu bytes)",
-			         c->body.len);
-			logged = summary;
-		}
-		e = log_add(s, method, path, query, logged, idem, key);
-	}
-	if (e)
-		seq = e->seq;
-	fault = take_fault(s, method, path, &retry_after, &seconds);
-	if (fault == SBX_FAULT_500 || fault == SBX_FAULT_502 || fault == SBX_FAULT_503) {
-		int st = fault == SBX_FAULT_500 ? 500 : fault == SBX_FAULT_502 ? 502 : 503;
+/* The reset fault's body: the prefix, then the callback reports an error, which makes
+ * libmicrohttpd close the connection mid-body. */
+static ssize_t reset_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	const char *part = cls;
+	size_t n = strlen(part);
 
-		sbx_result_error(&r, st, "api_error", NULL, NULL,
-		                 "An error occurred with our connection to Stripe. (injected %d)",
-		                 st);
-		r.should_retry = 1;
-		log_status(s, seq, st);
-		pthread_mutex_unlock(&s->lock);
-		return send_result(con, &r, request_id, 0, 0, NULL);
-	}
-	if (fault == SBX_FAULT_429) {
-		sbx_result_error(&r, 429, "invalid_request_error", "rate_limit", NULL,
-		                 "Too many requests hit the API too quickly. We recommend an "
-		                 "exponential backoff of your requests.");
-		r.should_retry = 1;
-		log_status(s, seq, 429);
-		pthread_mutex_unlock(&s->lock);
-		return send_result(con, &r, request_id, retry_after > 0 ? retry_after : 1, 0, NULL);
-	}
-	if (fault == SBX_FAULT_RESET) {
-		struct MHD_Response *resp;
+	if (pos != 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	if (n > max)
+		n = max;
+	memcpy(buf, part, n);
+	return (ssize_t)n;
+}
 
-		log_status(s, seq, 200);
-		pthread_mutex_unlock(&s->lock);
-		resp = MHD_create_response_from_callback(65536, 1024, reset_reader, NULL, NULL);
-		if (resp == NULL)
-			return MHD_NO;
-		MHD_add_response_header(resp, "Content-Type", "application/json");
-		MHD_add_response_header(resp, "Request-Id", request_id);
-		ret = MHD_queue_response(con, 200, resp);
-		MHD_destroy_response(resp);
-		return ret;
-	}
-	rq.method = method;
-	rq.path = path;
-	rq.query = qp;
-	rq.form = form;
-	rq.content_type = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
-	rq.body = c->body.data;
-	rq.body_len = c->body.len;
-	rq.info.request_id = request_id;
-	rq.info.idempotency_key = post ? idem : NULL;
-	if (authenticate(s, auth, &key, &rk, &r) != 0)
-		goto reply;
-	if (!rate_ok(s)) {
-		sbx_result_error(&r, 429, "invalid_request_error", "rate_limit", NULL,
-		                 "Too many requests hit the API too quickly. We recommend an "
-		                 "exponential backoff of your requests.");
-		r.should_retry = 1;
-		retry_after = 1;
-		goto reply;
-	}
-	res = sbx_api_resource(method, path);
-	if (res >= 0 && !permitted(rk, res, post, key, s, &r))
-		goto reply;
-	if (post && idem && res >= 0) {
-		struct sbx_buf req;
-		char *canon = NULL;
+enum MHD_Result sbx_send_reset(struct MHD_Connection *con, const char *prefix,
+                               const struct sbx_header *headers, size_t n_headers)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
 
-		/* A retried upload has a new multipart boundary: compare the parts instead. */
-		if (rq.content_type && strncmp(rq.content_type, "multipart/form-data", 19) == 0)
-			canon = sbx_multipart_canonical(rq.content_type, c->body.data, c->body.len);
-		sbx_buf_init(&req);
-		sbx_buf_printf(&req, "%s %s\n%s", method, path,
-		               canon ? canon : (c->body.data ? c->body.data : ""));
-		free(canon);
-		request_text = sbx_buf_take(&req, NULL);
-		io = request_text ? idem_begin(s, idem, request_text, request_id, &r, orig_req,
-		                               sizeof(orig_req))
-		                  : IDEM_NONE;
-		if (io == IDEM_REFUSED || io == IDEM_REPLAY)
-			goto reply;
-	}
-	if (fault == SBX_FAULT_STALL && seconds > 0) {
-		pthread_mutex_unlock(&s->lock);
-		sleep_interruptible(s, seconds);
-		pthread_mutex_lock(&s->lock);
-	}
-	sbx_api_handle(s, &rq, &r);
-	if (io == IDEM_NEW)
-		idem_finish(s, idem, &r);
-	if (fault == SBX_FAULT_TRUNCATE && r.body.len > 1)
-		cut = r.body.len / 2;
-reply:
-	free(request_text);
-	if (r.status == 0)
-		sbx_result_error(&r, 500, "api_error", NULL, NULL, "The sandbox failed.");
-	log_status(s, seq, fault == SBX_FAULT_COMMIT_THEN_RESET ? 0 : r.status);
-	pthread_mutex_unlock(&s->lock);
-	if (fault == SBX_FAULT_COMMIT_THEN_RESET) {
-		sbx_buf_free(&r.body);
-		return MHD_NO; /* the change is committed; the client never hears of it */
-	}
-	return send_result(con, &r, request_id, retry_after, cut,
-	                   io == IDEM_REPLAY ? orig_req : NULL);
+	resp = MHD_create_response_from_callback(65536, 1024, reset_reader, (void *)prefix, NULL);
+	if (resp == NULL)
+		return MHD_NO;
+	for (size_t i = 0; i < n_headers; i++)
+		if (headers[i].name && headers[i].value)
+			MHD_add_response_header(resp, headers[i].name, headers[i].value);
+	ret = MHD_queue_response(con, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
 }
 
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *con, const char *url,
@@ -586,7 +322,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *con, con
                                       void **con_cls)
 {
 	struct sbx *s = cls;
-	struct conn *c = *con_cls;
+	struct sbx_conn *c = *con_cls;
 	const char *q;
 	struct sbx_params qp = {0}, form = {0};
 	enum MHD_Result ret;
@@ -624,7 +360,9 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *con, con
 		r.should_retry = 0;
 		sbx_result_error(&r, 413, "invalid_request_error", NULL, NULL,
 		                 "The request body is too large.");
-		ret = send_result(con, &r, "req_toolarge", 0, 0, NULL);
+		size_t len;
+		char *body = sbx_buf_take(&r.body, &len);
+		ret = sbx_send(con, 413, "application/json", body, len, 0, NULL, 0);
 	} else if (strncmp(url, "/_admin/", 8) == 0) {
 		struct sbx_result r;
 		struct sbx_request rq;
@@ -638,12 +376,17 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *con, con
 		rq.query = &qp;
 		rq.form = &form;
 		pthread_mutex_lock(&s->lock);
-		new_request_id(s, request_id, sizeof(request_id));
+		sbx_new_request_id(s, "req_", request_id, sizeof(request_id));
 		sbx_admin_handle(s, &rq, &r);
 		pthread_mutex_unlock(&s->lock);
-		ret = send_result(con, &r, request_id, 0, 0, NULL);
+		if (r.body.data == NULL)
+			sbx_buf_puts(&r.body, "{}");
+		size_t len;
+		char *body = sbx_buf_take(&r.body, &len);
+		struct sbx_header h = {"Request-Id", request_id};
+		ret = sbx_send(con, r.status, "application/json", body, len, 0, &h, 1);
 	} else {
-		ret = handle_v1(s, con, c, method, url, q ? q + 1 : NULL, &qp, &form);
+		ret = s->platform->serve(s, con, c, method, url, q ? q + 1 : NULL, &qp, &form);
 	}
 	sbx_params_free(&qp);
 	sbx_params_free(&form);

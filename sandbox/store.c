@@ -1,69 +1,12 @@
-/* The sandbox's own state: one SQLite file holding every object it serves.
- * Lists page through (created, rowid) indices, so a page costs the same at any depth. */
+/* The sandbox's own state: one SQLite file holding every object it serves, whichever
+ * platform it plays (the meta table says which; each platform adds its tables). */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sandbox/sandbox.h"
-
-static const char schema_sql[] =
-        "CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
-        "CREATE TABLE IF NOT EXISTS charges("
-        " id TEXT NOT NULL, created INTEGER NOT NULL, amount INTEGER NOT NULL,"
-        " currency TEXT NOT NULL, status TEXT NOT NULL, amount_refunded INTEGER NOT NULL,"
-        " disputed INTEGER NOT NULL, name TEXT, email TEXT, description TEXT,"
-        " metadata TEXT NOT NULL, brand TEXT, last4 TEXT, exp_month INTEGER, exp_year INTEGER,"
-        " country TEXT, funding TEXT, risk_level TEXT, risk_score INTEGER, fingerprint TEXT,"
-        " bt TEXT);"
-        "CREATE TABLE IF NOT EXISTS refunds("
-        " id TEXT NOT NULL, created INTEGER NOT NULL, charge TEXT NOT NULL,"
-        " amount INTEGER NOT NULL, currency TEXT NOT NULL, status TEXT NOT NULL, reason TEXT,"
-        " metadata TEXT NOT NULL, bt TEXT);"
-        "CREATE TABLE IF NOT EXISTS disputes("
-        " id TEXT NOT NULL, created INTEGER NOT NULL, charge TEXT NOT NULL,"
-        " amount INTEGER NOT NULL, currency TEXT NOT NULL, status TEXT NOT NULL,"
-        " reason TEXT NOT NULL, due_by INTEGER, submission_count INTEGER NOT NULL,"
-        " evidence TEXT NOT NULL, metadata TEXT NOT NULL, network_reason_code TEXT, brand TEXT);"
-        "CREATE TABLE IF NOT EXISTS payouts("
-        " id TEXT NOT NULL, created INTEGER NOT NULL, amount INTEGER NOT NULL,"
-        " currency TEXT NOT NULL, status TEXT NOT NULL, arrival_date INTEGER NOT NULL,"
-        " bt TEXT NOT NULL, metadata TEXT NOT NULL);"
-        "CREATE TABLE IF NOT EXISTS balance_transactions("
-        " id TEXT NOT NULL, created INTEGER NOT NULL, available_on INTEGER NOT NULL,"
-        " amount INTEGER NOT NULL, fee INTEGER NOT NULL, net INTEGER NOT NULL,"
-        " currency TEXT NOT NULL, type TEXT NOT NULL, reporting_category TEXT NOT NULL,"
-        " source TEXT, description TEXT, payout TEXT);"
-        "CREATE TABLE IF NOT EXISTS events("
-        " id TEXT NOT NULL, created INTEGER NOT NULL, type TEXT NOT NULL, object TEXT NOT NULL,"
-        " previous TEXT, request_id TEXT, idempotency_key TEXT);"
-        "CREATE TABLE IF NOT EXISTS idempotency("
-        " key TEXT PRIMARY KEY, request TEXT NOT NULL, in_flight INTEGER NOT NULL,"
-        " status INTEGER, body TEXT, request_id TEXT, created INTEGER NOT NULL);"
-        "CREATE TABLE IF NOT EXISTS files("
-        " id TEXT NOT NULL, created INTEGER NOT NULL, purpose TEXT NOT NULL, filename TEXT,"
-        " size INTEGER NOT NULL, type TEXT, content BLOB);";
-
-/* Indices are created after seeding: building them once is far cheaper than maintaining
- * them across a million inserts. */
-static const char index_sql[] =
-        "CREATE UNIQUE INDEX IF NOT EXISTS charges_id ON charges(id);"
-        "CREATE INDEX IF NOT EXISTS charges_created ON charges(created);"
-        "CREATE UNIQUE INDEX IF NOT EXISTS refunds_id ON refunds(id);"
-        "CREATE INDEX IF NOT EXISTS refunds_created ON refunds(created);"
-        "CREATE INDEX IF NOT EXISTS refunds_charge ON refunds(charge, created);"
-        "CREATE UNIQUE INDEX IF NOT EXISTS disputes_id ON disputes(id);"
-        "CREATE INDEX IF NOT EXISTS disputes_created ON disputes(created);"
-        "CREATE INDEX IF NOT EXISTS disputes_charge ON disputes(charge, created);"
-        "CREATE UNIQUE INDEX IF NOT EXISTS payouts_id ON payouts(id);"
-        "CREATE INDEX IF NOT EXISTS payouts_created ON payouts(created);"
-        "CREATE UNIQUE INDEX IF NOT EXISTS bts_id ON balance_transactions(id);"
-        "CREATE INDEX IF NOT EXISTS bts_created ON balance_transactions(created);"
-        "CREATE INDEX IF NOT EXISTS bts_payout ON balance_transactions(payout, created);"
-        "CREATE INDEX IF NOT EXISTS bts_source ON balance_transactions(source, created);"
-        "CREATE UNIQUE INDEX IF NOT EXISTS events_id ON events(id);"
-        "CREATE INDEX IF NOT EXISTS events_created ON events(created);"
-        "CREATE UNIQUE INDEX IF NOT EXISTS files_id ON files(id);";
 
 int sbx_exec(struct sbx *s, const char *sql)
 {
@@ -108,26 +51,37 @@ int sbx_store_open(struct sbx *s, const char *path)
 	                "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
 	                "PRAGMA mmap_size=4294967296;") != 0)
 		return -1;
-	if (sbx_exec(s, schema_sql) != 0)
+	if (sbx_exec(s, "CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);") !=
+	    0)
 		return -1;
-	return 0;
+	char was[32];
+	if (sbx_meta_get(s, "platform", was, sizeof(was)) == 0 &&
+	    strcmp(was, s->platform->name) != 0) {
+		fprintf(stderr,
+		        "paydesk-sandbox: %s holds a %s store; start it with --platform %s, or "
+		        "use another --db\n",
+		        path, was, was);
+		return -1;
+	}
+	/* A store seeded before stores named their platform is Stripe's. */
+	if (sbx_meta_get(s, "seeded", was, sizeof(was)) == 0 &&
+	    sbx_meta_get(s, "platform", was, sizeof(was)) != 0 &&
+	    strcmp(s->platform->name, "stripe") != 0) {
+		fprintf(stderr, "paydesk-sandbox: %s holds a stripe store; use another --db\n",
+		        path);
+		return -1;
+	}
+	return s->platform->schema(s);
 }
 
 void sbx_store_close(struct sbx *s)
 {
-	sqlite3_finalize(s->st_charge_refunds);
-	sqlite3_finalize(s->st_source_bts);
-	s->st_charge_refunds = NULL;
-	s->st_source_bts = NULL;
+	if (s->platform && s->platform->close)
+		s->platform->close(s);
 	if (s->db) {
 		sqlite3_close(s->db);
 		s->db = NULL;
 	}
-}
-
-int sbx_store_create_indices(struct sbx *s)
-{
-	return sbx_exec(s, index_sql);
 }
 
 int sbx_store_empty(struct sbx *s)
@@ -167,4 +121,43 @@ int sbx_meta_set(struct sbx *s, const char *k, const char *v)
 		fprintf(stderr, "paydesk-sandbox: database error: %s\n", sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int sbx_run(struct sbx *s, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st = sbx_prepare(s, sql);
+	va_list ap;
+	int i;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	va_start(ap, fmt);
+	for (i = 0; fmt[i]; i++) {
+		if (fmt[i] == 's') {
+			const char *v = va_arg(ap, const char *);
+
+			if (v)
+				sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_null(st, i + 1);
+		} else if (fmt[i] == 'i') {
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		} else {
+			sqlite3_bind_null(st, i + 1);
+		}
+	}
+	va_end(ap);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int64_t sbx_day_start(int64_t t)
+{
+	int64_t d = t / 86400;
+
+	if (t < 0 && t % 86400 != 0)
+		d--;
+	return d * 86400;
 }

@@ -323,10 +323,8 @@ static void test_mutations(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_accepted),
-	        cmocka_unit_test(test_refused),
-	        cmocka_unit_test(test_nul),
-	        cmocka_unit_test(test_fixtures_and_prefixes),
+	        cmocka_unit_test(test_accepted),  cmocka_unit_test(test_refused),
+	        cmocka_unit_test(test_nul),       cmocka_unit_test(test_fixtures_and_prefixes),
 	        cmocka_unit_test(test_mutations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -193,16 +193,22 @@ static void test_timezones(void **state)
 {
 	(void)state;
 	char err[512];
-	static const char *const good[] = {"Asia/Shanghai", "Europe/Berlin", "UTC",
-	                                   "America/Argentina/Buenos_Aires", "CST-8",
-	                                   "<+08>-8", "EST5EDT,M3.2.0,M11.1.0", ":Asia/Tokyo", ""};
+	static const char *const good[] = {"Asia/Shanghai",
+	                                   "Europe/Berlin",
+	                                   "UTC",
+	                                   "America/Argentina/Buenos_Aires",
+	                                   "CST-8",
+	                                   "<+08>-8",
+	                                   "EST5EDT,M3.2.0,M11.1.0",
+	                                   ":Asia/Tokyo",
+	                                   ""};
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
 		err[0] = '\0';
 		if (profile_check_timezone(good[i], err, sizeof err) != 0)
 			fail_msg("'%s' refused: %s", good[i], err);
 	}
-	static const char *const bad[] = {"Mars/Olympus", "Europe/Berln", "/etc/passwd",
-	                                  "Asia/../../etc/passwd", "Shanghai", "XY-8"};
+	static const char *const bad[] = {"Mars/Olympus",          "Europe/Berln", "/etc/passwd",
+	                                  "Asia/../../etc/passwd", "Shanghai",     "XY-8"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		if (profile_check_timezone(bad[i], err, sizeof err) != -1)
 			fail_msg("'%s' accepted", bad[i]);

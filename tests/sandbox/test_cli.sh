@@ -105,5 +105,16 @@ PID=
 [ $rc -eq 1 ] && grep -q "interrupted while seeding" "$TMP/err3" && [ -z "$(ls "$TMP/t")" ]
 ok $? "SIGTERM while seeding: exit 1 with a message, temporary store removed"
 
+"$SANDBOX" --platform paypal > /dev/null 2> "$TMP/err"
+[ $? -eq 2 ] && grep -q "unknown platform 'paypal' (known: stripe" "$TMP/err"
+ok $? "an unknown --platform exits 2 and names the known ones"
+
+"$SANDBOX" --help | grep -q "^  stripe  *Stripe's v1 API"
+ok $? "--help lists the platforms"
+
+"$SANDBOX" --init-merchant "$TMP/m" > /dev/null 2> "$TMP/err"
+[ $? -eq 2 ] && grep -q "has no merchant files" "$TMP/err" && [ ! -e "$TMP/m" ]
+ok $? "--init-merchant on Stripe exits 2 and writes nothing"
+
 echo "1..$n"
 [ $fails -eq 0 ]

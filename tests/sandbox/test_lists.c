@@ -614,8 +614,8 @@ static void check_hostile(void)
 		}
 	}
 	sbt_ok(esc > 0 && bidi > 0 && longs > 0 && ctrl > 0 && nuls > 0,
-	       "hostile strings: escapes %d, bidi overrides %d, long %d, controls %d, NULs %d",
-	       esc, bidi, longs, ctrl, nuls);
+	       "hostile strings: escapes %d, bidi overrides %d, long %d, controls %d, NULs %d", esc,
+	       bidi, longs, ctrl, nuls);
 	json_decref(all);
 	sbt_stop(&h);
 }

@@ -96,13 +96,18 @@ static void test_invalid_utf8(void **state)
 static void test_kept_nul_visible(void **state)
 {
 	(void)state;
-	san_is("A\xc0\x80" "B", 0, "A\xe2\x90\x80" "B");
+	san_is("A\xc0\x80"
+	       "B",
+	       0,
+	       "A\xe2\x90\x80"
+	       "B");
 	san_is("\xc0\x80", TUI_SANITIZE_MULTILINE, "\xe2\x90\x80");
 	san_is("x\xc0", 0, "x\\xC0");
 	san_is("\xc0\x81", 0, "\\xC0\\x81");
 	char out[16];
 	assert_int_equal(tui_sanitize("a\0b", 3, out, sizeof out, 0), 5);
-	assert_string_equal(out, "a\xe2\x90\x80" "b");
+	assert_string_equal(out, "a\xe2\x90\x80"
+	                         "b");
 	assert_false(tui_sanitize_is_clean("\xc0\x80", 2, 0));
 }
 

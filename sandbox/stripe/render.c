@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sandbox/sandbox.h"
+#include "sandbox/stripe/stripe.h"
 
 #define PUT(b, lit) sbx_buf_put((b), (lit), sizeof(lit) - 1)
 
@@ -18,15 +18,6 @@ static const char *col(sqlite3_stmt *row, int i)
 static int64_t icol(sqlite3_stmt *row, int i)
 {
 	return sqlite3_column_int64(row, i);
-}
-
-int64_t sbx_day_start(int64_t t)
-{
-	int64_t d = t / 86400;
-
-	if (t < 0 && t % 86400 != 0)
-		d--;
-	return d * 86400;
 }
 
 int64_t sbx_dispute_fee(const char *currency)

@@ -9,35 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sandbox/sandbox.h"
-
-void sbx_result_error(struct sbx_result *r, int status, const char *type, const char *code,
-                      const char *param, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	sbx_buf_free(&r->body);
-	r->status = status;
-	sbx_buf_puts(&r->body, "{\"error\":{");
-	if (code) {
-		sbx_buf_kstr(&r->body, "code", code);
-		sbx_buf_puts(&r->body, ",\"doc_url\":\"https://stripe.com/docs/error-codes/");
-		sbx_buf_puts(&r->body, code);
-		sbx_buf_puts(&r->body, "\",");
-	}
-	sbx_buf_kstr(&r->body, "message", msg);
-	if (param) {
-		sbx_buf_puts(&r->body, ",");
-		sbx_buf_kstr(&r->body, "param", param);
-	}
-	sbx_buf_puts(&r->body, ",");
-	sbx_buf_kstr(&r->body, "type", type);
-	sbx_buf_puts(&r->body, "}}");
-}
+#include "sandbox/stripe/stripe.h"
 
 static void result_internal(struct sbx *s, struct sbx_result *r)
 {
@@ -94,36 +66,6 @@ int sbx_emit_event(struct sbx *s, const char *type, const char *table, const cha
 	}
 	sbx_buf_free(&obj);
 	return rc;
-}
-
-int sbx_run(struct sbx *s, const char *sql, const char *fmt, ...)
-{
-	sqlite3_stmt *st = sbx_prepare(s, sql);
-	va_list ap;
-	int i;
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	va_start(ap, fmt);
-	for (i = 0; fmt[i]; i++) {
-		if (fmt[i] == 's') {
-			const char *v = va_arg(ap, const char *);
-
-			if (v)
-				sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT);
-			else
-				sqlite3_bind_null(st, i + 1);
-		} else if (fmt[i] == 'i') {
-			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
-		} else {
-			sqlite3_bind_null(st, i + 1);
-		}
-	}
-	va_end(ap);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Builds a metadata JSON object from metadata[...] parameters merged over `base`

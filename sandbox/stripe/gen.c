@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sandbox/sandbox.h"
+#include "sandbox/stripe/stripe.h"
 
 static const char *const first_names[] = {
         "Jenny",      "Michael",  "Olivia", "James",    "Emma",  "Noah",   "Ava",   "Liam",

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sandbox/sandbox.h"
+#include "sandbox/stripe/stripe.h"
 
 #define MAX_FILE (16 * 1024 * 1024)
 

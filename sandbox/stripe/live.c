@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sandbox/sandbox.h"
+#include "sandbox/stripe/stripe.h"
 
 static void add_id(struct sbx_buf *ids, const char *id)
 {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sandbox/sandbox.h"
+#include "sandbox/stripe/stripe.h"
 
 typedef void (*render_fn)(struct sbx *, sqlite3_stmt *, struct sbx_buf *);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sandbox/sandbox.h"
+#include "sandbox/stripe/stripe.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

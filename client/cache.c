@@ -102,6 +102,53 @@ static const char *const migrations[] = {
         "UPDATE disputes SET raw = (SELECT json FROM raw_objects r WHERE r.id = disputes.id);"
         "UPDATE payouts SET raw = (SELECT json FROM raw_objects r WHERE r.id = payouts.id);"
         "DROP TABLE raw_objects;",
+        /* 7 -> 8: the platforms whose history is a daily bill (WeChat Pay, Alipay). Orders and
+         * refunds keep the bill's facts - the payer, how it was paid, what the merchant is
+         * paid, discounts, the fee to the bill's own precision (thousandths of the minor
+         * unit), the bill's day - complaints their words, their encrypted contact and their
+         * history, and each bill day its summary as the platform wrote it, for the
+         * statement to reconcile against. Columns are NULL for Stripe. */
+        "ALTER TABLE orders ADD COLUMN payer TEXT;"
+        "ALTER TABLE orders ADD COLUMN channel TEXT;"
+        "ALTER TABLE orders ADD COLUMN settle_amount INTEGER;"
+        "ALTER TABLE orders ADD COLUMN discount_amount INTEGER;"
+        "ALTER TABLE orders ADD COLUMN fee_fine INTEGER;"
+        "ALTER TABLE orders ADD COLUMN fee_rate TEXT;"
+        "ALTER TABLE orders ADD COLUMN bill_day TEXT;"
+        "CREATE INDEX orders_by_bill_day ON orders(bill_day) WHERE bill_day IS NOT NULL;"
+        "ALTER TABLE refunds ADD COLUMN order_ref TEXT;"
+        "ALTER TABLE refunds ADD COLUMN refund_ref TEXT;"
+        "ALTER TABLE refunds ADD COLUMN applied_amount INTEGER;"
+        "ALTER TABLE refunds ADD COLUMN coupon_refund INTEGER;"
+        "ALTER TABLE refunds ADD COLUMN fee_fine INTEGER;"
+        "ALTER TABLE refunds ADD COLUMN bill_day TEXT;"
+        "CREATE INDEX refunds_by_bill_day ON refunds(bill_day) WHERE bill_day IS NOT NULL;"
+        "ALTER TABLE balance_transactions ADD COLUMN bill_day TEXT;"
+        "CREATE INDEX balance_by_bill_day ON balance_transactions(bill_day)"
+        " WHERE bill_day IS NOT NULL;"
+        "ALTER TABLE disputes ADD COLUMN order_ref TEXT;"
+        "ALTER TABLE disputes ADD COLUMN detail TEXT;"
+        "ALTER TABLE disputes ADD COLUMN contact TEXT;"
+        "ALTER TABLE disputes ADD COLUMN refund_requested INTEGER;"
+        "CREATE TABLE dispute_history ("
+        "  dispute_id TEXT NOT NULL,"
+        "  entry_id TEXT NOT NULL,"
+        "  time INTEGER NOT NULL,"
+        "  actor TEXT,"
+        "  kind TEXT,"
+        "  text TEXT,"
+        "  images TEXT,"
+        "  PRIMARY KEY (dispute_id, entry_id)"
+        ") WITHOUT ROWID;"
+        "CREATE TABLE bill_days ("
+        "  day TEXT NOT NULL,"
+        "  bill TEXT NOT NULL,"
+        "  rows INTEGER NOT NULL,"
+        "  summary TEXT,"
+        "  hash TEXT,"
+        "  fetched INTEGER NOT NULL,"
+        "  PRIMARY KEY (day, bill)"
+        ") WITHOUT ROWID;",
 };
 
 #define CACHE_LATEST ((int)(sizeof migrations / sizeof *migrations))

@@ -1,5 +1,6 @@
-/* The HTTP layer: libcurl easy handle reused across calls (keep-alive), bearer key,
- * form bodies, JSON replies, retries with exponential backoff and full jitter. */
+/* The HTTP layer: libcurl easy handle reused across calls (keep-alive), the platform's
+ * authentication and reply checks (its struct http_wire), JSON replies or streamed files,
+ * retries with exponential backoff and full jitter. */
 #include "config.h"
 
 #include <errno.h>
@@ -17,15 +18,20 @@
 
 #define HTTP_MAX_BODY (64u * 1024u * 1024u)
 
+/* Reply headers a wire may keep, and how long each may be. */
+#define HTTP_KEEP_MAX   8
+#define HTTP_KEEP_VALUE 768
+
 struct http_client {
 	CURL *curl;
-	struct curl_slist *headers; /* Authorization, Accept, User-Agent */
+	struct curl_slist *headers; /* the platform's fixed ones, Accept, Expect */
 	char base[256];
 	char ca_file[512];
 	long timeout_s;
 	struct http_retry retry;
 	const volatile int *cancel;
 	unsigned seed;
+	const struct http_wire *wire; /* NULL: none */
 };
 
 /* What one transfer brought back. */
@@ -36,6 +42,15 @@ struct http_reply {
 	char request_id[64];
 	long retry_after; /* seconds, 0 = none */
 	int should_retry; /* Stripe-Should-Retry: -1 absent, 0 false, 1 true */
+	/* the wire's headers, by index of its keep list; "" when absent */
+	const struct http_wire *wire;
+	char kept[HTTP_KEEP_MAX][HTTP_KEEP_VALUE];
+	bool has[HTTP_KEEP_MAX];
+	/* a streamed reply: its 2xx body goes to the sink */
+	CURL *h;
+	const struct http_request *rq;
+	size_t sunk;       /* bytes the sink took */
+	bool sink_stopped; /* the sink took fewer than it was given */
 };
 
 static pthread_once_t http_once = PTHREAD_ONCE_INIT;
@@ -81,6 +96,17 @@ static size_t on_body(char *data, size_t size, size_t n, void *userdata)
 {
 	struct http_reply *r = userdata;
 	size_t len = size * n;
+	if (r->rq && r->rq->sink) {
+		long status = 0;
+		curl_easy_getinfo(r->h, CURLINFO_RESPONSE_CODE, &status);
+		if (status >= 200 && status < 300) {
+			size_t took = r->rq->sink(r->rq->sink_user, data, len);
+			r->sunk += took;
+			if (took != len)
+				r->sink_stopped = true;
+			return took;
+		}
+	}
 	if (r->len + len + 1 > HTTP_MAX_BODY) {
 		r->too_large = true;
 		return 0;
@@ -131,7 +157,24 @@ static size_t on_header(char *line, size_t size, size_t n, void *userdata)
 		header_value(line, len, 20, value, sizeof value);
 		r->should_retry = strcasecmp(value, "true") == 0 ? 1 : 0;
 	}
+	for (size_t i = 0; r->wire && i < r->wire->n_keep && i < HTTP_KEEP_MAX; i++) {
+		size_t nl = strlen(r->wire->keep[i]);
+		if (len > nl && line[nl] == ':' && strncasecmp(line, r->wire->keep[i], nl) == 0) {
+			header_value(line, len, nl + 1, r->kept[i], sizeof r->kept[i]);
+			r->has[i] = true;
+		}
+	}
 	return len;
+}
+
+/* struct http_reply_view's header(): a kept header's value, NULL when absent. */
+static const char *view_header(const struct http_reply_view *v, const char *name)
+{
+	const struct http_reply *r = v->priv;
+	for (size_t i = 0; r->wire && i < r->wire->n_keep && i < HTTP_KEEP_MAX; i++)
+		if (r->has[i] && strcasecmp(r->wire->keep[i], name) == 0)
+			return r->kept[i];
+	return NULL;
 }
 
 static int on_progress(void *userdata, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
@@ -183,7 +226,7 @@ static int configure_handle(struct http_client *c, CURL *h)
 	return rc == CURLE_OK ? 0 : -1;
 }
 
-struct http_client *http_open(const struct profile *p, char *err, size_t err_size)
+struct http_client *http_open(const struct http_options *o, char *err, size_t err_size)
 {
 	pthread_once(&http_once, http_global_init);
 	if (http_global_rc != CURLE_OK) {
@@ -191,37 +234,35 @@ struct http_client *http_open(const struct profile *p, char *err, size_t err_siz
 		         curl_easy_strerror(http_global_rc));
 		return NULL;
 	}
-	if (profile_check_api_base(p->api_base, err, err_size) != 0)
+	if (profile_check_api_base(o->base, err, err_size) != 0)
 		return NULL;
-	if (!p->key[0]) {
-		snprintf(err, err_size,
-		         _("profile [%s] has no API key: name a key file (mode 0600) with key_file "
-		           "in the configuration, or set PAYDESK_API_KEY"),
-		         p->name);
-		return NULL;
-	}
 	struct http_client *c = calloc(1, sizeof *c);
 	if (!c) {
 		snprintf(err, err_size, _("out of memory"));
 		return NULL;
 	}
-	snprintf(c->base, sizeof c->base, "%s", p->api_base);
-	snprintf(c->ca_file, sizeof c->ca_file, "%s", p->ca_file);
-	c->timeout_s = p->timeout > 0 ? p->timeout : 30;
+	snprintf(c->base, sizeof c->base, "%s", o->base);
+	snprintf(c->ca_file, sizeof c->ca_file, "%s", o->ca_file ? o->ca_file : "");
+	c->timeout_s = o->timeout > 0 ? o->timeout : 30;
 	c->retry = http_default_retry;
 	c->seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^ (unsigned)(uintptr_t)c;
+	c->wire = o->wire;
 
-	char auth[300];
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", p->key);
-	struct curl_slist *h = curl_slist_append(NULL, auth);
-	memset(auth, 0, sizeof auth);
-	if (h)
-		c->headers = h;
-	if (h)
-		h = curl_slist_append(c->headers, "Accept: application/json");
-	if (h)
-		h = curl_slist_append(c->headers, "Expect:");
-	c->curl = h ? curl_easy_init() : NULL;
+	bool ok = true;
+	for (size_t i = 0; ok && i < o->n_headers; i++) {
+		struct curl_slist *h = curl_slist_append(c->headers, o->headers[i]);
+		ok = h != NULL;
+		if (h)
+			c->headers = h;
+	}
+	static const char *const common[] = {"Accept: application/json", "Expect:"};
+	for (size_t i = 0; ok && i < sizeof common / sizeof *common; i++) {
+		struct curl_slist *h = curl_slist_append(c->headers, common[i]);
+		ok = h != NULL;
+		if (h)
+			c->headers = h;
+	}
+	c->curl = ok ? curl_easy_init() : NULL;
 	if (!c->curl || configure_handle(c, c->curl) != 0) {
 		snprintf(err, err_size, _("the HTTP library could not start"));
 		http_close(&c);
@@ -298,13 +339,52 @@ static void copy_member(const struct jval *obj, const char *name, char *out, siz
 	snprintf(out, size, "%s", s ? s : "");
 }
 
+enum provider_outcome http_status_outcome(long status)
+{
+	if (status == 429)
+		return PROVIDER_RATE_LIMITED;
+	if (status >= 500)
+		return PROVIDER_SERVER_ERROR;
+	if (status == 401)
+		return PROVIDER_AUTH;
+	if (status == 403)
+		return PROVIDER_FORBIDDEN;
+	if (status == 409)
+		return PROVIDER_IDEMPOTENCY;
+	if (status >= 400)
+		return PROVIDER_INVALID;
+	return PROVIDER_BAD_REPLY;
+}
+
+/* Stripe's errors: {"error":{"type","code","message","param"}}. */
+static void stripe_classify(long status, const struct jval *root, struct provider_result *r)
+{
+	if (status >= 200 && status < 300)
+		return;
+	const struct jval *e = jval_get(root, "error");
+	copy_member(e, "type", r->error_type, sizeof r->error_type);
+	copy_member(e, "code", r->error_code, sizeof r->error_code);
+	copy_member(e, "param", r->error_param, sizeof r->error_param);
+	copy_member(e, "message", r->message, sizeof r->message);
+	r->outcome = http_status_outcome(status);
+	if (r->outcome == PROVIDER_INVALID && strcmp(r->error_type, "idempotency_error") == 0)
+		r->outcome = PROVIDER_IDEMPOTENCY;
+}
+
 /* Turns a finished transfer into an outcome; *reply gets the JSON object on success. The
  * body is handed to the parser (hr->body NULL afterwards). */
-static void classify(long status, CURLcode code, struct http_reply *hr, struct provider_result *r,
+static void classify(const struct http_client *c, const struct http_request *rq, long status,
+                     CURLcode code, struct http_reply *hr, struct provider_result *r,
                      struct jdoc **reply)
 {
 	r->http_status = (int)status;
 	snprintf(r->request_id, sizeof r->request_id, "%s", hr->request_id);
+	if (code == CURLE_WRITE_ERROR && hr->sink_stopped) {
+		r->outcome = PROVIDER_CANCELLED;
+		snprintf(r->message, sizeof r->message, "%s",
+		         provider_outcome_message(PROVIDER_CANCELLED));
+		return;
+	}
 	if (code != CURLE_OK) {
 		r->http_status = 0;
 		switch (code) {
@@ -330,66 +410,81 @@ static void classify(long status, CURLcode code, struct http_reply *hr, struct p
 		snprintf(r->message, sizeof r->message, "%s", curl_easy_strerror(code));
 		return;
 	}
+	bool ok_status = status >= 200 && status < 300;
+	const struct http_wire *w = c->wire;
+	/* A signed platform's success is checked before a byte of it is read. Its errors
+	 * are only ever shown, never stored, and some (an injected 5xx, a proxy's 502) are
+	 * not signed at all. */
+	if (ok_status && w && w->verify && !rq->unsigned_reply) {
+		struct http_reply_view v = {.status = status,
+		                            .body = hr->body ? hr->body : "",
+		                            .len = hr->len,
+		                            .header = view_header,
+		                            .priv = hr};
+		if (w->verify(w->ctx, rq, &v, r) != 0) {
+			r->http_status = (int)status;
+			snprintf(r->request_id, sizeof r->request_id, "%s", hr->request_id);
+			r->outcome = PROVIDER_FORGED;
+			return;
+		}
+	}
+	if (ok_status && rq->sink) {
+		r->outcome = PROVIDER_OK;
+		return;
+	}
 	char jerr[96] = "";
 	struct jdoc *doc = NULL;
 	if (hr->len) {
 		doc = jdoc_parse(hr->body, hr->len, jerr, sizeof jerr);
 		hr->body = NULL;
 	}
-	if (status >= 200 && status < 300) {
-		if (!jval_is(jdoc_root(doc), J_OBJECT)) {
-			/* Say what the reader found, and where: a cut reply ("unterminated string
-			 * at byte 4096") reads differently from a broken one. */
-			r->outcome = PROVIDER_BAD_REPLY;
-			if (!hr->len)
-				snprintf(r->message, sizeof r->message, "%s",
-				         _("the platform's answer is empty"));
-			else if (doc)
-				snprintf(r->message, sizeof r->message,
-				         _("the platform's answer is JSON but not an object (%d "
-				           "bytes)"),
-				         (int)hr->len);
-			else
-				snprintf(r->message, sizeof r->message,
-				         _("the platform's answer is not valid JSON: %s (of %d "
-				           "bytes)"),
-				         jerr, (int)hr->len);
-			jdoc_free(&doc);
-			return;
-		}
+	if (ok_status && !hr->len && status == 204) {
 		r->outcome = PROVIDER_OK;
+		return;
+	}
+	if (ok_status && !jval_is(jdoc_root(doc), J_OBJECT)) {
+		/* Say what the reader found, and where: a cut reply ("unterminated string
+		 * at byte 4096") reads differently from a broken one. */
+		r->outcome = PROVIDER_BAD_REPLY;
+		if (!hr->len)
+			snprintf(r->message, sizeof r->message, "%s",
+			         _("the platform's answer is empty"));
+		else if (doc)
+			snprintf(r->message, sizeof r->message,
+			         _("the platform's answer is JSON but not an object (%d "
+			           "bytes)"),
+			         (int)hr->len);
+		else
+			snprintf(r->message, sizeof r->message,
+			         _("the platform's answer is not valid JSON: %s (of %d "
+			           "bytes)"),
+			         jerr, (int)hr->len);
+		jdoc_free(&doc);
+		return;
+	}
+	r->outcome = ok_status ? PROVIDER_OK : PROVIDER_BAD_REPLY;
+	if (w && w->classify)
+		w->classify(w->ctx, rq, status, jdoc_root(doc), r);
+	else
+		stripe_classify(status, jdoc_root(doc), r);
+	if (r->outcome == PROVIDER_OK) {
 		*reply = doc;
 		return;
 	}
-	const struct jval *e = jval_get(jdoc_root(doc), "error");
-	copy_member(e, "type", r->error_type, sizeof r->error_type);
-	copy_member(e, "code", r->error_code, sizeof r->error_code);
-	copy_member(e, "param", r->error_param, sizeof r->error_param);
-	copy_member(e, "message", r->message, sizeof r->message);
 	jdoc_free(&doc);
-	if (status == 429)
-		r->outcome = PROVIDER_RATE_LIMITED;
-	else if (status >= 500)
-		r->outcome = PROVIDER_SERVER_ERROR;
-	else if (status == 401)
-		r->outcome = PROVIDER_AUTH;
-	else if (status == 403)
-		r->outcome = PROVIDER_FORBIDDEN;
-	else if (status == 409 || strcmp(r->error_type, "idempotency_error") == 0)
-		r->outcome = PROVIDER_IDEMPOTENCY;
-	else if (status >= 400)
-		r->outcome = PROVIDER_INVALID;
-	else
-		r->outcome = PROVIDER_BAD_REPLY;
 	if (!r->message[0])
 		snprintf(r->message, sizeof r->message, _("HTTP status %ld"), status);
 }
 
 /* Points a handle at url with hr (cleared) receiving the reply. */
-static CURLcode start_transfer(CURL *h, const char *url, struct http_reply *hr)
+static CURLcode start_transfer(const struct http_client *c, CURL *h, const char *url,
+                               const struct http_request *rq, struct http_reply *hr)
 {
 	memset(hr, 0, sizeof *hr);
 	hr->should_retry = -1;
+	hr->wire = c->wire;
+	hr->h = h;
+	hr->rq = rq;
 	CURLcode rc = curl_easy_setopt(h, CURLOPT_URL, url);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
@@ -402,32 +497,88 @@ static CURLcode start_transfer(CURL *h, const char *url, struct http_reply *hr)
 	return rc;
 }
 
+/* The headers of one try: the client's own, then the request's (idempotency key, content
+ * type), then the wire's authentication (fresh for every try: a signature carries its
+ * time and nonce). 0, or -1 with r filled. */
+static int try_headers(const struct http_client *c, const struct http_request *rq,
+                       struct curl_slist **out, struct provider_result *r)
+{
+	struct curl_slist *list = NULL;
+	char line[300];
+	bool ok = true;
+	for (struct curl_slist *h = c->headers; ok && h; h = h->next) {
+		struct curl_slist *t = curl_slist_append(list, h->data);
+		ok = t != NULL;
+		if (t)
+			list = t;
+	}
+	if (ok && rq->idempotency_key && *rq->idempotency_key) {
+		snprintf(line, sizeof line, "Idempotency-Key: %s", rq->idempotency_key);
+		struct curl_slist *t = curl_slist_append(list, line);
+		ok = t != NULL;
+		if (t)
+			list = t;
+	}
+	if (ok && rq->content_type && !rq->mime) {
+		snprintf(line, sizeof line, "Content-Type: %s", rq->content_type);
+		struct curl_slist *t = curl_slist_append(list, line);
+		ok = t != NULL;
+		if (t)
+			list = t;
+	}
+	if (!ok) {
+		free_headers(&list);
+		memset(r, 0, sizeof *r);
+		r->outcome = PROVIDER_BAD_REPLY;
+		snprintf(r->message, sizeof r->message, "%s", _("out of memory"));
+		return -1;
+	}
+	if (c->wire && c->wire->authorize) {
+		const char *body = rq->signed_body ? rq->signed_body : rq->body ? rq->body : "";
+		char err[400] = "";
+		if (c->wire->authorize(c->wire->ctx, rq, rq->path_query, body, &list, err,
+		                       sizeof err) != 0) {
+			free_headers(&list);
+			memset(r, 0, sizeof *r);
+			r->outcome = PROVIDER_AUTH;
+			snprintf(r->message, sizeof r->message, "%s", err);
+			return -1;
+		}
+	}
+	*out = list;
+	return 0;
+}
+
 /* One transfer on the client's handle. The mime or body selects the method's payload. */
-static void perform_once(struct http_client *c, const char *method, const char *url,
-                         const char *body, curl_mime *mime, struct curl_slist *extra,
+static void perform_once(struct http_client *c, const struct http_request *rq, const char *url,
                          struct http_reply *hr, struct provider_result *r, struct jdoc **reply)
 {
 	CURL *h = c->curl;
 	memset(r, 0, sizeof *r);
 	*reply = NULL;
-	CURLcode rc = start_transfer(h, url, hr);
+	struct curl_slist *headers = NULL;
+	if (try_headers(c, rq, &headers, r) != 0) {
+		memset(hr, 0, sizeof *hr);
+		return;
+	}
+	CURLcode rc = start_transfer(c, h, url, rq, hr);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(h, CURLOPT_HTTPHEADER, extra ? extra : c->headers);
+		rc = curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 	if (rc == CURLE_OK) {
-		if (mime) {
-			rc = curl_easy_setopt(h, CURLOPT_MIMEPOST, mime);
-		} else if (strcmp(method, "POST") == 0) {
-			rc = curl_easy_setopt(h, CURLOPT_POSTFIELDS, body ? body : "");
+		if (rq->mime) {
+			rc = curl_easy_setopt(h, CURLOPT_MIMEPOST, rq->mime);
+		} else if (strcmp(rq->method, "POST") == 0) {
+			rc = curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
 		} else {
 			rc = curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-			if (rc == CURLE_OK && strcmp(method, "GET") != 0)
-				rc = curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+			if (rc == CURLE_OK && strcmp(rq->method, "GET") != 0)
+				rc = curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, rq->method);
 		}
 	}
 	if (rc == CURLE_OK)
 		rc = curl_easy_perform(h);
 	long status = 0;
-	if (rc == CURLE_OK)
+	if (rc == CURLE_OK || rc == CURLE_WRITE_ERROR)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	/* Leave the handle neutral for the next call: no stale pointer to this call's body
 	 * (freed by the caller) may survive into the next transfer. */
@@ -436,7 +587,8 @@ static void perform_once(struct http_client *c, const char *method, const char *
 	curl_easy_setopt(h, CURLOPT_MIMEPOST, NULL);
 	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers);
-	classify(status, rc, hr, r, reply);
+	free_headers(&headers);
+	classify(c, rq, status, rc, hr, r, reply);
 	free(hr->body);
 	hr->body = NULL;
 }
@@ -448,44 +600,29 @@ static long retry_wait(struct http_client *c, const struct provider_result *r,
 {
 	if (attempt >= c->retry.max_attempts || !http_should_retry(r, hr->should_retry))
 		return -1;
+	/* What a sink took is gone: the caller must start that file again. */
+	if (hr->sunk > 0)
+		return -1;
 	long wait = http_backoff_ms(&c->retry, attempt, hr->retry_after, &c->seed);
 	return now_ms() - start_ms + wait > c->retry.budget_ms ? -1 : wait;
 }
 
-/* The retry loop shared by http_call and http_upload. */
-static int call(struct http_client *c, const char *method, const char *path_query, const char *body,
-                curl_mime *mime, const char *idempotency_key, struct jdoc **reply,
-                struct provider_result *r)
+int http_request(struct http_client *c, const struct http_request *rq, struct jdoc **reply,
+                 struct provider_result *r)
 {
 	*reply = NULL;
 	char url[4096];
-	int n = snprintf(url, sizeof url, "%s%s", c->base, path_query);
+	int n = snprintf(url, sizeof url, "%s%s", c->base, rq->path_query);
 	if (n < 0 || (size_t)n >= sizeof url) {
 		memset(r, 0, sizeof *r);
 		r->outcome = PROVIDER_INVALID;
 		snprintf(r->message, sizeof r->message, _("request too long"));
 		return -1;
 	}
-	struct curl_slist *extra = NULL;
-	if (idempotency_key && *idempotency_key) {
-		char line[200];
-		snprintf(line, sizeof line, "Idempotency-Key: %s", idempotency_key);
-		/* A copy of the shared headers plus this one. */
-		for (struct curl_slist *h = c->headers; h; h = h->next) {
-			struct curl_slist *t = curl_slist_append(extra, h->data);
-			if (!t)
-				goto oom;
-			extra = t;
-		}
-		struct curl_slist *t = curl_slist_append(extra, line);
-		if (!t)
-			goto oom;
-		extra = t;
-	}
 	long start = now_ms();
 	struct http_reply hr;
 	for (int attempt = 1;; attempt++) {
-		perform_once(c, method, url, body, mime, extra, &hr, r, reply);
+		perform_once(c, rq, url, &hr, r, reply);
 		if (r->outcome == PROVIDER_OK)
 			break;
 		if (c->cancel && *c->cancel) {
@@ -502,21 +639,23 @@ static int call(struct http_client *c, const char *method, const char *path_quer
 			sleep_ms(wait - slept < 50 ? wait - slept : 50);
 		}
 	}
-	free_headers(&extra);
 	return r->outcome == PROVIDER_OK ? 0 : -1;
-oom:
-	free_headers(&extra);
-	memset(r, 0, sizeof *r);
-	r->outcome = PROVIDER_BAD_REPLY;
-	snprintf(r->message, sizeof r->message, _("out of memory"));
-	return -1;
 }
 
 int http_call(struct http_client *c, const char *method, const char *path_query,
               const char *form_body, const char *idempotency_key, struct jdoc **reply,
               struct provider_result *result)
 {
-	return call(c, method, path_query, form_body, NULL, idempotency_key, reply, result);
+	struct http_request rq = {.method = method,
+	                          .path_query = path_query,
+	                          .body = form_body,
+	                          .idempotency_key = idempotency_key};
+	return http_request(c, &rq, reply, result);
+}
+
+curl_mime *http_mime_new(struct http_client *c)
+{
+	return curl_mime_init(c->curl);
 }
 
 int http_upload(struct http_client *c, const char *path_query, const char *file_field,
@@ -537,7 +676,11 @@ int http_upload(struct http_client *c, const char *path_query, const char *file_
 	if (!part || curl_mime_name(part, file_field) != CURLE_OK ||
 	    curl_mime_filedata(part, file_path) != CURLE_OK)
 		goto fail;
-	rc = call(c, "POST", path_query, NULL, mime, idempotency_key, reply, result);
+	struct http_request rq = {.method = "POST",
+	                          .path_query = path_query,
+	                          .mime = mime,
+	                          .idempotency_key = idempotency_key};
+	rc = http_request(c, &rq, reply, result);
 	curl_mime_free(mime);
 	return rc;
 fail:
@@ -554,6 +697,9 @@ fail:
 struct stream {
 	CURL *h;
 	struct http_reply hr;
+	struct http_request rq;
+	char path[3800];
+	struct curl_slist *headers; /* of the transfer under way */
 	char url[4096];
 	int attempt;
 	long start_ms, wake_ms;
@@ -563,24 +709,34 @@ struct stream {
 /* A transfer that libcurl could not start (no memory): stream functions return this. */
 #define STREAM_NOT_STARTED (-2)
 
+/* Starts (or starts again) the stream's transfer, with the headers of this try. */
+static int stream_start(struct http_client *c, CURLM *m, struct stream *st)
+{
+	struct provider_result r;
+	free_headers(&st->headers);
+	if (try_headers(c, &st->rq, &st->headers, &r) != 0 ||
+	    start_transfer(c, st->h, st->url, &st->rq, &st->hr) != CURLE_OK ||
+	    curl_easy_setopt(st->h, CURLOPT_HTTPHEADER, st->headers) != CURLE_OK ||
+	    curl_multi_add_handle(m, st->h) != CURLM_OK)
+		return STREAM_NOT_STARTED;
+	st->state = STREAM_RUNNING;
+	return 0;
+}
+
 /* Asks for stream i's next request and starts it; the stream is finished when there is
  * none. Returns STREAM_NOT_STARTED when the transfer cannot be started. */
 static int stream_next(struct http_client *c, CURLM *m, struct stream *st, size_t i,
                        const struct http_stream_ops *ops, void *user)
 {
-	char path[3800];
-	if (ops->next(user, i, path, sizeof path) != 1) {
+	if (ops->next(user, i, st->path, sizeof st->path) != 1) {
 		st->state = STREAM_FINISHED;
 		return 0;
 	}
-	snprintf(st->url, sizeof st->url, "%s%s", c->base, path);
+	snprintf(st->url, sizeof st->url, "%s%s", c->base, st->path);
+	st->rq = (struct http_request){.method = "GET", .path_query = st->path};
 	st->attempt = 1;
 	st->start_ms = now_ms();
-	if (start_transfer(st->h, st->url, &st->hr) != CURLE_OK ||
-	    curl_multi_add_handle(m, st->h) != CURLM_OK)
-		return STREAM_NOT_STARTED;
-	st->state = STREAM_RUNNING;
-	return 0;
+	return stream_start(c, m, st);
 }
 
 /* A finished transfer of stream i: hands the reply over, schedules a retry, or gives up.
@@ -595,7 +751,7 @@ static int stream_done(struct http_client *c, CURLM *m, struct stream *st, size_
 	struct provider_result r;
 	memset(&r, 0, sizeof r);
 	struct jdoc *doc = NULL;
-	classify(status, code, &st->hr, &r, &doc);
+	classify(c, &st->rq, status, code, &st->hr, &r, &doc);
 	free(st->hr.body);
 	st->hr.body = NULL;
 	if (r.outcome == PROVIDER_OK) {
@@ -655,13 +811,9 @@ int http_get_streams(struct http_client *c, size_t n, const struct http_stream_o
 		bool active = false;
 		for (size_t i = 0; rc == 0 && i < n; i++) {
 			struct stream *st = &sts[i];
-			if (st->state == STREAM_WAITING && st->wake_ms <= now) {
-				if (start_transfer(st->h, st->url, &st->hr) != CURLE_OK ||
-				    curl_multi_add_handle(m, st->h) != CURLM_OK)
-					rc = STREAM_NOT_STARTED;
-				else
-					st->state = STREAM_RUNNING;
-			}
+			if (st->state == STREAM_WAITING && st->wake_ms <= now &&
+			    stream_start(c, m, st) != 0)
+				rc = STREAM_NOT_STARTED;
 			if (st->state == STREAM_WAITING && st->wake_ms - now < timeout)
 				timeout = st->wake_ms - now;
 			active = active || st->state == STREAM_RUNNING ||
@@ -685,6 +837,7 @@ int http_get_streams(struct http_client *c, size_t n, const struct http_stream_o
 			curl_easy_cleanup(sts[i].h);
 		}
 		free(sts[i].hr.body);
+		free_headers(&sts[i].headers);
 	}
 	free(sts);
 	if (m)

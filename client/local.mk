@@ -1,6 +1,6 @@
 # client/: platform access, cache and sync (no curses here).
 noinst_LIBRARIES += client/libclient.a
-client_libclient_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+client_libclient_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS) $(LIBZIP_CFLAGS)
 client_libclient_a_SOURCES = \
 	client/client.h \
 	client/i18n.h \
@@ -20,9 +20,14 @@ client_libclient_a_SOURCES += \
 	client/jdoc.c client/jdoc.h \
 	client/model.c client/model.h \
 	client/stripe/map.c client/stripe/provider.c client/stripe/stripe.h \
+	client/platforms.c client/provider_private.h \
+	client/crypto.c client/crypto.h client/days.c client/days.h \
+	client/wechatpay/wechatpay.h client/wechatpay/provider.c client/wechatpay/wire.c \
+	client/wechatpay/bill.c client/wechatpay/map.c \
 	client/store.c client/store.h \
 	client/cache.c client/cache.h client/cache_private.h \
 	client/sync.c client/sync.h client/sync_private.h client/sync_window.c \
+	client/sync_lists.c client/sync_bills.c \
 	client/sync_reconcile.c
 
 # Tests of client/ (unit and integration against paydesk-sandbox).
@@ -62,3 +67,8 @@ TESTS += tests/client/test_provider_write
 tests_client_test_provider_write_SOURCES = tests/client/test_provider_write.c
 tests_client_test_provider_write_CPPFLAGS = $(TEST_CLIENT_CPPFLAGS)
 tests_client_test_provider_write_LDADD = $(TEST_CLIENT_LDADD)
+check_PROGRAMS += tests/client/test_wechatpay
+TESTS += tests/client/test_wechatpay
+tests_client_test_wechatpay_SOURCES = tests/client/test_wechatpay.c
+tests_client_test_wechatpay_CPPFLAGS = $(TEST_CLIENT_CPPFLAGS)
+tests_client_test_wechatpay_LDADD = $(TEST_CLIENT_LDADD)

@@ -348,3 +348,32 @@ char *model_metadata_json(const struct jval *v)
 	}
 	return o.buf;
 }
+
+void model_json_begin(struct model_json *j)
+{
+	memset(j, 0, sizeof *j);
+}
+
+void model_json_str(struct model_json *j, const char *key, size_t key_len, const char *value,
+                    size_t value_len)
+{
+	struct out o = {j->buf, j->len, j->cap, j->failed};
+	put(&o, j->n++ ? "," : "{", 1);
+	put_string(&o, key, key_len);
+	put(&o, ":", 1);
+	put_string(&o, value, value_len);
+	j->buf = o.buf, j->len = o.len, j->cap = o.cap, j->failed = o.failed;
+}
+
+char *model_json_end(struct model_json *j)
+{
+	struct out o = {j->buf, j->len, j->cap, j->failed};
+	put(&o, j->n ? "}" : "{}", j->n ? 1 : 2);
+	if (o.failed) {
+		free(o.buf);
+		memset(j, 0, sizeof *j);
+		return NULL;
+	}
+	memset(j, 0, sizeof *j);
+	return o.buf;
+}

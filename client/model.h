@@ -17,7 +17,15 @@ enum model_kind {
 	MODEL_DISPUTE,
 	MODEL_PAYOUT,
 	MODEL_BALANCE_TX,
+	MODEL_DISPUTE_EVENT, /* an entry of a complaint's history */
 };
+
+/* An amount the platform did not give (stored as NULL). */
+#define MODEL_UNKNOWN INT64_MIN
+
+/* Fees finer than the minor unit (WeChat Pay's bills write them to 5 decimals of a yuan)
+ * are kept in thousandths of the minor unit: "0.07854" CNY is 7854. */
+#define MODEL_FEE_FINE_DIGITS 3
 
 struct model_order {
 	int64_t amount, amount_refunded;
@@ -29,6 +37,17 @@ struct model_order {
 	const char *card_brand, *card_last4;
 	int64_t card_exp_month, card_exp_year; /* 0 = unknown */
 	const char *risk_level, *failure_message;
+	/* The bill platforms' facts (NULL / MODEL_UNKNOWN where a platform has none): */
+	const char *payer;       /* WeChat Pay's openid, Alipay's buyer logon id */
+	const char *channel;     /* how it was paid: JSAPI, NATIVE, ... */
+	int64_t settle_amount;   /* what the merchant is paid for it (应结订单金额) */
+	int64_t discount_amount; /* coupons, discounts */
+	int64_t fee_fine;        /* the fee in thousandths of the minor unit */
+	const char *fee_rate;    /* "0.60%", as the platform writes it */
+	const char *bill_day;    /* YYYY-MM-DD of the bill the row came from */
+	/* amount_refunded is derived from the cached refunds (platforms whose orders do not
+	 * say it) */
+	bool derive_refunded;
 };
 
 struct model_payment_intent {
@@ -40,6 +59,15 @@ struct model_refund {
 	int64_t amount;
 	const char *currency, *order_id, *payment_intent, *status, *reason;
 	const char *balance_transaction, *failure_reason, *action_id;
+	/* The bill platforms' facts (NULL / MODEL_UNKNOWN where a platform has none): */
+	const char *order_ref;  /* the merchant's order number */
+	const char *refund_ref; /* the merchant's refund number */
+	int64_t applied_amount; /* what was asked for (申请退款金额) */
+	int64_t coupon_refund;  /* of recharge coupons (充值券退款金额) */
+	int64_t fee_fine;       /* fee returned, in thousandths of the minor unit */
+	const char *bill_day;
+	/* the order's refunded amount is derived from the cached refunds */
+	bool derive_order;
 };
 
 struct model_dispute {
@@ -48,6 +76,21 @@ struct model_dispute {
 	int64_t due_by; /* 0 = no deadline */
 	bool has_evidence, past_due, is_charge_refundable;
 	int64_t submission_count;
+	/* Complaints: */
+	const char *order_ref;    /* the merchant's order number */
+	const char *detail;       /* the complainant's words */
+	const char *contact;      /* the contact as the platform sent it (encrypted: never
+	                           * decrypted into the cache) */
+	int64_t refund_requested; /* MODEL_UNKNOWN when no refund was asked for */
+	bool complaint;           /* a complaint rather than a chargeback: its order is not
+	                           * marked disputed */
+};
+
+/* One entry of a complaint's history: who did what, when, in which words. */
+struct model_dispute_event {
+	const char *dispute_id;
+	const char *actor, *kind, *text;
+	/* images: m->metadata holds them as a JSON array (owned) */
 };
 
 struct model_payout {
@@ -59,6 +102,7 @@ struct model_payout {
 struct model_balance_tx {
 	int64_t amount, fee, net, available_on;
 	const char *currency, *type, *reporting_category, *source, *status, *description;
+	const char *bill_day; /* the bill it came from, NULL for none */
 };
 
 struct model_object {
@@ -69,6 +113,9 @@ struct model_object {
 	                  * columns say everything (payment intents, balance transactions) */
 	char *metadata; /* JSON object text, NULL when empty (owned) */
 	char *evidence; /* disputes: JSON of the non-empty evidence fields (owned) */
+	/* The object says only part of what the cache may hold (a point query knows less than
+	 * the bill row before it): fields it leaves empty keep their cached values. Orders. */
+	bool merge;
 	union {
 		struct model_order order;
 		struct model_payment_intent payment_intent;
@@ -76,6 +123,7 @@ struct model_object {
 		struct model_dispute dispute;
 		struct model_payout payout;
 		struct model_balance_tx balance_tx;
+		struct model_dispute_event dispute_event;
 	} u;
 };
 
@@ -106,5 +154,18 @@ char *model_compact_json(const struct jval *obj, const struct model_drop *drop, 
 
 /* Serialises a JSON value compactly as it is, object members sorted by name (metadata). */
 char *model_metadata_json(const struct jval *v);
+
+/* A JSON object of string members built one at a time (a bill row's columns). */
+struct model_json {
+	char *buf;
+	size_t len, cap;
+	int failed;
+	int n;
+};
+void model_json_begin(struct model_json *j);
+void model_json_str(struct model_json *j, const char *key, size_t key_len, const char *value,
+                    size_t value_len);
+/* The object's text (the caller frees), or NULL when memory ran out. */
+char *model_json_end(struct model_json *j);
 
 #endif

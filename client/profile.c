@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "client/client.h"
+#include "client/provider.h"
 
 #define PROFILE_MAX_CONFIG (256 * 1024)
 
@@ -94,41 +96,76 @@ int profile_check_api_base(const char *url, char *err, size_t err_size)
 	return -1;
 }
 
-int profile_read_key_file(const char *path, char *key, size_t key_size, char *err, size_t err_size)
+/* Opens a regular file; with private_only, one only its owner may read. fd, or -1 (err). */
+static int open_checked(const char *path, bool private_only, const char *what, char *err,
+                        size_t err_size)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		set_err(err, err_size, _("cannot open key file %s: %s"), path, strerror(errno));
+		set_err(err, err_size, _("cannot open %s %s: %s"), what, path, strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
-		set_err(err, err_size, _("cannot read key file %s: %s"), path, strerror(errno));
+		set_err(err, err_size, _("cannot read %s %s: %s"), what, path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		set_err(err, err_size, _("key file %s is not a regular file"), path);
+		set_err(err, err_size, _("%s %s is not a regular file"), what, path);
 		close(fd);
 		return -1;
 	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+	if (private_only && (st.st_mode & (S_IRWXG | S_IRWXO))) {
 		set_err(err, err_size,
-		        _("key file %s can be read by other users (mode %03o); refusing to use it. "
+		        _("%s %s can be read by other users (mode %03o); refusing to use it. "
 		          "Fix it with: chmod 600 %s"),
-		        path, (unsigned)(st.st_mode & 0777), path);
+		        what, path, (unsigned)(st.st_mode & 0777), path);
 		close(fd);
 		return -1;
 	}
-	char buf[512];
-	ssize_t n = read(fd, buf, sizeof buf - 1);
+	return fd;
+}
+
+char *profile_read_file(const char *path, size_t max, bool private_only, size_t *len, char *err,
+                        size_t err_size)
+{
+	const char *what = private_only ? _("key file") : _("file");
+	int fd = open_checked(path, private_only, what, err, err_size);
+	if (fd < 0)
+		return NULL;
+	char *buf = malloc(max + 1);
+	size_t n = 0;
+	ssize_t got = 0;
+	while (buf && n <= max && (got = read(fd, buf + n, max + 1 - n)) > 0)
+		n += (size_t)got;
 	int saved = errno;
 	close(fd);
-	if (n < 0) {
-		set_err(err, err_size, _("cannot read key file %s: %s"), path, strerror(saved));
-		return -1;
+	if (!buf || got < 0 || n > max) {
+		if (buf) {
+			memset(buf, 0, n);
+			free(buf);
+		}
+		if (!buf)
+			set_err(err, err_size, _("out of memory"));
+		else if (got < 0)
+			set_err(err, err_size, _("cannot read %s %s: %s"), what, path,
+			        strerror(saved));
+		else
+			set_err(err, err_size, _("%s %s is too large"), what, path);
+		return NULL;
 	}
 	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+int profile_read_key_file(const char *path, char *key, size_t key_size, char *err, size_t err_size)
+{
+	size_t len;
+	char *buf = profile_read_file(path, 511, true, &len, err, err_size);
+	if (!buf)
+		return -1;
 	char *k = trim(buf);
 	char *nl = strpbrk(k, "\r\n");
 	if (nl)
@@ -136,11 +173,13 @@ int profile_read_key_file(const char *path, char *key, size_t key_size, char *er
 	k = trim(k);
 	if (*k == '\0' || strlen(k) >= key_size) {
 		set_err(err, err_size, _("key file %s does not hold an API key"), path);
-		memset(buf, 0, sizeof buf);
+		memset(buf, 0, len);
+		free(buf);
 		return -1;
 	}
 	memcpy(key, k, strlen(k) + 1);
-	memset(buf, 0, sizeof buf);
+	memset(buf, 0, len);
+	free(buf);
 	return 0;
 }
 
@@ -225,11 +264,59 @@ static bool valid_profile_name(const char *s)
 	return true;
 }
 
-/* Applies one `key = value` line to the profile. */
+/* The settings of one platform: each names a field of struct profile. Paths are taken
+ * relative to the configuration's folder. */
+static const struct platform_setting {
+	const char *key;
+	const char *platform;
+	size_t offset, size;
+	bool path;
+} platform_settings[] = {
+#define SETTING(k, pl, field, is_path)                                                             \
+	{                                                                                          \
+		k, pl, offsetof(struct profile, field), sizeof((struct profile *)0)->field,        \
+		        is_path                                                                    \
+	}
+        SETTING("mchid", "wechatpay", merchant_id, false),
+        SETTING("merchant_serial", "wechatpay", merchant_serial, false),
+        SETTING("private_key_file", "wechatpay", private_key_file, true),
+        SETTING("apiv3_key_file", "wechatpay", secret_file, true),
+        SETTING("wechatpay_public_key_file", "wechatpay", platform_key_file, true),
+        SETTING("wechatpay_public_key_id", "wechatpay", platform_key_id, false),
+        SETTING("app_id", "alipay", merchant_id, false),
+        SETTING("app_private_key_file", "alipay", private_key_file, true),
+        SETTING("alipay_public_key_file", "alipay", platform_key_file, true),
+#undef SETTING
+};
+#define N_PLATFORM_SETTINGS (sizeof platform_settings / sizeof *platform_settings)
+
+/* Applies one `key = value` line to the profile. seen[i] records the line of platform
+ * setting i (checked against the platform once the section is read). */
 static int apply_key(struct profile *p, const char *key, const char *value, char *key_file,
-                     size_t key_file_size, int line, char *err, size_t err_size)
+                     size_t key_file_size, int line, int *seen, const char *config_dir, char *err,
+                     size_t err_size)
 {
 	bool ok = true;
+	for (size_t i = 0; i < N_PLATFORM_SETTINGS; i++) {
+		const struct platform_setting *ps = &platform_settings[i];
+		if (strcmp(key, ps->key) != 0)
+			continue;
+		char *field = (char *)p + ps->offset;
+		if (ps->path && value[0] == '~' && value[1] == '/' && getenv("HOME"))
+			ok = snprintf(field, ps->size, "%s/%s", getenv("HOME"), value + 2) <
+			     (int)ps->size;
+		else if (ps->path && value[0] != '/' && config_dir)
+			ok = snprintf(field, ps->size, "%s/%s", config_dir, value) < (int)ps->size;
+		else
+			ok = copy_field(field, ps->size, value);
+		seen[i] = line;
+		if (!ok) {
+			set_err(err, err_size, _("line %d: the value of '%s' is too long"), line,
+			        key);
+			return -1;
+		}
+		return 0;
+	}
 	if (strcmp(key, "platform") == 0) {
 		ok = copy_field(p->platform, sizeof p->platform, value);
 	} else if (strcmp(key, "api_base") == 0) {
@@ -328,6 +415,8 @@ int profile_parse(const char *text, const char *config_dir, const char *name, st
 	struct profile cur;
 	profile_clear(&cur);
 	char key_file[512] = "";
+	int seen[N_PLATFORM_SETTINGS] = {0};
+	int key_file_line = 0;
 	bool in_wanted = false, found = false;
 	int line_no = 0;
 	/* Split by hand (not strtok) so that empty lines still count in line numbers. */
@@ -403,9 +492,12 @@ int profile_parse(const char *text, const char *config_dir, const char *name, st
 			rc = -1;
 			break;
 		}
-		if (in_wanted)
-			rc = apply_key(&cur, k, v, key_file, sizeof key_file, line_no, err,
-			               err_size);
+		if (in_wanted) {
+			rc = apply_key(&cur, k, v, key_file, sizeof key_file, line_no, seen,
+			               config_dir, err, err_size);
+			if (strcmp(k, "key_file") == 0)
+				key_file_line = line_no;
+		}
 		line = next;
 	}
 	free(copy);
@@ -433,14 +525,34 @@ int profile_parse(const char *text, const char *config_dir, const char *name, st
 	/* Defaults and checks. */
 	if (!cur.platform[0])
 		copy_field(cur.platform, sizeof cur.platform, "stripe");
-	if (strcmp(cur.platform, "stripe") != 0) {
-		set_err(err, err_size, _("profile [%s]: unknown platform '%s' (known: stripe)"),
-		        cur.name, cur.platform);
+	const struct provider_platform *pl = provider_platform_find(cur.platform);
+	if (!pl) {
+		set_err(err, err_size, _("profile [%s]: unknown platform '%s' (known: %s)"),
+		        cur.name, cur.platform, provider_platform_names());
+		profile_clear(&cur);
+		return -1;
+	}
+	for (size_t i = 0; i < N_PLATFORM_SETTINGS; i++) {
+		if (seen[i] && strcmp(platform_settings[i].platform, cur.platform) != 0) {
+			set_err(err, err_size,
+			        _("line %d: %s is a setting of platform %s, and profile [%s] is "
+			          "on platform %s"),
+			        seen[i], platform_settings[i].key, platform_settings[i].platform,
+			        cur.name, cur.platform);
+			profile_clear(&cur);
+			return -1;
+		}
+	}
+	if (key_file_line && strcmp(cur.platform, "stripe") != 0) {
+		set_err(err, err_size,
+		        _("line %d: key_file is Stripe's API key; profile [%s] is on platform %s, "
+		          "whose keys have settings of their own (see the README)"),
+		        key_file_line, cur.name, cur.platform);
 		profile_clear(&cur);
 		return -1;
 	}
 	if (!cur.api_base[0])
-		copy_field(cur.api_base, sizeof cur.api_base, "https://api.stripe.com");
+		copy_field(cur.api_base, sizeof cur.api_base, pl->default_api_base);
 	size_t blen = strlen(cur.api_base);
 	while (blen > 0 && cur.api_base[blen - 1] == '/')
 		cur.api_base[--blen] = '\0';
@@ -461,8 +573,10 @@ int profile_parse(const char *text, const char *config_dir, const char *name, st
 	}
 	snprintf(cur.cache_path, sizeof cur.cache_path, "%s/%s.db", data_dir, cur.name);
 
-	/* The key: the key file when one is named, else the environment. */
-	if (key_file[0]) {
+	/* Stripe's key: the key file when one is named, else the environment. */
+	if (strcmp(cur.platform, "stripe") != 0) {
+		/* The signing platforms' key files are read when the platform opens. */
+	} else if (key_file[0]) {
 		char path[1024];
 		if (key_file[0] == '~' && key_file[1] == '/' && getenv("HOME"))
 			snprintf(path, sizeof path, "%s/%s", getenv("HOME"), key_file + 2);

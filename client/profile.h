@@ -3,6 +3,7 @@
 #ifndef PAYDESK_PROFILE_H
 #define PAYDESK_PROFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,9 +15,17 @@ enum profile_role {
 
 struct profile {
 	char name[64];
-	char platform[16];  /* "stripe" */
+	char platform[16];  /* "stripe", "wechatpay", "alipay" */
 	char api_base[256]; /* https://api.stripe.com, or http://127.0.0.1:PORT */
-	char key[256];      /* secret: in memory only, wiped by profile_clear */
+	char key[256];      /* Stripe's API key. Secret: in memory only, wiped by profile_clear */
+	/* The signing platforms' settings: ids, and paths of key files (read when the platform
+	 * opens; private ones must be mode 0600). */
+	char merchant_id[64];        /* WeChat Pay: mchid; Alipay: app_id */
+	char merchant_serial[80];    /* WeChat Pay: serial of the merchant API certificate */
+	char private_key_file[512];  /* the merchant's (app's) private key, PEM */
+	char secret_file[512];       /* WeChat Pay: the APIv3 key */
+	char platform_key_file[512]; /* the platform's public key, PEM */
+	char platform_key_id[80];    /* WeChat Pay: PUB_KEY_ID_... */
 	enum profile_role role;
 	int64_t refund_limit; /* support role: most one refund may move; -1 = none */
 	char refund_limit_currency[4];
@@ -51,6 +60,12 @@ int profile_check_api_base(const char *url, char *err, size_t err_size);
 /* Reads an API key from a file that only its owner may read. Returns 0, or -1 with err
  * saying what is wrong and how to fix it. */
 int profile_read_key_file(const char *path, char *key, size_t key_size, char *err, size_t err_size);
+
+/* Reads a whole small file (at most max bytes). With private_only, a file that its group or
+ * others may read is refused, with the chmod that fixes it. Returns the text (NUL-terminated,
+ * the caller wipes and frees it) and its length, or NULL with a translated reason in err. */
+char *profile_read_file(const char *path, size_t max, bool private_only, size_t *len, char *err,
+                        size_t err_size);
 
 /* Checks that tz names a time zone: one of the system's time zone database (a TZif file
  * under $TZDIR or /usr/share/zoneinfo) or a POSIX TZ value ("CST-8"); "" is the system's

@@ -1,6 +1,9 @@
-/* The platform provider interface: a table of operations the rest of paydesk calls without
- * knowing which platform answers (Stripe v1 first; WeChat Pay and Alipay later).
- * Objects come back mapped into the provider-neutral model of the cache. */
+/* The platform provider interface: what a platform is and offers (struct provider_platform,
+ * one per platform, listed in client/platforms.c) and a table of operations the rest of
+ * paydesk calls without knowing which platform answers (struct provider_ops). Each
+ * platform is a folder of client/ (client/stripe/, client/wechatpay/, ...) and nothing
+ * outside it names its endpoints or resources. Objects come back mapped into the
+ * provider-neutral model of the cache. */
 #ifndef PAYDESK_PROVIDER_H
 #define PAYDESK_PROVIDER_H
 
@@ -21,6 +24,9 @@ enum provider_outcome {
 	PROVIDER_INVALID,      /* 400/402/404 validation error: never retried */
 	PROVIDER_IDEMPOTENCY,  /* the key was reused with other parameters, or is in flight */
 	PROVIDER_CANCELLED,    /* stopped by the caller */
+	PROVIDER_FORGED,       /* a reply whose signature does not verify (or a probe, or too
+	                        * old): nothing in it was read */
+	PROVIDER_NOT_YET,      /* what was asked for does not exist yet (tomorrow's bill) */
 };
 
 /* The details of one request's result. Strings from the platform are untrusted: sanitize
@@ -46,12 +52,15 @@ struct provider_evidence_field {
 };
 
 struct provider_refund_request {
-	const char *order_id;        /* the charge */
+	const char *order_id;        /* the charge, the transaction */
 	int64_t amount;              /* minor units; 0 = all that is left */
+	int64_t order_amount;        /* the order's whole amount (platforms that want it) */
+	int64_t left;                /* what is left to refund, as the cache knows */
 	const char *currency;        /* for checks and the audit; the platform uses the charge's */
 	const char *reason;          /* duplicate | fraudulent | requested_by_customer | NULL */
 	const char *note;            /* metadata[paydesk_note], may be NULL */
-	const char *action_id;       /* metadata[paydesk_action]: finds the refund again later */
+	const char *action_id;       /* finds the refund again later: Stripe's metadata,
+	                              * WeChat Pay's out_refund_no, Alipay's out_request_no */
 	const char *idempotency_key; /* stored in the outbox before the call */
 };
 
@@ -60,6 +69,25 @@ struct provider_dispute_update {
 	const struct provider_evidence_field *fields;
 	size_t n_fields;
 	bool submit; /* false: stage only (submit=false) */
+	const char *idempotency_key;
+};
+
+/* A reply to a complaint: words, and images already uploaded (their ids). */
+struct provider_complaint_reply {
+	const char *complaint_id;
+	const char *text;
+	const char *const *images;
+	size_t n_images;
+	const char *code; /* a platform's kind of answer (Alipay's feedback code), or NULL */
+	const char *idempotency_key;
+};
+
+/* A decision on a complaint's refund request. */
+struct provider_complaint_refund {
+	const char *complaint_id;
+	bool approve;
+	int refund_in_days; /* approve: when the refund will be made (days from now) */
+	const char *reason; /* reject: why */
 	const char *idempotency_key;
 };
 
@@ -99,14 +127,92 @@ struct provider_page {
 	struct model_object *objects; /* n objects (kind MODEL_NONE for those not kept) */
 	struct model_event *events;   /* for PROVIDER_EVENTS: n events, objects[i] their data */
 	bool has_more;
-	struct jdoc *doc; /* the parsed reply the strings point into */
+	struct jdoc *doc;  /* the parsed reply the strings point into */
+	struct jdoc *doc2; /* a second reply some pages are made of (an order's refunds) */
 };
 
 /* Frees a page's contents and clears it. */
 void provider_page_free(struct provider_page *page);
 
-/* The resource's name as permissions and messages spell it ("charges", ...). */
+/* The resource's name as Stripe's permissions and messages spell it ("charges", ...): the
+ * names of the sync state's rows too. */
 const char *provider_resource_name(enum provider_resource r);
+
+/* ---- What a platform is and offers ---- */
+
+/* How a platform's history is read: each kind has its sync driver. */
+enum provider_history {
+	PROVIDER_HISTORY_LISTS = 0, /* cursor lists and an event feed (Stripe) */
+	PROVIDER_HISTORY_BILLS,     /* daily bills, dated lists, point queries (WeChat Pay,
+	                             * Alipay) */
+};
+
+/* The actions a platform offers. A request the profile's platform cannot do has no key, help
+ * line or command (the same mechanism as roles). */
+enum provider_action {
+	PROVIDER_ACT_REFUND = 1u << 0,
+	PROVIDER_ACT_EVIDENCE = 1u << 1,        /* write and submit dispute evidence (files) */
+	PROVIDER_ACT_ACCEPT = 1u << 2,          /* accept a dispute: the money is lost */
+	PROVIDER_ACT_REPLY = 1u << 3,           /* answer a complaint in words and images */
+	PROVIDER_ACT_COMPLETE = 1u << 4,        /* mark a complaint handled */
+	PROVIDER_ACT_REFUND_DECISION = 1u << 5, /* approve or reject a complaint's refund
+	                                         * request */
+	PROVIDER_ACT_LOOKUP = 1u << 6,          /* fetch one order from the platform now */
+};
+
+/* A list a LISTS platform backfills, with its rough share of a store's objects (for the
+ * estimate) and whether it is listed in parallel created windows. */
+struct provider_list_spec {
+	enum provider_resource res;
+	int weight;
+	bool windows;
+};
+
+/* A dated list a BILLS platform reads after its bills: how long one request's window may
+ * be, and how far back (0 = as far as the bills). */
+struct provider_dated_spec {
+	enum provider_resource res;
+	int max_span_days;
+	int back_days;
+};
+
+struct provider_platform {
+	const char *name;  /* as profiles spell it: "stripe", "wechatpay" */
+	const char *title; /* N_(): "Stripe", "WeChat Pay" */
+	enum provider_history history;
+	unsigned actions;     /* PROVIDER_ACT_* */
+	int fee_decimals;     /* decimals of fees in the major unit (WeChat Pay's bills: 5);
+	                         * 0 = the currency's own */
+	const char *day_zone; /* the zone of its days and bills ("Asia/Shanghai"); NULL: the
+	                         * profile's */
+	int day_utc_offset;   /* with day_zone: its fixed offset east of UTC in seconds (China
+	                         * Standard Time has no daylight saving: +8 h all year) */
+	int history_days;     /* how many days back its history reaches (bills kept); 0 = all */
+	const char *default_api_base;
+	/* Its words where they differ from the neutral ones (N_() texts, NULL = neutral). */
+	const char *order_id_label;  /* "Transaction ID" */
+	const char *order_ref_label; /* "Merchant order no." */
+	const char *dispute_noun;    /* "complaint" */
+	const char *disputes_title;  /* "Complaints" */
+	/* LISTS: the lists backfilled, in order; the event feed; what lists without events
+	 * (entries newer than the newest cached); what each settlement paid out. */
+	const struct provider_list_spec *lists;
+	size_t n_lists;
+	/* BILLS: the dated lists read after the bills. */
+	const struct provider_dated_spec *dated;
+	size_t n_dated;
+	/* Checks the profile's settings for this platform (ids present, key files private and
+	 * well formed). 0, or -1 with a translated reason that says how to fix it. */
+	int (*check_profile)(const struct profile *p, char *err, size_t err_size);
+	/* Opens a connection to the platform: see provider_open. */
+	struct provider *(*open)(const struct profile *p, struct cache *cache, char *err,
+	                         size_t err_size);
+};
+
+/* The platform named ("stripe"), or NULL. */
+const struct provider_platform *provider_platform_find(const char *name);
+/* "stripe, wechatpay, alipay" for messages. Static. */
+const char *provider_platform_names(void);
 
 /* Opens the platform named by the profile. Replies of write operations are stored in
  * `cache` (may be NULL: nothing is stored). Returns NULL with err filled on failure (no key,
@@ -114,8 +220,9 @@ const char *provider_resource_name(enum provider_resource r);
 struct provider *provider_open(const struct profile *profile, struct cache *cache, char *err,
                                size_t err_size);
 void provider_close(struct provider **p);
-/* The provider's operations. */
+/* The provider's operations and platform. */
 const struct provider_ops *provider_get_ops(const struct provider *p);
+const struct provider_platform *provider_get_platform(const struct provider *p);
 /* A flag that, when it becomes non-zero, stops requests in progress (PROVIDER_CANCELLED). */
 void provider_set_cancel(struct provider *p, const volatile int *cancel);
 
@@ -129,8 +236,19 @@ struct provider_parallel_ops {
 	int (*idle)(void *user);
 };
 
-/* The operations of one platform. Each returns 0 when the platform accepted the request, or
- * -1 with result filled in. On success the platform's reply object has been written to the
+/* What a bill day's rows go to (BILLS platforms): each row mapped into the model, then each
+ * bill's summary as the platform wrote it. The objects are valid during the call only. Each
+ * returns 0 to go on, -1 to stop. */
+struct provider_bill_sink {
+	int (*object)(void *user, const struct model_object *m);
+	/* bill: "trade", "fundflow", ...; summary: a JSON object of the summary row's columns
+	 * as written (numbers as text); rows: its detail rows. */
+	int (*summary)(void *user, const char *bill, const char *summary, int64_t rows,
+	               const char *hash);
+};
+
+/* The operations of one platform. An operation the platform does not have is NULL. Each
+ * returns 0 when the platform accepted the request, or -1 with result filled in. On success the platform's reply object has been written to the
  * cache (the same upsert that sync uses) before the function returns, so the screens show
  * the new state, and `object_id` (when not NULL, at least 64 bytes) receives the id of the
  * object created or changed. Never retried on a 4xx; retried with backoff on network errors,
@@ -169,6 +287,37 @@ struct provider_ops {
 	/* The account's id (64 bytes) and creation time. */
 	int (*account)(struct provider *p, char *account_id, int64_t *created,
 	               struct provider_result *result);
+
+	/* BILLS: reads every bill of one day (YYYY-MM-DD in the platform's day zone) into the
+	 * sink, each verified (hash) before this returns 0. A day whose bill is not made yet
+	 * returns -1 with outcome PROVIDER_NOT_YET; a day with no business is 0 with no rows. */
+	int (*bill_day)(struct provider *p, const char *day, const struct provider_bill_sink *sink,
+	                void *user, struct provider_result *result);
+	/* BILLS: one page of a dated list within [from, to) Unix seconds, from offset. */
+	int (*list_dated)(struct provider *p, enum provider_resource r, int64_t from, int64_t to,
+	                  int64_t offset, struct provider_page *page,
+	                  struct provider_result *result);
+	/* One order by either of its ids (the platform's or the merchant's own), with its
+	 * refunds: 1 and the page filled (and stored in the cache), 0 when the platform has no
+	 * such order, -1 on failure. */
+	int (*lookup_order)(struct provider *p, const char *id, struct provider_page *page,
+	                    struct provider_result *result);
+	/* Complaints: the history of one (page of MODEL_DISPUTE_EVENT objects, stored too). */
+	int (*complaint_history)(struct provider *p, const char *complaint_id,
+	                         struct provider_page *page, struct provider_result *result);
+	int (*complaint_reply)(struct provider *p, const struct provider_complaint_reply *req,
+	                       struct provider_result *result);
+	int (*complaint_complete)(struct provider *p, const char *complaint_id,
+	                          const char *idempotency_key, struct provider_result *result);
+	int (*complaint_refund)(struct provider *p, const struct provider_complaint_refund *req,
+	                        struct provider_result *result);
+	/* Uploads an image for a complaint reply; image_id (128 bytes) receives its id. */
+	int (*upload_image)(struct provider *p, const char *path, const char *idempotency_key,
+	                    char *image_id, struct provider_result *result);
+	/* Decrypts a field the platform sent encrypted to the merchant (a complainant's phone
+	 * number) into out; never stored. 0 or -1. */
+	int (*decrypt_field)(struct provider *p, const char *ciphertext, char *out, size_t size,
+	                     struct provider_result *result);
 };
 
 #endif

@@ -31,6 +31,12 @@ const char *provider_outcome_message(enum provider_outcome outcome)
 		         "details");
 	case PROVIDER_CANCELLED:
 		return _("stopped");
+	case PROVIDER_FORGED:
+		return _("the platform's answer failed its signature check, so nothing in it was "
+		         "used; if it happens again, check the platform's public key or "
+		         "certificate in the profile");
+	case PROVIDER_NOT_YET:
+		return _("not available from the platform yet");
 	}
 	return _("unknown outcome");
 }

@@ -18,6 +18,11 @@ enum {
 	ST_BTX,
 	ST_EVENT,
 	ST_BTX_PAYOUT,
+	ST_DISPUTE_EVENT,
+	ST_ORDER_REFUNDS,
+	ST_ORDER_FACTS,
+	ST_ORDER_SET_REFUNDED,
+	ST_ORDER_MERGE,
 	ST_COUNT,
 	/* Only when the connection runs no triggers (see store_new): */
 	ST_ORDER_OLD = ST_COUNT,
@@ -31,16 +36,24 @@ static const char *const sql[ST_ALL] = {
                 "INSERT INTO orders(id, created, amount, amount_refunded, currency, status,"
                 " platform_status, order_ref, customer_name, customer_email, description,"
                 " payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"
-                " card_exp_year, risk_level, failure_message, disputed, metadata, refunded, raw)"
+                " card_exp_year, risk_level, failure_message, disputed, metadata, refunded, raw,"
+                " payer, channel, settle_amount, discount_amount, fee_fine, fee_rate, bill_day)"
                 " VALUES "
                 "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
-                "?23)"
+                "?23,?24,?25,?26,?27,?28,?29,?30)"
                 " ON CONFLICT(id) DO UPDATE SET created=?2, amount=?3, amount_refunded=?4,"
                 " currency=?5, status=?6, platform_status=?7, order_ref=?8, customer_name=?9,"
                 " customer_email=?10, description=?11, payment_intent=?12, balance_transaction=?13,"
                 " card_brand=?14, card_last4=?15, card_exp_month=?16, card_exp_year=?17,"
                 " risk_level=?18, failure_message=?19, disputed=?20, metadata=?21, refunded=?22,"
-                " raw=?23",
+                " raw=?23,"
+                /* A point query knows less than the bill row it follows: keep the bill's
+                 * facts where the new version has none. */
+                " payer=COALESCE(?24, payer), channel=COALESCE(?25, channel),"
+                " settle_amount=COALESCE(?26, settle_amount),"
+                " discount_amount=COALESCE(?27, discount_amount),"
+                " fee_fine=COALESCE(?28, fee_fine), fee_rate=COALESCE(?29, fee_rate),"
+                " bill_day=COALESCE(?30, bill_day)",
         [ST_PI] =
                 "INSERT INTO payment_intents(id, created, amount, currency, status, latest_charge,"
                 " description) VALUES (?1,?2,?3,?4,?5,?6,?7)"
@@ -48,21 +61,29 @@ static const char *const sql[ST_ALL] = {
                 " latest_charge=?6, description=?7",
         [ST_REFUND] = "INSERT INTO refunds(id, created, order_id, payment_intent, amount, "
                       "currency, status,"
-                      " reason, balance_transaction, failure_reason, action_id, metadata, raw)"
-                      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"
+                      " reason, balance_transaction, failure_reason, action_id, metadata, raw,"
+                      " order_ref, refund_ref, applied_amount, coupon_refund, fee_fine, bill_day)"
+                      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
+                      "?19)"
                       " ON CONFLICT(id) DO UPDATE SET created=?2, order_id=?3, payment_intent=?4,"
                       " amount=?5, currency=?6, status=?7, reason=?8, balance_transaction=?9,"
-                      " failure_reason=?10, action_id=?11, metadata=?12, raw=?13",
+                      " failure_reason=?10, action_id=?11, metadata=?12,"
+                      " raw=?13, order_ref=COALESCE(?14, order_ref),"
+                      " refund_ref=COALESCE(?15, refund_ref),"
+                      " applied_amount=COALESCE(?16, applied_amount),"
+                      " coupon_refund=COALESCE(?17, coupon_refund),"
+                      " fee_fine=COALESCE(?18, fee_fine), bill_day=COALESCE(?19, bill_day)",
         [ST_DISPUTE] =
                 "INSERT INTO disputes(id, created, order_id, payment_intent, amount, currency, "
                 "status,"
                 " reason, due_by, has_evidence, past_due, submission_count, is_charge_refundable,"
-                " evidence, metadata, raw)"
-                " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+                " evidence, metadata, raw, order_ref, detail, contact, refund_requested)"
+                " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)"
                 " ON CONFLICT(id) DO UPDATE SET created=?2, order_id=?3, payment_intent=?4,"
                 " amount=?5, currency=?6, status=?7, reason=?8, due_by=?9, has_evidence=?10,"
                 " past_due=?11, submission_count=?12, is_charge_refundable=?13, evidence=?14,"
-                " metadata=?15, raw=?16",
+                " metadata=?15, raw=?16, order_ref=?17, detail=?18, contact=?19,"
+                " refund_requested=?20",
         /* A disputed charge stays disputed on the platform, whatever the outcome. */
         [ST_DISPUTED_ORDER] = "UPDATE orders SET disputed = 1, status = 'disputed' WHERE id = ?1 "
                               "AND disputed = 0",
@@ -77,11 +98,11 @@ static const char *const sql[ST_ALL] = {
                 " raw=?11",
         /* payout_id comes from listing by payout, never from the object itself: keep it. */
         [ST_BTX] = "INSERT INTO balance_transactions(id, created, available_on, amount, fee, net,"
-                   " currency, type, reporting_category, source, status, description)"
-                   " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
+                   " currency, type, reporting_category, source, status, description, bill_day)"
+                   " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"
                    " ON CONFLICT(id) DO UPDATE SET created=?2, available_on=?3, amount=?4, fee=?5,"
                    " net=?6, currency=?7, type=?8, reporting_category=?9, source=?10, status=?11,"
-                   " description=?12"
+                   " description=?12, bill_day=COALESCE(?13, bill_day)"
                    /* Reconciliation lists every entry again: an unchanged row is not
                     * rewritten (nor its indices). */
                    " WHERE (created, available_on, amount, fee, net, currency, type,"
@@ -91,6 +112,33 @@ static const char *const sql[ST_ALL] = {
                      " VALUES (?1, ?2, ?3, ?4)",
         [ST_BTX_PAYOUT] = "UPDATE balance_transactions SET payout_id = ?2 WHERE id = ?1"
                           " AND payout_id IS NOT ?2",
+        [ST_DISPUTE_EVENT] = "INSERT INTO dispute_history(dispute_id, entry_id, time, actor,"
+                             " kind, text, images) VALUES (?1,?2,?3,?4,?5,?6,?7)"
+                             " ON CONFLICT(dispute_id, entry_id) DO UPDATE SET time=?3,"
+                             " actor=?4, kind=?5, text=?6, images=?7",
+        /* Platforms whose orders do not say what was refunded: the cached refunds do. */
+        [ST_ORDER_REFUNDS] = "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE order_id = ?1"
+                             " AND status NOT IN ('failed', 'canceled')",
+        [ST_ORDER_FACTS] = "SELECT amount, amount_refunded, platform_status, disputed, refunded"
+                           " FROM orders WHERE id = ?1",
+        [ST_ORDER_SET_REFUNDED] = "UPDATE orders SET amount_refunded = ?2, status = ?3"
+                                  " WHERE id = ?1 AND (amount_refunded, status) IS NOT (?2, ?3)",
+        [ST_ORDER_MERGE] =
+                "INSERT INTO orders(id, created, amount, amount_refunded, currency, status,"
+                " platform_status, order_ref, customer_name, customer_email, description,"
+                " payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"
+                " card_exp_year, risk_level, failure_message, disputed, metadata, refunded, raw,"
+                " payer, channel, settle_amount, discount_amount, fee_fine, fee_rate, bill_day)"
+                " VALUES "
+                "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
+                "?23,?24,?25,?26,?27,?28,?29,?30)"
+                " ON CONFLICT(id) DO UPDATE SET created=?2, amount=?3, currency=?5,"
+                " platform_status=?7, order_ref=COALESCE(?8, order_ref),"
+                " customer_name=COALESCE(?9, customer_name),"
+                " customer_email=COALESCE(?10, customer_email),"
+                " description=COALESCE(?11, description),"
+                " metadata=COALESCE(?21, metadata), raw=COALESCE(?23, raw),"
+                " payer=COALESCE(?24, payer), channel=COALESCE(?25, channel)",
         /* The orders_fts triggers' work, done by hand: see store_new. */
         [ST_ORDER_OLD] = "SELECT rowid, order_ref, customer_name, customer_email, description,"
                          " metadata FROM orders WHERE id = ?1",
@@ -159,7 +207,7 @@ static void text(sqlite3_stmt *st, int i, const char *v)
 
 static void int_or_null(sqlite3_stmt *st, int i, int64_t v)
 {
-	if (v)
+	if (v && v != MODEL_UNKNOWN)
 		sqlite3_bind_int64(st, i, v);
 	else
 		sqlite3_bind_null(st, i);
@@ -182,16 +230,23 @@ static bool same_text(sqlite3_stmt *st, int col, const char *v)
 	return strcmp(c, v) == 0;
 }
 
-/* Binds an order's indexed columns, from ?first on, in orders_fts' order. */
-static void bind_fts(sqlite3_stmt *st, int first, const struct model_object *m)
+/* An order's indexed columns in orders_fts' order (after the id). */
+static void fts_values(const struct model_object *m, const char *v[5])
 {
 	const struct model_order *o = &m->u.order;
-	text(st, first, m->id);
-	text(st, first + 1, o->order_ref);
-	text(st, first + 2, o->customer_name);
-	text(st, first + 3, o->customer_email);
-	text(st, first + 4, o->description);
-	text(st, first + 5, m->metadata);
+	v[0] = o->order_ref;
+	v[1] = o->customer_name;
+	v[2] = o->customer_email;
+	v[3] = o->description;
+	v[4] = m->metadata;
+}
+
+/* Binds an order's indexed columns, from ?first on, in orders_fts' order. */
+static void bind_fts(sqlite3_stmt *st, int first, const char *id, const char *const v[5])
+{
+	text(st, first, id);
+	for (int c = 0; c < 5; c++)
+		text(st, first + 1 + c, v[c]);
 }
 
 /* Upserts an order with its statement up (bound), and does what the orders_fts triggers
@@ -199,7 +254,6 @@ static void bind_fts(sqlite3_stmt *st, int first, const struct model_object *m)
  * Returns an SQLite code; the caller's transaction keeps the two consistent. */
 static int store_order_fts(struct store *s, const struct model_object *m, sqlite3_stmt *up)
 {
-	const struct model_order *o = &m->u.order;
 	sqlite3_stmt *old = s->st[ST_ORDER_OLD];
 	text(old, 1, m->id);
 	int rc = sqlite3_step(old);
@@ -211,10 +265,17 @@ static int store_order_fts(struct store *s, const struct model_object *m, sqlite
 	}
 	bool existed = rc == SQLITE_ROW;
 	sqlite3_int64 rowid = existed ? sqlite3_column_int64(old, 0) : 0;
-	bool changed = !existed || !same_text(old, 1, o->order_ref) ||
-	               !same_text(old, 2, o->customer_name) ||
-	               !same_text(old, 3, o->customer_email) ||
-	               !same_text(old, 4, o->description) || !same_text(old, 5, m->metadata);
+	const char *v[5];
+	fts_values(m, v);
+	/* A merge keeps the cached text where the object has none: index what the row will
+	 * hold (copies: the old row's text goes with the reset below). */
+	char *kept[5] = {NULL};
+	for (int c = 0; existed && m->merge && c < 5; c++)
+		if (!v[c] && sqlite3_column_text(old, c + 1))
+			v[c] = kept[c] = strdup((const char *)sqlite3_column_text(old, c + 1));
+	bool changed = !existed;
+	for (int c = 0; !changed && c < 5; c++)
+		changed = !same_text(old, c + 1, v[c]);
 	rc = SQLITE_OK;
 	if (existed && changed) {
 		/* 'delete' must be given exactly the text that was indexed. */
@@ -222,9 +283,9 @@ static int store_order_fts(struct store *s, const struct model_object *m, sqlite
 		sqlite3_bind_int64(del, 1, rowid);
 		text(del, 2, m->id);
 		for (int c = 1; c <= 5; c++) {
-			const char *v = (const char *)sqlite3_column_text(old, c);
-			if (v)
-				sqlite3_bind_text(del, 2 + c, v, sqlite3_column_bytes(old, c),
+			const char *t = (const char *)sqlite3_column_text(old, c);
+			if (t)
+				sqlite3_bind_text(del, 2 + c, t, sqlite3_column_bytes(old, c),
 				                  SQLITE_TRANSIENT);
 			else
 				sqlite3_bind_null(del, 2 + c);
@@ -242,10 +303,50 @@ static int store_order_fts(struct store *s, const struct model_object *m, sqlite
 	if (rc == SQLITE_OK && changed) {
 		sqlite3_stmt *ins = s->st[ST_FTS_INSERT];
 		sqlite3_bind_int64(ins, 1, existed ? rowid : sqlite3_last_insert_rowid(s->db));
-		bind_fts(ins, 2, m);
+		bind_fts(ins, 2, m->id, v);
 		rc = run(ins);
 	}
+	for (int c = 0; c < 5; c++)
+		free(kept[c]);
 	return rc;
+}
+
+/* Sets an order's refunded amount (and so its status) from the cached refunds, for the
+ * platforms whose orders do not carry it. Nothing happens while the order is not cached. */
+static int derive_refunded(struct store *s, const char *order_id)
+{
+	if (!order_id)
+		return SQLITE_OK;
+	sqlite3_stmt *sum = s->st[ST_ORDER_REFUNDS];
+	text(sum, 1, order_id);
+	int rc = sqlite3_step(sum);
+	int64_t refunded = rc == SQLITE_ROW ? sqlite3_column_int64(sum, 0) : 0;
+	sqlite3_reset(sum);
+	sqlite3_clear_bindings(sum);
+	if (rc != SQLITE_ROW)
+		return rc;
+	sqlite3_stmt *facts = s->st[ST_ORDER_FACTS];
+	text(facts, 1, order_id);
+	rc = sqlite3_step(facts);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(facts);
+		sqlite3_clear_bindings(facts);
+		return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	struct model_order o = {
+	        .amount = sqlite3_column_int64(facts, 0),
+	        .amount_refunded = refunded,
+	        .platform_status = (const char *)sqlite3_column_text(facts, 2),
+	        .disputed = sqlite3_column_int(facts, 3) != 0,
+	        .refunded = sqlite3_column_int(facts, 4) != 0,
+	};
+	sqlite3_stmt *up = s->st[ST_ORDER_SET_REFUNDED];
+	text(up, 1, order_id);
+	sqlite3_bind_int64(up, 2, refunded);
+	sqlite3_bind_text(up, 3, model_order_status(&o), -1, SQLITE_TRANSIENT);
+	sqlite3_reset(facts);
+	sqlite3_clear_bindings(facts);
+	return run(up);
 }
 
 int store_object(struct store *s, const struct model_object *m)
@@ -257,7 +358,7 @@ int store_object(struct store *s, const struct model_object *m)
 		return SQLITE_OK;
 	case MODEL_ORDER: {
 		const struct model_order *o = &m->u.order;
-		st = s->st[ST_ORDER];
+		st = s->st[m->merge ? ST_ORDER_MERGE : ST_ORDER];
 		text(st, 1, m->id);
 		sqlite3_bind_int64(st, 2, m->created);
 		sqlite3_bind_int64(st, 3, o->amount);
@@ -281,7 +382,16 @@ int store_object(struct store *s, const struct model_object *m)
 		text(st, 21, m->metadata);
 		sqlite3_bind_int(st, 22, o->refunded);
 		text(st, 23, m->raw);
+		text(st, 24, o->payer);
+		text(st, 25, o->channel);
+		int_or_null(st, 26, o->settle_amount);
+		int_or_null(st, 27, o->discount_amount);
+		int_or_null(st, 28, o->fee_fine);
+		text(st, 29, o->fee_rate);
+		text(st, 30, o->bill_day);
 		rc = s->manual_fts ? store_order_fts(s, m, st) : run(st);
+		if (rc == SQLITE_OK && o->derive_refunded)
+			rc = derive_refunded(s, m->id);
 		break;
 	}
 	case MODEL_PAYMENT_INTENT: {
@@ -313,7 +423,15 @@ int store_object(struct store *s, const struct model_object *m)
 		text(st, 11, r->action_id);
 		text(st, 12, m->metadata);
 		text(st, 13, m->raw);
+		text(st, 14, r->order_ref);
+		text(st, 15, r->refund_ref);
+		int_or_null(st, 16, r->applied_amount);
+		int_or_null(st, 17, r->coupon_refund);
+		int_or_null(st, 18, r->fee_fine);
+		text(st, 19, r->bill_day);
 		rc = run(st);
+		if (rc == SQLITE_OK && r->derive_order)
+			rc = derive_refunded(s, r->order_id);
 		break;
 	}
 	case MODEL_DISPUTE: {
@@ -335,8 +453,12 @@ int store_object(struct store *s, const struct model_object *m)
 		text(st, 14, m->evidence);
 		text(st, 15, m->metadata);
 		text(st, 16, m->raw);
+		text(st, 17, d->order_ref);
+		text(st, 18, d->detail);
+		text(st, 19, d->contact);
+		int_or_null(st, 20, d->refund_requested);
 		rc = run(st);
-		if (rc == SQLITE_OK && d->order_id) {
+		if (rc == SQLITE_OK && d->order_id && !d->complaint) {
 			text(s->st[ST_DISPUTED_ORDER], 1, d->order_id);
 			rc = run(s->st[ST_DISPUTED_ORDER]);
 		}
@@ -374,6 +496,20 @@ int store_object(struct store *s, const struct model_object *m)
 		text(st, 10, b->source);
 		text(st, 11, b->status);
 		text(st, 12, b->description);
+		text(st, 13, b->bill_day);
+		rc = run(st);
+		break;
+	}
+	case MODEL_DISPUTE_EVENT: {
+		const struct model_dispute_event *e = &m->u.dispute_event;
+		st = s->st[ST_DISPUTE_EVENT];
+		text(st, 1, e->dispute_id);
+		text(st, 2, m->id);
+		sqlite3_bind_int64(st, 3, m->created);
+		text(st, 4, e->actor);
+		text(st, 5, e->kind);
+		text(st, 6, e->text);
+		text(st, 7, m->metadata);
 		rc = run(st);
 		break;
 	}

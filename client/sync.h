@@ -19,12 +19,15 @@ enum sync_phase {
 	SYNC_PHASE_BACKFILL,  /* listing a resource */
 	SYNC_PHASE_EVENTS,    /* applying events */
 	SYNC_PHASE_RECONCILE, /* listing what each payout paid out */
+	SYNC_PHASE_BILLS,     /* reading a day's bills */
 	SYNC_PHASE_DONE,
 };
 
 struct sync_progress {
 	enum sync_phase phase;
 	enum provider_resource resource; /* the list being read */
+	char what[80];                   /* what is being read, in words ("charges", "bill of
+	                                  * 2026-11-20"), translated */
 	int64_t objects;                 /* stored in this run */
 	int64_t per_resource[PROVIDER_RESOURCE_COUNT];
 	int64_t elapsed_ms;
@@ -42,10 +45,14 @@ struct sync_result {
 	                                 * platform's words: sanitize before showing */
 	char notice[1400];             /* what opening the cache had to do, or "" */
 	char request_id[64];           /* of the request that failed, "" when none */
-	int64_t objects;               /* objects stored */
+	int64_t objects;               /* objects stored (an object stored twice counts twice) */
+	int64_t objects_new;           /* objects the cache did not hold before */
 	int64_t events;                /* events applied */
 	bool rescanned;                /* events were too old: everything was listed again */
 	bool partial;                  /* a resource was skipped (permission) */
+	char bills_through[16];        /* bill platforms: the last day whose bills are in the
+	                                * cache, "" when none */
+	bool bill_pending;             /* the next day's bill is not made yet (not a failure) */
 };
 
 /* Runs one sync of the profile's account into its cache. Thread-safe: opens its own cache

@@ -19,6 +19,7 @@ struct sync {
 	struct store *store;
 	struct provider *provider;
 	const struct provider_ops *ops;
+	const struct provider_platform *platform;
 	const volatile int *cancel;
 	sync_progress_fn *progress_fn;
 	void *user;
@@ -41,6 +42,13 @@ struct sync_state_row {
 	int64_t last_success;
 	int64_t window_lo, window_hi;
 };
+
+/* The drivers of each kind of history: sync_lists.c and sync_bills.c. Each returns 0 when
+ * everything was synced, -1 with the failure recorded. */
+int sync_lists_run(struct sync *s, const struct sync_options *options);
+int sync_bills_run(struct sync *s, const struct sync_options *options);
+/* Ensures every resource has a sync_state row. 0 or -1. */
+int sync_init_state(struct sync *s);
 
 void sync_fail(struct sync *s, enum provider_outcome outcome, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));

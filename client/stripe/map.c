@@ -286,6 +286,7 @@ int stripe_map_object(const struct jval *obj, struct model_object *m, char *err,
 		amount_ok = amount_ok && has_int(obj, "net");
 		break;
 	case MODEL_NONE:
+	case MODEL_DISPUTE_EVENT: /* Stripe has none */
 		break;
 	}
 	if (!m->id || !*m->id || !has_int(obj, "created") || !amount_ok || !currency ||

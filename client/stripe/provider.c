@@ -11,40 +11,13 @@
 #include "client/client.h"
 #include "client/form.h"
 #include "client/http.h"
+#include "client/provider_private.h"
 #include "client/stripe/stripe.h"
 #include "client/store.h"
 
-struct provider {
-	const struct provider_ops *ops;
-	struct http_client *http;
-	struct cache *cache;
-};
-
-static const char *const resource_names[PROVIDER_RESOURCE_COUNT] = {
-        "charges", "payment_intents",      "refunds", "disputes",
-        "payouts", "balance_transactions", "events",
-};
-
-const char *provider_resource_name(enum provider_resource r)
-{
-	return r < PROVIDER_RESOURCE_COUNT ? resource_names[r] : "";
-}
-
-void provider_page_free(struct provider_page *page)
-{
-	for (size_t i = 0; i < page->n; i++)
-		model_object_clear(&page->objects[i]);
-	free(page->objects);
-	free(page->events);
-	jdoc_free(&page->doc);
-	memset(page, 0, sizeof *page);
-}
-
 static void fail(struct provider_result *r, enum provider_outcome o, const char *msg)
 {
-	memset(r, 0, sizeof *r);
-	r->outcome = o;
-	snprintf(r->message, sizeof r->message, "%s", msg);
+	provider_fail(r, o, msg);
 }
 
 /* Appends "&name=value" (or "?name=value" first) to a query string. */
@@ -61,7 +34,7 @@ static void list_path(enum provider_resource res, const struct provider_list_que
                       size_t size)
 {
 	char num[32];
-	snprintf(path, size, "/v1/%s", resource_names[res]);
+	snprintf(path, size, "/v1/%s", provider_resource_name(res));
 	snprintf(num, sizeof num, "%d", q->limit > 0 && q->limit <= 100 ? q->limit : 100);
 	query_add(path, size, "limit", num);
 	if (q->starting_after)
@@ -206,8 +179,8 @@ static int stripe_account(struct provider *p, char *account_id, int64_t *created
 	return 0;
 }
 
-/* Stores a reply object in the cache, in its own transaction. A failure here does not undo
- * what the platform did; the next sync stores it. */
+/* Stores a reply object in the cache. A failure here does not undo what the platform did;
+ * the next sync stores it. */
 static void store_reply(struct provider *p, const struct jval *obj)
 {
 	if (!p->cache)
@@ -216,15 +189,7 @@ static void store_reply(struct provider *p, const struct jval *obj)
 	char err[256];
 	if (stripe_map_object(obj, &m, err, sizeof err) != 0)
 		return;
-	sqlite3 *db = cache_db(p->cache);
-	struct store *s = store_new(db, err, sizeof err);
-	if (s && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
-		if (store_object(s, &m) == SQLITE_OK)
-			sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-		else
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	}
-	store_free(&s);
+	provider_store(p, &m, 1);
 	model_object_clear(&m);
 }
 
@@ -405,45 +370,60 @@ static const struct provider_ops stripe_ops = {
         .account = stripe_account,
 };
 
-struct provider *provider_open(const struct profile *profile, struct cache *cache, char *err,
-                               size_t err_size)
+/* The key is all a Stripe profile needs. */
+static int stripe_check_profile(const struct profile *p, char *err, size_t err_size)
 {
-	if (strcmp(profile->platform, "stripe") != 0) {
-		snprintf(err, err_size, _("unknown platform '%s' (known: stripe)"),
-		         profile->platform);
-		return NULL;
+	if (!p->key[0]) {
+		snprintf(err, err_size,
+		         _("profile [%s] has no API key: name a key file (mode 0600) with key_file "
+		           "in the configuration, or set PAYDESK_API_KEY"),
+		         p->name);
+		return -1;
 	}
-	struct provider *p = calloc(1, sizeof *p);
+	return 0;
+}
+
+static struct provider *stripe_open(const struct profile *profile, struct cache *cache, char *err,
+                                    size_t err_size)
+{
+	struct provider *p = provider_new(&stripe_platform, &stripe_ops, cache);
 	if (!p) {
 		snprintf(err, err_size, _("out of memory"));
 		return NULL;
 	}
-	p->http = http_open(profile, err, err_size);
+	char auth[300];
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", profile->key);
+	const char *const headers[] = {auth};
+	struct http_options o = {.base = profile->api_base,
+	                         .ca_file = profile->ca_file,
+	                         .timeout = profile->timeout,
+	                         .headers = headers,
+	                         .n_headers = 1};
+	p->http = http_open(&o, err, err_size);
+	memset(auth, 0, sizeof auth);
 	if (!p->http) {
-		free(p);
+		provider_close(&p);
 		return NULL;
 	}
-	p->ops = &stripe_ops;
-	p->cache = cache;
 	return p;
 }
 
-void provider_close(struct provider **pp)
-{
-	struct provider *p = *pp;
-	if (!p)
-		return;
-	http_close(&p->http);
-	free(p);
-	*pp = NULL;
-}
+/* The lists a backfill reads, in order, with their rough share of a store's objects (for
+ * the estimate); the big ones in parallel created windows. */
+static const struct provider_list_spec stripe_lists[] = {
+        {PROVIDER_CHARGES, 100, true}, {PROVIDER_PAYMENT_INTENTS, 100, true},
+        {PROVIDER_REFUNDS, 10, false}, {PROVIDER_DISPUTES, 2, false},
+        {PROVIDER_PAYOUTS, 1, false},  {PROVIDER_BALANCE_TRANSACTIONS, 110, true},
+};
 
-const struct provider_ops *provider_get_ops(const struct provider *p)
-{
-	return p->ops;
-}
-
-void provider_set_cancel(struct provider *p, const volatile int *cancel)
-{
-	http_set_cancel(p->http, cancel);
-}
+const struct provider_platform stripe_platform = {
+        .name = "stripe",
+        .title = N_("Stripe"),
+        .history = PROVIDER_HISTORY_LISTS,
+        .actions = PROVIDER_ACT_REFUND | PROVIDER_ACT_EVIDENCE | PROVIDER_ACT_ACCEPT,
+        .default_api_base = "https://api.stripe.com",
+        .lists = stripe_lists,
+        .n_lists = sizeof stripe_lists / sizeof *stripe_lists,
+        .check_profile = stripe_check_profile,
+        .open = stripe_open,
+};

@@ -1,4 +1,4 @@
-/* Stripe v1: JSON mapping into the model, private to client/. */
+/* Stripe v1: the platform and its JSON mapping into the model, private to client/. */
 #ifndef PAYDESK_STRIPE_H
 #define PAYDESK_STRIPE_H
 
@@ -6,6 +6,10 @@
 
 #include "client/jdoc.h"
 #include "client/model.h"
+#include "client/provider.h"
+
+/* Stripe's entry in the list of platforms. */
+extern const struct provider_platform stripe_platform;
 
 /* Maps one Stripe object (charge, payment_intent, refund, dispute, payout,
  * balance_transaction). Objects of other types give kind MODEL_NONE and 0. Returns -1 with

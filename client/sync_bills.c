@@ -1,0 +1,289 @@
+/* The sync of a platform whose history is daily bills (WeChat Pay, Alipay): the days the
+ * platform keeps whose bills the cache lacks, oldest first, each day's bills read row by row
+ * into one transaction with the day's mark (a killed sync loses at most the day it was
+ * reading); then the dated lists (complaints, an account log) over the window they cover.
+ * Single orders come from point queries (provider lookup_order), not from here. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "client/client.h"
+#include "client/days.h"
+#include "client/model.h"
+#include "client/store.h"
+#include "client/sync_private.h"
+
+/* A dated list is read again back to this many days before the last sync, so that a
+ * complaint's later states (answered, closed) reach the cache. */
+#define SYNC_DATED_OVERLAP_DAYS 30
+
+/* The mark of a day whose bills are all in: a bill_days row of this name. */
+#define DAY_DONE "*"
+
+/* One bill day being stored. */
+struct day_sink {
+	struct sync *s;
+	const char *day;
+	int64_t rows;
+	sqlite3_stmt *summary;
+};
+
+static int sink_object(void *user, const struct model_object *m)
+{
+	struct day_sink *d = user;
+	int rc = store_object(d->s->store, m);
+	if (rc != SQLITE_OK) {
+		sync_fail(d->s, PROVIDER_BAD_REPLY,
+		          _("the cache could not be written (%s); nothing was lost, run the "
+		            "sync again once fixed"),
+		          sqlite3_errmsg(d->s->db));
+		return -1;
+	}
+	d->rows++;
+	if (m->kind != MODEL_NONE) {
+		d->s->progress.objects++;
+		d->s->result->objects++;
+	}
+	return 0;
+}
+
+/* Records a bill's summary as the platform wrote it (the statement reconciles against it). */
+static int put_summary(struct day_sink *d, const char *bill, const char *summary, int64_t rows,
+                       const char *hash)
+{
+	sqlite3_stmt *st = d->summary;
+	sqlite3_bind_text(st, 1, d->day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, bill, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, rows);
+	if (summary)
+		sqlite3_bind_text(st, 4, summary, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
+	if (hash)
+		sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_int64(st, 6, (int64_t)paydesk_now());
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE) {
+		sync_fail(d->s, PROVIDER_BAD_REPLY,
+		          _("the cache could not be written (%s); nothing was lost, run the "
+		            "sync again once fixed"),
+		          sqlite3_errmsg(d->s->db));
+		return -1;
+	}
+	return 0;
+}
+
+static int sink_summary(void *user, const char *bill, const char *summary, int64_t rows,
+                        const char *hash)
+{
+	return put_summary(user, bill, summary, rows, hash);
+}
+
+/* Whether the cache holds every bill of day. */
+static int day_done(struct sync *s, const char *day, bool *done)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM bill_days WHERE day = ?1 AND bill = ?2", -1,
+	                       &st, NULL) != SQLITE_OK)
+		return sync_db_fail(s);
+	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, DAY_DONE, -1, SQLITE_STATIC);
+	*done = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Reads one day's bills into the cache in one transaction with the day's mark. 0 stored,
+ * 1 not made yet (nothing stored), -1 failed (failure recorded, nothing stored). */
+static int sync_day(struct sync *s, const char *day)
+{
+	struct day_sink d = {.s = s, .day = day};
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT INTO bill_days(day, bill, rows, summary, hash, fetched)"
+	                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(day, bill) DO UPDATE"
+	                       " SET rows = ?3, summary = ?4, hash = ?5, fetched = ?6",
+	                       -1, &d.summary, NULL) != SQLITE_OK)
+		return sync_db_fail(s);
+	if (sync_exec(s, "BEGIN IMMEDIATE") != SQLITE_OK) {
+		sqlite3_finalize(d.summary);
+		return -1;
+	}
+	static const struct provider_bill_sink sink = {.object = sink_object,
+	                                               .summary = sink_summary};
+	struct provider_result r;
+	memset(&r, 0, sizeof r);
+	int64_t before = s->result->objects;
+	int rc = s->ops->bill_day(s->provider, day, &sink, &d, &r);
+	if (rc == 0)
+		rc = put_summary(&d, DAY_DONE, NULL, d.rows, NULL);
+	if (rc == 0 && sync_exec(s, "COMMIT") != SQLITE_OK)
+		rc = -1;
+	sqlite3_finalize(d.summary);
+	if (rc == 0)
+		return 0;
+	sync_rollback(s);
+	/* What this day stored is gone with the rollback. */
+	s->progress.objects -= s->result->objects - before;
+	s->result->objects = before;
+	if (r.outcome == PROVIDER_NOT_YET)
+		return 1;
+	if (r.outcome != PROVIDER_OK) {
+		snprintf(s->result->request_id, sizeof s->result->request_id, "%s", r.request_id);
+		if (r.outcome == PROVIDER_CANCELLED)
+			sync_fail(s, r.outcome, "%s",
+			          _("sync stopped; the next sync continues from here"));
+		else if (r.message[0])
+			sync_fail(s, r.outcome, _("reading the bills of %s: %s (%s)"), day,
+			          provider_outcome_message(r.outcome), r.message);
+		else
+			sync_fail(s, r.outcome, _("reading the bills of %s: %s"), day,
+			          provider_outcome_message(r.outcome));
+	}
+	return -1;
+}
+
+/* The bill days the platform keeps, oldest first, up to yesterday in its zone. */
+static int sync_days(struct sync *s, const struct sync_options *options)
+{
+	const struct provider_platform *pl = s->platform;
+	char today[11], first[11], day[11];
+	days_format((int64_t)paydesk_now(), pl->day_utc_offset, today);
+	if (days_add(today, -(pl->history_days > 0 ? pl->history_days : 90), first) != 0)
+		return -1;
+	if (options->full && sync_exec(s, "DELETE FROM bill_days") != SQLITE_OK)
+		return -1;
+	/* Count what is missing first: the progress bar counts days. */
+	s->total_weight = 0;
+	s->done_weight = 0;
+	for (snprintf(day, sizeof day, "%s", first); strcmp(day, today) < 0;) {
+		bool done;
+		if (day_done(s, day, &done) != 0)
+			return -1;
+		s->total_weight += !done;
+		char next[11];
+		days_add(day, 1, next);
+		memcpy(day, next, sizeof day);
+	}
+	for (snprintf(day, sizeof day, "%s", first); strcmp(day, today) < 0;) {
+		if (sync_cancelled(s))
+			return -1;
+		bool done;
+		if (day_done(s, day, &done) != 0)
+			return -1;
+		if (!done) {
+			snprintf(s->progress.what, sizeof s->progress.what, _("bills of %s"), day);
+			sync_report(s, SYNC_PHASE_BILLS, PROVIDER_CHARGES, 0, 0);
+			int rc = sync_day(s, day);
+			if (rc < 0)
+				return -1;
+			if (rc > 0) {
+				/* Not made yet: the days after it are not either. */
+				s->result->bill_pending = true;
+				break;
+			}
+			s->done_weight++;
+			sync_report(s, SYNC_PHASE_BILLS, PROVIDER_CHARGES, 0, 0);
+		}
+		snprintf(s->result->bills_through, sizeof s->result->bills_through, "%s", day);
+		char next[11];
+		days_add(day, 1, next);
+		memcpy(day, next, sizeof day);
+	}
+	return 0;
+}
+
+/* Reads one dated list over [from, now), in windows the platform allows, each page stored
+ * in a transaction of its own. */
+static int sync_dated(struct sync *s, const struct provider_dated_spec *spec, int64_t from,
+                      int64_t now)
+{
+	int64_t span = (int64_t)(spec->max_span_days > 0 ? spec->max_span_days : 30) * 86400;
+	for (int64_t lo = from; lo < now; lo += span) {
+		int64_t hi = lo + span < now ? lo + span : now;
+		for (int64_t offset = 0;;) {
+			if (sync_cancelled(s))
+				return -1;
+			struct provider_page pg;
+			struct provider_result r;
+			if (s->ops->list_dated(s->provider, spec->res, lo, hi, offset, &pg, &r) !=
+			    0) {
+				if (r.outcome == PROVIDER_FORBIDDEN) {
+					sync_forbid(s, spec->res, &r);
+					return 0;
+				}
+				sync_fail_request(s, spec->res, &r);
+				return -1;
+			}
+			int rc = sync_exec(s, "BEGIN IMMEDIATE");
+			if (rc == SQLITE_OK)
+				rc = sync_store_page(s, &pg, spec->res);
+			if (rc == SQLITE_OK)
+				rc = sync_exec(s, "COMMIT");
+			else
+				sync_rollback(s);
+			bool more = pg.has_more && pg.n > 0;
+			offset += (int64_t)pg.n;
+			provider_page_free(&pg);
+			if (rc != SQLITE_OK)
+				return -1;
+			sync_report(s, SYNC_PHASE_BACKFILL, spec->res, 0, 0);
+			if (!more)
+				break;
+		}
+	}
+	return 0;
+}
+
+int sync_bills_run(struct sync *s, const struct sync_options *options)
+{
+	if (sync_init_state(s) != 0)
+		return -1;
+	if (sync_days(s, options) != 0)
+		return -1;
+	int64_t now = (int64_t)paydesk_now();
+	const struct provider_platform *pl = s->platform;
+	for (size_t i = 0; i < pl->n_dated; i++) {
+		const struct provider_dated_spec *spec = &pl->dated[i];
+		const char *key = provider_resource_name(spec->res);
+		struct sync_state_row st;
+		if (sync_load_state(s, key, &st) != 0)
+			return -1;
+		int back = spec->back_days > 0 ? spec->back_days
+		                               : (pl->history_days > 0 ? pl->history_days : 90);
+		/* The day the window starts, at the platform's midnight. */
+		char today[11], first[11];
+		int64_t from;
+		days_format(now, pl->day_utc_offset, today);
+		days_add(today, -back, first);
+		days_start(first, pl->day_utc_offset, &from);
+		if (!options->full && st.last_success > 0) {
+			int64_t again = st.last_success - (int64_t)SYNC_DATED_OVERLAP_DAYS * 86400;
+			if (again > from)
+				from = again;
+		}
+		if (sync_dated(s, spec, from, now) != 0)
+			return -1;
+		if (s->forbidden[spec->res])
+			continue;
+		if (sync_update_state(s,
+		                      "UPDATE sync_state SET last_success = ?3 WHERE resource = ?1",
+		                      key, NULL, now, 0) != SQLITE_OK)
+			return -1;
+	}
+	if (s->result->partial)
+		return -1;
+	char sql[160];
+	snprintf(sql, sizeof sql,
+	         "UPDATE sync_state SET last_success = %" PRId64 " WHERE resource = 'events'", now);
+	if (sync_exec(s, sql) != SQLITE_OK)
+		return -1;
+	sync_report(s, SYNC_PHASE_DONE, PROVIDER_EVENTS, 0, 0);
+	return 0;
+}

@@ -14,14 +14,24 @@
 #include "client/actions.h"
 #include "client/cache_private.h"
 #include "client/client.h"
+#include "client/model.h"
 
 /* The platform keeps an idempotency key this long; past it, only the action id in the
  * refund's metadata can tell that an earlier attempt went through. */
 #define ACTIONS_KEY_LIFETIME (24 * 60 * 60)
 
 static const char *const kind_names[ACTIONS_KIND_COUNT] = {
-        "refund", "dispute_draft", "dispute_submit", "dispute_close", "evidence_file",
+        "refund",          "dispute_draft",   "dispute_submit",     "dispute_close",
+        "evidence_file",   "complaint_reply", "complaint_complete", "complaint_refund",
+        "complaint_image",
 };
+
+/* The kinds that work a complaint. */
+static bool complaint_kind(int kind)
+{
+	return kind == ACTIONS_COMPLAINT_REPLY || kind == ACTIONS_COMPLAINT_COMPLETE ||
+	       kind == ACTIONS_COMPLAINT_REFUND || kind == ACTIONS_COMPLAINT_IMAGE;
+}
 
 const char *actions_kind_name(enum actions_kind kind)
 {
@@ -267,6 +277,49 @@ const char *actions_check_dispute(const struct actions_session *s, const struct 
 	return NULL;
 }
 
+static void read_complaint(sqlite3_stmt *st, void *out)
+{
+	struct actions_complaint *c = out;
+	audit_column_text(st, 0, c->id, sizeof c->id);
+	audit_column_text(st, 1, c->order_id, sizeof c->order_id);
+	c->amount = sqlite3_column_int64(st, 2);
+	audit_column_text(st, 3, c->currency, sizeof c->currency);
+	audit_column_text(st, 4, c->status, sizeof c->status);
+	c->refund_requested = sqlite3_column_int64(st, 5);
+}
+
+int actions_complaint_get(struct sqlite3 *db, const char *id, struct actions_complaint *c)
+{
+	static const char sql[] = "SELECT id, order_id, amount, currency, status,"
+	                          " COALESCE(refund_requested, 0) FROM disputes WHERE id = ?1";
+	memset(c, 0, sizeof *c);
+	return get_by_id(db, sql, id, read_complaint, c);
+}
+
+size_t actions_text_length(const char *text)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)text; p && *p; p++)
+		n += (*p & 0xc0) != 0x80;
+	return n;
+}
+
+const char *actions_check_complaint(const struct actions_session *s,
+                                    const struct actions_complaint *c, enum actions_kind kind,
+                                    char *buf, size_t size)
+{
+	const char *role = actions_role_refusal(s->role, kind);
+	if (role)
+		return role;
+	if (strcmp(c->status, "resolved") == 0 || strcmp(c->status, "cancelled") == 0) {
+		snprintf(buf, size, _("this complaint is closed (status: %s)"), c->status);
+		return buf;
+	}
+	if (kind == ACTIONS_COMPLAINT_REFUND && c->refund_requested <= 0)
+		return _("the customer asked for no refund in this complaint");
+	return NULL;
+}
+
 /* ---- transactions and the audit trail ---- */
 
 static int exec(struct sqlite3 *db, const char *sql)
@@ -395,8 +448,12 @@ enum actions_status actions_refund(struct actions_session *s, const struct actio
 		return refuse(s, out, ACTIONS_REFUND, o.id, p->amount > 0, p->amount, o.currency,
 		              refusal);
 
-	json_t *params = json_pack("{s:s, s:I, s:s}", "order", o.id, "amount", (json_int_t)amount,
-	                           "currency", o.currency);
+	/* What platforms that want them are told: the order's whole amount and what was left
+	 * to refund when the refund was asked for. */
+	json_t *params =
+	        json_pack("{s:s, s:I, s:s, s:I, s:I}", "order", o.id, "amount", (json_int_t)amount,
+	                  "currency", o.currency, "total", (json_int_t)o.amount, "left",
+	                  (json_int_t)(o.amount - o.amount_refunded));
 	if (params && p->reason && *p->reason)
 		json_object_set_new(params, "reason", json_string(p->reason));
 	if (params && p->note && *p->note)
@@ -539,6 +596,151 @@ enum actions_status actions_evidence_file(struct actions_session *s, const char 
 	return actions_send(s, out->action_id, out);
 }
 
+/* Checks and stores one action on a complaint ({complaint, ...what}) and sends it unless
+ * queue_only or offline. Returns out->status. */
+static enum actions_status complaint_action(struct actions_session *s, const char *complaint_id,
+                                            enum actions_kind kind, json_t *what, bool queue_only,
+                                            struct actions_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	struct actions_complaint c;
+	int found = actions_complaint_get(s->db, complaint_id, &c);
+	if (found <= 0) {
+		json_decref(what);
+		if (found < 0)
+			return finish(out, ACTIONS_FAILED, _("the cache could not be read: %s"),
+			              sqlite3_errmsg(s->db));
+		return refuse(s, out, kind, complaint_id, false, 0, NULL,
+		              _("this complaint is not in the cache; sync, then try again"));
+	}
+	char why[1024];
+	const char *refusal = actions_check_complaint(s, &c, kind, why, sizeof why);
+	if (refusal) {
+		json_decref(what);
+		return refuse(s, out, kind, c.id, true, c.amount, c.currency, refusal);
+	}
+	json_t *params = what ? what : json_object();
+	if (params)
+		json_object_set_new(params, "complaint", json_string(c.id));
+	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(params);
+	if (!text)
+		return finish(out, ACTIONS_FAILED, "%s",
+		              _("there was not enough memory for this action"));
+	struct outbox_item it = {.has_amount = true, .amount = c.amount, .params = text};
+	audit_copy_text(it.kind, sizeof it.kind, actions_kind_name(kind));
+	audit_copy_text(it.object_id, sizeof it.object_id, c.id);
+	audit_copy_text(it.currency, sizeof it.currency, c.currency);
+	bool will_send = !queue_only && s->provider;
+	int open = -1;
+	int rc = store_action(s, &it, will_send, true, &open, out);
+	free(text);
+	if (rc == 1)
+		return refuse(s, out, kind, c.id, true, c.amount, c.currency,
+		              _("another action on this object is still open in the outbox; send "
+		                "or discard it first"));
+	if (rc != 0)
+		return out->status;
+	if (!will_send)
+		return finish(out, ACTIONS_QUEUED, "%s",
+		              _("saved in the outbox, not sent: review it in the Outbox screen"));
+	return actions_send(s, out->action_id, out);
+}
+
+enum actions_status actions_complaint_reply(struct actions_session *s, const char *complaint_id,
+                                            const char *text, const char *images_json,
+                                            bool queue_only, struct actions_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	size_t n = actions_text_length(text);
+	if (n == 0 || n > ACTIONS_REPLY_MAX) {
+		char why[200];
+		snprintf(why, sizeof why,
+		         _("an answer has from 1 to %d characters; this one has %zu"),
+		         ACTIONS_REPLY_MAX, n);
+		return refuse(s, out, ACTIONS_COMPLAINT_REPLY, complaint_id, false, 0, NULL, why);
+	}
+	json_error_t jerr;
+	json_t *images = images_json ? json_loads(images_json, 0, &jerr) : json_array();
+	if (!json_is_array(images)) {
+		json_decref(images);
+		return refuse(s, out, ACTIONS_COMPLAINT_REPLY, complaint_id, false, 0, NULL,
+		              _("the images of an answer are a list of image ids"));
+	}
+	json_t *what = json_pack("{s:s, s:o}", "text", text, "images", images);
+	return complaint_action(s, complaint_id, ACTIONS_COMPLAINT_REPLY, what, queue_only, out);
+}
+
+enum actions_status actions_complaint_complete(struct actions_session *s, const char *complaint_id,
+                                               bool queue_only, struct actions_outcome *out)
+{
+	return complaint_action(s, complaint_id, ACTIONS_COMPLAINT_COMPLETE, NULL, queue_only, out);
+}
+
+enum actions_status actions_complaint_refund(struct actions_session *s, const char *complaint_id,
+                                             bool approve, int days, const char *reason,
+                                             bool queue_only, struct actions_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!approve && (!reason || !*reason))
+		return refuse(s, out, ACTIONS_COMPLAINT_REFUND, complaint_id, false, 0, NULL,
+		              _("rejecting a refund request needs a reason for the customer"));
+	json_t *what = approve ? json_pack("{s:b, s:i}", "approve", 1, "days", days)
+	                       : json_pack("{s:b, s:s}", "approve", 0, "reason", reason);
+	return complaint_action(s, complaint_id, ACTIONS_COMPLAINT_REFUND, what, queue_only, out);
+}
+
+enum actions_status actions_complaint_image(struct actions_session *s, const char *complaint_id,
+                                            const char *path, struct actions_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	const char *role = actions_role_refusal(s->role, ACTIONS_COMPLAINT_IMAGE);
+	if (role)
+		return refuse(s, out, ACTIONS_COMPLAINT_IMAGE, complaint_id, false, 0, NULL, role);
+	if (!s->provider)
+		return finish(out, ACTIONS_REFUSED, "%s",
+		              _("offline: a file can only be attached while connected"));
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return refuse(s, out, ACTIONS_COMPLAINT_IMAGE, complaint_id, false, 0, NULL,
+		              _("the file cannot be read"));
+	fclose(f);
+	json_t *params = json_pack("{s:s, s:s}", "complaint", complaint_id, "path", path);
+	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(params);
+	if (!text)
+		return finish(out, ACTIONS_FAILED, "%s",
+		              _("there was not enough memory for this action"));
+	struct outbox_item it = {.params = text};
+	audit_copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_COMPLAINT_IMAGE));
+	audit_copy_text(it.object_id, sizeof it.object_id, complaint_id);
+	int rc = store_action(s, &it, true, false, NULL, out);
+	free(text);
+	if (rc != 0)
+		return out->status;
+	return actions_send(s, out->action_id, out);
+}
+
+int actions_lookup_order(struct actions_session *s, const char *id, char *found_id,
+                         struct provider_result *result)
+{
+	memset(result, 0, sizeof *result);
+	if (!s->provider || !s->ops->lookup_order) {
+		result->outcome = s->provider ? PROVIDER_INVALID : PROVIDER_OFFLINE;
+		snprintf(result->message, sizeof result->message, "%s",
+		         s->provider ? _("this platform lists its orders in full: sync instead")
+		                     : _("offline: an order can only be fetched while connected"));
+		return -1;
+	}
+	struct provider_page page;
+	int rc = s->ops->lookup_order(s->provider, id, &page, result);
+	if (rc == 1) {
+		audit_copy_text(found_id, 72, page.objects[0].id);
+		provider_page_free(&page);
+	}
+	return rc;
+}
+
 int actions_draft_save(struct actions_session *s, const char *dispute_id, const char *fields_json)
 {
 	return outbox_draft_save(s->db, dispute_id, fields_json);
@@ -638,11 +840,31 @@ static int perform(struct actions_session *s, const struct outbox_item *it, int 
 {
 	char object[128] = "";
 	int rc = -1;
+	/* An action this platform does not have (a queued action of another profile's kind). */
+	const struct provider_ops *o = s->ops;
+	bool op = (kind == ACTIONS_REFUND && o->create_refund) ||
+	          ((kind == ACTIONS_DISPUTE_DRAFT || kind == ACTIONS_DISPUTE_SUBMIT) &&
+	           o->update_dispute) ||
+	          (kind == ACTIONS_DISPUTE_CLOSE && o->close_dispute) ||
+	          (kind == ACTIONS_EVIDENCE_FILE && o->upload_evidence_file) ||
+	          (kind == ACTIONS_COMPLAINT_REPLY && o->complaint_reply) ||
+	          (kind == ACTIONS_COMPLAINT_COMPLETE && o->complaint_complete) ||
+	          (kind == ACTIONS_COMPLAINT_REFUND && o->complaint_refund) ||
+	          (kind == ACTIONS_COMPLAINT_IMAGE && o->upload_image);
+	if (!op) {
+		res->outcome = PROVIDER_INVALID;
+		snprintf(res->message, sizeof res->message, "%s",
+		         _("this platform has no such action"));
+		return -1;
+	}
 	switch (kind) {
 	case ACTIONS_REFUND: {
 		struct provider_refund_request req = {
 		        .order_id = json_string_value(json_object_get(params, "order")),
 		        .amount = (int64_t)json_integer_value(json_object_get(params, "amount")),
+		        .order_amount =
+		                (int64_t)json_integer_value(json_object_get(params, "total")),
+		        .left = (int64_t)json_integer_value(json_object_get(params, "left")),
 		        .currency = it->currency,
 		        .reason = json_string_value(json_object_get(params, "reason")),
 		        .note = json_string_value(json_object_get(params, "note")),
@@ -683,6 +905,53 @@ static int perform(struct actions_session *s, const struct outbox_item *it, int 
 		        s->provider, json_string_value(json_object_get(params, "path")),
 		        it->idempotency_key, object, res);
 		break;
+	case ACTIONS_COMPLAINT_REPLY: {
+		json_t *images = json_object_get(params, "images");
+		size_t n = json_array_size(images);
+		const char **ids = calloc(n ? n : 1, sizeof *ids);
+		if (!ids) {
+			res->outcome = PROVIDER_CANCELLED;
+			snprintf(res->message, sizeof res->message, "%s",
+			         _("there was not enough memory for this action"));
+			return -1;
+		}
+		for (size_t i = 0; i < n; i++)
+			ids[i] = json_string_value(json_array_get(images, i));
+		struct provider_complaint_reply req = {
+		        .complaint_id = it->object_id,
+		        .text = json_string_value(json_object_get(params, "text")),
+		        .images = ids,
+		        .n_images = n,
+		        .code = json_string_value(json_object_get(params, "code")),
+		        .idempotency_key = it->idempotency_key,
+		};
+		rc = s->ops->complaint_reply(s->provider, &req, res);
+		free(ids);
+		audit_copy_text(object, sizeof object, it->object_id);
+		break;
+	}
+	case ACTIONS_COMPLAINT_COMPLETE:
+		rc = s->ops->complaint_complete(s->provider, it->object_id, it->idempotency_key,
+		                                res);
+		audit_copy_text(object, sizeof object, it->object_id);
+		break;
+	case ACTIONS_COMPLAINT_REFUND: {
+		struct provider_complaint_refund req = {
+		        .complaint_id = it->object_id,
+		        .approve = json_is_true(json_object_get(params, "approve")),
+		        .refund_in_days = (int)json_integer_value(json_object_get(params, "days")),
+		        .reason = json_string_value(json_object_get(params, "reason")),
+		        .idempotency_key = it->idempotency_key,
+		};
+		rc = s->ops->complaint_refund(s->provider, &req, res);
+		audit_copy_text(object, sizeof object, it->object_id);
+		break;
+	}
+	case ACTIONS_COMPLAINT_IMAGE:
+		rc = s->ops->upload_image(s->provider,
+		                          json_string_value(json_object_get(params, "path")),
+		                          it->idempotency_key, object, res);
+		break;
 	default:
 		res->outcome = PROVIDER_INVALID;
 		snprintf(res->message, sizeof res->message, "%s", it->kind);
@@ -697,6 +966,49 @@ static int perform(struct actions_session *s, const struct outbox_item *it, int 
 static bool outcome_final_refusal(enum provider_outcome o)
 {
 	return o == PROVIDER_AUTH || o == PROVIDER_FORBIDDEN || o == PROVIDER_INVALID;
+}
+
+/* Whether the platform's history of the complaint shows this action done since it was
+ * created: 1 yes, 0 no, -1 when the history could not be read (res says why). */
+static int complaint_done_already(struct actions_session *s, const struct outbox_item *it, int kind,
+                                  json_t *params, struct provider_result *res)
+{
+	if (!s->ops->complaint_history) {
+		res->outcome = PROVIDER_INVALID;
+		snprintf(res->message, sizeof res->message, "%s",
+		         _("this platform has no complaint history"));
+		return -1;
+	}
+	struct provider_page pg;
+	if (s->ops->complaint_history(s->provider, it->object_id, &pg, res) != 0)
+		return -1;
+	provider_page_free(&pg);
+	const char *sql;
+	const char *text = NULL;
+	if (kind == ACTIONS_COMPLAINT_REPLY) {
+		sql = "SELECT 1 FROM dispute_history WHERE dispute_id = ?1 AND time >= ?2"
+		      " AND kind = 'merchant_reply' AND text IS ?3";
+		text = json_string_value(json_object_get(params, "text"));
+	} else if (kind == ACTIONS_COMPLAINT_COMPLETE) {
+		sql = "SELECT 1 FROM dispute_history WHERE dispute_id = ?1 AND time >= ?2"
+		      " AND kind = 'merchant_complete' AND ?3 IS NULL";
+	} else {
+		sql = "SELECT 1 FROM dispute_history WHERE dispute_id = ?1 AND time >= ?2"
+		      " AND kind IN ('refund_approved', 'refund_rejected') AND ?3 IS NULL";
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, it->object_id, -1, SQLITE_TRANSIENT);
+	/* The platform's clock and ours may differ by a little. */
+	sqlite3_bind_int64(st, 2, (int64_t)it->created - 300);
+	if (text)
+		sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 3);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 enum actions_status actions_send(struct actions_session *s, const char *action_id,
@@ -806,13 +1118,44 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 			                 "again"));
 			goto done;
 		}
-	} else if (!retry && kind != ACTIONS_REFUND && kind != ACTIONS_EVIDENCE_FILE) {
-		/* A queued dispute action is checked again: its deadline may have passed. */
+	} else if (retry && complaint_kind(kind) && kind != ACTIONS_COMPLAINT_IMAGE) {
+		/* An answer to a complaint is not idempotent on the platform: its history says
+		 * whether the unanswered attempt went through. */
+		int r = complaint_done_already(s, &it, kind, params, &out->result);
+		if (r == 1) {
+			audit_copy_text(out->result_id, sizeof out->result_id, it.object_id);
+			if (record(s, &it, OUTBOX_DONE, it.object_id, AUDIT_FOUND, NULL,
+			           _("an earlier attempt had already done it"), out) != 0) {
+				status = out->status;
+				goto done;
+			}
+			status =
+			        finish(out, ACTIONS_DONE, "%s",
+			               _("an earlier attempt had already done it; nothing was sent "
+			                 "again"));
+			goto done;
+		}
+		if (r < 0) {
+			explain(&out->result, why, sizeof why);
+			status = finish(out, ACTIONS_UNCERTAIN,
+			                _("could not check for an earlier answer: %s"), why);
+			goto done;
+		}
+	} else if (!retry && kind != ACTIONS_REFUND && kind != ACTIONS_EVIDENCE_FILE &&
+	           kind != ACTIONS_COMPLAINT_IMAGE) {
+		/* A queued action is checked again: its deadline may have passed, the complaint
+		 * may have been closed. */
 		struct actions_dispute d;
+		struct actions_complaint c;
 		const char *refusal = NULL;
-		if (actions_dispute_get(s->db, it.object_id, &d) > 0)
+		if (complaint_kind(kind)) {
+			if (actions_complaint_get(s->db, it.object_id, &c) > 0)
+				refusal = actions_check_complaint(s, &c, (enum actions_kind)kind,
+				                                  why, sizeof why);
+		} else if (actions_dispute_get(s->db, it.object_id, &d) > 0) {
 			refusal = actions_check_dispute(s, &d, (enum actions_kind)kind, why,
 			                                sizeof why);
+		}
 		if (refusal) {
 			if (record(s, &it, OUTBOX_FAILED, NULL, AUDIT_REFUSED, NULL, refusal,
 			           out) != 0) {

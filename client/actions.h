@@ -26,10 +26,14 @@ struct sqlite3;
 
 enum actions_kind {
 	ACTIONS_REFUND = 0,
-	ACTIONS_DISPUTE_DRAFT,  /* stage evidence on the platform (submit=false) */
-	ACTIONS_DISPUTE_SUBMIT, /* send the evidence; happens once */
-	ACTIONS_DISPUTE_CLOSE,  /* accept the loss; cannot be undone */
-	ACTIONS_EVIDENCE_FILE,  /* upload a file as dispute evidence */
+	ACTIONS_DISPUTE_DRAFT,      /* stage evidence on the platform (submit=false) */
+	ACTIONS_DISPUTE_SUBMIT,     /* send the evidence; happens once */
+	ACTIONS_DISPUTE_CLOSE,      /* accept the loss; cannot be undone */
+	ACTIONS_EVIDENCE_FILE,      /* upload a file as dispute evidence */
+	ACTIONS_COMPLAINT_REPLY,    /* answer a complaint in words (and images) */
+	ACTIONS_COMPLAINT_COMPLETE, /* tell the platform the complaint is handled */
+	ACTIONS_COMPLAINT_REFUND,   /* approve or reject a complaint's refund request */
+	ACTIONS_COMPLAINT_IMAGE,    /* upload an image for a complaint's answer */
 	ACTIONS_KIND_COUNT
 };
 
@@ -162,6 +166,54 @@ enum actions_status actions_dispute_close(struct actions_session *s, const char 
  * out->result_id. Never queued: a file must be read when the user chose it. */
 enum actions_status actions_evidence_file(struct actions_session *s, const char *dispute_id,
                                           const char *path, struct actions_outcome *out);
+
+/* What the cache knows of a complaint. */
+struct actions_complaint {
+	char id[72];
+	char order_id[72];
+	int64_t amount;
+	char currency[8];
+	char status[32];          /* awaiting_reply | in_progress | resolved | cancelled */
+	int64_t refund_requested; /* 0 when none was asked for */
+};
+
+/* Reads a complaint. Returns 1, 0 when not cached, -1 on failure. */
+int actions_complaint_get(struct sqlite3 *db, const char *id, struct actions_complaint *out);
+
+/* The longest answer to a complaint, in characters as the platforms count them (one per
+ * character, whatever the script). */
+#define ACTIONS_REPLY_MAX 200
+/* Characters (code points) of a UTF-8 text. */
+size_t actions_text_length(const char *text);
+
+/* NULL when the complaint can take this kind of action now, else a translated reason. */
+const char *actions_check_complaint(const struct actions_session *s,
+                                    const struct actions_complaint *c, enum actions_kind kind,
+                                    char *buf, size_t size);
+
+/* Answers a complaint: text (at most ACTIONS_REPLY_MAX characters) and the ids of images
+ * already uploaded (images_json: a JSON array, or NULL). Returns out->status. */
+enum actions_status actions_complaint_reply(struct actions_session *s, const char *complaint_id,
+                                            const char *text, const char *images_json,
+                                            bool queue_only, struct actions_outcome *out);
+/* Tells the platform the complaint is handled. */
+enum actions_status actions_complaint_complete(struct actions_session *s, const char *complaint_id,
+                                               bool queue_only, struct actions_outcome *out);
+/* Approves (the refund to be made within days) or rejects (with a reason) the complaint's
+ * refund request. */
+enum actions_status actions_complaint_refund(struct actions_session *s, const char *complaint_id,
+                                             bool approve, int days, const char *reason,
+                                             bool queue_only, struct actions_outcome *out);
+/* Uploads an image for an answer; its id lands in out->result_id. Never queued. */
+enum actions_status actions_complaint_image(struct actions_session *s, const char *complaint_id,
+                                            const char *path, struct actions_outcome *out);
+
+/* Fetches one order from the platform now, by either of its numbers, and stores it (the
+ * platforms whose history comes in tomorrow's bill): 1 with its id in found_id (72
+ * bytes), 0 when the platform has no such order, -1 with result filled (also when the
+ * platform has no point queries or the session is offline). */
+int actions_lookup_order(struct actions_session *s, const char *id, char *found_id,
+                         struct provider_result *result);
 
 /* Sends (or retries) an action of the outbox by id, with its stored key: a refund that may
  * already exist is looked for first. A done action returns DONE without any request.

@@ -676,3 +676,67 @@ int profile_demo(const char *api_base, const char *cache_path, struct profile *o
 	out->refund_limit = -1;
 	return 0;
 }
+
+/* The first line of a small file of merchant_dir into out. 0, or -1 with err. */
+static int read_id_file(const char *dir, const char *name, char *out, size_t size, char *err,
+                        size_t err_size)
+{
+	char path[1100];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	size_t len;
+	char *text = profile_read_file(path, 4096, false, &len, err, err_size);
+	if (!text)
+		return -1;
+	char *t = trim(text);
+	char *nl = strpbrk(t, "\r\n");
+	if (nl)
+		*nl = '\0';
+	bool ok = *t && copy_field(out, size, t);
+	free(text);
+	if (!ok)
+		set_err(err, err_size, _("%s holds no id"), path);
+	return ok ? 0 : -1;
+}
+
+int profile_demo_platform(const char *platform, const char *api_base, const char *merchant_dir,
+                          const char *cache_path, struct profile *out, char *err, size_t err_size)
+{
+	if (profile_demo(api_base, cache_path, out, err, err_size) != 0)
+		return -1;
+	if (strcmp(platform, "stripe") == 0)
+		return 0;
+	copy_field(out->platform, sizeof out->platform, platform);
+	memset(out->key, 0, sizeof out->key);
+	/* The Chinese platforms' days are China Standard Time: so are the demo's screens. */
+	copy_field(out->timezone, sizeof out->timezone, "Asia/Shanghai");
+	int rc = -1;
+	if (strcmp(platform, "wechatpay") == 0) {
+		rc = read_id_file(merchant_dir, "mchid", out->merchant_id, sizeof out->merchant_id,
+		                  err, err_size);
+		if (rc == 0)
+			rc = read_id_file(merchant_dir, "merchant_serial", out->merchant_serial,
+			                  sizeof out->merchant_serial, err, err_size);
+		if (rc == 0)
+			rc = read_id_file(merchant_dir, "wechatpay_public_key_id",
+			                  out->platform_key_id, sizeof out->platform_key_id, err,
+			                  err_size);
+		snprintf(out->private_key_file, sizeof out->private_key_file,
+		         "%s/apiclient_key.pem", merchant_dir);
+		snprintf(out->secret_file, sizeof out->secret_file, "%s/apiv3_key", merchant_dir);
+		snprintf(out->platform_key_file, sizeof out->platform_key_file,
+		         "%s/wechatpay_public_key.pem", merchant_dir);
+	} else if (strcmp(platform, "alipay") == 0) {
+		rc = read_id_file(merchant_dir, "app_id", out->merchant_id, sizeof out->merchant_id,
+		                  err, err_size);
+		snprintf(out->private_key_file, sizeof out->private_key_file,
+		         "%s/app_private_key.pem", merchant_dir);
+		snprintf(out->platform_key_file, sizeof out->platform_key_file,
+		         "%s/alipay_public_key.pem", merchant_dir);
+	} else {
+		set_err(err, err_size, _("unknown platform '%s' (known: %s)"), platform,
+		        provider_platform_names());
+	}
+	if (rc != 0)
+		profile_clear(out);
+	return rc;
+}

@@ -53,6 +53,11 @@ int profile_parse(const char *text, const char *config_dir, const char *name, st
 int profile_demo(const char *api_base, const char *cache_path, struct profile *out, char *err,
                  size_t err_size);
 
+/* The same for any platform: for a signing one, its keys and ids are the files that
+ * paydesk-sandbox --init-merchant wrote into merchant_dir. */
+int profile_demo_platform(const char *platform, const char *api_base, const char *merchant_dir,
+                          const char *cache_path, struct profile *out, char *err, size_t err_size);
+
 /* Checks that an API base URL is https, or plain http to a loopback address only.
  * Returns 0, or -1 with err filled. */
 int profile_check_api_base(const char *url, char *err, size_t err_size);

@@ -225,6 +225,53 @@ char *query_raw_json(struct query *q, const char *id);
  * NULL. */
 char *query_dispute_evidence(struct query *q, const char *id);
 
+/* ---- Complaints (the disputes of WeChat Pay and Alipay) ---- */
+struct query_complaint_filter {
+	char status[32]; /* awaiting_reply | in_progress | resolved; "" = any */
+	char reason[48]; /* "" = any */
+};
+
+struct query_complaint_row {
+	char id[QUERY_ID];
+	time_t created;
+	char order_id[QUERY_ID];
+	char order_ref[QUERY_ID];
+	int64_t amount;
+	char currency[8];
+	char status[32];
+	char reason[48];
+	char detail[1200];        /* the complainant's words */
+	char contact[700];        /* as the platform sent it: encrypted */
+	int64_t refund_requested; /* 0 when none */
+	int history;              /* entries of its history in the cache */
+	int64_t sort;             /* its place in the queue */
+};
+
+/* The queue: waiting for an answer, oldest first; then being handled; then closed, newest
+ * first. */
+int query_complaints_page(struct query *q, const struct query_complaint_filter *f, const char *key,
+                          bool after, int max, struct query_complaint_row *out);
+long query_complaints_count(struct query *q, const struct query_complaint_filter *f);
+void query_complaint_key(const struct query_complaint_row *row, char *buf, size_t size);
+int query_complaint_get(struct query *q, const char *id, struct query_complaint_row *out);
+
+/* One entry of a complaint's history. */
+struct query_history_row {
+	time_t time;
+	char actor[QUERY_TEXT];
+	char kind[64];
+	char text[1200];
+	char images[600]; /* JSON array, "" when none */
+};
+/* A complaint's history, oldest first; the count, or -1. */
+int query_each_complaint_entry(struct query *q, const char *id,
+                               int (*fn)(void *ctx, const struct query_history_row *row),
+                               void *ctx);
+
+/* The last day whose bills are all in the cache (bill platforms): 1 and day, 0 when none,
+ * -1 on failure. */
+int query_bills_through(struct query *q, char *day, size_t size);
+
 /* When the cache last completed a sync (0 = never); -1 on failure. */
 time_t query_last_sync(struct query *q);
 /* Distinct currencies of orders, for filter prompts: writes up to max

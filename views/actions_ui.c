@@ -58,6 +58,8 @@ const char *actions_ui_check_need(unsigned need)
 
 bool actions_ui_available(unsigned need)
 {
+	if (!views_platform_offers(need))
+		return false;
 	if (!(need & (VIEWS_NEED_ROLE_REFUND | VIEWS_NEED_ROLE_DISPUTE)))
 		return true;
 	return !env_open || env.profile.role != PROFILE_ROLE_CLERK;

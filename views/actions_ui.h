@@ -26,6 +26,10 @@ enum {
 	ACTIONS_REQ_SEND,
 	ACTIONS_REQ_DISCARD,
 	ACTIONS_REQ_EDIT,
+	ACTIONS_REQ_REPLY,
+	ACTIONS_REQ_COMPLETE,
+	ACTIONS_REQ_APPROVE,
+	ACTIONS_REQ_REJECT,
 };
 
 /* One line each in a screen's request table. */
@@ -33,18 +37,18 @@ enum {
 	{                                                                                          \
 		ACTIONS_REQ_REFUND, "refund-order", "R",                                           \
 		        N_("Refund the order (all that is left, or a part)"),                      \
-		        TUI_NEED_SELECTION | VIEWS_NEED_ROLE_REFUND                                \
+		        TUI_NEED_SELECTION | VIEWS_NEED_ROLE_REFUND | VIEWS_NEED_ACT_REFUND        \
 	}
 #define ACTIONS_UI_REQ_EVIDENCE                                                                    \
 	{                                                                                          \
 		ACTIONS_REQ_EVIDENCE, "write-evidence", "E",                                       \
 		        N_("Write the dispute's evidence, submit or accept"),                      \
-		        TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE                               \
+		        TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE | VIEWS_NEED_ACT_EVIDENCE     \
 	}
 #define ACTIONS_UI_REQ_ACCEPT                                                                      \
 	{                                                                                          \
 		ACTIONS_REQ_ACCEPT, "accept", "A", N_("Accept the dispute: the money is lost"),    \
-		        TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE                               \
+		        TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE | VIEWS_NEED_ACT_ACCEPT       \
 	}
 
 /* Everything an action needs, opened together. */

@@ -2,6 +2,7 @@
  * the demo's throwaway sandbox. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -28,6 +29,7 @@ struct demo {
 	int out_fd; /* the sandbox's stdout, open while it runs */
 	char dir[256];
 	char url[64];
+	char merchant[300]; /* a signing platform's merchant files */
 };
 
 /* Finds the paydesk-sandbox program: $PAYDESK_SANDBOX, next to this
@@ -54,9 +56,38 @@ static void sandbox_path(char *buf, size_t size)
 	snprintf(buf, size, "paydesk-sandbox");
 }
 
-/* Starts a seeded sandbox on a free loopback port in a new temporary
+/* Runs paydesk-sandbox --platform P --init-merchant DIR to the end: a signing platform's
+ * demo merchant. Returns 0, or -1 with a message on stderr. */
+static int demo_merchant(const char *program, const char *platform, const char *dir)
+{
+	pid_t pid = fork();
+	if (pid < 0) {
+		cli_error(_("could not start the demo sandbox: %s"), strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+		if (devnull < 0 || dup2(devnull, STDOUT_FILENO) < 0 ||
+		    dup2(devnull, STDERR_FILENO) < 0)
+			_exit(127);
+		execlp(program, program, "--platform", platform, "--init-merchant", dir,
+		       (char *)NULL);
+		_exit(127);
+	}
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		cli_error(_("the demo sandbox could not make a %s merchant (%s)"), platform,
+		          program);
+		return -1;
+	}
+	return 0;
+}
+
+/* Starts a seeded sandbox of the platform on a free loopback port in a new temporary
  * directory.  Returns 0, or -1 with a message on stderr. */
-static int demo_start(struct demo *d)
+static int demo_start(struct demo *d, const char *platform)
 {
 	memset(d, 0, sizeof *d);
 	d->out_fd = -1;
@@ -69,13 +100,24 @@ static int demo_start(struct demo *d)
 	char program[1024], db[300];
 	sandbox_path(program, sizeof program);
 	snprintf(db, sizeof db, "%s/sandbox.db", d->dir);
+	snprintf(d->merchant, sizeof d->merchant, "%s/merchant", d->dir);
+	bool signing = strcmp(platform, "stripe") != 0;
+	if (signing && demo_merchant(program, platform, d->merchant) != 0)
+		return -1;
 	int out[2];
 	if (pipe(out) < 0) {
 		cli_error(_("could not start the demo sandbox: %s"), strerror(errno));
 		return -1;
 	}
-	char *argv[] = {program,    "--port", "0",      "--db", db,        "--seed", "7",
-	                "--orders", "3000",   "--days", "90",   "--quiet", NULL};
+	char *argv[] = {program, "--port",   "0",    "--db",   db,   "--seed",
+	                "7",     "--orders", "3000", "--days", "90", "--quiet",
+	                NULL,    NULL,       NULL,   NULL,     NULL};
+	if (signing) {
+		argv[12] = "--platform";
+		argv[13] = (char *)platform;
+		argv[14] = "--merchant";
+		argv[15] = d->merchant;
+	}
 	pid_t parent = getpid();
 	d->pid = fork();
 	if (d->pid < 0) {
@@ -122,6 +164,28 @@ static int demo_start(struct demo *d)
 	return 0;
 }
 
+/* Removes a directory of files and directories that the demo made (its merchant's keys). */
+static void remove_tree(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return;
+	struct dirent *e;
+	while ((e = readdir(dp))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char path[1024];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(path);
+		else
+			unlink(path);
+	}
+	closedir(dp);
+	rmdir(dir);
+}
+
 /* Stops the sandbox and removes the demo's files. */
 static void demo_stop(struct demo *d)
 {
@@ -135,13 +199,19 @@ static void demo_stop(struct demo *d)
 		d->out_fd = -1;
 	}
 	if (d->dir[0]) {
-		const char *names[] = {"sandbox.db", "sandbox.db-wal", "sandbox.db-shm",
-		                       "cache.db",   "cache.db-wal",   "cache.db-shm"};
+		const char *names[] = {"sandbox.db",
+		                       "sandbox.db-wal",
+		                       "sandbox.db-shm",
+		                       "cache.db",
+		                       "cache.db-wal",
+		                       "cache.db-shm",
+		                       "cache.db.wechatpay-certificates"};
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 			char path[400];
 			snprintf(path, sizeof path, "%s/%s", d->dir, names[i]);
 			unlink(path);
 		}
+		remove_tree(d->merchant);
 		rmdir(d->dir);
 		d->dir[0] = '\0';
 	}
@@ -183,8 +253,19 @@ static void hook_status(char *buf, size_t size)
 		state = _("offline (platform unreachable)");
 	else
 		state = _("online");
-	snprintf(buf, size, "%s  %s  %s  %s", views_app.profile ? views_app.profile : "",
-	         views_app.live ? _("LIVE") : _("test"), state, age);
+	/* A platform whose history is daily bills: how far they reach (today's orders come
+	 * from point queries until tomorrow's bill). */
+	char reach[64] = "";
+	const struct provider_platform *pl = views_app.platform;
+	if (pl && pl->history == PROVIDER_HISTORY_BILLS) {
+		char day[16];
+		if (query_bills_through(views_app.query, day, sizeof day) > 0)
+			snprintf(reach, sizeof reach, _("  bills to %s"), day + 5);
+		else
+			snprintf(reach, sizeof reach, "  %s", _("no bills yet"));
+	}
+	snprintf(buf, size, "%s  %s  %s  %s%s", views_app.profile ? views_app.profile : "",
+	         views_app.live ? _("LIVE") : _("test"), state, age, reach);
 }
 
 static const char *hook_check_need(unsigned need)
@@ -244,10 +325,25 @@ static const char *hook_sync_now(void)
 
 /* ---- The program ---- */
 
+/* Whether a screen belongs to the profile's platform: the Disputes screens to one whose
+ * disputes are chargebacks answered with evidence, the Complaints screens to one whose
+ * disputes are consumer complaints answered in words. */
+static bool view_applies(const struct tui_view_ops *ops)
+{
+	const struct provider_platform *pl = views_app.platform;
+	bool complaints = pl && (pl->actions & PROVIDER_ACT_REPLY);
+	if (!strcmp(ops->name, "disputes") || !strcmp(ops->name, "dispute") ||
+	    !strcmp(ops->name, "evidence"))
+		return !complaints;
+	if (!strcmp(ops->name, "complaints") || !strcmp(ops->name, "complaint"))
+		return complaints;
+	return true;
+}
+
 static int register_views(void)
 {
 #define VIEWS_REGISTER_(id)                                                                        \
-	if (tui_register_view(&view_##id##_ops) < 0)                                               \
+	if (view_applies(&view_##id##_ops) && tui_register_view(&view_##id##_ops) < 0)             \
 		return -1;
 	VIEWS_LIST(VIEWS_REGISTER_)
 #undef VIEWS_REGISTER_
@@ -263,12 +359,14 @@ int app_run(const struct cli_globals *globals)
 
 	if (globals->demo) {
 		char cache[400];
-		if (demo_start(&demo) < 0) {
+		const char *platform = globals->platform ? globals->platform : "stripe";
+		if (demo_start(&demo, platform) < 0) {
 			demo_stop(&demo);
 			return EXIT_FAILED;
 		}
 		snprintf(cache, sizeof cache, "%s/cache.db", demo.dir);
-		if (profile_demo(demo.url, cache, &profile, err, sizeof err) < 0) {
+		if (profile_demo_platform(platform, demo.url, demo.merchant, cache, &profile, err,
+		                          sizeof err) < 0) {
 			cli_error("%s", err);
 			demo_stop(&demo);
 			return EXIT_FAILED;
@@ -283,6 +381,7 @@ int app_run(const struct cli_globals *globals)
 	}
 
 	memset(&views_app, 0, sizeof views_app);
+	views_app.platform = provider_platform_find(profile.platform);
 	views_app.profile = globals->demo ? _("demo") : profile.name;
 	views_app.live =
 	        !strncmp(profile.key, "sk_live_", 8) || !strncmp(profile.key, "rk_live_", 8);

@@ -177,6 +177,9 @@ int cmd_sync(int argc, char **argv, const struct cli_globals *globals)
 	printf(P_("synced: %s object stored (%" PRId64 " event applied)\n",
 	          "synced: %s objects stored (%" PRId64 " events applied)\n", result.objects),
 	       objects, result.events);
+	if (result.bills_through[0])
+		printf(_("bills: in the cache through %s%s\n"), result.bills_through,
+		       result.bill_pending ? _("; the next day's bill is not made yet") : "");
 	return EXIT_OK;
 }
 

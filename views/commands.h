@@ -18,6 +18,7 @@ struct cli_globals {
 	bool offline;        /* --offline: never touch the network */
 	bool demo;           /* --demo: run against a throwaway local sandbox */
 	const char *script;  /* --script FILE: headless UI test mode */
+	const char *platform; /* --platform NAME: the demo's platform (default stripe) */
 };
 
 /* A subcommand gets argv with argv[0] = its own name. Returns an exit code. */
@@ -35,5 +36,6 @@ cli_command_fn cmd_outbox;
 cli_command_fn cmd_audit;
 cli_command_fn cmd_sync;
 cli_command_fn cmd_cache;
+cli_command_fn cmd_lookup;
 
 #endif

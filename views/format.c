@@ -291,3 +291,30 @@ struct tui_lines *views_detail_of(bool (*build)(struct tui_lines *, const char *
 	}
 	return lines;
 }
+
+bool views_platform_offers(unsigned need)
+{
+	static const struct {
+		unsigned need, action;
+	} acts[] = {
+	        {VIEWS_NEED_ACT_EVIDENCE, PROVIDER_ACT_EVIDENCE},
+	        {VIEWS_NEED_ACT_ACCEPT, PROVIDER_ACT_ACCEPT},
+	        {VIEWS_NEED_ACT_REPLY, PROVIDER_ACT_REPLY},
+	        {VIEWS_NEED_ACT_COMPLETE, PROVIDER_ACT_COMPLETE},
+	        {VIEWS_NEED_ACT_REFUND_DECISION, PROVIDER_ACT_REFUND_DECISION},
+	        {VIEWS_NEED_ACT_LOOKUP, PROVIDER_ACT_LOOKUP},
+	        {VIEWS_NEED_ACT_REFUND, PROVIDER_ACT_REFUND},
+	};
+	const struct provider_platform *pl = views_app.platform;
+	if (!pl)
+		return true;
+	for (size_t i = 0; i < sizeof acts / sizeof *acts; i++)
+		if ((need & acts[i].need) && !(pl->actions & acts[i].action))
+			return false;
+	return true;
+}
+
+const char *views_word(const char *platform_word, const char *neutral)
+{
+	return platform_word ? _(platform_word) : _(neutral);
+}

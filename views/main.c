@@ -47,6 +47,7 @@ static const struct command commands[] = {
         {"sync", cmd_sync, N_("bring the local cache up to date with the platform")},
         {"cache", cmd_cache, N_("describe the local cache (cache info)")},
         {"refund", cmd_refund, N_("refund an order, in full or in part, exactly once")},
+        {"lookup", cmd_lookup, N_("fetch one order from the platform now (bill platforms)")},
         {"outbox", cmd_outbox, N_("list, send or discard the actions saved in the outbox")},
         {"audit", cmd_audit, N_("print the audit log of actions (text or CSV)")},
         {"statement", cmd_statement,
@@ -79,6 +80,7 @@ static void print_help(FILE *out)
 	        "                       (default: $PAYDESK_PROFILE, or the only profile)\n"
 	        "      --offline        never touch the network; show the cache only\n"
 	        "      --demo           open a demonstration store on a local sandbox\n"
+	        "      --platform NAME  with --demo: stripe (default), wechatpay or alipay\n"
 	        "      --script FILE    run the screens headless with keys from FILE (tests)\n"
 	        "  -h, --help           display this help and exit\n"
 	        "  -V, --version        output version information and exit\n"),
@@ -150,12 +152,13 @@ int main(int argc, char **argv)
 	if (env_profile && *env_profile)
 		globals.profile = env_profile;
 
-	enum { OPT_OFFLINE = 256, OPT_DEMO, OPT_SCRIPT };
+	enum { OPT_OFFLINE = 256, OPT_DEMO, OPT_SCRIPT, OPT_PLATFORM };
 	static const struct option options[] = {
 	        {"profile", required_argument, NULL, 'p'},
 	        {"offline", no_argument, NULL, OPT_OFFLINE},
 	        {"demo", no_argument, NULL, OPT_DEMO},
 	        {"script", required_argument, NULL, OPT_SCRIPT},
+	        {"platform", required_argument, NULL, OPT_PLATFORM},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, 'V'},
 	        {NULL, 0, NULL, 0},
@@ -176,6 +179,9 @@ int main(int argc, char **argv)
 		case OPT_SCRIPT:
 			globals.script = optarg;
 			break;
+		case OPT_PLATFORM:
+			globals.platform = optarg;
+			break;
 		case 'h':
 			print_help(stdout);
 			return EXIT_OK;
@@ -188,6 +194,15 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (globals.platform && !globals.demo) {
+		cli_error("%s", _("--platform goes with --demo; a profile names its own platform"));
+		return EXIT_USAGE;
+	}
+	if (globals.platform && !provider_platform_find(globals.platform)) {
+		cli_error(_("unknown platform '%s' (known: %s)"), globals.platform,
+		          provider_platform_names());
+		return EXIT_USAGE;
+	}
 	if (optind >= argc)
 		return run_screens(&globals);
 

@@ -11,10 +11,13 @@ views_libviews_a_SOURCES += \
 	views/order.c \
 	views/refunds.c \
 	views/disputes.c \
+	views/complaints.c \
+	views/editor.c \
 	views/settlements.c
 # The screens' read-only SQL (client/query.c) is built here so that it links
 # before libclient.a, which it needs nothing from.
-views_libviews_a_SOURCES += client/query.c client/query.h client/query_settle.c client/query_private.h
+views_libviews_a_SOURCES += client/query.c client/query.h client/query_settle.c client/query_private.h \
+	client/query_complaints.c
 
 # A deterministic cache for screen tests and benchmarks.
 check_PROGRAMS += tests/ui/ui_fill

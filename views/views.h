@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "client/provider.h"
 #include "client/query.h"
 #include "tui/tui.h"
 
@@ -20,10 +21,12 @@
 	_(orders)                                                                                  \
 	_(refunds)                                                                                 \
 	_(disputes)                                                                                \
+	_(complaints)                                                                              \
 	_(settlements)                                                                             \
 	_(order)                                                                                   \
 	_(refund)                                                                                  \
 	_(dispute)                                                                                 \
+	_(complaint)                                                                               \
 	_(payout)                                                                                  \
 	_(outbox)                                                                                  \
 	_(audit)                                                                                   \
@@ -37,10 +40,11 @@ VIEWS_LIST(VIEWS_DECLARE_)
 
 /* What every screen reads: the cache and the program's state. */
 struct views_app {
-	struct query *query; /* the cache, read-only */
-	const char *profile; /* profile name for the status line */
-	bool live;           /* live keys (not test mode) */
-	bool offline;        /* --offline or unreachable */
+	struct query *query;                      /* the cache, read-only */
+	const struct provider_platform *platform; /* the profile's platform */
+	const char *profile;                      /* profile name for the status line */
+	bool live;                                /* live keys (not test mode) */
+	bool offline;                             /* --offline or unreachable */
 	bool demo;
 	unsigned long generation; /* bumped whenever a sync committed new data */
 };
@@ -49,6 +53,21 @@ extern struct views_app views_app;
 
 /* App-level request needs (checked by the app's hook). */
 #define VIEWS_NEED_ONLINE (TUI_NEED_APP << 0)
+/* What the profile's platform offers: a request needing one of these does not exist for a
+ * platform without it (no key, no help line, no command). */
+#define VIEWS_NEED_ACT_EVIDENCE        (TUI_NEED_APP << 8)
+#define VIEWS_NEED_ACT_ACCEPT          (TUI_NEED_APP << 9)
+#define VIEWS_NEED_ACT_REPLY           (TUI_NEED_APP << 10)
+#define VIEWS_NEED_ACT_COMPLETE        (TUI_NEED_APP << 11)
+#define VIEWS_NEED_ACT_REFUND_DECISION (TUI_NEED_APP << 12)
+#define VIEWS_NEED_ACT_LOOKUP          (TUI_NEED_APP << 13)
+#define VIEWS_NEED_ACT_REFUND          (TUI_NEED_APP << 14)
+/* Whether the profile's platform offers what need asks for (true for bits of no
+ * platform action). */
+bool views_platform_offers(unsigned need);
+/* The platform's word where it has its own (an N_() text of struct provider_platform, or
+ * NULL), else the neutral one; translated. */
+const char *views_word(const char *platform_word, const char *neutral);
 
 /* Formatting for screens; every buffer is NUL-terminated. */
 void views_date(time_t t, char *buf, size_t size);     /* local date */
@@ -79,6 +98,11 @@ void views_raw_fields(struct tui_lines *lines, const char *id);
 void *views_rows_reserve(void *buf, int *cap, int n, size_t size);
 /* A "label  value" line, the label padded to a fixed width. */
 void views_field(struct tui_lines *lines, const char *label, const char *value);
+
+/* Edits a text in the user's editor: the current text (the platform's, sanitized on the
+ * way) in a private temporary file, read back without its final line breaks. Returns true
+ * and a new string in *out (the caller frees), or false with a message shown. */
+bool views_edit_text(const char *current, char **out);
 
 /* The lines of an order's and a dispute's detail (screens and the detail
  * pane); false with a message when the object is not cached. */

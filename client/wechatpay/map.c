@@ -186,13 +186,11 @@ static const struct model_drop complaint_cols[] = {
 /* PENDING, PROCESSING, PROCESSED as paydesk's neutral complaint states. */
 static const char *complaint_status(const char *state)
 {
-	if (!state)
-		return "pending";
-	if (strcmp(state, "PENDING") == 0)
-		return "pending";
+	if (!state || strcmp(state, "PENDING") == 0)
+		return "awaiting_reply";
 	if (strcmp(state, "PROCESSING") == 0)
-		return "processing";
-	return "processed";
+		return "in_progress";
+	return "resolved";
 }
 
 /* REFUND, SERVICE_NOT_WORK, OTHERS as paydesk's neutral reasons. */
@@ -249,6 +247,29 @@ int wxp_map_complaint(const struct jval *obj, struct model_object *m, char *err,
 	return 0;
 }
 
+/* operate_type as paydesk's neutral kinds of history entries (others kept as sent). */
+static const char *history_kind(const char *type)
+{
+	static const struct {
+		const char *platform, *neutral;
+	} kinds[] = {
+	        {"USER_CREATE_COMPLAINT", "complaint_created"},
+	        {"USER_CONTINUE_COMPLAINT", "customer_wrote"},
+	        {"USER_RESPONSE", "customer_wrote"},
+	        {"PLATFORM_RESPONSE", "platform_wrote"},
+	        {"MERCHANT_RESPONSE", "merchant_reply"},
+	        {"MERCHANT_CONFIRM_COMPLETE", "merchant_complete"},
+	        {"MERCHANT_APPROVE_REFUND", "refund_approved"},
+	        {"MERCHANT_REFUSE_RERUND", "refund_rejected"},
+	        {"MERCHANT_REFUSE_REFUND", "refund_rejected"},
+	        {"USER_CANCEL_COMPLAINT", "complaint_cancelled"},
+	};
+	for (size_t i = 0; type && i < sizeof kinds / sizeof *kinds; i++)
+		if (strcmp(type, kinds[i].platform) == 0)
+			return kinds[i].neutral;
+	return type;
+}
+
 int wxp_map_history(const struct jval *obj, const char *complaint_id, struct model_object *m,
                     char *err, size_t err_size)
 {
@@ -259,7 +280,7 @@ int wxp_map_history(const struct jval *obj, const char *complaint_id, struct mod
 	m->created = wxp_time(str(obj, "operate_time"));
 	e->dispute_id = complaint_id;
 	e->actor = str(obj, "operator");
-	e->kind = str(obj, "operate_type");
+	e->kind = history_kind(str(obj, "operate_type"));
 	e->text = str(obj, "operate_details");
 	const struct jval *images = jval_get(obj, "image_list");
 	if (jval_is(images, J_ARRAY) && images->len > 0)

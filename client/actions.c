@@ -672,9 +672,25 @@ enum actions_status actions_complaint_reply(struct actions_session *s, const cha
 }
 
 enum actions_status actions_complaint_complete(struct actions_session *s, const char *complaint_id,
-                                               bool queue_only, struct actions_outcome *out)
+                                               const char *code, const char *text, bool queue_only,
+                                               struct actions_outcome *out)
 {
-	return complaint_action(s, complaint_id, ACTIONS_COMPLAINT_COMPLETE, NULL, queue_only, out);
+	memset(out, 0, sizeof *out);
+	size_t n = actions_text_length(text);
+	if (n > ACTIONS_REPLY_MAX) {
+		char why[200];
+		snprintf(why, sizeof why,
+		         _("an answer has from 1 to %d characters; this one has %zu"),
+		         ACTIONS_REPLY_MAX, n);
+		return refuse(s, out, ACTIONS_COMPLAINT_COMPLETE, complaint_id, false, 0, NULL,
+		              why);
+	}
+	json_t *what = json_object();
+	if (what && code && *code)
+		json_object_set_new(what, "code", json_string(code));
+	if (what && text && *text)
+		json_object_set_new(what, "text", json_string(text));
+	return complaint_action(s, complaint_id, ACTIONS_COMPLAINT_COMPLETE, what, queue_only, out);
 }
 
 enum actions_status actions_complaint_refund(struct actions_session *s, const char *complaint_id,
@@ -930,11 +946,17 @@ static int perform(struct actions_session *s, const struct outbox_item *it, int 
 		audit_copy_text(object, sizeof object, it->object_id);
 		break;
 	}
-	case ACTIONS_COMPLAINT_COMPLETE:
-		rc = s->ops->complaint_complete(s->provider, it->object_id, it->idempotency_key,
-		                                res);
+	case ACTIONS_COMPLAINT_COMPLETE: {
+		struct provider_complaint_reply req = {
+		        .complaint_id = it->object_id,
+		        .text = json_string_value(json_object_get(params, "text")),
+		        .code = json_string_value(json_object_get(params, "code")),
+		        .idempotency_key = it->idempotency_key,
+		};
+		rc = s->ops->complaint_complete(s->provider, &req, res);
 		audit_copy_text(object, sizeof object, it->object_id);
 		break;
+	}
 	case ACTIONS_COMPLAINT_REFUND: {
 		struct provider_complaint_refund req = {
 		        .complaint_id = it->object_id,

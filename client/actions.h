@@ -196,9 +196,11 @@ const char *actions_check_complaint(const struct actions_session *s,
 enum actions_status actions_complaint_reply(struct actions_session *s, const char *complaint_id,
                                             const char *text, const char *images_json,
                                             bool queue_only, struct actions_outcome *out);
-/* Tells the platform the complaint is handled. */
+/* Tells the platform the complaint is handled; code and text (NULL for none) say what was
+ * done, for a platform that wants it said (Alipay's feedback). */
 enum actions_status actions_complaint_complete(struct actions_session *s, const char *complaint_id,
-                                               bool queue_only, struct actions_outcome *out);
+                                               const char *code, const char *text, bool queue_only,
+                                               struct actions_outcome *out);
 /* Approves (the refund to be made within days) or rejects (with a reason) the complaint's
  * refund request. */
 enum actions_status actions_complaint_refund(struct actions_session *s, const char *complaint_id,

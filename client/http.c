@@ -612,7 +612,17 @@ int http_request(struct http_client *c, const struct http_request *rq, struct jd
 {
 	*reply = NULL;
 	char url[4096];
-	int n = snprintf(url, sizeof url, "%s%s", c->base, rq->path_query);
+	if (rq->absolute) {
+		char err[300];
+		if (profile_check_api_base(rq->path_query, err, sizeof err) != 0) {
+			memset(r, 0, sizeof *r);
+			r->outcome = PROVIDER_BAD_REPLY;
+			snprintf(r->message, sizeof r->message, "%s", err);
+			return -1;
+		}
+	}
+	int n = rq->absolute ? snprintf(url, sizeof url, "%s", rq->path_query)
+	                     : snprintf(url, sizeof url, "%s%s", c->base, rq->path_query);
 	if (n < 0 || (size_t)n >= sizeof url) {
 		memset(r, 0, sizeof *r);
 		r->outcome = PROVIDER_INVALID;

@@ -31,7 +31,10 @@ struct http_retry {
 /* One request. */
 struct http_request {
 	const char *method;          /* "GET", "POST" */
-	const char *path_query;      /* after the base ("/v1/charges?limit=100") */
+	const char *path_query;      /* after the base ("/v1/charges?limit=100"), or a whole URL
+	                              * when absolute */
+	bool absolute;               /* path_query is a URL of its own (a file the platform
+	                              * serves from another host): https, or http to loopback */
 	const char *body;            /* POST body, NULL for none */
 	const char *content_type;    /* of the body; NULL: form-urlencoded */
 	const char *idempotency_key; /* Idempotency-Key header (Stripe), NULL for none */

@@ -24,6 +24,8 @@ client_libclient_a_SOURCES += \
 	client/crypto.c client/crypto.h client/days.c client/days.h \
 	client/wechatpay/wechatpay.h client/wechatpay/provider.c client/wechatpay/wire.c \
 	client/wechatpay/bill.c client/wechatpay/map.c \
+	client/alipay/alipay.h client/alipay/provider.c client/alipay/wire.c \
+	client/alipay/bill.c client/alipay/map.c \
 	client/store.c client/store.h \
 	client/cache.c client/cache.h client/cache_private.h \
 	client/sync.c client/sync.h client/sync_private.h client/sync_window.c \
@@ -72,3 +74,8 @@ TESTS += tests/client/test_wechatpay
 tests_client_test_wechatpay_SOURCES = tests/client/test_wechatpay.c
 tests_client_test_wechatpay_CPPFLAGS = $(TEST_CLIENT_CPPFLAGS)
 tests_client_test_wechatpay_LDADD = $(TEST_CLIENT_LDADD)
+check_PROGRAMS += tests/client/test_alipay
+TESTS += tests/client/test_alipay
+tests_client_test_alipay_SOURCES = tests/client/test_alipay.c
+tests_client_test_alipay_CPPFLAGS = $(TEST_CLIENT_CPPFLAGS)
+tests_client_test_alipay_LDADD = $(TEST_CLIENT_LDADD)

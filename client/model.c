@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ void model_object_clear(struct model_object *m)
 	free(m->raw);
 	free(m->metadata);
 	free(m->evidence);
+	free(m->own_id);
 	memset(m, 0, sizeof *m);
 }
 
@@ -376,4 +378,17 @@ char *model_json_end(struct model_json *j)
 	}
 	memset(j, 0, sizeof *j);
 	return o.buf;
+}
+
+const char *model_set_own_id(struct model_object *m, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	free(m->own_id);
+	m->own_id = strdup(buf);
+	m->id = m->own_id;
+	return m->id;
 }

@@ -113,6 +113,8 @@ struct model_object {
 	                  * columns say everything (payment intents, balance transactions) */
 	char *metadata; /* JSON object text, NULL when empty (owned) */
 	char *evidence; /* disputes: JSON of the non-empty evidence fields (owned) */
+	char *own_id;   /* an id the platform does not give, made by paydesk (owned); id points
+	                 * to it */
 	/* The object says only part of what the cache may hold (a point query knows less than
 	 * the bill row before it): fields it leaves empty keep their cached values. Orders. */
 	bool merge;
@@ -135,6 +137,11 @@ struct model_event {
 
 /* Frees what the object owns and clears it. */
 void model_object_clear(struct model_object *m);
+
+/* Gives the object an id of paydesk's own making (printf-style), owned by the object; NULL
+ * when memory ran out. */
+const char *model_set_own_id(struct model_object *m, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 /* The display status of an order, derived from the platform's facts. Static string. */
 const char *model_order_status(const struct model_order *o);

@@ -11,12 +11,14 @@
 #include "client/model.h"
 #include "client/provider_private.h"
 #include "client/store.h"
+#include "client/alipay/alipay.h"
 #include "client/stripe/stripe.h"
 #include "client/wechatpay/wechatpay.h"
 
 static const struct provider_platform *const platforms[] = {
         &stripe_platform,
         &wechatpay_platform,
+        &alipay_platform,
 };
 
 const struct provider_platform *provider_platform_find(const char *name)

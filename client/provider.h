@@ -174,6 +174,8 @@ struct provider_dated_spec {
 	enum provider_resource res;
 	int max_span_days;
 	int back_days;
+	bool after_bills; /* covers only what the bills do not yet: from the end of the last bill
+	                   * day in the cache (a near-real-time account log) */
 };
 
 struct provider_platform {
@@ -307,8 +309,10 @@ struct provider_ops {
 	                         struct provider_page *page, struct provider_result *result);
 	int (*complaint_reply)(struct provider *p, const struct provider_complaint_reply *req,
 	                       struct provider_result *result);
-	int (*complaint_complete)(struct provider *p, const char *complaint_id,
-	                          const char *idempotency_key, struct provider_result *result);
+	/* Tells the platform the complaint is handled; some platforms (Alipay) want it said
+	 * in words with a code of what was done, which req carries. */
+	int (*complaint_complete)(struct provider *p, const struct provider_complaint_reply *req,
+	                          struct provider_result *result);
 	int (*complaint_refund)(struct provider *p, const struct provider_complaint_refund *req,
 	                        struct provider_result *result);
 	/* Uploads an image for a complaint reply; image_id (128 bytes) receives its id. */

@@ -199,6 +199,39 @@ static int sync_days(struct sync *s, const struct sync_options *options)
 	return 0;
 }
 
+/* The history of each complaint of a page that still needs work, so that the queue shows
+ * it offline too (closed ones are fetched when opened). Each in a transaction of its own.
+ * SQLITE_OK, or an SQLite code with the failure recorded. */
+static int sync_histories(struct sync *s, const struct provider_page *pg)
+{
+	if (!s->ops->complaint_history)
+		return SQLITE_OK;
+	for (size_t i = 0; i < pg->n; i++) {
+		const struct model_object *m = &pg->objects[i];
+		if (m->kind != MODEL_DISPUTE || !m->u.dispute.complaint || !m->u.dispute.status ||
+		    (strcmp(m->u.dispute.status, "awaiting_reply") != 0 &&
+		     strcmp(m->u.dispute.status, "in_progress") != 0))
+			continue;
+		struct provider_page h;
+		struct provider_result r;
+		if (s->ops->complaint_history(s->provider, m->id, &h, &r) != 0) {
+			sync_fail_request(s, PROVIDER_DISPUTES, &r);
+			return SQLITE_ERROR;
+		}
+		int rc = sync_exec(s, "BEGIN IMMEDIATE");
+		if (rc == SQLITE_OK)
+			rc = sync_store_page(s, &h, PROVIDER_DISPUTES);
+		if (rc == SQLITE_OK)
+			rc = sync_exec(s, "COMMIT");
+		else
+			sync_rollback(s);
+		provider_page_free(&h);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
 /* Reads one dated list over [from, now), in windows the platform allows, each page stored
  * in a transaction of its own. */
 static int sync_dated(struct sync *s, const struct provider_dated_spec *spec, int64_t from,
@@ -230,6 +263,8 @@ static int sync_dated(struct sync *s, const struct provider_dated_spec *spec, in
 				sync_rollback(s);
 			bool more = pg.has_more && pg.n > 0;
 			offset += (int64_t)pg.n;
+			if (rc == SQLITE_OK && spec->res == PROVIDER_DISPUTES)
+				rc = sync_histories(s, &pg);
 			provider_page_free(&pg);
 			if (rc != SQLITE_OK)
 				return -1;
@@ -263,7 +298,11 @@ int sync_bills_run(struct sync *s, const struct sync_options *options)
 		days_format(now, pl->day_utc_offset, today);
 		days_add(today, -back, first);
 		days_start(first, pl->day_utc_offset, &from);
-		if (!options->full && st.last_success > 0) {
+		if (spec->after_bills && s->result->bills_through[0]) {
+			char next[11];
+			days_add(s->result->bills_through, 1, next);
+			days_start(next, pl->day_utc_offset, &from);
+		} else if (!options->full && st.last_success > 0) {
 			int64_t again = st.last_success - (int64_t)SYNC_DATED_OVERLAP_DAYS * 86400;
 			if (again > from)
 				from = again;

@@ -366,7 +366,7 @@ static int do_complete(const char *id)
 	}
 	struct actions_session *s = actions_ui_session();
 	struct actions_outcome out;
-	actions_complaint_complete(s, c.id, s->provider == NULL, &out);
+	actions_complaint_complete(s, c.id, NULL, NULL, s->provider == NULL, &out);
 	return show(&out);
 }
 

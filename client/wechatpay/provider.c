@@ -577,12 +577,11 @@ static int wxp_complaint_reply(struct provider *p, const struct provider_complai
 	return complaint_post(p, req->complaint_id, "response", body, r);
 }
 
-static int wxp_complaint_complete(struct provider *p, const char *complaint_id,
-                                  const char *idempotency_key, struct provider_result *r)
+static int wxp_complaint_complete(struct provider *p, const struct provider_complaint_reply *req,
+                                  struct provider_result *r)
 {
-	(void)idempotency_key;
 	json_t *body = json_pack("{s:s}", "complainted_mchid", wxp_of(p)->mchid);
-	return complaint_post(p, complaint_id, "complete", body, r);
+	return complaint_post(p, req->complaint_id, "complete", body, r);
 }
 
 static int wxp_complaint_refund(struct provider *p, const struct provider_complaint_refund *req,
@@ -677,7 +676,7 @@ static const struct provider_ops wxp_ops = {
 
 /* Complaints are listed by date, 30 days a request at most, back as far as the bills. */
 static const struct provider_dated_spec wxp_dated[] = {
-        {PROVIDER_DISPUTES, 30, 0},
+        {PROVIDER_DISPUTES, 30, 0, false},
 };
 
 const struct provider_platform wechatpay_platform = {

@@ -1,12 +1,15 @@
 /* Statement benchmark: a cache holding one day of N balance transactions (default 100,000,
- * three currencies, a payout reconciled against 20,000 of them), then the time to produce
- * that day's text, CSV, JSON and PDF statements through the same calls as
- * 'paydesk statement', and the size of each file.
+ * three currencies, a payout reconciled against 20,000 of them, the orders and refunds they
+ * come from), then the time to produce that day's text, CSV, JSON and PDF statements through
+ * the same calls as 'paydesk statement', and the size of each file.
  * Usage: statement_bench [N] [DIR] [FORMAT...]
  *   DIR: where the cache and files go (default /tmp); FORMAT: txt, csv, json or pdf (default
- *   all four), to time or profile one renderer alone. */
+ *   all four), to time or profile one renderer alone. The statement is written in the
+ *   locale's language (LANG=zh_CN.UTF-8 for Chinese), with the catalogs of the build tree
+ *   or $PAYDESK_LOCALEDIR. */
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,13 +56,22 @@ static int make_cache(const char *path, long n)
 		sqlite3_close(db);
 		return -1;
 	}
-	sqlite3_stmt *ins;
+	sqlite3_stmt *ins, *ins_order, *ins_refund;
 	if (sqlite3_prepare_v2(
 	            db,
 	            "INSERT INTO balance_transactions(id, created, available_on, amount,"
 	            " fee, net, currency, type, reporting_category, source, status,"
 	            " description, payout_id) VALUES (?,?,?,?,?,?,?,?,?,?,'available',?,?)",
-	            -1, &ins, NULL) != SQLITE_OK) {
+	            -1, &ins, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+	                       "INSERT INTO orders(id, created, amount, currency, status,"
+	                       " platform_status, order_ref, description) VALUES"
+	                       " (?,?,?,?,'paid','succeeded',?,?)",
+	                       -1, &ins_order, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+	                       "INSERT INTO refunds(id, created, order_id, amount, currency,"
+	                       " status) VALUES (?,?,?,?,?,'succeeded')",
+	                       -1, &ins_refund, NULL) != SQLITE_OK) {
 		fprintf(stderr, "statement_bench: %s\n", sqlite3_errmsg(db));
 		sqlite3_close(db);
 		return -1;
@@ -69,16 +81,22 @@ static int make_cache(const char *path, long n)
 	unsigned seed = 7;
 	for (long i = 0; i < n; i++) {
 		seed = seed * 1103515245u + 12345u;
-		char id[40], src[40], desc[80];
+		char id[40], src[40], desc[80], order[40], ref[40];
 		snprintf(id, sizeof id, "txn_bench%019ld", i);
 		snprintf(src, sizeof src, "ch_bench%019ld", i);
 		int64_t amount = 500 + (int64_t)(seed % 250000);
 		const char *type = "charge", *rc = "charge";
 		int64_t fee = amount * 29 / 1000 + 30;
+		/* Every sale is an order with the merchant's number; a refund refunds the order
+		 * of the sale before it. */
+		snprintf(order, sizeof order, "ch_bench%019ld", i);
+		snprintf(ref, sizeof ref, "ORD-%07ld", i);
 		if (i % 20 == 7) {
 			type = "refund", rc = "refund";
 			amount = -amount / 3;
 			fee = 0;
+			snprintf(src, sizeof src, "re_bench%019ld", i);
+			snprintf(order, sizeof order, "ch_bench%019ld", i - 1);
 		} else if (i % 500 == 11) {
 			type = "adjustment", rc = "dispute";
 			amount = -amount;
@@ -105,14 +123,38 @@ static int make_cache(const char *path, long n)
 			sqlite3_bind_text(ins, 12, "po_bench", -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_null(ins, 12);
-		if (sqlite3_step(ins) != SQLITE_DONE) {
+		sqlite3_stmt *also = NULL;
+		if (strcmp(type, "charge") == 0) {
+			also = ins_order;
+			sqlite3_reset(also);
+			sqlite3_bind_text(also, 1, src, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(also, 2, DAY_START + (i * 86399) / (n > 0 ? n : 1));
+			sqlite3_bind_int64(also, 3, amount);
+			sqlite3_bind_text(also, 4, c, -1, SQLITE_STATIC);
+			sqlite3_bind_text(also, 5, ref, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(also, 6, desc, -1, SQLITE_TRANSIENT);
+		} else if (strcmp(type, "refund") == 0) {
+			also = ins_refund;
+			sqlite3_reset(also);
+			sqlite3_bind_text(also, 1, src, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(also, 2, DAY_START + (i * 86399) / (n > 0 ? n : 1));
+			sqlite3_bind_text(also, 3, order, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(also, 4, -amount);
+			sqlite3_bind_text(also, 5, c, -1, SQLITE_STATIC);
+		}
+		if (sqlite3_step(ins) != SQLITE_DONE ||
+		    (also && sqlite3_step(also) != SQLITE_DONE)) {
 			fprintf(stderr, "statement_bench: %s\n", sqlite3_errmsg(db));
 			sqlite3_finalize(ins);
+			sqlite3_finalize(ins_order);
+			sqlite3_finalize(ins_refund);
 			sqlite3_close(db);
 			return -1;
 		}
 	}
 	sqlite3_finalize(ins);
+	sqlite3_finalize(ins_order);
+	sqlite3_finalize(ins_refund);
 	char sql[512];
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO payouts(id, created, arrival_date, amount, currency, status,"
@@ -184,8 +226,36 @@ static int run(const char *cache, enum statement_format format, const char *path
 	return r;
 }
 
+#ifdef ENABLE_NLS
+/* The catalogs: $PAYDESK_LOCALEDIR, else the build tree's (beside bench/), else installed. */
+static void bind_catalogs(const char *argv0)
+{
+	char dir[1100];
+	const char *env = getenv("PAYDESK_LOCALEDIR");
+	const char *slash = strrchr(argv0, '/');
+	struct stat sb;
+	bool built = false;
+	if (env && *env) {
+		snprintf(dir, sizeof dir, "%s", env);
+	} else {
+		if (slash && snprintf(dir, sizeof dir, "%.*s/../locale-tree", (int)(slash - argv0),
+		                      argv0) < (int)sizeof dir)
+			built = stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+		if (!built)
+			snprintf(dir, sizeof dir, "%s", LOCALEDIR);
+	}
+	bindtextdomain(PACKAGE, dir);
+	bind_textdomain_codeset(PACKAGE, "UTF-8");
+	textdomain(PACKAGE);
+}
+#endif
+
 int main(int argc, char **argv)
 {
+	setlocale(LC_ALL, "");
+#ifdef ENABLE_NLS
+	bind_catalogs(argv[0]);
+#endif
 	long n = argc > 1 ? atol(argv[1]) : 100000;
 	const char *dir = argc > 2 ? argv[2] : "/tmp";
 	char cache[1024], path[1100];

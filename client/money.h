@@ -34,6 +34,9 @@ enum money_parse_flags {
 
 /* Returns true for three ASCII letters (either case). */
 bool money_currency_valid(const char *currency);
+/* Returns true for a currency code of ISO 4217 (either case): "usd", "JPY"; false for
+ * "xyz", "xts" or anything that is not three letters. */
+bool money_currency_known(const char *currency);
 /* Decimal digits of the currency's minor unit: 0 (JPY, KRW, ...), 3 (KWD, BHD, ...) or 2. */
 int money_exponent(const char *currency);
 /* Writes the upper-case code into out[4]; "???" when invalid. */

@@ -165,6 +165,13 @@ static int parse_args(int argc, char **argv, struct statement_args *a)
 		cli_error(_("'%s' is not a three-letter currency code"), a->currency);
 		return EXIT_USAGE;
 	}
+	/* Three letters are not enough: a mistyped code would give an empty statement that
+	 * looks like a quiet day. */
+	if (a->currency && !money_currency_known(a->currency)) {
+		cli_error(_("'%s' is not an ISO 4217 currency code (such as USD, EUR or CNY)"),
+		          a->currency);
+		return EXIT_USAGE;
+	}
 	if (a->printer && !a->print) {
 		cli_error("%s", _("--printer needs --print"));
 		return EXIT_USAGE;

@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/statement/stmt_lib.sh"
 tmp_setup
-tap_plan 51
+tap_plan 53
 
 NOW=1764115200 # 2025-11-26 00:00 UTC
 export PAYDESK_NOW=$NOW PAYDESK_OPERATOR=clerk1 LANGUAGE= LC_ALL=C.UTF-8
@@ -137,6 +137,11 @@ tap_ok $? "a malformed date exits 2 and says how to write it"
 statement --date 2025-11-24 -f xlsx >/dev/null 2>"$TEST_TMP/err"
 [ $? -eq 2 ] && grep -q "unknown format 'xlsx'" "$TEST_TMP/err"
 tap_ok $? "an unknown format exits 2 and names the formats"
+statement --date 2025-11-24 --currency XYZ >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+[ $? -eq 2 ] && grep -q "'XYZ' is not an ISO 4217 currency code" "$TEST_TMP/err" && [ ! -s "$TEST_TMP/out" ]
+tap_ok $? "--currency XYZ exits 2 and says it is not an ISO 4217 code"
+statement --date 2025-11-24 --currency chf -f json 2>/dev/null | jq -e '.currencies | length == 1 and .[0].currency == "chf"' >/dev/null
+tap_ok $? "--currency chf, a real currency without activity, gives its (empty) statement"
 statement --from 2025-11-24 >/dev/null 2>"$TEST_TMP/err"
 [ $? -eq 2 ] && grep -q "either --date DATE or both --from DATE and --to DATE" "$TEST_TMP/err"
 tap_ok $? "--from without --to exits 2"

@@ -182,12 +182,32 @@ static void test_arithmetic(void **state)
 	assert_false(money_mul(INT64_MAX / 2 + 1, 2, &r));
 }
 
+/* ISO 4217 codes are known in either case; three letters that name no currency are not. */
+static void test_known_currencies(void **state)
+{
+	(void)state;
+	static const char *const known[] = {
+	        "aed", "AFN", "bif", "bhd", "chf", "clp", "cny", "djf", "eur", "gbp", "gnf",
+	        "hkd", "jod", "JPY", "kmf", "krw", "kwd", "mga", "omr", "pyg", "rwf", "tnd",
+	        "ugx", "usd", "Usd", "vnd", "vuv", "xaf", "xof", "xpf", "zar", "zmw", "zwl"};
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		if (!money_currency_known(known[i]))
+			fail_msg("%s is ISO 4217", known[i]);
+	static const char *const unknown[] = {"xyz",  "XYZ", "xts", "xxx", "abc",
+	                                      "usdx", "us",  "",    "u$d", "eu1"};
+	for (size_t i = 0; i < sizeof unknown / sizeof *unknown; i++)
+		if (money_currency_known(unknown[i]))
+			fail_msg("%s is not ISO 4217", unknown[i]);
+	assert_false(money_currency_known(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_exponents),    cmocka_unit_test(test_parse),
-	        cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_format),
-	        cmocka_unit_test(test_round_trip),   cmocka_unit_test(test_arithmetic),
+	        cmocka_unit_test(test_exponents),        cmocka_unit_test(test_parse),
+	        cmocka_unit_test(test_parse_errors),     cmocka_unit_test(test_format),
+	        cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_arithmetic),
+	        cmocka_unit_test(test_known_currencies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -533,10 +533,10 @@ static enum ledger_status load_sums(struct ledger *l, struct ledger_statement *s
 	return r;
 }
 
-/* The payouts created in the range and, for each, the count and net sum of the balance
+/* The payouts arriving in the range and, for each, the count and net sum of the balance
  * transactions that list it as their payout (the payout's own transaction excluded). Both
  * come from one pass over each payout's transactions (a join grouped by payout; grouped in
- * the order of payouts_by_created so that only the range's payouts are read). */
+ * the order of payouts_by_arrival so that only the range's payouts are read). */
 static enum ledger_status load_payouts(struct ledger *l, struct ledger_statement *s,
                                        const char *currency)
 {
@@ -547,14 +547,14 @@ static enum ledger_status load_payouts(struct ledger *l, struct ledger_statement
 	        "p.reconciled, count(b.payout_id), coalesce(sum(b.net), 0) "
 	        "FROM payouts p LEFT JOIN balance_transactions b ON b.payout_id = p.id "
 	        "   AND b.id IS NOT p.balance_transaction AND ledger_category(b.type, NULL) != ?4 "
-	        "WHERE p.created >= ?1 AND p.created < ?2 "
+	        "WHERE p.arrival_date >= ?1 AND p.arrival_date < ?2 "
 	        "AND (?3 = '' OR lower(p.currency) = ?3) "
-	        "GROUP BY p.created, p.id, p.rowid ORDER BY p.created, p.id",
+	        "GROUP BY p.arrival_date, p.id, p.rowid ORDER BY p.arrival_date, p.id",
 	        &st);
 	if (r != LEDGER_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)s->from);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)s->to);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)s->arrival_from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)s->arrival_to);
 	sqlite3_bind_text(st, 3, currency, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, LEDGER_CAT_PAYOUTS);
 	int rc;
@@ -586,6 +586,10 @@ static enum ledger_status load_payouts(struct ledger *l, struct ledger_statement
 		p->created = (time_t)sqlite3_column_int64(st, 3);
 		p->arrival_date = (time_t)sqlite3_column_int64(st, 4);
 		p->amount = sqlite3_column_int64(st, 5);
+		if (!add_to(&c->payouts_arriving, p->amount)) {
+			sqlite3_finalize(st);
+			return LEDGER_OVERFLOW;
+		}
 		p->sync_complete = sqlite3_column_int(st, 6) != 0;
 		p->txn_count = sqlite3_column_int64(st, 7);
 		p->txn_net = sqlite3_column_int64(st, 8);
@@ -648,12 +652,39 @@ enum ledger_status ledger_statement_load(struct ledger *ledger, time_t from, tim
 	return ledger_statement_load_flags(ledger, from, to, currency, 0, out);
 }
 
+void ledger_arrival_days(time_t from, time_t to, time_t *arrival_from, time_t *arrival_to)
+{
+	struct tm first, last;
+	time_t end = to > from ? to - 1 : from;
+	if (!localtime_r(&from, &first) || !localtime_r(&end, &last)) {
+		*arrival_from = from;
+		*arrival_to = to;
+		return;
+	}
+	/* timegm reads the fields as UTC and normalises the day after the last. */
+	struct tm a = {.tm_year = first.tm_year, .tm_mon = first.tm_mon, .tm_mday = first.tm_mday};
+	struct tm b = {.tm_year = last.tm_year, .tm_mon = last.tm_mon, .tm_mday = last.tm_mday + 1};
+	*arrival_from = timegm(&a);
+	*arrival_to = timegm(&b);
+}
+
 enum ledger_status ledger_statement_load_flags(struct ledger *ledger, time_t from, time_t to,
                                                const char *currency, unsigned flags,
                                                struct ledger_statement **out)
 {
+	struct ledger_period period = {.from = from, .to = to};
+	ledger_arrival_days(from, to, &period.arrival_from, &period.arrival_to);
+	return ledger_statement_load_period(ledger, &period, currency, flags, out);
+}
+
+enum ledger_status ledger_statement_load_period(struct ledger *ledger,
+                                                const struct ledger_period *period,
+                                                const char *currency, unsigned flags,
+                                                struct ledger_statement **out)
+{
 	*out = NULL;
-	if (to <= from)
+	const time_t from = period->from, to = period->to;
+	if (to <= from || period->arrival_to < period->arrival_from)
 		return LEDGER_BAD_RANGE;
 	char cur[4];
 	currency_lower(currency, cur);
@@ -662,6 +693,8 @@ enum ledger_status ledger_statement_load_flags(struct ledger *ledger, time_t fro
 		return LEDGER_NOMEM;
 	s->from = from;
 	s->to = to;
+	s->arrival_from = period->arrival_from;
+	s->arrival_to = period->arrival_to;
 	if (flags & LEDGER_KEEP_ITEMS) {
 		s->kept = calloc(1, sizeof *s->kept);
 		if (!s->kept) {

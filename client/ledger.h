@@ -57,12 +57,13 @@ enum ledger_recon {
 /* Stable ASCII name of a reconciliation result ("match", "mismatch", "unknown"). */
 const char *ledger_recon_key(enum ledger_recon recon);
 
-/* A payout created in the range, reconciled against its balance transactions. */
+/* A payout arriving in the range (by its arrival date, as the bank statement shows it),
+ * reconciled against its balance transactions. */
 struct ledger_payout {
 	char *id;     /* untrusted platform text: sanitize before output */
 	char *status; /* untrusted */
 	time_t created;
-	time_t arrival_date;
+	time_t arrival_date; /* the arrival day's 00:00 UTC: a date, not an instant */
 	int64_t amount;
 	bool sync_complete; /* the cache says every transaction of it was fetched */
 	int64_t txn_count;  /* its balance transactions in the cache */
@@ -76,21 +77,23 @@ struct ledger_currency {
 	char currency[4]; /* lower-case ISO 4217 code */
 	int64_t opening;  /* sum of net of everything created before the range */
 	struct ledger_sum cat[LEDGER_CAT_COUNT];
-	int64_t fees;         /* fee line: fee transactions' amounts minus fees charged */
-	int64_t net_activity; /* sum of net of every non-payout transaction in the range */
-	int64_t payouts_net;  /* sum of net of the payout transactions in the range */
-	int64_t closing;      /* opening + net_activity + payouts_net */
-	int64_t inconsistent; /* transactions whose net is not amount - fee */
-	int64_t max_abs;      /* largest |amount|, |fee| or |net| in the range (layout) */
-	int64_t items;        /* transactions in the range */
-	int64_t mismatches;   /* payouts whose reconciliation failed */
-	struct ledger_payout *payouts;
+	int64_t fees;                  /* fee line: fee transactions' amounts minus fees charged */
+	int64_t net_activity;          /* sum of net of every non-payout transaction in the range */
+	int64_t payouts_net;           /* sum of net of the payout transactions in the range */
+	int64_t closing;               /* opening + net_activity + payouts_net */
+	int64_t inconsistent;          /* transactions whose net is not amount - fee */
+	int64_t max_abs;               /* largest |amount|, |fee| or |net| in the range (layout) */
+	int64_t items;                 /* transactions in the range */
+	int64_t mismatches;            /* payouts whose reconciliation failed */
+	struct ledger_payout *payouts; /* arriving in the range, by arrival date then id */
 	size_t n_payouts;
+	int64_t payouts_arriving; /* the sum of their amounts */
 };
 
 /* Everything a statement says, except the itemized transactions (see ledger_items). */
 struct ledger_statement {
-	time_t from, to;    /* [from, to) in Unix seconds */
+	time_t from, to;                 /* [from, to) in Unix seconds */
+	time_t arrival_from, arrival_to; /* [,) of the payouts' arrival dates (00:00 UTC) */
 	char *account_id;   /* from the cache's meta table; "" when unknown; untrusted */
 	char *account_name; /* idem */
 	time_t last_sync;   /* oldest complete sync of the settlement data; 0 = never */
@@ -126,15 +129,36 @@ void ledger_snapshot_end(struct ledger *ledger);
 /* SQLite's message for the last LEDGER_DB failure (static until the next call). */
 const char *ledger_last_error(const struct ledger *ledger);
 
-/* Computes the statement of [from, to). currency (lower or upper case) limits it to one
- * currency; NULL or "" means every currency with a balance or activity. On success *out is
- * the caller's (ledger_statement_free); on failure *out is NULL. */
+/* The period of a statement. Balance activity is counted by the instant it happened, in
+ * [from, to). A payout's arrival date is a calendar date (the platform gives it as that
+ * day's 00:00 UTC), so the payouts of a period are those whose arrival date falls on one of
+ * its local calendar days: [arrival_from, arrival_to) are the 00:00 UTC of its first day
+ * and of the day after its last (ledger_arrival_days). */
+struct ledger_period {
+	time_t from, to;
+	time_t arrival_from, arrival_to;
+};
+
+/* The arrival bounds of [from, to) in the process's time zone (TZ): the calendar days from
+ * the day of `from` to the day of `to - 1`, as 00:00 UTC of the first and of the day after
+ * the last. */
+void ledger_arrival_days(time_t from, time_t to, time_t *arrival_from, time_t *arrival_to);
+
+/* Computes the statement of [from, to), its payouts by arrival in the days of the range in
+ * the process's time zone. currency (lower or upper case) limits it to one currency; NULL
+ * or "" means every currency with a balance or activity. On success *out is the caller's
+ * (ledger_statement_free); on failure *out is NULL. */
 enum ledger_status ledger_statement_load(struct ledger *ledger, time_t from, time_t to,
                                          const char *currency, struct ledger_statement **out);
 /* The same with flags (LEDGER_KEEP_ITEMS). */
 enum ledger_status ledger_statement_load_flags(struct ledger *ledger, time_t from, time_t to,
                                                const char *currency, unsigned flags,
                                                struct ledger_statement **out);
+/* The same for a period given whole. */
+enum ledger_status ledger_statement_load_period(struct ledger *ledger,
+                                                const struct ledger_period *period,
+                                                const char *currency, unsigned flags,
+                                                struct ledger_statement **out);
 /* Frees and clears *st; NULL is fine. */
 void ledger_statement_free(struct ledger_statement **st);
 

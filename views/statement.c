@@ -14,6 +14,7 @@
 #include "client/client.h"
 #include "tui/tui.h"
 #include "views/statement.h"
+#include "views/views.h"
 
 bool statement_format_parse(const char *name, enum statement_format *out)
 {
@@ -95,6 +96,25 @@ int statement_day_start(const char *date, const char *timezone, int days_after, 
 	return 0;
 }
 
+void statement_arrival_day(time_t arrival, char *buf, size_t size)
+{
+	struct tm tm;
+	/* The platform gives the day as its 00:00 UTC: read it in UTC, whatever the zone. */
+	if (!gmtime_r(&arrival, &tm) || strftime(buf, size, "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, size, "%lld", (long long)arrival);
+}
+
+const char *statement_payout_status(const char *status, char *buf, size_t size)
+{
+	char clean[128];
+	tui_sanitize(status ? status : "", status ? strlen(status) : 0, clean, sizeof clean, 0);
+	/* The Settlements screen's words for the same states. */
+	const char *label = views_label(clean, buf, size);
+	if (label != buf)
+		snprintf(buf, size, "%s", label);
+	return buf;
+}
+
 void statement_time(time_t t, bool date_only, char *buf, size_t size)
 {
 	struct tm tm;
@@ -124,9 +144,14 @@ int statement_build(struct ledger *ledger, const struct statement_options *opt,
 	st->opt.timezone = st->timezone;
 	st->opt.operator_name = st->operator_name;
 	st->opt.currency = NULL;
-	enum ledger_status r =
-	        ledger_statement_load_flags(ledger, opt->from, opt->to, opt->currency,
-	                                    opt->keep_items ? LEDGER_KEEP_ITEMS : 0, &st->data);
+	/* Payouts are those arriving on the statement's calendar days in its time zone. */
+	struct ledger_period period = {.from = opt->from, .to = opt->to};
+	char saved[128];
+	statement_tz_enter(st->timezone, saved, sizeof saved);
+	ledger_arrival_days(opt->from, opt->to, &period.arrival_from, &period.arrival_to);
+	statement_tz_leave(saved);
+	enum ledger_status r = ledger_statement_load_period(
+	        ledger, &period, opt->currency, opt->keep_items ? LEDGER_KEEP_ITEMS : 0, &st->data);
 	if (r != LEDGER_OK) {
 		if (r == LEDGER_DB)
 			snprintf(err, err_size, "%s: %s", ledger_status_message(r),

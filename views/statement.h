@@ -68,6 +68,11 @@ void statement_tz_leave(const char *saved);
 /* Decodes one UTF-8 character at s (valid UTF-8: the sanitizer saw it); returns its
  * length and stores the code point (U+FFFD and length 1 for a byte that starts none). */
 size_t statement_utf8_next(const char *s, unsigned *cp);
+/* A payout's arrival day, "YYYY-MM-DD" (a calendar date, the same in every time zone). */
+void statement_arrival_day(time_t arrival, char *buf, size_t size);
+/* A payout's status as the Settlements screen words it ("in transit"), translated; the
+ * platform's own word, sanitized, when it is not a known one. Returns buf. */
+const char *statement_payout_status(const char *status, char *buf, size_t size);
 /* "YYYY-MM-DD HH:MM" (or "YYYY-MM-DD" when date_only) in the current TZ. */
 void statement_time(time_t t, bool date_only, char *buf, size_t size);
 

@@ -183,10 +183,12 @@ int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_s
 		csv_sum(out, code, c->currency, "net_activity", NULL, c->net_activity);
 		csv_sum(out, code, c->currency, "payouts_total", NULL, c->payouts_net);
 		csv_sum(out, code, c->currency, "closing_balance", NULL, c->closing);
+		csv_sum(out, code, c->currency, "payouts_arriving", NULL, c->payouts_arriving);
 		for (size_t j = 0; j < c->n_payouts; j++) {
 			const struct ledger_payout *p = &c->payouts[j];
 			char id[256], status[128], arrival[40], cnt[32], a[32], n[32];
-			iso_time(p->arrival_date, arrival, sizeof arrival);
+			/* The arrival is a calendar date, not a moment of the time zone. */
+			statement_arrival_day(p->arrival_date, arrival, sizeof arrival);
 			snprintf(cnt, sizeof cnt, "%lld", (long long)p->txn_count);
 			plain(p->amount, c->currency, a, sizeof a);
 			plain(p->txn_net, c->currency, n, sizeof n);
@@ -291,20 +293,23 @@ static json_t *currency_json(const struct ledger_currency *c)
 	json_object_set_new(o, "inconsistent_transactions", json_integer(c->inconsistent));
 	for (size_t j = 0; j < c->n_payouts; j++) {
 		const struct ledger_payout *p = &c->payouts[j];
-		char id[256], status[128];
+		char id[256], status[128], day[16];
+		statement_arrival_day(p->arrival_date, day, sizeof day);
 		json_array_append_new(
 		        payouts,
-		        json_pack("{s:s,s:I,s:I,s:I,s:s,s:s,s:{s:s,s:I,s:I,s:I,s:b}}", "id",
+		        json_pack("{s:s,s:I,s:I,s:s,s:I,s:s,s:s,s:{s:s,s:I,s:I,s:I,s:b}}", "id",
 		                  clean(p->id, id, sizeof id), "created", (json_int_t)p->created,
-		                  "arrival_date", (json_int_t)p->arrival_date, "amount",
-		                  (json_int_t)p->amount, "currency", c->currency, "status",
-		                  clean(p->status, status, sizeof status), "reconciliation",
-		                  "result", ledger_recon_key(p->recon), "transactions",
-		                  (json_int_t)p->txn_count, "net", (json_int_t)p->txn_net,
-		                  "difference", (json_int_t)p->difference, "sync_complete",
-		                  p->sync_complete));
+		                  "arrival_date", (json_int_t)p->arrival_date, "arrival_day", day,
+		                  "amount", (json_int_t)p->amount, "currency", c->currency,
+		                  "status", clean(p->status, status, sizeof status),
+		                  "reconciliation", "result", ledger_recon_key(p->recon),
+		                  "transactions", (json_int_t)p->txn_count, "net",
+		                  (json_int_t)p->txn_net, "difference", (json_int_t)p->difference,
+		                  "sync_complete", p->sync_complete));
 	}
+	/* The payouts arriving in the period (by arrival date), and their sum. */
 	json_object_set_new(o, "payouts_list", payouts);
+	json_object_set_new(o, "payouts_arriving_total", json_integer(c->payouts_arriving));
 	return o;
 }
 
@@ -318,10 +323,15 @@ int statement_write_json(struct statement *st, FILE *out, char *err, size_t err_
 	iso_time(st->opt.generated_at, gen, sizeof gen);
 	if (d->last_sync > 0)
 		iso_time(d->last_sync, sync, sizeof sync);
+	/* The calendar days whose arriving payouts the statement lists. */
+	char first_day[16], last_day[16];
+	statement_arrival_day(d->arrival_from, first_day, sizeof first_day);
+	statement_arrival_day(d->arrival_to - 86400, last_day, sizeof last_day);
 	json_t *head = json_pack(
-	        "{s:{s:s,s:s},s:{s:I,s:I,s:s,s:s,s:s},s:I,s:s,s:s,s:I,s:s,s:b}", "account", "id",
-	        st->account_id, "name", st->account_name, "period", "from", (json_int_t)d->from,
-	        "to", (json_int_t)d->to, "from_local", from, "to_local", to, "timezone",
+	        "{s:{s:s,s:s},s:{s:I,s:I,s:s,s:s,s:s,s:s,s:s},s:I,s:s,s:s,s:I,s:s,s:b}", "account",
+	        "id", st->account_id, "name", st->account_name, "period", "from",
+	        (json_int_t)d->from, "to", (json_int_t)d->to, "from_local", from, "to_local", to,
+	        "payouts_arriving_from", first_day, "payouts_arriving_to", last_day, "timezone",
 	        st->timezone, "generated_at", (json_int_t)st->opt.generated_at,
 	        "generated_at_local", gen, "operator", st->operator_name, "data_as_of",
 	        (json_int_t)d->last_sync, "data_as_of_local", sync, "stale", d->stale);

@@ -333,6 +333,14 @@ static int build_header(struct statement *st, struct statement_doc *doc)
 		if (doc_line(doc, &l, 0) != 0)
 			return -1;
 	}
+	/* Said once: the two ways of counting a payout differ by a day or more. */
+	if (doc_text(doc, "") != 0 ||
+	    doc_wrapped(doc,
+	                _("Payouts are listed by the day they arrive at the bank, as the bank "
+	                  "statement shows them; the balance counts each payout on the day it "
+	                  "leaves the balance."),
+	                0) != 0)
+		return -1;
 	if (d->stale) {
 		char warn[1024];
 		if (d->last_sync > 0)
@@ -403,7 +411,8 @@ static int build_summary(struct statement *st, const struct ledger_currency *c,
 	                  k[LEDGER_CAT_ADJUSTMENTS].amount);
 	r |= rule(doc, '-');
 	r |= summary_line(doc, f, _("Net activity"), 0, false, c->net_activity);
-	r |= summary_line(doc, f, _("Payouts"), k[LEDGER_CAT_PAYOUTS].count, true, c->payouts_net);
+	r |= summary_line(doc, f, _("Paid out from the balance"), k[LEDGER_CAT_PAYOUTS].count, true,
+	                  c->payouts_net);
 	r |= rule(doc, '-');
 	r |= summary_line(doc, f, _("Closing balance"), 0, false, c->closing);
 	if (r != 0)
@@ -429,11 +438,11 @@ static int build_payouts(struct statement *st, const struct ledger_currency *c,
 	(void)st;
 	char buf[512], code[4];
 	money_currency_upper(c->currency, code);
-	snprintf(buf, sizeof buf, _("Payouts in this period (%s)"), code);
+	snprintf(buf, sizeof buf, _("Payouts arriving in this period (%s)"), code);
 	if (doc_text(doc, "") != 0 || doc_text(doc, buf) != 0)
 		return -1;
 	if (c->n_payouts == 0)
-		return doc_text(doc, _("  No payouts in this period."));
+		return doc_text(doc, _("  No payouts arrive in this period."));
 	struct line l;
 	line_reset(&l);
 	line_spaces(&l, 2);
@@ -452,8 +461,8 @@ static int build_payouts(struct statement *st, const struct ledger_currency *c,
 		const struct ledger_payout *p = &c->payouts[i];
 		char id[256], status[128], arrival[32], amount[64], check[64];
 		tui_sanitize(p->id, strlen(p->id), id, sizeof id, 0);
-		tui_sanitize(p->status, strlen(p->status), status, sizeof status, 0);
-		statement_time(p->arrival_date, true, arrival, sizeof arrival);
+		statement_payout_status(p->status, status, sizeof status);
+		statement_arrival_day(p->arrival_date, arrival, sizeof arrival);
 		fmt_money(f, p->amount, amount, sizeof amount);
 		if (p->recon == LEDGER_RECON_MATCH)
 			snprintf(check, sizeof check, _("ok (%lld)"), (long long)p->txn_count);
@@ -504,7 +513,17 @@ static int build_payouts(struct statement *st, const struct ledger_currency *c,
 				return -1;
 		}
 	}
-	return 0;
+	if (c->n_payouts < 2)
+		return 0;
+	/* What the bank statement shows in all, under the amounts. */
+	char total[64];
+	fmt_money(f, c->payouts_arriving, total, sizeof total);
+	line_reset(&l);
+	line_spaces(&l, 2);
+	line_cell(&l, _("Total"), 28 + 1 + 10, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, total, 14, TUI_ALIGN_RIGHT);
+	return doc_line(doc, &l, 0);
 }
 
 /* The appendix: one line per balance transaction, a section per currency. Items kept by

@@ -157,9 +157,17 @@ static void test_reconciliation(void **state)
 	struct ledger *l;
 	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
 	struct ledger_statement *s;
+	/* The payouts were created on the 24th and arrive on the 25th: the 24th lists none. */
+	setenv("TZ", "UTC", 1);
+	tzset();
 	assert_int_equal(ledger_statement_load(l, DAY, DAY + 86400, "usd", &s), LEDGER_OK);
+	assert_int_equal(s->currencies[0].n_payouts, 0);
+	ledger_statement_free(&s);
+	assert_int_equal(ledger_statement_load(l, DAY + 86400, DAY + 2 * 86400, "usd", &s),
+	                 LEDGER_OK);
 	const struct ledger_currency *u = &s->currencies[0];
 	assert_int_equal(u->n_payouts, 3);
+	assert_int_equal(u->payouts_arriving, 9680 + 3800 + 500);
 	assert_string_equal(u->payouts[0].id, "po_a");
 	assert_int_equal(u->payouts[0].recon, LEDGER_RECON_MATCH);
 	assert_int_equal(u->payouts[0].txn_count, 1);
@@ -362,13 +370,78 @@ static int columns(const char *s)
 	return w;
 }
 
+/* A payout's arrival is a date: the payouts of a local day are those whose arrival date is
+ * that calendar day, in any time zone (Stripe gives the day as its 00:00 UTC). */
+static void test_arrival_days(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *tz;
+		const char *date;
+	} cases[] = {{"UTC", "2025-11-24"},
+	             {"Asia/Shanghai", "2025-11-24"},
+	             {"America/Los_Angeles", "2025-11-24"},
+	             {"Pacific/Kiritimati", "2025-11-24"},
+	             {"America/New_York", "2026-03-08"}};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		time_t from, to, af, at;
+		assert_int_equal(statement_day_start(cases[i].date, cases[i].tz, 0, &from), 0);
+		assert_int_equal(statement_day_start(cases[i].date, cases[i].tz, 1, &to), 0);
+		setenv("TZ", cases[i].tz, 1);
+		tzset();
+		ledger_arrival_days(from, to, &af, &at);
+		char day[16];
+		statement_arrival_day(af, day, sizeof day);
+		assert_string_equal(day, cases[i].date);
+		assert_int_equal(af % 86400, 0);
+		assert_int_equal(at - af, 86400);
+	}
+	/* A week: seven arrival days. */
+	time_t from, to, af, at;
+	assert_int_equal(statement_day_start("2025-11-17", "Asia/Shanghai", 0, &from), 0);
+	assert_int_equal(statement_day_start("2025-11-23", "Asia/Shanghai", 1, &to), 0);
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	ledger_arrival_days(from, to, &af, &at);
+	assert_int_equal(af, DAY - 7 * 86400);
+	assert_int_equal(at, DAY);
+	setenv("TZ", "UTC", 1);
+	tzset();
+
+	/* In Los Angeles a payout arriving on the 25th (00:00 UTC, the 24th at 16:00 local) is
+	 * on the statement of the 25th, not the 24th. */
+	make_cache(base_rows);
+	struct ledger *l;
+	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
+	struct statement_options opt = day_options();
+	opt.timezone = "America/Los_Angeles";
+	struct statement *st;
+	char err[256];
+	for (int d = 24; d <= 25; d++) {
+		char date[16];
+		snprintf(date, sizeof date, "2025-11-%d", d);
+		assert_int_equal(statement_day_start(date, opt.timezone, 0, &opt.from), 0);
+		assert_int_equal(statement_day_start(date, opt.timezone, 1, &opt.to), 0);
+		assert_int_equal(statement_build(l, &opt, &st, err, sizeof err), 0);
+		size_t n = 0;
+		for (size_t i = 0; i < st->data->n_currencies; i++)
+			n += st->data->currencies[i].n_payouts;
+		assert_int_equal(n, d == 25 ? 3 : 0);
+		statement_free(&st);
+	}
+	ledger_close(&l);
+}
+
 static void test_text_width_and_pages(void **state)
 {
 	(void)state;
 	make_cache(base_rows);
 	struct ledger *l;
 	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
+	/* The day the payouts arrive. */
 	struct statement_options opt = day_options();
+	opt.from += 86400;
+	opt.to += 86400;
 	struct statement *st;
 	char err[256];
 	assert_int_equal(statement_build(l, &opt, &st, err, sizeof err), 0);
@@ -467,6 +540,7 @@ int main(void)
 	        cmocka_unit_test_teardown(test_overflow_and_failures, teardown),
 	        cmocka_unit_test_teardown(test_snapshot, teardown),
 	        cmocka_unit_test(test_day_boundaries),
+	        cmocka_unit_test_teardown(test_arrival_days, teardown),
 	        cmocka_unit_test(test_csv_cells),
 	        cmocka_unit_test(test_fast_money),
 	        cmocka_unit_test_teardown(test_text_width_and_pages, teardown),

@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/statement/stmt_lib.sh"
 tmp_setup
-tap_plan 53
+tap_plan 60
 
 NOW=1764115200 # 2025-11-26 00:00 UTC
 export PAYDESK_NOW=$NOW PAYDESK_OPERATOR=clerk1 LANGUAGE= LC_ALL=C.UTF-8
@@ -51,6 +51,28 @@ ok=$(cat "$TEST_TMP"/day[123].json | jq -s '[.[].currencies[].payouts_list[] |
 	select(.reconciliation.result == "match" and .reconciliation.transactions > 0)] | length')
 [ "$all" -gt 3 ]; tap_ok $? "the days have payouts ($all)"
 tap_is "$ok" "$all" "every payout reconciles with its transactions"
+
+# A day's payouts are those arriving that day (the bank's date), not those created that day:
+# the sandbox creates each day's payouts at 05:00 UTC and they arrive the next day. The
+# arrival date is a calendar date (00:00 UTC), so a Shanghai day takes the same date.
+n=0 differ=0
+for spec in 2025-11-20/UTC 2025-11-22/UTC 2025-11-24/UTC 2025-11-23/Asia/Shanghai; do
+	day=${spec%%/*} tz=${spec#*/}
+	n=$((n + 1))
+	a=$(date -u -d "$day" +%s) b=$(($(date -u -d "$day" +%s) + 86400))
+	want=$(stmt_list "$SANDBOX_URL" /v1/payouts "arrival_date%5Bgte%5D=$a&arrival_date%5Blt%5D=$b" | jq -r .id | sort)
+	got=$(jq -r '.currencies[].payouts_list[].id' "$TEST_TMP/day$n.json" | sort)
+	[ -n "$want" ] && [ "$got" = "$want" ]
+	tap_ok $? "$day ($tz): the statement lists the $(echo "$want" | wc -l) payouts the platform says arrive that day"
+	from=$(jq .period.from "$TEST_TMP/day$n.json") to=$(jq .period.to "$TEST_TMP/day$n.json")
+	created=$(stmt_list "$SANDBOX_URL" /v1/payouts "created%5Bgte%5D=$from&created%5Blt%5D=$to" | jq -r .id | sort)
+	[ "$created" != "$want" ] && differ=$((differ + 1))
+done
+tap_is "$differ" 4 "on each of these days the payouts created differ from those arriving"
+statement --date 2025-11-24 --timezone UTC 2>/dev/null | grep -q "^Payouts arriving in this period (USD)"
+tap_ok $? "the text statement says its payouts are those arriving in the period"
+statement --date 2025-11-24 --timezone UTC 2>/dev/null | grep -q "^Payouts are listed by the day they arrive at the bank"
+tap_ok $? "the text statement says how payouts are counted"
 
 # The text statement: same closing balance, fits 80 columns, pages and footer.
 statement --date 2025-11-24 --timezone UTC >"$TEST_TMP/day3.txt" 2>/dev/null

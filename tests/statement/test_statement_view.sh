@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/statement/stmt_lib.sh"
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 tmp_setup
-tap_plan 8
+tap_plan 10
 
 ui_profile shop http://127.0.0.1:9
 printf 'printer = no-such-printer-here\n' >>"$XDG_CONFIG_HOME/paydesk/config"
@@ -48,6 +48,25 @@ run C.UTF-8
 grep -q "Not printed; kept as statement-.*\.pdf: printing failed" "$TEST_TMP/print.txt" &&
 	[ -s "$XDG_DATA_HOME/paydesk/statements/statement-cache-$DAY-all.pdf" ]
 tap_ok $? "'p' without a working printer says why and where the PDF is kept"
+
+# The Settlements screen lists payouts by arrival; 's' on one previews the statement of its
+# arrival day, which lists that very payout (not the payouts created that day).
+script "4" "jjjjjjjjj" ":save-display $TEST_TMP/payouts.txt"
+run C.UTF-8
+payout=$(sed -n '12p' "$TEST_TMP/payouts.txt" | grep -o 'po_[0-9_]*')
+script "4" "jjjjjjjjj" "s" "/$payout<Enter>" ":save-display $TEST_TMP/arrival.txt"
+run C.UTF-8
+[ -n "$payout" ] && grep -q "^  $payout " "$TEST_TMP/arrival.txt"
+tap_ok $? "the statement of a payout's arrival day lists that payout ($payout)"
+arrival=$(sed -n '12p' "$TEST_TMP/payouts.txt" | grep -o '^.[0-9-]*' | cut -c2-)
+cli_day() { env LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE= TZ=UTC PAYDESK_NOW="$UI_NOW" \
+	PAYDESK_API_KEY=sk_test_screens "$PAYDESK_BIN" --profile shop statement --date "$1" -f json; }
+listed=$(cli_day "$arrival" 2>/dev/null | jq -r '.currencies[].payouts_list[].id' | sort)
+on_screen=$(grep "^.$arrival " "$TEST_TMP/payouts.txt" | grep -o 'po_[0-9_]*' | sort)
+[ -n "$on_screen" ] && printf '%s\n' "$on_screen" | while read -r po; do
+	printf '%s\n' "$listed" | grep -qx "$po" || exit 1
+done
+tap_ok $? "every payout the screen shows arriving on $arrival is on that day's statement"
 
 script ":statement $DAY" ":save-display $TEST_TMP/zh.txt"
 run zh_CN.UTF-8

@@ -505,6 +505,11 @@ static enum ledger_status load_sums(struct ledger *l, struct ledger_statement *s
 		int64_t fee = sqlite3_column_int64(st, 4);
 		int64_t net = sqlite3_column_int64(st, 5);
 		int64_t expect;
+		/* A fee is shown negated (as a cost): the one fee that cannot be is refused. */
+		if (fee == INT64_MIN) {
+			sqlite3_finalize(st);
+			return LEDGER_OVERFLOW;
+		}
 		bool ok = add_to(&sum->count, 1) && add_to(&sum->amount, amount) &&
 		          add_to(&sum->fee, fee) && add_to(&sum->net, net) && add_to(&c->items, 1);
 		if (ok && (!money_sub(amount, fee, &expect) || expect != net))
@@ -617,22 +622,27 @@ static int compare_currency(const void *a, const void *b)
 	              ((const struct ledger_currency *)b)->currency);
 }
 
+bool ledger_activity_of(const struct ledger_sum cat[], int64_t *fees, int64_t *net)
+{
+	int64_t f = cat[LEDGER_CAT_FEES].amount, n = 0;
+	for (int k = 0; k < LEDGER_CAT_COUNT; k++) {
+		if (k == LEDGER_CAT_PAYOUTS)
+			continue;
+		if (!money_sub(f, cat[k].fee, &f) || !money_add(n, cat[k].net, &n))
+			return false;
+	}
+	*fees = f;
+	*net = n;
+	return true;
+}
+
 /* Derived lines of each currency: fees, net activity, payouts, closing. */
 static enum ledger_status finish_currencies(struct ledger_statement *s)
 {
 	for (size_t i = 0; i < s->n_currencies; i++) {
 		struct ledger_currency *c = &s->currencies[i];
-		int64_t fees = c->cat[LEDGER_CAT_FEES].amount;
-		int64_t net = 0;
-		for (int k = 0; k < LEDGER_CAT_COUNT; k++) {
-			if (k == LEDGER_CAT_PAYOUTS)
-				continue;
-			if (k != LEDGER_CAT_FEES && !money_sub(fees, c->cat[k].fee, &fees))
-				return LEDGER_OVERFLOW;
-			if (!add_to(&net, c->cat[k].net))
-				return LEDGER_OVERFLOW;
-		}
-		if (!money_sub(fees, c->cat[LEDGER_CAT_FEES].fee, &fees))
+		int64_t fees, net;
+		if (!ledger_activity_of(c->cat, &fees, &net))
 			return LEDGER_OVERFLOW;
 		c->fees = fees;
 		c->net_activity = net;

@@ -48,6 +48,13 @@ struct ledger_sum {
 	int64_t net;    /* amount - fee, as the platform states it */
 };
 
+/* The fee line and the net activity of a period's category sums, as a statement shows them:
+ * fees = what fee transactions took (their amounts, negative) less the fees charged on every
+ * other transaction but payouts, so a cost is negative like every other amount that leaves
+ * the balance; net = the sum of the nets of every category but payouts. false on overflow.
+ * The one definition: the statement and the Settlements screen's daily summary use it. */
+bool ledger_activity_of(const struct ledger_sum cat[], int64_t *fees, int64_t *net);
+
 enum ledger_recon {
 	LEDGER_RECON_MATCH = 0, /* the payout's transactions sum exactly to its amount */
 	LEDGER_RECON_MISMATCH,  /* they do not: the difference is printed */

@@ -190,7 +190,7 @@ struct query_day_row {
 	int64_t sales;    /* charges and payments, gross */
 	int64_t refunds;  /* negative */
 	int64_t disputes; /* dispute withdrawals and reinstatements */
-	int64_t fees;     /* positive: what the platform kept */
+	int64_t fees;     /* the statement's fee line: negative is what the platform kept */
 	int64_t net;      /* everything but payouts */
 	long count;
 };

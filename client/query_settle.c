@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "client/i18n.h"
+#include "client/ledger.h"
+#include "client/money.h"
 #include "client/query.h"
 #include "client/query_private.h"
 
@@ -188,18 +190,45 @@ static time_t neighbour_day(struct query *q, time_t edge, bool older)
 	return day;
 }
 
+/* Adds one group of a day's rows into a currency's category sums; false on overflow. */
+static bool add_group(struct ledger_sum *sum, int64_t count, int64_t amount, int64_t fee,
+                      int64_t net)
+{
+	return money_add(sum->count, count, &sum->count) &&
+	       money_add(sum->amount, amount, &sum->amount) &&
+	       money_add(sum->fee, fee, &sum->fee) && money_add(sum->net, net, &sum->net);
+}
+
+/* A currency's row of the day from its category sums, with the statement's lines: the
+ * same categories (ledger_categorize) and the same fee line and net (ledger_activity_of),
+ * so the day reads as that day's statement does. false on overflow. */
+static bool finish_day_row(struct query_day_row *r, const struct ledger_sum *cat)
+{
+	int64_t disputes;
+	if (!money_add(cat[LEDGER_CAT_DISPUTES].amount, cat[LEDGER_CAT_REVERSALS].amount,
+	               &disputes) ||
+	    !ledger_activity_of(cat, &r->fees, &r->net))
+		return false;
+	r->sales = cat[LEDGER_CAT_SALES].amount;
+	r->refunds = cat[LEDGER_CAT_REFUNDS].amount;
+	r->disputes = disputes;
+	int64_t count = 0;
+	for (int k = 0; k < LEDGER_CAT_COUNT; k++)
+		if (k != LEDGER_CAT_PAYOUTS)
+			count += cat[k].count;
+	r->count = (long)count;
+	return true;
+}
+
 /* The currencies of one day, currency descending (display order), into
- * out.  Returns the count (at most max) or -1. */
+ * out.  Returns the count (at most max) or -1. The sums come by type: a day holds a
+ * handful of types, and each is put in its category here. */
 static int day_rows(struct query *q, time_t day, struct query_day_row *out, int max)
 {
-	const char *sql =
-	        "SELECT currency,"
-	        " coalesce(sum(CASE WHEN type IN ('charge','payment') THEN amount END), 0),"
-	        " coalesce(sum(CASE WHEN type IN ('refund','payment_refund') THEN amount END), 0),"
-	        " coalesce(sum(CASE WHEN reporting_category LIKE 'dispute%' THEN amount END), 0),"
-	        " coalesce(sum(fee), 0), coalesce(sum(net), 0), count(*)"
-	        " FROM balance_transactions WHERE created >= ? AND created < ? AND type <> 'payout'"
-	        " GROUP BY currency ORDER BY currency DESC";
+	const char *sql = "SELECT currency, type, reporting_category, count(*), sum(amount),"
+	                  " sum(fee), sum(net) FROM balance_transactions"
+	                  " WHERE created >= ? AND created < ?"
+	                  " GROUP BY currency, type, reporting_category ORDER BY currency DESC";
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
 		query_set_error(q, "prepare");
@@ -211,21 +240,52 @@ static int day_rows(struct query *q, time_t day, struct query_day_row *out, int 
 		sqlite3_finalize(stmt);
 		return -1;
 	}
+	struct ledger_sum cat[LEDGER_CAT_COUNT];
 	int n = 0, rc;
-	while (n < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct query_day_row *r = &out[n++];
-		memset(r, 0, sizeof *r);
-		r->day = day;
-		query_col_text(stmt, 0, r->currency, sizeof r->currency);
-		r->sales = sqlite3_column_int64(stmt, 1);
-		r->refunds = sqlite3_column_int64(stmt, 2);
-		r->disputes = sqlite3_column_int64(stmt, 3);
-		r->fees = sqlite3_column_int64(stmt, 4);
-		r->net = sqlite3_column_int64(stmt, 5);
-		r->count = (long)sqlite3_column_int64(stmt, 6);
+	bool ok = true, open = false;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char currency[8];
+		query_col_text(stmt, 0, currency, sizeof currency);
+		if (!open || strcmp(currency, out[n - 1].currency) != 0) {
+			if (open && !(ok = finish_day_row(&out[n - 1], cat)))
+				break;
+			if (n == max) {
+				open = false;
+				break;
+			}
+			struct query_day_row *r = &out[n++];
+			memset(r, 0, sizeof *r);
+			memset(cat, 0, sizeof cat);
+			r->day = day;
+			snprintf(r->currency, sizeof r->currency, "%s", currency);
+			open = true;
+		}
+		enum ledger_category k =
+		        ledger_categorize((const char *)sqlite3_column_text(stmt, 1),
+		                          (const char *)sqlite3_column_text(stmt, 2));
+		if (!(ok = add_group(&cat[k], sqlite3_column_int64(stmt, 3),
+		                     sqlite3_column_int64(stmt, 4), sqlite3_column_int64(stmt, 5),
+		                     sqlite3_column_int64(stmt, 6))))
+			break;
+	}
+	if (ok && open)
+		ok = finish_day_row(&out[n - 1], cat);
+	if (ok && rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		query_set_error(q, "step");
+		sqlite3_finalize(stmt);
+		return -1;
 	}
 	sqlite3_finalize(stmt);
-	return n;
+	if (!ok) {
+		snprintf(q->err, sizeof q->err, "%s", ledger_status_message(LEDGER_OVERFLOW));
+		return -1;
+	}
+	/* Only the payouts moved this currency: no activity, no row. */
+	int kept = 0;
+	for (int i = 0; i < n; i++)
+		if (out[i].count > 0)
+			out[kept++] = out[i];
+	return kept;
 }
 
 int query_days_page(struct query *q, const char *key, bool after, int max,

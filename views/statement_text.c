@@ -632,7 +632,9 @@ static size_t item_line_fast(const struct items_section *sec, const char *when, 
 	if (!(p = put_amount(p, &sec->f, it->amount, sec->w_amount)))
 		return 0;
 	*p++ = ' ';
-	if (!(p = put_amount(p, &sec->f, it->fee, sec->w_fee)))
+	/* A fee is shown as what it takes from the amount (amount + fee = net), as the
+	 * summary's fee line and the Settlements screen show fees. */
+	if (!(p = put_amount(p, &sec->f, -it->fee, sec->w_fee)))
 		return 0;
 	*p++ = ' ';
 	if (!(p = put_amount(p, &sec->f, it->net, sec->w_net)))
@@ -651,7 +653,7 @@ static void item_line_cells(const struct items_section *sec, const char *when, c
 	else
 		tui_sanitize(it->id, id_len, id, sizeof id, 0);
 	fmt_money(&sec->f, it->amount, a, sizeof a);
-	fmt_money(&sec->f, it->fee, fee, sizeof fee);
+	fmt_money(&sec->f, -it->fee, fee, sizeof fee);
 	fmt_money(&sec->f, it->net, net, sizeof net);
 	line_reset(l);
 	line_cell(l, when, sec->w_time, TUI_ALIGN_LEFT);

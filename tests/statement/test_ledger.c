@@ -17,6 +17,7 @@
 
 #include "client/cache_schema.h"
 #include "client/client.h"
+#include "client/query.h"
 #include "views/statement.h"
 
 #define DAY 1763942400 /* 2025-11-24 00:00 UTC */
@@ -282,6 +283,48 @@ static void test_day_boundaries(void **state)
 	assert_int_equal(statement_day_start(NULL, "UTC", 0, &a), -1);
 }
 
+/* The Settlements screen's daily summary and the statement of the same day say the same:
+ * the same categories, and fees with the same sign (negative: what the platform took). */
+static void test_daily_summary_is_the_statement(void **state)
+{
+	(void)state;
+	make_cache(base_rows);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	char err[256];
+	struct query *q = query_open(unit_cache, err, sizeof err);
+	assert_non_null(q);
+	struct query_day_row rows[16];
+	int n = query_days_page(q, NULL, true, 16, rows);
+	assert_true(n >= 3);
+	struct ledger *l;
+	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
+	int seen = 0;
+	for (int i = 0; i < n; i++) {
+		struct ledger_statement *s;
+		assert_int_equal(ledger_statement_load(l, rows[i].day, rows[i].day + 86400,
+		                                       rows[i].currency, &s),
+		                 LEDGER_OK);
+		const struct ledger_currency *c = &s->currencies[0];
+		assert_int_equal(rows[i].sales, c->cat[LEDGER_CAT_SALES].amount);
+		assert_int_equal(rows[i].refunds, c->cat[LEDGER_CAT_REFUNDS].amount);
+		assert_int_equal(rows[i].disputes, c->cat[LEDGER_CAT_DISPUTES].amount +
+		                                           c->cat[LEDGER_CAT_REVERSALS].amount);
+		assert_int_equal(rows[i].fees, c->fees);
+		assert_int_equal(rows[i].net, c->net_activity);
+		assert_int_equal(rows[i].count, c->items - c->cat[LEDGER_CAT_PAYOUTS].count);
+		if (rows[i].day == DAY && strcmp(rows[i].currency, "usd") == 0) {
+			/* The 24th in USD: 175 charged on the sale, the fee transaction's 300. */
+			assert_int_equal(rows[i].fees, -475);
+			seen++;
+		}
+		ledger_statement_free(&s);
+	}
+	assert_int_equal(seen, 1);
+	ledger_close(&l);
+	query_close(&q);
+}
+
 static char *csv_of(const char *text, bool number)
 {
 	static char buf[256];
@@ -523,6 +566,12 @@ static void test_item_lines(void **state)
 	}
 	assert_true(cut);
 	assert_true(cjk);
+	/* A fee reads as what it takes: amount, -fee, net. */
+	bool fee_sign = false;
+	for (size_t i = first; i < doc.n_lines; i++)
+		fee_sign |= strstr(statement_doc_line(&doc, i), " 1,234.56    -36.10  1,198.46") !=
+		            NULL;
+	assert_true(fee_sign);
 	statement_doc_clear(&doc);
 	statement_doc_clear(&doc_kept);
 	statement_free(&st);
@@ -541,6 +590,7 @@ int main(void)
 	        cmocka_unit_test_teardown(test_snapshot, teardown),
 	        cmocka_unit_test(test_day_boundaries),
 	        cmocka_unit_test_teardown(test_arrival_days, teardown),
+	        cmocka_unit_test_teardown(test_daily_summary_is_the_statement, teardown),
 	        cmocka_unit_test(test_csv_cells),
 	        cmocka_unit_test(test_fast_money),
 	        cmocka_unit_test_teardown(test_text_width_and_pages, teardown),

@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/statement/stmt_lib.sh"
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 tmp_setup
-tap_plan 10
+tap_plan 11
 
 ui_profile shop http://127.0.0.1:9
 printf 'printer = no-such-printer-here\n' >>"$XDG_CONFIG_HOME/paydesk/config"
@@ -67,6 +67,22 @@ on_screen=$(grep "^.$arrival " "$TEST_TMP/payouts.txt" | grep -o 'po_[0-9_]*' | 
 	printf '%s\n' "$listed" | grep -qx "$po" || exit 1
 done
 tap_ok $? "every payout the screen shows arriving on $arrival is on that day's statement"
+
+# The daily summary (Settlements, d) says what the statement of that day says, fees with
+# the same sign: the screen's figures, digits only, are the statement's minor units.
+script "4" "d" ":save-display $TEST_TMP/days.txt"
+run C.UTF-8
+first=$(sed -n '3p' "$TEST_TMP/days.txt" | grep -o '^.[0-9-]*' | cut -c2-)
+screen=$(grep "^.$first " "$TEST_TMP/days.txt" | awk '{ printf "%s", tolower($2)
+	for (i = 3; i <= 7; i++) { v = $i; gsub(/[,.]/, "", v); printf " %d", v + 0 }
+	print "" }' | sort)
+stmt=$(cli_day "$first" 2>/dev/null | jq -r '.currencies[]
+	| select([.transactions[] | select(.category != "payouts")] | length > 0)
+	| [.currency, .sales.amount, .refunds.amount, (.disputes.amount + .dispute_reversals.amount),
+	   .fees_total, .net_activity] | map(tostring) | join(" ")' | sort)
+[ -n "$screen" ] && [ "$screen" = "$stmt" ]
+tap_ok $? "the daily summary of $first shows the statement's sales, refunds, disputes, fees and net"
+[ "$screen" = "$stmt" ] || printf '# screen:\n%s\n# statement:\n%s\n' "$screen" "$stmt"
 
 script ":statement $DAY" ":save-display $TEST_TMP/zh.txt"
 run zh_CN.UTF-8

@@ -126,6 +126,85 @@ void statement_time(time_t t, bool date_only, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
+/* The first line of a small file, trimmed; false when it cannot be read or is empty. */
+static bool first_line_of(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	bool ok = fgets(buf, (int)size, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return false;
+	size_t n = strcspn(buf, "\r\n");
+	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+		n--;
+	buf[n] = '\0';
+	return n > 0;
+}
+
+/* The zone's name from a path into the zone database (".../zoneinfo/Asia/Shanghai"). */
+static bool name_from_zoneinfo_path(const char *path, char *buf, size_t size)
+{
+	const char *at = strstr(path, "/zoneinfo/");
+	if (!at || !at[10])
+		return false;
+	/* Debian's posix/ and right/ trees hold the same zones under the same names. */
+	at += 10;
+	if (strncmp(at, "posix/", 6) == 0)
+		at += 6;
+	else if (strncmp(at, "right/", 6) == 0)
+		at += 6;
+	snprintf(buf, size, "%s", at);
+	return buf[0] != '\0';
+}
+
+void statement_zone_name(const char *configured, char *buf, size_t size)
+{
+	if (configured && *configured) {
+		snprintf(buf, size, "%s", configured);
+		return;
+	}
+	/* The system's zone is what the C library uses: TZ when set (empty means UTC), else
+	 * /etc/localtime, which Debian also names in /etc/timezone. */
+	const char *tz = getenv("TZ");
+	if (tz) {
+		if (*tz == ':')
+			tz++;
+		if (!*tz)
+			snprintf(buf, size, "UTC");
+		else if (*tz != '/' || !name_from_zoneinfo_path(tz, buf, size))
+			snprintf(buf, size, "%s", tz);
+		return;
+	}
+	char link[1024];
+	ssize_t n = readlink("/etc/localtime", link, sizeof link - 1);
+	if (n > 0) {
+		link[n] = '\0';
+		if (name_from_zoneinfo_path(link, buf, size))
+			return;
+	}
+	if (first_line_of("/etc/timezone", buf, size))
+		return;
+	struct stat sb;
+	if (stat("/etc/localtime", &sb) != 0) {
+		snprintf(buf, size, "UTC"); /* no zone file: the C library's default */
+		return;
+	}
+	/* A copied zone file has no name: its abbreviation and offset now say which it is. */
+	time_t now = time(NULL);
+	struct tm tm;
+	char abbr[16] = "", off[8] = "";
+	if (localtime_r(&now, &tm)) {
+		strftime(abbr, sizeof abbr, "%Z", &tm);
+		strftime(off, sizeof off, "%z", &tm);
+	}
+	if (strlen(off) == 5)
+		snprintf(buf, size, "%s (UTC%.3s:%.2s)", abbr, off, off + 3);
+	else
+		snprintf(buf, size, "%s", abbr[0] ? abbr : "UTC");
+}
+
 int statement_build(struct ledger *ledger, const struct statement_options *opt,
                     struct statement **out, char *err, size_t err_size)
 {
@@ -142,6 +221,7 @@ int statement_build(struct ledger *ledger, const struct statement_options *opt,
 	snprintf(st->operator_name, sizeof st->operator_name, "%s",
 	         opt->operator_name ? opt->operator_name : "");
 	st->opt.timezone = st->timezone;
+	statement_zone_name(st->timezone, st->zone_name, sizeof st->zone_name);
 	st->opt.operator_name = st->operator_name;
 	st->opt.currency = NULL;
 	/* Payouts are those arriving on the statement's calendar days in its time zone. */

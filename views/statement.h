@@ -43,7 +43,8 @@ struct statement {
 	struct ledger *ledger;
 	struct ledger_statement *data;
 	struct statement_options opt;
-	char timezone[64];
+	char timezone[64];   /* as configured: "" is the system's */
+	char zone_name[128]; /* the zone by name, the system's resolved (statement_zone_name) */
 	char operator_name[128];
 	char *account_name; /* sanitized */
 	char *account_id;   /* sanitized */
@@ -59,6 +60,11 @@ void statement_free(struct statement **st);
  * Returns 0, or -1 when the date is malformed. days_after moves by whole calendar days
  * (23- or 25-hour days across a DST change stay exact). */
 int statement_day_start(const char *date, const char *timezone, int days_after, time_t *out);
+
+/* The name of the zone a statement is computed in: the configured one, else the system's
+ * as the C library finds it ($TZ, else /etc/localtime's link into the zone database, else
+ * /etc/timezone; "UTC" when there is none). */
+void statement_zone_name(const char *configured, char *buf, size_t size);
 
 /* Runs the time zone in effect for the local-time calls of rendering: statement_tz_enter
  * sets TZ (remembering the previous value in saved), statement_tz_leave restores it. */

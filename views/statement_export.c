@@ -161,7 +161,7 @@ int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_s
 	csv_row(out, &(struct csv_rec){.record = "header", .name = "period_start", .date = from});
 	csv_row(out, &(struct csv_rec){.record = "header", .name = "period_end", .date = to});
 	csv_row(out,
-	        &(struct csv_rec){.record = "header", .name = "timezone", .detail = st->timezone});
+	        &(struct csv_rec){.record = "header", .name = "timezone", .detail = st->zone_name});
 	csv_row(out, &(struct csv_rec){.record = "header",
 	                               .name = "generated_at",
 	                               .date = gen,
@@ -332,7 +332,7 @@ int statement_write_json(struct statement *st, FILE *out, char *err, size_t err_
 	        "id", st->account_id, "name", st->account_name, "period", "from",
 	        (json_int_t)d->from, "to", (json_int_t)d->to, "from_local", from, "to_local", to,
 	        "payouts_arriving_from", first_day, "payouts_arriving_to", last_day, "timezone",
-	        st->timezone, "generated_at", (json_int_t)st->opt.generated_at,
+	        st->zone_name, "generated_at", (json_int_t)st->opt.generated_at,
 	        "generated_at_local", gen, "operator", st->operator_name, "data_as_of",
 	        (json_int_t)d->last_sync, "data_as_of_local", sync, "stale", d->stale);
 	char *text = head ? json_dumps(head, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;

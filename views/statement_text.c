@@ -323,7 +323,7 @@ static int build_header(struct statement *st, struct statement_doc *doc)
 		snprintf(asof, sizeof asof, "%s", _("never synced"));
 	values[0] = buf;
 	values[1] = period;
-	values[2] = st->timezone[0] ? st->timezone : _("system time zone");
+	values[2] = st->zone_name;
 	values[3] = generated;
 	values[4] = asof;
 	for (int i = 0; i < 5; i++) {

@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/statement/stmt_lib.sh"
 tmp_setup
-tap_plan 60
+tap_plan 64
 
 NOW=1764115200 # 2025-11-26 00:00 UTC
 export PAYDESK_NOW=$NOW PAYDESK_OPERATOR=clerk1 LANGUAGE= LC_ALL=C.UTF-8
@@ -198,6 +198,34 @@ statement --date 2025-11-24 --timezone Mars/Olympus >"$TEST_TMP/out" 2>"$TEST_TM
 tap_ok $? "--timezone Mars/Olympus exits 2 and says it is not a time zone"
 statement --date 2025-11-24 --timezone Europe/Berln >/dev/null 2>&1
 tap_is $? 2 "--timezone Europe/Berln is refused too"
+
+# No zone configured: the statement names the system's zone, as the C library finds it ($TZ,
+# else the zone /etc/localtime links to, else /etc/timezone), never "system time zone".
+if [ -L /etc/localtime ]; then
+	sys_zone=$(readlink /etc/localtime | sed -e 's|.*/zoneinfo/||' -e 's|^posix/||' -e 's|^right/||')
+elif [ -s /etc/timezone ]; then
+	sys_zone=$(head -n 1 /etc/timezone)
+elif [ ! -e /etc/localtime ]; then
+	sys_zone=UTC
+fi
+if [ -n "${sys_zone:-}" ]; then
+	env -u TZ "$PAYDESK_BIN" statement --cache "$CACHE" --date 2025-11-24 2>/dev/null >"$TEST_TMP/zone.txt"
+	grep -q "^Time zone: *$sys_zone\$" "$TEST_TMP/zone.txt"
+	tap_ok $? "without a zone the statement names the system's ($sys_zone)"
+	env -u TZ "$PAYDESK_BIN" statement --cache "$CACHE" --date 2025-11-24 -f json 2>/dev/null |
+		jq -e --arg z "$sys_zone" '.period.timezone == $z' >/dev/null
+	tap_ok $? "the JSON names it too"
+else
+	for _ in 1 2; do
+		tap_n=$((tap_n + 1))
+		echo "ok $tap_n # SKIP /etc/localtime is a copy and there is no /etc/timezone"
+	done
+fi
+TZ=:Asia/Tokyo "$PAYDESK_BIN" statement --cache "$CACHE" --date 2025-11-24 2>/dev/null | grep -q "^Time zone: *Asia/Tokyo\$"
+tap_ok $? "TZ=:Asia/Tokyo is named Asia/Tokyo"
+TZ=/usr/share/zoneinfo/America/New_York "$PAYDESK_BIN" statement --cache "$CACHE" --date 2025-11-24 2>/dev/null |
+	grep -q "^Time zone: *America/New_York\$"
+tap_ok $? "a TZ that is a path into the zone database is named by its zone"
 
 # A cache last synced before the end of the period: the header says so.
 sqlite3 "$CACHE" "UPDATE sync_state SET last_success = 1764000000"

@@ -209,6 +209,7 @@ static int run(const char *cache, enum statement_format format, const char *path
 	        .generated_at = 1764115200,
 	        .single_day = true,
 	        .keep_items = format == STATEMENT_TXT || format == STATEMENT_PDF,
+	        .keep_orders = format == STATEMENT_PDF,
 	};
 	struct statement *st = NULL;
 	char err[1024];

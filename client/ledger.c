@@ -12,9 +12,11 @@
 #include "client/client.h"
 #include "client/ledger.h"
 
-/* Items kept from the summing pass: ids in one buffer, the rest in an array. */
+/* Items kept from the summing pass: ids (and order numbers) in one buffer, the rest in an
+ * array. */
 struct ledger_kept_item {
 	size_t id_off;
+	size_t order_off; /* the order number's offset; meaningful when with_orders */
 	time_t created;
 	int64_t amount, fee, net;
 	enum ledger_category category;
@@ -26,14 +28,25 @@ struct ledger_kept {
 	size_t ids_len, ids_cap;
 	struct ledger_kept_item *items;
 	size_t n, cap;
+	bool with_orders; /* each item's order number was kept too */
 };
 
 struct ledger {
 	sqlite3 *db;
 	bool owns_db;
 	bool in_snapshot; /* ledger_snapshot_begin opened a read transaction */
+	bool has_orders;  /* the cache has the orders, refunds and disputes tables */
 	char error[256];
 };
+
+/* The merchant's order number of balance transaction b: its order's (a charge's), or the
+ * order of the refund or dispute it comes from; '' when none is known. */
+#define LEDGER_ORDER_REF_SQL                                                                       \
+	"coalesce((SELECT o.order_ref FROM orders o WHERE o.id = b.source), "                      \
+	"(SELECT o.order_ref FROM refunds r JOIN orders o ON o.id = r.order_id "                   \
+	"WHERE r.id = b.source), "                                                                 \
+	"(SELECT o.order_ref FROM disputes d JOIN orders o ON o.id = d.order_id "                  \
+	"WHERE d.id = b.source), '')"
 
 const char *ledger_status_message(enum ledger_status status)
 {
@@ -185,6 +198,18 @@ static enum ledger_status ledger_prepare_db(struct ledger *l)
 	}
 	if (tables != 4)
 		return LEDGER_NOT_CACHE;
+	/* The order numbers come from the orders, which a cache made for statements alone
+	 * may lack: then the lines have none. */
+	rc = sqlite3_prepare_v2(l->db,
+	                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+	                        "name IN ('orders', 'refunds', 'disputes')",
+	                        -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		set_error(l);
+		return LEDGER_DB;
+	}
+	l->has_orders = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 3;
+	sqlite3_finalize(st);
 	rc = sqlite3_create_function(l->db, "ledger_category", 2,
 	                             SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_category, NULL,
 	                             NULL);
@@ -394,11 +419,10 @@ static bool add_to(int64_t *a, int64_t b)
 
 static const char *text_or_empty(sqlite3_stmt *st, int col);
 
-/* Appends an item to the kept list. false when out of memory. */
-static bool keep_item(struct ledger_kept *k, const char *id, time_t created, int64_t amount,
-                      int64_t fee, int64_t net, enum ledger_category cat, const char *currency)
+/* Appends text and its NUL to the kept strings; false when out of memory. */
+static bool keep_text(struct ledger_kept *k, const char *text, size_t *off)
 {
-	size_t len = strlen(id) + 1;
+	size_t len = strlen(text) + 1;
 	if (k->ids_len + len > k->ids_cap) {
 		size_t cap = k->ids_cap ? k->ids_cap * 2 : 65536;
 		while (cap < k->ids_len + len)
@@ -409,6 +433,17 @@ static bool keep_item(struct ledger_kept *k, const char *id, time_t created, int
 		k->ids = grown;
 		k->ids_cap = cap;
 	}
+	memcpy(k->ids + k->ids_len, text, len);
+	*off = k->ids_len;
+	k->ids_len += len;
+	return true;
+}
+
+/* Appends an item to the kept list. false when out of memory. */
+static bool keep_item(struct ledger_kept *k, const char *id, const char *order, time_t created,
+                      int64_t amount, int64_t fee, int64_t net, enum ledger_category cat,
+                      const char *currency)
+{
 	if (k->n == k->cap) {
 		size_t cap = k->cap ? k->cap * 2 : 1024;
 		struct ledger_kept_item *grown = realloc(k->items, cap * sizeof *grown);
@@ -417,10 +452,13 @@ static bool keep_item(struct ledger_kept *k, const char *id, time_t created, int
 		k->items = grown;
 		k->cap = cap;
 	}
-	memcpy(k->ids + k->ids_len, id, len);
-	struct ledger_kept_item *it = &k->items[k->n++];
-	it->id_off = k->ids_len;
-	k->ids_len += len;
+	struct ledger_kept_item *it = &k->items[k->n];
+	if (!keep_text(k, id, &it->id_off))
+		return false;
+	it->order_off = 0;
+	if (k->with_orders && !keep_text(k, order, &it->order_off))
+		return false;
+	k->n++;
 	it->created = created;
 	it->amount = amount;
 	it->fee = fee;
@@ -461,10 +499,17 @@ static enum ledger_status load_sums(struct ledger *l, struct ledger_statement *s
 
 	/* The range's rows are summed here rather than with GROUP BY: grouping on a computed
 	 * category makes SQLite sort every row, which costs more than the sums themselves. */
+	const bool orders = s->kept && s->kept->with_orders && l->has_orders;
 	r = prepare(l,
-	            "SELECT currency, type, reporting_category, amount, fee, net, id, created "
-	            "FROM balance_transactions WHERE created >= ?1 AND created < ?2 "
-	            "AND (?3 = '' OR lower(currency) = ?3) ORDER BY created, id",
+	            orders ? "SELECT b.currency, b.type, b.reporting_category, b.amount, b.fee, "
+	                     "b.net, b.id, b.created, " LEDGER_ORDER_REF_SQL
+	                     " FROM balance_transactions b WHERE b.created >= ?1 AND "
+	                     "b.created < ?2 AND (?3 = '' OR lower(b.currency) = ?3) "
+	                     "ORDER BY b.created, b.id"
+	                   : "SELECT currency, type, reporting_category, amount, fee, net, id, "
+	                     "created, '' FROM balance_transactions WHERE created >= ?1 AND "
+	                     "created < ?2 AND (?3 = '' OR lower(currency) = ?3) "
+	                     "ORDER BY created, id",
 	            &st);
 	if (r != LEDGER_OK)
 		return r;
@@ -526,9 +571,9 @@ static enum ledger_status load_sums(struct ledger *l, struct ledger_statement *s
 			sqlite3_finalize(st);
 			return LEDGER_OVERFLOW;
 		}
-		if (s->kept &&
-		    !keep_item(s->kept, text_or_empty(st, 6), (time_t)sqlite3_column_int64(st, 7),
-		               amount, fee, net, last_cat, c->currency)) {
+		if (s->kept && !keep_item(s->kept, text_or_empty(st, 6), text_or_empty(st, 8),
+		                          (time_t)sqlite3_column_int64(st, 7), amount, fee, net,
+		                          last_cat, c->currency)) {
 			sqlite3_finalize(st);
 			return LEDGER_NOMEM;
 		}
@@ -705,12 +750,13 @@ enum ledger_status ledger_statement_load_period(struct ledger *ledger,
 	s->to = to;
 	s->arrival_from = period->arrival_from;
 	s->arrival_to = period->arrival_to;
-	if (flags & LEDGER_KEEP_ITEMS) {
+	if (flags & (LEDGER_KEEP_ITEMS | LEDGER_KEEP_ORDERS)) {
 		s->kept = calloc(1, sizeof *s->kept);
 		if (!s->kept) {
 			ledger_statement_free(&s);
 			return LEDGER_NOMEM;
 		}
+		s->kept->with_orders = (flags & LEDGER_KEEP_ORDERS) != 0;
 	}
 	/* One read transaction: a sync committing meanwhile cannot split the figures. A
 	 * borrowed handle already inside a transaction is read as it stands. */
@@ -749,28 +795,30 @@ static const char *text_or_empty(sqlite3_stmt *st, int col)
 	return t ? (const char *)t : "";
 }
 
+#define ITEMS_FULL                                                                                 \
+	"SELECT b.id, b.type, b.reporting_category, b.source, b.description, b.payout_id, "        \
+	"b.status, b.created, b.available_on, b.amount, b.fee, b.net, b.currency, "
+#define ITEMS_BRIEF                                                                                \
+	"SELECT b.id, b.type, b.reporting_category, '', '', '', '', b.created, 0, b.amount, "      \
+	"b.fee, b.net, b.currency, "
+#define ITEMS_RANGE                                                                                \
+	" FROM balance_transactions b WHERE b.created >= ?1 AND b.created < ?2 "                   \
+	"AND (?3 = '' OR lower(b.currency) = ?3) ORDER BY b.created, b.id"
+
 enum ledger_status ledger_items(struct ledger *ledger, const char *currency, time_t from, time_t to,
                                 unsigned flags, ledger_item_fn *fn, void *ctx)
 {
+	/* [brief][with order numbers] */
+	static const char *const sql[2][2] = {
+	        {ITEMS_FULL "''" ITEMS_RANGE, ITEMS_FULL LEDGER_ORDER_REF_SQL ITEMS_RANGE},
+	        {ITEMS_BRIEF "''" ITEMS_RANGE, ITEMS_BRIEF LEDGER_ORDER_REF_SQL ITEMS_RANGE},
+	};
 	char cur[4];
 	currency_lower(currency, cur);
 	const bool brief = flags & LEDGER_ITEMS_BRIEF;
+	const bool orders = (flags & LEDGER_ITEMS_ORDER) && ledger->has_orders;
 	sqlite3_stmt *st;
-	enum ledger_status r =
-	        prepare(ledger,
-	                brief ? "SELECT id, type, reporting_category, '', '', '', '', created, 0, "
-	                        "amount, fee, "
-	                        "net, currency FROM balance_transactions WHERE created >= ?1 AND "
-	                        "created < ?2 "
-	                        "AND (?3 = '' OR lower(currency) = ?3) ORDER BY created, id"
-	                      : "SELECT id, type, reporting_category, source, description, "
-	                        "payout_id, status, "
-	                        "created, available_on, amount, fee, net, currency FROM "
-	                        "balance_transactions "
-	                        "WHERE created >= ?1 AND created < ?2 AND (?3 = '' OR "
-	                        "lower(currency) = ?3) "
-	                        "ORDER BY created, id",
-	                &st);
+	enum ledger_status r = prepare(ledger, sql[brief][orders], &st);
 	if (r != LEDGER_OK)
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
@@ -793,6 +841,7 @@ enum ledger_status ledger_items(struct ledger *ledger, const char *currency, tim
 		        .amount = sqlite3_column_int64(st, 9),
 		        .fee = sqlite3_column_int64(st, 10),
 		        .net = sqlite3_column_int64(st, 11),
+		        .order_ref = text_or_empty(st, 13),
 		};
 		currency_lower(text_or_empty(st, 12), it.currency);
 		/* Consecutive rows mostly share their type: categorize once per change. */
@@ -819,9 +868,9 @@ enum ledger_status ledger_items(struct ledger *ledger, const char *currency, tim
 }
 
 enum ledger_status ledger_statement_items(const struct ledger_statement *st, const char *currency,
-                                          ledger_item_fn *fn, void *ctx)
+                                          unsigned flags, ledger_item_fn *fn, void *ctx)
 {
-	if (!st->kept)
+	if (!st->kept || ((flags & LEDGER_ITEMS_ORDER) && !st->kept->with_orders))
 		return LEDGER_BAD_RANGE;
 	char cur[4];
 	currency_lower(currency, cur);
@@ -831,6 +880,7 @@ enum ledger_status ledger_statement_items(const struct ledger_statement *st, con
 			continue;
 		struct ledger_item it = {
 		        .id = st->kept->ids + k->id_off,
+		        .order_ref = st->kept->with_orders ? st->kept->ids + k->order_off : "",
 		        .type = "",
 		        .reporting_category = "",
 		        .source = "",

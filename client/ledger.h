@@ -115,6 +115,8 @@ enum ledger_load_flags {
 	/* Keep the range's items (as LEDGER_ITEMS_BRIEF gives them) from the pass that sums
 	 * them, for ledger_statement_items: the printed statement then reads the day once. */
 	LEDGER_KEEP_ITEMS = 1 << 0,
+	/* Keep the items with their order numbers (LEDGER_ITEMS_ORDER), for the PDF. */
+	LEDGER_KEEP_ORDERS = 1 << 1,
 };
 
 struct ledger;
@@ -173,6 +175,7 @@ void ledger_statement_free(struct ledger_statement **st);
  * and valid only during the callback. */
 struct ledger_item {
 	const char *id;
+	const char *order_ref; /* the merchant's order number ("" when unknown or not asked) */
 	const char *type;
 	const char *reporting_category;
 	const char *source;
@@ -198,10 +201,12 @@ enum ledger_status ledger_items(struct ledger *ledger, const char *currency, tim
                                 unsigned flags, ledger_item_fn *fn, void *ctx);
 
 /* Calls fn for the kept items of `currency` (NULL: all), in the order ledger_items gives,
- * filled as with LEDGER_ITEMS_BRIEF. LEDGER_BAD_RANGE when the statement kept none (loaded
- * without LEDGER_KEEP_ITEMS); LEDGER_STOPPED when fn stopped. */
+ * filled as with LEDGER_ITEMS_BRIEF (and the order number with LEDGER_ITEMS_ORDER).
+ * LEDGER_BAD_RANGE when the statement kept none, or none with order numbers when flags ask
+ * for them (loaded without LEDGER_KEEP_ITEMS, LEDGER_KEEP_ORDERS); LEDGER_STOPPED when fn
+ * stopped. */
 enum ledger_status ledger_statement_items(const struct ledger_statement *st, const char *currency,
-                                          ledger_item_fn *fn, void *ctx);
+                                          unsigned flags, ledger_item_fn *fn, void *ctx);
 
 /* ledger_items flags. */
 enum ledger_items_flags {
@@ -209,6 +214,8 @@ enum ledger_items_flags {
 	 * strings are "" (the printed appendix needs no more, and a day of 100,000 rows reads
 	 * faster without them). */
 	LEDGER_ITEMS_BRIEF = 1 << 0,
+	/* Fill order_ref: the merchant's order number of the line's order, refund or dispute. */
+	LEDGER_ITEMS_ORDER = 1 << 1,
 };
 
 #endif

@@ -293,6 +293,8 @@ static int run_statement(struct statement_args *args, const char *cache, const c
 	opt.single_day = strcmp(d1, d2) == 0;
 	/* Text and PDF print every item: read them once, with the sums. */
 	opt.keep_items = a.format == STATEMENT_TXT || a.format == STATEMENT_PDF || a.print;
+	/* The PDF names each line's order. */
+	opt.keep_orders = a.format == STATEMENT_PDF || a.print;
 	char who[128];
 	statement_operator(who, sizeof who);
 	opt.operator_name = who;

@@ -205,16 +205,30 @@ void statement_zone_name(const char *configured, char *buf, size_t size)
 		snprintf(buf, size, "%s", abbr[0] ? abbr : "UTC");
 }
 
-int statement_build(struct ledger *ledger, const struct statement_options *opt,
-                    struct statement **out, char *err, size_t err_size)
+/* The cache's ledger as a statement source: the items kept from the summing pass when they
+ * hold what is asked, else a query of the range. */
+static enum ledger_status ledger_source_items(void *ctx, const struct ledger_statement *data,
+                                              const char *currency, unsigned flags,
+                                              ledger_item_fn *fn, void *fn_ctx)
 {
-	*out = NULL;
-	struct statement *st = calloc(1, sizeof *st);
-	if (!st) {
-		snprintf(err, err_size, "%s", ledger_status_message(LEDGER_NOMEM));
-		return -1;
+	if (data->kept && (flags & LEDGER_ITEMS_BRIEF)) {
+		enum ledger_status r = ledger_statement_items(data, currency, flags, fn, fn_ctx);
+		if (r != LEDGER_BAD_RANGE)
+			return r;
 	}
-	st->ledger = ledger;
+	return ledger_items(ctx, currency, data->from, data->to, flags, fn, fn_ctx);
+}
+
+static const char *ledger_source_error(void *ctx)
+{
+	return ledger_last_error(ctx);
+}
+
+/* Fills what every statement has beside its data: options, zone, operator, sanitized
+ * account. */
+static int statement_init(struct statement *st, const struct statement_options *opt, char *err,
+                          size_t err_size)
+{
 	st->opt = *opt;
 	snprintf(st->timezone, sizeof st->timezone, "%s",
 	         opt->timezone && *opt->timezone ? opt->timezone : "");
@@ -224,33 +238,79 @@ int statement_build(struct ledger *ledger, const struct statement_options *opt,
 	statement_zone_name(st->timezone, st->zone_name, sizeof st->zone_name);
 	st->opt.operator_name = st->operator_name;
 	st->opt.currency = NULL;
+	/* Platform text is sanitized once here for every renderer. */
+	st->account_name = tui_sanitize_dup(st->data->account_name, 0);
+	st->account_id = tui_sanitize_dup(st->data->account_id, 0);
+	if (!st->account_name || !st->account_id) {
+		snprintf(err, err_size, "%s", ledger_status_message(LEDGER_NOMEM));
+		return -1;
+	}
+	return 0;
+}
+
+int statement_build(struct ledger *ledger, const struct statement_options *opt,
+                    struct statement **out, char *err, size_t err_size)
+{
+	*out = NULL;
 	/* Payouts are those arriving on the statement's calendar days in its time zone. */
 	struct ledger_period period = {.from = opt->from, .to = opt->to};
 	char saved[128];
-	statement_tz_enter(st->timezone, saved, sizeof saved);
+	statement_tz_enter(opt->timezone, saved, sizeof saved);
 	ledger_arrival_days(opt->from, opt->to, &period.arrival_from, &period.arrival_to);
 	statement_tz_leave(saved);
-	enum ledger_status r = ledger_statement_load_period(
-	        ledger, &period, opt->currency, opt->keep_items ? LEDGER_KEEP_ITEMS : 0, &st->data);
+	unsigned flags = (opt->keep_items ? LEDGER_KEEP_ITEMS : 0) |
+	                 (opt->keep_orders ? LEDGER_KEEP_ORDERS : 0);
+	struct ledger_statement *data = NULL;
+	enum ledger_status r =
+	        ledger_statement_load_period(ledger, &period, opt->currency, flags, &data);
 	if (r != LEDGER_OK) {
 		if (r == LEDGER_DB)
 			snprintf(err, err_size, "%s: %s", ledger_status_message(r),
 			         ledger_last_error(ledger));
 		else
 			snprintf(err, err_size, "%s", ledger_status_message(r));
-		statement_free(&st);
 		return -1;
 	}
-	/* Platform text is sanitized once here for every renderer. */
-	st->account_name = tui_sanitize_dup(st->data->account_name, 0);
-	st->account_id = tui_sanitize_dup(st->data->account_id, 0);
-	if (!st->account_name || !st->account_id) {
+	struct statement_source source = {ledger_source_items, ledger_source_error, ledger};
+	return statement_build_from(&source, &data, opt, out, err, err_size);
+}
+
+int statement_build_from(const struct statement_source *source, struct ledger_statement **data,
+                         const struct statement_options *opt, struct statement **out, char *err,
+                         size_t err_size)
+{
+	*out = NULL;
+	struct statement *st = calloc(1, sizeof *st);
+	if (!st) {
+		ledger_statement_free(data);
 		snprintf(err, err_size, "%s", ledger_status_message(LEDGER_NOMEM));
+		return -1;
+	}
+	st->source = *source;
+	st->data = *data;
+	*data = NULL;
+	if (statement_init(st, opt, err, err_size) != 0) {
 		statement_free(&st);
 		return -1;
 	}
 	*out = st;
 	return 0;
+}
+
+enum ledger_status statement_items(const struct statement *st, const char *currency, unsigned flags,
+                                   ledger_item_fn *fn, void *ctx)
+{
+	return st->source.items(st->source.ctx, st->data, currency, flags, fn, ctx);
+}
+
+void statement_items_error(const struct statement *st, enum ledger_status status, char *err,
+                           size_t err_size)
+{
+	const char *why = st->source.last_error ? st->source.last_error(st->source.ctx) : "";
+	if (why && *why)
+		snprintf(err, err_size, "%s: %s", ledger_status_message(status), why);
+	else
+		snprintf(err, err_size, "%s", ledger_status_message(status));
 }
 
 void statement_free(struct statement **st)

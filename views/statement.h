@@ -34,14 +34,33 @@ struct statement_options {
 	const char *currency;      /* one currency, or NULL for all */
 	const char *operator_name; /* who produced it (footer) */
 	time_t generated_at;
-	bool single_day; /* the range is one calendar day (shorter times) */
-	bool keep_items; /* read the items once, with the sums (text and PDF) */
+	bool single_day;  /* the range is one calendar day (shorter times) */
+	bool keep_items;  /* read the items once, with the sums (text and PDF) */
+	bool keep_orders; /* and their order numbers (the PDF prints them) */
 };
 
-/* A statement ready to render. The ledger is borrowed and must outlive it. */
+/* Where a statement's lines come from. The document writers (text, CSV, JSON, PDF) read the
+ * figures from the statement's data (struct ledger_statement: balances, category sums,
+ * payouts) and its lines only through statement_items, never from the cache: the cache's
+ * ledger is one source (statement_build); a platform's daily bills can be another
+ * (statement_build_from). */
+struct statement_source {
+	/* Calls fn for each line of `currency` (NULL: of every currency) of the data's period,
+	 * ordered by time then id; flags as ledger_items's (LEDGER_ITEMS_BRIEF,
+	 * LEDGER_ITEMS_ORDER). Returns LEDGER_OK, LEDGER_STOPPED when fn stopped, or a
+	 * failure. */
+	enum ledger_status (*items)(void *ctx, const struct ledger_statement *data,
+	                            const char *currency, unsigned flags, ledger_item_fn *fn,
+	                            void *fn_ctx);
+	/* The source's words for its last failure ("" when it has none). */
+	const char *(*last_error)(void *ctx);
+	void *ctx; /* borrowed: outlives the statement */
+};
+
+/* A statement ready to render. */
 struct statement {
-	struct ledger *ledger;
-	struct ledger_statement *data;
+	struct statement_source source;
+	struct ledger_statement *data; /* owned */
 	struct statement_options opt;
 	char timezone[64];   /* as configured: "" is the system's */
 	char zone_name[128]; /* the zone by name, the system's resolved (statement_zone_name) */
@@ -50,11 +69,24 @@ struct statement {
 	char *account_id;   /* sanitized */
 };
 
-/* Computes the statement. Returns 0 and sets *out (statement_free), or -1 with a
- * translated reason in err and *out NULL. */
+/* Computes the statement from the cache's ledger (which is borrowed and must outlive it).
+ * Returns 0 and sets *out (statement_free), or -1 with a translated reason in err and *out
+ * NULL. */
 int statement_build(struct ledger *ledger, const struct statement_options *opt,
                     struct statement **out, char *err, size_t err_size);
+/* Makes a statement of figures computed elsewhere: takes *data (set to NULL, freed with the
+ * statement, also on failure) and reads its lines from source. opt's from, to and currency
+ * are the data's. Returns 0 and sets *out, or -1 with err set. */
+int statement_build_from(const struct statement_source *source, struct ledger_statement **data,
+                         const struct statement_options *opt, struct statement **out, char *err,
+                         size_t err_size);
 void statement_free(struct statement **st);
+/* The lines of the statement through its source (see struct statement_source). */
+enum ledger_status statement_items(const struct statement *st, const char *currency, unsigned flags,
+                                   ledger_item_fn *fn, void *ctx);
+/* A translated sentence for a failed statement_items: the status's and the source's. */
+void statement_items_error(const struct statement *st, enum ledger_status status, char *err,
+                           size_t err_size);
 
 /* Day boundaries in a time zone: the start of the day that `date` ("YYYY-MM-DD") names.
  * Returns 0, or -1 when the date is malformed. days_after moves by whole calendar days

@@ -70,16 +70,16 @@ void statement_csv_cell(FILE *out, const char *text, bool is_number)
 /* One CSV record of the 13 columns; NULL cells are empty. */
 struct csv_rec {
 	const char *record, *currency, *name, *id, *date, *count, *amount, *fee, *net, *status,
-	        *detail, *source, *payout;
+	        *detail, *source, *payout, *order;
 };
 
 static void csv_row(FILE *out, const struct csv_rec *r)
 {
-	const char *cells[] = {r->record, r->currency, r->name,  r->id,  r->date,
-	                       r->count,  r->amount,   r->fee,   r->net, r->status,
-	                       r->detail, r->source,   r->payout};
-	const bool number[] = {false, false, false, false, false, true, true,
-	                       true,  true,  false, false, false, false};
+	const char *cells[] = {r->record, r->currency, r->name,   r->id,   r->date,
+	                       r->count,  r->amount,   r->fee,    r->net,  r->status,
+	                       r->detail, r->source,   r->payout, r->order};
+	const bool number[] = {false, false, false, false, false, true,  true,
+	                       true,  true,  false, false, false, false, false};
 	for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
 		if (i)
 			fputc(',', out);
@@ -98,7 +98,7 @@ static int csv_item(const struct ledger_item *it, void *vctx)
 {
 	struct csv_items *x = vctx;
 	char id[256], type[128], date[40], a[32], f[32], n[32], rc[128], desc[2048], src[256],
-	        po[256];
+	        po[256], order[256];
 	iso_time(it->created, date, sizeof date);
 	plain(it->amount, x->currency, a, sizeof a);
 	plain(it->fee, x->currency, f, sizeof f);
@@ -116,6 +116,7 @@ static int csv_item(const struct ledger_item *it, void *vctx)
 	        .detail = clean(it->description, desc, sizeof desc),
 	        .source = clean(it->source, src, sizeof src),
 	        .payout = clean(it->payout_id, po, sizeof po),
+	        .order = clean(it->order_ref, order, sizeof order),
 	};
 	csv_row(x->out, &r);
 	return ferror(x->out) ? 1 : 0;
@@ -153,7 +154,7 @@ int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_s
 		sync[0] = '\0';
 	csv_row(out,
 	        &(struct csv_rec){"record", "currency", "name", "id", "date", "count", "amount",
-	                          "fee", "net", "status", "detail", "source", "payout"});
+	                          "fee", "net", "status", "detail", "source", "payout", "order"});
 	csv_row(out, &(struct csv_rec){.record = "header",
 	                               .name = "account",
 	                               .id = st->account_id,
@@ -205,14 +206,13 @@ int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_s
 		}
 		struct csv_items x = {.out = out, .code = code, .currency = c->currency};
 		enum ledger_status r =
-		        ledger_items(st->ledger, c->currency, d->from, d->to, 0, csv_item, &x);
+		        statement_items(st, c->currency, LEDGER_ITEMS_ORDER, csv_item, &x);
 		if (r != LEDGER_OK) {
 			if (r == LEDGER_STOPPED)
 				snprintf(err, err_size, _("writing the statement failed: %s"),
 				         strerror(errno));
 			else
-				snprintf(err, err_size, "%s: %s", ledger_status_message(r),
-				         ledger_last_error(st->ledger));
+				statement_items_error(st, r, err, err_size);
 			rc = -1;
 		}
 	}
@@ -251,9 +251,9 @@ struct json_items {
 static int json_item(const struct ledger_item *it, void *vctx)
 {
 	struct json_items *x = vctx;
-	char id[256], type[128], rc[128], desc[2048], src[256], po[256], date[40];
+	char id[256], type[128], rc[128], desc[2048], src[256], po[256], date[40], order[256];
 	iso_time(it->created, date, sizeof date);
-	json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "id",
+	json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s}", "id",
 	                      clean(it->id, id, sizeof id), "created", (json_int_t)it->created,
 	                      "created_local", date, "type", clean(it->type, type, sizeof type),
 	                      "reporting_category", clean(it->reporting_category, rc, sizeof rc),
@@ -262,7 +262,8 @@ static int json_item(const struct ledger_item *it, void *vctx)
 	                      (json_int_t)it->net, "currency", x->code, "source",
 	                      clean(it->source, src, sizeof src), "description",
 	                      clean(it->description, desc, sizeof desc), "payout",
-	                      clean(it->payout_id, po, sizeof po));
+	                      clean(it->payout_id, po, sizeof po), "order",
+	                      clean(it->order_ref, order, sizeof order));
 	if ((!x->first && fputc(',', x->out) == EOF) || !dump(x->out, o)) {
 		x->failed = true;
 		return 1;
@@ -359,8 +360,7 @@ int statement_write_json(struct statement *st, FILE *out, char *err, size_t err_
 		free(ctext);
 		struct json_items x = {.out = out, .code = c->currency, .first = true};
 		if (ok)
-			lr = ledger_items(st->ledger, c->currency, d->from, d->to, 0, json_item,
-			                  &x);
+			lr = statement_items(st, c->currency, LEDGER_ITEMS_ORDER, json_item, &x);
 		if (lr != LEDGER_OK || x.failed) {
 			ok = false;
 			break;
@@ -372,8 +372,7 @@ int statement_write_json(struct statement *st, FILE *out, char *err, size_t err_
 	statement_tz_leave(saved);
 	if (!ok) {
 		if (lr != LEDGER_OK && lr != LEDGER_STOPPED)
-			snprintf(err, err_size, "%s: %s", ledger_status_message(lr),
-			         ledger_last_error(st->ledger));
+			statement_items_error(st, lr, err, err_size);
 		else
 			snprintf(err, err_size, _("writing the statement failed: %s"),
 			         errno ? strerror(errno) : ledger_status_message(LEDGER_NOMEM));

@@ -816,16 +816,15 @@ static int build_items(struct statement *st, const struct money_locale *loc,
 		if (r == 0 && kept && c->items > 0) {
 			x.sec = &sec[i];
 			x.n_sec = 1;
-			ls = ledger_statement_items(st->data, c->currency, item_line, &x);
+			ls = statement_items(st, c->currency, LEDGER_ITEMS_BRIEF, item_line, &x);
 		} else if (r == 0 && !kept && i == n - 1 && items > 0) {
-			ls = ledger_items(st->ledger, n == 1 ? sec[0].f.code : NULL, st->data->from,
-			                  st->data->to, LEDGER_ITEMS_BRIEF, item_line, &x);
+			ls = statement_items(st, n == 1 ? sec[0].f.code : NULL, LEDGER_ITEMS_BRIEF,
+			                     item_line, &x);
 		}
 		if (r == 0 && x.failed) {
 			r = -1;
 		} else if (r == 0 && ls != LEDGER_OK) {
-			snprintf(err, err_size, "%s: %s", ledger_status_message(ls),
-			         ledger_last_error(st->ledger));
+			statement_items_error(st, ls, err, err_size);
 			r = -2;
 		}
 	}

@@ -105,7 +105,10 @@ static int statement_view_open(struct tui_view *view, const char *arg)
 	char who[128];
 	statement_operator(who, sizeof who);
 	struct statement_options opt = {
-	        .operator_name = who, .generated_at = paydesk_now(), .keep_items = true};
+	        .operator_name = who,
+	        .generated_at = paydesk_now(),
+	        .keep_items = true,
+	        .keep_orders = true}; /* p prints the PDF, which names each line's order */
 	if (open_ledger(v) != 0 || parse_range(arg, &opt, v->range, sizeof v->range) != 0) {
 		statement_view_free(v);
 		return -1;

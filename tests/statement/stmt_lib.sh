@@ -4,7 +4,8 @@
 #
 # stmt_fill_cache fills a paydesk cache from a running paydesk-sandbox with the test's own code (curl and jq),
 # independent of paydesk's sync: every balance transaction, every payout, and for each payout
-# the transactions it paid out (their payout_id). Source it, then:
+# the transactions it paid out (their payout_id); the orders (charges, with the merchant's
+# order number from their metadata), refunds and disputes they come from. Source it, then:
 #   stmt_fill_cache URL CACHE_FILE
 # CACHE_FILE must have been created by stmt_mkcache. Returns non-zero on any failure.
 
@@ -35,6 +36,20 @@ stmt_fill_cache() {
 		+ " type, reporting_category, source, status, description) VALUES ("
 		+ ([.id, .created, .available_on, .amount, .fee, .net, .currency, .type,
 		    .reporting_category, .source, .status, .description] | map(q) | join(",")) + ");"' \
+		>>"$_sql" || return 1
+	stmt_list "$_url" /v1/charges "" | jq -r "$stmt_jq_sql"'
+		"INSERT INTO orders(id, created, amount, currency, status, platform_status, order_ref,"
+		+ " description) VALUES ("
+		+ ([.id, .created, .amount, .currency, .status, .status,
+		    (.metadata.order_id // .metadata.order_ref), .description] | map(q) | join(","))
+		+ ");"' >>"$_sql" || return 1
+	stmt_list "$_url" /v1/refunds "" | jq -r "$stmt_jq_sql"'
+		"INSERT INTO refunds(id, created, order_id, amount, currency, status) VALUES ("
+		+ ([.id, .created, .charge, .amount, .currency, .status] | map(q) | join(",")) + ");"' \
+		>>"$_sql" || return 1
+	stmt_list "$_url" /v1/disputes "" | jq -r "$stmt_jq_sql"'
+		"INSERT INTO disputes(id, created, order_id, amount, currency, status) VALUES ("
+		+ ([.id, .created, .charge, .amount, .currency, .status] | map(q) | join(",")) + ");"' \
 		>>"$_sql" || return 1
 	stmt_list "$_url" /v1/payouts "" >"$TEST_TMP/payouts.jsonl" || return 1
 	jq -r "$stmt_jq_sql"'

@@ -475,6 +475,91 @@ static void test_arrival_days(void **state)
 	ledger_close(&l);
 }
 
+struct refs {
+	char text[512];
+};
+
+static int collect_ref(const struct ledger_item *it, void *ctx)
+{
+	struct refs *r = ctx;
+	size_t n = strlen(r->text);
+	snprintf(r->text + n, sizeof r->text - n, "%s=%s;", it->id, it->order_ref);
+	return 0;
+}
+
+/* A line's order number: its charge's, or that of the charge a refund or dispute is on; the
+ * same from the kept items and from a query; none without the orders tables. */
+static void test_order_numbers(void **state)
+{
+	(void)state;
+	make_cache("INSERT INTO orders(id, created, amount, currency, status, platform_status,"
+	           " order_ref) VALUES ('ch_1', 1763950000, 1000, 'usd', 'paid', 'succeeded',"
+	           " 'ORD-1'), ('ch_2', 1763950000, 2000, 'usd', 'paid', 'succeeded', NULL);"
+	           "INSERT INTO refunds(id, created, order_id, amount, currency, status) VALUES"
+	           " ('re_1', 1763950100, 'ch_1', 300, 'usd', 'succeeded');"
+	           "INSERT INTO disputes(id, created, order_id, amount, currency, status) VALUES"
+	           " ('du_1', 1763950200, 'ch_1', 700, 'usd', 'lost');"
+	           "INSERT INTO balance_transactions(id, created, amount, fee, net, currency, type,"
+	           " reporting_category, source) VALUES"
+	           " ('t1', 1763950000, 1000, 59, 941, 'usd', 'charge', 'charge', 'ch_1'),"
+	           " ('t2', 1763950001, 2000, 88, 1912, 'usd', 'charge', 'charge', 'ch_2'),"
+	           " ('t3', 1763950100, -300, 0, -300, 'usd', 'refund', 'refund', 're_1'),"
+	           " ('t4', 1763950200, -700, 1500, -2200, 'usd', 'adjustment', 'dispute', 'du_1'),"
+	           " ('t5', 1763950300, -50, 0, -50, 'usd', 'stripe_fee', 'fee', NULL);");
+	const char *want = "t1=ORD-1;t2=;t3=ORD-1;t4=ORD-1;t5=;";
+	struct ledger *l;
+	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
+	struct refs r = {""};
+	assert_int_equal(ledger_items(l, NULL, DAY, DAY + 86400,
+	                              LEDGER_ITEMS_BRIEF | LEDGER_ITEMS_ORDER, collect_ref, &r),
+	                 LEDGER_OK);
+	assert_string_equal(r.text, want);
+	/* Without the flag: none asked, none given. */
+	r.text[0] = '\0';
+	assert_int_equal(ledger_items(l, NULL, DAY, DAY + 86400, 0, collect_ref, &r), LEDGER_OK);
+	assert_string_equal(r.text, "t1=;t2=;t3=;t4=;t5=;");
+
+	struct statement_options opt = day_options();
+	opt.keep_items = true;
+	struct statement *st;
+	char err[256];
+	/* Kept without their order numbers: the statement asks the cache for them. */
+	assert_int_equal(statement_build(l, &opt, &st, err, sizeof err), 0);
+	assert_int_equal(ledger_statement_items(st->data, NULL,
+	                                        LEDGER_ITEMS_BRIEF | LEDGER_ITEMS_ORDER,
+	                                        collect_ref, &r),
+	                 LEDGER_BAD_RANGE);
+	r.text[0] = '\0';
+	assert_int_equal(
+	        statement_items(st, NULL, LEDGER_ITEMS_BRIEF | LEDGER_ITEMS_ORDER, collect_ref, &r),
+	        LEDGER_OK);
+	assert_string_equal(r.text, want);
+	statement_free(&st);
+	opt.keep_orders = true;
+	assert_int_equal(statement_build(l, &opt, &st, err, sizeof err), 0);
+	r.text[0] = '\0';
+	assert_int_equal(ledger_statement_items(st->data, NULL,
+	                                        LEDGER_ITEMS_BRIEF | LEDGER_ITEMS_ORDER,
+	                                        collect_ref, &r),
+	                 LEDGER_OK);
+	assert_string_equal(r.text, want);
+	statement_free(&st);
+	ledger_close(&l);
+
+	/* A cache without the orders: lines without order numbers, and no failure. */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(unit_cache, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE disputes", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(ledger_open(unit_cache, &l), LEDGER_OK);
+	assert_int_equal(statement_build(l, &opt, &st, err, sizeof err), 0);
+	r.text[0] = '\0';
+	assert_int_equal(statement_items(st, NULL, LEDGER_ITEMS_ORDER, collect_ref, &r), LEDGER_OK);
+	assert_string_equal(r.text, "t1=;t2=;t3=;t4=;t5=;");
+	statement_free(&st);
+	ledger_close(&l);
+}
+
 static void test_text_width_and_pages(void **state)
 {
 	(void)state;
@@ -591,6 +676,7 @@ int main(void)
 	        cmocka_unit_test(test_day_boundaries),
 	        cmocka_unit_test_teardown(test_arrival_days, teardown),
 	        cmocka_unit_test_teardown(test_daily_summary_is_the_statement, teardown),
+	        cmocka_unit_test_teardown(test_order_numbers, teardown),
 	        cmocka_unit_test(test_csv_cells),
 	        cmocka_unit_test(test_fast_money),
 	        cmocka_unit_test_teardown(test_text_width_and_pages, teardown),

@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/statement/stmt_lib.sh"
 tmp_setup
-tap_plan 64
+tap_plan 66
 
 NOW=1764115200 # 2025-11-26 00:00 UTC
 export PAYDESK_NOW=$NOW PAYDESK_OPERATOR=clerk1 LANGUAGE= LC_ALL=C.UTF-8
@@ -119,6 +119,21 @@ csv_items=$(sqlite3 "$TEST_TMP/csv.db" "SELECT lower(currency) || ' ' || count(*
 	GROUP BY currency ORDER BY 1")
 json_items=$(jq -r '.currencies[] | "\(.currency) \(.transactions | length) \(.net_activity + .payouts_total)"' "$out")
 tap_is "$csv_items" "$json_items" "the CSV's transactions add up to the net activity and payouts"
+
+# Each sale and refund line carries the merchant's order number, as the platform's charge
+# says it (metadata order_id), a refund that of the charge it refunds.
+stmt_list "$SANDBOX_URL" /v1/charges "" | jq -s 'map({(.id): .metadata.order_id}) | add' >"$TEST_TMP/orders.json"
+stmt_list "$SANDBOX_URL" /v1/refunds "" | jq -s 'map({(.id): .charge}) | add' >"$TEST_TMP/refunds.json"
+jq -e --slurpfile o "$TEST_TMP/orders.json" --slurpfile r "$TEST_TMP/refunds.json" '
+	[.currencies[].transactions[] | select(.category == "sales" or .category == "refunds")
+	 | {got: .order, want: (if .category == "sales" then $o[0][.source]
+	                        else $o[0][$r[0][.source]] end)}]
+	| length > 50 and all(.got == .want and (.want | type) == "string")' "$out" >/dev/null
+tap_ok $? "every sale and refund line in the JSON has its order's number"
+csv_orders=$(sqlite3 "$TEST_TMP/csv.db" "SELECT count(*) FROM s WHERE record = 'transaction'
+	AND name IN ('charge', 'refund') AND \"order\" LIKE 'ORD-%'")
+tap_is "$csv_orders" "$(jq '[.currencies[].transactions[] | select(.type == "charge" or .type == "refund")] | length' "$out")" \
+	"the CSV's order column names them too"
 
 # PDF: pdftotext finds the same totals as the text statement.
 statement --date 2025-11-24 --timezone UTC -f pdf -o "$TEST_TMP/day3.pdf" 2>/dev/null

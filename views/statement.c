@@ -380,15 +380,9 @@ static int save_special(struct statement *st, enum statement_format format, cons
                         char *err, size_t err_size)
 {
 	if (format == STATEMENT_PDF) {
-		struct statement_doc doc = {0};
-		int r = statement_doc_build(st, STATEMENT_PAGE_LINES, &doc, err, err_size);
-		if (r == 0) {
-			char title[256];
-			statement_default_name(st, format, NULL, title, sizeof title);
-			r = statement_write_pdf(&doc, path, title, err, err_size);
-		}
-		statement_doc_clear(&doc);
-		return r;
+		char title[256];
+		statement_default_name(st, format, NULL, title, sizeof title);
+		return statement_write_pdf(st, path, title, err, err_size);
 	}
 	FILE *f = fopen(path, "w");
 	if (!f) {
@@ -457,14 +451,9 @@ int statement_save(struct statement *st, enum statement_format format, const cha
 	int r;
 	if (format == STATEMENT_PDF) {
 		close(fd);
-		struct statement_doc doc = {0};
-		r = statement_doc_build(st, STATEMENT_PAGE_LINES, &doc, err, err_size);
-		if (r == 0) {
-			char title[256];
-			statement_default_name(st, format, NULL, title, sizeof title);
-			r = statement_write_pdf(&doc, tmp, title, err, err_size);
-		}
-		statement_doc_clear(&doc);
+		char title[256];
+		statement_default_name(st, format, NULL, title, sizeof title);
+		r = statement_write_pdf(st, tmp, title, err, err_size);
 	} else {
 		FILE *f = fdopen(fd, "w");
 		if (!f) {

@@ -124,7 +124,6 @@ struct statement_doc {
 	size_t *page_first; /* first line of each page (after statement_doc_paginate) */
 	size_t n_pages;
 	int page_lines; /* lines per page including the footer; 0 = one long page */
-	bool has_wide;  /* some line holds a double-width (CJK) character */
 	char footer_name[128];
 };
 
@@ -145,9 +144,9 @@ void statement_doc_footer(const struct statement_doc *doc, size_t p, char *buf, 
 int statement_write_text(const struct statement_doc *doc, FILE *out, char *err, size_t err_size);
 int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_size);
 int statement_write_json(struct statement *st, FILE *out, char *err, size_t err_size);
-/* Writes a PDF file (cairo needs a path). */
-int statement_write_pdf(const struct statement_doc *doc, const char *path, const char *title,
-                        char *err, size_t err_size);
+/* Writes the PDF statement to a file (cairo needs a path), titled title. */
+int statement_write_pdf(struct statement *st, const char *path, const char *title, char *err,
+                        size_t err_size);
 
 /* Writes the statement in a format to path ("-" = stdout for the text formats), through a
  * temporary file renamed into place so an interrupted run never leaves half a statement.

@@ -5,7 +5,10 @@ views_libviews_a_SOURCES += \
 	views/statement_text.c \
 	views/statement_money.c \
 	views/statement_export.c \
+	views/statement_pdf.h \
 	views/statement_pdf.c \
+	views/statement_pdf_face.c \
+	views/statement_pdf_lines.c \
 	views/statement_print.c \
 	views/cmd_statement.c \
 	views/statement_view.c
@@ -19,8 +22,8 @@ tests_statement_stmt_mkcache_SOURCES = tests/statement/stmt_mkcache.c
 tests_statement_stmt_mkcache_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 tests_statement_stmt_mkcache_LDADD = client/libclient.a $(SQLITE_LIBS)
 EXTRA_DIST += tests/statement/stmt_lib.sh
-TESTS += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh tests/statement/test_statement_sync.sh tests/statement/test_statement_view.sh
-EXTRA_DIST += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh tests/statement/test_statement_sync.sh tests/statement/test_statement_view.sh
+TESTS += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh tests/statement/test_statement_sync.sh tests/statement/test_statement_view.sh tests/statement/test_statement_pdf.sh
+EXTRA_DIST += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh tests/statement/test_statement_sync.sh tests/statement/test_statement_view.sh tests/statement/test_statement_pdf.sh
 
 # Benchmark (not part of make check): make bench/statement_bench && bench/statement_bench
 EXTRA_PROGRAMS += bench/statement_bench

@@ -1,6 +1,6 @@
 /* The text statement: 80 columns, aligned by display width (CJK characters take two
- * columns), split into pages with a footer. The same lines feed the terminal, the TUI
- * preview, the printer and the PDF. */
+ * columns), split into pages with a footer. The same lines feed the terminal, cron's mail
+ * and the TUI preview; the PDF (statement_pdf.c) is laid out from the same figures. */
 #include "config.h"
 
 #include <errno.h>
@@ -169,35 +169,14 @@ static int doc_reserve(struct statement_doc *doc, size_t lines, size_t bytes)
 	return 0;
 }
 
-/* True when text holds a double-width character. Only lead bytes of U+1000 and above can
- * start one. */
-static bool has_wide_char(const char *text, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		if ((unsigned char)text[i] >= 0xe1) {
-			unsigned cp;
-			const char *s = text + i;
-			size_t n = statement_utf8_next(s, &cp);
-			if (cp_width(cp) == 2)
-				return true;
-			i += n - 1;
-		}
-	}
-	return false;
-}
-
-/* Appends a line. wide says whether it holds a double-width character: 1 yes, 0 no, -1
- * not known (then the line is looked at). */
-static int doc_push_known(struct statement_doc *doc, const char *text, size_t len, unsigned flags,
-                          int wide)
+/* Appends a line. */
+static int doc_push(struct statement_doc *doc, const char *text, size_t len, unsigned flags)
 {
 	if (doc_reserve(doc, 1, len + 1) != 0)
 		return -1;
 	/* Trailing blanks are padding only: printers and diff tools do better without. */
 	while (len > 0 && text[len - 1] == ' ')
 		len--;
-	if (!doc->has_wide && wide != 0)
-		doc->has_wide = wide > 0 || has_wide_char(text, len);
 	memcpy(doc->text + doc->text_len, text, len);
 	doc->line_off[doc->n_lines] = doc->text_len;
 	doc->line_flags[doc->n_lines] = (unsigned char)flags;
@@ -205,11 +184,6 @@ static int doc_push_known(struct statement_doc *doc, const char *text, size_t le
 	doc->text[doc->text_len++] = '\0';
 	doc->n_lines++;
 	return 0;
-}
-
-static int doc_push(struct statement_doc *doc, const char *text, size_t len, unsigned flags)
-{
-	return doc_push_known(doc, text, len, flags, -1);
 }
 
 static int doc_line(struct statement_doc *doc, const struct line *l, unsigned flags)
@@ -520,7 +494,7 @@ static int build_payouts(struct statement *st, const struct ledger_currency *c,
 	fmt_money(f, c->payouts_arriving, total, sizeof total);
 	line_reset(&l);
 	line_spaces(&l, 2);
-	line_cell(&l, _("Total"), 28 + 1 + 10, TUI_ALIGN_LEFT);
+	line_cell(&l, _("Total arriving"), 28 + 1 + 10, TUI_ALIGN_LEFT);
 	line_spaces(&l, 1);
 	line_cell(&l, total, 14, TUI_ALIGN_RIGHT);
 	return doc_line(doc, &l, 0);
@@ -541,7 +515,6 @@ struct items_section {
 	struct cur_fmt f;
 	int w_time, w_type, w_id, w_amount, w_fee, w_net;
 	struct line type_cell[LEDGER_CAT_COUNT]; /* each label padded to w_type */
-	bool type_wide[LEDGER_CAT_COUNT];        /* the label holds a double-width character */
 };
 
 struct items_ctx {
@@ -703,7 +676,7 @@ static int item_line(const struct ledger_item *it, void *vctx)
 	size_t len = item_line_fast(sec, when, when_len, cat, it, l.buf, sizeof l.buf);
 	int r;
 	if (len > 0) {
-		r = doc_push_known(sec->out, l.buf, len, 0, sec->type_wide[cat] ? 1 : 0);
+		r = doc_push(sec->out, l.buf, len, 0);
 	} else {
 		item_line_cells(sec, when, x->cat_label[cat], it, &l);
 		r = doc_line(sec->out, &l, 0);
@@ -743,7 +716,6 @@ static int section_start(struct statement *st, const struct ledger_currency *c,
 	for (int k = 0; k < LEDGER_CAT_COUNT; k++) {
 		line_reset(&sec->type_cell[k]);
 		line_cell(&sec->type_cell[k], x->cat_label[k], sec->w_type, TUI_ALIGN_LEFT);
-		sec->type_wide[k] = has_wide_char(sec->type_cell[k].buf, sec->type_cell[k].len);
 	}
 	/* Room for the items at once: a day's lines are copied once, not at every doubling. */
 	size_t items = (size_t)c->items;
@@ -778,7 +750,6 @@ static int doc_append(struct statement_doc *doc, const struct statement_doc *src
 		memcpy(doc->line_flags + doc->n_lines, src->line_flags, src->n_lines);
 	doc->n_lines += src->n_lines;
 	doc->text_len += src->text_len;
-	doc->has_wide = doc->has_wide || src->has_wide;
 	return 0;
 }
 

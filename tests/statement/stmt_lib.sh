@@ -102,3 +102,31 @@ stmt_from_ledger() { # JSON FROM TO
 		   ($r | del(.payout) | nets), (($o | nets) + ($r | nets))]
 		| map(tostring) | join(" ")' "$1"
 }
+
+# An awk function: minor units from an amount as the statement prints it ("-1,234.56" ->
+# -123456, "1,200" -> 1200, "0.00" -> 0), as text, so large amounts keep every digit.
+stmt_awk_minor='function minor(v,  neg) { gsub(/[,.]/, "", v); neg = sub(/^-/, "", v)
+	sub(/^0+/, "", v); if (v == "") return "0"; return (neg ? "-" : "") v }'
+
+# stmt_pdf_summary PDF: the summary of a PDF statement (English), one line per figure:
+# "currency key minor-units", key one of opening sales refunds disputes reversals fees
+# adjustments net payouts closing; read back with pdftotext from the first page.
+stmt_pdf_summary() {
+	pdftotext -layout -f 1 -l 1 "$1" - 2>/dev/null | awk "$stmt_awk_minor"'
+		/^ *([A-Z][A-Z][A-Z] +)*[A-Z][A-Z][A-Z] *$/ { n = split($0, codes, " "); next }
+		{ key = "" }
+		/^ *Opening balance /           { key = "opening" }
+		/^ *Sales /                     { key = "sales" }
+		/^ *Refunds /                   { key = "refunds" }
+		/^ *Disputes /                  { key = "disputes" }
+		/^ *Dispute reversals /         { key = "reversals" }
+		/^ *Fees /                      { key = "fees" }
+		/^ *Adjustments /               { key = "adjustments" }
+		/^ *Net activity /              { key = "net" }
+		/^ *Paid out from the balance / { key = "payouts" }
+		/^ *Closing balance /           { key = "closing" }
+		key != "" && n > 0 && NF > n {
+			for (i = 1; i <= n; i++)
+				print tolower(codes[i]), key, minor($(NF - n + i))
+		}'
+}

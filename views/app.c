@@ -199,6 +199,10 @@ static void demo_stop(struct demo *d)
 		d->out_fd = -1;
 	}
 	if (d->dir[0]) {
+		/* Statements printed or exported in the demo (views/statement_view.c). */
+		char saved[300];
+		snprintf(saved, sizeof saved, "%s/statements", d->dir);
+		remove_tree(saved);
 		const char *names[] = {"sandbox.db",
 		                       "sandbox.db-wal",
 		                       "sandbox.db-shm",
@@ -387,6 +391,7 @@ int app_run(const struct cli_globals *globals)
 	        !strncmp(profile.key, "sk_live_", 8) || !strncmp(profile.key, "rk_live_", 8);
 	views_app.offline = globals->offline;
 	views_app.demo = globals->demo;
+	views_app.demo_dir = globals->demo ? demo.dir : NULL;
 
 	/* The cache exists (created empty if new) before the screens open, so
 	 * they show at once whatever it holds. */

@@ -22,8 +22,8 @@ tests_statement_stmt_mkcache_SOURCES = tests/statement/stmt_mkcache.c
 tests_statement_stmt_mkcache_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 tests_statement_stmt_mkcache_LDADD = client/libclient.a $(SQLITE_LIBS)
 EXTRA_DIST += tests/statement/stmt_lib.sh
-TESTS += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh tests/statement/test_statement_sync.sh tests/statement/test_statement_view.sh tests/statement/test_statement_pdf.sh
-EXTRA_DIST += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh tests/statement/test_statement_sync.sh tests/statement/test_statement_view.sh tests/statement/test_statement_pdf.sh
+TESTS += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh tests/statement/test_statement_sync.sh tests/statement/test_statement_view.sh tests/statement/test_statement_pdf.sh tests/statement/test_statement_demo.sh
+EXTRA_DIST += tests/statement/test_statement.sh tests/statement/test_statement_cups.sh tests/statement/test_statement_sync.sh tests/statement/test_statement_view.sh tests/statement/test_statement_pdf.sh tests/statement/test_statement_demo.sh
 
 # Benchmark (not part of make check): make bench/statement_bench && bench/statement_bench
 EXTRA_PROGRAMS += bench/statement_bench

@@ -3,9 +3,11 @@
  * ":statement [DATE [LAST-DATE]]" (default: yesterday), dates in the profile's time zone. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "client/client.h"
 #include "views/actions_ui.h"
@@ -153,11 +155,30 @@ static void statement_view_close(struct tui_view *view)
 	view->data = NULL;
 }
 
-/* `p`: saves the PDF in the statements directory and prints it. */
+/* Where the view keeps the statements it saves: the statements directory, or in the demo
+ * the demo's throwaway directory, which the demo removes when it ends (a demo leaves
+ * nothing behind). Returns 0, or -1 with err set. */
+static int saving_dir(char *buf, size_t size, char *err, size_t err_size)
+{
+	if (!views_app.demo)
+		return statement_dir(buf, size, err, err_size);
+	if (!views_app.demo_dir ||
+	    snprintf(buf, size, "%s/statements", views_app.demo_dir) >= (int)size) {
+		snprintf(err, err_size, "%s", _("the output file name is too long"));
+		return -1;
+	}
+	if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
+		snprintf(err, err_size, _("cannot create %s: %s"), buf, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* `p`: saves the PDF and prints it, saying where the file is. */
 static void do_print(struct statement_view *v)
 {
 	char dir[2048], path[4096], title[256], job[256], err[1024];
-	if (statement_dir(dir, sizeof dir, err, sizeof err) != 0) {
+	if (saving_dir(dir, sizeof dir, err, sizeof err) != 0) {
 		tui_message("%s", err);
 		return;
 	}
@@ -168,18 +189,21 @@ static void do_print(struct statement_view *v)
 		return;
 	}
 	if (statement_print(path, v->printer, title, 1, job, sizeof job, err, sizeof err) != 0) {
-		/* The file name first: an 80-column status line may cut the reason. */
-		const char *base = strrchr(path, '/');
-		tui_message(_("Not printed; kept as %s: %s"), base ? base + 1 : path, err);
+		if (views_app.demo)
+			tui_message(_("Not printed; the PDF is kept as %s until the demo ends: %s"),
+			            path, err);
+		else
+			tui_message(_("Not printed; the PDF is saved as %s: %s"), path, err);
 		return;
 	}
 	tui_message(_("Printed as job %s (saved in %s)."), job, path);
 }
 
-/* `x`: asks for a format and a path, then writes the file. */
+/* `x`: asks for a format and a path, then writes the file. In the demo the file goes to the
+ * demo's directory under the name given, whatever directory the path names. */
 static void do_export(struct statement_view *v)
 {
-	char answer[64], path[4096], err[1024];
+	char answer[64], path[4096], err[1024], dir[2048] = "";
 	if (!tui_prompt(_("Format (txt, csv, json, pdf): "), "pdf", answer, sizeof answer))
 		return;
 	enum statement_format format;
@@ -187,17 +211,37 @@ static void do_export(struct statement_view *v)
 		tui_message(_("Unknown format \"%s\": use txt, csv, json or pdf."), answer);
 		return;
 	}
-	char suggested[1024];
-	statement_default_name(v->st, format, NULL, suggested, sizeof suggested);
+	if (views_app.demo && saving_dir(dir, sizeof dir, err, sizeof err) != 0) {
+		tui_message("%s", err);
+		return;
+	}
+	char suggested[4096];
+	statement_default_name(v->st, format, dir[0] ? dir : NULL, suggested, sizeof suggested);
 	/* "-" would mean standard output, which is the screen here. */
 	if (!tui_prompt(_("Save as: "), suggested, path, sizeof path) || !path[0] ||
 	    strcmp(path, "-") == 0)
 		return;
+	if (views_app.demo) {
+		const char *slash = strrchr(path, '/');
+		const char *base = slash ? slash + 1 : path;
+		char name[4096];
+		if (!*base)
+			statement_default_name(v->st, format, NULL, name, sizeof name);
+		else
+			snprintf(name, sizeof name, "%s", base);
+		if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+			tui_message("%s", _("the output file name is too long"));
+			return;
+		}
+	}
 	if (statement_save(v->st, format, path, err, sizeof err) != 0) {
 		tui_message("%s", err);
 		return;
 	}
-	tui_message(_("Statement saved in %s."), path);
+	if (views_app.demo)
+		tui_message(_("Statement saved in %s; the demo removes it when it ends."), path);
+	else
+		tui_message(_("Statement saved in %s."), path);
 }
 
 static int statement_view_request(struct tui_view *view, int request)

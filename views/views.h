@@ -46,6 +46,7 @@ struct views_app {
 	bool live;                                /* live keys (not test mode) */
 	bool offline;                             /* --offline or unreachable */
 	bool demo;
+	const char *demo_dir;     /* the demo's throwaway directory, which it removes; else NULL */
 	unsigned long generation; /* bumped whenever a sync committed new data */
 };
 

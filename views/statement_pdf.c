@@ -396,7 +396,8 @@ static enum ledger_status layout(struct pdf_doc *d)
 		pdf_paragraph(d, R_ALERT, warn, 0);
 		d->y += 4;
 	}
-	summary(d);
+	if (data->n_currencies > 0)
+		summary(d);
 	enum ledger_status r = sections(d);
 	page_close(d);
 	return r;

@@ -14,10 +14,10 @@ enum {
 
 /* Options given before the subcommand, and the environment's equivalents. */
 struct cli_globals {
-	const char *profile; /* --profile or PAYDESK_PROFILE; NULL = the default profile */
-	bool offline;        /* --offline: never touch the network */
-	bool demo;           /* --demo: run against a throwaway local sandbox */
-	const char *script;  /* --script FILE: headless UI test mode */
+	const char *profile;  /* --profile or PAYDESK_PROFILE; NULL = the default profile */
+	bool offline;         /* --offline: never touch the network */
+	bool demo;            /* --demo: run against a throwaway local sandbox */
+	const char *script;   /* --script FILE: headless UI test mode */
 	const char *platform; /* --platform NAME: the demo's platform (default stripe) */
 };
 

@@ -86,6 +86,23 @@ static int sink_summary(void *user, const char *bill, const char *summary, int64
 	return put_summary(user, bill, summary, rows, hash);
 }
 
+/* A withdrawal to the bank pays out the balance entries before it that no earlier one paid
+ * out: the bills name no payout on an entry, so the order of the entries does. Entries of
+ * the withdrawals themselves (their own balance entry) are not paid out. */
+static int link_settlements(struct sync *s)
+{
+	return sync_exec(s,
+	                 "UPDATE balance_transactions SET payout_id = ("
+	                 "  SELECT p.id FROM payouts p WHERE p.created > balance_transactions.created"
+	                 "  ORDER BY p.created, p.id LIMIT 1)"
+	                 " WHERE payout_id IS NULL AND bill_day IS NOT NULL AND type <> 'payout'"
+	                 " AND EXISTS (SELECT 1 FROM payouts p"
+	                 "  WHERE p.created > balance_transactions.created);"
+	                 "UPDATE payouts SET reconciled = 1 WHERE reconciled = 0 AND"
+	                 " balance_transaction IN (SELECT id FROM balance_transactions WHERE"
+	                 " bill_day IS NOT NULL)");
+}
+
 /* Whether the cache holds every bill of day. */
 static int day_done(struct sync *s, const char *day, bool *done)
 {
@@ -123,6 +140,8 @@ static int sync_day(struct sync *s, const char *day)
 	int rc = s->ops->bill_day(s->provider, day, &sink, &d, &r);
 	if (rc == 0)
 		rc = put_summary(&d, DAY_DONE, NULL, d.rows, NULL);
+	if (rc == 0 && link_settlements(s) != SQLITE_OK)
+		rc = -1;
 	if (rc == 0 && sync_exec(s, "COMMIT") != SQLITE_OK)
 		rc = -1;
 	sqlite3_finalize(d.summary);

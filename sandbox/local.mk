@@ -24,6 +24,22 @@ paydesk_sandbox_SOURCES += \
 	sandbox/stripe/mutate.c \
 	sandbox/stripe/live.c \
 	sandbox/stripe/files.c
+paydesk_sandbox_SOURCES += \
+	sandbox/wechatpay/wechatpay.h \
+	sandbox/wechatpay/platform.c \
+	sandbox/wechatpay/crypto.c \
+	sandbox/wechatpay/merchant.c \
+	sandbox/wechatpay/gen.c \
+	sandbox/wechatpay/schema.c \
+	sandbox/wechatpay/seed.c \
+	sandbox/wechatpay/serve.c \
+	sandbox/wechatpay/orders.c \
+	sandbox/wechatpay/refunds.c \
+	sandbox/wechatpay/bills.c \
+	sandbox/wechatpay/cgen.c \
+	sandbox/wechatpay/complaints.c \
+	sandbox/wechatpay/media.c \
+	sandbox/wechatpay/admin.c
 paydesk_sandbox_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS) $(LIBZIP_CFLAGS)
 paydesk_sandbox_LDADD = $(MHD_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS) $(ZLIB_LIBS) $(LIBZIP_LIBS) -lpthread
 

@@ -156,6 +156,47 @@ static void merchant(struct sbx *s, struct sbx_result *r)
 	r->status = 200;
 }
 
+/* Orders in a trade state, newest first: the only way to reach an unpaid order, which no
+ * bill lists (real merchants know their own out_trade_no). */
+static void orders_in_state(struct sbx *s, struct sbx_params *p, struct sbx_result *r)
+{
+	const char *state = sbx_params_get(p, "trade_state");
+	sqlite3_stmt *st;
+	int limit, code = -1, i, n = 0;
+
+	for (i = 0; state && i < 6; i++)
+		if (strcmp(state, wx_trade_states[i]) == 0)
+			code = i;
+	if (state && strcmp(state, "REFUND") == 0)
+		code = 6;
+	if (code < 0 || sbx_admin_count(p, "limit", 10, 1000, &limit) != 0) {
+		admin_error(r, 400, "trade_state must be a trade state (SUCCESS, REFUND, NOTPAY, "
+		                    "CLOSED, REVOKED, USERPAYING, PAYERROR); limit 0 to 1000");
+		return;
+	}
+	st = sbx_prepare(s, "SELECT out_trade_no, transaction_id FROM wx_orders WHERE state = ? "
+	                    "AND (? = 0 OR (refunds > 0) = (? = 2)) ORDER BY seq DESC LIMIT ?");
+	if (st == NULL) {
+		admin_error(r, 500, "query failed");
+		return;
+	}
+	sqlite3_bind_int(st, 1, code == 6 ? 0 : code);
+	sqlite3_bind_int(st, 2, code == 0 || code == 6);
+	sqlite3_bind_int(st, 3, code == 6 ? 2 : 1);
+	sqlite3_bind_int(st, 4, limit);
+	sbx_buf_puts(&r->body, "{\"data\":[");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		sbx_buf_puts(&r->body, n++ ? ",{" : "{");
+		SBX_KSTR(&r->body, "out_trade_no", (const char *)sqlite3_column_text(st, 0));
+		sbx_buf_puts(&r->body, ",");
+		SBX_KSTR(&r->body, "transaction_id", (const char *)sqlite3_column_text(st, 1));
+		sbx_buf_puts(&r->body, "}");
+	}
+	sqlite3_finalize(st);
+	sbx_buf_puts(&r->body, "]}");
+	r->status = 200;
+}
+
 int wx_admin(struct sbx *s, struct sbx_request *rq, struct sbx_result *r)
 {
 	const char *m = rq->method;
@@ -194,6 +235,8 @@ int wx_admin(struct sbx *s, struct sbx_request *rq, struct sbx_result *r)
 		               v[0] == '1' ? "true" : "false");
 	} else if (strcmp(path, "/_admin/wechatpay/merchant") == 0 && strcmp(m, "GET") == 0) {
 		merchant(s, r);
+	} else if (strcmp(path, "/_admin/wechatpay/orders") == 0 && strcmp(m, "GET") == 0) {
+		orders_in_state(s, rq->query, r);
 	} else {
 		return 0;
 	}

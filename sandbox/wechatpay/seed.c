@@ -160,9 +160,10 @@ static int seed_orders(struct seeding *sd, int64_t start, int64_t span, long n, 
 	long i;
 
 	for (i = 0; i < n; i++) {
-		/* Evenly spread, jittered within the slot, paid before the end of history. */
-		int64_t slot = span / (n + 1);
-		int64_t t = start + slot * i +
+		/* Evenly spread over the whole span (i * span / n: no slot rounded down to
+		 * whole seconds), jittered within the slot, paid before the end of history. */
+		int64_t slot = span / n;
+		int64_t t = start + span * i / n +
 		            (slot > 1 ? (int64_t)sbx_rng_below(&sd->r, (uint64_t)slot) : 0);
 
 		if ((i & 0xffff) == 0xffff && sbx_stop_requested())

@@ -96,6 +96,11 @@ noinst_PROGRAMS += bench/sandbox_bench
 bench_sandbox_bench_SOURCES = bench/sandbox_bench.c
 bench_sandbox_bench_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 bench_sandbox_bench_LDADD = $(CURL_LIBS)
+# ./bench/wechatpay_bench [--orders N] [--days D] [--runs R]: seeding and one day's bills.
+noinst_PROGRAMS += bench/wechatpay_bench
+bench_wechatpay_bench_SOURCES = bench/wechatpay_bench.c
+bench_wechatpay_bench_CFLAGS = $(WXT_CFLAGS)
+bench_wechatpay_bench_LDADD = $(WXT_LDADD)
 EXTRA_DIST += sandbox/README.md
 TESTS += tests/sandbox/test_cli.sh tests/sandbox/test_wx_cli.sh
 EXTRA_DIST += tests/sandbox/test_cli.sh tests/sandbox/test_wx_cli.sh

@@ -170,8 +170,9 @@ static void orders_in_state(struct sbx *s, struct sbx_params *p, struct sbx_resu
 	if (state && strcmp(state, "REFUND") == 0)
 		code = 6;
 	if (code < 0 || sbx_admin_count(p, "limit", 10, 1000, &limit) != 0) {
-		admin_error(r, 400, "trade_state must be a trade state (SUCCESS, REFUND, NOTPAY, "
-		                    "CLOSED, REVOKED, USERPAYING, PAYERROR); limit 0 to 1000");
+		admin_error(r, 400,
+		            "trade_state must be a trade state (SUCCESS, REFUND, NOTPAY, "
+		            "CLOSED, REVOKED, USERPAYING, PAYERROR); limit 0 to 1000");
 		return;
 	}
 	st = sbx_prepare(s, "SELECT out_trade_no, transaction_id FROM wx_orders WHERE state = ? "

@@ -426,6 +426,7 @@ void wx_api_bill(struct sbx *s, struct wx_req *rq, int fund, struct wx_reply *r)
 	struct wx_token tk;
 	struct sbx_buf file;
 	char hash[2 * EVP_MAX_MD_SIZE + 1];
+	size_t i, kept;
 	int rc;
 
 	if (bill_params(s, rq, fund, &tk, r) != 0)
@@ -446,6 +447,11 @@ void wx_api_bill(struct sbx *s, struct wx_req *rq, int fund, struct wx_reply *r)
 		hash[39] = hash[39] == '0' ? '1' : '0';
 	wx_random_alnum(tk.token, 44);
 	tk.expires = sbx_now(s) + WX_TOKEN_SECONDS;
+	/* Expired tokens make room; past WX_MAX_TOKENS live ones the oldest goes. */
+	for (i = 0, kept = 0; i < w->n_tokens; i++)
+		if (w->tokens[i].expires > sbx_now(s))
+			w->tokens[kept++] = w->tokens[i];
+	w->n_tokens = kept;
 	if (w->n_tokens == WX_MAX_TOKENS) {
 		memmove(w->tokens, w->tokens + 1, (WX_MAX_TOKENS - 1) * sizeof(w->tokens[0]));
 		w->n_tokens--;

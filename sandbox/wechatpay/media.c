@@ -230,12 +230,14 @@ void wx_api_image_get(struct sbx *s, struct wx_req *rq, const char *media_id, st
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		wx_error(r, 404, "RESOURCE_NOT_EXISTS", "图片不存在");
 	} else {
+		const void *blob = sqlite3_column_blob(st, 1);
+
 		image_type((const char *)sqlite3_column_text(st, 0), &ctype);
 		r->status = 200;
 		r->unsigned_reply = 1;
 		r->content_type = ctype ? ctype : "application/octet-stream";
-		sbx_buf_put(&r->body, sqlite3_column_blob(st, 1),
-		            (size_t)sqlite3_column_bytes(st, 1));
+		if (blob)
+			sbx_buf_put(&r->body, blob, (size_t)sqlite3_column_bytes(st, 1));
 	}
 	sqlite3_finalize(st);
 }

@@ -11,7 +11,7 @@
 
 #define WX_TZ_OFFSET     (8 * 3600)
 #define WX_MAX_CERTS     16
-#define WX_MAX_TOKENS    64
+#define WX_MAX_TOKENS    1024
 #define WX_TOKEN_SECONDS 30
 /* A refund is PROCESSING for this long (sandbox clock), then SUCCESS or ABNORMAL. */
 #define WX_REFUND_DELAY 5

@@ -158,6 +158,15 @@ int main(int argc, char **argv)
 		snprintf(what, sizeof(what), "%s: download", names[q]);
 		report(what, dl[q], runs);
 	}
+	{
+		struct sbt_resp r;
+
+		t0 = now_s();
+		sbt_request(&srv, "GET", "/_admin/checksum", NULL, NULL, NULL, 0, &r);
+		printf("GET /_admin/checksum over the 90 days: %.2f s (%ld)\n", now_s() - t0,
+		       r.status);
+		sbt_resp_free(&r);
+	}
 	printf("sandbox peak RSS %ld MiB\n", status_kb(srv.pid, "VmHWM") / 1024);
 	sbt_stop(&srv);
 	wxt_free(&m);

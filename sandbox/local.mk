@@ -101,6 +101,6 @@ noinst_PROGRAMS += bench/wechatpay_bench
 bench_wechatpay_bench_SOURCES = bench/wechatpay_bench.c
 bench_wechatpay_bench_CFLAGS = $(WXT_CFLAGS)
 bench_wechatpay_bench_LDADD = $(WXT_LDADD)
-EXTRA_DIST += sandbox/README.md
+EXTRA_DIST += sandbox/README.md sandbox/wechatpay/README.md
 TESTS += tests/sandbox/test_cli.sh tests/sandbox/test_wx_cli.sh
 EXTRA_DIST += tests/sandbox/test_cli.sh tests/sandbox/test_wx_cli.sh

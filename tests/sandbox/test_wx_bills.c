@@ -46,8 +46,8 @@ static void date_of(int64_t day, char *out)
 	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
 	int64_t d = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
 
-	snprintf(out, 16, "%04lld-%02lld-%02lld", (long long)(yoe + era * 400 + (mo <= 2)),
-	         (long long)mo, (long long)d);
+	snprintf(out, 64, "%04d-%02d-%02d", (int)((yoe + era * 400 + (mo <= 2)) % 10000),
+	         (int)(mo % 100), (int)(d % 100));
 }
 
 /* Asks for a bill and downloads it: 0 with the file, or the API's HTTP status. */
@@ -262,7 +262,7 @@ static void trade_day(struct sbt_server *srv, struct state *st, const char *date
 	}
 	st->refund_rows += refunds;
 	if (refunds > 0 && st->refund_day[0] == '\0')
-		snprintf(st->refund_day, sizeof(st->refund_day), "%s", date);
+		snprintf(st->refund_day, sizeof(st->refund_day), "%.10s", date);
 	free(lines);
 	free(copy);
 	free(file);
@@ -345,7 +345,7 @@ static void complaints(struct sbt_server *srv, struct lines *l)
 	int w;
 
 	for (w = 0; w < 3; w++) {
-		char from[16], to[16], q[200];
+		char from[64], to[64], q[256];
 		long offset = 0, total = 1;
 
 		date_of(DAY0 - 90 + 30 * w, from);
@@ -357,8 +357,8 @@ static void complaints(struct sbt_server *srv, struct lines *l)
 
 			snprintf(q, sizeof(q),
 			         "/v3/merchant-service/"
-			         "complaints-v2?limit=50&offset=%ld&begin_date=%s&"
-			         "end_date=%s",
+			         "complaints-v2?limit=50&offset=%ld&begin_date=%.10s&"
+			         "end_date=%.10s",
 			         offset, from, to);
 			wxt_call(srv, &m, "GET", q, NULL, NULL, 0, &r);
 			data = json_object_get(r.json, "data");
@@ -617,7 +617,7 @@ int main(void)
 	const char *tmp = getenv("TMPDIR");
 	const char *args[] = {"--platform", "wechatpay", "--merchant", dir,  "--orders", "4000",
 	                      "--days",     "100",       "--now",      NOON, NULL};
-	char date[16], cmd[600], hash0[41] = "", *file;
+	char date[64], cmd[600], hash0[41] = "", *file;
 	json_t *first;
 	size_t n;
 	int64_t d;

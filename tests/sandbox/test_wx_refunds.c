@@ -318,6 +318,7 @@ static void check_live_and_bills(void)
 	               json_array_size(json_object_get(a.json, "complaints")) == 2 &&
 	               json_array_size(json_object_get(a.json, "complaint_updates")) == 2,
 	       "create orders=3&refunds=2&complaints=2&complaint_updates=2 returns their ids");
+	sbt_resp_free(&a);
 	sbt_request(&srv, "POST", "/_admin/create", "orders=1&bogus=2", NULL, NULL, 0, &a);
 	sbt_ok(a.status == 400, "an unknown parameter is refused");
 	sbt_resp_free(&a);

@@ -251,9 +251,12 @@ static void history(struct sbx *s, struct wx_req *rq, const char *id, struct wx_
 		return;
 	}
 	st = sbx_prepare(s, "SELECT count(*) FROM wx_complaint_log WHERE complaint_seq = ?");
-	if (st && (sqlite3_bind_int64(st, 1, c.seq), sqlite3_step(st) == SQLITE_ROW))
-		total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (st) {
+		sqlite3_bind_int64(st, 1, c.seq);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			total = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
 	st = sbx_prepare(s, "SELECT seq, log_id, at, operator, type, details, images FROM "
 	                    "wx_complaint_log WHERE complaint_seq = ? ORDER BY at, seq LIMIT ? "
 	                    "OFFSET ?");

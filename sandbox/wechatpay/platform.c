@@ -50,6 +50,12 @@ static int wx_open(struct sbx *s)
 		w->payers = 50;
 	if (sbx_meta_get(s, "wx_next_withdrawal", v, sizeof(v)) == 0)
 		w->next_withdrawal = strtoll(v, NULL, 10);
+	/* Never withdraw for every day since 1970: without a record, the next 05:00 is next. */
+	if (w->next_withdrawal <= 0) {
+		w->next_withdrawal = wx_day_start(wx_day(s->opt.now)) + WX_WITHDRAW_AT;
+		if (w->next_withdrawal <= s->opt.now)
+			w->next_withdrawal += 86400;
+	}
 	return 0;
 }
 

@@ -24,6 +24,22 @@ paydesk_sandbox_SOURCES += \
 	sandbox/stripe/mutate.c \
 	sandbox/stripe/live.c \
 	sandbox/stripe/files.c
+paydesk_sandbox_SOURCES += \
+	sandbox/wechatpay/wechatpay.h \
+	sandbox/wechatpay/platform.c \
+	sandbox/wechatpay/crypto.c \
+	sandbox/wechatpay/merchant.c \
+	sandbox/wechatpay/gen.c \
+	sandbox/wechatpay/schema.c \
+	sandbox/wechatpay/seed.c \
+	sandbox/wechatpay/serve.c \
+	sandbox/wechatpay/orders.c \
+	sandbox/wechatpay/refunds.c \
+	sandbox/wechatpay/bills.c \
+	sandbox/wechatpay/cgen.c \
+	sandbox/wechatpay/complaints.c \
+	sandbox/wechatpay/media.c \
+	sandbox/wechatpay/admin.c
 paydesk_sandbox_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS) $(LIBZIP_CFLAGS)
 paydesk_sandbox_LDADD = $(MHD_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS) $(ZLIB_LIBS) $(LIBZIP_LIBS) -lpthread
 
@@ -48,11 +64,43 @@ tests_sandbox_test_faults_SOURCES = tests/sandbox/test_faults.c
 tests_sandbox_test_faults_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 tests_sandbox_test_faults_LDADD = $(SBT_LDADD)
 
+# WeChat Pay's tests sign and verify with their own client (tests/sandbox/wxt.c).
+noinst_LIBRARIES += tests/sandbox/libwxt.a
+WXT_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS)
+tests_sandbox_libwxt_a_SOURCES = tests/sandbox/wxt.c tests/sandbox/wxt.h
+tests_sandbox_libwxt_a_CFLAGS = $(WXT_CFLAGS)
+WXT_LDADD = tests/sandbox/libwxt.a $(SBT_LDADD) $(CRYPTO_LIBS) $(ZLIB_LIBS)
+check_PROGRAMS += tests/sandbox/test_wx_auth
+TESTS += tests/sandbox/test_wx_auth
+tests_sandbox_test_wx_auth_SOURCES = tests/sandbox/test_wx_auth.c
+tests_sandbox_test_wx_auth_CFLAGS = $(WXT_CFLAGS)
+tests_sandbox_test_wx_auth_LDADD = $(WXT_LDADD)
+check_PROGRAMS += tests/sandbox/test_wx_bills
+TESTS += tests/sandbox/test_wx_bills
+tests_sandbox_test_wx_bills_SOURCES = tests/sandbox/test_wx_bills.c
+tests_sandbox_test_wx_bills_CFLAGS = $(WXT_CFLAGS)
+tests_sandbox_test_wx_bills_LDADD = $(WXT_LDADD)
+check_PROGRAMS += tests/sandbox/test_wx_refunds
+TESTS += tests/sandbox/test_wx_refunds
+tests_sandbox_test_wx_refunds_SOURCES = tests/sandbox/test_wx_refunds.c
+tests_sandbox_test_wx_refunds_CFLAGS = $(WXT_CFLAGS)
+tests_sandbox_test_wx_refunds_LDADD = $(WXT_LDADD)
+check_PROGRAMS += tests/sandbox/test_wx_complaints
+TESTS += tests/sandbox/test_wx_complaints
+tests_sandbox_test_wx_complaints_SOURCES = tests/sandbox/test_wx_complaints.c
+tests_sandbox_test_wx_complaints_CFLAGS = $(WXT_CFLAGS)
+tests_sandbox_test_wx_complaints_LDADD = $(WXT_LDADD)
+
 # Benchmark (not part of make check): ./bench/sandbox_bench [--orders N] [--pages P]
 noinst_PROGRAMS += bench/sandbox_bench
 bench_sandbox_bench_SOURCES = bench/sandbox_bench.c
 bench_sandbox_bench_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 bench_sandbox_bench_LDADD = $(CURL_LIBS)
-EXTRA_DIST += sandbox/README.md
-TESTS += tests/sandbox/test_cli.sh
-EXTRA_DIST += tests/sandbox/test_cli.sh
+# ./bench/wechatpay_bench [--orders N] [--days D] [--runs R]: seeding and one day's bills.
+noinst_PROGRAMS += bench/wechatpay_bench
+bench_wechatpay_bench_SOURCES = bench/wechatpay_bench.c
+bench_wechatpay_bench_CFLAGS = $(WXT_CFLAGS)
+bench_wechatpay_bench_LDADD = $(WXT_LDADD)
+EXTRA_DIST += sandbox/README.md sandbox/wechatpay/README.md
+TESTS += tests/sandbox/test_cli.sh tests/sandbox/test_wx_cli.sh
+EXTRA_DIST += tests/sandbox/test_cli.sh tests/sandbox/test_wx_cli.sh

@@ -314,9 +314,12 @@ struct sbx_platform {
 	/* Its own fault kinds, beyond the common ones. */
 	const struct sbx_fault_name *faults;
 	size_t n_faults;
+	/* The path prefix a fault matches when none is given; NULL means "/v1/". */
+	const char *api_prefix;
 };
 
 extern const struct sbx_platform sbx_platform_stripe;
+extern const struct sbx_platform sbx_platform_wechatpay;
 /* The platform named, or NULL. */
 const struct sbx_platform *sbx_platform_find(const char *name);
 /* "stripe, wechatpay, ..." for messages. */

@@ -80,7 +80,10 @@ static void add_fault(struct sbx *s, struct sbx_params *p, struct sbx_result *r)
 		            "retry_after, seconds");
 		return;
 	}
-	snprintf(f.path, sizeof(f.path), "%s", path ? path : "/v1/");
+	snprintf(f.path, sizeof(f.path), "%s",
+	         path                      ? path
+	         : s->platform->fault_path ? s->platform->fault_path
+	                                   : "/v1/");
 	snprintf(f.method, sizeof(f.method), "%s", method ? method : "");
 	nf = realloc(s->faults, (s->faults_n + 1) * sizeof(*nf));
 	if (nf == NULL) {

@@ -24,6 +24,22 @@ paydesk_sandbox_SOURCES += \
 	sandbox/stripe/mutate.c \
 	sandbox/stripe/live.c \
 	sandbox/stripe/files.c
+paydesk_sandbox_SOURCES += \
+	sandbox/alipay/alipay.h \
+	sandbox/alipay/platform.c \
+	sandbox/alipay/merchant.c \
+	sandbox/alipay/crypto.c \
+	sandbox/alipay/util.c \
+	sandbox/alipay/schema.c \
+	sandbox/alipay/gen.c \
+	sandbox/alipay/seed.c \
+	sandbox/alipay/ledger.c \
+	sandbox/alipay/gateway.c \
+	sandbox/alipay/trade.c \
+	sandbox/alipay/bill.c \
+	sandbox/alipay/billfile.c \
+	sandbox/alipay/complain.c \
+	sandbox/alipay/admin.c
 paydesk_sandbox_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS) $(LIBZIP_CFLAGS)
 paydesk_sandbox_LDADD = $(MHD_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS) $(ZLIB_LIBS) $(LIBZIP_LIBS) -lpthread
 
@@ -53,6 +69,6 @@ noinst_PROGRAMS += bench/sandbox_bench
 bench_sandbox_bench_SOURCES = bench/sandbox_bench.c
 bench_sandbox_bench_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 bench_sandbox_bench_LDADD = $(CURL_LIBS)
-EXTRA_DIST += sandbox/README.md
+EXTRA_DIST += sandbox/README.md sandbox/alipay/README.md
 TESTS += tests/sandbox/test_cli.sh
 EXTRA_DIST += tests/sandbox/test_cli.sh

@@ -7,6 +7,7 @@
 
 static const struct sbx_platform *const platforms[] = {
         &sbx_platform_stripe,
+        &sbx_platform_alipay,
 };
 
 const struct sbx_platform *sbx_platform_find(const char *name)

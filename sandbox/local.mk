@@ -64,6 +64,35 @@ tests_sandbox_test_faults_SOURCES = tests/sandbox/test_faults.c
 tests_sandbox_test_faults_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 tests_sandbox_test_faults_LDADD = $(SBT_LDADD)
 
+# The Alipay platform's tests: a signer of their own (libcrypto), zips read with libzip.
+noinst_LIBRARIES += tests/sandbox/libalit.a
+tests_sandbox_libalit_a_SOURCES = tests/sandbox/alit.c tests/sandbox/alit.h
+tests_sandbox_libalit_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(LIBZIP_CFLAGS)
+ALIT_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(LIBZIP_CFLAGS)
+ALIT_LDADD = tests/sandbox/libalit.a $(SBT_LDADD) $(CRYPTO_LIBS) $(LIBZIP_LIBS)
+check_PROGRAMS += tests/sandbox/test_alipay_gateway
+TESTS += tests/sandbox/test_alipay_gateway
+tests_sandbox_test_alipay_gateway_SOURCES = tests/sandbox/test_alipay_gateway.c
+tests_sandbox_test_alipay_gateway_CFLAGS = $(ALIT_CFLAGS)
+tests_sandbox_test_alipay_gateway_LDADD = $(ALIT_LDADD)
+check_PROGRAMS += tests/sandbox/test_alipay_trade
+TESTS += tests/sandbox/test_alipay_trade
+tests_sandbox_test_alipay_trade_SOURCES = tests/sandbox/test_alipay_trade.c
+tests_sandbox_test_alipay_trade_CFLAGS = $(ALIT_CFLAGS)
+tests_sandbox_test_alipay_trade_LDADD = $(ALIT_LDADD)
+check_PROGRAMS += tests/sandbox/test_alipay_bills
+TESTS += tests/sandbox/test_alipay_bills
+tests_sandbox_test_alipay_bills_SOURCES = tests/sandbox/test_alipay_bills.c
+tests_sandbox_test_alipay_bills_CFLAGS = $(ALIT_CFLAGS)
+tests_sandbox_test_alipay_bills_LDADD = $(ALIT_LDADD)
+check_PROGRAMS += tests/sandbox/test_alipay_checksum
+TESTS += tests/sandbox/test_alipay_checksum
+tests_sandbox_test_alipay_checksum_SOURCES = tests/sandbox/test_alipay_checksum.c
+tests_sandbox_test_alipay_checksum_CFLAGS = $(ALIT_CFLAGS)
+tests_sandbox_test_alipay_checksum_LDADD = $(ALIT_LDADD)
+TESTS += tests/sandbox/test_alipay_cli.sh
+EXTRA_DIST += tests/sandbox/test_alipay_cli.sh
+
 # Benchmark (not part of make check): ./bench/sandbox_bench [--orders N] [--pages P]
 noinst_PROGRAMS += bench/sandbox_bench
 bench_sandbox_bench_SOURCES = bench/sandbox_bench.c

@@ -101,13 +101,16 @@ int ali_settle_now(struct sbx *s)
 /* The first entry id at or after time t (one past the last entry when none). */
 static int64_t first_id_at(struct sbx *s, int64_t t)
 {
-	sqlite3_stmt *st = sbx_prepare(s, "SELECT min(id) FROM ali_accountlog WHERE created >= ?");
+	/* Ids grow with time, so the first by (created, id) is the smallest; min(id) would
+	 * walk the ids from the start instead of seeking the time index. */
+	sqlite3_stmt *st = sbx_prepare(s, "SELECT id FROM ali_accountlog WHERE created >= ?"
+	                                  " ORDER BY created, id LIMIT 1");
 	int64_t id = 0;
 
 	if (st == NULL)
 		return 0;
 	sqlite3_bind_int64(st, 1, t);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+	if (sqlite3_step(st) == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if (id == 0) {

@@ -411,7 +411,9 @@ int ali_seed(struct sbx *s)
 	    !sd.ins_entry || seed_images(s, start) != 0)
 		goto out;
 	for (i = 0; i < s->opt.orders; i++) {
-		int64_t created = start + slot * i +
+		/* Evenly over the whole span (span * i / orders, not i * (span / orders), which
+		 * would leave the last days empty), jittered within the slot. */
+		int64_t created = start + span * i / s->opt.orders +
 		                  (slot > 1 ? (int64_t)sbx_rng_below(&sd.r, (uint64_t)slot) : 0);
 		int paid = sbx_rng_below(&sd.r, 100) >= 3;
 

@@ -98,6 +98,11 @@ noinst_PROGRAMS += bench/sandbox_bench
 bench_sandbox_bench_SOURCES = bench/sandbox_bench.c
 bench_sandbox_bench_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 bench_sandbox_bench_LDADD = $(CURL_LIBS)
+# ./bench/alipay_bench [--orders N] [--days D]: the Alipay platform's figures.
+noinst_PROGRAMS += bench/alipay_bench
+bench_alipay_bench_SOURCES = bench/alipay_bench.c
+bench_alipay_bench_CFLAGS = $(ALIT_CFLAGS)
+bench_alipay_bench_LDADD = $(ALIT_LDADD)
 EXTRA_DIST += sandbox/README.md sandbox/alipay/README.md
 TESTS += tests/sandbox/test_cli.sh
 EXTRA_DIST += tests/sandbox/test_cli.sh

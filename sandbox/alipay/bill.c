@@ -106,6 +106,11 @@ void ali_bill_url_query(struct ali_call *c, struct ali_reply *r)
 		ali_fail(r, 40004, "isp.bill_not_exist", "账单不存在");
 		return;
 	}
+	/* Links live 30 seconds: those an hour dead go, so the table stays small. */
+	if (sbx_run(s, "DELETE FROM ali_bill_links WHERE expires < ?", "i", c->now - 3600) != 0) {
+		ali_fail(r, 20000, "isp.unknown-error", "系统繁忙，请稍后再试");
+		return;
+	}
 	for (int i = 0; i < 32; i++)
 		token[i] = hex[sbx_rng_below(&s->rng, 16)];
 	token[32] = '\0';

@@ -176,6 +176,10 @@ void ali_trade_query(struct ali_call *c, struct ali_reply *r)
 	}
 }
 
+static int refund_rows(struct sbx *s, int64_t rowid, const char *out_request_no, int64_t amount,
+                       const char *reason, int64_t now, const struct ali_split *sp,
+                       int64_t refunded, int64_t *refund_id);
+
 int ali_do_refund(struct sbx *s, int64_t rowid, const char *out_request_no, int64_t amount,
                   const char *reason, int64_t now, int64_t *refund_id)
 {
@@ -199,22 +203,38 @@ int ali_do_refund(struct sbx *s, int64_t rowid, const char *out_request_no, int6
 	fee_back = sqlite3_column_int64(st, 5);
 	sqlite3_finalize(st);
 	ali_refund_split(total, mdiscount, fee, sent, fee_back, amount, &sp);
+	/* All of it or nothing: the caller's transaction goes on after a failure here. */
+	if (sbx_exec(s, "SAVEPOINT refund") != 0)
+		return -1;
+	if (refund_rows(s, rowid, out_request_no, amount, reason, now, &sp, refunded, refund_id) !=
+	    0) {
+		sqlite3_exec(s->db, "ROLLBACK TO refund; RELEASE refund", NULL, NULL, NULL);
+		return -1;
+	}
+	return sbx_exec(s, "RELEASE refund");
+}
+
+/* The rows a refund writes: itself, the trade's sums and the account-log entries. */
+static int refund_rows(struct sbx *s, int64_t rowid, const char *out_request_no, int64_t amount,
+                       const char *reason, int64_t now, const struct ali_split *sp,
+                       int64_t refunded, int64_t *refund_id)
+{
 	if (sbx_run(s,
 	            "INSERT INTO ali_refunds(trade, out_request_no, created, amount, sent_back,"
 	            " fee_back, refund_total, reason) VALUES (?,?,?,?,?,?,?,?)",
-	            "isiiiiis", rowid, out_request_no, now, amount, sp.sent_back, sp.fee_back,
+	            "isiiiiis", rowid, out_request_no, now, amount, sp->sent_back, sp->fee_back,
 	            refunded + amount, reason) != 0)
 		return -1;
 	*refund_id = sqlite3_last_insert_rowid(s->db);
 	if (sbx_run(s,
 	            "UPDATE ali_trades SET refunded = refunded + ?, sent_back = sent_back + ?,"
 	            " fee_back = fee_back + ? WHERE rowid = ?",
-	            "iiii", amount, sp.sent_back, sp.fee_back, rowid) != 0)
+	            "iiii", amount, sp->sent_back, sp->fee_back, rowid) != 0)
 		return -1;
-	if (ali_add_entry(s, now, ALI_E_REFUND, -sp.sent_back, rowid, *refund_id, NULL, NULL) != 0)
+	if (ali_add_entry(s, now, ALI_E_REFUND, -sp->sent_back, rowid, *refund_id, NULL, NULL) != 0)
 		return -1;
-	if (sp.fee_back > 0 &&
-	    ali_add_entry(s, now, ALI_E_FEE_BACK, sp.fee_back, rowid, *refund_id, NULL, NULL) != 0)
+	if (sp->fee_back > 0 &&
+	    ali_add_entry(s, now, ALI_E_FEE_BACK, sp->fee_back, rowid, *refund_id, NULL, NULL) != 0)
 		return -1;
 	return 0;
 }

@@ -82,7 +82,7 @@ static void add_fault(struct sbx *s, struct sbx_params *p, struct sbx_result *r)
 	}
 	snprintf(f.path, sizeof(f.path), "%s",
 	         path                      ? path
-	         : s->platform->api_prefix ? s->platform->api_prefix
+	         : s->platform->fault_path ? s->platform->fault_path
 	                                   : "/v1/");
 	snprintf(f.method, sizeof(f.method), "%s", method ? method : "");
 	nf = realloc(s->faults, (s->faults_n + 1) * sizeof(*nf));

@@ -40,6 +40,22 @@ paydesk_sandbox_SOURCES += \
 	sandbox/wechatpay/complaints.c \
 	sandbox/wechatpay/media.c \
 	sandbox/wechatpay/admin.c
+paydesk_sandbox_SOURCES += \
+	sandbox/alipay/alipay.h \
+	sandbox/alipay/platform.c \
+	sandbox/alipay/merchant.c \
+	sandbox/alipay/crypto.c \
+	sandbox/alipay/util.c \
+	sandbox/alipay/schema.c \
+	sandbox/alipay/gen.c \
+	sandbox/alipay/seed.c \
+	sandbox/alipay/ledger.c \
+	sandbox/alipay/gateway.c \
+	sandbox/alipay/trade.c \
+	sandbox/alipay/bill.c \
+	sandbox/alipay/billfile.c \
+	sandbox/alipay/complain.c \
+	sandbox/alipay/admin.c
 paydesk_sandbox_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS) $(LIBZIP_CFLAGS)
 paydesk_sandbox_LDADD = $(MHD_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS) $(ZLIB_LIBS) $(LIBZIP_LIBS) -lpthread
 
@@ -90,6 +106,34 @@ TESTS += tests/sandbox/test_wx_complaints
 tests_sandbox_test_wx_complaints_SOURCES = tests/sandbox/test_wx_complaints.c
 tests_sandbox_test_wx_complaints_CFLAGS = $(WXT_CFLAGS)
 tests_sandbox_test_wx_complaints_LDADD = $(WXT_LDADD)
+# The Alipay platform's tests: a signer of their own (libcrypto), zips read with libzip.
+noinst_LIBRARIES += tests/sandbox/libalit.a
+tests_sandbox_libalit_a_SOURCES = tests/sandbox/alit.c tests/sandbox/alit.h
+tests_sandbox_libalit_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(LIBZIP_CFLAGS)
+ALIT_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(LIBZIP_CFLAGS)
+ALIT_LDADD = tests/sandbox/libalit.a $(SBT_LDADD) $(CRYPTO_LIBS) $(LIBZIP_LIBS)
+check_PROGRAMS += tests/sandbox/test_alipay_gateway
+TESTS += tests/sandbox/test_alipay_gateway
+tests_sandbox_test_alipay_gateway_SOURCES = tests/sandbox/test_alipay_gateway.c
+tests_sandbox_test_alipay_gateway_CFLAGS = $(ALIT_CFLAGS)
+tests_sandbox_test_alipay_gateway_LDADD = $(ALIT_LDADD)
+check_PROGRAMS += tests/sandbox/test_alipay_trade
+TESTS += tests/sandbox/test_alipay_trade
+tests_sandbox_test_alipay_trade_SOURCES = tests/sandbox/test_alipay_trade.c
+tests_sandbox_test_alipay_trade_CFLAGS = $(ALIT_CFLAGS)
+tests_sandbox_test_alipay_trade_LDADD = $(ALIT_LDADD)
+check_PROGRAMS += tests/sandbox/test_alipay_bills
+TESTS += tests/sandbox/test_alipay_bills
+tests_sandbox_test_alipay_bills_SOURCES = tests/sandbox/test_alipay_bills.c
+tests_sandbox_test_alipay_bills_CFLAGS = $(ALIT_CFLAGS)
+tests_sandbox_test_alipay_bills_LDADD = $(ALIT_LDADD)
+check_PROGRAMS += tests/sandbox/test_alipay_checksum
+TESTS += tests/sandbox/test_alipay_checksum
+tests_sandbox_test_alipay_checksum_SOURCES = tests/sandbox/test_alipay_checksum.c
+tests_sandbox_test_alipay_checksum_CFLAGS = $(ALIT_CFLAGS)
+tests_sandbox_test_alipay_checksum_LDADD = $(ALIT_LDADD)
+TESTS += tests/sandbox/test_alipay_cli.sh
+EXTRA_DIST += tests/sandbox/test_alipay_cli.sh
 
 # Benchmark (not part of make check): ./bench/sandbox_bench [--orders N] [--pages P]
 noinst_PROGRAMS += bench/sandbox_bench
@@ -104,3 +148,9 @@ bench_wechatpay_bench_LDADD = $(WXT_LDADD)
 EXTRA_DIST += sandbox/README.md sandbox/wechatpay/README.md
 TESTS += tests/sandbox/test_cli.sh tests/sandbox/test_wx_cli.sh
 EXTRA_DIST += tests/sandbox/test_cli.sh tests/sandbox/test_wx_cli.sh
+# ./bench/alipay_bench [--orders N] [--days D]: the Alipay platform's figures.
+noinst_PROGRAMS += bench/alipay_bench
+bench_alipay_bench_SOURCES = bench/alipay_bench.c
+bench_alipay_bench_CFLAGS = $(ALIT_CFLAGS)
+bench_alipay_bench_LDADD = $(ALIT_LDADD)
+EXTRA_DIST += sandbox/alipay/README.md

@@ -420,6 +420,16 @@ int main(int argc, char **argv)
 		free_keys(&s);
 		return rc == 0 ? 0 : 1;
 	}
+	/* A platform with merchant files serves one merchant: without them it cannot
+	 * start, so say so before any seeding. */
+	if (s.platform->init_merchant && s.opt.merchant_dir == NULL) {
+		fprintf(stderr,
+		        "paydesk-sandbox: --platform %s needs --merchant DIR; make one first with "
+		        "'paydesk-sandbox --platform %s --init-merchant DIR'\n",
+		        s.platform->name, s.platform->name);
+		free_keys(&s);
+		return 2;
+	}
 	if (!s.opt.now_given)
 		s.opt.now = (int64_t)time(NULL);
 	/* SIGINT and SIGTERM stay blocked in every thread: seeding polls for them and the main

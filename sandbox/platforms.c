@@ -8,6 +8,7 @@
 static const struct sbx_platform *const platforms[] = {
         &sbx_platform_stripe,
         &sbx_platform_wechatpay,
+        &sbx_platform_alipay,
 };
 
 const struct sbx_platform *sbx_platform_find(const char *name)

@@ -314,12 +314,14 @@ struct sbx_platform {
 	/* Its own fault kinds, beyond the common ones. */
 	const struct sbx_fault_name *faults;
 	size_t n_faults;
-	/* The path prefix a fault matches when none is given; NULL means "/v1/". */
-	const char *api_prefix;
+	/* The path prefix a fault matches when POST /_admin/faults names none; NULL means
+	 * "/v1/". */
+	const char *fault_path;
 };
 
 extern const struct sbx_platform sbx_platform_stripe;
 extern const struct sbx_platform sbx_platform_wechatpay;
+extern const struct sbx_platform sbx_platform_alipay;
 /* The platform named, or NULL. */
 const struct sbx_platform *sbx_platform_find(const char *name);
 /* "stripe, wechatpay, ..." for messages. */

@@ -89,5 +89,5 @@ const struct sbx_platform sbx_platform_wechatpay = {
         .advanced = wx_advanced,
         .faults = wx_faults,
         .n_faults = sizeof(wx_faults) / sizeof(wx_faults[0]),
-        .api_prefix = "/v3/",
+        .fault_path = "/v3/",
 };

@@ -18,7 +18,7 @@ tap_ok $? "--init-merchant writes the merchant's files"
 start=$(date +%s)
 "$SANDBOX" --platform wechatpay --port 0 --orders 5000000 > /dev/null 2> "$TEST_TMP/err"
 rc=$?
-[ $rc -eq 1 ] && grep -q -- "--init-merchant DIR" "$TEST_TMP/err" && grep -q -- "--merchant DIR" "$TEST_TMP/err" &&
+[ $rc -eq 2 ] && grep -q -- "--init-merchant DIR" "$TEST_TMP/err" && grep -q -- "--merchant DIR" "$TEST_TMP/err" &&
 	[ $(($(date +%s) - start)) -lt 5 ]
 tap_ok $? "without --merchant it refuses at once and says to run --init-merchant first"
 

@@ -1,1 +1,8 @@
 # bench/: programs that print performance figures (not run by make check).
+
+# The bill platforms' client-side costs (make bench/bills_bench; not part of make check).
+EXTRA_PROGRAMS += bench/bills_bench
+bench_bills_bench_SOURCES = bench/bills_bench.c
+bench_bills_bench_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
+bench_bills_bench_LDADD = client/libclient.a $(PAYDESK_EXT_LIBS)
+CLEANFILES += bench/bills_bench

@@ -158,7 +158,9 @@ int tui_put_text(int y, int x, const char *text, int width, bool pad, bool right
  * one), from the left; then each gets what it needs (a figure its widest
  * cell seen); when that is too much, columns without a maximum (free text)
  * give up to half of theirs, and after that the rightmost column shown is
- * hidden (width 0).  The space left goes by flex up to each maximum. */
+ * hidden (width 0).  The space left goes first to the columns with a
+ * maximum whose cells are wider (an id is worth more whole than a name),
+ * then by flex up to each maximum. */
 static void layout(const struct tui_view_state *st, int total, int *widths)
 {
 	int n = st->n_columns;
@@ -202,36 +204,49 @@ static void layout(const struct tui_view_state *st, int total, int *widths)
 		used += i < shown ? need[i] + (i ? 1 : 0) : 0;
 	}
 	n = shown;
-	int flex_total = 0;
-	for (int i = 0; i < n; i++)
-		flex_total += st->columns[i].flex;
 	int left = total - used;
-	for (int pass = 0; pass < 2 && left > 0 && flex_total > 0; pass++) {
-		int share_left = left;
-		for (int i = 0; i < n && left > 0; i++) {
-			if (!st->columns[i].flex)
-				continue;
-			int add = share_left * st->columns[i].flex / flex_total;
-			if (add == 0)
-				add = 1;
-			if (st->columns[i].max && widths[i] + add > st->columns[i].max)
-				add = st->columns[i].max > widths[i]
-				              ? st->columns[i].max - widths[i]
-				              : 0;
-			if (add > left)
-				add = left;
+	for (int i = 0; i < n && left > 0; i++) {
+		const struct tui_column *col = &st->columns[i];
+		int want = st->seen_width[i] < col->max ? st->seen_width[i] : col->max;
+		if (col->max && want > widths[i]) {
+			int add = want - widths[i] < left ? want - widths[i] : left;
 			widths[i] += add;
 			left -= add;
 		}
 	}
+	bool grew = true;
+	while (left > 0 && grew) {
+		grew = false;
+		int flex_total = 0;
+		for (int i = 0; i < n; i++)
+			if (!st->columns[i].max || widths[i] < st->columns[i].max)
+				flex_total += st->columns[i].flex;
+		int share_left = left;
+		for (int i = 0; i < n && left > 0 && flex_total > 0; i++) {
+			const struct tui_column *col = &st->columns[i];
+			if (!col->flex || (col->max && widths[i] >= col->max))
+				continue;
+			int add = share_left * col->flex / flex_total;
+			if (add == 0)
+				add = 1;
+			if (col->max && widths[i] + add > col->max)
+				add = col->max - widths[i];
+			if (add > left)
+				add = left;
+			widths[i] += add;
+			left -= add;
+			grew = grew || add > 0;
+		}
+	}
 }
 
-/* Remembers the widest cell of each figure column among the rows shown. */
-static void measure_figures(struct tui_view_state *st)
+/* Remembers the widest cell of each column among the rows shown (free-text
+ * columns excepted: they take what is left). */
+static void measure_cells(struct tui_view_state *st)
 {
 	char clean[512];
 	for (int c = 0; c < st->n_columns; c++) {
-		if (st->columns[c].align != TUI_ALIGN_RIGHT)
+		if (st->columns[c].align != TUI_ALIGN_RIGHT && st->columns[c].max == 0)
 			continue;
 		for (int r = 0; r < st->n_rows; r++) {
 			const char *cell = st->rows[r].cells[c];
@@ -285,7 +300,7 @@ static void draw_rows(struct tui_view *view)
 	 * out for 80 columns) have no column to spare and keep the bar. */
 	int margin = tui_opts.bar_cursor || !st->columns ? 0 : 1;
 	if (st->columns) {
-		measure_figures(st);
+		measure_cells(st);
 		layout(st, COLS - margin, widths);
 		attrset(style_attr(TUI_STYLE_HEADER));
 		int x = margin;

@@ -74,8 +74,8 @@ struct tui_view_state {
 	char *search; /* last `/` text, for n and N */
 	/* The data generation the view last caught up with (tui_data_changed). */
 	unsigned long generation;
-	/* Figure (right-aligned) columns: the widest cell seen, so that none is
-	 * ever cut and the column does not shrink back while scrolling. */
+	/* The widest cell seen in each column, so that no figure is ever cut,
+	 * and a column does not shrink back while scrolling. */
 	int seen_width[TUI_MAX_COLUMNS];
 };
 

@@ -77,13 +77,15 @@ const char *actions_ui_pending_label(const char *object_id)
 	}
 }
 
-/* Shows an outcome on the status line and tells the screens the data changed. */
+/* Shows an outcome on the status line and tells the screens the data changed: the provider
+ * stored the platform's answer in the cache before returning, so every screen shows the
+ * action's result at once (this one now, the others when they come to the front). */
 static int show_outcome(const struct actions_outcome *out)
 {
 	char line[2048];
 	actions_outcome_line(out, line, sizeof line);
 	tui_message("%s", line);
-	views_app.generation++;
+	views_data_changed();
 	return TUI_REFRESH;
 }
 

@@ -324,24 +324,43 @@ bool views_dispute_lines(struct tui_lines *lines, const char *id, char *order_id
 	return true;
 }
 
-static int dispute_open(struct tui_view *view, const char *arg)
+/* A dispute's screen: which dispute, and its order for `o`. */
+struct dispute_view {
+	char id[QUERY_ID];
+	char order_id[QUERY_ID];
+};
+
+/* Every line of the screen; NULL when the dispute is not cached (message set). */
+static struct tui_lines *dispute_build(struct dispute_view *d)
 {
 	struct tui_lines *lines = tui_lines_new();
-	char *order = calloc(1, QUERY_ID);
-	if (!lines || !order) {
-		tui_lines_free(lines);
-		free(order);
+	if (!lines) {
 		tui_message("%s", _("Out of memory."));
-		return -1;
+		return NULL;
 	}
-	if (!views_dispute_lines(lines, arg, order, QUERY_ID)) {
+	if (!views_dispute_lines(lines, d->id, d->order_id, sizeof d->order_id)) {
 		tui_lines_free(lines);
-		free(order);
-		return -1;
+		return NULL;
 	}
 	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
 	tui_lines_addf(lines, TUI_STYLE_DIM, "  %s", _("Press o to open the order."));
-	view->data = order;
+	return lines;
+}
+
+static int dispute_open(struct tui_view *view, const char *arg)
+{
+	struct dispute_view *d = calloc(1, sizeof *d);
+	if (!d) {
+		tui_message("%s", _("Out of memory."));
+		return -1;
+	}
+	snprintf(d->id, sizeof d->id, "%s", arg ? arg : "");
+	struct tui_lines *lines = dispute_build(d);
+	if (!lines) {
+		free(d);
+		return -1;
+	}
+	view->data = d;
 	tui_view_set_lines(view, lines);
 	return 0;
 }
@@ -352,6 +371,12 @@ static void dispute_close(struct tui_view *view)
 	view->data = NULL;
 }
 
+/* The dispute as the cache has it now (after evidence, an acceptance, a sync). */
+static struct tui_lines *dispute_reload(struct tui_view *view)
+{
+	return dispute_build(view->data);
+}
+
 static const struct tui_request_info dispute_requests[] = {
         {TUI_REQ_VIEW_BASE, "open-order", "o", N_("Open the disputed order"), 0},
 };
@@ -360,9 +385,9 @@ static int dispute_request(struct tui_view *view, int request)
 {
 	if (request != TUI_REQ_VIEW_BASE)
 		return TUI_PASS;
-	const char *order = view->data;
-	if (order && *order)
-		tui_view_push("order", order);
+	const struct dispute_view *d = view->data;
+	if (d->order_id[0])
+		tui_view_push("order", d->order_id);
 	else
 		tui_message("%s", _("This dispute names no order."));
 	return TUI_HANDLED;
@@ -376,4 +401,5 @@ const struct tui_view_ops view_dispute_ops = {
         .open = dispute_open,
         .close = dispute_close,
         .request = dispute_request,
+        .reload = dispute_reload,
 };

@@ -231,6 +231,14 @@ static int evidence_open(struct tui_view *view, const char *arg)
 	return 0;
 }
 
+/* The platform's evidence and the draft as the cache has them now (after a submission,
+ * a sync); the framework then re-reads the rows. */
+static struct tui_lines *evidence_reload(struct tui_view *view)
+{
+	evidence_load(view->data);
+	return NULL;
+}
+
 static void evidence_close(struct tui_view *view)
 {
 	struct evidence *e = view->data;
@@ -404,12 +412,9 @@ static int evidence_request(struct tui_view *view, int request)
 		rc = request == ACTIONS_REQ_SUBMIT ? actions_ui_submit(e->dispute_id, text)
 		                                   : actions_ui_stage(e->dispute_id, text);
 		free(text);
-		evidence_load(e);
 		return rc;
 	case ACTIONS_REQ_ACCEPT:
-		rc = actions_ui_accept(e->dispute_id);
-		evidence_load(e);
-		return rc;
+		return actions_ui_accept(e->dispute_id);
 	default:
 		return TUI_PASS;
 	}
@@ -423,4 +428,5 @@ const struct tui_view_ops view_evidence_ops = {
         .open = evidence_open,
         .close = evidence_close,
         .request = evidence_request,
+        .reload = evidence_reload,
 };

@@ -12,6 +12,13 @@
 
 struct views_app views_app;
 
+void views_data_changed(void)
+{
+	views_app.generation++;
+	query_invalidate(views_app.query);
+	tui_data_changed();
+}
+
 void views_date(time_t t, char *buf, size_t size)
 {
 	struct tm tm;

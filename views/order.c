@@ -179,6 +179,17 @@ static void order_close(struct tui_view *view)
 	view->data = NULL;
 }
 
+/* The order as the cache has it now (after a refund, a sync). */
+static struct tui_lines *order_reload(struct tui_view *view)
+{
+	struct tui_lines *lines = tui_lines_new();
+	if (lines && !views_order_lines(lines, view->data)) {
+		tui_lines_free(lines);
+		return NULL;
+	}
+	return lines;
+}
+
 /* Opens the refund or dispute whose id is on the selected line. */
 static int order_request(struct tui_view *view, int request)
 {
@@ -186,8 +197,7 @@ static int order_request(struct tui_view *view, int request)
 		return actions_ui_request(view, request);
 	if (request != TUI_REQ_ENTER)
 		return TUI_PASS;
-	const struct tui_row *row = tui_view_selected_row(view);
-	const char *text = row ? row->cells[0] : NULL;
+	const char *text = tui_view_selected_line(view);
 	const char *re = text ? strstr(text, "  re_") : NULL;
 	const char *dp = text ? strstr(text, "  dp_") : NULL;
 	const char *du = text ? strstr(text, "  du_") : NULL;
@@ -211,4 +221,5 @@ const struct tui_view_ops view_order_ops = {
         .open = order_open,
         .close = order_close,
         .request = order_request,
+        .reload = order_reload,
 };

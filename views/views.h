@@ -47,6 +47,11 @@ struct views_app {
 
 extern struct views_app views_app;
 
+/* The cache changed under the screens (an action's result was stored, a sync
+ * committed): counts are recounted, searches run again and every open screen
+ * re-reads what it shows before it is next drawn. */
+void views_data_changed(void);
+
 /* App-level request needs (checked by the app's hook). */
 #define VIEWS_NEED_ONLINE (TUI_NEED_APP << 0)
 

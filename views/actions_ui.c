@@ -266,6 +266,29 @@ int actions_ui_submit(const char *dispute_id, const char *fields_json)
 	return show_outcome(&out);
 }
 
+int actions_ui_submit_draft(const char *dispute_id)
+{
+	if (!env_open || !dispute_id || !*dispute_id) {
+		tui_message("%s", _("Select a dispute."));
+		return TUI_HANDLED;
+	}
+	bool found = false;
+	char *draft = outbox_draft_load(env.session.db, dispute_id, &found);
+	int rc = actions_ui_submit(dispute_id, draft && found ? draft : "{}");
+	free(draft);
+	return rc;
+}
+
+int actions_ui_evidence(const char *dispute_id)
+{
+	if (!dispute_id || !*dispute_id) {
+		tui_message("%s", _("Select a dispute."));
+		return TUI_HANDLED;
+	}
+	tui_view_push("evidence", dispute_id);
+	return TUI_HANDLED;
+}
+
 int actions_ui_stage(const char *dispute_id, const char *fields_json)
 {
 	struct actions_dispute d;
@@ -303,9 +326,13 @@ int actions_ui_request(struct tui_view *view, int request)
 			return actions_ui_refund(view->data);
 		return TUI_PASS;
 	case ACTIONS_REQ_EVIDENCE:
-		if (strcmp(screen, "disputes") == 0 && disputes_row_id(view))
-			tui_view_push("evidence", disputes_row_id(view));
-		return TUI_HANDLED;
+		if (strcmp(screen, "disputes") == 0)
+			return actions_ui_evidence(disputes_row_id(view));
+		return TUI_PASS;
+	case ACTIONS_REQ_SUBMIT:
+		if (strcmp(screen, "disputes") == 0)
+			return actions_ui_submit_draft(disputes_row_id(view));
+		return TUI_PASS;
 	case ACTIONS_REQ_ACCEPT:
 		if (strcmp(screen, "disputes") == 0)
 			return actions_ui_accept(disputes_row_id(view));

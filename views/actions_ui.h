@@ -41,6 +41,13 @@ enum {
 		        N_("Write the dispute's evidence, submit or accept"),                      \
 		        TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE                               \
 	}
+#define ACTIONS_UI_REQ_SUBMIT                                                                      \
+	{                                                                                          \
+		ACTIONS_REQ_SUBMIT, "submit", "S",                                                 \
+		        N_("Submit the dispute's evidence as drafted (once: it cannot be "         \
+		           "changed)"),                                                            \
+		        TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE                               \
+	}
 #define ACTIONS_UI_REQ_ACCEPT                                                                      \
 	{                                                                                          \
 		ACTIONS_REQ_ACCEPT, "accept", "A", N_("Accept the dispute: the money is lost"),    \
@@ -96,11 +103,14 @@ const char *actions_ui_pending_label(const char *object_id);
 /* Handles an ACTIONS_REQ_* request on the Orders, Order, Disputes screens (the id is taken
  * from the selected row or the view). Returns TUI_* flags; TUI_PASS for other requests. */
 int actions_ui_request(struct tui_view *view, int request);
-/* The same with the object named: refund an order, open the evidence of, or accept, a
- * dispute. */
+/* The same with the object named: refund an order, open the evidence of, submit or accept a
+ * dispute. actions_ui_submit_draft submits the local draft as it stands (the evidence
+ * staged on the platform stays); the others take the fields to send. */
 int actions_ui_refund(const char *order_id);
+int actions_ui_evidence(const char *dispute_id);
 int actions_ui_accept(const char *dispute_id);
 int actions_ui_submit(const char *dispute_id, const char *fields_json);
+int actions_ui_submit_draft(const char *dispute_id);
 int actions_ui_stage(const char *dispute_id, const char *fields_json);
 
 /* Says how a command's action ended (stdout when done or queued, stderr else) and returns

@@ -29,6 +29,7 @@ static const struct tui_request_info disputes_requests[] = {
          N_("Filter by reason (press again for the next)"), 0},
         {DISPUTES_REQ_CLEAR, "clear-filters", "x", N_("Clear the filters"), 0},
         ACTIONS_UI_REQ_EVIDENCE,
+        ACTIONS_UI_REQ_SUBMIT,
         ACTIONS_UI_REQ_ACCEPT,
 };
 
@@ -168,6 +169,7 @@ static int disputes_request(struct tui_view *view, int request)
 	const struct tui_row *row = tui_view_selected_row(view);
 	switch (request) {
 	case ACTIONS_REQ_EVIDENCE:
+	case ACTIONS_REQ_SUBMIT:
 	case ACTIONS_REQ_ACCEPT:
 		return actions_ui_request(view, request);
 	case TUI_REQ_ENTER:
@@ -377,15 +379,33 @@ static struct tui_lines *dispute_reload(struct tui_view *view)
 	return dispute_build(view->data);
 }
 
+/* The same actions as on the Disputes list, on the dispute shown (no line to select). */
 static const struct tui_request_info dispute_requests[] = {
         {TUI_REQ_VIEW_BASE, "open-order", "o", N_("Open the disputed order"), 0},
+        {ACTIONS_REQ_EVIDENCE, "write-evidence", "E",
+         N_("Write the dispute's evidence, submit or accept"), VIEWS_NEED_ROLE_DISPUTE},
+        {ACTIONS_REQ_SUBMIT, "submit", "S",
+         N_("Submit the dispute's evidence as drafted (once: it cannot be changed)"),
+         VIEWS_NEED_ROLE_DISPUTE},
+        {ACTIONS_REQ_ACCEPT, "accept", "A", N_("Accept the dispute: the money is lost"),
+         VIEWS_NEED_ROLE_DISPUTE},
 };
 
 static int dispute_request(struct tui_view *view, int request)
 {
-	if (request != TUI_REQ_VIEW_BASE)
-		return TUI_PASS;
 	const struct dispute_view *d = view->data;
+	switch (request) {
+	case ACTIONS_REQ_EVIDENCE:
+		return actions_ui_evidence(d->id);
+	case ACTIONS_REQ_SUBMIT:
+		return actions_ui_submit_draft(d->id);
+	case ACTIONS_REQ_ACCEPT:
+		return actions_ui_accept(d->id);
+	case TUI_REQ_VIEW_BASE:
+		break;
+	default:
+		return TUI_PASS;
+	}
 	if (d->order_id[0])
 		tui_view_push("order", d->order_id);
 	else

@@ -1,11 +1,12 @@
 #!/bin/sh
 # The screens show the result of the user's own action at once, against the sandbox: the
 # open order after a refund, the Orders and Refunds lists behind it, the Disputes list after
-# a submission.
+# a submission. The dispute's own screen offers E, S and A as the list does, to the roles the
+# list offers them to.
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/actions/actions_lib.sh"
 actions_setup --seed 5 --orders 300 --days 20
-tap_plan 14
+tap_plan 29
 
 # ui LOCALE SIZE SCRIPT [paydesk options]: runs the screens headless.
 ui() {
@@ -19,6 +20,12 @@ ui() {
 has() {
 	grep -qF -- "$2" "$1"
 	st=$?
+	tap_ok $st "$3"
+	[ $st -eq 0 ] || sed 's/^/# | /' "$1"
+}
+lacks() {
+	grep -qF -- "$2" "$1"
+	st=$((!$?))
 	tap_ok $st "$3"
 	[ $st -eq 0 ] || sed 's/^/# | /' "$1"
 }
@@ -83,4 +90,47 @@ grep "$D1" "$T/disputes_after.txt" | grep -q "under review"
 st=$?
 tap_ok $st "and says under review when the Evidence screen closes"
 [ $st -eq 0 ] || sed 's/^/# | /' "$T/disputes_after.txt"
+# The dispute's own screen offers E, S and A as the list does. S there, in C.UTF-8.
+cat >"$T/s" <<EOF
+:dispute $D3
+S
+:save-display $T/submit_confirm.txt
+y
+:save-display $T/dispute_after.txt
+EOF
+ui C.UTF-8 80x24 "$T/s"; tap_is $? 0 "the submission script on the dispute's screen runs"
+has "$T/submit_confirm.txt" "Submit the evidence? The platform takes it once" "S on the dispute's screen asks first"
+has "$T/submit_confirm.txt" "Dispute:  $D3" "and restates the dispute"
+tap_is "$(db t "SELECT status FROM disputes WHERE id = '$D3'")" under_review "the platform took the submission"
+has "$T/dispute_after.txt" "Status                under review" "the dispute's screen shows its new state at once"
+
+# E there opens its evidence; A accepts, in zh_CN.
+cat >"$T/s" <<EOF
+:dispute $D2
+E
+:save-display $T/evidence.txt
+q
+A
+:save-display $T/accept_confirm.txt
+y
+:save-display $T/accepted.txt
+EOF
+ui zh_CN.UTF-8 80x24 "$T/s"
+has "$T/evidence.txt" "字段" "E on the dispute's screen opens the Evidence screen"
+has "$T/accept_confirm.txt" "接受此争议？款项将损失，且无法撤销。" "A on the dispute's screen asks first (zh_CN)"
+tap_is "$(db t "SELECT status FROM disputes WHERE id = '$D2'")" lost "the dispute is accepted"
+has "$T/accepted.txt" "败诉" "the dispute's screen says lost at once"
+
+# Its help lists the three; a clerk has none of them there, as on the list.
+printf ':dispute %s\n?\n:save-display %s/help.txt\nq\nq\n3\n?\n:save-display %s/list_help.txt\n' "$D3" "$T" "$T" >"$T/s"
+ui C.UTF-8 80x24 "$T/s"
+has "$T/help.txt" "Submit the dispute's evidence as drafted" "the dispute's help lists S"
+has "$T/help.txt" "Accept the dispute: the money is lost" "and A"
+has "$T/list_help.txt" "Submit the dispute's evidence as drafted" "the Disputes list has S too"
+admin DELETE /_admin/requests >/dev/null
+printf ':dispute %s\n?\n:save-display %s/clerk_help.txt\nq\nA\n:save-display %s/clerk_a.txt\n' "$D2" "$T" "$T" >"$T/s"
+ui C.UTF-8 80x24 "$T/s" --profile clerk
+lacks "$T/clerk_help.txt" "Accept the dispute" "the clerk's dispute screen has no accept"
+has "$T/clerk_a.txt" "There is no such action for the clerk role" "A says why"
+tap_is "$(write_requests)" 0 "the clerk sent nothing"
 tap_done

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/actions.h"
 #include "client/i18n.h"
 #include "client/query.h"
 #include "client/query_private.h"
@@ -454,6 +455,15 @@ int query_order_get(struct query *q, const char *id, struct query_order_row *out
 {
 	return query_get_one(q, "SELECT " ORDER_COLUMNS " FROM orders o WHERE o.id = ?", id,
 	                     read_order, out, sizeof *out);
+}
+
+int query_order_find(struct query *q, const char *text, char (*ids)[QUERY_ID], int max)
+{
+	_Static_assert(QUERY_ID == 72, "ids are shared with actions_order_find");
+	int n = actions_order_find(q->db, text, ids, max);
+	if (n < 0)
+		query_set_error(q, "order");
+	return n;
 }
 
 /* ---- Refunds ---- */

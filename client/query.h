@@ -84,6 +84,9 @@ long query_orders_count(struct query *q, const struct query_order_filter *f);
 void query_order_key(const struct query_order_row *row, int sort, char *buf, size_t size);
 /* One order by id; 1 found, 0 not found, -1 failure. */
 int query_order_get(struct query *q, const char *id, struct query_order_row *out);
+/* The orders `text` names: by platform id, else by the merchant's order number
+ * (order_ref), newest first. Writes up to max ids; returns how many there are, or -1. */
+int query_order_find(struct query *q, const char *text, char (*ids)[QUERY_ID], int max);
 
 /* ---- Refunds ---- */
 struct query_refund_row {

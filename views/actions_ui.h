@@ -72,8 +72,9 @@ int actions_env_open_profile(struct actions_env *env, const struct profile *prof
 /* Closes what actions_env_open opened; safe twice. */
 void actions_env_close(struct actions_env *env);
 
-/* The confirmation of a refund: order, customer, amount and currency in the user's locale,
- * reason; several lines separated by '\n', every platform string sanitized. */
+/* The confirmation of a refund: the order by its number and its platform id, customer,
+ * what was paid, the amount and currency in the user's locale, reason; several lines
+ * separated by '\n', every platform string sanitized. */
 void actions_refund_summary(const struct actions_order *o, int64_t amount, const char *reason,
                             const char *note, char *buf, size_t size);
 

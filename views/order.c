@@ -149,13 +149,42 @@ bool views_order_lines(struct tui_lines *lines, const char *id)
 	return true;
 }
 
+bool views_order_id(const char *text, char *id, size_t size)
+{
+	char ids[3][QUERY_ID];
+	int n = query_order_find(views_app.query, text, ids, 3);
+	if (n < 0) {
+		tui_message("%s", query_error(views_app.query));
+		return false;
+	}
+	if (n == 0) {
+		tui_message(_("No order in the cache has the id or the order number %s."), text);
+		return false;
+	}
+	if (n > 1) {
+		tui_message(P_("The order number %s belongs to %d orders (%s, %s%s); open one by "
+		               "its id.",
+		               "The order number %s belongs to %d orders (%s, %s%s); open one by "
+		               "its id.",
+		               n),
+		            text, n, ids[0], ids[1], n > 2 ? ", ..." : "");
+		return false;
+	}
+	snprintf(id, size, "%s", ids[0]);
+	return true;
+}
+
 static int order_open(struct tui_view *view, const char *arg)
 {
 	if (!arg || !*arg) {
-		tui_message("%s", _("Which order? Give its id, e.g. :order ch_123."));
+		tui_message("%s", _("Which order? Give its id or its order number, e.g. :order "
+		                    "ORD-0001234 or :order ch_123."));
 		return -1;
 	}
-	char *id = strdup(arg);
+	char found[QUERY_ID];
+	if (!views_order_id(arg, found, sizeof found))
+		return -1;
+	char *id = strdup(found);
 	struct tui_lines *lines = tui_lines_new();
 	if (!id || !lines) {
 		free(id);

@@ -13,7 +13,7 @@ views_libviews_a_SOURCES += \
 	views/disputes.c \
 	views/settlements.c
 # The screens' read-only SQL (client/query.c) is built here so that it links
-# before libclient.a, which it needs nothing from.
+# before libclient.a, whose money and order lookup it uses.
 views_libviews_a_SOURCES += client/query.c client/query.h client/query_settle.c client/query_private.h
 
 # A deterministic cache for screen tests and benchmarks.

@@ -85,6 +85,10 @@ void *views_rows_reserve(void *buf, int *cap, int n, size_t size);
 /* A "label  value" line, the label padded to a fixed width. */
 void views_field(struct tui_lines *lines, const char *label, const char *value);
 
+/* The platform id of the order `text` names (its id, or the merchant's order
+ * number) into id; false with a message when it names none, or several. */
+bool views_order_id(const char *text, char *id, size_t size);
+
 /* The lines of an order's and a dispute's detail (screens and the detail
  * pane); false with a message when the object is not cached. */
 bool views_order_lines(struct tui_lines *lines, const char *id);

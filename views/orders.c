@@ -28,7 +28,8 @@ static const struct tui_request_info orders_requests[] = {
          0},
         {ORDERS_REQ_CURRENCY, "filter-currency", "c",
          N_("Filter by currency (press again for the next)"), 0},
-        {ORDERS_REQ_DATES, "filter-dates", "d", N_("Filter by dates: FROM..TO as YYYY-MM-DD"), 0},
+        {ORDERS_REQ_DATES, "filter-dates", "d",
+         N_("Filter by dates: a day (today, yesterday, -7d, 2026-09-01) or FROM..TO"), 0},
         {ORDERS_REQ_AMOUNTS, "filter-amount", "a",
          N_("Filter by amount: MIN-MAX, either may be empty"), 0},
         {ORDERS_REQ_CLEAR, "clear-filters", "x", N_("Clear every filter and the search"), 0},
@@ -186,23 +187,6 @@ static void orders_close(struct tui_view *view)
 	view->data = NULL;
 }
 
-/* Parses a local date "YYYY-MM-DD" into the midnight starting it (TZ). */
-static bool parse_day(const char *s, time_t *out)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	int y, m, d;
-	char rest;
-	if (sscanf(s, "%d-%d-%d%c", &y, &m, &d, &rest) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_isdst = -1;
-	*out = mktime(&tm);
-	return *out != (time_t)-1;
-}
-
 /* Splits "A<sep>B" into a and b (each size bytes); text without sep gives it as both. */
 static void split_range(const char *text, const char *sep, char *a, char *b, size_t size)
 {
@@ -216,25 +200,17 @@ static void split_range(const char *text, const char *sep, char *a, char *b, siz
 	}
 }
 
-/* "FROM..TO" (either part may be empty) into the filter; the TO day is
- * included.  Returns false with a message on a malformed range. */
+/* A day or a range (paydesk_dates_parse: today, -7d, 2026-09-01, FROM..TO) into the
+ * filter.  Returns false with a message when it is not one, or ends before it starts. */
 static bool set_dates(struct query_order_filter *f, const char *text)
 {
-	time_t from = 0, to = 0;
-	char a[128], b[128];
-	split_range(text, "..", a, b, sizeof a);
-	if ((a[0] && !parse_day(a, &from)) || (b[0] && !parse_day(b, &to))) {
-		tui_message(
-		        _("\"%s\" is not a date range; write FROM..TO as YYYY-MM-DD..YYYY-MM-DD."),
-		        text);
+	time_t from, to;
+	enum paydesk_date_status st = paydesk_dates_parse(text, paydesk_now(), &from, &to);
+	if (st != PAYDESK_DATE_OK) {
+		char why[256];
+		paydesk_dates_message(st, text, why, sizeof why);
+		tui_message("%s", why);
 		return false;
-	}
-	if (to) {
-		struct tm tm;
-		localtime_r(&to, &tm);
-		tm.tm_mday++;
-		tm.tm_isdst = -1;
-		to = mktime(&tm);
 	}
 	f->created_from = from;
 	f->created_to = to;
@@ -314,8 +290,8 @@ static int orders_request(struct tui_view *view, int request)
 		o->count = -1;
 		return TUI_RELOAD;
 	case ORDERS_REQ_DATES:
-		if (!tui_prompt(_("Dates (YYYY-MM-DD..YYYY-MM-DD, empty = all): "), "", text,
-		                sizeof text))
+		if (!tui_prompt(_("Dates (today, -7d, YYYY-MM-DD, FROM..TO; empty = all): "), "",
+		                text, sizeof text))
 			return TUI_HANDLED;
 		if (!text[0]) {
 			f->created_from = f->created_to = 0;
@@ -382,8 +358,11 @@ static void orders_status(struct tui_view *view, char *buf, size_t size)
 	if (f->created_from || f->created_to) {
 		views_date(f->created_from, a, sizeof a);
 		views_date(f->created_to ? f->created_to - 1 : 0, b, sizeof b);
-		snprintf(part, sizeof part, _("dates: %s..%s"), f->created_from ? a : "",
-		         f->created_to ? b : "");
+		if (f->created_from && f->created_to && strcmp(a, b) == 0)
+			snprintf(part, sizeof part, _("date: %s"), a);
+		else
+			snprintf(part, sizeof part, _("dates: %s..%s"), f->created_from ? a : "",
+			         f->created_to ? b : "");
 		status_part(buf, size, part);
 	}
 	if (f->amount_min >= 0 || f->amount_max >= 0) {

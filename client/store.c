@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/cache_schema.h"
 #include "client/store.h"
 
 enum {
@@ -93,13 +94,11 @@ static const char *const sql[ST_ALL] = {
                           " AND payout_id IS NOT ?2",
         /* The orders_fts triggers' work, done by hand: see store_new. */
         [ST_ORDER_OLD] = "SELECT rowid, order_ref, customer_name, customer_email, description,"
-                         " metadata FROM orders WHERE id = ?1",
-        [ST_FTS_DELETE] = "INSERT INTO orders_fts(orders_fts, rowid, id, order_ref,"
-                          " customer_name, customer_email, description, metadata)"
-                          " VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        [ST_FTS_INSERT] = "INSERT INTO orders_fts(rowid, id, order_ref, customer_name,"
-                          " customer_email, description, metadata)"
-                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                         " metadata, card_last4 FROM orders WHERE id = ?1",
+        [ST_FTS_DELETE] = "INSERT INTO orders_fts(orders_fts, rowid, " CACHE_ORDERS_FTS_COLUMNS
+                          ") VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        [ST_FTS_INSERT] = "INSERT INTO orders_fts(rowid, " CACHE_ORDERS_FTS_COLUMNS
+                          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 };
 
 struct store {
@@ -192,6 +191,7 @@ static void bind_fts(sqlite3_stmt *st, int first, const struct model_object *m)
 	text(st, first + 3, o->customer_email);
 	text(st, first + 4, o->description);
 	text(st, first + 5, m->metadata);
+	text(st, first + 6, o->card_last4);
 }
 
 /* Upserts an order with its statement up (bound), and does what the orders_fts triggers
@@ -214,14 +214,15 @@ static int store_order_fts(struct store *s, const struct model_object *m, sqlite
 	bool changed = !existed || !same_text(old, 1, o->order_ref) ||
 	               !same_text(old, 2, o->customer_name) ||
 	               !same_text(old, 3, o->customer_email) ||
-	               !same_text(old, 4, o->description) || !same_text(old, 5, m->metadata);
+	               !same_text(old, 4, o->description) || !same_text(old, 5, m->metadata) ||
+	               !same_text(old, 6, o->card_last4);
 	rc = SQLITE_OK;
 	if (existed && changed) {
 		/* 'delete' must be given exactly the text that was indexed. */
 		sqlite3_stmt *del = s->st[ST_FTS_DELETE];
 		sqlite3_bind_int64(del, 1, rowid);
 		text(del, 2, m->id);
-		for (int c = 1; c <= 5; c++) {
+		for (int c = 1; c <= 6; c++) {
 			const char *v = (const char *)sqlite3_column_text(old, c);
 			if (v)
 				sqlite3_bind_text(del, 2 + c, v, sqlite3_column_bytes(old, c),

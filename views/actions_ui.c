@@ -300,12 +300,10 @@ int actions_ui_stage(const char *dispute_id, const char *fields_json)
 	return show_outcome(&out);
 }
 
-/* The id after the '|' of an Orders row key ("<sort value>|<id>"). */
+/* The order id an Orders row key ends with. */
 static const char *orders_row_id(struct tui_view *view)
 {
-	const struct tui_row *row = tui_view_selected_row(view);
-	const char *bar = row && row->key ? strchr(row->key, '|') : NULL;
-	return bar ? bar + 1 : NULL;
+	return query_key_id(tui_view_selected_key(view));
 }
 
 /* The dispute id of a Disputes row (its last column). */

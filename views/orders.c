@@ -23,7 +23,10 @@ enum {
 static const struct tui_request_info orders_requests[] = {
         {TUI_REQ_ENTER, "open", "<Enter>",
          N_("Open the order: every field, refunds, disputes, fees, events"), TUI_NEED_SELECTION},
-        {ORDERS_REQ_SORT, "sort", "s", N_("Sort: newest, oldest, largest, smallest first"), 0},
+        {ORDERS_REQ_SORT, "sort", "s",
+         N_("Sort: newest, oldest, largest, smallest first (amounts by currency, then within "
+            "each)"),
+         0},
         {ORDERS_REQ_STATUS, "filter-status", "f", N_("Filter by status (press again for the next)"),
          0},
         {ORDERS_REQ_CURRENCY, "filter-currency", "c",
@@ -31,7 +34,9 @@ static const struct tui_request_info orders_requests[] = {
         {ORDERS_REQ_DATES, "filter-dates", "d",
          N_("Filter by dates: a day (today, yesterday, -7d, 2026-09-01) or FROM..TO"), 0},
         {ORDERS_REQ_AMOUNTS, "filter-amount", "a",
-         N_("Filter by amount: MIN-MAX, either may be empty"), 0},
+         N_("Filter by amount: MIN-MAX in each order's own currency (100-200 is 100.00 USD or "
+            "100 JPY and up), either may be empty"),
+         0},
         {ORDERS_REQ_CLEAR, "clear-filters", "x", N_("Clear every filter and the search"), 0},
         ACTIONS_UI_REQ_REFUND,
 };
@@ -93,6 +98,7 @@ static const char *const status_cycle[] = {
 
 struct orders {
 	struct query_order_filter filter;
+	char amount_text[128];    /* the amount filter as typed, for the status line */
 	long count;               /* cached; -1 = recount */
 	unsigned long generation; /* data generation the count belongs to */
 	struct query_order_row *buf;
@@ -217,24 +223,48 @@ static bool set_dates(struct query_order_filter *f, const char *text)
 	return true;
 }
 
-/* "MIN-MAX" in the filter's currency (or two decimals without one). */
-static bool set_amounts(struct query_order_filter *f, const char *text)
+/* An amount as typed into thousandths of a major unit: in the filter's currency when there
+ * is one (so 100.5 is refused for JPY), else with up to three decimals, to be read in each
+ * order's own currency. */
+static enum money_status amount_milli(const char *text, const char *currency, int64_t *out)
 {
-	const char *currency = f->currency[0] ? f->currency : "usd";
+	if (!currency[0])
+		return money_parse(text, "kwd", MONEY_PARSE_ALLOW_GROUPING, out);
+	int64_t minor;
+	enum money_status st = money_parse(text, currency, MONEY_PARSE_ALLOW_GROUPING, &minor);
+	if (st != MONEY_OK)
+		return st;
+	int e = money_exponent(currency);
+	if (!money_mul(minor, e == 0 ? 1000 : e == 3 ? 1 : 10, out))
+		return MONEY_OVERFLOW;
+	return MONEY_OK;
+}
+
+/* "MIN-MAX" (either may be empty) into the filter, each order's amount read in its own
+ * currency's units: 100-200 is 100.00-200.00 USD and 100-200 JPY, never 18,155 JPY. */
+static bool set_amounts(struct orders *o, const char *text)
+{
+	struct query_order_filter *f = &o->filter;
 	char a[128], b[128];
 	split_range(text, "-", a, b, sizeof a);
 	int64_t lo = -1, hi = -1;
 	enum money_status st = MONEY_OK;
 	if (a[0])
-		st = money_parse(a, currency, MONEY_PARSE_ALLOW_GROUPING, &lo);
+		st = amount_milli(a, f->currency, &lo);
 	if (st == MONEY_OK && b[0])
-		st = money_parse(b, currency, MONEY_PARSE_ALLOW_GROUPING, &hi);
+		st = amount_milli(b, f->currency, &hi);
 	if (st != MONEY_OK) {
 		tui_message("%s", money_status_message(st));
 		return false;
 	}
-	f->amount_min = lo;
-	f->amount_max = hi;
+	if (lo >= 0 && hi >= 0 && lo > hi) {
+		tui_message(_("\"%s\" starts above where it ends: write the smaller amount first."),
+		            text);
+		return false;
+	}
+	f->amount_min_milli = lo;
+	f->amount_max_milli = hi;
+	snprintf(o->amount_text, sizeof o->amount_text, "%s", text);
 	return true;
 }
 
@@ -266,10 +296,9 @@ static int orders_request(struct tui_view *view, int request)
 	case ACTIONS_REQ_REFUND:
 		return actions_ui_request(view, request);
 	case TUI_REQ_ENTER: {
-		const struct tui_row *row = tui_view_selected_row(view);
-		const char *bar = row ? strchr(row->key, '|') : NULL;
-		if (bar)
-			tui_view_push("order", bar + 1);
+		const char *id = query_key_id(tui_view_selected_key(view));
+		if (id)
+			tui_view_push("order", id);
 		return TUI_HANDLED;
 	}
 	case ORDERS_REQ_SORT:
@@ -304,8 +333,8 @@ static int orders_request(struct tui_view *view, int request)
 		if (!tui_prompt(_("Amount (MIN-MAX, empty = all): "), "", text, sizeof text))
 			return TUI_HANDLED;
 		if (!text[0]) {
-			f->amount_min = f->amount_max = -1;
-		} else if (!set_amounts(f, text)) {
+			f->amount_min_milli = f->amount_max_milli = -1;
+		} else if (!set_amounts(o, text)) {
 			return TUI_HANDLED;
 		}
 		o->count = -1;
@@ -314,6 +343,7 @@ static int orders_request(struct tui_view *view, int request)
 		int sort = f->sort;
 		query_order_filter_init(f);
 		f->sort = sort;
+		o->amount_text[0] = '\0';
 		o->count = -1;
 		return TUI_RELOAD;
 	}
@@ -340,7 +370,8 @@ static void status_part(char *buf, size_t size, const char *part)
 static void orders_status(struct tui_view *view, char *buf, size_t size)
 {
 	static const char *const sorts[] = {N_("newest first"), N_("oldest first"),
-	                                    N_("largest first"), N_("smallest first")};
+	                                    N_("by currency, largest first"),
+	                                    N_("by currency, smallest first")};
 	struct orders *o = view->data;
 	const struct query_order_filter *f = &o->filter;
 	char part[200], a[64], b[64];
@@ -365,14 +396,14 @@ static void orders_status(struct tui_view *view, char *buf, size_t size)
 			         f->created_to ? b : "");
 		status_part(buf, size, part);
 	}
-	if (f->amount_min >= 0 || f->amount_max >= 0) {
-		const char *cur = f->currency[0] ? f->currency : "usd";
-		a[0] = b[0] = '\0';
-		if (f->amount_min >= 0)
-			views_money(f->amount_min, cur, a, sizeof a);
-		if (f->amount_max >= 0)
-			views_money(f->amount_max, cur, b, sizeof b);
-		snprintf(part, sizeof part, _("amount: %s-%s"), a, b);
+	if (f->amount_min_milli >= 0 || f->amount_max_milli >= 0) {
+		if (f->currency[0]) {
+			views_currency(f->currency, a, sizeof a);
+			snprintf(part, sizeof part, _("amount: %s %s"), o->amount_text, a);
+		} else {
+			snprintf(part, sizeof part, _("amount: %s in each currency"),
+			         o->amount_text);
+		}
 		status_part(buf, size, part);
 	}
 	if (f->search[0]) {
@@ -383,8 +414,8 @@ static void orders_status(struct tui_view *view, char *buf, size_t size)
 
 static struct tui_lines *orders_detail(struct tui_view *view, const struct tui_row *row)
 {
-	const char *bar = row->key ? strchr(row->key, '|') : NULL;
-	return bar ? views_detail_of(views_order_lines, bar + 1) : NULL;
+	const char *id = query_key_id(row->key);
+	return id ? views_detail_of(views_order_lines, id) : NULL;
 }
 
 const struct tui_view_ops view_orders_ops = {

@@ -16,6 +16,13 @@ views_libviews_a_SOURCES += \
 # before libclient.a, whose money and order lookup it uses.
 views_libviews_a_SOURCES += client/query.c client/query.h client/query_settle.c client/query_private.h
 
+# The screens' queries on a small cache of their own.
+check_PROGRAMS += tests/ui/test_query
+TESTS += tests/ui/test_query
+tests_ui_test_query_SOURCES = tests/ui/test_query.c
+tests_ui_test_query_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS) $(CMOCKA_CFLAGS)
+tests_ui_test_query_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS) $(CMOCKA_LIBS)
+
 # A deterministic cache for screen tests and benchmarks.
 check_PROGRAMS += tests/ui/ui_fill
 tests_ui_ui_fill_SOURCES = tests/ui/ui_fill.c

@@ -5,7 +5,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 tmp_setup
-tap_plan 42
+tap_plan 47
 
 ui_profile shop http://127.0.0.1:9
 ui_fill_cache shop 3000 >/dev/null
@@ -38,6 +38,10 @@ run_case orders-refunded.C.120x40 $C 120x40 "ffff"
 run_case orders-search.C.120x40 $C 120x40 "/王小明<Enter>"
 run_case orders-search.zh.80x24 $ZH 80x24 "/ORD-001234<Enter>"
 run_case orders-filters.C.120x40 $C 120x40 "cc" "d2026-09-01..2026-09-10<Enter>" "a100-200<Enter>"
+run_case orders-amounts.C.120x40 $C 120x40 "a100-200<Enter>"
+run_case orders-amounts.zh.80x24 $ZH 80x24 "a100-200<Enter>"
+run_case orders-search-amount.C.80x24 $C 80x24 "/115.76<Enter>"
+run_case orders-search-last4.C.80x24 $C 80x24 "/0482<Enter>"
 run_case order-detail.C.120x40 $C 120x40 "ffff" "<Enter>"
 run_case order-detail.zh.80x24 $ZH 80x24 "ffff" "<Enter>"
 run_case refunds.C.120x40 $C 120x40 "2"
@@ -83,4 +87,10 @@ sed -n '3,22p' "$TEST_TMP/refunds.zh.80x24.txt" | grep -c ' ORD-[0-9]* ' | grep 
 tap_ok $? "at 80 columns the Refunds screen names each order by its reference"
 grep -q "^ *(:filter-status)$" "$TEST_TMP/help.C.80x24.txt"
 tap_ok $? "at 80 columns a help line too long for its command name puts it under the text"
+# a100-200: every amount shown lies within 100 and 200 of its own currency (JPY as yen).
+sed -n '3,38p' "$TEST_TMP/orders-amounts.C.120x40.txt" | awk '
+	{ for (i = 1; i < NF; i++) if ($(i + 1) ~ /^(USD|EUR|GBP|CNY|JPY)$/) { a = $i; c = $(i + 1) } }
+	{ gsub(",", "", a); if (a + 0 < 100 || a + 0 > 200) bad = bad " " a " " c }
+	END { if (bad != "") { print "# out of range:" bad; exit 1 } }'
+tap_ok $? "the amount filter reads 100-200 in each order's own currency"
 tap_done

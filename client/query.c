@@ -1061,6 +1061,11 @@ char *query_raw_json(struct query *q, const char *id)
 	                  id);
 }
 
+char *query_order_metadata(struct query *q, const char *id)
+{
+	return text_by_id(q, "SELECT metadata FROM orders WHERE id = ?", id);
+}
+
 char *query_dispute_evidence(struct query *q, const char *id)
 {
 	return text_by_id(q, "SELECT evidence FROM disputes WHERE id = ?", id);

@@ -236,6 +236,9 @@ int query_each_event(struct query *q, const char *object_id,
 /* The platform's JSON of an object, newly allocated (caller frees), or
  * NULL when not cached or on failure. */
 char *query_raw_json(struct query *q, const char *id);
+/* An order's metadata as the merchant's shop set it (a JSON object), newly
+ * allocated, or NULL when it has none or on failure. */
+char *query_order_metadata(struct query *q, const char *id);
 /* The evidence JSON of a dispute and any local draft; newly allocated or
  * NULL. */
 char *query_dispute_evidence(struct query *q, const char *id);

@@ -5,7 +5,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 tmp_setup
-tap_plan 47
+tap_plan 50
 
 ui_profile shop http://127.0.0.1:9
 ui_fill_cache shop 3000 >/dev/null
@@ -44,6 +44,8 @@ run_case orders-search-amount.C.80x24 $C 80x24 "/115.76<Enter>"
 run_case orders-search-last4.C.80x24 $C 80x24 "/0482<Enter>"
 run_case order-detail.C.120x40 $C 120x40 "ffff" "<Enter>"
 run_case order-detail.zh.80x24 $ZH 80x24 "ffff" "<Enter>"
+run_case order-billing.C.120x40 $C 120x40 ":order ORD-002881"
+run_case order-billing.zh.80x24 $ZH 80x24 ":order ORD-002881" "<PgDn>"
 run_case refunds.C.120x40 $C 120x40 "2"
 run_case refunds.zh.80x24 $ZH 80x24 "2"
 run_case refund-detail.C.80x24 $C 80x24 "2" "<Enter>"
@@ -87,6 +89,11 @@ sed -n '3,22p' "$TEST_TMP/refunds.zh.80x24.txt" | grep -c ' ORD-[0-9]* ' | grep 
 tap_ok $? "at 80 columns the Refunds screen names each order by its reference"
 grep -q "^ *(:filter-status)$" "$TEST_TMP/help.C.80x24.txt"
 tap_ok $? "at 80 columns a help line too long for its command name puts it under the text"
+grep -q "^Billing" "$TEST_TMP/order-billing.C.120x40.txt" &&
+	grep -q "Address  *88 Nanjing Rd\|Address  *Hauptstr. 5\|Address  *1-2-3 Shibuya" "$TEST_TMP/order-billing.C.120x40.txt" &&
+	grep -q "^Shipping" "$TEST_TMP/order-billing.C.120x40.txt" &&
+	grep -q "order_id  *ORD-002881" "$TEST_TMP/order-billing.C.120x40.txt"
+tap_ok $? "the order detail shows billing details, shipping and the shop's metadata"
 # a100-200: every amount shown lies within 100 and 200 of its own currency (JPY as yen).
 sed -n '3,38p' "$TEST_TMP/orders-amounts.C.120x40.txt" | awk '
 	{ for (i = 1; i < NF; i++) if ($(i + 1) ~ /^(USD|EUR|GBP|CNY|JPY)$/) { a = $i; c = $(i + 1) } }

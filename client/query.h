@@ -184,6 +184,8 @@ struct query_balance_row {
 	char reporting_category[40];
 	char source[QUERY_ID];
 	char description[QUERY_TEXT];
+	char order_ref
+	        [QUERY_TEXT]; /* the merchant's number of the order it is about, when cached */
 };
 
 /* The balance transactions a payout paid out (the payout's own entry

@@ -98,13 +98,15 @@ int tui_wrap(const char *text, int width, int hang, size_t *starts, int max)
 		int used = 0;
 		size_t i = at, cut = 0;
 		/* The last blank that fits is the break; without one the piece is
-		 * cut where it is full (CJK text has no blanks between words). */
+		 * cut where it is full (CJK text has no blanks between words).  The
+		 * blanks before a first piece's hang column are its layout, not a
+		 * place to break. */
 		while (i < len) {
 			size_t n;
 			int w = char_width(text + i, len - i, &n);
 			if (used + w > room)
 				break;
-			if (text[i] == ' ' && i > at)
+			if (text[i] == ' ' && i > at && (pieces > 1 || used > hang))
 				cut = i;
 			used += w;
 			i += n;
@@ -140,7 +142,10 @@ int tui_hang_of(const char *text, int width)
 		if (*value && column <= width / 2)
 			return column;
 	}
-	return indent + 2 <= width / 2 ? indent + 2 : indent;
+	/* A line of its own under a value keeps to its column; other text hangs by two. */
+	if (indent >= 4)
+		return indent <= width / 2 ? indent : 0;
+	return indent + 2;
 }
 
 struct tui_lines *tui_lines_wrap(const struct tui_lines *lines, int width)

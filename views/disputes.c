@@ -261,6 +261,26 @@ static const char *const evidence_fields[] = {
         "uncategorized_text",
 };
 
+/* Adds one evidence field: its name, then its text, every line of it (the screen wraps
+ * long ones under the text). */
+static void add_evidence_field(struct tui_lines *lines, const char *name, const char *text)
+{
+	const char *p = text[0] ? text : "-";
+	bool first = true;
+	do {
+		size_t n = strcspn(p, "\n");
+		size_t size = n + 40;
+		char *line = malloc(size);
+		if (!line)
+			return;
+		snprintf(line, size, "  %-26s  %.*s", first ? name : "", (int)n, p);
+		tui_lines_add(lines, TUI_STYLE_NORMAL, line);
+		free(line);
+		first = false;
+		p += n;
+	} while (*p == '\n' && *++p);
+}
+
 /* Adds the evidence section from the dispute's evidence JSON. */
 static void add_evidence(struct tui_lines *lines, const char *json)
 {
@@ -268,13 +288,16 @@ static void add_evidence(struct tui_lines *lines, const char *json)
 	int filled = 0;
 	for (size_t i = 0; i < sizeof evidence_fields / sizeof evidence_fields[0]; i++) {
 		json_t *v = root ? json_object_get(root, evidence_fields[i]) : NULL;
-		char text[1024] = "";
+		size_t size = json_is_string(v) ? json_string_length(v) * 2 + 1 : 1;
+		char *text = calloc(1, size);
+		if (!text)
+			break;
 		if (json_is_string(v))
-			views_json_text(v, text, sizeof text);
+			views_json_text(v, text, size);
 		if (text[0])
 			filled++;
-		tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %-26s  %s", evidence_fields[i],
-		               text[0] ? text : "-");
+		add_evidence_field(lines, evidence_fields[i], text);
+		free(text);
 	}
 	tui_lines_addf(lines, filled ? TUI_STYLE_NORMAL : TUI_STYLE_WARN, "  %s",
 	               filled ? _("Some evidence is filled in.")

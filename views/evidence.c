@@ -156,11 +156,8 @@ static int evidence_fetch(void *ctx, const char *key, bool after, int max, struc
 		            : fields[i].kind == FIELD_LONG ? _("text")
 		                                           : _("line"));
 		tui_row_set(row, 2, from);
-		/* The first line of a long text. */
-		size_t len = strcspn(value, "\n");
-		char *first_line = strndup(value, len);
-		tui_row_set(row, 3, first_line ? first_line : "");
-		free(first_line);
+		/* The whole text: the table shows its first line, `i` all of it. */
+		tui_row_set(row, 3, value);
 		if (*from && strcmp(from, _("draft")) == 0)
 			row->cell_style[2] = TUI_STYLE_WARN;
 	}

@@ -5,7 +5,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 tmp_setup
-tap_plan 50
+tap_plan 60
 
 ui_profile shop http://127.0.0.1:9
 ui_fill_cache shop 3000 >/dev/null
@@ -63,6 +63,12 @@ run_case help.zh.120x40 $ZH 120x40 "?"
 run_case too-small.C.80x24 $C 80x24 ":resize 70x20"
 run_case command.C.80x24 $C 80x24 "<Colon>sett<Tab><Enter>"
 run_case orders-pane.C.80x24 $C 80x24 "v" "jj"
+run_case payout.C.80x24 $C 80x24 "4" "jj<Enter>"
+run_case dispute-evidence.C.80x24 $C 80x24 ":dispute dp_0000003a000ac4" "G"
+run_case evidence-line.C.80x24 $C 80x24 ":evidence dp_0000003a000ac4" "G" "k" "i"
+run_case submit-confirm.C.80x24 $C 80x24 ":evidence dp_0000003a0003ee" "S"
+run_case submit-confirm.zh.80x24 $ZH 80x24 ":evidence dp_0000003a0003ee" "S"
+run_case help-wrapped.zh.80x24 $ZH 80x24 "?"
 run_case disputes-pane.zh.120x40 $ZH 120x40 "3" "v" "j"
 
 # The facts behind the dumps, checked on their own so a regenerated
@@ -94,6 +100,17 @@ grep -q "^Billing" "$TEST_TMP/order-billing.C.120x40.txt" &&
 	grep -q "^Shipping" "$TEST_TMP/order-billing.C.120x40.txt" &&
 	grep -q "order_id  *ORD-002881" "$TEST_TMP/order-billing.C.120x40.txt"
 tap_ok $? "the order detail shows billing details, shipping and the shop's metadata"
+# Nothing that matters is cut: the payout's sums, the evidence, the question asked.
+grep -q "gross ¥131,412.*= payout\|= payout" "$TEST_TMP/payout.C.80x24.txt" &&
+	! grep -q "~" "$TEST_TMP/payout.C.80x24.txt"
+tap_ok $? "at 80 columns the payout's rows and sums are whole"
+grep -q "receptionist signed for the" "$TEST_TMP/dispute-evidence.C.80x24.txt" &&
+	grep -q "^                              Tracking 1Z999AA10123456784" "$TEST_TMP/dispute-evidence.C.80x24.txt"
+tap_ok $? "the dispute's evidence text is shown whole, every line"
+grep -q "Tracking 1Z999AA10123456784" "$TEST_TMP/evidence-line.C.80x24.txt"
+tap_ok $? "i on an evidence field shows its whole text"
+grep -q "afterwards." "$TEST_TMP/submit-confirm.C.80x24.txt" && ! grep -q "~" "$TEST_TMP/submit-confirm.C.80x24.txt"
+tap_ok $? "the submit confirmation's question is wrapped, not cut"
 # a100-200: every amount shown lies within 100 and 200 of its own currency (JPY as yen).
 sed -n '3,38p' "$TEST_TMP/orders-amounts.C.120x40.txt" | awk '
 	{ for (i = 1; i < NF; i++) if ($(i + 1) ~ /^(USD|EUR|GBP|CNY|JPY)$/) { a = $i; c = $(i + 1) } }

@@ -340,7 +340,12 @@ int main(int argc, char **argv)
 			        ins_dispute, 13,
 			        open ? "{\"customer_name\":null,\"uncategorized_text\":null}"
 			             : "{\"customer_name\":\"Customer\",\"uncategorized_text\":"
-			               "\"Delivered with signature.\"}",
+			               "\"Delivered with signature on 14 September to the front "
+			               "desk"
+			               " of the customer's office, where the receptionist signed "
+			               "for the"
+			               " parcel.\\nTracking 1Z999AA10123456784 shows the delivery "
+			               "scan.\"}",
 			        -1, SQLITE_STATIC);
 			step(db, ins_dispute);
 		}

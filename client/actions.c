@@ -736,6 +736,36 @@ static int perform(struct actions_session *s, const struct outbox_item *it, int 
 	return rc;
 }
 
+/* What an action the platform took did, in words for "Done: <id> (<this>)": the result's
+ * id says which object, this says what happened to it. Into buf. */
+static void done_message(const struct outbox_item *it, int kind, char *buf, size_t size)
+{
+	char money[64] = "";
+	if (it->has_amount && it->currency[0])
+		money_format(it->amount, it->currency, money_locale_current(), MONEY_FMT_CODE,
+		             money, sizeof money);
+	switch (kind) {
+	case ACTIONS_REFUND:
+		snprintf(buf, size, _("%s refunded"), money);
+		break;
+	case ACTIONS_DISPUTE_DRAFT:
+		snprintf(buf, size, "%s", _("evidence saved on the platform, not submitted"));
+		break;
+	case ACTIONS_DISPUTE_SUBMIT:
+		snprintf(buf, size, "%s", _("evidence submitted"));
+		break;
+	case ACTIONS_DISPUTE_CLOSE:
+		snprintf(buf, size, _("dispute accepted: %s lost"), money);
+		break;
+	case ACTIONS_EVIDENCE_FILE:
+		snprintf(buf, size, "%s", _("file uploaded"));
+		break;
+	default:
+		snprintf(buf, size, "%s", provider_outcome_message(PROVIDER_OK));
+		break;
+	}
+}
+
 /* Whether an outcome proves that the platform did not act (so the action may go back to
  * the queue) or refused for good. */
 static bool outcome_final_refusal(enum provider_outcome o)
@@ -887,7 +917,9 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 		}
 		if (kind == ACTIONS_DISPUTE_SUBMIT)
 			outbox_draft_delete(s->db, it.object_id);
-		status = finish(out, ACTIONS_DONE, "%s", provider_outcome_message(PROVIDER_OK));
+		char what[160];
+		done_message(&it, kind, what, sizeof what);
+		status = finish(out, ACTIONS_DONE, "%s", what);
 		goto done;
 	}
 	explain(&out->result, why, sizeof why);

@@ -154,11 +154,10 @@ int tui_put_text(int y, int x, const char *text, int width, bool pad, bool right
 }
 
 /* Column widths for the screen width (see struct tui_column).  The columns
- * shown are those that fit with their minimum (a title never cut counts as
- * one), from the left; then each gets what it needs (a figure its widest
- * cell seen); when that is too much, columns without a maximum (free text)
- * give up to half of theirs, and after that the rightmost column shown is
- * hidden (width 0).  The space left goes first to the columns with a
+ * shown are those that fit with their minimum, from the left; then each gets
+ * what it needs (its whole title, a figure its widest cell seen); when that
+ * is too much, columns without a maximum (free text) give up to half of
+ * theirs, and only after that is the rightmost column shown hidden (width 0).  The space left goes first to the columns with a
  * maximum whose cells are wider (an id is worth more whole than a name),
  * then by flex up to each maximum. */
 static void layout(const struct tui_view_state *st, int total, int *widths)
@@ -178,8 +177,8 @@ static void layout(const struct tui_view_state *st, int total, int *widths)
 			int half = (need[i] + 1) / 2;
 			floor[i] = half > title ? half : title;
 		}
-		if (shown == i && used + base + (i ? 1 : 0) <= total) {
-			used += base + (i ? 1 : 0);
+		if (shown == i && used + col->min + (i ? 1 : 0) <= total) {
+			used += col->min + (i ? 1 : 0);
 			shown++;
 		}
 	}

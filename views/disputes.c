@@ -1,6 +1,7 @@
-/* The Disputes screen: a queue sorted by response deadline, days left
- * shown, past-due and due-within-72-hours rows highlighted, filters by
- * status and reason; and a dispute's detail with its evidence. */
+/* The Disputes screen: a queue of what needs work first (disputes awaiting
+ * a response, then under review, then closed), each by response deadline,
+ * days left shown, past-due and due-within-72-hours rows highlighted,
+ * filters by status and reason; and a dispute's detail with its evidence. */
 #include "config.h"
 
 #include <jansson.h>
@@ -87,11 +88,14 @@ static int disputes_fetch(void *ctx, const char *key, bool after, int max, struc
 		int style;
 		query_dispute_key(f, text, sizeof text);
 		tui_row_set_key(row, text);
-		views_datetime_short(f->due_by, text, sizeof text);
-		tui_row_set(row, 0, text);
 		/* A deadline only matters while a response is possible. */
 		bool open = !strcmp(f->status, "needs_response") ||
 		            !strcmp(f->status, "warning_needs_response");
+		if (open)
+			views_datetime_short(f->due_by, text, sizeof text);
+		else
+			snprintf(text, sizeof text, "-");
+		tui_row_set(row, 0, text);
 		if (open) {
 			views_deadline(f->due_by, now, text, sizeof text, &style);
 		} else {
@@ -218,7 +222,7 @@ static void disputes_status(struct tui_view *view, char *buf, size_t size)
 	char a[64], b[64];
 	buf[0] = '\0';
 	size_t len = 0;
-	len += (size_t)snprintf(buf, size, "%s", _("by deadline"));
+	len += (size_t)snprintf(buf, size, "%s", _("open first, by deadline"));
 	if (d->filter.status[0] && len < size)
 		len += (size_t)snprintf(buf + len, size - len, _("  status: %s"),
 		                        views_label(d->filter.status, a, sizeof a));
@@ -328,10 +332,15 @@ bool views_dispute_lines(struct tui_lines *lines, const char *id, char *order_id
 	views_field(lines, _("Status"), views_label(d.status, label, sizeof label));
 	views_datetime(d.created, text, sizeof text);
 	views_field(lines, _("Opened"), text);
-	views_datetime(d.due_by, text, sizeof text);
-	views_deadline(d.due_by, paydesk_now(), a, sizeof a, &style);
-	snprintf(text + strlen(text), sizeof text - strlen(text), "  (%s)", a);
-	views_field(lines, _("Respond by"), text);
+	/* A deadline only matters while a response is possible. */
+	bool open =
+	        !strcmp(d.status, "needs_response") || !strcmp(d.status, "warning_needs_response");
+	if (open) {
+		views_datetime(d.due_by, text, sizeof text);
+		views_deadline(d.due_by, paydesk_now(), a, sizeof a, &style);
+		snprintf(text + strlen(text), sizeof text - strlen(text), "  (%s)", a);
+		views_field(lines, _("Respond by"), text);
+	}
 	if (d.submission_count > 0)
 		snprintf(text, sizeof text, _("submitted %d time(s)"), d.submission_count);
 	else

@@ -86,7 +86,7 @@ static const struct {
         {"pending", N_("pending")},
         {"failed", N_("failed")},
         {"refunded", N_("refunded")},
-        {"partially_refunded", N_("part. refunded")},
+        {"partially_refunded", N_("part refunded")},
         {"disputed", N_("disputed")},
         {"succeeded", N_("succeeded")},
         {"canceled", N_("canceled")},
@@ -100,8 +100,11 @@ static const struct {
         {"lost", N_("lost")},
         {"prevented", N_("prevented")},
         {"in_transit", N_("in transit")},
+        /* TRANSLATORS: a risk level (Risk level: normal). */
         {"normal", N_("normal")},
+        /* TRANSLATORS: a risk level (Risk level: elevated). */
         {"elevated", N_("elevated")},
+        /* TRANSLATORS: a risk level, the highest the platform gives (Risk level: highest). */
         {"highest", N_("highest")},
         {"not_assessed", N_("not assessed")},
         {"duplicate", N_("duplicate")},

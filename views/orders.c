@@ -60,15 +60,14 @@ static const struct {
         {"discover", "disc"}, {"diners", "dc"},     {"jcb", "jcb"},   {"cartes_bancaires", "cb"},
 };
 
-/* The list's short words for a status or a risk level (at most 13 and 6
- * columns); other values as views_label spells them. */
+/* The list's short words for a risk level (at most 6 columns); other values
+ * as views_label spells them (statuses fit 13 as they are). */
 static const char *short_label(const char *value, char *buf, size_t size)
 {
 	static const struct {
 		const char *value;
 		const char *label;
 	} shorter[] = {
-	        {"partially_refunded", N_("part refunded")},
 	        /* TRANSLATORS: a risk level in a 6-column list cell. */
 	        {"elevated", N_("elev.")},
 	        /* TRANSLATORS: a risk level in a 6-column list cell. */

@@ -5,7 +5,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 tmp_setup
-tap_plan 60
+tap_plan 65
 
 ui_profile shop http://127.0.0.1:9
 ui_fill_cache shop 3000 >/dev/null
@@ -44,6 +44,7 @@ run_case orders-search-amount.C.80x24 $C 80x24 "/115.76<Enter>"
 run_case orders-search-last4.C.80x24 $C 80x24 "/0482<Enter>"
 run_case order-detail.C.120x40 $C 120x40 "ffff" "<Enter>"
 run_case order-detail.zh.80x24 $ZH 80x24 "ffff" "<Enter>"
+run_case part-refunded.C.80x24 $C 80x24 "fffff" "<Enter>"
 run_case order-billing.C.120x40 $C 120x40 ":order ORD-002881"
 run_case order-billing.zh.80x24 $ZH 80x24 ":order ORD-002881" "<PgDn>"
 run_case refunds.C.120x40 $C 120x40 "2"
@@ -111,6 +112,21 @@ grep -q "Tracking 1Z999AA10123456784" "$TEST_TMP/evidence-line.C.80x24.txt"
 tap_ok $? "i on an evidence field shows its whole text"
 grep -q "afterwards." "$TEST_TMP/submit-confirm.C.80x24.txt" && ! grep -q "~" "$TEST_TMP/submit-confirm.C.80x24.txt"
 tap_ok $? "the submit confirmation's question is wrapped, not cut"
+# One word per state in both places; Chinese headers and risk levels whole.
+grep -q "Status                part refunded" "$TEST_TMP/part-refunded.C.80x24.txt" &&
+	grep -q " part refunded " "$TEST_TMP/orders-scrolled.C.80x24.txt" &&
+	! grep -rq "part\. refunded" "$TEST_TMP"/*.txt
+tap_ok $? "a partly refunded order is 'part refunded' in the list and in its detail"
+head -n 2 "$TEST_TMP/orders.zh.80x24.txt" | tail -n 1 | grep -q " 币种 .* 风险$"
+tap_ok $? "at 80 columns the Chinese header says 币种 whole, and keeps the risk"
+grep -q " 高风险$" "$TEST_TMP/orders.zh.80x24.txt"
+tap_ok $? "the highest risk reads as a risk level in the Chinese list"
+# The queue: what needs a response first, closed ones after.
+sed -n '3,14p' "$TEST_TMP/disputes.C.120x40.txt" | awk '
+	/needs response|inquiry: respond/ { if (closed) bad = 1; next }
+	/under review|won|lost/ { closed = 1 }
+	END { exit bad }'
+tap_ok $? "the dispute queue lists those awaiting a response before the others"
 # a100-200: every amount shown lies within 100 and 200 of its own currency (JPY as yen).
 sed -n '3,38p' "$TEST_TMP/orders-amounts.C.120x40.txt" | awk '
 	{ for (i = 1; i < NF; i++) if ($(i + 1) ~ /^(USD|EUR|GBP|CNY|JPY)$/) { a = $i; c = $(i + 1) } }

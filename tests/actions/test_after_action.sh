@@ -54,6 +54,8 @@ R
 <Enter>
 y
 :save-display $T/order_after.txt
+/re_<Enter>
+:save-display $T/order_refunds.txt
 q
 :save-display $T/list_after.txt
 2
@@ -63,7 +65,7 @@ ui C.UTF-8 80x24 "$T/s"; tap_is $? 0 "the refund script runs"
 has "$T/order_after.txt" "Done: re_" "the refund is done"
 has "$T/order_after.txt" 'Refunded              $1.25' "the open order says what was refunded at once"
 has "$T/order_after.txt" "Left to refund        $LEFT" "and what is left"
-grep -Eq '^  [0-9-]+ [0-9:]+  re_[A-Za-z0-9]+  \$1\.25  succeeded' "$T/order_after.txt"
+grep -Eq '^  [0-9-]+ [0-9:]+  re_[A-Za-z0-9]+  \$1\.25  succeeded' "$T/order_refunds.txt"
 tap_ok $? "its Refunds section lists the new refund"
 has "$T/list_before.txt" " paid " "the Orders list said paid before"
 has "$T/list_after.txt" "part refunded" "and says part refunded when the order screen closes"

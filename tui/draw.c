@@ -446,7 +446,23 @@ static void layout_bottom(struct tui_view *view)
 		size_t starts[2];
 		status_rows = 2;
 		int tail = 0;
-		if (tui_wrap(status_left, COLS - 2, 0, starts, 2) == 2) {
+		/* Between two of its parts (two blanks apart) when one fits, so that a
+		 * filter and its value stay on one line. */
+		size_t gap = 0;
+		for (const char *p = strstr(status_left, "  "); p; p = strstr(p + 2, "  ")) {
+			char head[640];
+			snprintf(head, sizeof head, "%.*s", (int)(p - status_left), status_left);
+			if (tui_text_width(head) > COLS - 2)
+				break;
+			gap = (size_t)(p - status_left);
+		}
+		size_t next = gap;
+		while (next > 0 && status_left[next] == ' ')
+			next++;
+		if (lw > COLS - 2 && gap > 0 && tui_text_width(status_left + next) <= COLS - 2) {
+			status_left_break = next;
+			tail = tui_text_width(status_left + next);
+		} else if (tui_wrap(status_left, COLS - 2, 0, starts, 2) == 2) {
 			status_left_break = starts[1];
 			tail = tui_text_width(status_left + starts[1]);
 		}

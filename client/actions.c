@@ -134,15 +134,59 @@ static void read_order(sqlite3_stmt *st, void *out)
 	audit_column_text(st, 5, o->customer_name, sizeof o->customer_name);
 	audit_column_text(st, 6, o->customer_email, sizeof o->customer_email);
 	audit_column_text(st, 7, o->description, sizeof o->description);
+	audit_column_text(st, 8, o->order_ref, sizeof o->order_ref);
 }
 
 int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *o)
 {
 	static const char sql[] =
 	        "SELECT id, amount, amount_refunded, currency, platform_status, customer_name,"
-	        " customer_email, description FROM orders WHERE id = ?1";
+	        " customer_email, description, order_ref FROM orders WHERE id = ?1";
 	memset(o, 0, sizeof *o);
 	return get_by_id(db, sql, id, read_order, o);
+}
+
+int actions_order_find(struct sqlite3 *db, const char *text, char (*ids)[72], int max)
+{
+	if (!text || !*text)
+		return 0;
+	struct actions_order o;
+	int found = actions_order_get(db, text, &o);
+	if (found != 0) {
+		if (found > 0 && max > 0)
+			audit_copy_text(ids[0], 72, o.id);
+		return found;
+	}
+	/* order_ref has no index of its own: the search index finds the few orders whose
+	 * number holds the same words, then the number is compared whole. The text is one
+	 * quoted phrase, so FTS syntax in it is just text. */
+	char phrase[400];
+	size_t n = 0;
+	for (const char *s = text; *s && n + 4 < sizeof phrase; s++) {
+		if (*s == '"')
+			phrase[n++] = '"';
+		phrase[n++] = *s;
+	}
+	phrase[n] = '\0';
+	char match[460];
+	snprintf(match, sizeof match, "order_ref : \"%s\"", phrase);
+	static const char sql[] = "SELECT id FROM orders WHERE rowid IN"
+	                          " (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?1)"
+	                          " AND order_ref = ?2 ORDER BY created DESC, id";
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int count = 0, rc = SQLITE_ERROR;
+	if (sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (count < max)
+				audit_column_text(st, 0, ids[count], 72);
+			count++;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? count : -1;
 }
 
 int actions_refundable_orders(struct sqlite3 *db, char (*ids)[72], int max, int64_t min_left)
@@ -983,6 +1027,36 @@ static int perform(struct actions_session *s, const struct outbox_item *it, int 
 	return rc;
 }
 
+/* What an action the platform took did, in words for "Done: <id> (<this>)": the result's
+ * id says which object, this says what happened to it. Into buf. */
+static void done_message(const struct outbox_item *it, int kind, char *buf, size_t size)
+{
+	char money[64] = "";
+	if (it->has_amount && it->currency[0])
+		money_format(it->amount, it->currency, money_locale_current(), MONEY_FMT_CODE,
+		             money, sizeof money);
+	switch (kind) {
+	case ACTIONS_REFUND:
+		snprintf(buf, size, _("%s refunded"), money);
+		break;
+	case ACTIONS_DISPUTE_DRAFT:
+		snprintf(buf, size, "%s", _("evidence saved on the platform, not submitted"));
+		break;
+	case ACTIONS_DISPUTE_SUBMIT:
+		snprintf(buf, size, "%s", _("evidence submitted"));
+		break;
+	case ACTIONS_DISPUTE_CLOSE:
+		snprintf(buf, size, _("dispute accepted: %s lost"), money);
+		break;
+	case ACTIONS_EVIDENCE_FILE:
+		snprintf(buf, size, "%s", _("file uploaded"));
+		break;
+	default:
+		snprintf(buf, size, "%s", provider_outcome_message(PROVIDER_OK));
+		break;
+	}
+}
+
 /* Whether an outcome proves that the platform did not act (so the action may go back to
  * the queue) or refused for good. */
 static bool outcome_final_refusal(enum provider_outcome o)
@@ -1208,7 +1282,9 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 		}
 		if (kind == ACTIONS_DISPUTE_SUBMIT)
 			outbox_draft_delete(s->db, it.object_id);
-		status = finish(out, ACTIONS_DONE, "%s", provider_outcome_message(PROVIDER_OK));
+		char what[160];
+		done_message(&it, kind, what, sizeof what);
+		status = finish(out, ACTIONS_DONE, "%s", what);
 		goto done;
 	}
 	explain(&out->result, why, sizeof why);

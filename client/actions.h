@@ -97,10 +97,16 @@ struct actions_order {
 	char customer_name[160];
 	char customer_email[160];
 	char description[160];
+	char order_ref[160]; /* the merchant's own order number, "" when it has none */
 };
 
 /* Reads an order. Returns 1, 0 when not cached, -1 on failure. */
 int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *out);
+
+/* The orders that `text` names: the order whose platform id it is, else those whose
+ * merchant's order number (order_ref, "ORD-...") it is, newest first. Writes up to max ids
+ * and returns how many orders it names (possibly more than max), or -1 on failure. */
+int actions_order_find(struct sqlite3 *db, const char *text, char (*ids)[72], int max);
 
 /* Ids of paid, undisputed orders with at least min_left minor units left to refund, most
  * left first (scripts and benchmarks). Returns the count written (at most max) or -1. */

@@ -149,6 +149,23 @@ static const char *const migrations[] = {
         "  fetched INTEGER NOT NULL,"
         "  PRIMARY KEY (day, bill)"
         ") WITHOUT ROWID;",
+        /* 8 -> 9: amounts are compared within a currency (filter and sort by currency, then
+         * amount): the amount index leads with the currency. The search index holds the
+         * card's last four digits. Orders whose text holds escapes get a partial index so
+         * that the search finds words glued to them. The dispute queue (open first, then
+         * under review, then closed, each by deadline) has an index of its own order. */
+        "DROP INDEX orders_by_amount;"
+        "CREATE INDEX orders_by_amount ON orders(currency, amount);"
+        "DROP TRIGGER orders_fts_insert;"
+        "DROP TRIGGER orders_fts_delete;"
+        "DROP TRIGGER orders_fts_update;"
+        "DROP TABLE orders_fts;"
+        "CREATE VIRTUAL TABLE orders_fts USING fts5(" CACHE_ORDERS_FTS_COLUMNS ","
+        "  content='orders', content_rowid='rowid', columnsize=0,"
+        "  tokenize='unicode61 remove_diacritics 2');" CACHE_ORDERS_FTS_TRIGGERS_V9_SQL
+        "INSERT INTO orders_fts(orders_fts) VALUES ('rebuild');"
+        "CREATE INDEX orders_with_escapes ON orders(created) WHERE " CACHE_ORDER_HAS_ESCAPES_SQL ";"
+        "CREATE INDEX disputes_by_queue ON disputes(" CACHE_DISPUTE_QUEUE_SQL ");",
 };
 
 #define CACHE_LATEST ((int)(sizeof migrations / sizeof *migrations))

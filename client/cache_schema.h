@@ -29,6 +29,50 @@
 	"END;"
 /* clang-format on */
 
+/* From schema 9 the search index holds the card's last four digits too; these triggers keep
+ * it in step (the migration to 9 replaces the ones above, which migrations 1 to 8 use). */
+#define CACHE_ORDERS_FTS_COLUMNS                                                                   \
+	"id, order_ref, customer_name, customer_email, description, metadata, card_last4"
+#define CACHE_ORDERS_FTS_TRIGGERS_V9_SQL                                                           \
+	"CREATE TRIGGER orders_fts_insert AFTER INSERT ON orders BEGIN"                            \
+	"  INSERT INTO orders_fts(rowid, " CACHE_ORDERS_FTS_COLUMNS ") VALUES (new.rowid,"         \
+	"    new.id, new.order_ref, new.customer_name, new.customer_email, new.description,"       \
+	"    new.metadata, new.card_last4);"                                                       \
+	"END;"                                                                                     \
+	"CREATE TRIGGER orders_fts_delete AFTER DELETE ON orders BEGIN"                            \
+	"  INSERT INTO orders_fts(orders_fts, rowid, " CACHE_ORDERS_FTS_COLUMNS ") VALUES"         \
+	"    ('delete', old.rowid, old.id, old.order_ref, old.customer_name, old.customer_email,"  \
+	"    old.description, old.metadata, old.card_last4);"                                      \
+	"END;"                                                                                     \
+	"CREATE TRIGGER orders_fts_update AFTER UPDATE OF " CACHE_ORDERS_FTS_COLUMNS " ON orders"  \
+	"  BEGIN"                                                                                  \
+	"  INSERT INTO orders_fts(orders_fts, rowid, " CACHE_ORDERS_FTS_COLUMNS ") VALUES"         \
+	"    ('delete', old.rowid, old.id, old.order_ref, old.customer_name, old.customer_email,"  \
+	"    old.description, old.metadata, old.card_last4);"                                      \
+	"  INSERT INTO orders_fts(rowid, " CACHE_ORDERS_FTS_COLUMNS ") VALUES (new.rowid,"         \
+	"    new.id, new.order_ref, new.customer_name, new.customer_email, new.description,"       \
+	"    new.metadata, new.card_last4);"                                                       \
+	"END;"
+
+/* Orders whose searchable text holds an escape (ESC, or the one-character CSI U+009B): the
+ * words glued to what follows one ("ESC[1mBold" indexes "1mbold") are found by a substring
+ * match among these few, through a partial index on this very expression. */
+#define CACHE_ORDER_TEXT_SQL                                                                       \
+	"(coalesce(order_ref, '') || ' ' || coalesce(customer_name, '') || ' ' ||"                 \
+	" coalesce(customer_email, '') || ' ' || coalesce(description, '') || ' ' ||"              \
+	" coalesce(metadata, ''))"
+#define CACHE_ORDER_HAS_ESCAPES_SQL                                                                \
+	"(instr(" CACHE_ORDER_TEXT_SQL ", char(27)) > 0 OR instr(" CACHE_ORDER_TEXT_SQL            \
+	", char(155)) > 0)"
+
+/* The dispute queue's order: those waiting for a response first, then those under review,
+ * then the closed ones (won, lost, ...), each by deadline (none last). One integer, so
+ * that a keyset page and an index use it as they use a column. */
+#define CACHE_DISPUTE_QUEUE_SQL                                                                    \
+	"((CASE WHEN status IN ('needs_response', 'warning_needs_response') THEN 0"                \
+	" WHEN status IN ('under_review', 'warning_under_review') THEN 1 ELSE 2 END)"              \
+	" * 1099511627776 + coalesce(due_by, 1099511627775))"
+
 /* Creates every table, index and trigger of a new cache, in one script. */
 extern const char cache_schema_sql[];
 

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/actions.h"
+#include "client/cache_schema.h"
 #include "client/i18n.h"
+#include "client/money.h"
 #include "client/query.h"
 #include "client/query_private.h"
 
@@ -103,12 +106,16 @@ void query_add_where(struct page_spec *p, const char *cond)
 
 void query_add_text(struct page_spec *p, const char *s)
 {
+	if (p->n_binds == (int)(sizeof p->binds / sizeof p->binds[0]))
+		return;
 	p->binds[p->n_binds].is_text = true;
 	p->binds[p->n_binds++].s = s;
 }
 
 void query_add_int(struct page_spec *p, int64_t v)
 {
+	if (p->n_binds == (int)(sizeof p->binds / sizeof p->binds[0]))
+		return;
 	p->binds[p->n_binds].is_text = false;
 	p->binds[p->n_binds++].i = v;
 }
@@ -137,7 +144,7 @@ int query_run_page(struct query *q, struct page_spec *p, const char *key, bool a
 	int64_t key_value = 0;
 	const char *key_id = NULL;
 	bool keyed = key && query_parse_key(key, &key_value, &key_id);
-	char sql[2048];
+	char sql[4096];
 	snprintf(sql, sizeof sql, "%s WHERE 1%s%s%s%s%s%s ORDER BY %s %s, %s %s LIMIT ?", p->select,
 	         p->where, keyed ? " AND (" : "", keyed ? p->sort : "", keyed ? ", " : "",
 	         keyed ? p->tiebreak : "",
@@ -202,7 +209,7 @@ int query_run_page(struct query *q, struct page_spec *p, const char *key, bool a
 /* Runs "SELECT count(*) ..." with binds; -1 on failure. */
 long query_run_count(struct query *q, const char *select, const struct page_spec *p)
 {
-	char sql[1024];
+	char sql[4096];
 	snprintf(sql, sizeof sql, "%s WHERE 1%s", select, p->where);
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
@@ -255,74 +262,318 @@ static void read_order(sqlite3_stmt *s, void *out)
 void query_order_filter_init(struct query_order_filter *f)
 {
 	memset(f, 0, sizeof *f);
-	f->amount_min = -1;
-	f->amount_max = -1;
+	f->amount_min_milli = -1;
+	f->amount_max_milli = -1;
 	f->sort = QUERY_SORT_DATE_DESC;
 }
 
-/* Turns what a person typed into a safe FTS5 query: every word quoted
- * (so FTS syntax in the input is just text) and matched as a prefix. */
-static void fts_query(const char *text, char *out, size_t size)
+/* 10^(3 - exponent): thousandths of a major unit per minor unit (1000 for JPY, 10 for USD,
+ * 1 for KWD). */
+static int64_t milli_per_minor(const char *currency)
 {
-	size_t o = 0;
+	int e = money_exponent(currency);
+	return e == 0 ? 1000 : e == 3 ? 1 : 10;
+}
+
+/* Appends to out the condition that an order's amount lies within [lo, hi] thousandths of
+ * its own currency's major unit (-1 = open), one term per exponent among the currencies
+ * given, so that each term is a seek in the (currency, amount) index. A bound finer than a
+ * currency's minor unit is rounded inward. The codes are checked to be three letters before
+ * they go into the SQL as literals; the amounts are integers. Returns false when no
+ * currency is left (nothing matches). */
+static bool amount_terms(char (*codes)[8], int n, int64_t lo, int64_t hi, char *out, size_t size)
+{
+	static const int64_t factors[] = {1000, 10, 1};
+	size_t len = strlen(out);
+	int terms = 0;
+	for (size_t k = 0; k < sizeof factors / sizeof *factors; k++) {
+		int64_t factor = factors[k];
+		char list[600] = "";
+		size_t used = 0;
+		for (int i = 0; i < n; i++) {
+			bool letters = strlen(codes[i]) == 3;
+			for (int c = 0; c < 3 && letters; c++)
+				letters = codes[i][c] >= 'a' && codes[i][c] <= 'z';
+			if (!letters || milli_per_minor(codes[i]) != factor ||
+			    used + 8 >= sizeof list)
+				continue;
+			used += (size_t)snprintf(list + used, sizeof list - used, "%s'%s'",
+			                         used ? ", " : "", codes[i]);
+		}
+		if (!used)
+			continue;
+		int64_t min = lo >= 0 ? (lo + factor - 1) / factor : -1;
+		int64_t max = hi >= 0 ? hi / factor : -1;
+		char range[96] = "";
+		if (min >= 0 && max >= 0)
+			snprintf(range, sizeof range, " AND o.amount BETWEEN %lld AND %lld",
+			         (long long)min, (long long)max);
+		else if (min >= 0)
+			snprintf(range, sizeof range, " AND o.amount >= %lld", (long long)min);
+		else if (max >= 0)
+			snprintf(range, sizeof range, " AND o.amount <= %lld", (long long)max);
+		len += (size_t)snprintf(out + len, len < size ? size - len : 0,
+		                        "%s(o.currency IN (%s)%s)", terms ? " OR " : "", list,
+		                        range);
+		terms++;
+	}
+	return terms > 0;
+}
+
+/* The currencies an amount condition is about: the filter's one, else every currency of
+ * the orders. Returns the count, or -1 (error in q). */
+static int condition_currencies(struct query *q, const char *only, char (*codes)[8], int max)
+{
+	if (only && *only) {
+		snprintf(codes[0], sizeof codes[0], "%s", only);
+		return 1;
+	}
+	return query_currencies(q, codes, max);
+}
+
+/* Appends one word to an FTS5 query: quoted (so FTS syntax in it is just text) and matched
+ * as a prefix. */
+static void fts_word(const char *word, size_t len, char *out, size_t size)
+{
+	size_t o = strlen(out);
+	if (o + len * 2 + 5 >= size)
+		return;
+	if (o)
+		out[o++] = ' ';
+	out[o++] = '"';
+	for (size_t i = 0; i < len; i++) {
+		if (word[i] == '"')
+			out[o++] = '"';
+		out[o++] = word[i];
+	}
+	out[o++] = '"';
+	out[o++] = '*';
+	out[o] = '\0';
+}
+
+/* A word that reads as an amount ("12.50", "1,200"): its thousandths of a major unit. */
+static bool amount_word(const char *word, int64_t *milli)
+{
+	/* Three decimals, as KWD has: every amount a person writes fits. */
+	return money_parse(word, "kwd", MONEY_PARSE_ALLOW_GROUPING, milli) == MONEY_OK;
+}
+
+/* The size of one bound value of a search's statement (an FTS query of every word). */
+#define SEARCH_BIND 640
+
+/* Up to 16 words of a search, each its own string. */
+struct search_words {
+	char text[16][64];
+	int n;
+};
+
+static void split_words(const char *text, struct search_words *w)
+{
+	w->n = 0;
 	const char *s = text;
-	out[0] = '\0';
-	while (*s) {
+	while (*s && w->n < 16) {
 		while (*s == ' ' || *s == '\t')
 			s++;
-		if (!*s)
+		size_t len = strcspn(s, " \t");
+		if (!len)
 			break;
-		if (o + 4 >= size)
-			break;
-		if (o)
-			out[o++] = ' ';
-		out[o++] = '"';
-		while (*s && *s != ' ' && *s != '\t' && o + 4 < size) {
-			if (*s == '"')
-				out[o++] = '"';
-			out[o++] = *s++;
-		}
-		out[o++] = '"';
-		out[o++] = '*';
-		out[o] = '\0';
+		snprintf(w->text[w->n++], sizeof w->text[0], "%.*s", (int)len, s);
+		s += len;
 	}
 }
 
-/* Fills temp.search_hits with the orders matching an FTS query, unless it
- * already holds them.  Returns the number of matches or -1. */
-static long search_hits(struct query *q, const char *fts)
+/* Appends " AND text LIKE ?" for each word to sql, and the word (as %word%, its % _ and \
+ * escaped) to binds after the n already there (at most max). */
+static void like_words(const char *const *words, int n, char *sql, size_t size,
+                       char (*binds)[SEARCH_BIND], int *n_binds, int max)
 {
-	if (q->hits_for[0] && !strcmp(q->hits_for, fts))
+	char(*likes)[SEARCH_BIND] = binds;
+	int *n_likes = n_binds;
+	for (int i = 0; i < n && *n_likes < max; i++) {
+		size_t len = strlen(sql);
+		snprintf(sql + len, size - len, " AND " CACHE_ORDER_TEXT_SQL " LIKE ? ESCAPE '\\'");
+		char *l = likes[(*n_likes)++];
+		size_t o = 0;
+		l[o++] = '%';
+		for (const char *c = words[i]; *c && o + 3 < SEARCH_BIND; c++) {
+			if (*c == '%' || *c == '_' || *c == '\\')
+				l[o++] = '\\';
+			l[o++] = *c;
+		}
+		l[o++] = '%';
+		l[o] = '\0';
+	}
+}
+
+/* One way a search's word (or its plain words together) can match: a SELECT of rowids and
+ * the values of its '?'s. */
+struct search_part {
+	char sql[4600];
+	char binds[17][SEARCH_BIND];
+	int n_binds;
+};
+
+/* A part's SELECT; NULL when out of memory. */
+static struct search_part *part_new(const char *sql)
+{
+	struct search_part *p = calloc(1, sizeof *p);
+	if (p)
+		snprintf(p->sql, sizeof p->sql, "%s", sql);
+	return p;
+}
+
+/* The part that matches words among the orders whose text holds escapes. */
+static struct search_part *escapes_part(const char *const *words, int n)
+{
+	struct search_part *p =
+	        part_new("SELECT o.rowid AS id FROM orders o WHERE " CACHE_ORDER_HAS_ESCAPES_SQL);
+	if (p)
+		like_words(words, n, p->sql, sizeof p->sql, p->binds, &p->n_binds, 16);
+	return p;
+}
+
+/* Runs one statement of a search with its values; SQLITE_DONE when it ran. */
+static int run_search_sql(struct query *q, const char *sql, struct search_part *const *parts,
+                          int n_parts)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL);
+	int at = 1;
+	for (int i = 0; rc == SQLITE_OK && i < n_parts; i++)
+		for (int b = 0; rc == SQLITE_OK && b < parts[i]->n_binds; b++)
+			rc = sqlite3_bind_text(stmt, at++, parts[i]->binds[b], -1,
+			                       SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Fills temp.search_hits with the orders a search finds, unless it already holds them.
+ * Every word must match (in any order): a word matches an order through the search index
+ * (ids, order number, customer, description, metadata, the card's last four digits, each
+ * as a prefix of a word); a word that reads as an amount ("12.50") also matches the orders
+ * of that amount in their own currency's units (12.50 USD, 12.500 KWD; never 1250 JPY);
+ * and among the few orders whose text holds an escape, a word also matches as a substring
+ * ("Bold" in "ESC[1mBold", which the index holds as "1mbold"). Returns the number of
+ * matches or -1. */
+static long search_hits(struct query *q, const char *text)
+{
+	if (q->hits_for[0] && !strcmp(q->hits_for, text))
 		return q->hits;
 	q->hits_for[0] = '\0';
 	if (sqlite3_exec(q->db, "DELETE FROM temp.search_hits", NULL, NULL, NULL) != SQLITE_OK) {
 		query_set_error(q, "search");
 		return -1;
 	}
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(q->db,
-	                       "INSERT INTO temp.search_hits SELECT rowid FROM orders_fts"
-	                       " WHERE orders_fts MATCH ?",
-	                       -1, &stmt, NULL) != SQLITE_OK) {
-		query_set_error(q, "search");
-		return -1;
+	struct search_words w;
+	split_words(text, &w);
+	/* Clauses, all of which must match, each the union of its parts: the words that are
+	 * not amounts together (one index query), then one per amount. */
+	enum { MAX_PARTS = 3 * 17 };
+	struct search_part *parts[MAX_PARTS];
+	int clause_of[MAX_PARTS];
+	int n_parts = 0, n_clauses = 0;
+	const char *plain[16];
+	int n_plain = 0;
+	char codes[64][8];
+	int n_codes = -1;
+	bool oom = false;
+	struct search_part *index =
+	        part_new("SELECT rowid AS id FROM orders_fts WHERE orders_fts MATCH ?");
+	if (index)
+		index->n_binds = 1;
+	for (int i = 0; i < w.n && !oom; i++) {
+		int64_t milli;
+		if (!amount_word(w.text[i], &milli)) {
+			if (index)
+				fts_word(w.text[i], strlen(w.text[i]), index->binds[0],
+				         SEARCH_BIND);
+			plain[n_plain++] = w.text[i];
+			continue;
+		}
+		const char *one[1] = {w.text[i]};
+		struct search_part *by_word =
+		        part_new("SELECT rowid AS id FROM orders_fts WHERE orders_fts MATCH ?");
+		struct search_part *by_escape = escapes_part(one, 1);
+		struct search_part *by_amount = part_new("");
+		oom = !by_word || !by_escape || !by_amount;
+		if (!oom) {
+			by_word->n_binds = 1;
+			fts_word(w.text[i], strlen(w.text[i]), by_word->binds[0], SEARCH_BIND);
+			if (n_codes < 0)
+				n_codes = query_currencies(q, codes, 64);
+			char terms[4096] = "";
+			if (n_codes > 0 &&
+			    amount_terms(codes, n_codes, milli, milli, terms, sizeof terms))
+				snprintf(by_amount->sql, sizeof by_amount->sql,
+				         "SELECT o.rowid AS id FROM orders o WHERE %s", terms);
+		}
+		struct search_part *made[3] = {by_word, by_escape, by_amount};
+		for (int k = 0; k < 3; k++) {
+			if (oom || !made[k]->sql[0]) {
+				free(made[k]);
+				continue;
+			}
+			clause_of[n_parts] = n_clauses;
+			parts[n_parts++] = made[k];
+		}
+		n_clauses++;
 	}
-	if (sqlite3_bind_text(stmt, 1, fts, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
-		query_set_error(q, "bind");
-		sqlite3_finalize(stmt);
-		return -1;
+	if (n_plain && !oom && index) {
+		struct search_part *by_escape = escapes_part(plain, n_plain);
+		oom = !by_escape;
+		clause_of[n_parts] = n_clauses;
+		parts[n_parts++] = index;
+		index = NULL;
+		if (by_escape) {
+			clause_of[n_parts] = n_clauses;
+			parts[n_parts++] = by_escape;
+		}
+		n_clauses++;
 	}
-	int rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	free(index);
+	int rc = oom || !n_clauses ? SQLITE_NOMEM : SQLITE_DONE;
+	int before = sqlite3_total_changes(q->db);
+	if (rc == SQLITE_DONE && n_clauses == 1) {
+		/* One clause: each part straight into the table, which keeps one row per order. */
+		for (int i = 0; i < n_parts && rc == SQLITE_DONE; i++) {
+			char sql[4700];
+			snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO temp.search_hits %s",
+			         parts[i]->sql);
+			rc = run_search_sql(q, sql, &parts[i], 1);
+		}
+	} else if (rc == SQLITE_DONE) {
+		size_t size = (size_t)n_parts * sizeof parts[0]->sql + 256;
+		char *sql = malloc(size);
+		if (!sql) {
+			rc = SQLITE_NOMEM;
+		} else {
+			size_t len = (size_t)snprintf(sql, size, "INSERT INTO temp.search_hits ");
+			for (int i = 0; i < n_parts; i++) {
+				bool first = i == 0 || clause_of[i] != clause_of[i - 1];
+				bool last = i + 1 == n_parts || clause_of[i + 1] != clause_of[i];
+				len += (size_t)snprintf(sql + len, size - len, "%s%s%s%s",
+				                        first && i ? " INTERSECT " : "",
+				                        first ? "SELECT id FROM (" : " UNION ",
+				                        parts[i]->sql, last ? ")" : "");
+			}
+			rc = run_search_sql(q, sql, parts, n_parts);
+			free(sql);
+		}
+	}
+	for (int i = 0; i < n_parts; i++)
+		free(parts[i]);
 	if (rc != SQLITE_DONE) {
 		query_set_error(q, "search");
 		return -1;
 	}
-	q->hits = (long)sqlite3_changes(q->db);
+	q->hits = (long)(sqlite3_total_changes(q->db) - before);
 	/* A page of 20 costs about 20 * orders / matches index steps when
 	 * walking the sort's index, and a sort of every match otherwise: walk
 	 * when matches^2 > 20 * orders (max(rowid) is close enough here). */
 	int64_t orders = 0;
+	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(q->db, "SELECT max(rowid) FROM orders", -1, &stmt, NULL) ==
 	    SQLITE_OK) {
 		if (sqlite3_step(stmt) == SQLITE_ROW)
@@ -330,14 +581,13 @@ static long search_hits(struct query *q, const char *fts)
 		sqlite3_finalize(stmt);
 	}
 	q->hits_walk = (int64_t)q->hits * q->hits > 20 * orders;
-	snprintf(q->hits_for, sizeof q->hits_for, "%s", fts);
+	snprintf(q->hits_for, sizeof q->hits_for, "%s", text);
 	return q->hits;
 }
 
-/* Fills the WHERE part of an orders query from a filter; fts holds the
- * FTS query text.  Returns false when the search could not run. */
-static bool order_where(struct query *q, struct page_spec *p, const struct query_order_filter *f,
-                        char *fts, size_t fts_size)
+/* Fills the WHERE part of an orders query from a filter. Returns false when the search or
+ * the amount's currencies could not be read. */
+static bool order_where(struct query *q, struct page_spec *p, const struct query_order_filter *f)
 {
 	if (f->status[0]) {
 		query_add_where(p, "o.status = ?");
@@ -355,17 +605,30 @@ static bool order_where(struct query *q, struct page_spec *p, const struct query
 		query_add_where(p, "o.created < ?");
 		query_add_int(p, f->created_to);
 	}
-	if (f->amount_min >= 0) {
-		query_add_where(p, "o.amount >= ?");
-		query_add_int(p, f->amount_min);
+	if (f->amount_min_milli >= 0 || f->amount_max_milli >= 0) {
+		char codes[64][8];
+		int n = condition_currencies(q, f->currency, codes, 64);
+		if (n < 0)
+			return false;
+		char terms[4096] = "(";
+		if (n == 0 || !amount_terms(codes, n, f->amount_min_milli, f->amount_max_milli,
+		                            terms + 1, sizeof terms - 2))
+			snprintf(terms, sizeof terms, "(0");
+		size_t len = strlen(terms);
+		snprintf(terms + len, sizeof terms - len, ")");
+		query_add_where(p, terms);
 	}
-	if (f->amount_max >= 0) {
-		query_add_where(p, "o.amount <= ?");
-		query_add_int(p, f->amount_max);
-	}
-	fts_query(f->search, fts, fts_size);
-	if (fts[0]) {
-		long hits = search_hits(q, fts);
+	char search[sizeof f->search];
+	size_t len = strlen(f->search);
+	const char *s = f->search;
+	while (len && (*s == ' ' || *s == '\t'))
+		s++, len--;
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	snprintf(search, sizeof search, "%.*s", (int)len, s);
+	p->searching = search[0] != '\0';
+	if (p->searching) {
+		long hits = search_hits(q, search);
 		if (hits < 0)
 			return false;
 		/* Few matches: fetch them by rowid and sort them.  Many: walk the
@@ -377,20 +640,103 @@ static bool order_where(struct query *q, struct page_spec *p, const struct query
 	return true;
 }
 
+static bool sort_by_amount(int sort)
+{
+	return sort == QUERY_SORT_AMOUNT_DESC || sort == QUERY_SORT_AMOUNT_ASC;
+}
+
+/* One page of orders sorted by amount: the currencies in alphabetical order, each one's
+ * orders by amount (largest or smallest first), so that amounts are only ever compared
+ * within a currency. The key is "amount|currency|id"; a page that reaches the end of a
+ * currency goes on with the next one. Returns the count or -1. */
+static int orders_by_amount_page(struct query *q, const struct query_order_filter *f,
+                                 const char *key, bool after, int max, struct query_order_row *out)
+{
+	char codes[64][8];
+	int n = condition_currencies(q, f->currency, codes, 64);
+	if (n <= 0)
+		return n;
+	char key_currency[8] = "", group_key[QUERY_KEY] = "";
+	int g = after ? 0 : n - 1;
+	if (key) {
+		/* "amount|currency|id" -> the currency, and "amount|id" within it. */
+		const char *bar = strchr(key, '|');
+		const char *bar2 = bar ? strchr(bar + 1, '|') : NULL;
+		if (bar && bar2 && bar2 - bar - 1 < (long)sizeof key_currency) {
+			snprintf(key_currency, sizeof key_currency, "%.*s", (int)(bar2 - bar - 1),
+			         bar + 1);
+			snprintf(group_key, sizeof group_key, "%.*s%s", (int)(bar - key + 1), key,
+			         bar2 + 1);
+		}
+		int at = 0;
+		while (at < n && strcmp(codes[at], key_currency) < 0)
+			at++;
+		bool found = at < n && strcmp(codes[at], key_currency) == 0;
+		if (!found)
+			group_key[0] = '\0';
+		g = after ? at : (found ? at : at - 1);
+	}
+	struct query_order_row *scratch = after ? out : malloc((size_t)max * sizeof *scratch);
+	if (!scratch) {
+		snprintf(q->err, sizeof q->err, "%s", _("Out of memory."));
+		return -1;
+	}
+	int got = 0;
+	while (got < max && g >= 0 && g < n) {
+		struct page_spec p = {
+		        .select = "SELECT " ORDER_COLUMNS " FROM orders o",
+		        .sort = "o.amount",
+		        .tiebreak = "o.id",
+		        .desc = f->sort == QUERY_SORT_AMOUNT_DESC,
+		        .row_size = sizeof *out,
+		        .read = read_order,
+		};
+		if (!order_where(q, &p, f)) {
+			got = -1;
+			break;
+		}
+		if (!f->currency[0]) {
+			query_add_where(&p, "o.currency = ?");
+			query_add_text(&p, codes[g]);
+		}
+		const char *k =
+		        group_key[0] && strcmp(codes[g], key_currency) == 0 ? group_key : NULL;
+		struct query_order_row *dest = after ? out + got : scratch;
+		int rows = query_run_page(q, &p, k, after, max - got, dest);
+		if (rows < 0) {
+			got = -1;
+			break;
+		}
+		if (!after)
+			/* Going backwards, each currency's rows go before those found so far. */
+			memcpy(out + (max - got - rows), scratch, (size_t)rows * sizeof *out);
+		got += rows;
+		g += after ? 1 : -1;
+	}
+	if (!after) {
+		if (got > 0)
+			memmove(out, out + (max - got), (size_t)got * sizeof *out);
+		free(scratch);
+	}
+	return got;
+}
+
 int query_orders_page(struct query *q, const struct query_order_filter *f, const char *key,
                       bool after, int max, struct query_order_row *out)
 {
+	if (max <= 0)
+		return 0;
+	if (sort_by_amount(f->sort))
+		return orders_by_amount_page(q, f, key, after, max, out);
 	struct page_spec p = {
 	        .select = "SELECT " ORDER_COLUMNS " FROM orders o",
+	        .sort = "o.created",
 	        .tiebreak = "o.id",
+	        .desc = f->sort == QUERY_SORT_DATE_DESC,
 	        .row_size = sizeof *out,
 	        .read = read_order,
 	};
-	bool by_amount = f->sort == QUERY_SORT_AMOUNT_DESC || f->sort == QUERY_SORT_AMOUNT_ASC;
-	p.sort = by_amount ? "o.amount" : "o.created";
-	p.desc = f->sort == QUERY_SORT_DATE_DESC || f->sort == QUERY_SORT_AMOUNT_DESC;
-	char fts[300];
-	if (!order_where(q, &p, f, fts, sizeof fts))
+	if (!order_where(q, &p, f))
 		return -1;
 	return query_run_page(q, &p, key, after, max, out);
 }
@@ -398,20 +744,26 @@ int query_orders_page(struct query *q, const struct query_order_filter *f, const
 long query_orders_count(struct query *q, const struct query_order_filter *f)
 {
 	struct page_spec p = {0};
-	char fts[300];
-	if (!order_where(q, &p, f, fts, sizeof fts))
+	if (!order_where(q, &p, f))
 		return -1;
 	/* Only a search: its matches are already counted. */
-	if (fts[0] && p.n_binds == 0)
+	if (p.searching && p.n_binds == 0 && f->amount_min_milli < 0 && f->amount_max_milli < 0)
 		return q->hits;
 	return query_run_count(q, "SELECT count(*) FROM orders o", &p);
 }
 
 void query_order_key(const struct query_order_row *row, int sort, char *buf, size_t size)
 {
-	bool by_amount = sort == QUERY_SORT_AMOUNT_DESC || sort == QUERY_SORT_AMOUNT_ASC;
-	snprintf(buf, size, "%lld|%s", (long long)(by_amount ? row->amount : (int64_t)row->created),
-	         row->id);
+	if (sort_by_amount(sort))
+		snprintf(buf, size, "%lld|%s|%s", (long long)row->amount, row->currency, row->id);
+	else
+		snprintf(buf, size, "%lld|%s", (long long)row->created, row->id);
+}
+
+const char *query_key_id(const char *key)
+{
+	const char *bar = key ? strrchr(key, '|') : NULL;
+	return bar ? bar + 1 : NULL;
 }
 
 sqlite3_stmt *query_prepare_id(struct query *q, const char *sql, const char *id)
@@ -454,6 +806,15 @@ int query_order_get(struct query *q, const char *id, struct query_order_row *out
 {
 	return query_get_one(q, "SELECT " ORDER_COLUMNS " FROM orders o WHERE o.id = ?", id,
 	                     read_order, out, sizeof *out);
+}
+
+int query_order_find(struct query *q, const char *text, char (*ids)[QUERY_ID], int max)
+{
+	_Static_assert(QUERY_ID == 72, "ids are shared with actions_order_find");
+	int n = actions_order_find(q->db, text, ids, max);
+	if (n < 0)
+		query_set_error(q, "order");
+	return n;
 }
 
 /* ---- Refunds ---- */
@@ -522,7 +883,6 @@ int query_refund_get(struct query *q, const char *id, struct query_refund_row *o
 
 /* ---- Disputes ---- */
 
-#define DISPUTE_DUE "COALESCE(d.due_by, 9223372036854775807)"
 #define DISPUTE_COLUMNS                                                                            \
 	"d.id, d.created, d.order_id, d.amount, d.currency, d.status, d.reason, d.due_by, "        \
 	"d.has_evidence, d.past_due, d.submission_count, d.is_charge_refundable, "                 \
@@ -551,7 +911,8 @@ static void read_dispute(sqlite3_stmt *s, void *out)
 static void dispute_spec(struct page_spec *p, const struct query_dispute_filter *f)
 {
 	p->select = "SELECT " DISPUTE_COLUMNS " FROM disputes d";
-	p->sort = DISPUTE_DUE;
+	/* What needs work first: the index disputes_by_queue holds this very expression. */
+	p->sort = CACHE_DISPUTE_QUEUE_SQL;
 	p->tiebreak = "d.id";
 	p->desc = false;
 	p->row_size = sizeof(struct query_dispute_row);
@@ -581,10 +942,19 @@ long query_disputes_count(struct query *q, const struct query_dispute_filter *f)
 	return query_run_count(q, "SELECT count(*) FROM disputes d", &p);
 }
 
+/* A dispute's place in the queue, as CACHE_DISPUTE_QUEUE_SQL computes it. */
+static int64_t dispute_queue_value(const struct query_dispute_row *row)
+{
+	const char *s = row->status;
+	int64_t rank = !strcmp(s, "needs_response") || !strcmp(s, "warning_needs_response") ? 0
+	               : !strcmp(s, "under_review") || !strcmp(s, "warning_under_review")   ? 1
+	                                                                                    : 2;
+	return rank * 1099511627776LL + (row->due_by ? (int64_t)row->due_by : 1099511627775LL);
+}
+
 void query_dispute_key(const struct query_dispute_row *row, char *buf, size_t size)
 {
-	snprintf(buf, size, "%lld|%s", row->due_by ? (long long)row->due_by : 9223372036854775807LL,
-	         row->id);
+	snprintf(buf, size, "%lld|%s", (long long)dispute_queue_value(row), row->id);
 }
 
 int query_dispute_get(struct query *q, const char *id, struct query_dispute_row *out)
@@ -689,6 +1059,11 @@ char *query_raw_json(struct query *q, const char *id)
 	                  " SELECT raw FROM disputes WHERE id = ?1 UNION ALL"
 	                  " SELECT raw FROM payouts WHERE id = ?1",
 	                  id);
+}
+
+char *query_order_metadata(struct query *q, const char *id)
+{
+	return text_by_id(q, "SELECT metadata FROM orders WHERE id = ?", id);
 }
 
 char *query_dispute_evidence(struct query *q, const char *id)

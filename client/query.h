@@ -45,10 +45,13 @@ struct query_order_filter {
 	char currency[8];    /* lower-case ISO 4217 */
 	time_t created_from; /* 0 = open; inclusive */
 	time_t created_to;   /* 0 = open; exclusive */
-	int64_t amount_min;  /* -1 = open; minor units, inclusive */
-	int64_t amount_max;  /* -1 = open; inclusive */
-	char search[128];    /* full-text words; "" = none */
-	int sort;            /* enum query_order_sort */
+	/* Amounts in thousandths of a major unit, so that one bound is read in every
+	 * currency's own units: 100000 is 100.00 USD, 100 JPY and 100.000 KWD. -1 = open;
+	 * both inclusive; a bound finer than a currency's minor unit is rounded inward. */
+	int64_t amount_min_milli;
+	int64_t amount_max_milli;
+	char search[128]; /* words, all of which must match (see query_orders_page); "" = none */
+	int sort;         /* enum query_order_sort */
 };
 
 struct query_order_row {
@@ -75,15 +78,25 @@ struct query_order_row {
 void query_order_filter_init(struct query_order_filter *f);
 /* Up to max orders after (after=true) or before `key` (NULL = from the
  * start / the end) in display order.  Returns the count or -1 (see
- * query_error). */
+ * query_error).  Sorted by amount, the orders go by currency (A to Z), then by
+ * amount within each: amounts of different currencies are never compared.
+ * A search matches an order when every word does: as the prefix of a word of
+ * its ids, order number, customer, description, metadata or card's last four
+ * digits; a word that reads as an amount ("12.50") also as the order's amount in
+ * its own currency's units; and as a substring of text that holds escapes. */
 int query_orders_page(struct query *q, const struct query_order_filter *f, const char *key,
                       bool after, int max, struct query_order_row *out);
 /* Orders matching the filter; -1 on failure. */
 long query_orders_count(struct query *q, const struct query_order_filter *f);
 /* The keyset key of a row under a sort. */
 void query_order_key(const struct query_order_row *row, int sort, char *buf, size_t size);
+/* The object id a keyset key ends with (after its last '|'), or NULL. */
+const char *query_key_id(const char *key);
 /* One order by id; 1 found, 0 not found, -1 failure. */
 int query_order_get(struct query *q, const char *id, struct query_order_row *out);
+/* The orders `text` names: by platform id, else by the merchant's order number
+ * (order_ref), newest first. Writes up to max ids; returns how many there are, or -1. */
+int query_order_find(struct query *q, const char *text, char (*ids)[QUERY_ID], int max);
 
 /* ---- Refunds ---- */
 struct query_refund_row {
@@ -130,7 +143,9 @@ struct query_dispute_row {
 	char order_ref[QUERY_ID]; /* the merchant's reference of the order, when cached */
 };
 
-/* Sorted by response deadline, soonest first, disputes without one last. */
+/* The queue: first the disputes waiting for a response, then those under review, then the
+ * closed ones (won, lost, ...), each by response deadline, soonest first, those without one
+ * last. */
 int query_disputes_page(struct query *q, const struct query_dispute_filter *f, const char *key,
                         bool after, int max, struct query_dispute_row *out);
 long query_disputes_count(struct query *q, const struct query_dispute_filter *f);
@@ -169,6 +184,8 @@ struct query_balance_row {
 	char reporting_category[40];
 	char source[QUERY_ID];
 	char description[QUERY_TEXT];
+	char order_ref
+	        [QUERY_TEXT]; /* the merchant's number of the order it is about, when cached */
 };
 
 /* The balance transactions a payout paid out (the payout's own entry
@@ -221,6 +238,9 @@ int query_each_event(struct query *q, const char *object_id,
 /* The platform's JSON of an object, newly allocated (caller frees), or
  * NULL when not cached or on failure. */
 char *query_raw_json(struct query *q, const char *id);
+/* An order's metadata as the merchant's shop set it (a JSON object), newly
+ * allocated, or NULL when it has none or on failure. */
+char *query_order_metadata(struct query *q, const char *id);
 /* The evidence JSON of a dispute and any local draft; newly allocated or
  * NULL. */
 char *query_dispute_evidence(struct query *q, const char *id);

@@ -13,9 +13,8 @@
 struct query {
 	sqlite3 *db;
 	char err[320];
-	/* The rows matching the last full-text search, kept in a temporary
-	 * table so that paging through them is one index walk, not a new
-	 * search per key. */
+	/* The rows matching the last search, kept in a temporary table so
+	 * that paging through them is one index walk, not a new search per key. */
 	char hits_for[300];
 	long hits;
 	bool hits_walk; /* page by walking the sort's index (many matches) */
@@ -34,11 +33,12 @@ struct page_spec {
 	const char *sort;     /* integer sort expression */
 	const char *tiebreak; /* text expression that makes the order total */
 	bool desc;            /* display order */
-	char where[512];      /* " AND ..." conditions with '?' */
-	struct bind binds[8];
+	char where[2048];     /* " AND ..." conditions with '?' */
+	struct bind binds[16];
 	int n_binds;
 	size_t row_size;
 	void (*read)(sqlite3_stmt *stmt, void *row);
+	bool searching; /* the WHERE part holds a search's matches */
 };
 
 /* Sets q's error from SQLite's last message about `what`. */

@@ -64,9 +64,16 @@ int query_payout_get(struct query *q, const char *id, struct query_payout_row *o
 	                     read_payout, out, sizeof *out);
 }
 
+/* The order an entry is about: its source is the order (a charge), one of its refunds or
+ * one of its disputes. */
 #define BALANCE_COLUMNS                                                                            \
 	"b.id, b.created, b.available_on, b.amount, b.fee, b.net, b.currency, b.type, "            \
-	"b.reporting_category, b.source, b.description"
+	"b.reporting_category, b.source, b.description, "                                          \
+	"coalesce((SELECT order_ref FROM orders WHERE id = b.source),"                             \
+	" (SELECT o.order_ref FROM refunds r JOIN orders o ON o.id = r.order_id"                   \
+	"  WHERE r.id = b.source),"                                                                \
+	" (SELECT o.order_ref FROM disputes d JOIN orders o ON o.id = d.order_id"                  \
+	"  WHERE d.id = b.source))"
 
 static void read_balance(sqlite3_stmt *s, void *out)
 {
@@ -82,6 +89,7 @@ static void read_balance(sqlite3_stmt *s, void *out)
 	query_col_text(s, 8, r->reporting_category, sizeof r->reporting_category);
 	query_col_text(s, 9, r->source, sizeof r->source);
 	query_col_text(s, 10, r->description, sizeof r->description);
+	query_col_text(s, 11, r->order_ref, sizeof r->order_ref);
 }
 
 static void entries_spec(struct page_spec *p, const char *payout_id)

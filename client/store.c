@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/cache_schema.h"
 #include "client/store.h"
 
 enum {
@@ -141,13 +142,11 @@ static const char *const sql[ST_ALL] = {
                 " payer=COALESCE(?24, payer), channel=COALESCE(?25, channel)",
         /* The orders_fts triggers' work, done by hand: see store_new. */
         [ST_ORDER_OLD] = "SELECT rowid, order_ref, customer_name, customer_email, description,"
-                         " metadata FROM orders WHERE id = ?1",
-        [ST_FTS_DELETE] = "INSERT INTO orders_fts(orders_fts, rowid, id, order_ref,"
-                          " customer_name, customer_email, description, metadata)"
-                          " VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        [ST_FTS_INSERT] = "INSERT INTO orders_fts(rowid, id, order_ref, customer_name,"
-                          " customer_email, description, metadata)"
-                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                         " metadata, card_last4 FROM orders WHERE id = ?1",
+        [ST_FTS_DELETE] = "INSERT INTO orders_fts(orders_fts, rowid, " CACHE_ORDERS_FTS_COLUMNS
+                          ") VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        [ST_FTS_INSERT] = "INSERT INTO orders_fts(rowid, " CACHE_ORDERS_FTS_COLUMNS
+                          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 };
 
 struct store {
@@ -231,7 +230,7 @@ static bool same_text(sqlite3_stmt *st, int col, const char *v)
 }
 
 /* An order's indexed columns in orders_fts' order (after the id). */
-static void fts_values(const struct model_object *m, const char *v[5])
+static void fts_values(const struct model_object *m, const char *v[6])
 {
 	const struct model_order *o = &m->u.order;
 	v[0] = o->order_ref;
@@ -239,13 +238,14 @@ static void fts_values(const struct model_object *m, const char *v[5])
 	v[2] = o->customer_email;
 	v[3] = o->description;
 	v[4] = m->metadata;
+	v[5] = o->card_last4;
 }
 
 /* Binds an order's indexed columns, from ?first on, in orders_fts' order. */
-static void bind_fts(sqlite3_stmt *st, int first, const char *id, const char *const v[5])
+static void bind_fts(sqlite3_stmt *st, int first, const char *id, const char *const v[6])
 {
 	text(st, first, id);
-	for (int c = 0; c < 5; c++)
+	for (int c = 0; c < 6; c++)
 		text(st, first + 1 + c, v[c]);
 }
 
@@ -265,16 +265,16 @@ static int store_order_fts(struct store *s, const struct model_object *m, sqlite
 	}
 	bool existed = rc == SQLITE_ROW;
 	sqlite3_int64 rowid = existed ? sqlite3_column_int64(old, 0) : 0;
-	const char *v[5];
+	const char *v[6];
 	fts_values(m, v);
 	/* A merge keeps the cached text where the object has none: index what the row will
 	 * hold (copies: the old row's text goes with the reset below). */
-	char *kept[5] = {NULL};
-	for (int c = 0; existed && m->merge && c < 5; c++)
+	char *kept[6] = {NULL};
+	for (int c = 0; existed && m->merge && c < 6; c++)
 		if (!v[c] && sqlite3_column_text(old, c + 1))
 			v[c] = kept[c] = strdup((const char *)sqlite3_column_text(old, c + 1));
 	bool changed = !existed;
-	for (int c = 0; !changed && c < 5; c++)
+	for (int c = 0; !changed && c < 6; c++)
 		changed = !same_text(old, c + 1, v[c]);
 	rc = SQLITE_OK;
 	if (existed && changed) {
@@ -282,7 +282,7 @@ static int store_order_fts(struct store *s, const struct model_object *m, sqlite
 		sqlite3_stmt *del = s->st[ST_FTS_DELETE];
 		sqlite3_bind_int64(del, 1, rowid);
 		text(del, 2, m->id);
-		for (int c = 1; c <= 5; c++) {
+		for (int c = 1; c <= 6; c++) {
 			const char *t = (const char *)sqlite3_column_text(old, c);
 			if (t)
 				sqlite3_bind_text(del, 2 + c, t, sqlite3_column_bytes(old, c),
@@ -306,7 +306,7 @@ static int store_order_fts(struct store *s, const struct model_object *m, sqlite
 		bind_fts(ins, 2, m->id, v);
 		rc = run(ins);
 	}
-	for (int c = 0; c < 5; c++)
+	for (int c = 0; c < 6; c++)
 		free(kept[c]);
 	return rc;
 }

@@ -153,42 +153,108 @@ int tui_put_text(int y, int x, const char *text, int width, bool pad, bool right
 	return pad ? width : used;
 }
 
-/* Column widths for the screen width: every column gets its minimum, the
- * space left goes by flex up to each maximum; columns that do not fit at
- * all are hidden (width 0). */
+/* Column widths for the screen width (see struct tui_column).  The columns
+ * shown are those that fit with their minimum, from the left; then each gets
+ * what it needs (its whole title, a figure its widest cell seen); when that
+ * is too much, columns without a maximum (free text) give up to half of
+ * theirs, and only after that is the rightmost column shown hidden (width 0).  The space left goes first to the columns with a
+ * maximum whose cells are wider (an id is worth more whole than a name),
+ * then by flex up to each maximum. */
 static void layout(const struct tui_view_state *st, int total, int *widths)
 {
-	int used = 0;
 	int n = st->n_columns;
+	int need[TUI_MAX_COLUMNS], floor[TUI_MAX_COLUMNS];
+	int shown = 0, used = 0;
 	for (int i = 0; i < n; i++) {
-		int need = st->columns[i].min + (i ? 1 : 0);
-		if (used + need > total) {
-			for (int j = i; j < n; j++)
-				widths[j] = 0;
-			n = i;
-			break;
+		const struct tui_column *col = &st->columns[i];
+		int title = tui_text_width(_(col->title));
+		int base = col->min > title ? col->min : title;
+		need[i] = base;
+		if (col->align == TUI_ALIGN_RIGHT && st->seen_width[i] > need[i])
+			need[i] = st->seen_width[i];
+		floor[i] = need[i];
+		if (col->max == 0 && col->align != TUI_ALIGN_RIGHT) {
+			int half = (need[i] + 1) / 2;
+			floor[i] = half > title ? half : title;
 		}
-		widths[i] = st->columns[i].min;
-		used += need;
+		if (shown == i && used + col->min + (i ? 1 : 0) <= total) {
+			used += col->min + (i ? 1 : 0);
+			shown++;
+		}
 	}
-	int flex_total = 0;
-	for (int i = 0; i < n; i++)
-		flex_total += st->columns[i].flex;
+	for (;;) {
+		int sum = 0;
+		for (int i = 0; i < shown; i++)
+			sum += need[i] + (i ? 1 : 0);
+		for (int i = shown - 1; i >= 0 && sum > total; i--) {
+			int give = need[i] - floor[i];
+			if (give > sum - total)
+				give = sum - total;
+			need[i] -= give;
+			sum -= give;
+		}
+		if (sum <= total || shown <= 1)
+			break;
+		shown--;
+	}
+	used = 0;
+	for (int i = 0; i < n; i++) {
+		widths[i] = i < shown ? need[i] : 0;
+		used += i < shown ? need[i] + (i ? 1 : 0) : 0;
+	}
+	n = shown;
 	int left = total - used;
-	for (int pass = 0; pass < 2 && left > 0 && flex_total > 0; pass++) {
+	for (int i = 0; i < n && left > 0; i++) {
+		const struct tui_column *col = &st->columns[i];
+		int want = st->seen_width[i] < col->max ? st->seen_width[i] : col->max;
+		if (col->max && want > widths[i]) {
+			int add = want - widths[i] < left ? want - widths[i] : left;
+			widths[i] += add;
+			left -= add;
+		}
+	}
+	bool grew = true;
+	while (left > 0 && grew) {
+		grew = false;
+		int flex_total = 0;
+		for (int i = 0; i < n; i++)
+			if (!st->columns[i].max || widths[i] < st->columns[i].max)
+				flex_total += st->columns[i].flex;
 		int share_left = left;
-		for (int i = 0; i < n && left > 0; i++) {
-			if (!st->columns[i].flex)
+		for (int i = 0; i < n && left > 0 && flex_total > 0; i++) {
+			const struct tui_column *col = &st->columns[i];
+			if (!col->flex || (col->max && widths[i] >= col->max))
 				continue;
-			int add = share_left * st->columns[i].flex / flex_total;
+			int add = share_left * col->flex / flex_total;
 			if (add == 0)
 				add = 1;
-			if (st->columns[i].max && widths[i] + add > st->columns[i].max)
-				add = st->columns[i].max - widths[i];
+			if (col->max && widths[i] + add > col->max)
+				add = col->max - widths[i];
 			if (add > left)
 				add = left;
 			widths[i] += add;
 			left -= add;
+			grew = grew || add > 0;
+		}
+	}
+}
+
+/* Remembers the widest cell of each column among the rows shown (free-text
+ * columns excepted: they take what is left). */
+static void measure_cells(struct tui_view_state *st)
+{
+	char clean[512];
+	for (int c = 0; c < st->n_columns; c++) {
+		if (st->columns[c].align != TUI_ALIGN_RIGHT && st->columns[c].max == 0)
+			continue;
+		for (int r = 0; r < st->n_rows; r++) {
+			const char *cell = st->rows[r].cells[c];
+			if (!cell)
+				continue;
+			tui_sanitize(cell, strlen(cell), clean, sizeof clean, 0);
+			int w = tui_text_width(clean);
+			if (w > st->seen_width[c])
+				st->seen_width[c] = w;
 		}
 	}
 }
@@ -233,6 +299,7 @@ static void draw_rows(struct tui_view *view)
 	 * out for 80 columns) have no column to spare and keep the bar. */
 	int margin = tui_opts.bar_cursor || !st->columns ? 0 : 1;
 	if (st->columns) {
+		measure_cells(st);
 		layout(st, COLS - margin, widths);
 		attrset(style_attr(TUI_STYLE_HEADER));
 		int x = margin;
@@ -277,7 +344,16 @@ static void draw_rows(struct tui_view *view)
 			int style = row->cell_style[c] ? row->cell_style[c] : row->style;
 			attrset(cursor ? bar : style_attr(style));
 			bool right = st->columns && st->columns[c].align == TUI_ALIGN_RIGHT;
-			tui_put_text(y, x, row->cells[c], widths[c], true, right);
+			const char *cell = row->cells[c];
+			const char *newline = st->columns && cell ? strchr(cell, '\n') : NULL;
+			if (newline) {
+				/* A cell of several lines shows its first, marked as cut. */
+				char first[1024];
+				snprintf(first, sizeof first, "%.*s~", (int)(newline - cell), cell);
+				tui_put_text(y, x, first, widths[c], true, right);
+			} else {
+				tui_put_text(y, x, cell, widths[c], true, right);
+			}
 			x += widths[c];
 			if (x < COLS) {
 				attrset(bar);
@@ -294,11 +370,45 @@ static void draw_rows(struct tui_view *view)
 	}
 }
 
-static void draw_status(struct tui_view *view)
+/* The bottom lines as laid out for the next paint: the status line's text
+ * (sanitized), its two sides, and how many lines status and message take. */
+#define MAX_MESSAGE_LINES 4
+static char status_left[640];
+static char status_right[320];
+static const char *status_right_shown = "";
+static size_t status_left_break; /* where the second status line starts */
+static int status_rows = 1;
+static int message_rows = 1;
+
+int tui_bottom_lines(void)
 {
-	char left[256] = "";
-	char right[256] = "";
-	char extra[200] = "";
+	return status_rows + message_rows;
+}
+
+/* The right side's fields (two blanks apart) that fit in `room` columns,
+ * the first ones dropped first: the last is the freshest fact. */
+static const char *right_fitting(const char *right, int room)
+{
+	const char *r = right;
+	while (*r && tui_text_width(r) > room) {
+		const char *gap = strstr(r, "  ");
+		if (!gap)
+			return "";
+		r = gap;
+		while (*r == ' ')
+			r++;
+	}
+	return r;
+}
+
+/* Composes the status line and lays out the bottom: the left side (the
+ * view's title, position, filters) never yields to the right side (profile,
+ * online, data age), whose fields are dropped from the left instead; a left
+ * side too long for one line takes two.  A long message takes up to
+ * MAX_MESSAGE_LINES lines. */
+static void layout_bottom(struct tui_view *view)
+{
+	char left[640] = "", right[320] = "", extra[400] = "";
 	if (view) {
 		struct tui_view_state *st = view->state;
 		long count = st->source.count ? st->count : -1;
@@ -324,22 +434,90 @@ static void draw_status(struct tui_view *view)
 	}
 	if (tui_opts.hooks.status)
 		tui_opts.hooks.status(right, sizeof right);
-	int y = LINES - 2;
+	tui_sanitize(left, strlen(left), status_left, sizeof status_left, 0);
+	tui_sanitize(right, strlen(right), status_right, sizeof status_right, 0);
+	/* One blank at each edge and between the sides; what does not fit on
+	 * one line takes two, the right side at the end of the second. */
+	int lw = tui_text_width(status_left);
+	status_rows = 1;
+	status_left_break = strlen(status_left);
+	status_right_shown = status_right;
+	if (lw + tui_text_width(status_right) + 3 > COLS) {
+		size_t starts[2];
+		status_rows = 2;
+		int tail = 0;
+		/* Between two of its parts (two blanks apart) when one fits, so that a
+		 * filter and its value stay on one line. */
+		size_t gap = 0;
+		for (const char *p = strstr(status_left, "  "); p; p = strstr(p + 2, "  ")) {
+			char head[640];
+			snprintf(head, sizeof head, "%.*s", (int)(p - status_left), status_left);
+			if (tui_text_width(head) > COLS - 2)
+				break;
+			gap = (size_t)(p - status_left);
+		}
+		size_t next = gap;
+		while (next > 0 && status_left[next] == ' ')
+			next++;
+		if (lw > COLS - 2 && gap > 0 && tui_text_width(status_left + next) <= COLS - 2) {
+			status_left_break = next;
+			tail = tui_text_width(status_left + next);
+		} else if (tui_wrap(status_left, COLS - 2, 0, starts, 2) == 2) {
+			status_left_break = starts[1];
+			tail = tui_text_width(status_left + starts[1]);
+		}
+		status_right_shown = right_fitting(status_right, COLS - tail - 3);
+	}
+	message_rows = 1;
+	if (tui_message_text[0]) {
+		char clean[1024];
+		size_t starts[MAX_MESSAGE_LINES];
+		tui_sanitize(tui_message_text, strlen(tui_message_text), clean, sizeof clean, 0);
+		message_rows = tui_wrap(clean, COLS, 0, starts, MAX_MESSAGE_LINES);
+	}
+}
+
+static void draw_status(void)
+{
+	int y = LINES - message_rows - status_rows;
 	attrset(A_REVERSE);
-	move(y, 0);
-	for (int i = 0; i < COLS; i++)
-		addch(' ');
-	int rw = tui_text_width(right);
-	if (rw > COLS / 2)
-		rw = COLS / 2;
-	tui_put_text(y, 1, left, COLS - rw - 3, false, false);
+	for (int row = 0; row < status_rows; row++) {
+		move(y + row, 0);
+		for (int i = 0; i < COLS; i++)
+			addch(' ');
+	}
+	if (status_rows == 2) {
+		char first[640];
+		snprintf(first, sizeof first, "%.*s", (int)status_left_break, status_left);
+		size_t end = strlen(first);
+		while (end > 0 && first[end - 1] == ' ')
+			first[--end] = '\0';
+		tui_put_text(y, 1, first, COLS - 2, false, false);
+	}
+	const char *last = status_rows == 2 ? status_left + status_left_break : status_left;
+	int rw = tui_text_width(status_right_shown);
+	int at = y + status_rows - 1;
+	tui_put_text(at, 1, last, rw ? COLS - rw - 3 : COLS - 2, false, false);
 	if (rw > 0)
-		tui_put_text(y, COLS - rw - 1, right, rw, false, false);
+		tui_put_text(at, COLS - rw - 1, status_right_shown, rw, false, false);
 	attrset(A_NORMAL);
-	move(LINES - 1, 0);
-	clrtoeol();
-	if (tui_message_text[0])
-		tui_put_text(LINES - 1, 0, tui_message_text, COLS, false, false);
+	y += status_rows;
+	for (int row = 0; row < message_rows; row++) {
+		move(y + row, 0);
+		clrtoeol();
+	}
+	if (!tui_message_text[0])
+		return;
+	char clean[1024];
+	size_t starts[MAX_MESSAGE_LINES];
+	tui_sanitize(tui_message_text, strlen(tui_message_text), clean, sizeof clean, 0);
+	int n = tui_wrap(clean, COLS, 0, starts, MAX_MESSAGE_LINES);
+	for (int i = 0; i < n && i < message_rows; i++) {
+		size_t end = i + 1 < n ? starts[i + 1] : strlen(clean);
+		char piece[1024];
+		snprintf(piece, sizeof piece, "%.*s", (int)(end - starts[i]), clean + starts[i]);
+		tui_put_text(y + i, 0, piece, COLS, false, false);
+	}
 }
 
 static void draw_too_small(void)
@@ -371,14 +549,25 @@ static void paint(void)
 	}
 	struct tui_view *view = tui_top_view();
 	draw_tabs();
+	layout_bottom(view);
 	if (view) {
+		/* A view behind others catches up with data that changed meanwhile
+		 * when it comes to the front. */
+		if (tui_view_stale(view))
+			tui_view_refresh(view);
+		tui_view_rewrap(view);
 		if (!view->state->loaded || view->state->height != tui_data_height(view))
+			tui_table_fill(view, tui_data_height(view));
+		/* The position shown may lengthen the status line. */
+		int bottom = tui_bottom_lines();
+		layout_bottom(view);
+		if (bottom != tui_bottom_lines())
 			tui_table_fill(view, tui_data_height(view));
 		draw_rows(view);
 		if (pane_shown(view))
 			draw_pane(view, 2 + tui_data_height(view));
 	}
-	draw_status(view);
+	draw_status();
 }
 
 void tui_draw_now(void)

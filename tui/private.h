@@ -43,12 +43,16 @@ struct tui_req_entry {
 	unsigned need;
 };
 
-/* Lines in memory (pager views, help). */
+/* Lines in memory (pager views, help).  A view's own lines are shown
+ * wrapped to the screen's width: the wrapped set records, for each line
+ * shown, the line it came from (origin) and the set it was made of (of). */
 struct tui_lines {
 	char **text;
 	int *style;
 	int count;
 	int cap;
+	int *origin;                /* wrapped lines only: index into `of` */
+	const struct tui_lines *of; /* wrapped lines only: the view's own lines */
 };
 
 /* The framework's side of a live view. */
@@ -56,8 +60,10 @@ struct tui_view_state {
 	const struct tui_column *columns;
 	int n_columns;
 	struct tui_row_source source;
-	struct tui_lines *lines; /* owned, pager views only */
-	struct tui_row *rows;    /* the window: at most `height` rows */
+	struct tui_lines *lines;   /* owned, pager views only: the lines shown (wrapped) */
+	struct tui_lines *logical; /* owned, pager views only: the view's own lines */
+	int wrap_width;            /* the width `lines` were wrapped for */
+	struct tui_row *rows;      /* the window: at most `height` rows */
 	int n_rows;
 	int cap;
 	int cursor; /* index into rows */
@@ -66,6 +72,11 @@ struct tui_view_state {
 	bool loaded;
 	long count;   /* rows in the source; TUI_COUNT_UNKNOWN until asked */
 	char *search; /* last `/` text, for n and N */
+	/* The data generation the view last caught up with (tui_data_changed). */
+	unsigned long generation;
+	/* The widest cell seen in each column, so that no figure is ever cut,
+	 * and a column does not shrink back while scrolling. */
+	int seen_width[TUI_MAX_COLUMNS];
 };
 
 /* keys.c */
@@ -95,6 +106,17 @@ int tui_fit_text(const char *text, int width, char *out, size_t size, int *used)
 /* lines.c */
 extern const struct tui_row_source tui_lines_source_template;
 int tui_lines_find(const struct tui_lines *lines, int from, const char *text, int direction);
+/* Where a line of text is broken to fit `width` columns: the byte offset
+ * where each piece starts (at most max pieces), continuation pieces being
+ * drawn after `hang` blanks.  Text should be sanitized.  Returns the number
+ * of pieces (at least 1). */
+int tui_wrap(const char *text, int width, int hang, size_t *starts, int max);
+/* The indent of a line's continuation pieces: the column where its value
+ * starts ("  Label     value" -> the column of value), else its own indent. */
+int tui_hang_of(const char *text, int width);
+/* The lines wrapped to `width` (sanitized, with origin and of set); NULL
+ * when out of memory. */
+struct tui_lines *tui_lines_wrap(const struct tui_lines *lines, int width);
 
 /* screen.c */
 extern struct tui_options tui_opts;
@@ -115,6 +137,16 @@ int tui_view_depth(void);
 void tui_view_pop(void);
 void tui_views_free(void);
 int tui_data_height(const struct tui_view *view);
+/* The view re-reads its data: its reload op, then its rows around the
+ * cursor; it is then up to date with the data generation. */
+void tui_view_refresh(struct tui_view *view);
+/* True when data changed since the view last re-read it. */
+bool tui_view_stale(const struct tui_view *view);
+/* Wraps a pager view's lines again for the screen's width, keeping the
+ * reader's place. */
+void tui_view_rewrap(struct tui_view *view);
+/* Opens the view that shows every cell of the top view's selected row. */
+int tui_show_row(struct tui_view *view);
 
 /* draw.c */
 extern bool tui_pane_on;
@@ -125,6 +157,9 @@ int tui_put_text(int y, int x, const char *text, int width, bool pad, bool right
 int tui_pane_height(const struct tui_view *view);
 void tui_pane_forget(void);
 void tui_pane_forget_view(const struct tui_view *view);
+/* Lines under the data: the status line (one or two) and the message (one
+ * or more), as laid out at the last paint. */
+int tui_bottom_lines(void);
 
 /* prompt.c */
 int tui_command_complete(const char *prefix, char *out, size_t size, char *list, size_t list_size);

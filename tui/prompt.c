@@ -109,16 +109,57 @@ bool tui_prompt(const char *label, const char *initial, char *out, size_t size)
 	return ok;
 }
 
-/* Draws the dialog box centred on the screen. */
+/* The dialog's text, wrapped: one piece per line with its indent. */
+struct dialog_line {
+	char text[512];
+	int indent;
+	bool bold;
+};
+#define DIALOG_MAX_LINES 40
+
+/* Adds text broken to `width` columns; a details line ("Label:  value")
+ * continues under its value.  Returns the new count. */
+static int dialog_add(struct dialog_line *out, int n, const char *text, int width, bool bold)
+{
+	char clean[1024];
+	tui_sanitize(text, strlen(text), clean, sizeof clean, 0);
+	size_t starts[16];
+	int hang = bold ? 0 : tui_hang_of(clean, width);
+	int pieces = tui_wrap(clean, width, hang, starts, 16);
+	for (int p = 0; p < pieces && n < DIALOG_MAX_LINES; p++) {
+		size_t end = p + 1 < pieces ? starts[p + 1] : strlen(clean);
+		while (p + 1 < pieces && end > starts[p] && clean[end - 1] == ' ')
+			end--;
+		snprintf(out[n].text, sizeof out[n].text, "%.*s", (int)(end - starts[p]),
+		         clean + starts[p]);
+		out[n].indent = p ? hang : 0;
+		out[n].bold = bold;
+		n++;
+	}
+	return n;
+}
+
+/* Draws the dialog box centred on the screen: the question and the details
+ * wrapped to its width, so that nothing it restates is cut. */
 static void draw_confirm(const char *question, const char *details)
 {
 	int width = COLS - 8 > 72 ? 72 : COLS - 8;
-	int n_details = 0;
-	for (const char *p = details; p && *p; p++)
-		n_details += *p == '\n';
-	if (details && *details)
-		n_details++;
-	int height = n_details + 6;
+	static struct dialog_line text[DIALOG_MAX_LINES];
+	int n = dialog_add(text, 0, question, width - 4, true);
+	int n_question = n;
+	const char *p = details ? details : "";
+	while (*p && n < DIALOG_MAX_LINES) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char line[1024];
+		snprintf(line, sizeof line, "%.*s", (int)len, p);
+		n = dialog_add(text, n, line, width - 4, false);
+		p += len + (end ? 1 : 0);
+	}
+	/* Borders, a blank under the question and one above the answer line. */
+	int height = n + 5;
+	if (height > LINES)
+		height = LINES;
 	int top = (LINES - height) / 2;
 	int left = (COLS - width) / 2;
 	if (top < 0)
@@ -140,17 +181,13 @@ static void draw_confirm(const char *question, const char *details)
 			addch(c);
 		}
 	}
-	tui_put_text(top + 1, left + 2, question, width - 4, false, false);
-	attrset(A_NORMAL);
-	int y = top + 3;
-	const char *p = details ? details : "";
-	while (*p) {
-		const char *end = strchr(p, '\n');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		char line[512];
-		snprintf(line, sizeof line, "%.*s", (int)len, p);
-		tui_put_text(y++, left + 2, line, width - 4, false, false);
-		p += len + (end ? 1 : 0);
+	int y = top + 1;
+	for (int i = 0; i < n && y < top + height - 3; i++, y++) {
+		if (i == n_question)
+			y++;
+		attrset(text[i].bold ? A_BOLD : A_NORMAL);
+		tui_put_text(y, left + 2 + text[i].indent, text[i].text, width - 4 - text[i].indent,
+		             false, false);
 	}
 	attrset(A_BOLD);
 	tui_put_text(top + height - 2, left + 2, _("y = yes, do it    n or Esc = no"), width - 4,

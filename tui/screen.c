@@ -104,10 +104,8 @@ static void wait_idle(void)
 	if (tui_opts.hooks.poll && tui_opts.hooks.poll())
 		changed = true;
 	if (changed) {
-		tui_pane_forget();
-		struct tui_view *view = tui_top_view();
-		if (view && view->state->loaded && !tui_too_small())
-			tui_table_reload_here(view, tui_data_height(view));
+		/* Every view re-reads before it is next drawn (tui_draw_now). */
+		tui_data_changed();
 		if (!tui_modal_depth)
 			tui_draw_now();
 	}
@@ -206,12 +204,8 @@ static int terminal_key(void)
 			char buf[64];
 			while (read(wake_fds[0], buf, sizeof buf) > 0) {
 			}
-			if (tui_opts.hooks.poll && tui_opts.hooks.poll()) {
-				tui_pane_forget();
-				struct tui_view *view = tui_top_view();
-				if (view && tui_main_index(view->ops) >= 0)
-					tui_table_reload_here(view, tui_data_height(view));
-			}
+			if (tui_opts.hooks.poll && tui_opts.hooks.poll())
+				tui_data_changed();
 			tui_draw_now();
 		}
 	}
@@ -353,6 +347,9 @@ static int generic_request(struct tui_view *view, int request)
 	case TUI_REQ_BAR_CURSOR:
 		tui_opts.bar_cursor = !tui_opts.bar_cursor;
 		return TUI_HANDLED;
+	case TUI_REQ_SHOW_ROW:
+		tui_show_row(view);
+		return TUI_HANDLED;
 	case TUI_REQ_PANE:
 		if (!view->ops->detail || !view->state->columns) {
 			tui_message("%s", _("This screen has no detail pane."));
@@ -418,10 +415,13 @@ static int dispatch(int request)
 	view = tui_top_view();
 	if (flags & (TUI_RELOAD | TUI_REFRESH))
 		tui_pane_forget();
-	if (view && (flags & TUI_RELOAD))
+	if (view && (flags & TUI_RELOAD)) {
+		if (tui_view_stale(view))
+			tui_view_refresh(view);
 		tui_table_load_first(view, tui_data_height(view));
-	else if (view && (flags & TUI_REFRESH))
-		tui_table_reload_here(view, tui_data_height(view));
+	} else if (view && (flags & TUI_REFRESH)) {
+		tui_view_refresh(view);
+	}
 	if (flags & TUI_QUIT)
 		quit_requested = true;
 	return flags;

@@ -244,8 +244,10 @@ void tui_table_fill(struct tui_view *view, int height)
 		return;
 	}
 	st->height = height;
+	/* Rows go from the bottom while the cursor stays visible, so that a
+	 * window made shorter for a moment (a long message) does not scroll. */
 	while (st->n_rows > height) {
-		if (st->cursor > 0) {
+		if (st->cursor >= height) {
 			tui_row_clear(&st->rows[0]);
 			memmove(st->rows, st->rows + 1,
 			        (size_t)(st->n_rows - 1) * sizeof *st->rows);

@@ -52,7 +52,8 @@
 	_(REDRAW, "redraw", "<C-l>", N_("Redraw the screen"))                                      \
 	_(BAR_CURSOR, "bar-cursor", "",                                                            \
 	  N_("Mark the selected line with a reverse-video bar instead of the arrow, or back"))     \
-	_(PANE, "detail-pane", "v", N_("Show or hide the selected line's detail below the list"))
+	_(PANE, "detail-pane", "v", N_("Show or hide the selected line's detail below the list"))  \
+	_(SHOW_ROW, "show-line", "i", N_("Show every cell of the selected line in full"))
 
 /* clang-format off */
 enum tui_request {
@@ -127,7 +128,13 @@ struct tui_row_source {
 #define TUI_ALIGN_LEFT  0
 #define TUI_ALIGN_RIGHT 1
 
-/* A table column.  Widths are display columns (wcwidth). */
+/* A table column.  Widths are display columns (wcwidth).  A column's title
+ * is never cut (it widens the column).  Right-aligned columns hold figures
+ * (amounts, counts): they widen to their widest cell, beyond max when need
+ * be, and are never cut; the space comes from the columns without a max
+ * (free text), which narrow first, then from the columns on the right,
+ * which are hidden.  A cut cell ends with '~' and a cell that holds several
+ * lines shows its first; `i` (show-line) shows every cell in full. */
 struct tui_column {
 	const char *title; /* N_() text, translated when drawn */
 	int min;           /* never narrower */
@@ -163,6 +170,14 @@ struct tui_view_ops {
 	/* The detail of a row for the pane under the list (`v`): new lines
 	 * the framework frees, or NULL.  Views without it have no pane. */
 	struct tui_lines *(*detail)(struct tui_view *view, const struct tui_row *row);
+	/* The data changed (tui_data_changed: an action, a sync): re-read what
+	 * open read.  A text view returns its new lines, which the framework
+	 * shows in place of the old ones at the same place; a table view
+	 * refreshes its own state and returns NULL (the framework re-reads its
+	 * rows either way).  NULL: keep the lines as they are.  Called before
+	 * the view is next drawn, so a view behind others catches up when it
+	 * comes to the front. */
+	struct tui_lines *(*reload)(struct tui_view *view);
 };
 
 /* A live view.  Views use `data` and `ops`; the rest is the framework's. */
@@ -245,6 +260,14 @@ void tui_view_set_lines(struct tui_view *view, struct tui_lines *lines);
 const char *tui_view_selected_key(struct tui_view *view);
 /* The selected row itself, or NULL. */
 const struct tui_row *tui_view_selected_row(struct tui_view *view);
+/* The whole text of a text view's selected line (long lines are shown
+ * wrapped: this is the line the view gave), or NULL. */
+const char *tui_view_selected_line(struct tui_view *view);
+
+/* The data under the views changed (an action's result was stored, a sync
+ * committed): every open view re-reads it before it is next drawn (the one
+ * in front at once, the others when they come to the front). */
+void tui_data_changed(void);
 
 /* Free every string of a row and clear it. */
 void tui_row_clear(struct tui_row *row);
@@ -257,7 +280,8 @@ int tui_row_setf(struct tui_row *row, int column, const char *fmt, ...)
 /* Set the row's key to a copy of key. */
 int tui_row_set_key(struct tui_row *row, const char *key);
 
-/* Show a message on the status line until the next key. */
+/* Show a message under the status line until the next key; a long one is
+ * wrapped over several lines. */
 void tui_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Ask for a line of text at the bottom; `initial` pre-fills it.  Returns
@@ -266,7 +290,8 @@ void tui_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool tui_prompt(const char *label, const char *initial, char *out, size_t size);
 
 /* Ask a yes/no question in a dialog that restates `details` (several lines
- * separated by '\n').  Returns true only for an explicit 'y'. */
+ * separated by '\n'); the question and long lines are wrapped to the
+ * dialog's width.  Returns true only for an explicit 'y'. */
 bool tui_confirm(const char *question, const char *details);
 
 /* Give the terminal back for a program run in the foreground (an editor):

@@ -22,6 +22,10 @@ static struct tui_view *stack[MAX_STACK];
 static int depth;
 
 static const struct tui_view_ops help_ops;
+static const struct tui_view_ops line_ops;
+
+/* Bumped by tui_data_changed; each view records the one it caught up with. */
+static unsigned long data_generation;
 
 /* Registers a view type.  Returns 0, or -1 when full or a duplicate. */
 int tui_register_view(const struct tui_view_ops *ops)
@@ -49,6 +53,8 @@ const struct tui_view_ops *tui_find_ops(const char *name)
 			return registry[i];
 	if (!strcmp(name, help_ops.name))
 		return &help_ops;
+	if (!strcmp(name, line_ops.name))
+		return &line_ops;
 	return NULL;
 }
 
@@ -103,6 +109,7 @@ static void view_free(struct tui_view *view)
 	tui_table_free_rows(view->state);
 	free(view->state->rows);
 	tui_lines_free(view->state->lines);
+	tui_lines_free(view->state->logical);
 	free(view->state->search);
 	free(view->state);
 	free(view);
@@ -123,10 +130,12 @@ static struct tui_view *view_new(const struct tui_view_ops *ops, const char *arg
 		return NULL;
 	}
 	view->ops = ops;
+	view->state->generation = data_generation;
 	if (ops->open && ops->open(view, arg) < 0) {
 		tui_table_free_rows(view->state);
 		free(view->state->rows);
 		tui_lines_free(view->state->lines);
+		tui_lines_free(view->state->logical);
 		free(view->state);
 		free(view);
 		return NULL;
@@ -146,18 +155,132 @@ void tui_view_set_table(struct tui_view *view, const struct tui_column *columns,
 	st->count = TUI_COUNT_UNKNOWN;
 }
 
+/* Makes `lines` the view's own lines and shows them wrapped to the
+ * screen's width (as they are when out of memory). */
+static void take_lines(struct tui_view_state *st, struct tui_lines *lines)
+{
+	tui_lines_free(st->lines);
+	if (st->logical != lines)
+		tui_lines_free(st->logical);
+	st->logical = lines;
+	st->wrap_width = COLS;
+	st->lines = lines ? tui_lines_wrap(lines, COLS > 0 ? COLS : 80) : NULL;
+	if (!st->lines) {
+		st->lines = lines;
+		st->logical = NULL;
+	}
+	st->source = tui_lines_source_template;
+	st->source.ctx = st->lines;
+}
+
 void tui_view_set_lines(struct tui_view *view, struct tui_lines *lines)
 {
 	struct tui_view_state *st = view->state;
-	tui_lines_free(st->lines);
-	st->lines = lines;
+	take_lines(st, lines);
 	st->columns = NULL;
 	st->n_columns = 1;
-	st->source = tui_lines_source_template;
-	st->source.ctx = lines;
 	tui_table_free_rows(st);
 	st->loaded = false;
 	st->count = TUI_COUNT_UNKNOWN;
+}
+
+/* The line of the view's own lines that shown line `shown` is part of. */
+static int origin_of(const struct tui_view_state *st, long shown)
+{
+	if (!st->lines || shown < 0 || shown >= st->lines->count || !st->lines->origin)
+		return (int)shown;
+	return st->lines->origin[shown];
+}
+
+/* The first shown line of line `origin` of the view's own lines. */
+static int shown_of(const struct tui_view_state *st, int origin)
+{
+	if (!st->lines || !st->lines->origin)
+		return origin;
+	for (int i = 0; i < st->lines->count; i++)
+		if (st->lines->origin[i] >= origin)
+			return i;
+	return st->lines->count > 0 ? st->lines->count - 1 : 0;
+}
+
+/* Puts the window back at the line that was at its top and the cursor on
+ * the line it was on, after the shown lines changed. */
+static void restore_place(struct tui_view *view, int top_origin, int cursor_origin)
+{
+	struct tui_view_state *st = view->state;
+	int height = tui_data_height(view);
+	int top = shown_of(st, top_origin);
+	int cursor = shown_of(st, cursor_origin);
+	if (tui_table_jump(view, top, height) < 0) {
+		tui_table_load_last(view, height);
+		return;
+	}
+	for (int i = 0; i < st->n_rows; i++)
+		if (atoi(st->rows[i].key) == cursor)
+			st->cursor = i;
+}
+
+/* Shows new lines of a text view at the place of the old ones. */
+static void replace_lines(struct tui_view *view, struct tui_lines *lines)
+{
+	struct tui_view_state *st = view->state;
+	bool loaded = st->loaded && st->n_rows > 0;
+	int top = loaded ? origin_of(st, st->top) : 0;
+	int cursor = loaded ? origin_of(st, st->top + st->cursor) : 0;
+	take_lines(st, lines);
+	st->count = TUI_COUNT_UNKNOWN;
+	if (loaded)
+		restore_place(view, top, cursor);
+	else
+		tui_table_free_rows(st);
+}
+
+void tui_view_rewrap(struct tui_view *view)
+{
+	struct tui_view_state *st = view->state;
+	if (!st->logical || st->wrap_width == COLS)
+		return;
+	struct tui_lines *own = st->logical;
+	st->logical = NULL; /* kept: take_lines frees only what it replaces */
+	bool loaded = st->loaded && st->n_rows > 0;
+	int top = loaded ? origin_of(st, st->top) : 0;
+	int cursor = loaded ? origin_of(st, st->top + st->cursor) : 0;
+	take_lines(st, own);
+	if (loaded)
+		restore_place(view, top, cursor);
+}
+
+void tui_data_changed(void)
+{
+	data_generation++;
+	tui_pane_forget();
+}
+
+bool tui_view_stale(const struct tui_view *view)
+{
+	return view->state->generation != data_generation;
+}
+
+void tui_view_refresh(struct tui_view *view)
+{
+	struct tui_view_state *st = view->state;
+	st->generation = data_generation;
+	struct tui_lines *lines = view->ops->reload ? view->ops->reload(view) : NULL;
+	if (lines && !st->columns) {
+		replace_lines(view, lines);
+		return;
+	}
+	tui_lines_free(lines);
+	if (st->loaded)
+		tui_table_reload_here(view, tui_data_height(view));
+}
+
+const char *tui_view_selected_line(struct tui_view *view)
+{
+	const struct tui_row *row = tui_view_selected_row(view);
+	if (!row || view->state->columns)
+		return NULL;
+	return row->cells[1] ? row->cells[1] : row->cells[0];
 }
 
 const struct tui_row *tui_view_selected_row(struct tui_view *view)
@@ -179,7 +302,8 @@ const char *tui_view_selected_key(struct tui_view *view)
  * message lines. */
 int tui_data_height(const struct tui_view *view)
 {
-	int h = LINES - 3 - (view->state->columns ? 1 : 0) - tui_pane_height(view);
+	int h = LINES - 1 - tui_bottom_lines() - (view->state->columns ? 1 : 0) -
+	        tui_pane_height(view);
 	return h > 1 ? h : 1;
 }
 
@@ -311,6 +435,91 @@ static const struct tui_view_ops help_ops = {
         .name = "help",
         .title = N_("Help"),
         .open = help_open,
+};
+
+/* The lines of the "line" view, made by tui_show_row just before it opens. */
+static struct tui_lines *row_lines;
+
+int tui_show_row(struct tui_view *view)
+{
+	struct tui_view_state *st = view->state;
+	const struct tui_row *row = tui_view_selected_row(view);
+	if (!st->columns) {
+		tui_message("%s",
+		            _("Lines on this screen are shown whole; long ones are wrapped."));
+		return -1;
+	}
+	if (!row) {
+		tui_message("%s", _("Nothing is selected."));
+		return -1;
+	}
+	struct tui_lines *lines = tui_lines_new();
+	if (!lines) {
+		tui_message("%s", _("Out of memory."));
+		return -1;
+	}
+	int label = 0;
+	for (int c = 0; c < st->n_columns; c++) {
+		int w = tui_text_width(_(st->columns[c].title));
+		label = w > label ? w : label;
+	}
+	tui_lines_addf(lines, TUI_STYLE_HEADER, _("The selected line of %s, every cell in full"),
+	               _(view->ops->title));
+	for (int c = 0; c < st->n_columns; c++) {
+		const char *title = _(st->columns[c].title);
+		const char *cell = row->cells[c] && row->cells[c][0] ? row->cells[c] : "-";
+		int pad = label - tui_text_width(title);
+		/* A cell of several lines (a long text) shows each under the first. */
+		const char *p = cell;
+		bool first = true;
+		while (*p || first) {
+			size_t n = strcspn(p, "\n");
+			char head[256];
+			snprintf(head, sizeof head, "  %s%*s  ", first ? title : "",
+			         first ? pad : label, "");
+			size_t size = strlen(head) + n + 1;
+			char *text = malloc(size);
+			if (text)
+				snprintf(text, size, "%s%.*s", head, (int)n, p);
+			if (!text || tui_lines_add(lines, TUI_STYLE_NORMAL, text) < 0) {
+				free(text);
+				tui_lines_free(lines);
+				tui_message("%s", _("Out of memory."));
+				return -1;
+			}
+			free(text);
+			first = false;
+			p += n;
+			if (*p == '\n')
+				p++;
+			else
+				break;
+		}
+	}
+	tui_lines_free(row_lines);
+	row_lines = lines;
+	if (tui_view_push(line_ops.name, NULL) < 0) {
+		tui_lines_free(row_lines);
+		row_lines = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int line_open(struct tui_view *view, const char *arg)
+{
+	(void)arg;
+	if (!row_lines)
+		return -1;
+	tui_view_set_lines(view, row_lines);
+	row_lines = NULL;
+	return 0;
+}
+
+static const struct tui_view_ops line_ops = {
+        .name = "line",
+        .title = N_("Line"),
+        .open = line_open,
 };
 
 int tui_view_depth(void)

@@ -17,6 +17,12 @@ TESTS += tests/actions/test_refund.sh
 EXTRA_DIST += tests/actions/test_refund.sh tests/actions/actions_lib.sh
 TESTS += tests/actions/test_ui.sh
 EXTRA_DIST += tests/actions/test_ui.sh
+TESTS += tests/actions/test_after_action.sh
+EXTRA_DIST += tests/actions/test_after_action.sh
+TESTS += tests/actions/test_order_ref.sh
+EXTRA_DIST += tests/actions/test_order_ref.sh
+TESTS += tests/actions/test_wording.sh
+EXTRA_DIST += tests/actions/test_wording.sh
 
 # Exactly once under random faults: the benchmark program (1,000 attempts, bench/actions.sh)
 # and a 50-attempt run in the test suite that asserts the exact count.

@@ -75,18 +75,28 @@ void actions_refund_summary(const struct actions_order *o, int64_t amount, const
 	if (money_format(o->amount, o->currency, money_locale_current(), MONEY_FMT_CODE, total,
 	                 sizeof total) == 0)
 		snprintf(total, sizeof total, "%lld %s", (long long)o->amount, cur);
-	char id[160], name[480], email[480], note_s[480];
+	char id[160], ref[480], name[480], email[480], note_s[480], order[1000], who[1000];
 	tui_sanitize(o->id, strlen(o->id), id, sizeof id, 0);
+	tui_sanitize(o->order_ref, strlen(o->order_ref), ref, sizeof ref, 0);
 	tui_sanitize(o->customer_name, strlen(o->customer_name), name, sizeof name, 0);
 	tui_sanitize(o->customer_email, strlen(o->customer_email), email, sizeof email, 0);
 	tui_sanitize(note ? note : "", note ? strlen(note) : 0, note_s, sizeof note_s, 0);
+	/* The merchant's order number first (what the customer quotes), then the platform's. */
+	if (ref[0])
+		snprintf(order, sizeof order, "%s (%s)", ref, id);
+	else
+		snprintf(order, sizeof order, "%s", id);
+	if (email[0])
+		snprintf(who, sizeof who, "%s <%s>", name[0] ? name : _("(no name)"), email);
+	else
+		snprintf(who, sizeof who, "%s", name[0] ? name : _("(no name)"));
 	int n = snprintf(buf, size,
-	                 _("Order:    %s (paid %s)\n"
-	                   "Customer: %s %s\n"
+	                 _("Order:    %s\n"
+	                   "Customer: %s\n"
+	                   "Paid:     %s\n"
 	                   "Refund:   %s\n"
 	                   "Reason:   %s"),
-	                 id, total, name[0] ? name : _("(no name)"), email, money,
-	                 reason_label(reason));
+	                 order, who, total, money, reason_label(reason));
 	if (note_s[0] && n > 0 && (size_t)n < size)
 		snprintf(buf + n, size - (size_t)n, _("\nNote:     %s"), note_s);
 }

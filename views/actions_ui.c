@@ -79,13 +79,15 @@ const char *actions_ui_pending_label(const char *object_id)
 	}
 }
 
-/* Shows an outcome on the status line and tells the screens the data changed. */
+/* Shows an outcome on the status line and tells the screens the data changed: the provider
+ * stored the platform's answer in the cache before returning, so every screen shows the
+ * action's result at once (this one now, the others when they come to the front). */
 static int show_outcome(const struct actions_outcome *out)
 {
 	char line[2048];
 	actions_outcome_line(out, line, sizeof line);
 	tui_message("%s", line);
-	views_app.generation++;
+	views_data_changed();
 	return TUI_REFRESH;
 }
 
@@ -266,6 +268,29 @@ int actions_ui_submit(const char *dispute_id, const char *fields_json)
 	return show_outcome(&out);
 }
 
+int actions_ui_submit_draft(const char *dispute_id)
+{
+	if (!env_open || !dispute_id || !*dispute_id) {
+		tui_message("%s", _("Select a dispute."));
+		return TUI_HANDLED;
+	}
+	bool found = false;
+	char *draft = outbox_draft_load(env.session.db, dispute_id, &found);
+	int rc = actions_ui_submit(dispute_id, draft && found ? draft : "{}");
+	free(draft);
+	return rc;
+}
+
+int actions_ui_evidence(const char *dispute_id)
+{
+	if (!dispute_id || !*dispute_id) {
+		tui_message("%s", _("Select a dispute."));
+		return TUI_HANDLED;
+	}
+	tui_view_push("evidence", dispute_id);
+	return TUI_HANDLED;
+}
+
 int actions_ui_stage(const char *dispute_id, const char *fields_json)
 {
 	struct actions_dispute d;
@@ -277,12 +302,10 @@ int actions_ui_stage(const char *dispute_id, const char *fields_json)
 	return show_outcome(&out);
 }
 
-/* The id after the '|' of an Orders row key ("<sort value>|<id>"). */
+/* The order id an Orders row key ends with. */
 static const char *orders_row_id(struct tui_view *view)
 {
-	const struct tui_row *row = tui_view_selected_row(view);
-	const char *bar = row && row->key ? strchr(row->key, '|') : NULL;
-	return bar ? bar + 1 : NULL;
+	return query_key_id(tui_view_selected_key(view));
 }
 
 /* The dispute id of a Disputes row (its last column). */
@@ -303,9 +326,13 @@ int actions_ui_request(struct tui_view *view, int request)
 			return actions_ui_refund(view->data);
 		return TUI_PASS;
 	case ACTIONS_REQ_EVIDENCE:
-		if (strcmp(screen, "disputes") == 0 && disputes_row_id(view))
-			tui_view_push("evidence", disputes_row_id(view));
-		return TUI_HANDLED;
+		if (strcmp(screen, "disputes") == 0)
+			return actions_ui_evidence(disputes_row_id(view));
+		return TUI_PASS;
+	case ACTIONS_REQ_SUBMIT:
+		if (strcmp(screen, "disputes") == 0)
+			return actions_ui_submit_draft(disputes_row_id(view));
+		return TUI_PASS;
 	case ACTIONS_REQ_ACCEPT:
 		if (strcmp(screen, "disputes") == 0)
 			return actions_ui_accept(disputes_row_id(view));

@@ -45,6 +45,13 @@ enum {
 		        N_("Write the dispute's evidence, submit or accept"),                      \
 		        TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE | VIEWS_NEED_ACT_EVIDENCE     \
 	}
+#define ACTIONS_UI_REQ_SUBMIT                                                                      \
+	{                                                                                          \
+		ACTIONS_REQ_SUBMIT, "submit", "S",                                                 \
+		        N_("Submit the dispute's evidence as drafted (once: it cannot be "         \
+		           "changed)"),                                                            \
+		        TUI_NEED_SELECTION | VIEWS_NEED_ROLE_DISPUTE                               \
+	}
 #define ACTIONS_UI_REQ_ACCEPT                                                                      \
 	{                                                                                          \
 		ACTIONS_REQ_ACCEPT, "accept", "A", N_("Accept the dispute: the money is lost"),    \
@@ -69,8 +76,9 @@ int actions_env_open_profile(struct actions_env *env, const struct profile *prof
 /* Closes what actions_env_open opened; safe twice. */
 void actions_env_close(struct actions_env *env);
 
-/* The confirmation of a refund: order, customer, amount and currency in the user's locale,
- * reason; several lines separated by '\n', every platform string sanitized. */
+/* The confirmation of a refund: the order by its number and its platform id, customer,
+ * what was paid, the amount and currency in the user's locale, reason; several lines
+ * separated by '\n', every platform string sanitized. */
 void actions_refund_summary(const struct actions_order *o, int64_t amount, const char *reason,
                             const char *note, char *buf, size_t size);
 
@@ -100,11 +108,14 @@ const char *actions_ui_pending_label(const char *object_id);
 /* Handles an ACTIONS_REQ_* request on the Orders, Order, Disputes screens (the id is taken
  * from the selected row or the view). Returns TUI_* flags; TUI_PASS for other requests. */
 int actions_ui_request(struct tui_view *view, int request);
-/* The same with the object named: refund an order, open the evidence of, or accept, a
- * dispute. */
+/* The same with the object named: refund an order, open the evidence of, submit or accept a
+ * dispute. actions_ui_submit_draft submits the local draft as it stands (the evidence
+ * staged on the platform stays); the others take the fields to send. */
 int actions_ui_refund(const char *order_id);
+int actions_ui_evidence(const char *dispute_id);
 int actions_ui_accept(const char *dispute_id);
 int actions_ui_submit(const char *dispute_id, const char *fields_json);
+int actions_ui_submit_draft(const char *dispute_id);
 int actions_ui_stage(const char *dispute_id, const char *fields_json);
 
 /* Says how a command's action ended (stdout when done or queued, stderr else) and returns

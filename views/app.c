@@ -306,8 +306,7 @@ static bool hook_poll(void)
 		return false;
 	pending = false;
 	last_reload = now;
-	views_app.generation++;
-	query_invalidate(views_app.query);
+	views_data_changed();
 	return true;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "client/client.h"
 #include "tui/sanitize.h"
 #include "views/actions_ui.h"
 #include "views/commands.h"
@@ -17,25 +18,21 @@ static void audit_usage(FILE *out)
 	fputs(_("Print the audit log: every attempt at an action, who made it, from where, and\n"
 	        "what came of it. Oldest first.\n"
 	        "\n"
-	        "  -s, --since DATE     only entries from DATE on (YYYY-MM-DD local time, or Unix\n"
-	        "                       seconds)\n"
+	        "  -s, --since DATE     only entries from DATE on: today, yesterday, -7d or\n"
+	        "                       YYYY-MM-DD in the profile's time zone, or Unix seconds\n"
 	        "  -f, --format F       text (default) or csv\n"
 	        "  -h, --help           display this help and exit\n"),
 	      out);
 }
 
-/* Parses YYYY-MM-DD (local midnight) or Unix seconds. Returns 0 or -1. */
-static int parse_since(const char *text, time_t *out)
+/* A day as paydesk_dates_parse reads it (its local midnight), or Unix seconds. Returns 0,
+ * or -1 with the reason in why. */
+static int parse_since(const char *text, time_t *out, char *why, size_t why_size)
 {
-	int y, m, d;
-	char rest;
-	if (sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &rest) == 3 && m >= 1 && m <= 12 && d >= 1 &&
-	    d <= 31) {
-		struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
-		time_t t = mktime(&tm);
-		if (t == (time_t)-1)
-			return -1;
-		*out = t;
+	time_t from, to;
+	enum paydesk_date_status st = paydesk_dates_parse(text, paydesk_now(), &from, &to);
+	if (st == PAYDESK_DATE_OK && strstr(text, "..") == NULL) {
+		*out = from;
 		return 0;
 	}
 	char *end;
@@ -44,6 +41,10 @@ static int parse_since(const char *text, time_t *out)
 		*out = (time_t)v;
 		return 0;
 	}
+	if (st == PAYDESK_DATE_OK)
+		snprintf(why, why_size, _("--since takes one day, not the range '%s'"), text);
+	else
+		paydesk_dates_message(st, text, why, why_size);
 	return -1;
 }
 
@@ -130,6 +131,7 @@ static int print_row(void *ctx, const struct audit_row *r)
 int cmd_audit(int argc, char **argv, const struct cli_globals *globals)
 {
 	time_t since = 0;
+	const char *since_text = NULL;
 	struct printer printer = {false};
 	static const struct option options[] = {
 	        {"since", required_argument, NULL, 's'},
@@ -141,12 +143,7 @@ int cmd_audit(int argc, char **argv, const struct cli_globals *globals)
 	while ((c = getopt_long(argc, argv, "s:f:h", options, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if (parse_since(optarg, &since) != 0) {
-				cli_error(_("--since takes a date YYYY-MM-DD or Unix seconds, not "
-				            "'%s'"),
-				          optarg);
-				return EXIT_USAGE;
-			}
+			since_text = optarg;
 			break;
 		case 'f':
 			if (strcmp(optarg, "csv") == 0) {
@@ -174,6 +171,16 @@ int cmd_audit(int argc, char **argv, const struct cli_globals *globals)
 	if (actions_env_open(&env, globals->profile, true, err, sizeof err) != 0) {
 		cli_error("%s", err);
 		return EXIT_FAILED;
+	}
+	/* Days and times are the profile's, as on the screens and in statements. */
+	if (env.profile.timezone[0]) {
+		setenv("TZ", env.profile.timezone, 1);
+		tzset();
+	}
+	if (since_text && parse_since(since_text, &since, err, sizeof err) != 0) {
+		cli_error("--since: %s", err);
+		actions_env_close(&env);
+		return EXIT_USAGE;
 	}
 	if (printer.csv)
 		puts("time,os_user,ssh_client,profile,action,object_id,amount,currency,"

@@ -28,6 +28,7 @@ static int list(struct actions_env *env, bool all)
 	struct outbox_item items[64];
 	const char *key = NULL;
 	char last[OUTBOX_ID_SIZE] = "";
+	long listed = 0;
 	for (;;) {
 		int n = outbox_page(env->session.db, mask, key, true, 64, items);
 		if (n < 0) {
@@ -47,6 +48,7 @@ static int list(struct actions_env *env, bool all)
 			cli_put_untrusted(stdout, items[i].result_id);
 			printf("\n");
 		}
+		listed += n;
 		if (n > 0)
 			snprintf(last, sizeof last, "%s", items[n - 1].action_id);
 		for (int i = 0; i < n; i++)
@@ -55,6 +57,12 @@ static int list(struct actions_env *env, bool all)
 			break;
 		key = last;
 	}
+	/* Said on stderr: standard output stays one line per action for scripts. */
+	if (listed == 0)
+		fprintf(stderr, "%s\n",
+		        all ? _("The outbox is empty: no action was ever saved in it.")
+		            : _("The outbox is empty: no action is queued or waiting for an answer "
+		                "(--all lists those done, failed or discarded)."));
 	return EXIT_OK;
 }
 

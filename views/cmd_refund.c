@@ -13,10 +13,10 @@
 
 static void refund_usage(FILE *out)
 {
-	fprintf(out,
-	        _("Usage: %s refund ORDER_ID [--amount A] [--reason R] [--note TEXT] [--yes]\n"),
+	fprintf(out, _("Usage: %s refund ORDER [--amount A] [--reason R] [--note TEXT] [--yes]\n"),
 	        PACKAGE_NAME);
-	fputs(_("Refund an order, all that is left of it or a part.\n"
+	fputs(_("Refund an order, all that is left of it or a part. ORDER is the platform's id\n"
+	        "(ch_...) or the merchant's order number (ORD-...).\n"
 	        "\n"
 	        "  -a, --amount A       the amount as written in the order's currency\n"
 	        "                       (12.50 for USD, 1200 for JPY); default: all that is left\n"
@@ -110,12 +110,30 @@ int cmd_refund(int argc, char **argv, const struct cli_globals *globals)
 		status = EXIT_USAGE;
 		goto out;
 	}
+	/* The platform's id or the merchant's order number ("ORD-..."). */
+	char ids[3][72];
+	int named = actions_order_find(env.session.db, order_id, ids, 3);
+	if (named > 1) {
+		char shown[2][72 * TUI_SANITIZE_GROWTH];
+		for (int i = 0; i < 2; i++)
+			tui_sanitize(ids[i], strlen(ids[i]), shown[i], sizeof shown[i], 0);
+		cli_error(P_("the order number %s belongs to %d orders (%s, %s%s); name one by "
+		             "its id",
+		             "the order number %s belongs to %d orders (%s, %s%s); name one by "
+		             "its id",
+		             named),
+		          order_id, named, shown[0], shown[1], named > 2 ? ", ..." : "");
+		status = EXIT_USAGE;
+		goto out;
+	}
 	struct actions_order order;
-	int found = actions_order_get(env.session.db, order_id, &order);
+	int found = named == 1 ? actions_order_get(env.session.db, ids[0], &order) : named;
 	if (found <= 0) {
 		cli_error("%s",
-		          found < 0 ? _("the cache could not be read")
-		                    : _("this order is not in the cache; sync, then try again"));
+		          found < 0
+		                  ? _("the cache could not be read")
+		                  : _("this order is not in the cache (neither as an id nor as an "
+		                      "order number); sync, then try again"));
 		goto out;
 	}
 	int64_t amount = 0;

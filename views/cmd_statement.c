@@ -19,8 +19,8 @@ static void statement_usage(FILE *out)
 	fputs(_("Usage: paydesk statement --date DATE | --from DATE --to DATE [OPTION]...\n"), out);
 	fputs(_("Produce the settlement statement of a day or a range of days from the cache:\n"
 	        "balances, sales, refunds, disputes, fees, payouts reconciled against their\n"
-	        "transactions, and every transaction. Dates are YYYY-MM-DD in the time zone;\n"
-	        "--to is the last day included.\n"),
+	        "transactions, and every transaction. A day is today, yesterday, -7d (seven\n"
+	        "days ago) or YYYY-MM-DD in the time zone; --to is the last day included.\n"),
 	      out);
 	fputs("\n", out);
 	fputs(_("  -d, --date DATE        one day ('yesterday' and 'today' work too)\n"
@@ -44,30 +44,66 @@ static void statement_usage(FILE *out)
 	      out);
 }
 
-/* Turns "today"/"yesterday" into a date in the time zone; other text is kept. */
-static void resolve_date(const char *in, const char *tz, char *out, size_t size)
+/* The local date (YYYY-MM-DD) of a time, in the time zone in force. */
+static void date_of(time_t t, char *out, size_t size)
 {
-	int back = strcmp(in, "today") == 0 ? 0 : strcmp(in, "yesterday") == 0 ? 1 : -1;
-	if (back < 0) {
-		snprintf(out, size, "%s", in);
-		return;
-	}
-	char saved[128];
-	statement_tz_enter(tz, saved, sizeof saved);
-	time_t now = paydesk_now();
 	struct tm tm;
-	if (localtime_r(&now, &tm)) {
-		tm.tm_mday -= back;
-		tm.tm_hour = 12; /* noon: never a DST gap */
-		tm.tm_isdst = -1;
-		time_t t = mktime(&tm);
-		if (t == (time_t)-1 || !localtime_r(&t, &tm) ||
-		    strftime(out, size, "%Y-%m-%d", &tm) == 0)
-			snprintf(out, size, "%s", in);
-	} else {
-		snprintf(out, size, "%s", in);
+	if (!localtime_r(&t, &tm) || strftime(out, size, "%Y-%m-%d", &tm) == 0)
+		snprintf(out, size, "?");
+}
+
+/* Reads the days of --date (a day or a range) or --from and --to (a day each) with the one
+ * date reader, in the statement's time zone, into the first and the last day (YYYY-MM-DD).
+ * Returns false with the reason on stderr. */
+static bool read_days(const char *date, const char *from, const char *to, const char *tz,
+                      char *first, char *last, size_t size)
+{
+	char saved[128], why[400];
+	statement_tz_enter(tz, saved, sizeof saved);
+	time_t now = paydesk_now(), start = 0, end = 0, start2, end2;
+	const char *option = date ? "--date" : "--from";
+	const char *text = date ? date : from;
+	enum paydesk_date_status st = paydesk_dates_parse(text, now, &start, &end);
+	if (st == PAYDESK_DATE_OK && !date && strstr(text, ".."))
+		st = PAYDESK_DATE_BAD;
+	if (st == PAYDESK_DATE_OK && !date) {
+		option = "--to";
+		text = to;
+		st = paydesk_dates_parse(to, now, &start2, &end2);
+		if (st == PAYDESK_DATE_OK && strstr(to, ".."))
+			st = PAYDESK_DATE_BAD;
+		if (st == PAYDESK_DATE_OK && end2 <= start) {
+			char range[200];
+			snprintf(range, sizeof range, "%s..%s", from, to);
+			paydesk_dates_message(PAYDESK_DATE_REVERSED, range, why, sizeof why);
+			statement_tz_leave(saved);
+			cli_error("--from/--to: %s", why);
+			return false;
+		}
+		end = end2;
+	}
+	/* FROM.. runs to the end of today. */
+	time_t today_start, today_end;
+	if (st == PAYDESK_DATE_OK && start > 0 && end == 0 &&
+	    paydesk_dates_parse("today", now, &today_start, &today_end) == PAYDESK_DATE_OK)
+		end = today_end > start ? today_end : 0;
+	bool ok = st == PAYDESK_DATE_OK && start > 0 && end > 0;
+	if (ok) {
+		date_of(start, first, size);
+		date_of(end - 1, last, size);
 	}
 	statement_tz_leave(saved);
+	if (!ok) {
+		if (st == PAYDESK_DATE_OK)
+			snprintf(why, sizeof why,
+			         _("a statement's range needs its first day (FROM..TO, or FROM.. "
+			           "for up to today), not '%s'"),
+			         text);
+		else
+			paydesk_dates_message(st, text, why, sizeof why);
+		cli_error("%s: %s", option, why);
+	}
+	return ok;
 }
 
 struct statement_args {
@@ -275,8 +311,8 @@ static int run_statement(struct statement_args *args, const char *cache, const c
 {
 	struct statement_args a = *args;
 	char d1[32], d2[32];
-	resolve_date(a.date ? a.date : a.from, tz, d1, sizeof d1);
-	resolve_date(a.date ? a.date : a.to, tz, d2, sizeof d2);
+	if (!read_days(a.date, a.from, a.to, tz, d1, d2, sizeof d1))
+		return EXIT_USAGE;
 	struct statement_options opt = {.timezone = tz, .currency = a.currency};
 	if (statement_day_start(d1, tz, 0, &opt.from) != 0) {
 		cli_error(_("'%s' is not a date: write it as YYYY-MM-DD"), d1);

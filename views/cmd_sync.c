@@ -167,16 +167,25 @@ int cmd_sync(int argc, char **argv, const struct cli_globals *globals)
 		fputc('\n', stderr);
 		if (result.objects > 0)
 			fprintf(stderr,
-			        _("paydesk: %s objects were stored before that; they are kept\n"),
+			        P_("paydesk: %s object was stored before that; it is kept\n",
+			           "paydesk: %s objects were stored before that; they are kept\n",
+			           (unsigned long)result.objects),
 			        objects);
 		return EXIT_FAILED;
 	}
 	if (result.rescanned)
 		printf("%s\n", _("the last sync was too long ago for the platform's event history; "
 		                 "everything was listed again"));
-	printf(P_("synced: %s object stored (%" PRId64 " event applied)\n",
-	          "synced: %s objects stored (%" PRId64 " events applied)\n", result.objects),
-	       objects, result.events);
+	/* Each count takes its own plural form ("1 object stored (0 events applied)"). */
+	char stored[128], applied[128];
+	snprintf(stored, sizeof stored,
+	         P_("%s object stored", "%s objects stored", (unsigned long)result.objects),
+	         objects);
+	snprintf(applied, sizeof applied,
+	         P_("%" PRId64 " event applied", "%" PRId64 " events applied",
+	            (unsigned long)result.events),
+	         result.events);
+	printf(_("synced: %s (%s)\n"), stored, applied);
 	if (result.bills_through[0])
 		printf(_("bills: in the cache through %s%s\n"), result.bills_through,
 		       result.bill_pending ? _("; the next day's bill is not made yet") : "");

@@ -1,6 +1,7 @@
-/* The Disputes screen: a queue sorted by response deadline, days left
- * shown, past-due and due-within-72-hours rows highlighted, filters by
- * status and reason; and a dispute's detail with its evidence. */
+/* The Disputes screen: a queue of what needs work first (disputes awaiting
+ * a response, then under review, then closed), each by response deadline,
+ * days left shown, past-due and due-within-72-hours rows highlighted,
+ * filters by status and reason; and a dispute's detail with its evidence. */
 #include "config.h"
 
 #include <jansson.h>
@@ -29,6 +30,7 @@ static const struct tui_request_info disputes_requests[] = {
          N_("Filter by reason (press again for the next)"), 0},
         {DISPUTES_REQ_CLEAR, "clear-filters", "x", N_("Clear the filters"), 0},
         ACTIONS_UI_REQ_EVIDENCE,
+        ACTIONS_UI_REQ_SUBMIT,
         ACTIONS_UI_REQ_ACCEPT,
 };
 
@@ -86,11 +88,14 @@ static int disputes_fetch(void *ctx, const char *key, bool after, int max, struc
 		int style;
 		query_dispute_key(f, text, sizeof text);
 		tui_row_set_key(row, text);
-		views_datetime_short(f->due_by, text, sizeof text);
-		tui_row_set(row, 0, text);
 		/* A deadline only matters while a response is possible. */
 		bool open = !strcmp(f->status, "needs_response") ||
 		            !strcmp(f->status, "warning_needs_response");
+		if (open)
+			views_datetime_short(f->due_by, text, sizeof text);
+		else
+			snprintf(text, sizeof text, "-");
+		tui_row_set(row, 0, text);
 		if (open) {
 			views_deadline(f->due_by, now, text, sizeof text, &style);
 		} else {
@@ -168,6 +173,7 @@ static int disputes_request(struct tui_view *view, int request)
 	const struct tui_row *row = tui_view_selected_row(view);
 	switch (request) {
 	case ACTIONS_REQ_EVIDENCE:
+	case ACTIONS_REQ_SUBMIT:
 	case ACTIONS_REQ_ACCEPT:
 		return actions_ui_request(view, request);
 	case TUI_REQ_ENTER:
@@ -216,7 +222,7 @@ static void disputes_status(struct tui_view *view, char *buf, size_t size)
 	char a[64], b[64];
 	buf[0] = '\0';
 	size_t len = 0;
-	len += (size_t)snprintf(buf, size, "%s", _("by deadline"));
+	len += (size_t)snprintf(buf, size, "%s", _("open first, by deadline"));
 	if (d->filter.status[0] && len < size)
 		len += (size_t)snprintf(buf + len, size - len, _("  status: %s"),
 		                        views_label(d->filter.status, a, sizeof a));
@@ -259,6 +265,26 @@ static const char *const evidence_fields[] = {
         "uncategorized_text",
 };
 
+/* Adds one evidence field: its name, then its text, every line of it (the screen wraps
+ * long ones under the text). */
+static void add_evidence_field(struct tui_lines *lines, const char *name, const char *text)
+{
+	const char *p = text[0] ? text : "-";
+	bool first = true;
+	do {
+		size_t n = strcspn(p, "\n");
+		size_t size = n + 40;
+		char *line = malloc(size);
+		if (!line)
+			return;
+		snprintf(line, size, "  %-26s  %.*s", first ? name : "", (int)n, p);
+		tui_lines_add(lines, TUI_STYLE_NORMAL, line);
+		free(line);
+		first = false;
+		p += n;
+	} while (*p == '\n' && *++p);
+}
+
 /* Adds the evidence section from the dispute's evidence JSON. */
 static void add_evidence(struct tui_lines *lines, const char *json)
 {
@@ -266,13 +292,16 @@ static void add_evidence(struct tui_lines *lines, const char *json)
 	int filled = 0;
 	for (size_t i = 0; i < sizeof evidence_fields / sizeof evidence_fields[0]; i++) {
 		json_t *v = root ? json_object_get(root, evidence_fields[i]) : NULL;
-		char text[1024] = "";
+		size_t size = json_is_string(v) ? json_string_length(v) * 2 + 1 : 1;
+		char *text = calloc(1, size);
+		if (!text)
+			break;
 		if (json_is_string(v))
-			views_json_text(v, text, sizeof text);
+			views_json_text(v, text, size);
 		if (text[0])
 			filled++;
-		tui_lines_addf(lines, TUI_STYLE_NORMAL, "  %-26s  %s", evidence_fields[i],
-		               text[0] ? text : "-");
+		add_evidence_field(lines, evidence_fields[i], text);
+		free(text);
 	}
 	tui_lines_addf(lines, filled ? TUI_STYLE_NORMAL : TUI_STYLE_WARN, "  %s",
 	               filled ? _("Some evidence is filled in.")
@@ -303,10 +332,15 @@ bool views_dispute_lines(struct tui_lines *lines, const char *id, char *order_id
 	views_field(lines, _("Status"), views_label(d.status, label, sizeof label));
 	views_datetime(d.created, text, sizeof text);
 	views_field(lines, _("Opened"), text);
-	views_datetime(d.due_by, text, sizeof text);
-	views_deadline(d.due_by, paydesk_now(), a, sizeof a, &style);
-	snprintf(text + strlen(text), sizeof text - strlen(text), "  (%s)", a);
-	views_field(lines, _("Respond by"), text);
+	/* A deadline only matters while a response is possible. */
+	bool open =
+	        !strcmp(d.status, "needs_response") || !strcmp(d.status, "warning_needs_response");
+	if (open) {
+		views_datetime(d.due_by, text, sizeof text);
+		views_deadline(d.due_by, paydesk_now(), a, sizeof a, &style);
+		snprintf(text + strlen(text), sizeof text - strlen(text), "  (%s)", a);
+		views_field(lines, _("Respond by"), text);
+	}
 	if (d.submission_count > 0)
 		snprintf(text, sizeof text, _("submitted %d time(s)"), d.submission_count);
 	else
@@ -324,24 +358,43 @@ bool views_dispute_lines(struct tui_lines *lines, const char *id, char *order_id
 	return true;
 }
 
-static int dispute_open(struct tui_view *view, const char *arg)
+/* A dispute's screen: which dispute, and its order for `o`. */
+struct dispute_view {
+	char id[QUERY_ID];
+	char order_id[QUERY_ID];
+};
+
+/* Every line of the screen; NULL when the dispute is not cached (message set). */
+static struct tui_lines *dispute_build(struct dispute_view *d)
 {
 	struct tui_lines *lines = tui_lines_new();
-	char *order = calloc(1, QUERY_ID);
-	if (!lines || !order) {
-		tui_lines_free(lines);
-		free(order);
+	if (!lines) {
 		tui_message("%s", _("Out of memory."));
-		return -1;
+		return NULL;
 	}
-	if (!views_dispute_lines(lines, arg, order, QUERY_ID)) {
+	if (!views_dispute_lines(lines, d->id, d->order_id, sizeof d->order_id)) {
 		tui_lines_free(lines);
-		free(order);
-		return -1;
+		return NULL;
 	}
 	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
 	tui_lines_addf(lines, TUI_STYLE_DIM, "  %s", _("Press o to open the order."));
-	view->data = order;
+	return lines;
+}
+
+static int dispute_open(struct tui_view *view, const char *arg)
+{
+	struct dispute_view *d = calloc(1, sizeof *d);
+	if (!d) {
+		tui_message("%s", _("Out of memory."));
+		return -1;
+	}
+	snprintf(d->id, sizeof d->id, "%s", arg ? arg : "");
+	struct tui_lines *lines = dispute_build(d);
+	if (!lines) {
+		free(d);
+		return -1;
+	}
+	view->data = d;
 	tui_view_set_lines(view, lines);
 	return 0;
 }
@@ -352,17 +405,41 @@ static void dispute_close(struct tui_view *view)
 	view->data = NULL;
 }
 
+/* The dispute as the cache has it now (after evidence, an acceptance, a sync). */
+static struct tui_lines *dispute_reload(struct tui_view *view)
+{
+	return dispute_build(view->data);
+}
+
+/* The same actions as on the Disputes list, on the dispute shown (no line to select). */
 static const struct tui_request_info dispute_requests[] = {
         {TUI_REQ_VIEW_BASE, "open-order", "o", N_("Open the disputed order"), 0},
+        {ACTIONS_REQ_EVIDENCE, "write-evidence", "E",
+         N_("Write the dispute's evidence, submit or accept"), VIEWS_NEED_ROLE_DISPUTE},
+        {ACTIONS_REQ_SUBMIT, "submit", "S",
+         N_("Submit the dispute's evidence as drafted (once: it cannot be changed)"),
+         VIEWS_NEED_ROLE_DISPUTE},
+        {ACTIONS_REQ_ACCEPT, "accept", "A", N_("Accept the dispute: the money is lost"),
+         VIEWS_NEED_ROLE_DISPUTE},
 };
 
 static int dispute_request(struct tui_view *view, int request)
 {
-	if (request != TUI_REQ_VIEW_BASE)
+	const struct dispute_view *d = view->data;
+	switch (request) {
+	case ACTIONS_REQ_EVIDENCE:
+		return actions_ui_evidence(d->id);
+	case ACTIONS_REQ_SUBMIT:
+		return actions_ui_submit_draft(d->id);
+	case ACTIONS_REQ_ACCEPT:
+		return actions_ui_accept(d->id);
+	case TUI_REQ_VIEW_BASE:
+		break;
+	default:
 		return TUI_PASS;
-	const char *order = view->data;
-	if (order && *order)
-		tui_view_push("order", order);
+	}
+	if (d->order_id[0])
+		tui_view_push("order", d->order_id);
 	else
 		tui_message("%s", _("This dispute names no order."));
 	return TUI_HANDLED;
@@ -376,4 +453,5 @@ const struct tui_view_ops view_dispute_ops = {
         .open = dispute_open,
         .close = dispute_close,
         .request = dispute_request,
+        .reload = dispute_reload,
 };

@@ -156,11 +156,8 @@ static int evidence_fetch(void *ctx, const char *key, bool after, int max, struc
 		            : fields[i].kind == FIELD_LONG ? _("text")
 		                                           : _("line"));
 		tui_row_set(row, 2, from);
-		/* The first line of a long text. */
-		size_t len = strcspn(value, "\n");
-		char *first_line = strndup(value, len);
-		tui_row_set(row, 3, first_line ? first_line : "");
-		free(first_line);
+		/* The whole text: the table shows its first line, `i` all of it. */
+		tui_row_set(row, 3, value);
 		if (*from && strcmp(from, _("draft")) == 0)
 			row->cell_style[2] = TUI_STYLE_WARN;
 	}
@@ -229,6 +226,14 @@ static int evidence_open(struct tui_view *view, const char *arg)
 	tui_view_set_table(view, evidence_columns,
 	                   sizeof evidence_columns / sizeof evidence_columns[0], &source);
 	return 0;
+}
+
+/* The platform's evidence and the draft as the cache has them now (after a submission,
+ * a sync); the framework then re-reads the rows. */
+static struct tui_lines *evidence_reload(struct tui_view *view)
+{
+	evidence_load(view->data);
+	return NULL;
 }
 
 static void evidence_close(struct tui_view *view)
@@ -322,12 +327,9 @@ static int evidence_request(struct tui_view *view, int request)
 		rc = request == ACTIONS_REQ_SUBMIT ? actions_ui_submit(e->dispute_id, text)
 		                                   : actions_ui_stage(e->dispute_id, text);
 		free(text);
-		evidence_load(e);
 		return rc;
 	case ACTIONS_REQ_ACCEPT:
-		rc = actions_ui_accept(e->dispute_id);
-		evidence_load(e);
-		return rc;
+		return actions_ui_accept(e->dispute_id);
 	default:
 		return TUI_PASS;
 	}
@@ -341,4 +343,5 @@ const struct tui_view_ops view_evidence_ops = {
         .open = evidence_open,
         .close = evidence_close,
         .request = evidence_request,
+        .reload = evidence_reload,
 };

@@ -12,6 +12,13 @@
 
 struct views_app views_app;
 
+void views_data_changed(void)
+{
+	views_app.generation++;
+	query_invalidate(views_app.query);
+	tui_data_changed();
+}
+
 void views_date(time_t t, char *buf, size_t size)
 {
 	struct tm tm;
@@ -79,7 +86,7 @@ static const struct {
         {"pending", N_("pending")},
         {"failed", N_("failed")},
         {"refunded", N_("refunded")},
-        {"partially_refunded", N_("part. refunded")},
+        {"partially_refunded", N_("part refunded")},
         {"disputed", N_("disputed")},
         {"succeeded", N_("succeeded")},
         {"canceled", N_("canceled")},
@@ -93,8 +100,11 @@ static const struct {
         {"lost", N_("lost")},
         {"prevented", N_("prevented")},
         {"in_transit", N_("in transit")},
+        /* TRANSLATORS: a risk level (Risk level: normal). */
         {"normal", N_("normal")},
+        /* TRANSLATORS: a risk level (Risk level: elevated). */
         {"elevated", N_("elevated")},
+        /* TRANSLATORS: a risk level, the highest the platform gives (Risk level: highest). */
         {"highest", N_("highest")},
         {"not_assessed", N_("not assessed")},
         {"duplicate", N_("duplicate")},

@@ -1,8 +1,10 @@
-/* The order detail: every field, its refunds and disputes, its balance
- * transaction (gross, fee, net), the event timeline and the platform's own
- * fields.  Enter on a refund or dispute line opens it. */
+/* The order detail: every field, who paid (billing, shipping) and the shop's
+ * metadata, its refunds and disputes, its balance transaction (gross, fee,
+ * net), the event timeline and the platform's own fields.  Enter on a refund
+ * or dispute line opens it. */
 #include "config.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,107 @@ static int add_event(void *ctx, const struct query_event_row *e)
 	views_datetime(e->created, when, sizeof when);
 	tui_lines_addf(c->lines, TUI_STYLE_NORMAL, "  %s  %s  %s", when, e->type, e->id);
 	return 0;
+}
+
+/* The text of a string member of obj (NUL kept visible), "" when absent. */
+static void member_text(json_t *obj, const char *name, char *buf, size_t size)
+{
+	json_t *v = json_object_get(obj, name);
+	if (json_is_string(v))
+		views_json_text(v, buf, size);
+	else if (size)
+		buf[0] = '\0';
+}
+
+/* An address object as one line: "line1, line2, postal_code city, state, country". */
+static void address_line(json_t *address, char *buf, size_t size)
+{
+	static const char *const parts[] = {"line1", "line2", "", "state", "country"};
+	char postal[96], city[192], text[256];
+	member_text(address, "postal_code", postal, sizeof postal);
+	member_text(address, "city", city, sizeof city);
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+		if (parts[i][0])
+			member_text(address, parts[i], text, sizeof text);
+		else
+			snprintf(text, sizeof text, "%s%s%s", postal,
+			         postal[0] && city[0] ? " " : "", city);
+		if (text[0] && used < size)
+			used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+			                         text);
+	}
+}
+
+/* Adds a section of who paid or where it goes (billing_details, shipping) from the
+ * platform's JSON; name and email may come from the order's columns. */
+static void add_party(struct tui_lines *lines, const char *title, json_t *party, const char *name,
+                      const char *email)
+{
+	char text[512], phone[96], tax[96], own_name[192];
+	member_text(party, "name", own_name, sizeof own_name);
+	address_line(json_object_get(party, "address"), text, sizeof text);
+	member_text(party, "phone", phone, sizeof phone);
+	member_text(party, "tax_id", tax, sizeof tax);
+	if (!name || !name[0])
+		name = own_name;
+	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
+	tui_lines_add(lines, TUI_STYLE_HEADER, title);
+	if (!name[0] && !(email && email[0]) && !text[0] && !phone[0] && !tax[0]) {
+		tui_lines_addf(lines, TUI_STYLE_DIM, "  %s", _("none given"));
+		return;
+	}
+	if (name[0])
+		views_field(lines, _("Name"), name);
+	if (email && email[0])
+		views_field(lines, _("Email"), email);
+	if (phone[0])
+		views_field(lines, _("Phone"), phone);
+	if (text[0])
+		views_field(lines, _("Address"), text);
+	if (tax[0])
+		views_field(lines, _("Tax id"), tax);
+}
+
+/* Billing details (and shipping, when the order has it) and the shop's metadata: what the
+ * merchant needs to recognise the order, before the platform's own fields. */
+static void add_customer_sections(struct tui_lines *lines, const struct query_order_row *o)
+{
+	char *raw = query_raw_json(views_app.query, o->id);
+	json_t *root = raw ? json_loads(raw, JSON_ALLOW_NUL, NULL) : NULL;
+	free(raw);
+	add_party(lines, _("Billing"), json_object_get(root, "billing_details"), o->customer_name,
+	          o->customer_email);
+	json_t *shipping = json_object_get(root, "shipping");
+	if (json_is_object(shipping))
+		add_party(lines, _("Shipping"), shipping, NULL, NULL);
+	json_decref(root);
+
+	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
+	tui_lines_add(lines, TUI_STYLE_HEADER, _("Metadata"));
+	char *text = query_order_metadata(views_app.query, o->id);
+	json_t *metadata = text ? json_loads(text, JSON_ALLOW_NUL, NULL) : NULL;
+	free(text);
+	const char *key;
+	json_t *value;
+	int shown = 0;
+	json_object_foreach(metadata, key, value)
+	{
+		char v[1024];
+		if (json_is_string(value)) {
+			views_json_text(value, v, sizeof v);
+		} else {
+			char *dumped = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+			snprintf(v, sizeof v, "%s", dumped ? dumped : "?");
+			free(dumped);
+		}
+		views_field(lines, key, v);
+		shown++;
+	}
+	json_decref(metadata);
+	if (!shown)
+		tui_lines_addf(lines, TUI_STYLE_DIM, "  %s", _("none"));
 }
 
 /* Adds the balance transaction section (gross, fee, net). */
@@ -128,6 +231,7 @@ bool views_order_lines(struct tui_lines *lines, const char *id)
 	views_field(lines, _("Payment intent"), o.payment_intent);
 	if (o.failure_message[0])
 		views_field(lines, _("Failure"), o.failure_message);
+	add_customer_sections(lines, &o);
 
 	struct order_ctx c = {lines, 0, 0};
 	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
@@ -149,13 +253,42 @@ bool views_order_lines(struct tui_lines *lines, const char *id)
 	return true;
 }
 
+bool views_order_id(const char *text, char *id, size_t size)
+{
+	char ids[3][QUERY_ID];
+	int n = query_order_find(views_app.query, text, ids, 3);
+	if (n < 0) {
+		tui_message("%s", query_error(views_app.query));
+		return false;
+	}
+	if (n == 0) {
+		tui_message(_("No order in the cache has the id or the order number %s."), text);
+		return false;
+	}
+	if (n > 1) {
+		tui_message(P_("The order number %s belongs to %d orders (%s, %s%s); open one by "
+		               "its id.",
+		               "The order number %s belongs to %d orders (%s, %s%s); open one by "
+		               "its id.",
+		               n),
+		            text, n, ids[0], ids[1], n > 2 ? ", ..." : "");
+		return false;
+	}
+	snprintf(id, size, "%s", ids[0]);
+	return true;
+}
+
 static int order_open(struct tui_view *view, const char *arg)
 {
 	if (!arg || !*arg) {
-		tui_message("%s", _("Which order? Give its id, e.g. :order ch_123."));
+		tui_message("%s", _("Which order? Give its id or its order number, e.g. :order "
+		                    "ORD-0001234 or :order ch_123."));
 		return -1;
 	}
-	char *id = strdup(arg);
+	char found[QUERY_ID];
+	if (!views_order_id(arg, found, sizeof found))
+		return -1;
+	char *id = strdup(found);
 	struct tui_lines *lines = tui_lines_new();
 	if (!id || !lines) {
 		free(id);
@@ -179,6 +312,17 @@ static void order_close(struct tui_view *view)
 	view->data = NULL;
 }
 
+/* The order as the cache has it now (after a refund, a sync). */
+static struct tui_lines *order_reload(struct tui_view *view)
+{
+	struct tui_lines *lines = tui_lines_new();
+	if (lines && !views_order_lines(lines, view->data)) {
+		tui_lines_free(lines);
+		return NULL;
+	}
+	return lines;
+}
+
 /* Opens the refund or dispute whose id is on the selected line. */
 static int order_request(struct tui_view *view, int request)
 {
@@ -186,8 +330,7 @@ static int order_request(struct tui_view *view, int request)
 		return actions_ui_request(view, request);
 	if (request != TUI_REQ_ENTER)
 		return TUI_PASS;
-	const struct tui_row *row = tui_view_selected_row(view);
-	const char *text = row ? row->cells[0] : NULL;
+	const char *text = tui_view_selected_line(view);
 	const char *re = text ? strstr(text, "  re_") : NULL;
 	const char *dp = text ? strstr(text, "  dp_") : NULL;
 	const char *du = text ? strstr(text, "  du_") : NULL;
@@ -211,4 +354,5 @@ const struct tui_view_ops view_order_ops = {
         .open = order_open,
         .close = order_close,
         .request = order_request,
+        .reload = order_reload,
 };

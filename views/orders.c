@@ -23,14 +23,20 @@ enum {
 static const struct tui_request_info orders_requests[] = {
         {TUI_REQ_ENTER, "open", "<Enter>",
          N_("Open the order: every field, refunds, disputes, fees, events"), TUI_NEED_SELECTION},
-        {ORDERS_REQ_SORT, "sort", "s", N_("Sort: newest, oldest, largest, smallest first"), 0},
+        {ORDERS_REQ_SORT, "sort", "s",
+         N_("Sort: newest, oldest, largest, smallest first (amounts by currency, then within "
+            "each)"),
+         0},
         {ORDERS_REQ_STATUS, "filter-status", "f", N_("Filter by status (press again for the next)"),
          0},
         {ORDERS_REQ_CURRENCY, "filter-currency", "c",
          N_("Filter by currency (press again for the next)"), 0},
-        {ORDERS_REQ_DATES, "filter-dates", "d", N_("Filter by dates: FROM..TO as YYYY-MM-DD"), 0},
+        {ORDERS_REQ_DATES, "filter-dates", "d",
+         N_("Filter by dates: a day (today, yesterday, -7d, 2026-09-01) or FROM..TO"), 0},
         {ORDERS_REQ_AMOUNTS, "filter-amount", "a",
-         N_("Filter by amount: MIN-MAX, either may be empty"), 0},
+         N_("Filter by amount: MIN-MAX in each order's own currency (100-200 is 100.00 USD or "
+            "100 JPY and up), either may be empty"),
+         0},
         {ORDERS_REQ_CLEAR, "clear-filters", "x", N_("Clear every filter and the search"), 0},
         ACTIONS_UI_REQ_REFUND,
 };
@@ -54,15 +60,14 @@ static const struct {
         {"discover", "disc"}, {"diners", "dc"},     {"jcb", "jcb"},   {"cartes_bancaires", "cb"},
 };
 
-/* The list's short words for a status or a risk level (at most 13 and 6
- * columns); other values as views_label spells them. */
+/* The list's short words for a risk level (at most 6 columns); other values
+ * as views_label spells them (statuses fit 13 as they are). */
 static const char *short_label(const char *value, char *buf, size_t size)
 {
 	static const struct {
 		const char *value;
 		const char *label;
 	} shorter[] = {
-	        {"partially_refunded", N_("part refunded")},
 	        /* TRANSLATORS: a risk level in a 6-column list cell. */
 	        {"elevated", N_("elev.")},
 	        /* TRANSLATORS: a risk level in a 6-column list cell. */
@@ -92,6 +97,7 @@ static const char *const status_cycle[] = {
 
 struct orders {
 	struct query_order_filter filter;
+	char amount_text[128];    /* the amount filter as typed, for the status line */
 	long count;               /* cached; -1 = recount */
 	unsigned long generation; /* data generation the count belongs to */
 	struct query_order_row *buf;
@@ -186,23 +192,6 @@ static void orders_close(struct tui_view *view)
 	view->data = NULL;
 }
 
-/* Parses a local date "YYYY-MM-DD" into the midnight starting it (TZ). */
-static bool parse_day(const char *s, time_t *out)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	int y, m, d;
-	char rest;
-	if (sscanf(s, "%d-%d-%d%c", &y, &m, &d, &rest) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_isdst = -1;
-	*out = mktime(&tm);
-	return *out != (time_t)-1;
-}
-
 /* Splits "A<sep>B" into a and b (each size bytes); text without sep gives it as both. */
 static void split_range(const char *text, const char *sep, char *a, char *b, size_t size)
 {
@@ -216,49 +205,65 @@ static void split_range(const char *text, const char *sep, char *a, char *b, siz
 	}
 }
 
-/* "FROM..TO" (either part may be empty) into the filter; the TO day is
- * included.  Returns false with a message on a malformed range. */
+/* A day or a range (paydesk_dates_parse: today, -7d, 2026-09-01, FROM..TO) into the
+ * filter.  Returns false with a message when it is not one, or ends before it starts. */
 static bool set_dates(struct query_order_filter *f, const char *text)
 {
-	time_t from = 0, to = 0;
-	char a[128], b[128];
-	split_range(text, "..", a, b, sizeof a);
-	if ((a[0] && !parse_day(a, &from)) || (b[0] && !parse_day(b, &to))) {
-		tui_message(
-		        _("\"%s\" is not a date range; write FROM..TO as YYYY-MM-DD..YYYY-MM-DD."),
-		        text);
+	time_t from, to;
+	enum paydesk_date_status st = paydesk_dates_parse(text, paydesk_now(), &from, &to);
+	if (st != PAYDESK_DATE_OK) {
+		char why[256];
+		paydesk_dates_message(st, text, why, sizeof why);
+		tui_message("%s", why);
 		return false;
-	}
-	if (to) {
-		struct tm tm;
-		localtime_r(&to, &tm);
-		tm.tm_mday++;
-		tm.tm_isdst = -1;
-		to = mktime(&tm);
 	}
 	f->created_from = from;
 	f->created_to = to;
 	return true;
 }
 
-/* "MIN-MAX" in the filter's currency (or two decimals without one). */
-static bool set_amounts(struct query_order_filter *f, const char *text)
+/* An amount as typed into thousandths of a major unit: in the filter's currency when there
+ * is one (so 100.5 is refused for JPY), else with up to three decimals, to be read in each
+ * order's own currency. */
+static enum money_status amount_milli(const char *text, const char *currency, int64_t *out)
 {
-	const char *currency = f->currency[0] ? f->currency : "usd";
+	if (!currency[0])
+		return money_parse(text, "kwd", MONEY_PARSE_ALLOW_GROUPING, out);
+	int64_t minor;
+	enum money_status st = money_parse(text, currency, MONEY_PARSE_ALLOW_GROUPING, &minor);
+	if (st != MONEY_OK)
+		return st;
+	int e = money_exponent(currency);
+	if (!money_mul(minor, e == 0 ? 1000 : e == 3 ? 1 : 10, out))
+		return MONEY_OVERFLOW;
+	return MONEY_OK;
+}
+
+/* "MIN-MAX" (either may be empty) into the filter, each order's amount read in its own
+ * currency's units: 100-200 is 100.00-200.00 USD and 100-200 JPY, never 18,155 JPY. */
+static bool set_amounts(struct orders *o, const char *text)
+{
+	struct query_order_filter *f = &o->filter;
 	char a[128], b[128];
 	split_range(text, "-", a, b, sizeof a);
 	int64_t lo = -1, hi = -1;
 	enum money_status st = MONEY_OK;
 	if (a[0])
-		st = money_parse(a, currency, MONEY_PARSE_ALLOW_GROUPING, &lo);
+		st = amount_milli(a, f->currency, &lo);
 	if (st == MONEY_OK && b[0])
-		st = money_parse(b, currency, MONEY_PARSE_ALLOW_GROUPING, &hi);
+		st = amount_milli(b, f->currency, &hi);
 	if (st != MONEY_OK) {
 		tui_message("%s", money_status_message(st));
 		return false;
 	}
-	f->amount_min = lo;
-	f->amount_max = hi;
+	if (lo >= 0 && hi >= 0 && lo > hi) {
+		tui_message(_("\"%s\" starts above where it ends: write the smaller amount first."),
+		            text);
+		return false;
+	}
+	f->amount_min_milli = lo;
+	f->amount_max_milli = hi;
+	snprintf(o->amount_text, sizeof o->amount_text, "%s", text);
 	return true;
 }
 
@@ -290,10 +295,9 @@ static int orders_request(struct tui_view *view, int request)
 	case ACTIONS_REQ_REFUND:
 		return actions_ui_request(view, request);
 	case TUI_REQ_ENTER: {
-		const struct tui_row *row = tui_view_selected_row(view);
-		const char *bar = row ? strchr(row->key, '|') : NULL;
-		if (bar)
-			tui_view_push("order", bar + 1);
+		const char *id = query_key_id(tui_view_selected_key(view));
+		if (id)
+			tui_view_push("order", id);
 		return TUI_HANDLED;
 	}
 	case ORDERS_REQ_SORT:
@@ -314,8 +318,8 @@ static int orders_request(struct tui_view *view, int request)
 		o->count = -1;
 		return TUI_RELOAD;
 	case ORDERS_REQ_DATES:
-		if (!tui_prompt(_("Dates (YYYY-MM-DD..YYYY-MM-DD, empty = all): "), "", text,
-		                sizeof text))
+		if (!tui_prompt(_("Dates (today, -7d, YYYY-MM-DD, FROM..TO; empty = all): "), "",
+		                text, sizeof text))
 			return TUI_HANDLED;
 		if (!text[0]) {
 			f->created_from = f->created_to = 0;
@@ -328,8 +332,8 @@ static int orders_request(struct tui_view *view, int request)
 		if (!tui_prompt(_("Amount (MIN-MAX, empty = all): "), "", text, sizeof text))
 			return TUI_HANDLED;
 		if (!text[0]) {
-			f->amount_min = f->amount_max = -1;
-		} else if (!set_amounts(f, text)) {
+			f->amount_min_milli = f->amount_max_milli = -1;
+		} else if (!set_amounts(o, text)) {
 			return TUI_HANDLED;
 		}
 		o->count = -1;
@@ -338,6 +342,7 @@ static int orders_request(struct tui_view *view, int request)
 		int sort = f->sort;
 		query_order_filter_init(f);
 		f->sort = sort;
+		o->amount_text[0] = '\0';
 		o->count = -1;
 		return TUI_RELOAD;
 	}
@@ -364,7 +369,8 @@ static void status_part(char *buf, size_t size, const char *part)
 static void orders_status(struct tui_view *view, char *buf, size_t size)
 {
 	static const char *const sorts[] = {N_("newest first"), N_("oldest first"),
-	                                    N_("largest first"), N_("smallest first")};
+	                                    N_("by currency, largest first"),
+	                                    N_("by currency, smallest first")};
 	struct orders *o = view->data;
 	const struct query_order_filter *f = &o->filter;
 	char part[200], a[64], b[64];
@@ -382,18 +388,21 @@ static void orders_status(struct tui_view *view, char *buf, size_t size)
 	if (f->created_from || f->created_to) {
 		views_date(f->created_from, a, sizeof a);
 		views_date(f->created_to ? f->created_to - 1 : 0, b, sizeof b);
-		snprintf(part, sizeof part, _("dates: %s..%s"), f->created_from ? a : "",
-		         f->created_to ? b : "");
+		if (f->created_from && f->created_to && strcmp(a, b) == 0)
+			snprintf(part, sizeof part, _("date: %s"), a);
+		else
+			snprintf(part, sizeof part, _("dates: %s..%s"), f->created_from ? a : "",
+			         f->created_to ? b : "");
 		status_part(buf, size, part);
 	}
-	if (f->amount_min >= 0 || f->amount_max >= 0) {
-		const char *cur = f->currency[0] ? f->currency : "usd";
-		a[0] = b[0] = '\0';
-		if (f->amount_min >= 0)
-			views_money(f->amount_min, cur, a, sizeof a);
-		if (f->amount_max >= 0)
-			views_money(f->amount_max, cur, b, sizeof b);
-		snprintf(part, sizeof part, _("amount: %s-%s"), a, b);
+	if (f->amount_min_milli >= 0 || f->amount_max_milli >= 0) {
+		if (f->currency[0]) {
+			views_currency(f->currency, a, sizeof a);
+			snprintf(part, sizeof part, _("amount: %s %s"), o->amount_text, a);
+		} else {
+			snprintf(part, sizeof part, _("amount: %s in each currency"),
+			         o->amount_text);
+		}
 		status_part(buf, size, part);
 	}
 	if (f->search[0]) {
@@ -404,8 +413,8 @@ static void orders_status(struct tui_view *view, char *buf, size_t size)
 
 static struct tui_lines *orders_detail(struct tui_view *view, const struct tui_row *row)
 {
-	const char *bar = row->key ? strchr(row->key, '|') : NULL;
-	return bar ? views_detail_of(views_order_lines, bar + 1) : NULL;
+	const char *id = query_key_id(row->key);
+	return id ? views_detail_of(views_order_lines, id) : NULL;
 }
 
 const struct tui_view_ops view_orders_ops = {

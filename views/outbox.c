@@ -144,7 +144,7 @@ static int outbox_act(struct tui_view *view, bool send)
 	char line[2048];
 	actions_outcome_line(&out, line, sizeof line);
 	tui_message("%s", line);
-	views_app.generation++;
+	views_data_changed();
 	return TUI_RELOAD;
 }
 

@@ -137,23 +137,28 @@ static const struct tui_request_info refund_requests[] = {
         {TUI_REQ_VIEW_BASE, "open-order", "o <Enter>", N_("Open the refunded order"), 0},
 };
 
-static int refund_open(struct tui_view *view, const char *arg)
+/* A refund's screen: which refund, and its order for `o`. */
+struct refund_view {
+	char id[QUERY_ID];
+	char order_id[QUERY_ID];
+};
+
+/* Every line of the screen; NULL when the refund is not cached (message set). */
+static struct tui_lines *refund_build(struct refund_view *v)
 {
 	struct query_refund_row r;
-	int found = arg ? query_refund_get(views_app.query, arg, &r) : 0;
+	int found = query_refund_get(views_app.query, v->id, &r);
 	if (found <= 0) {
 		tui_message(found < 0 ? "%s" : _("The refund %s is not in the cache."),
-		            found < 0 ? query_error(views_app.query) : (arg ? arg : "?"));
-		return -1;
+		            found < 0 ? query_error(views_app.query) : v->id);
+		return NULL;
 	}
 	struct tui_lines *lines = tui_lines_new();
-	char *order = strdup(r.order_id);
-	if (!lines || !order) {
-		tui_lines_free(lines);
-		free(order);
+	if (!lines) {
 		tui_message("%s", _("Out of memory."));
-		return -1;
+		return NULL;
 	}
+	snprintf(v->order_id, sizeof v->order_id, "%s", r.order_id);
 	char text[256], a[64], label[64];
 	tui_lines_addf(lines, TUI_STYLE_HEADER, _("Refund %s"), r.id);
 	views_datetime(r.created, text, sizeof text);
@@ -173,7 +178,23 @@ static int refund_open(struct tui_view *view, const char *arg)
 	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
 	tui_lines_addf(lines, TUI_STYLE_DIM, "  %s", _("Press o or Enter to open the order."));
 	views_raw_fields(lines, r.id);
-	view->data = order;
+	return lines;
+}
+
+static int refund_open(struct tui_view *view, const char *arg)
+{
+	struct refund_view *v = calloc(1, sizeof *v);
+	if (!v) {
+		tui_message("%s", _("Out of memory."));
+		return -1;
+	}
+	snprintf(v->id, sizeof v->id, "%s", arg ? arg : "?");
+	struct tui_lines *lines = refund_build(v);
+	if (!lines) {
+		free(v);
+		return -1;
+	}
+	view->data = v;
 	tui_view_set_lines(view, lines);
 	return 0;
 }
@@ -184,13 +205,19 @@ static void refund_close(struct tui_view *view)
 	view->data = NULL;
 }
 
+/* The refund as the cache has it now (a pending refund that succeeded meanwhile). */
+static struct tui_lines *refund_reload(struct tui_view *view)
+{
+	return refund_build(view->data);
+}
+
 static int refund_request(struct tui_view *view, int request)
 {
 	if (request != TUI_REQ_VIEW_BASE)
 		return TUI_PASS;
-	const char *order = view->data;
-	if (order && *order)
-		tui_view_push("order", order);
+	const struct refund_view *v = view->data;
+	if (v->order_id[0])
+		tui_view_push("order", v->order_id);
 	else
 		tui_message("%s", _("This refund names no order."));
 	return TUI_HANDLED;
@@ -204,4 +231,5 @@ const struct tui_view_ops view_refund_ops = {
         .open = refund_open,
         .close = refund_close,
         .request = refund_request,
+        .reload = refund_reload,
 };

@@ -15,9 +15,16 @@ views_libviews_a_SOURCES += \
 	views/editor.c \
 	views/settlements.c
 # The screens' read-only SQL (client/query.c) is built here so that it links
-# before libclient.a, which it needs nothing from.
+# before libclient.a, whose money and order lookup it uses.
 views_libviews_a_SOURCES += client/query.c client/query.h client/query_settle.c client/query_private.h \
 	client/query_complaints.c
+
+# The screens' queries on a small cache of their own.
+check_PROGRAMS += tests/ui/test_query
+TESTS += tests/ui/test_query
+tests_ui_test_query_SOURCES = tests/ui/test_query.c
+tests_ui_test_query_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS) $(CMOCKA_CFLAGS)
+tests_ui_test_query_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS) $(CMOCKA_LIBS)
 
 # A deterministic cache for screen tests and benchmarks.
 check_PROGRAMS += tests/ui/ui_fill
@@ -38,6 +45,8 @@ TESTS += tests/ui/test_screens.sh
 EXTRA_DIST += tests/ui/test_screens.sh tests/ui/ui_lib.sh tests/ui/expected
 TESTS += tests/ui/test_screens_online.sh
 EXTRA_DIST += tests/ui/test_screens_online.sh
+TESTS += tests/ui/test_dates.sh
+EXTRA_DIST += tests/ui/test_dates.sh
 TESTS += tests/ui/test_roles.sh
 check_PROGRAMS += tests/ui/test_scroll
 tests_ui_test_scroll_SOURCES = tests/ui/test_scroll.c tests/ui/ui_pty.c tests/ui/ui_pty.h

@@ -181,11 +181,14 @@ const struct tui_view_ops view_settlements_ops = {
 
 /* ---- One payout: its balance transactions ---- */
 
+/* The order an entry is about is named by the merchant's number (what the shop knows it
+ * by); the platform's id of its source follows on wider screens (i shows it anywhere). */
 static const struct tui_column entry_columns[] = {
-        {N_("Date"), 11, 11, TUI_ALIGN_LEFT, 0},   {N_("Type"), 10, 14, TUI_ALIGN_LEFT, 0},
-        {N_("Source"), 14, 30, TUI_ALIGN_LEFT, 2}, {N_("Gross"), 10, 16, TUI_ALIGN_RIGHT, 0},
-        {N_("Fee"), 8, 14, TUI_ALIGN_RIGHT, 0},    {N_("Net"), 10, 16, TUI_ALIGN_RIGHT, 0},
-        {N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},      {N_("Description"), 10, 0, TUI_ALIGN_LEFT, 2},
+        {N_("Date"), 11, 11, TUI_ALIGN_LEFT, 0},       {N_("Type"), 10, 14, TUI_ALIGN_LEFT, 0},
+        {N_("Order"), 11, 22, TUI_ALIGN_LEFT, 1},      {N_("Gross"), 10, 16, TUI_ALIGN_RIGHT, 0},
+        {N_("Fee"), 8, 14, TUI_ALIGN_RIGHT, 0},        {N_("Net"), 10, 16, TUI_ALIGN_RIGHT, 0},
+        {N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},          {N_("Source"), 14, 30, TUI_ALIGN_LEFT, 2},
+        {N_("Description"), 10, 0, TUI_ALIGN_LEFT, 2},
 };
 
 static int entries_fetch(void *ctx, const char *key, bool after, int max, struct tui_row *out)
@@ -209,7 +212,7 @@ static int entries_fetch(void *ctx, const char *key, bool after, int max, struct
 		views_datetime_short(b->created, text, sizeof text);
 		tui_row_set(row, 0, text);
 		tui_row_set(row, 1, views_label(b->type, label, sizeof label));
-		tui_row_set(row, 2, b->source);
+		tui_row_set(row, 2, b->order_ref[0] ? b->order_ref : "-");
 		views_money(b->amount, b->currency, text, sizeof text);
 		tui_row_set(row, 3, text);
 		views_money(b->fee, b->currency, text, sizeof text);
@@ -218,7 +221,8 @@ static int entries_fetch(void *ctx, const char *key, bool after, int max, struct
 		tui_row_set(row, 5, text);
 		views_currency(b->currency, text, sizeof text);
 		tui_row_set(row, 6, text);
-		tui_row_set(row, 7, b->description);
+		tui_row_set(row, 7, b->source);
+		tui_row_set(row, 8, b->description);
 		if (b->net < 0)
 			row->cell_style[5] = TUI_STYLE_WARN;
 	}

@@ -52,6 +52,11 @@ struct views_app {
 
 extern struct views_app views_app;
 
+/* The cache changed under the screens (an action's result was stored, a sync
+ * committed): counts are recounted, searches run again and every open screen
+ * re-reads what it shows before it is next drawn. */
+void views_data_changed(void);
+
 /* App-level request needs (checked by the app's hook). */
 #define VIEWS_NEED_ONLINE (TUI_NEED_APP << 0)
 /* What the profile's platform offers: a request needing one of these does not exist for a
@@ -104,6 +109,10 @@ void views_field(struct tui_lines *lines, const char *label, const char *value);
  * way) in a private temporary file, read back without its final line breaks. Returns true
  * and a new string in *out (the caller frees), or false with a message shown. */
 bool views_edit_text(const char *current, char **out);
+
+/* The platform id of the order `text` names (its id, or the merchant's order
+ * number) into id; false with a message when it names none, or several. */
+bool views_order_id(const char *text, char *id, size_t size);
 
 /* The lines of an order's and a dispute's detail (screens and the detail
  * pane); false with a message when the object is not cached. */

@@ -143,7 +143,7 @@ tap_is "$(grep -c ',refund,.*,succeeded,' "$TEST_TMP/out")" \
 pd audit --since 2099-01-01; tap_is "$?:$(wc -l <"$TEST_TMP/out")" "0:0" "--since a later date lists nothing"
 pd audit --since 0
 tap_is "$(wc -l <"$TEST_TMP/out")" "$(db t "SELECT count(*) FROM audit")" "--since 0 lists every row"
-pd audit --since yesterday; tap_is $? 2 "a --since that is not a date is a usage error"
+pd audit --since notadate; tap_is $? 2 "a --since that is not a date is a usage error"
 pd audit --format xml; tap_is $? 2 "an unknown format is a usage error"
 
 # Who acted, from where: the OS user and the SSH client's address.

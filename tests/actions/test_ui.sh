@@ -42,6 +42,7 @@ set -- $(db t "SELECT id FROM disputes WHERE status = 'needs_response' AND due_b
 D1=$1 D2=$2 D3=$3 D4=$4
 tap_ok "$([ -n "$E" ] && [ -n "$D4" ]; echo $?)" "the cache has orders and open disputes to act on"
 AMOUNT_A=$(db t "SELECT amount FROM orders WHERE id = '$A'")
+REF_A=$(db t "SELECT order_ref FROM orders WHERE id = '$A'")
 
 # A partial refund from the Orders list, in C.UTF-8.
 admin DELETE /_admin/requests >/dev/null
@@ -57,7 +58,7 @@ y
 EOF
 ui C.UTF-8 "$T/s"; tap_is $? 0 "the partial refund script runs"
 has "$T/confirm_refund_c.txt" "Refund this amount? It cannot be undone." "C: the confirmation asks plainly"
-has "$T/confirm_refund_c.txt" "Order:    $A" "C: it restates the order"
+has "$T/confirm_refund_c.txt" "Order:    $REF_A ($A)" "C: it restates the order by its number and its id"
 has "$T/confirm_refund_c.txt" "Refund:   1.25 USD" "C: it restates amount and currency"
 has "$T/confirm_refund_c.txt" "Customer: $(db t "SELECT customer_name FROM orders WHERE id = '$A'")" "C: it restates the customer"
 has "$T/confirm_refund_c.txt" "Reason:   requested by the customer" "C: it restates the reason"
@@ -79,7 +80,7 @@ y
 EOF
 ui zh_CN.UTF-8 "$T/s"; tap_is $? 0 "the full refund script runs"
 has "$T/confirm_refund_zh.txt" "退还此金额？此操作无法撤销。" "zh: the confirmation is translated"
-has "$T/confirm_refund_zh.txt" "订单：    $A" "zh: it restates the order"
+has "$T/confirm_refund_zh.txt" "订单：    $REF_A ($A)" "zh: it restates the order"
 has "$T/confirm_refund_zh.txt" "USD" "zh: it names the currency"
 tap_is "$(platform_refunds "$A")" 2 "the sandbox has the second refund"
 tap_is "$(curl -sS -H "Authorization: Bearer $PAYDESK_API_KEY" "$SANDBOX_URL/v1/refunds?charge=$A" | jq '.data[0].amount')" \

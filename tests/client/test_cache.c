@@ -188,6 +188,29 @@ static void test_migration_from_v1(void **state)
 	                 1);
 	assert_int_equal(
 	        scalar(db, "SELECT count(*) FROM orders_fts WHERE orders_fts MATCH 'ch_1'"), 1);
+	/* schema 9: amounts indexed within their currency; the card's last four digits are
+	 * searchable, from before and from now on; orders with escapes and the dispute queue
+	 * have indices of their own */
+	assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE name ="
+	                            " 'orders_by_amount' AND sql LIKE '%(currency, amount)'"),
+	                 1);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE name IN"
+	                            " ('orders_with_escapes', 'disputes_by_queue')"),
+	                 2);
+	assert_int_equal(sqlite3_exec(db,
+	                              "UPDATE orders SET card_last4 = '4242' WHERE id = 'ch_1';"
+	                              "INSERT INTO orders(id, created, amount, currency, status,"
+	                              " platform_status, card_last4) VALUES ('ch_2', 6, 100,"
+	                              " 'usd', 'paid', 'succeeded', '1881');",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(
+	        scalar(db, "SELECT count(*) FROM orders_fts WHERE orders_fts MATCH '4242'"), 1);
+	assert_int_equal(
+	        scalar(db, "SELECT count(*) FROM orders_fts WHERE orders_fts MATCH '1881'"), 1);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM orders_fts WHERE orders_fts MATCH"
+	                            " 'ch_1'"),
+	                 1);
 	cache_close(&c);
 }
 

@@ -66,8 +66,8 @@ count() { grep -Ec "$2" "$1"; }
 WRITES='\(:(refund-order|write-evidence|accept|submit|save-draft|edit|send|discard)\)'
 
 tap_is "$(count "$T/clerk.help.txt" "$WRITES")" 0 "the clerk's help lists no action that writes"
-tap_is "$(count "$T/merchant.help.txt" "$WRITES")" 9 \
-	"the merchant's help lists refund, evidence, accept (twice), edit, save-draft, submit, send, discard"
+tap_is "$(count "$T/merchant.help.txt" "$WRITES")" 10 \
+	"the merchant's help lists refund, evidence, submit and accept (twice each), edit, save-draft, send, discard"
 tap_is "$(count "$T/support.help.txt" '\(:(refund-order|write-evidence|accept)\)')" 4 \
 	"support keeps refunds and disputes"
 grep -q "Keys of the Orders screen" "$T/clerk.help-orders.txt" &&

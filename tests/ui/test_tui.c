@@ -31,6 +31,10 @@ static char prompted[128];  /* what the prompt returned */
 
 static const char *const names[] = {"王小明", "Zoë e\xcc\x81", "Evil\x1b[31mRED\x1b]0;t\x07",
                                     "plain"};
+static int data_version;        /* bumped by the `C` request: the data changed */
+static bool huge_amount;        /* row 1's amount is wider than its column's maximum */
+static const char *status_text; /* the list's own status text */
+static const char *message;     /* what the `M` request says */
 
 /* Row i of the synthetic source: number, name, amount. */
 static void make_row(long i, struct tui_row *row)
@@ -39,8 +43,14 @@ static void make_row(long i, struct tui_row *row)
 	snprintf(key, sizeof key, "%08ld", i);
 	tui_row_set_key(row, key);
 	tui_row_setf(row, 0, "%ld", i);
-	tui_row_set(row, 1, names[i % 4]);
-	tui_row_setf(row, 2, "%ld.%02ld", i * 7 / 100, i * 7 % 100);
+	if (data_version)
+		tui_row_setf(row, 1, "v%d %s", data_version, names[i % 4]);
+	else
+		tui_row_set(row, 1, names[i % 4]);
+	if (huge_amount && i == 1)
+		tui_row_set(row, 2, "12,345,678,901.23");
+	else
+		tui_row_setf(row, 2, "%ld.%02ld", i * 7 / 100, i * 7 % 100);
 	rows_served++;
 }
 
@@ -73,13 +83,24 @@ static const struct tui_column columns[] = {
         {N_("Amount"), 10, 12, TUI_ALIGN_RIGHT, 0},
 };
 
-enum { REQ_ASK = TUI_REQ_VIEW_BASE, REQ_NAME, REQ_DETAIL };
+enum { REQ_ASK = TUI_REQ_VIEW_BASE, REQ_NAME, REQ_DETAIL, REQ_CHANGE, REQ_SAY, REQ_ASK_LONG };
 
 static const struct tui_request_info list_requests[] = {
         {REQ_ASK, "ask", "A", N_("Ask for confirmation"), TUI_NEED_SELECTION},
         {REQ_NAME, "name", "e", N_("Type a name"), 0},
         {REQ_DETAIL, "detail", "<Enter>", N_("Open the detail"), TUI_NEED_SELECTION},
+        {REQ_CHANGE, "change", "C", N_("Change the data"), 0},
+        {REQ_SAY, "say", "M", N_("Say something long"), 0},
+        {REQ_ASK_LONG, "ask-long", "L", N_("Ask a long question"), 0},
 };
+
+/* The data changed under the views, as an action's result or a sync would. */
+static int change_data(void)
+{
+	data_version++;
+	tui_data_changed();
+	return TUI_HANDLED;
+}
 
 static int list_open(struct tui_view *view, const char *arg)
 {
@@ -101,9 +122,28 @@ static int list_request(struct tui_view *view, int request)
 	case REQ_DETAIL:
 		tui_view_push("detail", tui_view_selected_key(view));
 		return TUI_HANDLED;
+	case REQ_CHANGE:
+		return change_data();
+	case REQ_SAY:
+		tui_message("%s", message);
+		return TUI_HANDLED;
+	case REQ_ASK_LONG:
+		confirmed =
+		        tui_confirm("Submit the evidence? The platform takes it once: it cannot "
+		                    "be changed or sent again afterwards, whatever happens.",
+		                    "Dispute:  dp_1\nNote:     a note long enough to need a second "
+		                    "line in the dialog, which wraps it under its value")
+		                ? 1
+		                : 0;
+		return TUI_HANDLED;
 	default:
 		return TUI_PASS;
 	}
+}
+
+static void list_status(struct tui_view *view, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", status_text ? status_text : "");
 }
 
 /* The pane under the list describes the selected row. */
@@ -120,9 +160,10 @@ static const struct tui_view_ops list_ops = {
         .title = N_("List"),
         .main_screen = true,
         .requests = list_requests,
-        .n_requests = 3,
+        .n_requests = sizeof list_requests / sizeof list_requests[0],
         .open = list_open,
         .request = list_request,
+        .status = list_status,
         .detail = list_detail,
 };
 
@@ -140,21 +181,55 @@ static const struct tui_view_ops other_ops = {
         .open = other_open,
 };
 
-static int detail_open(struct tui_view *view, const char *arg)
+static struct tui_lines *detail_lines(const char *arg)
 {
 	struct tui_lines *lines = tui_lines_new();
-	tui_lines_addf(lines, TUI_STYLE_HEADER, "Detail of %s", arg ? arg : "?");
+	tui_lines_addf(lines, TUI_STYLE_HEADER, "Detail of %s, version %d", arg ? arg : "?",
+	               data_version);
 	for (int i = 0; i < 100; i++)
 		tui_lines_addf(lines, TUI_STYLE_NORMAL, "line %d%s", i,
 		               i % 30 == 29 ? " needle" : "");
-	tui_view_set_lines(view, lines);
+	tui_lines_add(lines, TUI_STYLE_NORMAL,
+	              "  A label    and a value long enough to be wrapped at eighty columns, "
+	              "which continues under the value rather than under the label");
+	return lines;
+}
+
+static int detail_open(struct tui_view *view, const char *arg)
+{
+	view->data = strdup(arg ? arg : "?");
+	tui_view_set_lines(view, detail_lines(arg));
 	return 0;
+}
+
+static void detail_close(struct tui_view *view)
+{
+	free(view->data);
+}
+
+static const struct tui_request_info detail_requests[] = {
+        {REQ_CHANGE, "change", "C", N_("Change the data"), 0},
+};
+
+static int detail_request(struct tui_view *view, int request)
+{
+	return request == REQ_CHANGE ? change_data() : TUI_PASS;
+}
+
+static struct tui_lines *detail_reload(struct tui_view *view)
+{
+	return detail_lines(view->data);
 }
 
 static const struct tui_view_ops detail_ops = {
         .name = "detail",
         .title = N_("Detail"),
+        .requests = detail_requests,
+        .n_requests = 1,
         .open = detail_open,
+        .close = detail_close,
+        .request = detail_request,
+        .reload = detail_reload,
 };
 
 /* Runs a script (lines joined by '\n') at a size; returns tui_run's code. */
@@ -480,6 +555,104 @@ static void test_unknown_key_message(void **state)
 	assert_non_null(strstr(dump("k"), "The key z does nothing here; press ? for help."));
 }
 
+static void test_data_change_is_shown_at_once(void **state)
+{
+	data_version = 0;
+	int rc = run_script(80, 24,
+	                    script("jj<Enter>\njjjjj\nC\n:save-display %s/c1\nq\n"
+	                           ":save-display %s/c2\n2\n1\nC\n:save-display %s/c3\n",
+	                           dir, dir, dir));
+	data_version = 0;
+	assert_int_equal(rc, 0);
+	char line[512];
+	/* The detail in front re-read its lines, at the same place. */
+	const char *d = dump("c1");
+	assert_non_null(strstr(d, "Detail of 00000002, version 1"));
+	assert_non_null(strstr(dump_line(d, 22, line, sizeof line), "lines 1-21 of"));
+	assert_true(strncmp(dump_line(d, 6, line, sizeof line), "line 4", 6) == 0);
+	/* The list behind it caught up when it came to the front. */
+	assert_non_null(strstr(dump_line(dump("c2"), 4, line, sizeof line), "v1 Evil"));
+	assert_non_null(strstr(dump_line(dump("c2"), 22, line, sizeof line), "row 3 of 1000"));
+	/* A request that changes the data shows the change at once. */
+	assert_non_null(strstr(dump_line(dump("c3"), 4, line, sizeof line), "v2 Evil"));
+}
+
+static void test_long_lines_wrap(void **state)
+{
+	assert_int_equal(run_script(80, 24, script("<Enter>\nG\n:save-display %s/w\n", dir)), 0);
+	const char *d = dump("w");
+	char line[512];
+	/* The last line of the detail is wrapped under its value, nothing cut. */
+	assert_null(strchr(d, '~'));
+	assert_true(strncmp(dump_line(d, 20, line, sizeof line), "  A label    and a value", 24) ==
+	            0);
+	assert_true(strncmp(dump_line(d, 21, line, sizeof line), "             ", 13) == 0);
+	assert_non_null(strstr(d, "rather than under the label"));
+}
+
+static void test_long_message_wraps(void **state)
+{
+	message = "The statement was not printed: the printer \"office\" refused the job "
+	          "(lp: Error - The printer or class does not exist.); it is kept as "
+	          "statement-acct_1-2026-09-22-all.pdf in the statements folder.";
+	assert_int_equal(run_script(80, 24, script("jj\nM\n:save-display %s/m\n", dir)), 0);
+	const char *d = dump("m");
+	char line[512];
+	/* Three lines of message under the status line, which moved up. */
+	assert_non_null(strstr(dump_line(d, 20, line, sizeof line), "row 3 of 1000"));
+	assert_non_null(strstr(dump_line(d, 21, line, sizeof line), "The statement was not"));
+	assert_non_null(strstr(d, "in the statements folder."));
+	assert_null(strchr(d, '~'));
+	/* The rows kept their place: the cursor's row is still the third. */
+	assert_true(strncmp(dump_line(d, 4, line, sizeof line), "     2 ", 7) == 0);
+}
+
+static void test_status_line_is_never_cut(void **state)
+{
+	status_text = "currency: EUR  dates: 2026-09-01..2026-09-10  amount: 100.00-200.00  "
+	              "search: ORD-001234";
+	int rc = run_script(80, 24, script(":save-display %s/s\n", dir));
+	status_text = NULL;
+	assert_int_equal(rc, 0);
+	const char *d = dump("s");
+	assert_null(strchr(d, '~'));
+	assert_non_null(strstr(d, "2026-09-01..2026-09-10"));
+	assert_non_null(strstr(d, "search: ORD-001234"));
+}
+
+static void test_figures_are_never_cut(void **state)
+{
+	huge_amount = true;
+	int rc = run_script(80, 24, script(":save-display %s/f\n", dir));
+	huge_amount = false;
+	assert_int_equal(rc, 0);
+	char line[512];
+	const char *d = dump("f");
+	/* Wider than the column's maximum: the column widens, the name gives way. */
+	assert_non_null(strstr(dump_line(d, 3, line, sizeof line), "12,345,678,901.23"));
+	assert_non_null(strstr(dump_line(d, 1, line, sizeof line), "Amount"));
+}
+
+static void test_show_row_in_full(void **state)
+{
+	assert_int_equal(run_script(80, 24, script("jj\ni\n:save-display %s/i\n", dir)), 0);
+	const char *d = dump("i");
+	assert_non_null(strstr(d, "every cell in full"));
+	assert_non_null(strstr(d, "  Name    Evil\xe2\x90\x9b[31mRED"));
+	assert_non_null(strstr(d, "  Amount  0.14"));
+}
+
+static void test_long_question_wraps(void **state)
+{
+	confirmed = -1;
+	assert_int_equal(run_script(80, 24, script("L\n:save-display %s/q\nn\n", dir)), 0);
+	const char *d = dump("q");
+	assert_non_null(strstr(d, "whatever happens."));
+	assert_non_null(strstr(d, "which wraps it under its value"));
+	assert_null(strchr(d, '~'));
+	assert_int_equal(confirmed, 0);
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -506,6 +679,13 @@ int main(void)
 	        cmocka_unit_test(test_detail_pane),
 	        cmocka_unit_test(test_escape_closes_but_never_quits),
 	        cmocka_unit_test(test_unknown_key_message),
+	        cmocka_unit_test(test_data_change_is_shown_at_once),
+	        cmocka_unit_test(test_long_lines_wrap),
+	        cmocka_unit_test(test_long_message_wraps),
+	        cmocka_unit_test(test_status_line_is_never_cut),
+	        cmocka_unit_test(test_figures_are_never_cut),
+	        cmocka_unit_test(test_show_row_in_full),
+	        cmocka_unit_test(test_long_question_wraps),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[400];

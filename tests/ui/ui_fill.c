@@ -232,7 +232,11 @@ int main(int argc, char **argv)
 		else
 			sqlite3_bind_null(ins_order, 19);
 		sqlite3_bind_int(ins_order, 20, disputed);
-		sqlite3_bind_text(ins_order, 21, "{\"order_id\":\"x\"}", -1, SQLITE_STATIC);
+		/* The shop's metadata as the mapping keeps it (members sorted by name). */
+		char metadata[160];
+		snprintf(metadata, sizeof metadata, "{\"channel\":\"%s\",\"order_id\":\"%s\"}",
+		         i % 3 ? "web" : "pos", ref);
+		sqlite3_bind_text(ins_order, 21, metadata, -1, SQLITE_TRANSIENT);
 		step(db, ins_order);
 
 		long day = (long)((created - start) / 86400);
@@ -336,12 +340,17 @@ int main(int argc, char **argv)
 			        ins_dispute, 13,
 			        open ? "{\"customer_name\":null,\"uncategorized_text\":null}"
 			             : "{\"customer_name\":\"Customer\",\"uncategorized_text\":"
-			               "\"Delivered with signature.\"}",
+			               "\"Delivered with signature on 14 September to the front "
+			               "desk"
+			               " of the customer's office, where the receptionist signed "
+			               "for the"
+			               " parcel.\\nTracking 1Z999AA10123456784 shows the delivery "
+			               "scan.\"}",
 			        -1, SQLITE_STATIC);
 			step(db, ins_dispute);
 		}
 		if (!lean) {
-			char ev[32], json[512];
+			char ev[32], json[1024], parties[512];
 			snprintf(ev, sizeof ev, "evt_%014lx", (unsigned long)n_events++);
 			sqlite3_bind_text(ins_event, 1, ev, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_int64(ins_event, 2, created);
@@ -359,14 +368,36 @@ int main(int argc, char **argv)
 				sqlite3_bind_text(ins_event, 4, id, -1, SQLITE_TRANSIENT);
 				step(db, ins_event);
 			}
+			/* What the mapping keeps of billing_details (its name and email are
+			 * columns) and shipping: an address on two orders in three, a
+			 * shipping address on one in five. */
+			static const char *const cities[][4] = {
+			        {"Hauptstr. 5", "10115", "Berlin", "DE"},
+			        {"1-2-3 Shibuya", "150-0002", "Tokyo", "JP"},
+			        {"88 Nanjing Rd", "200001", "上海", "CN"},
+			};
+			const char *const *place = cities[i % 3];
+			parties[0] = '\0';
+			if (i % 3 != 1)
+				snprintf(parties, sizeof parties,
+				         ",\"billing_details\":{\"address\":{\"city\":\"%s\","
+				         "\"country\":\"%s\",\"line1\":\"%s\",\"postal_code\":\"%"
+				         "s\"},"
+				         "\"phone\":\"+49 30 %07ld\"}%s",
+				         place[2], place[3], place[0], place[1], i % 10000000,
+				         i % 5 ? ""
+				               : ",\"shipping\":{\"address\":{\"city\":\"Paris\","
+				                 "\"country\":\"FR\",\"line1\":\"5 rue Cler\","
+				                 "\"postal_code\":\"75007\"},\"name\":\"Gift "
+				                 "Recipient\"}");
 			snprintf(json, sizeof json,
 			         "{\"id\":\"%s\",\"object\":\"charge\",\"amount\":%lld,"
 			         "\"currency\":\"%s\","
 			         "\"metadata\":{\"order_id\":\"%s\"},\"outcome\":{\"risk_level\":"
 			         "\"normal\"},"
-			         "\"refunded\":%s}",
+			         "\"refunded\":%s%s}",
 			         id, (long long)amount, currency, ref,
-			         refunded == amount ? "true" : "false");
+			         refunded == amount ? "true" : "false", parties);
 			sqlite3_bind_text(ins_raw, 1, id, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(ins_raw, 2, "charge", -1, SQLITE_STATIC);
 			sqlite3_bind_text(ins_raw, 3, json, -1, SQLITE_TRANSIENT);

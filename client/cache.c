@@ -118,7 +118,7 @@ static const char *const migrations[] = {
         "CREATE INDEX orders_by_bill_day ON orders(bill_day) WHERE bill_day IS NOT NULL;"
         "ALTER TABLE refunds ADD COLUMN order_ref TEXT;"
         "ALTER TABLE refunds ADD COLUMN refund_ref TEXT;"
-        "ALTER TABLE refunds ADD COLUMN applied_amount INTEGER;"
+        "ALTER TABLE refunds ADD COLUMN settle_amount INTEGER;"
         "ALTER TABLE refunds ADD COLUMN coupon_refund INTEGER;"
         "ALTER TABLE refunds ADD COLUMN fee_fine INTEGER;"
         "ALTER TABLE refunds ADD COLUMN bill_day TEXT;"

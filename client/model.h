@@ -62,7 +62,7 @@ struct model_refund {
 	/* The bill platforms' facts (NULL / MODEL_UNKNOWN where a platform has none): */
 	const char *order_ref;  /* the merchant's order number */
 	const char *refund_ref; /* the merchant's refund number */
-	int64_t applied_amount; /* what was asked for (申请退款金额) */
+	int64_t settle_amount;  /* what the settlement gives back (应结退款金额) */
 	int64_t coupon_refund;  /* of recharge coupons (充值券退款金额) */
 	int64_t fee_fine;       /* fee returned, in thousandths of the minor unit */
 	const char *bill_day;

@@ -63,7 +63,7 @@ static const char *const sql[ST_ALL] = {
         [ST_REFUND] = "INSERT INTO refunds(id, created, order_id, payment_intent, amount, "
                       "currency, status,"
                       " reason, balance_transaction, failure_reason, action_id, metadata, raw,"
-                      " order_ref, refund_ref, applied_amount, coupon_refund, fee_fine, bill_day)"
+                      " order_ref, refund_ref, settle_amount, coupon_refund, fee_fine, bill_day)"
                       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
                       "?19)"
                       " ON CONFLICT(id) DO UPDATE SET created=?2, order_id=?3, payment_intent=?4,"
@@ -71,7 +71,7 @@ static const char *const sql[ST_ALL] = {
                       " failure_reason=?10, action_id=?11, metadata=?12,"
                       " raw=?13, order_ref=COALESCE(?14, order_ref),"
                       " refund_ref=COALESCE(?15, refund_ref),"
-                      " applied_amount=COALESCE(?16, applied_amount),"
+                      " settle_amount=COALESCE(?16, settle_amount),"
                       " coupon_refund=COALESCE(?17, coupon_refund),"
                       " fee_fine=COALESCE(?18, fee_fine), bill_day=COALESCE(?19, bill_day)",
         [ST_DISPUTE] =
@@ -79,9 +79,13 @@ static const char *const sql[ST_ALL] = {
                 "status,"
                 " reason, due_by, has_evidence, past_due, submission_count, is_charge_refundable,"
                 " evidence, metadata, raw, order_ref, detail, contact, refund_requested)"
-                " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)"
+                " VALUES (?1,?2,?3,?4,"
+                /* A complaint listed without its amount is for its order's. */
+                " coalesce(?5, (SELECT amount FROM orders WHERE id = ?3), 0),"
+                " ?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)"
                 " ON CONFLICT(id) DO UPDATE SET created=?2, order_id=?3, payment_intent=?4,"
-                " amount=?5, currency=?6, status=?7, reason=?8, due_by=?9, has_evidence=?10,"
+                " amount=coalesce(?5, nullif(amount, 0), (SELECT amount FROM orders WHERE id = ?3),"
+                " 0), currency=?6, status=?7, reason=?8, due_by=?9, has_evidence=?10,"
                 " past_due=?11, submission_count=?12, is_charge_refundable=?13, evidence=?14,"
                 " metadata=?15, raw=?16, order_ref=?17, detail=?18, contact=?19,"
                 " refund_requested=?20",
@@ -425,7 +429,7 @@ int store_object(struct store *s, const struct model_object *m)
 		text(st, 13, m->raw);
 		text(st, 14, r->order_ref);
 		text(st, 15, r->refund_ref);
-		int_or_null(st, 16, r->applied_amount);
+		int_or_null(st, 16, r->settle_amount);
 		int_or_null(st, 17, r->coupon_refund);
 		int_or_null(st, 18, r->fee_fine);
 		text(st, 19, r->bill_day);
@@ -441,7 +445,10 @@ int store_object(struct store *s, const struct model_object *m)
 		sqlite3_bind_int64(st, 2, m->created);
 		text(st, 3, d->order_id);
 		text(st, 4, d->payment_intent);
-		sqlite3_bind_int64(st, 5, d->amount);
+		if (d->amount == MODEL_UNKNOWN)
+			sqlite3_bind_null(st, 5);
+		else
+			sqlite3_bind_int64(st, 5, d->amount);
 		text(st, 6, d->currency);
 		text(st, 7, d->status ? d->status : "");
 		text(st, 8, d->reason);

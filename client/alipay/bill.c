@@ -289,7 +289,7 @@ static int trade_row(struct reader *b, const struct field *v)
 		if (request && strncmp(request, "act_", 4) == 0)
 			r->action_id = request;
 		r->status = "succeeded";
-		r->applied_amount = MODEL_UNKNOWN;
+		r->settle_amount = MODEL_UNKNOWN;
 		r->coupon_refund = MODEL_UNKNOWN;
 		/* As the bill writes it: the statement reconciles the sums against its 合计. */
 		r->fee_fine = fee * 1000;

@@ -124,11 +124,11 @@ static const char *complaint_status(const char *s)
 	return "resolved"; /* FINISHED, PLATFORM_FINISH, CLOSED */
 }
 
+/* The status stays in raw: paydesk's neutral state folds several of Alipay's. */
 static const struct model_drop complaint_cols[] = {
-        MODEL_DROP("complain_event_id"), MODEL_DROP("status"),
-        MODEL_DROP("trade_no"),          MODEL_DROP("merchant_order_no"),
-        MODEL_DROP("gmt_create"),        MODEL_DROP("content"),
-        MODEL_DROP("trade_amount"),      MODEL_DROP("reply_detail_infos"),
+        MODEL_DROP("complain_event_id"),  MODEL_DROP("trade_no"), MODEL_DROP("merchant_order_no"),
+        MODEL_DROP("gmt_create"),         MODEL_DROP("content"),  MODEL_DROP("trade_amount"),
+        MODEL_DROP("reply_detail_infos"),
 };
 
 int alp_map_complaint(const struct jval *obj, struct model_object *m, char *err, size_t err_size)
@@ -149,7 +149,8 @@ int alp_map_complaint(const struct jval *obj, struct model_object *m, char *err,
 	d->currency = "cny";
 	d->order_id = str(obj, "trade_no");
 	d->order_ref = str(obj, "merchant_order_no");
-	d->amount = yuan_of(obj, "trade_amount", 0);
+	/* The list does not say the trade's amount (the detail does): the cached order's. */
+	d->amount = yuan_of(obj, "trade_amount", MODEL_UNKNOWN);
 	if (!m->id || !*m->id || !m->created) {
 		snprintf(err, err_size, _("a complaint without id or time (%s)"),
 		         m->id ? m->id : "?");
@@ -242,6 +243,23 @@ int alp_map_account_entry(const struct jval *obj, struct model_object *out, char
 	int n = 1;
 	const char *trade = str(obj, "alipay_order_no");
 	const char *ref = str(obj, "merchant_order_no");
+	if (!strcmp(neutral, "payout")) {
+		/* Today's withdrawal to the bank is a settlement too, named as the bill names it. */
+		struct model_object *p = &out[n++];
+		p->kind = MODEL_PAYOUT;
+		p->id = trade && *trade ? trade : b->id;
+		p->created = b->created;
+		struct model_payout *po = &p->u.payout;
+		po->amount = amount < 0 ? -amount : amount;
+		po->arrival_date = b->created;
+		po->currency = "cny";
+		po->status = "paid";
+		po->method = "bank";
+		po->automatic = true;
+		po->balance_transaction = b->id;
+		po->description = x->description;
+		return n;
+	}
 	if (!trade || !*trade)
 		return n;
 	if (!strcmp(neutral, "charge")) {
@@ -275,7 +293,7 @@ int alp_map_account_entry(const struct jval *obj, struct model_object *out, char
 		if (request && strncmp(request, "act_", 4) == 0)
 			rf->action_id = request;
 		rf->status = "succeeded";
-		rf->applied_amount = rf->coupon_refund = rf->fee_fine = MODEL_UNKNOWN;
+		rf->settle_amount = rf->coupon_refund = rf->fee_fine = MODEL_UNKNOWN;
 		rf->derive_order = true;
 	}
 	return n;

@@ -292,7 +292,7 @@ static int list_complaints(struct provider *p, int64_t from, int64_t to, int64_t
 		return -1;
 	const struct jval *list = jval_get(node, "trade_complain_infos");
 	size_t n = jval_is(list, J_ARRAY) ? list->len : 0;
-	const struct jval *total = jval_get(node, "total_size");
+	const struct jval *pages = jval_get(node, "total_page_num");
 	if (page_new(page, doc, n, r) != 0)
 		return -1;
 	const struct jval *c;
@@ -305,7 +305,10 @@ static int list_complaints(struct provider *p, int64_t from, int64_t to, int64_t
 				return unreadable(page, r, err);
 			page->n++;
 		}
-	page->has_more = jval_is(total, J_INT) && offset + (int64_t)n < total->v.i && n > 0;
+	/* total_page_num as a number or a string; pages are of 20. */
+	const char *pt = jval_str(pages);
+	int64_t npages = jval_is(pages, J_INT) ? pages->v.i : pt ? strtoll(pt, NULL, 10) : 0;
+	page->has_more = n > 0 && offset / 20 + 1 < npages;
 	return 0;
 }
 
@@ -489,7 +492,7 @@ static void store_refund(struct provider *p, const char *trade_no, const char *o
 	if (strncmp(request_no, "act_", 4) == 0)
 		rf->action_id = request_no;
 	rf->status = "succeeded";
-	rf->applied_amount = rf->coupon_refund = rf->fee_fine = MODEL_UNKNOWN;
+	rf->settle_amount = rf->coupon_refund = rf->fee_fine = MODEL_UNKNOWN;
 	rf->derive_order = true;
 	if (object_id)
 		snprintf(object_id, 64, "%s", m.id);

@@ -345,7 +345,9 @@ static int trade_row(struct wxp_bill *b, const struct field *v)
 		struct model_refund *r = &m.u.refund;
 		m.kind = MODEL_REFUND;
 		m.id = cstr(refund_id);
-		r->amount = refund;
+		/* The refund's amount is what was asked for and paid back (申请退款金额, the API's
+		 * amount.refund); 退款金额 is what the merchant's settlement gives back. */
+		r->amount = applied;
 		r->currency = cur;
 		r->order_id = cstr(value(b, v, C_TRANSACTION));
 		r->order_ref = cstr(value(b, v, C_OUT_TRADE_NO));
@@ -355,7 +357,7 @@ static int trade_row(struct wxp_bill *b, const struct field *v)
 			r->action_id = r->refund_ref;
 		struct field state = value(b, v, C_REFUND_STATE);
 		r->status = wxp_refund_status(state.n ? cstr(state) : "SUCCESS");
-		r->applied_amount = applied;
+		r->settle_amount = refund;
 		r->coupon_refund = coupon_refund;
 		r->fee_fine = fee;
 		r->bill_day = b->day;

@@ -84,8 +84,9 @@ const char *wxp_refund_status(const char *status)
 		return "pending";
 	if (strcmp(status, "CLOSED") == 0)
 		return "canceled";
-	/* ABNORMAL: the money could not go back to the payer; the merchant must act. */
-	return "failed";
+	/* ABNORMAL: the money left the merchant but could not reach the payer's account; it
+	 * stays refunded, and the merchant must act (a refund to another account). */
+	return "requires_action";
 }
 
 /* trade_state as paydesk's neutral order status. */
@@ -161,7 +162,8 @@ int wxp_map_refund(const struct jval *obj, struct model_object *m, char *err, si
 	r->amount = num(amount, "refund", -1);
 	r->currency = str(amount, "currency");
 	r->status = wxp_refund_status(str(obj, "status"));
-	r->applied_amount = r->coupon_refund = r->fee_fine = MODEL_UNKNOWN;
+	r->settle_amount = num(amount, "settlement_refund", MODEL_UNKNOWN);
+	r->coupon_refund = r->fee_fine = MODEL_UNKNOWN;
 	r->derive_order = true;
 	if (!m->created)
 		m->created = (int64_t)paydesk_now();

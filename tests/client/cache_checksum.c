@@ -13,11 +13,15 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
-/* One resource: the SQL yields the '|'-joined line of each object in ascending id order. */
-static const struct {
+/* One resource: the SQL yields the '|'-joined line of each object in ascending id order,
+ * as the sandbox of the cache's platform (meta 'provider') joins it for GET
+ * /_admin/checksum (sandbox/README.md and each platform's README define the lines). */
+struct resource {
 	const char *name;
 	const char *sql;
-} resources[] = {
+};
+
+static const struct resource stripe[] = {
         {"charges", "SELECT id || '|' || amount || '|' || currency || '|' || platform_status"
                     " || '|' || amount_refunded || '|' || refunded || '|' || disputed"
                     " FROM orders ORDER BY id"},
@@ -30,7 +34,82 @@ static const struct {
         {"balance_transactions", "SELECT id || '|' || amount || '|' || fee || '|' || net || '|'"
                                  " || currency || '|' || type || '|' || ifnull(source, '')"
                                  " FROM balance_transactions ORDER BY id"},
+        {NULL, NULL},
 };
+
+/* The end of the last bill day the cache holds, as a Unix time (days are Shanghai's): the
+ * platforms' checksums cover complete days, so what the cache has of today is left out. */
+#define BILLS_END                                                                                  \
+	"(SELECT CAST(strftime('%s', max(day), '+1 day') AS INTEGER) - 28800 FROM bill_days"       \
+	" WHERE bill = '*')"
+/* An order's refunded amount less its refunds of today (the platforms' checksums count the
+ * refunds made before today; the cache has today's too, from the account log or paydesk). */
+#define REFUNDED_BEFORE                                                                            \
+	"(amount_refunded - (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE"               \
+	" r.order_id = orders.id AND r.created >= " BILLS_END                                      \
+	" AND r.status NOT IN ('failed', 'canceled')))"
+/* A neutral complaint state as the platform words it. */
+#define WECHAT_STATE                                                                               \
+	"CASE status WHEN 'awaiting_reply' THEN 'PENDING' WHEN 'in_progress' THEN 'PROCESSING'"    \
+	" ELSE 'PROCESSED' END"
+/* Alipay's own word, kept in raw: the neutral state folds several. */
+#define ALIPAY_STATE "ifnull(json_extract(raw, '$.status'), '')"
+/* A balance entry's neutral type as the bills word it (业务类型). */
+#define FLOW_TYPE                                                                                       \
+	"CASE type WHEN 'charge' THEN '交易' WHEN 'refund' THEN '退款' WHEN 'payout' THEN '提现'" \
+	" ELSE '收费' END"
+
+static const struct resource wechatpay[] = {
+        {"orders", "SELECT id || '|' || ifnull(order_ref, '') || '|' || amount || '|'"
+                   " || upper(currency) || '|' || " REFUNDED_BEFORE " FROM orders"
+                   " WHERE bill_day IS NOT NULL ORDER BY id"},
+        {"refunds", "SELECT id || '|' || ifnull(refund_ref, '') || '|' || ifnull(order_id, '')"
+                    " || '|' || amount FROM refunds WHERE bill_day IS NOT NULL ORDER BY id"},
+        {"complaints", "SELECT id || '|' || ifnull(order_id, '') || '|' || " WECHAT_STATE
+                       " || '|' || amount FROM disputes WHERE created < " BILLS_END " ORDER BY id"},
+        {"fundflow", "SELECT id || '|' || amount || '|' || " FLOW_TYPE " || '|' ||"
+                     " ifnull(source, '') FROM balance_transactions WHERE bill_day IS NOT NULL"
+                     " ORDER BY id"},
+        {"withdrawals", "SELECT balance_transaction || '|' || amount || '|' ||"
+                        " date(arrival_date + 28800, 'unixepoch') FROM payouts"
+                        " ORDER BY balance_transaction"},
+        {NULL, NULL},
+};
+
+static const struct resource alipay[] = {
+        {"orders", "SELECT id || '|' || ifnull(order_ref, '') || '|' || amount || '|'"
+                   " || lower(currency) || '|' || " REFUNDED_BEFORE " FROM orders"
+                   " WHERE created < " BILLS_END " ORDER BY id"},
+        {"refunds",
+         "SELECT ifnull(order_id, '') || '|' || ifnull(refund_ref, '') || '|' ||"
+         " amount FROM refunds WHERE created < " BILLS_END " ORDER BY order_id, refund_ref"},
+        {"complaints", "SELECT id || '|' || ifnull(order_id, '') || '|' || " ALIPAY_STATE
+                       " || '|' || amount FROM disputes WHERE created < " BILLS_END " ORDER BY id"},
+        {"accountlog", "SELECT id || '|' || amount || '|' || " FLOW_TYPE " || '|' ||"
+                       " ifnull(source, '') FROM balance_transactions ORDER BY id"},
+        {"withdrawals", "SELECT balance_transaction || '|' || amount || '|' ||"
+                        " date(arrival_date + 28800, 'unixepoch') FROM payouts"
+                        " ORDER BY balance_transaction"},
+        {NULL, NULL},
+};
+
+static const struct resource *resources_of(sqlite3 *db)
+{
+	const struct resource *r = stripe;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'provider'", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return r;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(st, 0);
+		if (p && strcmp(p, "wechatpay") == 0)
+			r = wechatpay;
+		else if (p && strcmp(p, "alipay") == 0)
+			r = alipay;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
 
 static uint64_t fnv(uint64_t h, const unsigned char *s, size_t n)
 {
@@ -95,7 +174,8 @@ int main(int argc, char **argv)
 	char out[2048];
 	size_t o = 0;
 	o += (size_t)snprintf(out + o, sizeof out - o, "{");
-	for (size_t r = 0; r < sizeof resources / sizeof *resources; r++) {
+	const struct resource *resources = resources_of(db);
+	for (size_t r = 0; resources[r].name; r++) {
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(db, resources[r].sql, -1, &st, NULL) != SQLITE_OK) {
 			fprintf(stderr, "%s: %s\n", resources[r].name, sqlite3_errmsg(db));

@@ -42,7 +42,7 @@ struct model_order {
 	const char *channel;     /* how it was paid: JSAPI, NATIVE, ... */
 	int64_t settle_amount;   /* what the merchant is paid for it (应结订单金额) */
 	int64_t discount_amount; /* coupons, discounts */
-	int64_t fee_fine;        /* the fee in thousandths of the minor unit */
+	int64_t fee_fine;        /* the fee charged, in thousandths of the minor unit */
 	const char *fee_rate;    /* "0.60%", as the platform writes it */
 	const char *bill_day;    /* YYYY-MM-DD of the bill the row came from */
 	/* amount_refunded is derived from the cached refunds (platforms whose orders do not
@@ -64,7 +64,7 @@ struct model_refund {
 	const char *refund_ref; /* the merchant's refund number */
 	int64_t settle_amount;  /* what the settlement gives back (应结退款金额) */
 	int64_t coupon_refund;  /* of recharge coupons (充值券退款金额) */
-	int64_t fee_fine;       /* fee returned, in thousandths of the minor unit */
+	int64_t fee_fine;       /* the fee, thousandths of the minor unit: < 0 returned */
 	const char *bill_day;
 	/* the order's refunded amount is derived from the cached refunds */
 	bool derive_order;

@@ -291,8 +291,9 @@ static int trade_row(struct reader *b, const struct field *v)
 		r->status = "succeeded";
 		r->settle_amount = MODEL_UNKNOWN;
 		r->coupon_refund = MODEL_UNKNOWN;
-		/* As the bill writes it: the statement reconciles the sums against its 合计. */
-		r->fee_fine = fee * 1000;
+		/* 服务费 is the merchant's cash: + is a fee given back. paydesk's fees are what is
+		 * charged (+) or returned (-), as WeChat Pay's bill and Stripe write them. */
+		r->fee_fine = -fee * 1000;
 		r->bill_day = b->day;
 		r->derive_order = true;
 		return emit(b, &m);
@@ -309,7 +310,7 @@ static int trade_row(struct reader *b, const struct field *v)
 	o->channel = kind.n ? cstr(kind) : NULL;
 	o->settle_amount = received;
 	o->discount_amount = discount;
-	o->fee_fine = fee * 1000;
+	o->fee_fine = -fee * 1000; /* 服务费 -4.17: 4.17 charged */
 	o->bill_day = b->day;
 	o->derive_refunded = true;
 	/* The store and who took the payment, searchable. */

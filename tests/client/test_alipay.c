@@ -202,7 +202,7 @@ static void test_trade_bill(void **state)
 	assert_int_equal(g.refund_sum, 500);
 	assert_string_equal(g.refund_id, "2026111522001400009/act_r1");
 	/* Fees as written, in thousandths of a fen: -0.17 - 0.08 + 0.03. */
-	assert_int_equal(g.fee_fine, -17000 - 8000 + 3000);
+	assert_int_equal(g.fee_fine, 17000 + 8000 - 3000); /* charged less returned */
 	assert_non_null(strstr(g.summary, "\"服务费（元）\":\"-0.22\""));
 	assert_non_null(
 	        strstr(g.summary, "\"交易合计\":\"2笔，商家实收共40.50元，商家优惠共2.00元\""));

@@ -462,6 +462,16 @@ static void classify(const struct http_client *c, const struct http_request *rq,
 		jdoc_free(&doc);
 		return;
 	}
+	if (status >= 400 && status < 500 && hr->len && !jval_is(jdoc_root(doc), J_OBJECT)) {
+		/* A refusal whose words cannot be read (cut on the way) is not known to be one:
+		 * what the platform meant (an empty bill day, a bad field) is in those words. */
+		r->outcome = PROVIDER_BAD_REPLY;
+		snprintf(r->message, sizeof r->message,
+		         _("the platform's error answer (HTTP status %ld) could not be read: %s"),
+		         status, doc ? _("not an object") : jerr);
+		jdoc_free(&doc);
+		return;
+	}
 	r->outcome = ok_status ? PROVIDER_OK : PROVIDER_BAD_REPLY;
 	if (w && w->classify)
 		w->classify(w->ctx, rq, status, jdoc_root(doc), r);

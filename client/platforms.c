@@ -55,6 +55,13 @@ const char *provider_resource_name(enum provider_resource r)
 	return r < PROVIDER_RESOURCE_COUNT ? resource_names[r] : "";
 }
 
+const char *provider_resource_word(const struct provider_platform *pl, enum provider_resource r)
+{
+	if (pl && r < PROVIDER_RESOURCE_COUNT && pl->resource_words[r])
+		return _(pl->resource_words[r]);
+	return provider_resource_name(r);
+}
+
 void provider_page_free(struct provider_page *page)
 {
 	for (size_t i = 0; i < page->n; i++)

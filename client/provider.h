@@ -196,6 +196,16 @@ struct provider_platform {
 	const char *order_ref_label; /* "Merchant order no." */
 	const char *dispute_noun;    /* "complaint" */
 	const char *disputes_title;  /* "Complaints" */
+	/* What its lists are called in messages ("complaints", "the fund flow"), by resource;
+	 * NULL: the API's name ("charges"). */
+	const char *resource_words[PROVIDER_RESOURCE_COUNT];
+	/* The first request's name in messages (the account, the certificates); NULL: the
+	 * resource word of charges. */
+	const char *account_word;
+	/* What to check when the platform refuses the profile's credentials, and when its
+	 * replies fail their signature check (NULL: the generic advice). */
+	const char *credentials_hint;
+	const char *verify_hint;
 	/* LISTS: the lists backfilled, in order; the event feed; what lists without events
 	 * (entries newer than the newest cached); what each settlement paid out. */
 	const struct provider_list_spec *lists;
@@ -210,6 +220,9 @@ struct provider_platform {
 	struct provider *(*open)(const struct profile *p, struct cache *cache, char *err,
 	                         size_t err_size);
 };
+
+/* What the platform calls a resource in messages (translated). */
+const char *provider_resource_word(const struct provider_platform *pl, enum provider_resource r);
 
 /* The platform named ("stripe"), or NULL. */
 const struct provider_platform *provider_platform_find(const char *name);

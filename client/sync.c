@@ -40,12 +40,33 @@ void sync_fail_request(struct sync *s, enum provider_resource res, const struct 
 		          _("sync stopped; the next sync continues from here"));
 		return;
 	}
+	sync_fail_named(s, provider_resource_word(s->platform, res), r);
+}
+
+void sync_fail_named(struct sync *s, const char *what, const struct provider_result *r)
+{
+	const struct provider_platform *pl = s->platform;
+	/* Forged replies and refused credentials say which settings of this platform to check. */
+	const char *hint = !pl                                  ? NULL
+	                   : r->outcome == PROVIDER_FORGED     ? pl->verify_hint
+	                   : r->outcome == PROVIDER_AUTH       ? pl->credentials_hint
+	                                                       : NULL;
+	char extra[600] = "";
+	if (hint && r->outcome == PROVIDER_FORGED) {
+		sync_fail(s, r->outcome,
+		          _("reading %s: the platform's answer failed its signature check, so "
+		            "nothing in it was used (%s); if it happens again, %s"),
+		          what, r->message[0] ? r->message : "?", _(hint));
+		return;
+	}
+	if (hint)
+		snprintf(extra, sizeof extra, "; %s", _(hint));
 	if (r->message[0] && r->outcome != PROVIDER_OFFLINE)
-		sync_fail(s, r->outcome, _("reading %s: %s (%s)"), provider_resource_name(res),
-		          provider_outcome_message(r->outcome), r->message);
+		sync_fail(s, r->outcome, _("reading %s: %s (%s)%s"), what,
+		          provider_outcome_message(r->outcome), r->message, extra);
 	else
-		sync_fail(s, r->outcome, _("reading %s: %s"), provider_resource_name(res),
-		          provider_outcome_message(r->outcome));
+		sync_fail(s, r->outcome, _("reading %s: %s%s"), what,
+		          provider_outcome_message(r->outcome), extra);
 }
 
 static int64_t elapsed_ms(const struct sync *s)
@@ -443,12 +464,19 @@ int sync_run(const struct profile *profile, const struct sync_options *options,
 				          _("offline: %s cannot be reached (%s); the cache was not "
 				            "changed. Check the network and run the sync again."),
 				          profile->api_base, r.message);
+			else if (r.outcome == PROVIDER_AUTH && s.platform->credentials_hint)
+				sync_fail(&s, r.outcome,
+				          _("the platform refused the credentials of profile [%s] "
+				            "(%s); %s"),
+				          profile->name, r.message, _(s.platform->credentials_hint));
 			else if (r.outcome == PROVIDER_AUTH)
 				sync_fail(
 				        &s, r.outcome,
 				        _("the platform refused the API key of profile [%s] (%s); "
 				          "check the key file or PAYDESK_API_KEY"),
 				        profile->name, r.message);
+			else if (s.platform->account_word)
+				sync_fail_named(&s, _(s.platform->account_word), &r);
 			else
 				sync_fail_request(&s, PROVIDER_CHARGES, &r);
 			goto out;

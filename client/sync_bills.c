@@ -158,12 +158,11 @@ static int sync_day(struct sync *s, const char *day)
 		if (r.outcome == PROVIDER_CANCELLED)
 			sync_fail(s, r.outcome, "%s",
 			          _("sync stopped; the next sync continues from here"));
-		else if (r.message[0])
-			sync_fail(s, r.outcome, _("reading the bills of %s: %s (%s)"), day,
-			          provider_outcome_message(r.outcome), r.message);
-		else
-			sync_fail(s, r.outcome, _("reading the bills of %s: %s"), day,
-			          provider_outcome_message(r.outcome));
+		else {
+			char what[96];
+			snprintf(what, sizeof what, _("the bills of %s"), day);
+			sync_fail_named(s, what, &r);
+		}
 	}
 	return -1;
 }

@@ -53,6 +53,8 @@ int sync_init_state(struct sync *s);
 void sync_fail(struct sync *s, enum provider_outcome outcome, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 void sync_fail_request(struct sync *s, enum provider_resource res, const struct provider_result *r);
+/* The same, for a request named by a (translated) word of its own. */
+void sync_fail_named(struct sync *s, const char *what, const struct provider_result *r);
 void sync_forbid(struct sync *s, enum provider_resource res, const struct provider_result *r);
 /* Lists one page of res into *pg (the caller frees it). Returns 1 with a page, 0 when the
  * key may not read res (recorded with sync_forbid: the sync goes on without it), -1 on

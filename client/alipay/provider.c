@@ -626,6 +626,16 @@ const struct provider_platform alipay_platform = {
         .order_ref_label = N_("Merchant order no."),
         .dispute_noun = N_("complaint"),
         .disputes_title = N_("Complaints"),
+        .resource_words = {[PROVIDER_CHARGES] = N_("orders"),
+                           [PROVIDER_REFUNDS] = N_("refunds"),
+                           [PROVIDER_DISPUTES] = N_("complaints"),
+                           [PROVIDER_PAYOUTS] = N_("withdrawals"),
+                           [PROVIDER_BALANCE_TRANSACTIONS] = N_("the account log")},
+        .account_word = N_("the account"),
+        .credentials_hint = N_("check app_id and app_private_key_file (the app's private key, "
+                               "whose public key is the one uploaded to Alipay)"),
+        .verify_hint = N_("check alipay_public_key_file: it must hold Alipay's public key, "
+                          "not the app's own"),
         .dated = alp_dated,
         .n_dated = sizeof alp_dated / sizeof *alp_dated,
         .check_profile = alp_check_profile,

@@ -683,7 +683,7 @@ int wxp_bill_finish(struct wxp_bill *b, const char *want_sha1, struct provider_r
 		         _("the bill of %s does not match the checksum the platform gave for it "
 		           "(SHA-1 %s, expected %s): it was changed or cut on the way"),
 		         b->day, hex, want_sha1);
-		provider_fail(r, PROVIDER_FORGED, why);
+		provider_fail(r, PROVIDER_BAD_REPLY, why);
 		return -1;
 	}
 	if (!b->error[0] && b->state == B_HEADER && b->bytes > 0)

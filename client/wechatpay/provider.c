@@ -694,6 +694,16 @@ const struct provider_platform wechatpay_platform = {
         .order_ref_label = N_("Merchant order no."),
         .dispute_noun = N_("complaint"),
         .disputes_title = N_("Complaints"),
+        .resource_words = {[PROVIDER_CHARGES] = N_("orders"),
+                           [PROVIDER_REFUNDS] = N_("refunds"),
+                           [PROVIDER_DISPUTES] = N_("complaints"),
+                           [PROVIDER_PAYOUTS] = N_("withdrawals"),
+                           [PROVIDER_BALANCE_TRANSACTIONS] = N_("the fund flow")},
+        .account_word = N_("the platform's certificates"),
+        .credentials_hint = N_("check mchid, merchant_serial (the serial of the merchant API "
+                               "certificate) and private_key_file (its private key)"),
+        .verify_hint = N_("check wechatpay_public_key_file and wechatpay_public_key_id, or "
+                          "leave both out to use the platform's certificates"),
         .dated = wxp_dated,
         .n_dated = sizeof wxp_dated / sizeof *wxp_dated,
         .check_profile = wxp_check_profile,

@@ -364,10 +364,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *con, struct wx_reply *r
 	return ret;
 }
 
-/* The key this reply is signed with: a platform certificate's when the request names
- * one in Wechatpay-Serial (that one while valid, else the newest valid), otherwise, and
- * always for a public-key-only merchant, the public key's; the wrongkey fault swaps in a
- * key the merchant never saw. Lock held. */
+/* The key this reply is signed with: the public key's when the request's Wechatpay-Serial
+ * names its PUB_KEY_ID, and always for a public-key-only merchant; otherwise (no
+ * Wechatpay-Serial, as a client of the certificate days sends, or a certificate's serial)
+ * a platform certificate's: the one named while valid, else the newest valid. The
+ * wrongkey fault swaps in a key the merchant never saw. Lock held. */
 static void choose_key(struct sbx *s, struct MHD_Connection *con, int fault, struct signing *sg)
 {
 	struct wx_state *w = wx_state(s);
@@ -377,8 +378,8 @@ static void choose_key(struct sbx *s, struct MHD_Connection *con, int fault, str
 
 	sg->now = sbx_now(s);
 	snprintf(sg->serial, sizeof(sg->serial), "%s", w->pub_key_id);
-	if (want && want[0] && strcmp(want, w->pub_key_id) != 0 && !w->public_key_only)
-		c = wx_pick_cert(w, want, sg->now);
+	if (!(want && strcmp(want, w->pub_key_id) == 0) && !w->public_key_only)
+		c = wx_pick_cert(w, want && want[0] ? want : NULL, sg->now);
 	if (c) {
 		key = c->key;
 		snprintf(sg->serial, sizeof(sg->serial), "%s", c->serial);

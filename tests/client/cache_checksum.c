@@ -37,11 +37,15 @@ static const struct resource stripe[] = {
         {NULL, NULL},
 };
 
-/* The end of the last bill day the cache holds, as a Unix time (days are Shanghai's): the
- * platforms' checksums cover complete days, so what the cache has of today is left out. */
-#define BILLS_END                                                                                  \
-	"(SELECT CAST(strftime('%s', max(day), '+1 day') AS INTEGER) - 28800 FROM bill_days"       \
-	" WHERE bill = '*')"
+/* The window of the platforms' checksums: the 90 bill days up to the last one the cache
+ * holds (days are Shanghai's, UTC+8); what the cache has of today, or of days that have
+ * since left the platform's 90, is left out. */
+#define LAST_DAY      "(SELECT max(day) FROM bill_days WHERE bill = '*')"
+#define FIRST_DAY     "(SELECT date(max(day), '-89 days') FROM bill_days WHERE bill = '*')"
+#define BILLS_START   "(CAST(strftime('%s', " FIRST_DAY ") AS INTEGER) - 28800)"
+#define BILLS_END     "(CAST(strftime('%s', " LAST_DAY ", '+1 day') AS INTEGER) - 28800)"
+#define IN_BILLS(col) " " col " >= " BILLS_START " AND " col " < " BILLS_END " "
+#define IN_BILL_DAYS  " bill_day >= " FIRST_DAY " AND bill_day <= " LAST_DAY " "
 /* An order's refunded amount less its refunds of today (the platforms' checksums count the
  * refunds made before today; the cache has today's too, from the account log or paydesk). */
 #define REFUNDED_BEFORE                                                                            \
@@ -62,34 +66,36 @@ static const struct resource stripe[] = {
 static const struct resource wechatpay[] = {
         {"orders", "SELECT id || '|' || ifnull(order_ref, '') || '|' || amount || '|'"
                    " || upper(currency) || '|' || " REFUNDED_BEFORE " FROM orders"
-                   " WHERE bill_day IS NOT NULL ORDER BY id"},
+                   " WHERE" IN_BILL_DAYS "ORDER BY id"},
         {"refunds", "SELECT id || '|' || ifnull(refund_ref, '') || '|' || ifnull(order_id, '')"
-                    " || '|' || amount FROM refunds WHERE bill_day IS NOT NULL ORDER BY id"},
+                    " || '|' || amount FROM refunds WHERE" IN_BILL_DAYS "ORDER BY id"},
         {"complaints", "SELECT id || '|' || ifnull(order_id, '') || '|' || " WECHAT_STATE
-                       " || '|' || amount FROM disputes WHERE created < " BILLS_END " ORDER BY id"},
-        {"fundflow", "SELECT id || '|' || amount || '|' || " FLOW_TYPE " || '|' ||"
-                     " ifnull(source, '') FROM balance_transactions WHERE bill_day IS NOT NULL"
-                     " ORDER BY id"},
+                       " || '|' || amount FROM disputes WHERE" IN_BILLS("created") "ORDER BY id"},
+        {"fundflow",
+         "SELECT id || '|' || amount || '|' || " FLOW_TYPE " || '|' ||"
+         " ifnull(source, '') FROM balance_transactions WHERE" IN_BILL_DAYS "ORDER BY id"},
         {"withdrawals", "SELECT balance_transaction || '|' || amount || '|' ||"
                         " date(arrival_date + 28800, 'unixepoch') FROM payouts"
-                        " ORDER BY balance_transaction"},
+                        " WHERE" IN_BILLS("arrival_date") "ORDER BY balance_transaction"},
         {NULL, NULL},
 };
 
+/* Alipay's account log and withdrawals run up to now (the account log is near real time). */
 static const struct resource alipay[] = {
         {"orders", "SELECT id || '|' || ifnull(order_ref, '') || '|' || amount || '|'"
                    " || lower(currency) || '|' || " REFUNDED_BEFORE " FROM orders"
-                   " WHERE created < " BILLS_END " ORDER BY id"},
+                   " WHERE" IN_BILLS("created") "ORDER BY id"},
         {"refunds",
          "SELECT ifnull(order_id, '') || '|' || ifnull(refund_ref, '') || '|' ||"
-         " amount FROM refunds WHERE created < " BILLS_END " ORDER BY order_id, refund_ref"},
+         " amount FROM refunds WHERE" IN_BILLS("created") "ORDER BY order_id, refund_ref"},
         {"complaints", "SELECT id || '|' || ifnull(order_id, '') || '|' || " ALIPAY_STATE
-                       " || '|' || amount FROM disputes WHERE created < " BILLS_END " ORDER BY id"},
+                       " || '|' || amount FROM disputes WHERE" IN_BILLS("created") "ORDER BY id"},
         {"accountlog", "SELECT id || '|' || amount || '|' || " FLOW_TYPE " || '|' ||"
-                       " ifnull(source, '') FROM balance_transactions ORDER BY id"},
+                       " ifnull(source, '') FROM balance_transactions"
+                       " WHERE created >= " BILLS_START " ORDER BY id"},
         {"withdrawals", "SELECT balance_transaction || '|' || amount || '|' ||"
                         " date(arrival_date + 28800, 'unixepoch') FROM payouts"
-                        " ORDER BY balance_transaction"},
+                        " WHERE arrival_date >= " BILLS_START " ORDER BY balance_transaction"},
         {NULL, NULL},
 };
 

@@ -57,3 +57,71 @@ run_sync() {
 	fi
 	return $st
 }
+
+# bill_setup PLATFORM NOW [SANDBOX ARGS...]: a merchant of a bill platform (wechatpay,
+# alipay) with its files in $MERCHANT, its sandbox started at the Unix time NOW, and a
+# profile [t] with the merchant's keys. The client's clock follows the sandbox's (see
+# clock_follow), so that both see the same days.
+bill_setup() {
+	BILL_PLATFORM=$1
+	BILL_T0=$2
+	shift 2
+	tmp_setup
+	MERCHANT="$TEST_TMP/merchant"
+	"$PAYDESK_SANDBOX" --platform "$BILL_PLATFORM" --init-merchant "$MERCHANT" \
+		>/dev/null 2>"$TEST_TMP/init.err" ||
+		{ echo "Bail out! no merchant: $(cat "$TEST_TMP/init.err")"; exit 99; }
+	sandbox_start --quiet --platform "$BILL_PLATFORM" --merchant "$MERCHANT" --now "$BILL_T0" "$@" ||
+		{ echo "Bail out! the sandbox did not start"; exit 99; }
+	BILL_START=$(date +%s)
+	BILL_ADVANCED=0
+	mkdir -p "$XDG_CONFIG_HOME/paydesk"
+	bill_profile >"$XDG_CONFIG_HOME/paydesk/config"
+	unset PAYDESK_API_KEY PAYDESK_PROFILE
+	clock_follow
+	CACHE_DB="$XDG_DATA_HOME/paydesk/t.db"
+}
+
+# bill_profile [API_BASE]: the profile [t] of the merchant in $MERCHANT, on stdout.
+bill_profile() {
+	echo "# written by the test"
+	echo "[t]"
+	echo "platform = $BILL_PLATFORM"
+	echo "api_base = ${1:-$SANDBOX_URL}"
+	echo "timeout = 3"
+	case $BILL_PLATFORM in
+	wechatpay)
+		echo "mchid = $(cat "$MERCHANT/mchid")"
+		echo "merchant_serial = $(cat "$MERCHANT/merchant_serial")"
+		echo "private_key_file = $MERCHANT/apiclient_key.pem"
+		echo "apiv3_key_file = $MERCHANT/apiv3_key"
+		echo "wechatpay_public_key_file = $MERCHANT/wechatpay_public_key.pem"
+		echo "wechatpay_public_key_id = $(cat "$MERCHANT/wechatpay_public_key_id")"
+		;;
+	alipay)
+		echo "app_id = $(cat "$MERCHANT/app_id")"
+		echo "app_private_key_file = $MERCHANT/app_private_key.pem"
+		echo "alipay_public_key_file = $MERCHANT/alipay_public_key.pem"
+		;;
+	esac
+}
+
+# clock_follow: PAYDESK_NOW is the sandbox's clock (its start, the seconds since, what
+# advance added).
+clock_follow() {
+	PAYDESK_NOW=$((BILL_T0 + $(date +%s) - BILL_START + BILL_ADVANCED))
+	export PAYDESK_NOW
+}
+
+# advance SECONDS: moves the sandbox's clock and the client's with it.
+advance() {
+	admin POST /_admin/advance "seconds=$1" >/dev/null || return 1
+	BILL_ADVANCED=$((BILL_ADVANCED + $1))
+	clock_follow
+}
+
+# bill_sync [ARGS...]: run_sync on the sandbox's clock.
+bill_sync() {
+	clock_follow
+	run_sync "$@"
+}

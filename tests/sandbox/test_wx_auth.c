@@ -156,6 +156,11 @@ static void check_modes(struct sbt_server *srv)
 	sbt_ok(strcmp(r.serial, m.pub_key_id) == 0 && wxt_verify(&r, m.wxpub),
 	       "Wechatpay-Serial naming the PUB_KEY_ID gets public-key mode");
 	wxt_resp_free(&r);
+	wxt_call(srv, &m, "GET", "/v3/certificates", NULL, NULL, WXT_NO_SERIAL, &r);
+	sbt_ok(strcmp(r.serial, serials[0]) == 0 && wxt_verify(&r, keys[0]) &&
+	               !wxt_verify(&r, m.wxpub),
+	       "no Wechatpay-Serial (a client of the certificates) gets certificate mode");
+	wxt_resp_free(&r);
 	free_keys(keys, n);
 }
 

@@ -266,6 +266,9 @@ static void request(struct sbt_server *srv, const struct wxt_merchant *m, const 
 	                        flags & WXT_NO_ACCEPT ? "Accept:" : "Accept: application/json");
 	hdr = curl_slist_append(hdr,
 	                        flags & WXT_NO_UA ? "User-Agent:" : "User-Agent: paydesk-tests/1");
+	/* A client of the public key names it, unless told otherwise. */
+	if (!wechatpay_serial && !(flags & WXT_NO_SERIAL))
+		wechatpay_serial = m->pub_key_id;
 	if (wechatpay_serial) {
 		snprintf(line, sizeof(line), "Wechatpay-Serial: %s", wechatpay_serial);
 		hdr = curl_slist_append(hdr, line);

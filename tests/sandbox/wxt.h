@@ -46,7 +46,8 @@ enum {
 	WXT_STALE = 8,
 	WXT_WRONG_SERIAL = 16,
 	WXT_NO_AUTH = 32,
-	WXT_WRONG_MCHID = 64
+	WXT_WRONG_MCHID = 64,
+	WXT_NO_SERIAL = 128 /* no Wechatpay-Serial (else the merchant's PUB_KEY_ID) */
 };
 
 /* Runs the sandbox's --init-merchant into dir; 0 when it succeeded. */

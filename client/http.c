@@ -373,6 +373,21 @@ static void stripe_classify(long status, const struct jval *root, struct provide
 
 /* Turns a finished transfer into an outcome; *reply gets the JSON object on success. The
  * body is handed to the parser (hr->body NULL afterwards). */
+/* Whether body is one whole JSON text (read from a copy, which the reader takes over). */
+static bool json_complete(const char *body, size_t len, char *err, size_t err_size)
+{
+	char *copy = malloc(len + 1);
+	if (!copy) {
+		snprintf(err, err_size, "%s", _("out of memory"));
+		return false;
+	}
+	memcpy(copy, body, len);
+	struct jdoc *doc = jdoc_parse(copy, len, err, err_size);
+	bool ok = doc != NULL;
+	jdoc_free(&doc);
+	return ok;
+}
+
 static void classify(const struct http_client *c, const struct http_request *rq, long status,
                      CURLcode code, struct http_reply *hr, struct provider_result *r,
                      struct jdoc **reply)
@@ -425,6 +440,17 @@ static void classify(const struct http_client *c, const struct http_request *rq,
 			r->http_status = (int)status;
 			snprintf(r->request_id, sizeof r->request_id, "%s", hr->request_id);
 			r->outcome = PROVIDER_FORGED;
+			/* A JSON answer cut on the way fails its signature too; it is a broken
+			 * answer, read again, rather than a forged one. */
+			char jerr[96];
+			if (!rq->sink && hr->len &&
+			    !json_complete(hr->body, hr->len, jerr, sizeof jerr)) {
+				r->outcome = PROVIDER_BAD_REPLY;
+				snprintf(r->message, sizeof r->message,
+				         _("the platform's answer is not valid JSON: %s (of %d "
+				           "bytes)"),
+				         jerr, (int)hr->len);
+			}
 			return;
 		}
 	}

@@ -62,6 +62,12 @@ const char *provider_resource_word(const struct provider_platform *pl, enum prov
 	return provider_resource_name(r);
 }
 
+bool provider_outcome_transient(enum provider_outcome o)
+{
+	return o == PROVIDER_TIMEOUT || o == PROVIDER_OFFLINE || o == PROVIDER_SERVER_ERROR ||
+	       o == PROVIDER_RATE_LIMITED;
+}
+
 void provider_page_free(struct provider_page *page)
 {
 	for (size_t i = 0; i < page->n; i++)

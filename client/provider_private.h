@@ -28,4 +28,8 @@ void provider_fail(struct provider_result *result, enum provider_outcome outcome
  * own. A failure here does not undo what the platform did; the next sync stores it. */
 void provider_store(struct provider *p, const struct model_object *objects, size_t n);
 
+/* Whether a request that ended so may do better tried again (no answer, the platform's
+ * trouble, too many requests). */
+bool provider_outcome_transient(enum provider_outcome o);
+
 #endif

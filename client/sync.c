@@ -47,10 +47,10 @@ void sync_fail_named(struct sync *s, const char *what, const struct provider_res
 {
 	const struct provider_platform *pl = s->platform;
 	/* Forged replies and refused credentials say which settings of this platform to check. */
-	const char *hint = !pl                                  ? NULL
-	                   : r->outcome == PROVIDER_FORGED     ? pl->verify_hint
-	                   : r->outcome == PROVIDER_AUTH       ? pl->credentials_hint
-	                                                       : NULL;
+	const char *hint = !pl                             ? NULL
+	                   : r->outcome == PROVIDER_FORGED ? pl->verify_hint
+	                   : r->outcome == PROVIDER_AUTH   ? pl->credentials_hint
+	                                                   : NULL;
 	char extra[600] = "";
 	if (hint && r->outcome == PROVIDER_FORGED) {
 		sync_fail(s, r->outcome,
@@ -468,7 +468,8 @@ int sync_run(const struct profile *profile, const struct sync_options *options,
 				sync_fail(&s, r.outcome,
 				          _("the platform refused the credentials of profile [%s] "
 				            "(%s); %s"),
-				          profile->name, r.message, _(s.platform->credentials_hint));
+				          profile->name, r.message,
+				          _(s.platform->credentials_hint));
 			else if (r.outcome == PROVIDER_AUTH)
 				sync_fail(
 				        &s, r.outcome,

@@ -91,16 +91,16 @@ static int sink_summary(void *user, const char *bill, const char *summary, int64
  * the withdrawals themselves (their own balance entry) are not paid out. */
 static int link_settlements(struct sync *s)
 {
-	return sync_exec(s,
-	                 "UPDATE balance_transactions SET payout_id = ("
-	                 "  SELECT p.id FROM payouts p WHERE p.created > balance_transactions.created"
-	                 "  ORDER BY p.created, p.id LIMIT 1)"
-	                 " WHERE payout_id IS NULL AND bill_day IS NOT NULL AND type <> 'payout'"
-	                 " AND EXISTS (SELECT 1 FROM payouts p"
-	                 "  WHERE p.created > balance_transactions.created);"
-	                 "UPDATE payouts SET reconciled = 1 WHERE reconciled = 0 AND"
-	                 " balance_transaction IN (SELECT id FROM balance_transactions WHERE"
-	                 " bill_day IS NOT NULL)");
+	return sync_exec(
+	        s, "UPDATE balance_transactions SET payout_id = ("
+	           "  SELECT p.id FROM payouts p WHERE p.created > balance_transactions.created"
+	           "  ORDER BY p.created, p.id LIMIT 1)"
+	           " WHERE payout_id IS NULL AND bill_day IS NOT NULL AND type <> 'payout'"
+	           " AND EXISTS (SELECT 1 FROM payouts p"
+	           "  WHERE p.created > balance_transactions.created);"
+	           "UPDATE payouts SET reconciled = 1 WHERE reconciled = 0 AND"
+	           " balance_transaction IN (SELECT id FROM balance_transactions WHERE"
+	           " bill_day IS NOT NULL)");
 }
 
 /* Whether the cache holds every bill of day. */

@@ -151,6 +151,9 @@ static int alp_account(struct provider *p, char *account_id, int64_t *created,
 	return r->outcome == PROVIDER_INVALID ? 0 : -1;
 }
 
+/* Tries of a bill whose transfer breaks. */
+#define ALP_BILL_TRIES 3
+
 /* ---- bills ---- */
 
 struct download {
@@ -175,10 +178,10 @@ static size_t to_file(void *user, const char *data, size_t n)
 	return n;
 }
 
-/* Downloads one bill of day (zip) and reads it into the sink. 0, 1 when the platform has
- * no such bill (no business), -1 with r. */
-static int read_bill(struct provider *p, const char *type, const char *day,
-                     const struct provider_bill_sink *sink, void *user, struct provider_result *r)
+/* One try of read_bill. */
+static int read_bill_once(struct provider *p, const char *type, const char *day,
+                          const struct provider_bill_sink *sink, void *user,
+                          struct provider_result *r)
 {
 	json_t *biz = json_pack("{s:s, s:s}", "bill_type", type, "bill_date", day);
 	struct jdoc *doc = NULL;
@@ -231,6 +234,20 @@ static int read_bill(struct provider *p, const char *type, const char *day,
 		rc = alp_bill_read(path, type, day, sink, user, r);
 	unlink(path);
 	return rc;
+}
+
+/* Downloads one bill of day (zip) and reads it into the sink. 0, 1 when the platform has
+ * no such bill (no business), -1 with r. A broken transfer is asked for and read again
+ * from the start (a new link: the old may have expired); the rows already handed over are
+ * stored again, the same. */
+static int read_bill(struct provider *p, const char *type, const char *day,
+                     const struct provider_bill_sink *sink, void *user, struct provider_result *r)
+{
+	for (int attempt = 1;; attempt++) {
+		int rc = read_bill_once(p, type, day, sink, user, r);
+		if (rc >= 0 || !provider_outcome_transient(r->outcome) || attempt >= ALP_BILL_TRIES)
+			return rc;
+	}
 }
 
 static int alp_bill_day(struct provider *p, const char *day, const struct provider_bill_sink *sink,

@@ -294,10 +294,7 @@ static int read_bill(struct provider *p, enum wxp_bill_kind kind, const char *da
 		/* A broken transfer is read again from the start: the rows already handed over
 		 * are stored again, the same. A file that is not what the platform described
 		 * is not. */
-		bool transient = r->outcome == PROVIDER_TIMEOUT || r->outcome == PROVIDER_OFFLINE ||
-		                 r->outcome == PROVIDER_SERVER_ERROR ||
-		                 r->outcome == PROVIDER_RATE_LIMITED;
-		if (!transient || attempt >= WXP_BILL_TRIES)
+		if (!provider_outcome_transient(r->outcome) || attempt >= WXP_BILL_TRIES)
 			return -1;
 	}
 }

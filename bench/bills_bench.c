@@ -79,16 +79,19 @@ static const char *const products[] = {"云南小粒咖啡 500g", "龙井茶礼�
 /* A WeChat Pay ALL trade bill of n payment rows (and a refund in 20). */
 static void wechat_bill(long n, struct text *t)
 {
-	add(t, "\xef\xbb\xbf交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,"
-	       "交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,"
-	       "退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,"
-	       "申请退款金额,费率备注\r\n");
+	add(t,
+	    "\xef\xbb\xbf交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,"
+	    "用户标识,"
+	    "交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,"
+	    "退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,"
+	    "申请退款金额,费率备注\r\n");
 	for (long i = 0; i < n; i++) {
 		long fen = 100 + (i * 7919) % 50000;
 		long fee = fen * 600 / 100; /* 0.60% in 10^-5 yuan: fen * 0.006 * 1000 */
 		add(t,
 		    "`2026-11-20 %02ld:%02ld:%02ld,`wx2421b1c4370ec43b,`1900000109,`0,`,"
-		    "`42000020261120%014ld,`ORD-%07ld,`oUpF8uMuAJO_M2pxb1Q9zNj%05ld,`JSAPI,`SUCCESS,"
+		    "`42000020261120%014ld,`ORD-%07ld,`oUpF8uMuAJO_M2pxb1Q9zNj%05ld,`JSAPI,`"
+		    "SUCCESS,"
 		    "`CMB_DEBIT,`CNY,`%ld.%02ld,`0.00,`0,`0,`0.00,`0.00,`,`,`%s,`,`0.%05ld,`0.60%%,"
 		    "`%ld.%02ld,`0.00,`\r\n",
 		    i / 3600 % 24, i / 60 % 60, i % 60, i, i, i % 100000, fen / 100, fen % 100,
@@ -96,13 +99,16 @@ static void wechat_bill(long n, struct text *t)
 		if (i % 20 == 0)
 			add(t,
 			    "`2026-11-20 23:00:00,`wx2421b1c4370ec43b,`1900000109,`0,`,"
-			    "`42000020261120%014ld,`ORD-%07ld,`oUpF8uMuAJO_M2pxb1Q9zNj%05ld,`JSAPI,`REFUND,"
-			    "`CMB_DEBIT,`CNY,`0.00,`0.00,`50300020261120%014ld,`act_%ld,`1.00,`0.00,"
+			    "`42000020261120%014ld,`ORD-%07ld,`oUpF8uMuAJO_M2pxb1Q9zNj%05ld,`JSAPI,"
+			    "`REFUND,"
+			    "`CMB_DEBIT,`CNY,`0.00,`0.00,`50300020261120%014ld,`act_%ld,`1.00,`0."
+			    "00,"
 			    "`ORIGINAL,`SUCCESS,`%s,`,`-0.00600,`0.60%%,`0.00,`1.00,`\r\n",
 			    i, i, i % 100000, i, i, products[i % 5]);
 	}
-	add(t, "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,"
-	       "申请退款总金额\r\n`%ld,`0.00,`0.00,`0.00,`0.00000,`0.00,`0.00\r\n",
+	add(t,
+	    "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,"
+	    "申请退款总金额\r\n`%ld,`0.00,`0.00,`0.00,`0.00000,`0.00,`0.00\r\n",
 	    n + (n + 19) / 20);
 }
 
@@ -206,7 +212,8 @@ static void bench_wechat(long rows, const char *dir)
 	double cpu = cpu_s() - c0, wall = wall_s() - w0;
 	store_free(&ctx.store);
 	cache_close(&c);
-	printf("wechatpay: %" PRId64 " bill rows (%zu KiB gzipped) read and stored: %.2f us CPU per "
+	printf("wechatpay: %" PRId64
+	       " bill rows (%zu KiB gzipped) read and stored: %.2f us CPU per "
 	       "row [<= 5], %.2f s wall\n",
 	       n, zlen / 1024, cpu * 1e6 / (double)n, wall);
 	printf("wechatpay: cache bytes per order: %ld\n", file_size(path) / rows);
@@ -219,25 +226,29 @@ static void bench_wechat(long rows, const char *dir)
 static void alipay_zip(long n, const char *path)
 {
 	struct text t = {0};
-	add(&t, "#支付宝交易记录明细查询\r\n#账号：[20880000000000010156]\r\n"
-	        "#-----------------------------------------业务明细列表-----------------------------"
-	        "-----------\r\n"
-	        "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,"
-	        "终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,"
-	        "支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,"
-	        "卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注\r\n");
+	add(&t,
+	    "#支付宝交易记录明细查询\r\n#账号：[20880000000000010156]\r\n"
+	    "#-----------------------------------------业务明细列表-----------------------------"
+	    "-----------\r\n"
+	    "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,"
+	    "终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,"
+	    "支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,"
+	    "卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注\r\n");
 	for (long i = 0; i < n; i++) {
 		long fen = 100 + (i * 7919) % 50000;
 		long fee = (fen * 6 + 500) / 1000;
 		add(&t,
-		    "2026112022001%07ld\t,ORD-%07ld\t,交易,%s,2026-11-20 10:00:00,2026-11-20 10:00:05,"
-		    "S01,国贸店,op1,T1,138****8000,%ld.%02ld,%ld.%02ld,0.00,0.00,0.00,0.00,0.00,,0.00,"
+		    "2026112022001%07ld\t,ORD-%07ld\t,交易,%s,2026-11-20 10:00:00,2026-11-20 "
+		    "10:00:05,"
+		    "S01,国贸店,op1,T1,138****8000,%ld.%02ld,%ld.%02ld,0.00,0.00,0.00,0.00,0.00,,0."
+		    "00,"
 		    "0.00,,-%ld.%02ld,0.00,\r\n",
 		    i, i, products[i % 5], fen / 100, fen % 100, fen / 100, fen % 100, fee / 100,
 		    fee % 100);
 	}
-	add(&t, "#-----------------------------------------业务明细列表结束------------------------"
-	        "------------\r\n#交易合计：%ld笔，商家实收共0.00元，商家优惠共0.00元\r\n",
+	add(&t,
+	    "#-----------------------------------------业务明细列表结束------------------------"
+	    "------------\r\n#交易合计：%ld笔，商家实收共0.00元，商家优惠共0.00元\r\n",
 	    n);
 	iconv_t cd = iconv_open("GBK", "UTF-8");
 	size_t in = t.len, cap = t.len, out = cap;
@@ -274,7 +285,8 @@ static void bench_alipay(long rows, const char *dir)
 	double cpu = cpu_s() - c0, wall = wall_s() - w0;
 	store_free(&ctx.store);
 	cache_close(&c);
-	printf("alipay: %ld bill rows (GBK, zipped) read, converted and stored: %.2f us CPU per row "
+	printf("alipay: %ld bill rows (GBK, zipped) read, converted and stored: %.2f us CPU per "
+	       "row "
 	       "[<= 5], %.2f s wall\n",
 	       ctx.objects, cpu * 1e6 / (double)ctx.objects, wall);
 	printf("alipay: cache bytes per order: %ld\n", file_size(path) / rows);
@@ -285,10 +297,11 @@ static void bench_alipay(long rows, const char *dir)
 static void bench_signatures(void)
 {
 	EVP_PKEY *k = EVP_RSA_gen(2048);
-	static const char msg[] = "POST\n/v3/refund/domestic/refunds\n1796054400\n"
-	                          "593BEC0C930BF1AFEB40B4A08C8FB242\n{\"transaction_id\":"
-	                          "\"4200002026112000000001\",\"out_refund_no\":\"act_x\","
-	                          "\"amount\":{\"refund\":100,\"total\":1309,\"currency\":\"CNY\"}}\n";
+	static const char msg[] =
+	        "POST\n/v3/refund/domestic/refunds\n1796054400\n"
+	        "593BEC0C930BF1AFEB40B4A08C8FB242\n{\"transaction_id\":"
+	        "\"4200002026112000000001\",\"out_refund_no\":\"act_x\","
+	        "\"amount\":{\"refund\":100,\"total\":1309,\"currency\":\"CNY\"}}\n";
 	char sig[800], err[300];
 	int n = 500;
 	double c0 = cpu_s();

@@ -132,6 +132,13 @@ void provider_set_cancel(struct provider *p, const volatile int *cancel)
 	http_set_cancel(p->http, cancel);
 }
 
+void provider_set_backoff(struct provider *p, long base_ms, long cap_ms)
+{
+	struct http_retry r = {
+	        .max_attempts = 5, .base_ms = base_ms, .cap_ms = cap_ms, .budget_ms = 60000};
+	http_set_retry(p->http, &r);
+}
+
 void provider_fail(struct provider_result *r, enum provider_outcome o, const char *msg)
 {
 	memset(r, 0, sizeof *r);

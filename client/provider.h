@@ -240,6 +240,9 @@ const struct provider_ops *provider_get_ops(const struct provider *p);
 const struct provider_platform *provider_get_platform(const struct provider *p);
 /* A flag that, when it becomes non-zero, stops requests in progress (PROVIDER_CANCELLED). */
 void provider_set_cancel(struct provider *p, const volatile int *cancel);
+/* The waits between tries of a request: the first (doubling, with jitter) and the longest.
+ * For programs that script many faults; paydesk itself keeps the defaults. */
+void provider_set_backoff(struct provider *p, long base_ms, long cap_ms);
 
 /* The callbacks of list_parallel, for list i of n: next() fills the query of the list's next
  * page and returns 1, or returns 0 when the list is done; page() receives each page in turn

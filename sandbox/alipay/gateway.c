@@ -536,11 +536,13 @@ static int early_fault(struct sbx *s, int fault, int retry_after, int64_t seq,
 		return 1;
 	}
 	if (fault == SBX_FAULT_429) {
-		snprintf(num, sizeof(num), "%d", retry_after > 0 ? retry_after : 1);
+		/* retry_after=0: no Retry-After, as for the other platforms. */
+		snprintf(num, sizeof(num), "%d", retry_after);
 		sbx_log_status(s, seq, 429);
 		pthread_mutex_unlock(&s->lock);
 		*ret = send_text(con, 429, "text/html",
-		                 "<html><body>429 Too Many Requests</body></html>", &h, 1);
+		                 "<html><body>429 Too Many Requests</body></html>", &h,
+		                 retry_after > 0 ? 1 : 0);
 		return 1;
 	}
 	if (fault == SBX_FAULT_RESET) {

@@ -258,7 +258,8 @@ enum MHD_Result sbx_stripe_serve(struct sbx *s, struct MHD_Connection *con, stru
 		r.should_retry = 1;
 		sbx_log_status(s, seq, 429);
 		pthread_mutex_unlock(&s->lock);
-		return send_result(con, &r, request_id, retry_after > 0 ? retry_after : 1, 0, NULL);
+		/* retry_after=0 asked for: no Retry-After (the default is 1). */
+		return send_result(con, &r, request_id, retry_after, 0, NULL);
 	}
 	if (fault == SBX_FAULT_RESET) {
 		struct sbx_header h[] = {{"Content-Type", "application/json"},

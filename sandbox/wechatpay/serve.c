@@ -456,8 +456,7 @@ enum MHD_Result wx_serve(struct sbx *s, struct MHD_Connection *con, struct sbx_c
 	}
 	if (fault == SBX_FAULT_429) {
 		wx_error(&r, 429, "FREQUENCY_LIMITED", "请求频率超过限制，请降低频率后重试");
-		retry_after = retry_after > 0 ? retry_after : 1;
-		goto reply;
+		goto reply; /* retry_after=0 asked for: no Retry-After (the default is 1) */
 	}
 	retry_after = 0;
 	if (fault == SBX_FAULT_RESET) {

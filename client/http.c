@@ -631,10 +631,14 @@ static void perform_once(struct http_client *c, const struct http_request *rq, c
 
 /* How long to wait before another try after failed try number `attempt` of a call begun
  * at start_ms, or -1 when the call is to give up. */
-static long retry_wait(struct http_client *c, const struct provider_result *r,
-                       const struct http_reply *hr, int attempt, long start_ms)
+static long retry_wait(struct http_client *c, const struct http_request *rq,
+                       const struct provider_result *r, const struct http_reply *hr, int attempt,
+                       long start_ms)
 {
 	if (attempt >= c->retry.max_attempts || !http_should_retry(r, hr->should_retry))
+		return -1;
+	/* Only what surely did not reach the platform, or was turned away, is sent again. */
+	if (rq->once && r->outcome != PROVIDER_OFFLINE && r->outcome != PROVIDER_RATE_LIMITED)
 		return -1;
 	/* What a sink took is gone: the caller must start that file again. */
 	if (hr->sunk > 0)
@@ -675,7 +679,7 @@ int http_request(struct http_client *c, const struct http_request *rq, struct jd
 			r->outcome = PROVIDER_CANCELLED;
 			break;
 		}
-		long wait = retry_wait(c, r, &hr, attempt, start);
+		long wait = retry_wait(c, rq, r, &hr, attempt, start);
 		if (wait < 0)
 			break;
 		/* Sleep in slices so that a cancel is noticed quickly. */
@@ -810,7 +814,7 @@ static int stream_done(struct http_client *c, CURLM *m, struct stream *st, size_
 		r.outcome = PROVIDER_CANCELLED;
 	long wait = r.outcome == PROVIDER_CANCELLED
 	                    ? -1
-	                    : retry_wait(c, &r, &st->hr, st->attempt, st->start_ms);
+	                    : retry_wait(c, &st->rq, &r, &st->hr, st->attempt, st->start_ms);
 	if (wait >= 0) {
 		st->attempt++;
 		st->wake_ms = now_ms() + wait;

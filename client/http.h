@@ -43,6 +43,10 @@ struct http_request {
 	                              * image upload signs its meta part), or NULL */
 	const void *call;            /* what the wire's hooks need to know of this call */
 	bool unsigned_reply;         /* the platform does not sign this reply (bill files) */
+	bool once;                   /* not to be sent twice (no key makes it safe): not tried
+	                              * again once the platform may have acted on it (no
+	                              * answer, a 5xx, an answer that cannot be read); the
+	                              * caller resolves those */
 	/* A reply that is not JSON (a file): its 2xx body goes to sink as it arrives (return
 	 * the bytes taken; fewer stops the transfer), and nothing is retried once a byte went
 	 * there. NULL: the reply is JSON. */

@@ -178,6 +178,12 @@ struct provider_dated_spec {
 	                   * day in the cache (a near-real-time account log) */
 };
 
+/* One answer a platform offers for "what was done" about a complaint. */
+struct provider_feedback_code {
+	const char *code;  /* as sent: "02" */
+	const char *label; /* N_(): "refunded another way" */
+};
+
 struct provider_platform {
 	const char *name;  /* as profiles spell it: "stripe", "wechatpay" */
 	const char *title; /* N_(): "Stripe", "WeChat Pay" */
@@ -206,6 +212,11 @@ struct provider_platform {
 	 * replies fail their signature check (NULL: the generic advice). */
 	const char *credentials_hint;
 	const char *verify_hint;
+	/* What marking a complaint handled must say, where the platform asks (Alipay's
+	 * feedback codes, the first the default; with a text of 1 to 200 characters); none:
+	 * marking it handled is all. */
+	const struct provider_feedback_code *feedback_codes;
+	size_t n_feedback_codes;
 	/* LISTS: the lists backfilled, in order; the event feed; what lists without events
 	 * (entries newer than the newest cached); what each settlement paid out. */
 	const struct provider_list_spec *lists;

@@ -235,7 +235,8 @@ long query_run_count(struct query *q, const char *select, const struct page_spec
 #define ORDER_COLUMNS                                                                              \
 	"o.id, o.created, o.amount, o.amount_refunded, o.currency, o.status, o.platform_status, "  \
 	"o.order_ref, o.customer_name, o.customer_email, o.description, o.card_brand, "            \
-	"o.card_last4, o.risk_level, o.payment_intent, o.balance_transaction, o.failure_message"
+	"o.card_last4, o.risk_level, o.payment_intent, o.balance_transaction, o.failure_message, " \
+	"o.channel"
 
 static void read_order(sqlite3_stmt *s, void *out)
 {
@@ -257,6 +258,7 @@ static void read_order(sqlite3_stmt *s, void *out)
 	query_col_text(s, 14, r->payment_intent, sizeof r->payment_intent);
 	query_col_text(s, 15, r->balance_transaction, sizeof r->balance_transaction);
 	query_col_text(s, 16, r->failure_message, sizeof r->failure_message);
+	query_col_text(s, 17, r->channel, sizeof r->channel);
 }
 
 void query_order_filter_init(struct query_order_filter *f)

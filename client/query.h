@@ -72,6 +72,7 @@ struct query_order_row {
 	char payment_intent[QUERY_ID];
 	char balance_transaction[QUERY_ID];
 	char failure_message[QUERY_TEXT];
+	char channel[32]; /* how it was paid, where the platform says (JSAPI, 交易) */
 };
 
 /* Resets a filter to "everything, newest first". */

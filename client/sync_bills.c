@@ -300,7 +300,8 @@ int sync_bills_run(struct sync *s, const struct sync_options *options)
 		return -1;
 	if (sync_days(s, options) != 0)
 		return -1;
-	int64_t now = (int64_t)paydesk_now();
+	/* The lists run up to the end of this very second: what was made in it is listed. */
+	int64_t now = (int64_t)paydesk_now() + 1;
 	const struct provider_platform *pl = s->platform;
 	for (size_t i = 0; i < pl->n_dated; i++) {
 		const struct provider_dated_spec *spec = &pl->dated[i];

@@ -26,16 +26,34 @@ static void drop_last_char(char *buf)
 
 #define PROMPT_MIN_FIELD 16
 
-/* Draws the prompt line: label, text (its tail when too long), hint. */
-static void draw_prompt(const char *label, const char *text, const char *hint)
+#define PROMPT_MAX_ROWS 4
+
+/* Draws the prompt line: label, text (its tail when too long), hint. A label longer than
+ * the line (a question with its choices) is wrapped onto the lines above it, so that it
+ * is read whole; *rows says how many lines the prompt took. */
+static void draw_prompt(const char *label, const char *text, const char *hint, int *rows)
 {
 	int y = LINES - 1;
-	move(y, 0);
-	clrtoeol();
 	/* The label says what to type (choices included): it may take all but a field of
 	 * PROMPT_MIN_FIELD columns for the answer. */
 	int label_room = COLS - PROMPT_MIN_FIELD > COLS / 3 ? COLS - PROMPT_MIN_FIELD : COLS / 3;
-	int x = tui_put_text(y, 0, label, label_room, false, false);
+	size_t starts[PROMPT_MAX_ROWS];
+	int n = 1;
+	starts[0] = 0;
+	if (tui_text_width(label) > label_room && LINES > PROMPT_MAX_ROWS + 2)
+		n = tui_wrap(label, label_room, 0, starts, PROMPT_MAX_ROWS);
+	for (int i = 0; i < n; i++) {
+		move(y - (n - 1) + i, 0);
+		clrtoeol();
+	}
+	for (int i = 0; i + 1 < n; i++) {
+		char piece[512];
+		snprintf(piece, sizeof piece, "%.*s", (int)(starts[i + 1] - starts[i]),
+		         label + starts[i]);
+		tui_put_text(y - (n - 1) + i, 0, piece, COLS, false, false);
+	}
+	*rows = n;
+	int x = tui_put_text(y, 0, label + starts[n - 1], label_room, false, false);
 	int room = COLS - x - 1;
 	const char *shown = text;
 	while (tui_text_width(shown) > room && *shown) {
@@ -64,8 +82,9 @@ bool tui_prompt(const char *label, const char *initial, char *out, size_t size)
 	leaveok(stdscr, FALSE);
 	tui_modal_depth++;
 	bool done = false, ok = false;
+	int rows = 1;
 	while (!done) {
-		draw_prompt(label, text, hint);
+		draw_prompt(label, text, hint, &rows);
 		int key = tui_read_key();
 		hint[0] = '\0';
 		if (key == TUI_KEY_ENTER) {
@@ -100,8 +119,10 @@ bool tui_prompt(const char *label, const char *initial, char *out, size_t size)
 	tui_modal_depth--;
 	leaveok(stdscr, TRUE);
 	curs_set(0);
-	move(LINES - 1, 0);
-	clrtoeol();
+	for (int i = 0; i < rows; i++) {
+		move(LINES - 1 - i, 0);
+		clrtoeol();
+	}
 	if (ok)
 		snprintf(out, size, "%s", text);
 	else if (size)

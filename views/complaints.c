@@ -121,11 +121,13 @@ static const struct tui_request_info complaints_requests[] = {
         REQ_REJECT,
 };
 
+/* At 80 columns the state and the problem are whole; the numbers of the order and of the
+ * complaint (whole on the complaint's screen) take what is left. */
 static const struct tui_column complaints_columns[] = {
         {N_("Received"), 11, 11, TUI_ALIGN_LEFT, 0}, {N_("Age"), 6, 7, TUI_ALIGN_RIGHT, 0},
-        {N_("State"), 10, 16, TUI_ALIGN_LEFT, 0},    {N_("Problem"), 8, 22, TUI_ALIGN_LEFT, 2},
+        {N_("State"), 14, 16, TUI_ALIGN_LEFT, 0},    {N_("Problem"), 14, 22, TUI_ALIGN_LEFT, 2},
         {N_("Amount"), 9, 16, TUI_ALIGN_RIGHT, 0},   {N_("CCY"), 3, 3, TUI_ALIGN_LEFT, 0},
-        {N_("Order"), 10, 0, TUI_ALIGN_LEFT, 2},     {N_("Complaint"), 12, 32, TUI_ALIGN_LEFT, 1},
+        {N_("Order"), 6, 0, TUI_ALIGN_LEFT, 2},      {N_("Complaint"), 6, 32, TUI_ALIGN_LEFT, 1},
 };
 
 static const char *const complaint_statuses[] = {"", "awaiting_reply", "in_progress", "resolved"};
@@ -352,21 +354,81 @@ static int do_reply(const char *id)
 	return show(&out);
 }
 
+/* Where the platform wants it said what was done (Alipay's feedback): its code, asked
+ * with the choices listed, and a text from the editor. true with both, or false with a
+ * message shown. */
+static bool ask_feedback(const struct provider_platform *pl, const char **code, char **text)
+{
+	char choices[1024], answer[16];
+	size_t len = 0;
+	for (size_t i = 0; i < pl->n_feedback_codes && len < sizeof choices; i++) {
+		int n = snprintf(choices + len, sizeof choices - len, "%s%s %s", i ? ", " : "",
+		                 pl->feedback_codes[i].code, _(pl->feedback_codes[i].label));
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	char question[1200];
+	snprintf(question, sizeof question, _("What was done (%s)? "), choices);
+	if (!tui_prompt(question, pl->feedback_codes[0].code, answer, sizeof answer)) {
+		tui_message("%s", _("Nothing was done."));
+		return false;
+	}
+	*code = NULL;
+	for (size_t i = 0; i < pl->n_feedback_codes; i++)
+		if (!strcmp(answer, pl->feedback_codes[i].code))
+			*code = pl->feedback_codes[i].code;
+	if (!*code) {
+		tui_message(_("%s is none of the platform's answers (%s). Nothing was sent."),
+		            answer, choices);
+		return false;
+	}
+	if (!views_edit_text("", text))
+		return false;
+	size_t n = actions_text_length(*text);
+	if (n == 0 || n > ACTIONS_REPLY_MAX) {
+		tui_message(
+		        _("An answer has from 1 to %d characters; this one has %zu. Nothing was "
+		          "sent."),
+		        ACTIONS_REPLY_MAX, n);
+		free(*text);
+		*text = NULL;
+		return false;
+	}
+	return true;
+}
+
 static int do_complete(const char *id)
 {
 	struct actions_complaint c;
 	if (!complaint_ready(id, ACTIONS_COMPLAINT_COMPLETE, &c))
 		return TUI_HANDLED;
-	char details[512];
-	summary(&c, details, sizeof details);
+	const struct provider_platform *pl = views_app.platform;
+	const char *code = NULL;
+	char *text = NULL;
+	if (pl && pl->n_feedback_codes && !ask_feedback(pl, &code, &text))
+		return TUI_HANDLED;
+	char details[1024], head[512];
+	summary(&c, head, sizeof head);
+	const char *done = "";
+	for (size_t i = 0; code && i < pl->n_feedback_codes; i++)
+		if (!strcmp(code, pl->feedback_codes[i].code))
+			done = _(pl->feedback_codes[i].label);
+	if (text)
+		snprintf(details, sizeof details, _("%s\nWhat was done: %s %s\n%s"), head, code,
+		         done, text);
+	else
+		snprintf(details, sizeof details, "%s", head);
 	if (!tui_confirm(_("Mark this complaint handled? The customer is told it is resolved."),
 	                 details)) {
+		free(text);
 		tui_message("%s", _("Nothing was done."));
 		return TUI_HANDLED;
 	}
 	struct actions_session *s = actions_ui_session();
 	struct actions_outcome out;
-	actions_complaint_complete(s, c.id, NULL, NULL, s->provider == NULL, &out);
+	actions_complaint_complete(s, c.id, code, text, s->provider == NULL, &out);
+	free(text);
 	return show(&out);
 }
 
@@ -398,9 +460,18 @@ static int do_refund_decision(const char *id, bool approve)
 	summary(&c, head, sizeof head);
 	views_money_sym(c.refund_requested, c.currency, money, sizeof money);
 	if (approve)
-		snprintf(details, sizeof details,
-		         _("%s\nRefund asked for: %s\nThen refund the order (R) within %d day(s)."),
-		         head, money, days);
+		if (days == 0)
+			snprintf(details, sizeof details,
+			         _("%s\nRefund asked for: %s\nThen refund the order (R) today."),
+			         head, money);
+		else
+			snprintf(details, sizeof details,
+			         P_("%s\nRefund asked for: %s\nThen refund the order (R) within %d "
+			            "day.",
+			            "%s\nRefund asked for: %s\nThen refund the order (R) within %d "
+			            "days.",
+			            (unsigned long)days),
+			         head, money, days);
 	else
 		snprintf(details, sizeof details, _("%s\nRefund asked for: %s\nReason: %s"), head,
 		         money, answer);

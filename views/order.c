@@ -261,6 +261,28 @@ bool views_order_id(const char *text, char *id, size_t size)
 		tui_message("%s", query_error(views_app.query));
 		return false;
 	}
+	if (n == 0 && views_platform_offers(VIEWS_NEED_ACT_LOOKUP) && !views_app.offline) {
+		/* Not in the bills yet (paid today): the platform's point query, now. */
+		struct actions_session *s = actions_ui_session();
+		struct provider_result r;
+		char fetched[72];
+		int rc = s && s->provider ? actions_lookup_order(s, text, fetched, &r) : -1;
+		if (rc == 1) {
+			views_data_changed();
+			snprintf(id, size, "%s", fetched);
+			return true;
+		}
+		if (rc == 0)
+			tui_message(_("Neither the cache nor the platform has an order %s."), text);
+		else
+			tui_message(
+			        _("No order in the cache has the id or the order number %s, and "
+			          "the platform could not be asked: %s"),
+			        text,
+			        s && s->provider ? provider_outcome_message(r.outcome)
+			                         : _("offline"));
+		return false;
+	}
 	if (n == 0) {
 		tui_message(_("No order in the cache has the id or the order number %s."), text);
 		return false;

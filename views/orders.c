@@ -51,6 +51,20 @@ static const struct tui_column orders_columns[] = {
         {N_("Card"), 9, 16, TUI_ALIGN_LEFT, 1},     {N_("Risk"), 6, 12, TUI_ALIGN_LEFT, 0},
 };
 
+/* The bill platforms' orders have no card or risk: what was bought and how it was paid
+ * (JSAPI, NATIVE... or the bill's kind) instead. */
+static const struct tui_column bill_orders_columns[] = {
+        {N_("Date"), 11, 11, TUI_ALIGN_LEFT, 0},    {N_("Order"), 11, 26, TUI_ALIGN_LEFT, 2},
+        {N_("Item"), 10, 0, TUI_ALIGN_LEFT, 4},     {N_("Amount"), 9, 16, TUI_ALIGN_RIGHT, 1},
+        {N_("CCY"), 3, 3, TUI_ALIGN_LEFT, 0},       {N_("Status"), 13, 16, TUI_ALIGN_LEFT, 0},
+        {N_("Paid via"), 8, 10, TUI_ALIGN_LEFT, 0},
+};
+
+static bool bill_platform(void)
+{
+	return views_app.platform && views_app.platform->history == PROVIDER_HISTORY_BILLS;
+}
+
 /* Card brands as the list shows them: the platform's name shortened. */
 static const struct {
 	const char *brand;
@@ -113,17 +127,24 @@ static void order_to_row(const struct query_order_row *r, int sort, struct tui_r
 	views_datetime_short(r->created, text, sizeof text);
 	tui_row_set(row, 0, text);
 	tui_row_set(row, 1, r->order_ref[0] ? r->order_ref : r->id);
-	tui_row_set(row, 2, r->customer_name[0] ? r->customer_name : r->customer_email);
+	if (bill_platform())
+		tui_row_set(row, 2, r->description);
+	else
+		tui_row_set(row, 2, r->customer_name[0] ? r->customer_name : r->customer_email);
 	views_money(r->amount, r->currency, text, sizeof text);
 	tui_row_set(row, 3, text);
 	views_currency(r->currency, text, sizeof text);
 	tui_row_set(row, 4, text);
 	tui_row_set(row, 5, short_label(r->status, label, sizeof label));
-	if (r->card_last4[0]) {
-		card_cell(r->card_brand, r->card_last4, text, sizeof text);
-		tui_row_set(row, 6, text);
+	if (bill_platform()) {
+		tui_row_set(row, 6, r->channel);
+	} else {
+		if (r->card_last4[0]) {
+			card_cell(r->card_brand, r->card_last4, text, sizeof text);
+			tui_row_set(row, 6, text);
+		}
+		tui_row_set(row, 7, short_label(r->risk_level, label, sizeof label));
 	}
-	tui_row_set(row, 7, short_label(r->risk_level, label, sizeof label));
 	row->style = views_status_style(r->status) == TUI_STYLE_GOOD
 	                     ? TUI_STYLE_NORMAL
 	                     : views_status_style(r->status);
@@ -178,8 +199,13 @@ static int orders_open(struct tui_view *view, const char *arg)
 	o->count = -1;
 	view->data = o;
 	struct tui_row_source source = {orders_fetch, orders_count, o};
-	tui_view_set_table(view, orders_columns, sizeof orders_columns / sizeof orders_columns[0],
-	                   &source);
+	if (bill_platform())
+		tui_view_set_table(view, bill_orders_columns,
+		                   sizeof bill_orders_columns / sizeof bill_orders_columns[0],
+		                   &source);
+	else
+		tui_view_set_table(view, orders_columns,
+		                   sizeof orders_columns / sizeof orders_columns[0], &source);
 	return 0;
 }
 

@@ -419,12 +419,18 @@ static int complaint_call(struct provider *p, const char *method, json_t *biz,
 	return rc;
 }
 
+/* The images' ids as the complaint methods take them: one string, comma-separated. */
 static json_t *image_list(const struct provider_complaint_reply *req)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < req->n_images; i++)
-		json_array_append_new(a, json_string(req->images[i]));
-	return a;
+	char ids[1024] = "";
+	size_t len = 0;
+	for (size_t i = 0; i < req->n_images && len < sizeof ids; i++) {
+		int n = snprintf(ids + len, sizeof ids - len, "%s%s", i ? "," : "", req->images[i]);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	return json_string(ids);
 }
 
 static int alp_complaint_reply(struct provider *p, const struct provider_complaint_reply *req,
@@ -628,6 +634,15 @@ static const struct provider_dated_spec alp_dated[] = {
         {PROVIDER_DISPUTES, 30, 0, false},
 };
 
+/* feedback.submit's codes (00, the guarantee-fund refund, is in older documentation only). */
+static const struct provider_feedback_code alp_feedback_codes[] = {
+        {"04", N_("other")},
+        {"02", N_("refunded another way")},
+        {"03", N_("shipped")},
+        {"05", N_("after-sales service done")},
+        {"06", N_("not the merchant's responsibility")},
+};
+
 const struct provider_platform alipay_platform = {
         .name = "alipay",
         .title = N_("Alipay"),
@@ -653,6 +668,8 @@ const struct provider_platform alipay_platform = {
                                "whose public key is the one uploaded to Alipay)"),
         .verify_hint = N_("check alipay_public_key_file: it must hold Alipay's public key, "
                           "not the app's own"),
+        .feedback_codes = alp_feedback_codes,
+        .n_feedback_codes = sizeof alp_feedback_codes / sizeof *alp_feedback_codes,
         .dated = alp_dated,
         .n_dated = sizeof alp_dated / sizeof *alp_dated,
         .check_profile = alp_check_profile,

@@ -221,6 +221,19 @@ static char *encoded(const char *s)
 	return out;
 }
 
+/* The methods with no number of the merchant's that makes a repeat harmless (a refund has
+ * its out_request_no; an answer to a complaint sent twice shows twice): not tried again by
+ * the HTTP layer once Alipay may have acted; the outbox resolves them. */
+static bool sent_once(const char *method)
+{
+	static const char *const once[] = {"alipay.merchant.tradecomplain.reply.submit",
+	                                   "alipay.merchant.tradecomplain.feedback.submit"};
+	for (size_t i = 0; i < sizeof once / sizeof *once; i++)
+		if (!strcmp(method, once[i]))
+			return true;
+	return false;
+}
+
 int alp_call(struct alp *a, struct http_client *http, const char *method, json_t *biz,
              struct jdoc **doc, const struct jval **node, struct provider_result *r)
 {
@@ -293,6 +306,7 @@ int alp_call_upload(struct alp *a, struct http_client *http, const char *method,
 	                          .body = body ? body : "",
 	                          .content_type = "application/x-www-form-urlencoded;charset=utf-8",
 	                          .mime = mime,
+	                          .once = sent_once(method),
 	                          .call = &call};
 	rc = http_request(http, &rq, doc, r);
 	if (rc == 0) {

@@ -63,18 +63,22 @@ run_sync() {
 # profile [t] with the merchant's keys. The client's clock follows the sandbox's (see
 # clock_follow), so that both see the same days.
 bill_setup() {
+	tmp_setup
+	bill_start "$@"
+}
+
+# bill_start PLATFORM NOW [SANDBOX ARGS...]: bill_setup in the test's directory as it is
+# (another platform after sandbox_stop); the merchant is $TEST_TMP/merchant-PLATFORM.
+bill_start() {
 	BILL_PLATFORM=$1
 	BILL_T0=$2
 	shift 2
-	tmp_setup
-	MERCHANT="$TEST_TMP/merchant"
+	MERCHANT="$TEST_TMP/merchant-$BILL_PLATFORM"
 	"$PAYDESK_SANDBOX" --platform "$BILL_PLATFORM" --init-merchant "$MERCHANT" \
 		>/dev/null 2>"$TEST_TMP/init.err" ||
 		{ echo "Bail out! no merchant: $(cat "$TEST_TMP/init.err")"; exit 99; }
 	sandbox_start --quiet --platform "$BILL_PLATFORM" --merchant "$MERCHANT" --now "$BILL_T0" "$@" ||
 		{ echo "Bail out! the sandbox did not start"; exit 99; }
-	BILL_START=$(date +%s)
-	BILL_ADVANCED=0
 	mkdir -p "$XDG_CONFIG_HOME/paydesk"
 	bill_profile >"$XDG_CONFIG_HOME/paydesk/config"
 	unset PAYDESK_API_KEY PAYDESK_PROFILE
@@ -106,17 +110,15 @@ bill_profile() {
 	esac
 }
 
-# clock_follow: PAYDESK_NOW is the sandbox's clock (its start, the seconds since, what
-# advance added).
+# clock_follow: PAYDESK_NOW is the sandbox's clock, as it says.
 clock_follow() {
-	PAYDESK_NOW=$((BILL_T0 + $(date +%s) - BILL_START + BILL_ADVANCED))
+	PAYDESK_NOW=$(admin GET /_admin/now | sed -n 's/.*"now":\([0-9]*\).*/\1/p')
 	export PAYDESK_NOW
 }
 
 # advance SECONDS: moves the sandbox's clock and the client's with it.
 advance() {
 	admin POST /_admin/advance "seconds=$1" >/dev/null || return 1
-	BILL_ADVANCED=$((BILL_ADVANCED + $1))
 	clock_follow
 }
 

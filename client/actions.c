@@ -135,13 +135,16 @@ static void read_order(sqlite3_stmt *st, void *out)
 	audit_column_text(st, 6, o->customer_email, sizeof o->customer_email);
 	audit_column_text(st, 7, o->description, sizeof o->description);
 	audit_column_text(st, 8, o->order_ref, sizeof o->order_ref);
+	audit_column_text(st, 9, o->status, sizeof o->status);
+	o->created = (time_t)sqlite3_column_int64(st, 10);
 }
 
 int actions_order_get(struct sqlite3 *db, const char *id, struct actions_order *o)
 {
 	static const char sql[] =
 	        "SELECT id, amount, amount_refunded, currency, platform_status, customer_name,"
-	        " customer_email, description, order_ref FROM orders WHERE id = ?1";
+	        " customer_email, description, order_ref, status, created FROM orders WHERE id = "
+	        "?1";
 	memset(o, 0, sizeof *o);
 	return get_by_id(db, sql, id, read_order, o);
 }

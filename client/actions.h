@@ -98,6 +98,8 @@ struct actions_order {
 	char customer_email[160];
 	char description[160];
 	char order_ref[160]; /* the merchant's own order number, "" when it has none */
+	char status[24];     /* paydesk's: paid, refunded, part_refunded, ... */
+	time_t created;
 };
 
 /* Reads an order. Returns 1, 0 when not cached, -1 on failure. */

@@ -9,6 +9,7 @@
 #include "client/actions.h"
 #include "client/cache_schema.h"
 #include "client/i18n.h"
+#include "client/model.h"
 #include "client/money.h"
 #include "client/query.h"
 #include "client/query_private.h"
@@ -808,6 +809,32 @@ int query_order_get(struct query *q, const char *id, struct query_order_row *out
 {
 	return query_get_one(q, "SELECT " ORDER_COLUMNS " FROM orders o WHERE o.id = ?", id,
 	                     read_order, out, sizeof *out);
+}
+
+static int64_t col_or_unknown(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? MODEL_UNKNOWN
+	                                                : sqlite3_column_int64(s, i);
+}
+
+static void read_order_bill(sqlite3_stmt *s, void *out)
+{
+	struct query_order_bill *b = out;
+	query_col_text(s, 0, b->payer, sizeof b->payer);
+	query_col_text(s, 1, b->channel, sizeof b->channel);
+	b->settle_amount = col_or_unknown(s, 2);
+	b->discount_amount = col_or_unknown(s, 3);
+	b->fee_fine = col_or_unknown(s, 4);
+	query_col_text(s, 5, b->fee_rate, sizeof b->fee_rate);
+	query_col_text(s, 6, b->bill_day, sizeof b->bill_day);
+}
+
+int query_order_bill_get(struct query *q, const char *id, struct query_order_bill *out)
+{
+	return query_get_one(q,
+	                     "SELECT payer, channel, settle_amount, discount_amount, fee_fine,"
+	                     " fee_rate, bill_day FROM orders WHERE id = ?",
+	                     id, read_order_bill, out, sizeof *out);
 }
 
 int query_order_find(struct query *q, const char *text, char (*ids)[QUERY_ID], int max)

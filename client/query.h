@@ -75,6 +75,20 @@ struct query_order_row {
 	char channel[32]; /* how it was paid, where the platform says (JSAPI, 交易) */
 };
 
+/* What a bill platform's bill says of an order (columns NULL elsewhere: MODEL_UNKNOWN and
+ * ""). */
+struct query_order_bill {
+	char payer[QUERY_TEXT];  /* openid, the buyer's account as the bill masks it */
+	char channel[32];        /* JSAPI, NATIVE...; 交易 */
+	int64_t settle_amount;   /* what the merchant is paid for it */
+	int64_t discount_amount; /* the platform's or the shop's discount */
+	int64_t fee_fine;        /* the fee in thousandths of the minor unit */
+	char fee_rate[16];       /* "0.60%" */
+	char bill_day[11];       /* the bill it came in, "" while only a point query told it */
+};
+/* Reads an order's bill facts: 1, 0 when not cached, -1 (see query_error). */
+int query_order_bill_get(struct query *q, const char *id, struct query_order_bill *out);
+
 /* Resets a filter to "everything, newest first". */
 void query_order_filter_init(struct query_order_filter *f);
 /* Up to max orders after (after=true) or before `key` (NULL = from the

@@ -30,5 +30,5 @@ check_PROGRAMS += bench/actions_exactly_once
 bench_actions_exactly_once_SOURCES = bench/actions_exactly_once.c
 bench_actions_exactly_once_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
 bench_actions_exactly_once_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS)
-TESTS += tests/actions/test_exactly_once.sh tests/actions/test_exactly_once_bills.sh tests/actions/test_complaints.sh
-EXTRA_DIST += tests/actions/test_exactly_once.sh tests/actions/test_exactly_once_bills.sh tests/actions/test_complaints.sh
+TESTS += tests/actions/test_exactly_once.sh tests/actions/test_exactly_once_bills.sh tests/actions/test_complaints.sh tests/actions/test_bill_refunds.sh
+EXTRA_DIST += tests/actions/test_exactly_once.sh tests/actions/test_exactly_once_bills.sh tests/actions/test_complaints.sh tests/actions/test_bill_refunds.sh

@@ -90,15 +90,18 @@ int cmd_lookup(int argc, char **argv, const struct cli_globals *globals)
 		actions_env_close(&env);
 		return EXIT_FAILED;
 	}
-	char money[64], refunded[64];
+	char money[64], refunded[64], when[64], status[64];
 	money_format(o.amount, o.currency, money_locale_current(), MONEY_FMT_CODE, money,
 	             sizeof money);
 	money_format(o.amount_refunded, o.currency, money_locale_current(), MONEY_FMT_CODE,
 	             refunded, sizeof refunded);
 	field(views_word(pl->order_id_label, N_("Order")), o.id);
+	field(views_word(pl->order_ref_label, N_("Order number")), o.order_ref);
+	views_datetime(o.created, when, sizeof when);
+	field(_("Date"), when);
 	field(_("Amount"), money);
 	field(_("Refunded"), refunded);
-	field(_("Status"), o.platform_status);
+	field(_("Status"), views_label(o.status, status, sizeof status));
 	field(_("Description"), o.description);
 	actions_env_close(&env);
 	return EXIT_OK;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "client/client.h"
+#include "client/model.h"
 #include "views/actions_ui.h"
 #include "views/views.h"
 
@@ -133,8 +134,10 @@ static void add_customer_sections(struct tui_lines *lines, const struct query_or
 	char *raw = query_raw_json(views_app.query, o->id);
 	json_t *root = raw ? json_loads(raw, JSON_ALLOW_NUL, NULL) : NULL;
 	free(raw);
-	add_party(lines, _("Billing"), json_object_get(root, "billing_details"), o->customer_name,
-	          o->customer_email);
+	/* The bill platforms know no billing details: the payer is in the facts above. */
+	if (!(views_app.platform && views_app.platform->history == PROVIDER_HISTORY_BILLS))
+		add_party(lines, _("Billing"), json_object_get(root, "billing_details"),
+		          o->customer_name, o->customer_email);
 	json_t *shipping = json_object_get(root, "shipping");
 	if (json_is_object(shipping))
 		add_party(lines, _("Shipping"), shipping, NULL, NULL);
@@ -193,6 +196,48 @@ static void add_balance(struct tui_lines *lines, const char *id)
 
 /* Builds every line of an order's detail; false when it is not cached
  * (then a message says so). */
+/* A fee to the bill's precision: thousandths of the minor unit ("¥0.07854"). */
+static void fee_fine_text(int64_t fine, const char *currency, char *buf, size_t size)
+{
+	int64_t abs = fine < 0 ? -fine : fine;
+	char whole[64];
+	views_money_sym(abs / 1000, currency, whole, sizeof whole);
+	size_t n = strlen(whole);
+	if (n && whole[n - 1] >= '0' && whole[n - 1] <= '9')
+		snprintf(buf, size, "%s%s%03d", fine < 0 ? "-" : "", whole, (int)(abs % 1000));
+	else
+		snprintf(buf, size, "%s%s", fine < 0 ? "-" : "", whole);
+}
+
+/* What the bill says of the order: payer, how it was paid, settlement, discount, fee. */
+static void add_bill_facts(struct tui_lines *lines, const struct query_order_row *o)
+{
+	struct query_order_bill b;
+	if (query_order_bill_get(views_app.query, o->id, &b) <= 0)
+		return;
+	char text[128];
+	views_field(lines, _("Payer"), b.payer);
+	views_field(lines, _("Paid via"), b.channel);
+	if (b.settle_amount != MODEL_UNKNOWN) {
+		views_money_sym(b.settle_amount, o->currency, text, sizeof text);
+		views_field(lines, _("Settlement"), text);
+	}
+	if (b.discount_amount != MODEL_UNKNOWN && b.discount_amount) {
+		views_money_sym(b.discount_amount, o->currency, text, sizeof text);
+		views_field(lines, _("Discount"), text);
+	}
+	if (b.fee_fine != MODEL_UNKNOWN) {
+		char fee[80];
+		fee_fine_text(b.fee_fine, o->currency, fee, sizeof fee);
+		if (b.fee_rate[0])
+			snprintf(text, sizeof text, "%s (%s)", fee, b.fee_rate);
+		else
+			snprintf(text, sizeof text, "%s", fee);
+		views_field(lines, _("Fee"), text);
+	}
+	views_field(lines, _("In the bill of"), b.bill_day[0] ? b.bill_day : _("not yet"));
+}
+
 bool views_order_lines(struct tui_lines *lines, const char *id)
 {
 	struct query_order_row o;
@@ -203,13 +248,21 @@ bool views_order_lines(struct tui_lines *lines, const char *id)
 		return false;
 	}
 	char text[512], a[64], b[64], label[64];
+	const struct provider_platform *pl = views_app.platform;
+	bool bills = pl && pl->history == PROVIDER_HISTORY_BILLS;
 	tui_lines_addf(lines, TUI_STYLE_HEADER, _("Order %s"), o.id);
 	views_datetime(o.created, text, sizeof text);
 	views_field(lines, _("Date"), text);
-	views_field(lines, _("Order ref"), o.order_ref);
-	snprintf(text, sizeof text, "%s%s%s%s", o.customer_name, o.customer_email[0] ? " <" : "",
-	         o.customer_email, o.customer_email[0] ? ">" : "");
-	views_field(lines, _("Customer"), text);
+	views_field(lines, views_word(pl ? pl->order_ref_label : NULL, N_("Order ref")),
+	            o.order_ref);
+	if (bills) {
+		views_field(lines, views_word(pl->order_id_label, N_("Order")), o.id);
+	} else {
+		snprintf(text, sizeof text, "%s%s%s%s", o.customer_name,
+		         o.customer_email[0] ? " <" : "", o.customer_email,
+		         o.customer_email[0] ? ">" : "");
+		views_field(lines, _("Customer"), text);
+	}
 	views_money_sym(o.amount, o.currency, a, sizeof a);
 	views_currency(o.currency, b, sizeof b);
 	snprintf(text, sizeof text, "%s (%s)", a, b);
@@ -220,15 +273,21 @@ bool views_order_lines(struct tui_lines *lines, const char *id)
 	views_field(lines, _("Left to refund"), a);
 	snprintf(text, sizeof text, "%s", views_label(o.status, label, sizeof label));
 	views_field(lines, _("Status"), text);
-	views_field(lines, _("Platform status"), o.platform_status);
-	if (o.card_last4[0])
-		snprintf(text, sizeof text, "%s **** %s", o.card_brand, o.card_last4);
-	else
-		text[0] = '\0';
-	views_field(lines, _("Card"), text);
-	views_field(lines, _("Risk level"), views_label(o.risk_level, label, sizeof label));
+	if (!bills)
+		views_field(lines, _("Platform status"), o.platform_status);
+	if (bills) {
+		add_bill_facts(lines, &o);
+	} else {
+		if (o.card_last4[0])
+			snprintf(text, sizeof text, "%s **** %s", o.card_brand, o.card_last4);
+		else
+			text[0] = '\0';
+		views_field(lines, _("Card"), text);
+		views_field(lines, _("Risk level"), views_label(o.risk_level, label, sizeof label));
+	}
 	views_field(lines, _("Description"), o.description);
-	views_field(lines, _("Payment intent"), o.payment_intent);
+	if (!bills)
+		views_field(lines, _("Payment intent"), o.payment_intent);
 	if (o.failure_message[0])
 		views_field(lines, _("Failure"), o.failure_message);
 	add_customer_sections(lines, &o);
@@ -240,7 +299,8 @@ bool views_order_lines(struct tui_lines *lines, const char *id)
 	if (!c.refunds)
 		tui_lines_addf(lines, TUI_STYLE_DIM, "  %s", _("none"));
 	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
-	tui_lines_add(lines, TUI_STYLE_HEADER, _("Disputes"));
+	tui_lines_add(lines, TUI_STYLE_HEADER,
+	              views_word(pl ? pl->disputes_title : NULL, N_("Disputes")));
 	query_each_order_dispute(views_app.query, o.id, add_dispute, &c);
 	if (!c.disputes)
 		tui_lines_addf(lines, TUI_STYLE_DIM, "  %s", _("none"));

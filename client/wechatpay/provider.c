@@ -460,6 +460,19 @@ static int wxp_lookup_order(struct provider *p, const char *id, struct provider_
 		         by_platform ? "id" : "out-trade-no", e, mch);
 		struct jdoc *doc = NULL;
 		if (get(p, path, NULL, &doc, r) == 0) {
+			const struct jval *root = jdoc_root(doc);
+			if (!jval_str(jval_get(root, "transaction_id"))) {
+				/* Not paid: WeChat Pay gives it no number of its own yet, and the
+				 * cache keeps paid orders only. */
+				const char *state = jval_str(jval_get(root, "trade_state"));
+				const char *desc = jval_str(jval_get(root, "trade_state_desc"));
+				char why[400];
+				snprintf(why, sizeof why, _("the order %s is not paid (%s%s%s)"), id,
+				         state ? state : "?", desc ? ": " : "", desc ? desc : "");
+				jdoc_free(&doc);
+				provider_fail(r, PROVIDER_NOT_YET, why);
+				return -1;
+			}
 			page->doc = doc;
 			page->objects = calloc(1, sizeof *page->objects);
 			char err[256];

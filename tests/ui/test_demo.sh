@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 UI_TMUX_SESSION=demo
 ui_tmux_setup
-tap_plan 8
+tap_plan 18
 DEMO_TMP="$TEST_TMP/demo"
 mkdir -p "$DEMO_TMP"
 
@@ -19,11 +19,12 @@ left_behind() {
 	done
 }
 
-# start_demo [LOCALE]: nothing but the locale is set (no catalog directory).
+# start_demo [LOCALE [PLATFORM]]: nothing but the locale is set (no catalog directory).
 start_demo() {
 	loc=${1:-C.UTF-8}
+	platform=${2:-stripe}
 	tm -f /dev/null new-session -d -s demo -x 120 -y 40 \
-		"env -u PAYDESK_LOCALEDIR -u LANGUAGE LANG=$loc LC_ALL=$loc TMPDIR='$DEMO_TMP' PAYDESK_SANDBOX='$PAYDESK_SANDBOX' '$PAYDESK_BIN' --demo"
+		"env -u PAYDESK_LOCALEDIR -u LANGUAGE LANG=$loc LC_ALL=$loc TMPDIR='$DEMO_TMP' PAYDESK_SANDBOX='$PAYDESK_SANDBOX' '$PAYDESK_BIN' --demo --platform $platform"
 }
 
 gone() {
@@ -61,4 +62,23 @@ tap_ok $? "in zh_CN.UTF-8 the demo's screens are in Chinese"
 tm send-keys -t demo q
 gone
 tap_ok $? "the Chinese demo also leaves nothing behind"
+
+# A WeChat Pay and an Alipay merchant, in Chinese: their bills, their complaints.
+for platform in wechatpay alipay; do
+	start_demo zh_CN.UTF-8 $platform
+	wait_for_re "第 1 行，共 [0-9,]+ 行"
+	tap_ok $? "$platform: the demo opens a seeded merchant in Chinese"
+	wait_for "刚刚同步"
+	wait_for "账单至"
+	tap_ok $? "$platform: once synced, its status line says how far the bills reach"
+	tm send-keys -t demo 3
+	wait_for "最早的未回复在前"
+	tap_ok $? "$platform: the third screen is the complaint queue, oldest unanswered first"
+	tm capture-pane -p -t demo >"$TEST_TMP/queue"
+	grep -q "CNY" "$TEST_TMP/queue"; tap_ok $? "$platform: in CNY"
+	grep -q "CNY" "$TEST_TMP/queue" || sed "s/^/# | /" "$TEST_TMP/queue"
+	tm send-keys -t demo q q
+	gone
+	tap_ok $? "$platform: the demo leaves nothing behind"
+done
 tap_done

@@ -3,12 +3,15 @@ views_libviews_a_SOURCES += \
 	views/statement.h \
 	views/statement.c \
 	views/statement_text.c \
+	views/statement_doc.h \
+	views/statement_bills.c \
 	views/statement_money.c \
 	views/statement_export.c \
 	views/statement_pdf.h \
 	views/statement_pdf.c \
 	views/statement_pdf_face.c \
 	views/statement_pdf_lines.c \
+	views/statement_pdf_bills.c \
 	views/statement_print.c \
 	views/cmd_statement.c \
 	views/statement_view.c

@@ -11,6 +11,7 @@
 
 #include "client/client.h"
 #include "client/ledger.h"
+#include "client/ledger_private.h"
 
 /* Items kept from the summing pass: ids (and order numbers) in one buffer, the rest in an
  * array. */
@@ -29,14 +30,6 @@ struct ledger_kept {
 	struct ledger_kept_item *items;
 	size_t n, cap;
 	bool with_orders; /* each item's order number was kept too */
-};
-
-struct ledger {
-	sqlite3 *db;
-	bool owns_db;
-	bool in_snapshot; /* ledger_snapshot_begin opened a read transaction */
-	bool has_orders;  /* the cache has the orders, refunds and disputes tables */
-	char error[256];
 };
 
 /* The merchant's order number of balance transaction b: its order's (a charge's), or the
@@ -92,6 +85,8 @@ const char *ledger_recon_key(enum ledger_recon recon)
 		return "match";
 	case LEDGER_RECON_MISMATCH:
 		return "mismatch";
+	case LEDGER_RECON_BEFORE_HISTORY:
+		return "before_history";
 	case LEDGER_RECON_UNKNOWN:
 		break;
 	}
@@ -113,7 +108,8 @@ enum ledger_category ledger_categorize(const char *type, const char *reporting_c
 	static const char *const refunds[] = {"refund",           "payment_refund",
 	                                      "refund_failure",   "payment_failure_refund",
 	                                      "payment_reversal", NULL};
-	static const char *const fees[] = {"stripe_fee", "tax_fee", NULL};
+	/* "fee": the bill platforms' fees booked as entries of their own (扣除交易手续费, 收费). */
+	static const char *const fees[] = {"stripe_fee", "tax_fee", "fee", NULL};
 	static const char *const payouts[] = {"payout", "payout_cancel", "payout_failure", NULL};
 	const char *rc = reporting_category ? reporting_category : "";
 	if (!type)
@@ -176,6 +172,11 @@ const char *ledger_last_error(const struct ledger *ledger)
 	return ledger ? ledger->error : "";
 }
 
+const struct provider_platform *ledger_platform(const struct ledger *ledger)
+{
+	return ledger ? ledger->platform : NULL;
+}
+
 /* Checks the tables statements read and registers ledger_category(). */
 static enum ledger_status ledger_prepare_db(struct ledger *l)
 {
@@ -209,6 +210,28 @@ static enum ledger_status ledger_prepare_db(struct ledger *l)
 		return LEDGER_DB;
 	}
 	l->has_orders = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 3;
+	sqlite3_finalize(st);
+	/* The bill days, and the columns of the bills' rows, came with the bill platforms
+	 * (schema 8): an older cache has neither. */
+	rc = sqlite3_prepare_v2(l->db,
+	                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+	                        "name = 'bill_days'",
+	                        -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		set_error(l);
+		return LEDGER_DB;
+	}
+	l->has_bills =
+	        l->has_orders && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+	sqlite3_finalize(st);
+	rc = sqlite3_prepare_v2(l->db, "SELECT value FROM meta WHERE key = 'provider'", -1, &st,
+	                        NULL);
+	if (rc != SQLITE_OK) {
+		set_error(l);
+		return LEDGER_DB;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		l->platform = provider_platform_find((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	rc = sqlite3_create_function(l->db, "ledger_category", 2,
 	                             SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_category, NULL,
@@ -295,6 +318,7 @@ void ledger_statement_free(struct ledger_statement **st)
 		free(s->kept->items);
 		free(s->kept);
 	}
+	ledger_bills_free(&s->bills);
 	free(s->account_id);
 	free(s->account_name);
 	free(s);
@@ -356,6 +380,16 @@ static enum ledger_status step_end(struct ledger *l, int rc)
 	if (strstr(l->error, "overflow"))
 		return LEDGER_OVERFLOW;
 	return LEDGER_DB;
+}
+
+enum ledger_status ledger_prepare_sql(struct ledger *l, const char *sql, sqlite3_stmt **st)
+{
+	return prepare(l, sql, st);
+}
+
+enum ledger_status ledger_step_end(struct ledger *l, int rc)
+{
+	return step_end(l, rc);
 }
 
 static enum ledger_status load_meta(struct ledger *l, struct ledger_statement *s)
@@ -566,6 +600,8 @@ static enum ledger_status load_sums(struct ledger *l, struct ledger_statement *s
 			                                   : values[k];
 			if (m > c->max_abs)
 				c->max_abs = m;
+			if (k == 1 && m > c->max_fee)
+				c->max_fee = m;
 		}
 		if (!ok) {
 			sqlite3_finalize(st);
@@ -603,8 +639,15 @@ static enum ledger_status load_payouts(struct ledger *l, struct ledger_statement
 	        &st);
 	if (r != LEDGER_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)s->arrival_from);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)s->arrival_to);
+	/* A bill platform's withdrawal is dated by the instant it left (its fund flow's time),
+	 * not by a day's 00:00 UTC: its days are those of the platform's zone. */
+	const struct provider_platform *pl = l->platform;
+	const int64_t offset = l->has_bills && pl && pl->history == PROVIDER_HISTORY_BILLS
+	                               ? pl->day_utc_offset
+	                               : 0;
+	const bool instants = l->has_bills && pl && pl->history == PROVIDER_HISTORY_BILLS;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)s->arrival_from - offset);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)s->arrival_to - offset);
 	sqlite3_bind_text(st, 3, currency, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, LEDGER_CAT_PAYOUTS);
 	int rc;
@@ -635,6 +678,12 @@ static enum ledger_status load_payouts(struct ledger *l, struct ledger_statement
 		c->n_payouts++;
 		p->created = (time_t)sqlite3_column_int64(st, 3);
 		p->arrival_date = (time_t)sqlite3_column_int64(st, 4);
+		if (instants) {
+			/* As a date: the 00:00 UTC of its day in the platform's zone. */
+			int64_t local = (int64_t)p->arrival_date + offset;
+			int64_t day = local / 86400 - (local % 86400 < 0);
+			p->arrival_date = (time_t)(day * 86400);
+		}
 		p->amount = sqlite3_column_int64(st, 5);
 		if (!add_to(&c->payouts_arriving, p->amount)) {
 			sqlite3_finalize(st);
@@ -697,7 +746,9 @@ static enum ledger_status finish_currencies(struct ledger_statement *s)
 			return LEDGER_OVERFLOW;
 		c->closing = closing;
 	}
-	qsort(s->currencies, s->n_currencies, sizeof *s->currencies, compare_currency);
+	/* No currency, no array: qsort must not be handed a null pointer, even for nothing. */
+	if (s->n_currencies > 1)
+		qsort(s->currencies, s->n_currencies, sizeof *s->currencies, compare_currency);
 	return LEDGER_OK;
 }
 
@@ -771,6 +822,11 @@ enum ledger_status ledger_statement_load_period(struct ledger *ledger,
 		r = load_sums(ledger, s, cur);
 	if (r == LEDGER_OK)
 		r = load_payouts(ledger, s, cur);
+	s->platform = ledger->platform;
+	if (r == LEDGER_OK)
+		r = ledger_bills_payouts(ledger, s);
+	if (r == LEDGER_OK)
+		r = ledger_bills_load(ledger, s, cur);
 	if (own_txn)
 		sqlite3_exec(ledger->db, "COMMIT", NULL, NULL, NULL);
 	if (r == LEDGER_OK)

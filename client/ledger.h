@@ -59,9 +59,14 @@ enum ledger_recon {
 	LEDGER_RECON_MATCH = 0, /* the payout's transactions sum exactly to its amount */
 	LEDGER_RECON_MISMATCH,  /* they do not: the difference is printed */
 	LEDGER_RECON_UNKNOWN,   /* none of its transactions is in the cache */
+	/* A withdrawal of a bill platform that pays out a balance begun before the first bill
+	 * day the cache holds: its earlier entries cannot be in the cache, so it cannot be
+	 * reconciled from it (not a mismatch). */
+	LEDGER_RECON_BEFORE_HISTORY,
 };
 
-/* Stable ASCII name of a reconciliation result ("match", "mismatch", "unknown"). */
+/* Stable ASCII name of a reconciliation result ("match", "mismatch", "unknown",
+ * "before_history"). */
 const char *ledger_recon_key(enum ledger_recon recon);
 
 /* A payout arriving in the range (by its arrival date, as the bank statement shows it),
@@ -90,12 +95,100 @@ struct ledger_currency {
 	int64_t closing;               /* opening + net_activity + payouts_net */
 	int64_t inconsistent;          /* transactions whose net is not amount - fee */
 	int64_t max_abs;               /* largest |amount|, |fee| or |net| in the range (layout) */
+	int64_t max_fee;               /* largest |fee| in the range (layout) */
 	int64_t items;                 /* transactions in the range */
 	int64_t mismatches;            /* payouts whose reconciliation failed */
+	int64_t before_history;        /* payouts that cannot be reconciled from the cache */
 	struct ledger_payout *payouts; /* arriving in the range, by arrival date then id */
 	size_t n_payouts;
 	int64_t payouts_arriving; /* the sum of their amounts */
 };
+
+/* ---- The bills of a platform whose history is daily bills (WeChat Pay, Alipay) ----
+ *
+ * For each bill day of a statement, every figure of each bill's summary as the platform
+ * wrote it, computed again from the bill's rows in the cache and compared exactly. */
+
+/* What a figure is: a number of rows, an amount, or a fee (fees may be finer than the
+ * currency's minor unit: WeChat Pay writes them to 5 decimals of a yuan). */
+enum ledger_unit {
+	LEDGER_UNIT_COUNT = 0,
+	LEDGER_UNIT_MONEY,
+	LEDGER_UNIT_FEE,
+};
+
+enum ledger_check {
+	LEDGER_CHECK_EQUAL = 0, /* the cached rows give the bill's figure exactly */
+	/* they give another figure, or the bill's is not a number at its precision */
+	LEDGER_CHECK_DIFFERENT,
+	LEDGER_CHECK_ABSENT,      /* the bill's summary does not state this figure */
+	LEDGER_CHECK_NOT_KEPT,    /* the cache does not keep what this figure sums */
+	LEDGER_CHECK_NOT_CHECKED, /* a figure of the summary paydesk does not know */
+};
+
+/* Stable ASCII name of a check ("equal", "different", "absent", "not_kept",
+ * "not_checked"). */
+const char *ledger_check_key(enum ledger_check check);
+
+/* One figure of a bill's summary. Values are integers in units of 10^-scale of the major
+ * unit (scale 0 for counts, the currency's exponent for amounts, that plus 3 for fees);
+ * `decimals` is the precision the platform states it with (WeChat Pay's fees: 5, Alipay's:
+ * 2). */
+struct ledger_figure {
+	char *name;        /* the platform's words for it (UTF-8; owned); untrusted platform text
+	                    * for NOT_CHECKED */
+	const char *gloss; /* N_() English words for it; NULL for NOT_CHECKED */
+	const char *key;   /* stable ASCII key ("fee_total"); "" for NOT_CHECKED */
+	enum ledger_unit unit;
+	int scale, decimals;
+	enum ledger_check check;
+	char *bill_text;    /* as the bill writes it (untrusted); NULL when it has no bill or no
+	                  * such figure */
+	bool bill_valid;    /* the bill's figure is a number of at most `decimals` decimals */
+	int64_t bill;       /* its value; 0 for a day without a bill */
+	bool cache_valid;   /* the cache keeps what it sums: cache is its figure */
+	int64_t cache;      /* the cached rows' value (when cache_valid) */
+	int64_t difference; /* cache - bill when both are numbers */
+};
+
+enum ledger_bill_state {
+	LEDGER_BILL_IN_CACHE = 0, /* the bill and its rows are in the cache */
+	LEDGER_BILL_NONE,         /* the platform made no bill: no business that day */
+	LEDGER_BILL_MISSING,      /* not in the cache (paydesk sync fetches it) */
+	LEDGER_BILL_NOT_YET,      /* the day is not over on the platform: no bill yet */
+	LEDGER_BILL_EXPIRED,      /* older than the platform keeps bills, and not cached */
+};
+
+/* Stable ASCII name of a bill state ("in_cache", "none", "missing", "not_yet",
+ * "expired"). */
+const char *ledger_bill_state_key(enum ledger_bill_state state);
+
+/* One bill of one day, or (bill NULL) every bill of the days [day, last_day] that are all
+ * in the same state other than in the cache: not in the cache, or (LEDGER_BILL_NONE) days
+ * without any bill and without any row in the cache. */
+struct ledger_bill {
+	char day[11], last_day[11]; /* YYYY-MM-DD, days of the platform's zone */
+	const char *bill;           /* "trade", "fundflow", "signcustomer"; NULL: every bill */
+	const char *name;           /* the platform's name for it ("交易账单") */
+	const char *gloss;          /* N_() English words for it */
+	enum ledger_bill_state state;
+	int64_t rows; /* detail rows the sync stored from it */
+	struct ledger_figure *figures;
+	size_t n_figures;
+	int64_t differences; /* figures DIFFERENT */
+};
+
+struct ledger_bills {
+	char currency[4];          /* the bills' currency, lower case */
+	char first_day[11];        /* the first bill day the cache holds; "" when none */
+	struct ledger_bill *bills; /* by day, then in the platform's order of bills */
+	size_t n_bills;
+	int64_t days;        /* bill days of the period */
+	int64_t differences; /* figures that differ, over every bill */
+	int64_t missing;     /* days whose bills are not in the cache */
+};
+
+struct provider_platform;
 
 /* Everything a statement says, except the itemized transactions (see ledger_items). */
 struct ledger_statement {
@@ -108,6 +201,11 @@ struct ledger_statement {
 	struct ledger_currency *currencies; /* sorted by code */
 	size_t n_currencies;
 	struct ledger_kept *kept; /* the range's items when loaded with LEDGER_KEEP_ITEMS */
+	/* The cache's platform (its meta 'provider'); NULL when the cache does not say. */
+	const struct provider_platform *platform;
+	/* The bills of the period's days, for a platform whose history is daily bills; NULL
+	 * for any other (and for a currency other than the bills'). */
+	struct ledger_bills *bills;
 };
 
 /* ledger_statement_load_flags flags. */
@@ -137,6 +235,15 @@ enum ledger_status ledger_snapshot_begin(struct ledger *ledger);
 void ledger_snapshot_end(struct ledger *ledger);
 /* SQLite's message for the last LEDGER_DB failure (static until the next call). */
 const char *ledger_last_error(const struct ledger *ledger);
+/* The platform the cache holds (its meta 'provider'), NULL when it does not say: a bill
+ * platform's statement counts its days in the platform's day zone. */
+const struct provider_platform *ledger_platform(const struct ledger *ledger);
+
+/* A decimal as a platform writes it ("45.0", "-0.17", "0.07854") as an integer in units of
+ * 10^-precision: digits beyond the precision must be zeros ("45.0" is 45 at precision 0;
+ * "0.078541" at 5 is refused, never rounded). No floating point. Returns false for anything
+ * else (empty, signs alone, grouping, spaces, overflow). */
+bool ledger_decimal(const char *text, size_t len, int precision, int64_t *out);
 
 /* The period of a statement. Balance activity is counted by the instant it happened, in
  * [from, to). A payout's arrival date is a calendar date (the platform gives it as that

@@ -9,7 +9,7 @@ client_libclient_a_SOURCES = \
 	client/money.h \
 	client/cache_schema.c \
 	client/cache_schema.h
-client_libclient_a_SOURCES += client/ledger.c client/ledger.h
+client_libclient_a_SOURCES += client/ledger.c client/ledger.h client/ledger_bills.c client/ledger_private.h
 client_libclient_a_SOURCES += client/audit.c client/audit.h client/outbox.c client/outbox.h client/actions.c client/actions.h
 # Platform access, cache and sync (client engineer).
 client_libclient_a_SOURCES += \

@@ -208,6 +208,16 @@ static void text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
+/* A bill's fact (settlement, discount, fee...): NULL when not known, and outside a bill
+ * (a list platform's object knows none); a bill's 0 is a 0 the statement sums. */
+static void bill_fact(sqlite3_stmt *st, int i, int64_t v, const char *bill_day)
+{
+	if (v == MODEL_UNKNOWN || (!bill_day && v == 0))
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
 static void int_or_null(sqlite3_stmt *st, int i, int64_t v)
 {
 	if (v && v != MODEL_UNKNOWN)
@@ -388,9 +398,9 @@ int store_object(struct store *s, const struct model_object *m)
 		text(st, 23, m->raw);
 		text(st, 24, o->payer);
 		text(st, 25, o->channel);
-		int_or_null(st, 26, o->settle_amount);
-		int_or_null(st, 27, o->discount_amount);
-		int_or_null(st, 28, o->fee_fine);
+		bill_fact(st, 26, o->settle_amount, o->bill_day);
+		bill_fact(st, 27, o->discount_amount, o->bill_day);
+		bill_fact(st, 28, o->fee_fine, o->bill_day);
 		text(st, 29, o->fee_rate);
 		text(st, 30, o->bill_day);
 		rc = s->manual_fts ? store_order_fts(s, m, st) : run(st);
@@ -429,9 +439,9 @@ int store_object(struct store *s, const struct model_object *m)
 		text(st, 13, m->raw);
 		text(st, 14, r->order_ref);
 		text(st, 15, r->refund_ref);
-		int_or_null(st, 16, r->settle_amount);
-		int_or_null(st, 17, r->coupon_refund);
-		int_or_null(st, 18, r->fee_fine);
+		bill_fact(st, 16, r->settle_amount, r->bill_day);
+		bill_fact(st, 17, r->coupon_refund, r->bill_day);
+		bill_fact(st, 18, r->fee_fine, r->bill_day);
 		text(st, 19, r->bill_day);
 		rc = run(st);
 		if (rc == SQLITE_OK && r->derive_order)

@@ -33,7 +33,8 @@ static void statement_usage(FILE *out)
 	        "      --print            also print it through CUPS (as a PDF)\n"
 	        "      --printer NAME     the CUPS queue (default: the profile's, else lp's)\n"
 	        "      --copies N         copies to print (default 1)\n"
-	        "      --timezone TZ      time zone of the days (default: the profile's)\n"
+	        "      --timezone TZ      time zone of the days (default: the profile's; for\n"
+	        "                         WeChat Pay and Alipay the zone of their bills)\n"
 	        "      --cache FILE       read this cache file (default: the profile's)\n"
 	        "  -h, --help             display this help and exit\n"),
 	      out);
@@ -225,17 +226,38 @@ static void report_warnings(const struct statement *st)
 		                  "run 'paydesk sync' for a complete statement"));
 	for (size_t i = 0; i < d->n_currencies; i++) {
 		const struct ledger_currency *c = &d->currencies[i];
-		if (c->mismatches > 0) {
-			char code[4];
-			money_currency_upper(c->currency, code);
+		char code[4];
+		money_currency_upper(c->currency, code);
+		if (c->mismatches > 0)
 			cli_error(P_("warning: %lld %s payout does not reconcile with its "
 			             "transactions",
 			             "warning: %lld %s payouts do not reconcile with their "
 			             "transactions",
 			             c->mismatches),
 			          (long long)c->mismatches, code);
-		}
+		if (c->before_history > 0)
+			cli_error(P_("note: %lld %s withdrawal pays out a balance from before the "
+			             "cache's history and cannot be reconciled from it",
+			             "note: %lld %s withdrawals pay out a balance from before the "
+			             "cache's history and cannot be reconciled from it",
+			             c->before_history),
+			          (long long)c->before_history, code);
 	}
+	const struct ledger_bills *b = d->bills;
+	if (b && b->differences > 0)
+		cli_error(
+		        P_("warning: %lld figure of the platform's bills differs from the cache's",
+		           "warning: %lld figures of the platform's bills differ from the cache's",
+		           b->differences),
+		        (long long)b->differences);
+	if (b && b->missing > 0)
+		cli_error(
+		        P_("warning: the bills of %lld day of this period are not checked (not in "
+		           "the cache)",
+		           "warning: the bills of %lld days of this period are not checked (not "
+		           "in the cache)",
+		           b->missing),
+		        (long long)b->missing);
 }
 
 /* Saves a PDF for the printer (unless the output already is one) and prints it. */
@@ -268,7 +290,7 @@ static int print_statement(struct statement *st, const struct statement_args *a)
 	return EXIT_OK;
 }
 
-static int run_statement(struct statement_args *args, const char *cache, const char *tz);
+static int run_statement(struct statement_args *args, struct ledger *ledger, const char *tz);
 
 int cmd_statement(int argc, char **argv, const struct cli_globals *globals)
 {
@@ -301,13 +323,27 @@ int cmd_statement(int argc, char **argv, const struct cli_globals *globals)
 		profile_clear(&profile);
 		return EXIT_USAGE;
 	}
-	int rc = run_statement(&a, cache, tz);
+	struct ledger *ledger = NULL;
+	enum ledger_status ls = ledger_open(cache, &ledger);
+	if (ls != LEDGER_OK) {
+		cli_error("%s: %s", cache, ledger_status_message(ls));
+		profile_clear(&profile);
+		return EXIT_FAILED;
+	}
+	/* A platform whose history is daily bills counts its days in the zone of its bills
+	 * (China Standard Time), whatever the profile's: --timezone says otherwise. */
+	const struct provider_platform *pl = ledger_platform(ledger);
+	if (!a.timezone && pl && pl->history == PROVIDER_HISTORY_BILLS && pl->day_zone &&
+	    profile_check_timezone(pl->day_zone, why, sizeof why) == 0)
+		tz = pl->day_zone;
+	int rc = run_statement(&a, ledger, tz);
+	ledger_close(&ledger);
 	profile_clear(&profile);
 	return rc;
 }
 
 /* Everything after the options: dates, the ledger, the output and the printer. */
-static int run_statement(struct statement_args *args, const char *cache, const char *tz)
+static int run_statement(struct statement_args *args, struct ledger *ledger, const char *tz)
 {
 	struct statement_args a = *args;
 	char d1[32], d2[32];
@@ -336,24 +372,16 @@ static int run_statement(struct statement_args *args, const char *cache, const c
 	opt.operator_name = who;
 	opt.generated_at = paydesk_now();
 
-	struct ledger *ledger = NULL;
-	enum ledger_status ls = ledger_open(cache, &ledger);
-	if (ls != LEDGER_OK) {
-		cli_error("%s: %s", cache, ledger_status_message(ls));
-		return EXIT_FAILED;
-	}
 	char err[1024];
 	/* The sums and the items of CSV and JSON come from two passes: one snapshot for both. */
-	ls = ledger_snapshot_begin(ledger);
+	enum ledger_status ls = ledger_snapshot_begin(ledger);
 	if (ls != LEDGER_OK) {
 		cli_error("%s: %s", ledger_status_message(ls), ledger_last_error(ledger));
-		ledger_close(&ledger);
 		return EXIT_FAILED;
 	}
 	struct statement *st = NULL;
 	if (statement_build(ledger, &opt, &st, err, sizeof err) != 0) {
 		cli_error("%s", err);
-		ledger_close(&ledger);
 		return EXIT_FAILED;
 	}
 	int status = EXIT_OK;
@@ -378,6 +406,5 @@ static int run_statement(struct statement_args *args, const char *cache, const c
 	if (status == EXIT_OK && a.print)
 		status = print_statement(st, &a);
 	statement_free(&st);
-	ledger_close(&ledger);
 	return status;
 }

@@ -115,6 +115,50 @@ const char *statement_payout_status(const char *status, char *buf, size_t size)
 	return buf;
 }
 
+int statement_next_day(char day[11])
+{
+	int y, m, d, n = 0;
+	if (sscanf(day, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+		return -1;
+	/* A calendar date: counted in UTC, where every day has 24 hours. */
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + 1, .tm_hour = 12};
+	time_t t = timegm(&tm);
+	struct tm next;
+	if (t == (time_t)-1 || !gmtime_r(&t, &next) || strftime(day, 11, "%Y-%m-%d", &next) != 10)
+		return -1;
+	return 0;
+}
+
+void statement_payout_check(const struct ledger_payout *p, char *buf, size_t size)
+{
+	if (p->recon == LEDGER_RECON_MATCH)
+		snprintf(buf, size, _("ok (%lld)"), (long long)p->txn_count);
+	else if (p->recon == LEDGER_RECON_MISMATCH)
+		snprintf(buf, size, "%s", _("MISMATCH"));
+	else
+		snprintf(buf, size, "%s", _("NOT CHECKED"));
+}
+
+void statement_payout_before_history(const struct statement *st, char *buf, size_t size)
+{
+	const struct provider_platform *pl = st->data->platform;
+	const struct ledger_bills *bs = st->data->bills;
+	int days = pl && pl->history_days > 0 ? pl->history_days : 90;
+	if (bs && bs->first_day[0])
+		snprintf(buf, size,
+		         _("NOT CHECKED: this withdrawal pays out a balance begun before %s, the "
+		           "first bill day the cache holds; its earlier entries cannot be in the "
+		           "cache (%s keeps bills for %d days), so it cannot be reconciled from "
+		           "it."),
+		         bs->first_day, statement_platform_title(st), days);
+	else
+		snprintf(buf, size,
+		         _("NOT CHECKED: this withdrawal pays out a balance begun before the first "
+		           "bill day the cache holds; its earlier entries cannot be in the cache "
+		           "(%s keeps bills for %d days), so it cannot be reconciled from it."),
+		         statement_platform_title(st), days);
+}
+
 void statement_time(time_t t, bool date_only, char *buf, size_t size)
 {
 	struct tm tm;
@@ -236,6 +280,17 @@ static int statement_init(struct statement *st, const struct statement_options *
 	         opt->operator_name ? opt->operator_name : "");
 	st->opt.timezone = st->timezone;
 	statement_zone_name(st->timezone, st->zone_name, sizeof st->zone_name);
+	/* A bill platform's days are its bills': the header says whether the statement's are. */
+	const struct provider_platform *pl = st->data->platform;
+	if (pl && pl->history == PROVIDER_HISTORY_BILLS && pl->day_zone &&
+	    strcmp(st->zone_name, pl->day_zone) == 0)
+		snprintf(st->zone_label, sizeof st->zone_label, _("%s, the days of %s's bills"),
+		         st->zone_name, _(pl->title));
+	else if (pl && pl->history == PROVIDER_HISTORY_BILLS && pl->day_zone)
+		snprintf(st->zone_label, sizeof st->zone_label, _("%s (%s's bills are of %s days)"),
+		         st->zone_name, _(pl->title), pl->day_zone);
+	else
+		snprintf(st->zone_label, sizeof st->zone_label, "%s", st->zone_name);
 	st->opt.operator_name = st->operator_name;
 	st->opt.currency = NULL;
 	/* Platform text is sanitized once here for every renderer. */

@@ -62,8 +62,10 @@ struct statement {
 	struct statement_source source;
 	struct ledger_statement *data; /* owned */
 	struct statement_options opt;
-	char timezone[64];   /* as configured: "" is the system's */
-	char zone_name[128]; /* the zone by name, the system's resolved (statement_zone_name) */
+	char timezone[64];    /* as configured: "" is the system's */
+	char zone_name[128];  /* the zone by name, the system's resolved (statement_zone_name) */
+	char zone_label[320]; /* as the header says it: for a bill platform, whether the days
+	                       * are those of its bills (translated) */
 	char operator_name[128];
 	char *account_name; /* sanitized */
 	char *account_id;   /* sanitized */
@@ -111,6 +113,13 @@ void statement_arrival_day(time_t arrival, char *buf, size_t size);
 /* A payout's status as the Settlements screen words it ("in transit"), translated; the
  * platform's own word, sanitized, when it is not a known one. Returns buf. */
 const char *statement_payout_status(const char *status, char *buf, size_t size);
+/* Moves day ("YYYY-MM-DD") to the next calendar day. 0, or -1 when it is not a date. */
+int statement_next_day(char day[11]);
+/* A payout's check as the statement words it: "ok (12)", "MISMATCH", "NOT CHECKED". */
+void statement_payout_check(const struct ledger_payout *p, char *buf, size_t size);
+/* The sentence of a withdrawal that pays out a balance from before the cache's history. */
+struct statement;
+void statement_payout_before_history(const struct statement *st, char *buf, size_t size);
 /* "YYYY-MM-DD HH:MM" (or "YYYY-MM-DD" when date_only) in the current TZ. */
 void statement_time(time_t t, bool date_only, char *buf, size_t size);
 
@@ -185,6 +194,55 @@ void statement_money_init(struct statement_money *m, const char *currency,
 void statement_money_format(const struct statement_money *m, int64_t v, char *buf, size_t size);
 /* The same, returning the length of what it wrote (without a format string or strlen). */
 size_t statement_money_put(const struct statement_money *m, int64_t v, char *buf, size_t size);
+
+/* Amounts finer than the minor unit (fees of the bill platforms, kept in thousandths of it):
+ * v in units of 10^-(exponent + scale_extra), written with exponent + decimals_extra
+ * decimals, more when the digits beyond are not zeros (a digit is never hidden). "_fine"
+ * writes the locale's marks as statement_money_put does; "plain" as MONEY_FMT_PLAIN does
+ * (CSV, JSON). scale_extra 0 and decimals_extra 3 write fen as WeChat Pay writes fees. */
+size_t statement_money_put_fine(const struct statement_money *m, int64_t v, int scale_extra,
+                                int decimals_extra, char *buf, size_t size);
+void statement_plain_fine(int64_t v, const char *currency, int scale_extra, int decimals_extra,
+                          char *buf, size_t size);
+/* The decimals beyond the currency's with which the statement writes fees: those of the
+ * cache's platform (WeChat Pay's 5 for yuan: 3), 0 for most. */
+int statement_fee_extra(const struct statement *st, const char *currency);
+
+/* ---- The bills of a platform whose history is daily bills (statement_bills.c) ---- */
+
+/* A figure's value (its bill's, its cache's or their difference) as the statement writes
+ * it: counts as digits, amounts and fees with the locale's marks, fees to the platform's
+ * decimals; plain for CSV and JSON. */
+void statement_figure_format(const struct ledger_figure *f, const char *currency,
+                             const struct money_locale *loc, int64_t v, char *buf, size_t size);
+void statement_figure_plain(const struct ledger_figure *f, const char *currency, int64_t v,
+                            char *buf, size_t size);
+/* The bill's figure: its value when it is a number, else its text as the platform wrote
+ * it (sanitized), "" when the bill has none. */
+void statement_figure_bill(const struct ledger_figure *f, const char *currency,
+                           const struct money_locale *loc, char *buf, size_t size);
+/* The platform's words for a figure or a bill (sanitized) and, unless the catalog gives
+ * those very words for its gloss (Chinese), the gloss: "手续费总金额 (Fees ...)". */
+void statement_figure_name(const char *name, const char *gloss, char *buf, size_t size);
+/* The translated word of a check ("equal", "MISMATCH", ...). Static. */
+const char *statement_check_word(enum ledger_check check);
+/* The translated name of the cache's platform ("WeChat Pay"); "" when unknown. */
+const char *statement_platform_title(const struct statement *st);
+/* The sentence of a bill (or days) not in the cache, or of a day without a bill. */
+void statement_bill_absent(const struct statement *st, const struct ledger_bill *b, char *buf,
+                           size_t size);
+/* "交易账单 (Trade bill): 48 rows". */
+void statement_bill_heading(const struct ledger_bill *b, char *buf, size_t size);
+/* The sentence of a figure that differs: both figures and their difference. */
+void statement_figure_mismatch(const struct ledger_figure *f, const char *currency,
+                               const struct money_locale *loc, char *buf, size_t size);
+/* For the bills' currency, the sentence that its balances begin with the first bill day
+ * the cache holds; false (buf untouched) for any other currency or statement. */
+bool statement_balance_from(const struct statement *st, const char *currency, char *buf,
+                            size_t size);
+/* What the bills come to: how many figures differ, or that all are equal, and how many
+ * days are not checked. "" when there is nothing to say. */
+void statement_bills_result(const struct statement *st, char *buf, size_t size);
 
 /* Who produces a statement: $PAYDESK_OPERATOR, else the login name. */
 void statement_operator(char *buf, size_t size);

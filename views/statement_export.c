@@ -92,6 +92,7 @@ struct csv_items {
 	FILE *out;
 	const char *code;
 	const char *currency;
+	int fee_extra; /* the fees' decimals beyond the currency's */
 };
 
 static int csv_item(const struct ledger_item *it, void *vctx)
@@ -101,7 +102,7 @@ static int csv_item(const struct ledger_item *it, void *vctx)
 	        po[256], order[256];
 	iso_time(it->created, date, sizeof date);
 	plain(it->amount, x->currency, a, sizeof a);
-	plain(it->fee, x->currency, f, sizeof f);
+	statement_plain_fine(it->fee, x->currency, 0, x->fee_extra, f, sizeof f);
 	plain(it->net, x->currency, n, sizeof n);
 	struct csv_rec r = {
 	        .record = "transaction",
@@ -122,22 +123,79 @@ static int csv_item(const struct ledger_item *it, void *vctx)
 	return ferror(x->out) ? 1 : 0;
 }
 
-static void csv_sum(FILE *out, const char *code, const char *cur, const char *name,
+static void csv_sum(FILE *out, const char *code, const char *cur, int fee_extra, const char *name,
                     const struct ledger_sum *s, int64_t amount)
 {
 	char c[32], a[32], f[32], n[32];
 	struct csv_rec r = {.record = "summary", .currency = code, .name = name};
-	plain(s ? s->amount : amount, cur, a, sizeof a);
+	if (!s && strcmp(name, "fees_total") == 0)
+		statement_plain_fine(amount, cur, 0, fee_extra, a, sizeof a);
+	else
+		plain(s ? s->amount : amount, cur, a, sizeof a);
 	r.amount = a;
 	if (s) {
 		snprintf(c, sizeof c, "%lld", (long long)s->count);
-		plain(s->fee, cur, f, sizeof f);
+		statement_plain_fine(s->fee, cur, 0, fee_extra, f, sizeof f);
 		plain(s->net, cur, n, sizeof n);
 		r.count = c;
 		r.fee = f;
 		r.net = n;
 	}
 	csv_row(out, &r);
+}
+
+/* The bills of a bill platform's days: a "bill" record per bill of each day (its state,
+ * rows), a "bill_figure" record per figure of its summary: name = the figure's key, detail =
+ * the platform's words for it, amount = the bill's figure, net = the cache's, status = the
+ * check, source = the bill's text as written. */
+static void csv_bills(const struct statement *st, FILE *out)
+{
+	const struct ledger_bills *bs = st->data->bills;
+	if (!bs)
+		return;
+	char code[4];
+	money_currency_upper(bs->currency, code);
+	for (size_t i = 0; i < bs->n_bills; i++) {
+		const struct ledger_bill *b = &bs->bills[i];
+		char day[11];
+		memcpy(day, b->day, sizeof day);
+		/* Days not in the cache come in runs: one record per day. */
+		for (;;) {
+			char rows[32];
+			snprintf(rows, sizeof rows, "%lld", (long long)b->rows);
+			csv_row(out, &(struct csv_rec){.record = "bill",
+			                               .currency = code,
+			                               .name = b->bill ? b->bill : "",
+			                               .date = day,
+			                               .count = rows,
+			                               .status = ledger_bill_state_key(b->state),
+			                               .detail = b->name ? b->name : ""});
+			if (strcmp(day, b->last_day) >= 0 || statement_next_day(day) != 0)
+				break;
+		}
+		for (size_t j = 0; j < b->n_figures; j++) {
+			const struct ledger_figure *f = &b->figures[j];
+			char name[256], text[256], bill[64] = "", cache[64] = "";
+			if (f->bill_valid)
+				statement_figure_plain(f, bs->currency, f->bill, bill, sizeof bill);
+			if (f->cache_valid)
+				statement_figure_plain(f, bs->currency, f->cache, cache,
+				                       sizeof cache);
+			csv_row(out,
+			        &(struct csv_rec){.record = "bill_figure",
+			                          .currency = code,
+			                          .name = f->key,
+			                          .id = b->bill,
+			                          .date = b->day,
+			                          .amount = bill,
+			                          .net = cache,
+			                          .status = ledger_check_key(f->check),
+			                          .detail = clean(f->name, name, sizeof name),
+			                          .source = f->bill_text ? clean(f->bill_text, text,
+			                                                         sizeof text)
+			                                                 : ""});
+		}
+	}
 }
 
 int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_size)
@@ -176,15 +234,16 @@ int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_s
 		const struct ledger_currency *c = &d->currencies[i];
 		char code[4];
 		money_currency_upper(c->currency, code);
-		csv_sum(out, code, c->currency, "opening_balance", NULL, c->opening);
+		const int fx = statement_fee_extra(st, c->currency);
+		csv_sum(out, code, c->currency, fx, "opening_balance", NULL, c->opening);
 		for (int k = 0; k < LEDGER_CAT_COUNT; k++)
-			csv_sum(out, code, c->currency,
+			csv_sum(out, code, c->currency, fx,
 			        ledger_category_key((enum ledger_category)k), &c->cat[k], 0);
-		csv_sum(out, code, c->currency, "fees_total", NULL, c->fees);
-		csv_sum(out, code, c->currency, "net_activity", NULL, c->net_activity);
-		csv_sum(out, code, c->currency, "payouts_total", NULL, c->payouts_net);
-		csv_sum(out, code, c->currency, "closing_balance", NULL, c->closing);
-		csv_sum(out, code, c->currency, "payouts_arriving", NULL, c->payouts_arriving);
+		csv_sum(out, code, c->currency, fx, "fees_total", NULL, c->fees);
+		csv_sum(out, code, c->currency, fx, "net_activity", NULL, c->net_activity);
+		csv_sum(out, code, c->currency, fx, "payouts_total", NULL, c->payouts_net);
+		csv_sum(out, code, c->currency, fx, "closing_balance", NULL, c->closing);
+		csv_sum(out, code, c->currency, fx, "payouts_arriving", NULL, c->payouts_arriving);
 		for (size_t j = 0; j < c->n_payouts; j++) {
 			const struct ledger_payout *p = &c->payouts[j];
 			char id[256], status[128], arrival[40], cnt[32], a[32], n[32];
@@ -204,7 +263,8 @@ int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_s
 			                          .status = clean(p->status, status, sizeof status),
 			                          .detail = ledger_recon_key(p->recon)});
 		}
-		struct csv_items x = {.out = out, .code = code, .currency = c->currency};
+		struct csv_items x = {
+		        .out = out, .code = code, .currency = c->currency, .fee_extra = fx};
 		enum ledger_status r =
 		        statement_items(st, c->currency, LEDGER_ITEMS_ORDER, csv_item, &x);
 		if (r != LEDGER_OK) {
@@ -216,6 +276,8 @@ int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_s
 			rc = -1;
 		}
 	}
+	if (rc == 0)
+		csv_bills(st, out);
 	statement_tz_leave(saved);
 	if (rc == 0 && ferror(out)) {
 		snprintf(err, err_size, _("writing the statement failed: %s"), strerror(errno));
@@ -314,6 +376,65 @@ static json_t *currency_json(const struct ledger_currency *c)
 	return o;
 }
 
+static json_t *figure_json(const struct ledger_figure *f)
+{
+	char name[256], text[256];
+	json_t *o = json_pack("{s:s,s:s,s:s,s:i,s:i,s:s}", "key", f->key, "name",
+	                      clean(f->name, name, sizeof name), "unit",
+	                      f->unit == LEDGER_UNIT_COUNT   ? "count"
+	                      : f->unit == LEDGER_UNIT_MONEY ? "amount"
+	                                                     : "fee",
+	                      "scale", f->scale, "decimals", f->decimals, "check",
+	                      ledger_check_key(f->check));
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "bill_text",
+	                    f->bill_text ? json_string(clean(f->bill_text, text, sizeof text))
+	                                 : json_null());
+	json_object_set_new(o, "bill", f->bill_valid ? json_integer(f->bill) : json_null());
+	bool computed = f->cache_valid;
+	json_object_set_new(o, "cache", computed ? json_integer(f->cache) : json_null());
+	json_object_set_new(o, "difference",
+	                    computed && f->bill_valid && f->check != LEDGER_CHECK_ABSENT
+	                            ? json_integer(f->difference)
+	                            : json_null());
+	return o;
+}
+
+/* The bills of a bill platform's days: values are integers in units of 10^-scale of the
+ * major unit (a WeChat Pay fee of 0.07854 yuan is 7854 at scale 5). */
+static json_t *bills_json(const struct statement *st)
+{
+	const struct ledger_bills *bs = st->data->bills;
+	json_t *list = json_array();
+	json_t *o =
+	        json_pack("{s:s,s:s,s:I,s:I,s:I}", "currency", bs->currency, "first_day",
+	                  bs->first_day, "days", (json_int_t)bs->days, "differences",
+	                  (json_int_t)bs->differences, "days_not_checked", (json_int_t)bs->missing);
+	if (!o || !list) {
+		json_decref(o);
+		json_decref(list);
+		return NULL;
+	}
+	for (size_t i = 0; i < bs->n_bills; i++) {
+		const struct ledger_bill *b = &bs->bills[i];
+		json_t *figures = json_array();
+		json_t *bj = json_pack("{s:s,s:s,s:s?,s:s?,s:s,s:I,s:I}", "day", b->day, "last_day",
+		                       b->last_day, "bill", b->bill, "name", b->name, "state",
+		                       ledger_bill_state_key(b->state), "rows", (json_int_t)b->rows,
+		                       "differences", (json_int_t)b->differences);
+		for (size_t j = 0; figures && j < b->n_figures; j++)
+			json_array_append_new(figures, figure_json(&b->figures[j]));
+		if (bj && figures)
+			json_object_set_new(bj, "figures", figures);
+		else
+			json_decref(figures);
+		json_array_append_new(list, bj);
+	}
+	json_object_set_new(o, "list", list);
+	return o;
+}
+
 int statement_write_json(struct statement *st, FILE *out, char *err, size_t err_size)
 {
 	const struct ledger_statement *d = st->data;
@@ -368,7 +489,18 @@ int statement_write_json(struct statement *st, FILE *out, char *err, size_t err_
 		ok = fputs("]}", out) != EOF;
 	}
 	if (ok)
-		ok = fputs("]}\n", out) != EOF;
+		ok = fputs("]", out) != EOF;
+	if (ok && st->data->bills) {
+		json_t *bills = bills_json(st);
+		if (!bills || fputs(",\"bills\":", out) == EOF) {
+			json_decref(bills);
+			ok = false;
+		} else {
+			ok = dump(out, bills);
+		}
+	}
+	if (ok)
+		ok = fputs("}\n", out) != EOF;
 	statement_tz_leave(saved);
 	if (!ok) {
 		if (lr != LEDGER_OK && lr != LEDGER_STOPPED)

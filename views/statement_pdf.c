@@ -187,6 +187,7 @@ struct sum_row {
 	double rule_above; /* its width, 0 for none */
 	bool shaded;
 	bool count; /* a number of transactions, not an amount */
+	bool fee;   /* a fee: with the fees' decimals */
 };
 
 static int64_t v_opening(const struct ledger_currency *c)
@@ -234,8 +235,8 @@ static int64_t v_items(const struct ledger_currency *c)
 	return c->items;
 }
 
-static void format_value(const struct sum_row *row, const struct ledger_currency *c, char *buf,
-                         size_t size)
+static void format_value(const struct pdf_doc *d, const struct sum_row *row,
+                         const struct ledger_currency *c, char *buf, size_t size)
 {
 	if (row->count) {
 		snprintf(buf, size, "%lld", (long long)row->value(c));
@@ -243,23 +244,29 @@ static void format_value(const struct sum_row *row, const struct ledger_currency
 	}
 	struct statement_money m;
 	statement_money_init(&m, c->currency, money_locale_current());
-	statement_money_put(&m, row->value(c), buf, size);
+	int extra = row->fee ? statement_fee_extra(d->st, c->currency) : 0;
+	statement_money_put_fine(&m, row->value(c), 0, extra, buf, size);
+}
+
+void pdf_fee(struct pdf_doc *d, int64_t v, char *buf, size_t size)
+{
+	statement_money_put_fine(&d->money, v, 0, d->fee_extra, buf, size);
 }
 
 static void summary(struct pdf_doc *d)
 {
 	const struct sum_row rows[] = {
-	        {_("Opening balance"), v_opening, R_BODY, 0, false, false},
-	        {_("Sales"), v_sales, R_BODY, 0, false, false},
-	        {_("Refunds"), v_refunds, R_BODY, 0, false, false},
-	        {_("Disputes"), v_disputes, R_BODY, 0, false, false},
-	        {_("Dispute reversals"), v_reversals, R_BODY, 0, false, false},
-	        {_("Fees"), v_fees, R_BODY, 0, false, false},
-	        {_("Adjustments"), v_adjustments, R_BODY, 0, false, false},
-	        {_("Net activity"), v_net, R_BOLD, 0.5, false, false},
-	        {_("Paid out from the balance"), v_payouts, R_BODY, 0, false, false},
-	        {_("Closing balance"), v_closing, R_BOLD, 1.0, true, false},
-	        {_("Number of transactions"), v_items, R_GREY, 0, false, true},
+	        {_("Opening balance"), v_opening, R_BODY, 0, false, false, false},
+	        {_("Sales"), v_sales, R_BODY, 0, false, false, false},
+	        {_("Refunds"), v_refunds, R_BODY, 0, false, false, false},
+	        {_("Disputes"), v_disputes, R_BODY, 0, false, false, false},
+	        {_("Dispute reversals"), v_reversals, R_BODY, 0, false, false, false},
+	        {_("Fees"), v_fees, R_BODY, 0, false, false, true},
+	        {_("Adjustments"), v_adjustments, R_BODY, 0, false, false, false},
+	        {_("Net activity"), v_net, R_BOLD, 0.5, false, false, false},
+	        {_("Paid out from the balance"), v_payouts, R_BODY, 0, false, false, false},
+	        {_("Closing balance"), v_closing, R_BOLD, 1.0, true, false, false},
+	        {_("Number of transactions"), v_items, R_GREY, 0, false, true, false},
 	};
 	const size_t n_rows = sizeof rows / sizeof *rows;
 	const struct ledger_statement *data = d->st->data;
@@ -279,7 +286,7 @@ static void summary(struct pdf_doc *d)
 			money_currency_upper(c->currency, code);
 			double w = pdf_width(d, F_BOLD, code);
 			for (size_t r = 0; r < n_rows; r++) {
-				format_value(&rows[r], c, buf, sizeof buf);
+				format_value(d, &rows[r], c, buf, sizeof buf);
 				w = max_d(w, pdf_width(d, F_BOLD, buf));
 			}
 			w = max_d(w + 2 * GAP, 64);
@@ -309,7 +316,7 @@ static void summary(struct pdf_doc *d)
 			x = MARGIN_X + label_w;
 			for (size_t i = 0; i < n; i++) {
 				char buf[64];
-				format_value(&rows[r], &data->currencies[first + i], buf,
+				format_value(d, &rows[r], &data->currencies[first + i], buf,
 				             sizeof buf);
 				pdf_put(d, rows[r].style, buf, x, col_w[i], top, PDF_RIGHT);
 				x += col_w[i];
@@ -336,6 +343,11 @@ static void summary(struct pdf_doc *d)
 		         (long long)c->inconsistent);
 		pdf_paragraph(d, R_ALERT, buf, 0);
 	}
+	for (size_t i = 0; i < data->n_currencies; i++) {
+		char from[600];
+		if (statement_balance_from(d->st, data->currencies[i].currency, from, sizeof from))
+			pdf_paragraph(d, R_SMALL, from, 0);
+	}
 	pdf_paragraph(d, R_SMALL,
 	              _("Payouts are listed by the day they arrive at the bank, as the bank "
 	                "statement shows them; the balance counts each payout on the day it "
@@ -350,6 +362,7 @@ static enum ledger_status sections(struct pdf_doc *d)
 		const struct ledger_currency *c = &data->currencies[i];
 		d->cur = c;
 		statement_money_init(&d->money, c->currency, money_locale_current());
+		d->fee_extra = statement_fee_extra(d->st, c->currency);
 		char code[4], count[64];
 		money_currency_upper(c->currency, code);
 		snprintf(count, sizeof count, P_("%lld transaction", "%lld transactions", c->items),
@@ -398,6 +411,7 @@ static enum ledger_status layout(struct pdf_doc *d)
 	}
 	if (data->n_currencies > 0)
 		summary(d);
+	pdf_bills(d);
 	enum ledger_status r = sections(d);
 	page_close(d);
 	return r;
@@ -468,7 +482,7 @@ static void doc_texts(struct pdf_doc *d)
 	statement_time(data->from, false, from, sizeof from);
 	statement_time(data->to, false, to, sizeof to);
 	snprintf(d->period, sizeof d->period, _("%s to %s"), from, to);
-	snprintf(d->zone, sizeof d->zone, "%s", st->zone_name);
+	snprintf(d->zone, sizeof d->zone, "%s", st->zone_label);
 	statement_time(st->opt.generated_at, false, gen, sizeof gen);
 	if (st->operator_name[0])
 		snprintf(generated, sizeof generated, _("%s by %s"), gen, st->operator_name);

@@ -123,11 +123,13 @@ struct pdf_doc {
 	void (*resume)(struct pdf_doc *d);
 	const struct ledger_currency *cur; /* the section being laid out */
 	struct statement_money money;      /* its amounts */
+	int fee_extra;                     /* its fees' decimals beyond the currency's */
 	struct cur_lines *lines;           /* [n_currencies] */
 	struct col item[C_COUNT];
 	bool with_orders;
 	const char *cat_label[LEDGER_CAT_COUNT];
-	char account[512], period[160], zone[160], footer[1024];
+	char account[512], period[160], zone[352], footer[1024];
+	struct col bill_col[4]; /* the bills' table: figure, bill, cache, check */
 	time_t minute;
 	char when[32];
 	bool failed;
@@ -167,6 +169,10 @@ void pdf_shade_flush(struct pdf_doc *d);
  * also counts them per currency into d->lines); the current currency's payouts arriving in
  * the period; its transactions (currency index `index`), read in the drawing pass only. */
 enum ledger_status pdf_plan_columns(struct pdf_doc *d);
+/* A fee of the current currency with its decimals (statement_fee_extra). */
+void pdf_fee(struct pdf_doc *d, int64_t v, char *buf, size_t size);
+/* statement_pdf_bills.c: the bills of a bill platform's days against the cache. */
+void pdf_bills(struct pdf_doc *d);
 void pdf_payouts(struct pdf_doc *d);
 enum ledger_status pdf_items(struct pdf_doc *d, size_t index);
 

@@ -22,16 +22,6 @@ static int64_t max_i64(int64_t a, int64_t b)
 
 enum { P_ID, P_CREATED, P_ARRIVAL, P_STATUS, P_CHECK, P_AMOUNT, P_COUNT };
 
-static void payout_check(const struct ledger_payout *p, char *buf, size_t size)
-{
-	if (p->recon == LEDGER_RECON_MATCH)
-		snprintf(buf, size, _("ok (%lld)"), (long long)p->txn_count);
-	else if (p->recon == LEDGER_RECON_MISMATCH)
-		snprintf(buf, size, "%s", _("MISMATCH"));
-	else
-		snprintf(buf, size, "%s", _("NOT CHECKED"));
-}
-
 void pdf_payouts(struct pdf_doc *d)
 {
 	const struct ledger_currency *c = d->cur;
@@ -57,7 +47,7 @@ void pdf_payouts(struct pdf_doc *d)
 		char id[256], status[128], check[64], amount[64];
 		tui_sanitize(p->id, strlen(p->id), id, sizeof id, 0);
 		statement_payout_status(p->status, status, sizeof status);
-		payout_check(p, check, sizeof check);
+		statement_payout_check(p, check, sizeof check);
 		statement_money_put(&d->money, p->amount, amount, sizeof amount);
 		w[P_ID] = max_d(w[P_ID], pdf_width(d, F_BODY, id));
 		w[P_STATUS] = max_d(w[P_STATUS], pdf_width(d, F_BODY, status));
@@ -91,7 +81,7 @@ void pdf_payouts(struct pdf_doc *d)
 		char id[256], status[128], check[64], amount[64], created[32], arrival[16];
 		tui_sanitize(p->id, strlen(p->id), id, sizeof id, 0);
 		statement_payout_status(p->status, status, sizeof status);
-		payout_check(p, check, sizeof check);
+		statement_payout_check(p, check, sizeof check);
 		statement_money_put(&d->money, p->amount, amount, sizeof amount);
 		statement_time(p->created, false, created, sizeof created);
 		statement_arrival_day(p->arrival_date, arrival, sizeof arrival);
@@ -121,6 +111,8 @@ void pdf_payouts(struct pdf_doc *d)
 			snprintf(why, sizeof why, "%s",
 			         _("    NOT CHECKED: none of its transactions is in the cache; run "
 			           "'paydesk sync'."));
+		} else if (p->recon == LEDGER_RECON_BEFORE_HISTORY) {
+			statement_payout_before_history(d->st, why, sizeof why);
 		}
 		/* The text statement's sentences, without their indent. */
 		if (why[0]) {
@@ -129,7 +121,8 @@ void pdf_payouts(struct pdf_doc *d)
 				text++;
 			pdf_paragraph(d, R_ALERT, text, 12);
 		}
-		if (p->recon != LEDGER_RECON_MATCH && !p->sync_complete) {
+		if (p->recon != LEDGER_RECON_MATCH && p->recon != LEDGER_RECON_BEFORE_HISTORY &&
+		    !p->sync_complete) {
 			const char *text =
 			        _("    (the cache does not yet hold every transaction of "
 			          "this payout)");
@@ -221,7 +214,7 @@ static void item_row(struct pdf_doc *d, const struct ledger_item *it)
 	statement_money_put(&d->money, it->amount, a, sizeof a);
 	pdf_put(d, R_BODY, a, c[C_AMOUNT].x, c[C_AMOUNT].w, top, PDF_RIGHT);
 	/* A fee as what it takes from the amount: amount + fee = net. */
-	statement_money_put(&d->money, -it->fee, a, sizeof a);
+	pdf_fee(d, -it->fee, a, sizeof a);
 	pdf_put(d, R_BODY, a, c[C_FEE].x, c[C_FEE].w, top, PDF_RIGHT);
 	statement_money_put(&d->money, it->net, a, sizeof a);
 	pdf_put(d, R_BODY, a, c[C_NET].x, c[C_NET].w, top, PDF_RIGHT);
@@ -290,7 +283,7 @@ enum ledger_status pdf_items(struct pdf_doc *d, size_t index)
 		        d->item[C_ID].x - d->item[C_TIME].x, top, PDF_LEFT);
 		statement_money_put(&d->money, amount, buf, sizeof buf);
 		pdf_put(d, R_BOLD, buf, d->item[C_AMOUNT].x, d->item[C_AMOUNT].w, top, PDF_RIGHT);
-		statement_money_put(&d->money, fee, buf, sizeof buf);
+		pdf_fee(d, fee, buf, sizeof buf);
 		pdf_put(d, R_BOLD, buf, d->item[C_FEE].x, d->item[C_FEE].w, top, PDF_RIGHT);
 		statement_money_put(&d->money, net, buf, sizeof buf);
 		pdf_put(d, R_BOLD, buf, d->item[C_NET].x, d->item[C_NET].w, top, PDF_RIGHT);
@@ -335,13 +328,14 @@ static int measure_cb(const struct ledger_item *it, void *ctx)
 	return 0;
 }
 
-/* The widest amount of magnitude v in the currency (its negative, which is wider). */
-static double amount_width(struct pdf_doc *d, const char *currency, int64_t v)
+/* The widest amount of magnitude v in the currency (its negative, which is wider), written
+ * with `extra` decimals more (fees). */
+static double amount_width(struct pdf_doc *d, const char *currency, int64_t v, int extra)
 {
 	struct statement_money m;
 	char buf[STATEMENT_MONEY_MAX + 16];
 	statement_money_init(&m, currency, money_locale_current());
-	statement_money_put(&m, v > 0 ? -v : -1, buf, sizeof buf);
+	statement_money_put_fine(&m, v > 0 ? -v : -1, 0, extra, buf, sizeof buf);
 	return pdf_width(d, F_BOLD, buf);
 }
 
@@ -372,12 +366,13 @@ enum ledger_status pdf_plan_columns(struct pdf_doc *d)
 		if (!line_totals(c, &ta, &tf, &tn))
 			ta = tf = tn = 0;
 		w[C_AMOUNT] =
-		        max_d(w[C_AMOUNT],
-		              amount_width(d, c->currency, max_i64(l->max_amount, magnitude(ta))));
+		        max_d(w[C_AMOUNT], amount_width(d, c->currency,
+		                                        max_i64(l->max_amount, magnitude(ta)), 0));
 		w[C_FEE] = max_d(w[C_FEE],
-		                 amount_width(d, c->currency, max_i64(l->max_fee, magnitude(tf))));
-		w[C_NET] = max_d(w[C_NET],
-		                 amount_width(d, c->currency, max_i64(l->max_net, magnitude(tn))));
+		                 amount_width(d, c->currency, max_i64(l->max_fee, magnitude(tf)),
+		                              statement_fee_extra(d->st, c->currency)));
+		w[C_NET] = max_d(w[C_NET], amount_width(d, c->currency,
+		                                        max_i64(l->max_net, magnitude(tn)), 0));
 	}
 	d->with_orders = m.order_w > 0;
 	double fixed = w[C_TIME] + w[C_TYPE] + w[C_AMOUNT] + w[C_FEE] + w[C_NET] +

@@ -12,6 +12,7 @@
 #include "client/client.h"
 #include "tui/tui.h"
 #include "views/statement.h"
+#include "views/statement_doc.h"
 
 #define LINE_NEW_PAGE 0x1u /* the line starts a new page when paginating */
 
@@ -72,21 +73,14 @@ static int text_width(const char *s)
 	return w;
 }
 
-/* A line being assembled; lines never exceed a few hundred bytes. */
-struct line {
-	char buf[1024];
-	size_t len;
-	int width;
-};
-
-static void line_reset(struct line *l)
+static void line_reset(struct statement_line *l)
 {
 	l->len = 0;
 	l->width = 0;
 	l->buf[0] = '\0';
 }
 
-static void line_spaces(struct line *l, int n)
+static void line_spaces(struct statement_line *l, int n)
 {
 	while (n-- > 0 && l->len + 1 < sizeof l->buf) {
 		l->buf[l->len++] = ' ';
@@ -99,7 +93,7 @@ static void line_spaces(struct line *l, int n)
  * cell is cut at a character boundary and ends with "…". */
 static int fast_width(const char *s);
 
-static void line_cell(struct line *l, const char *text, int width, int align)
+static void line_cell(struct statement_line *l, const char *text, int width, int align)
 {
 	int w = fast_width(text);
 	if (w <= width) {
@@ -186,7 +180,7 @@ static int doc_push(struct statement_doc *doc, const char *text, size_t len, uns
 	return 0;
 }
 
-static int doc_line(struct statement_doc *doc, const struct line *l, unsigned flags)
+static int doc_line(struct statement_doc *doc, const struct statement_line *l, unsigned flags)
 {
 	return doc_push(doc, l->buf, l->len, flags);
 }
@@ -200,7 +194,7 @@ static int doc_text(struct statement_doc *doc, const char *text)
  * continuation lines indented by `indent`. */
 static int doc_wrapped(struct statement_doc *doc, const char *text, int indent)
 {
-	struct line l;
+	struct statement_line l;
 	line_reset(&l);
 	const char *s = text;
 	while (*s) {
@@ -242,11 +236,21 @@ struct cur_fmt {
 	const char *code;
 	const struct money_locale *loc;
 	struct statement_money fast;
+	int fee_extra; /* decimals beyond the currency's of its fees (statement_fee_extra) */
 };
 
 static void fmt_money(const struct cur_fmt *f, int64_t v, char *buf, size_t size)
 {
 	statement_money_format(&f->fast, v, buf, size);
+}
+
+/* A fee (in minor units) with the platform's decimals: 0.08 yuan of WeChat Pay as 0.08000. */
+static void fmt_fee(const struct cur_fmt *f, int64_t v, char *buf, size_t size)
+{
+	if (f->fee_extra > 0)
+		statement_money_put_fine(&f->fast, v, 0, f->fee_extra, buf, size);
+	else
+		statement_money_format(&f->fast, v, buf, size);
 }
 
 static int max_int(int a, int b)
@@ -271,7 +275,7 @@ static int build_header(struct statement *st, struct statement_doc *doc)
 		lw = max_int(lw, text_width(labels[i]));
 	lw += 2;
 
-	struct line l;
+	struct statement_line l;
 	line_reset(&l);
 	line_cell(&l, _("Settlement statement"), STATEMENT_WIDTH, TUI_ALIGN_LEFT);
 	if (doc_line(doc, &l, 0) != 0 || doc_text(doc, "") != 0)
@@ -297,7 +301,7 @@ static int build_header(struct statement *st, struct statement_doc *doc)
 		snprintf(asof, sizeof asof, "%s", _("never synced"));
 	values[0] = buf;
 	values[1] = period;
-	values[2] = st->zone_name;
+	values[2] = st->zone_label;
 	values[3] = generated;
 	values[4] = asof;
 	for (int i = 0; i < 5; i++) {
@@ -335,22 +339,31 @@ static int build_header(struct statement *st, struct statement_doc *doc)
 	return 0;
 }
 
-/* One summary line: label, optional count, amount. */
-static int summary_line(struct statement_doc *doc, const struct cur_fmt *f, const char *label,
-                        int64_t count, bool show_count, int64_t amount)
+/* One summary line: label, optional count, amount (a fee: with the fees' decimals). */
+static int summary_line_of(struct statement_doc *doc, const struct cur_fmt *f, const char *label,
+                           int64_t count, bool show_count, int64_t amount, bool fee)
 {
 	char c[64] = "", a[64];
 	if (show_count)
 		snprintf(c, sizeof c, P_("%lld transaction", "%lld transactions", count),
 		         (long long)count);
-	fmt_money(f, amount, a, sizeof a);
-	struct line l;
+	if (fee)
+		fmt_fee(f, amount, a, sizeof a);
+	else
+		fmt_money(f, amount, a, sizeof a);
+	struct statement_line l;
 	line_reset(&l);
 	line_spaces(&l, 2);
 	line_cell(&l, label, 30, TUI_ALIGN_LEFT);
 	line_cell(&l, c, 22, TUI_ALIGN_RIGHT);
 	line_cell(&l, a, 26, TUI_ALIGN_RIGHT);
 	return doc_line(doc, &l, 0);
+}
+
+static int summary_line(struct statement_doc *doc, const struct cur_fmt *f, const char *label,
+                        int64_t count, bool show_count, int64_t amount)
+{
+	return summary_line_of(doc, f, label, count, show_count, amount, false);
 }
 
 static int rule(struct statement_doc *doc, char ch)
@@ -380,7 +393,7 @@ static int build_summary(struct statement *st, const struct ledger_currency *c,
 	                  k[LEDGER_CAT_DISPUTES].amount);
 	r |= summary_line(doc, f, _("Dispute reversals"), k[LEDGER_CAT_REVERSALS].count, true,
 	                  k[LEDGER_CAT_REVERSALS].amount);
-	r |= summary_line(doc, f, _("Fees"), 0, false, c->fees);
+	r |= summary_line_of(doc, f, _("Fees"), 0, false, c->fees, true);
 	r |= summary_line(doc, f, _("Adjustments"), k[LEDGER_CAT_ADJUSTMENTS].count, true,
 	                  k[LEDGER_CAT_ADJUSTMENTS].amount);
 	r |= rule(doc, '-');
@@ -391,6 +404,12 @@ static int build_summary(struct statement *st, const struct ledger_currency *c,
 	r |= summary_line(doc, f, _("Closing balance"), 0, false, c->closing);
 	if (r != 0)
 		return -1;
+	char from[600], line[604];
+	if (statement_balance_from(st, c->currency, from, sizeof from)) {
+		snprintf(line, sizeof line, "  %s", from);
+		if (doc_wrapped(doc, line, 2) != 0)
+			return -1;
+	}
 	if (c->inconsistent > 0) {
 		snprintf(buf, sizeof buf,
 		         P_("WARNING: %lld transaction has a net that is not its amount minus its "
@@ -417,7 +436,7 @@ static int build_payouts(struct statement *st, const struct ledger_currency *c,
 		return -1;
 	if (c->n_payouts == 0)
 		return doc_text(doc, _("  No payouts arrive in this period."));
-	struct line l;
+	struct statement_line l;
 	line_reset(&l);
 	line_spaces(&l, 2);
 	line_cell(&l, _("Payout"), 28, TUI_ALIGN_LEFT);
@@ -438,12 +457,7 @@ static int build_payouts(struct statement *st, const struct ledger_currency *c,
 		statement_payout_status(p->status, status, sizeof status);
 		statement_arrival_day(p->arrival_date, arrival, sizeof arrival);
 		fmt_money(f, p->amount, amount, sizeof amount);
-		if (p->recon == LEDGER_RECON_MATCH)
-			snprintf(check, sizeof check, _("ok (%lld)"), (long long)p->txn_count);
-		else if (p->recon == LEDGER_RECON_MISMATCH)
-			snprintf(check, sizeof check, "%s", _("MISMATCH"));
-		else
-			snprintf(check, sizeof check, "%s", _("NOT CHECKED"));
+		statement_payout_check(p, check, sizeof check);
 		line_reset(&l);
 		line_spaces(&l, 2);
 		line_cell(&l, id, 28, TUI_ALIGN_LEFT);
@@ -477,8 +491,15 @@ static int build_payouts(struct statement *st, const struct ledger_currency *c,
 			                  "'paydesk sync'."),
 			                6) != 0)
 				return -1;
+		} else if (p->recon == LEDGER_RECON_BEFORE_HISTORY) {
+			char why[480];
+			statement_payout_before_history(st, why, sizeof why);
+			snprintf(buf, sizeof buf, "    %s", why);
+			if (doc_wrapped(doc, buf, 6) != 0)
+				return -1;
 		}
-		if (p->recon != LEDGER_RECON_MATCH && !p->sync_complete) {
+		if (p->recon != LEDGER_RECON_MATCH && p->recon != LEDGER_RECON_BEFORE_HISTORY &&
+		    !p->sync_complete) {
 			if (doc_wrapped(
 			            doc,
 			            _("    (the cache does not yet hold every transaction of this "
@@ -514,7 +535,7 @@ struct items_section {
 	struct statement_doc *out; /* where its lines go: doc, or the statement itself */
 	struct cur_fmt f;
 	int w_time, w_type, w_id, w_amount, w_fee, w_net;
-	struct line type_cell[LEDGER_CAT_COUNT]; /* each label padded to w_type */
+	struct statement_line type_cell[LEDGER_CAT_COUNT]; /* each label padded to w_type */
 };
 
 struct items_ctx {
@@ -553,6 +574,20 @@ static char *put_amount(char *p, const struct cur_fmt *f, int64_t v, int width)
 {
 	char a[STATEMENT_MONEY_MAX + 16];
 	size_t n = statement_money_put(&f->fast, v, a, sizeof a);
+	if (n > (size_t)width)
+		return NULL;
+	p = put_spaces(p, width - (int)n);
+	memcpy(p, a, n);
+	return p + n;
+}
+
+/* A fee as put_amount puts an amount, with the fees' decimals. */
+static char *put_fee(char *p, const struct cur_fmt *f, int64_t v, int width)
+{
+	if (f->fee_extra == 0)
+		return put_amount(p, f, v, width);
+	char a[STATEMENT_MONEY_MAX + 16];
+	size_t n = statement_money_put_fine(&f->fast, v, 0, f->fee_extra, a, sizeof a);
 	if (n > (size_t)width)
 		return NULL;
 	p = put_spaces(p, width - (int)n);
@@ -607,7 +642,7 @@ static size_t item_line_fast(const struct items_section *sec, const char *when, 
 	*p++ = ' ';
 	/* A fee is shown as what it takes from the amount (amount + fee = net), as the
 	 * summary's fee line and the Settlements screen show fees. */
-	if (!(p = put_amount(p, &sec->f, -it->fee, sec->w_fee)))
+	if (!(p = put_fee(p, &sec->f, -it->fee, sec->w_fee)))
 		return 0;
 	*p++ = ' ';
 	if (!(p = put_amount(p, &sec->f, it->net, sec->w_net)))
@@ -617,7 +652,7 @@ static size_t item_line_fast(const struct items_section *sec, const char *when, 
 
 /* The general layout of an item line, cell by cell. */
 static void item_line_cells(const struct items_section *sec, const char *when, const char *label,
-                            const struct ledger_item *it, struct line *l)
+                            const struct ledger_item *it, struct statement_line *l)
 {
 	char id[256], a[64], fee[64], net[64];
 	size_t id_len = strlen(it->id);
@@ -626,7 +661,7 @@ static void item_line_cells(const struct items_section *sec, const char *when, c
 	else
 		tui_sanitize(it->id, id_len, id, sizeof id, 0);
 	fmt_money(&sec->f, it->amount, a, sizeof a);
-	fmt_money(&sec->f, -it->fee, fee, sizeof fee);
+	fmt_fee(&sec->f, -it->fee, fee, sizeof fee);
 	fmt_money(&sec->f, it->net, net, sizeof net);
 	line_reset(l);
 	line_cell(l, when, sec->w_time, TUI_ALIGN_LEFT);
@@ -672,7 +707,7 @@ static int item_line(const struct ledger_item *it, void *vctx)
 	}
 	int cat = it->category >= 0 && it->category < LEDGER_CAT_COUNT ? (int)it->category
 	                                                               : LEDGER_CAT_ADJUSTMENTS;
-	struct line l;
+	struct statement_line l;
 	size_t len = item_line_fast(sec, when, when_len, cat, it, l.buf, sizeof l.buf);
 	int r;
 	if (len > 0) {
@@ -702,10 +737,14 @@ static int section_start(struct statement *st, const struct ledger_currency *c,
 		return doc_text(sec->out, _("  No transactions in this period."));
 	fmt_money(&sec->f, c->max_abs > 0 ? -c->max_abs : -1, widest, sizeof widest);
 	int wn = text_width(widest);
+	/* Fees with more decimals (WeChat Pay's 5) get a column as wide as they are. */
+	if (sec->f.fee_extra > 0)
+		fmt_fee(&sec->f, c->max_fee > 0 ? -c->max_fee : -1, widest, sizeof widest);
+	int wf = text_width(widest);
 	sec->w_time = st->opt.single_day ? 5 : 11;
 	sec->w_type = 10;
 	sec->w_amount = max_int(wn, text_width(_("Amount")));
-	sec->w_fee = max_int(wn, text_width(_("Fee")));
+	sec->w_fee = max_int(wf, text_width(_("Fee")));
 	sec->w_net = max_int(wn, text_width(_("Net")));
 	sec->w_id = STATEMENT_WIDTH - sec->w_time - sec->w_type - sec->w_amount - sec->w_fee -
 	            sec->w_net - 5;
@@ -721,7 +760,7 @@ static int section_start(struct statement *st, const struct ledger_currency *c,
 	size_t items = (size_t)c->items;
 	if (doc_reserve(sec->out, items + 1, items * (STATEMENT_WIDTH + 1) + 1024) != 0)
 		return -1;
-	struct line l;
+	struct statement_line l;
 	line_reset(&l);
 	line_cell(&l, _("Time"), sec->w_time, TUI_ALIGN_LEFT);
 	line_spaces(&l, 1);
@@ -782,6 +821,7 @@ static int build_items(struct statement *st, const struct money_locale *loc,
 		sec[i].f.code = c->currency;
 		sec[i].f.loc = loc;
 		statement_money_init(&sec[i].f.fast, sec[i].f.code, loc);
+		sec[i].f.fee_extra = statement_fee_extra(st, c->currency);
 		r = section_start(st, c, &x, &sec[i]);
 		enum ledger_status ls = LEDGER_OK;
 		if (r == 0 && kept && c->items > 0) {
@@ -854,7 +894,9 @@ int statement_doc_build(struct statement *st, int page_lines, struct statement_d
 	const struct money_locale *loc = money_locale_current();
 	for (size_t i = 0; r == 0 && i < st->data->n_currencies; i++) {
 		const struct ledger_currency *c = &st->data->currencies[i];
-		struct cur_fmt f = {.code = c->currency, .loc = loc};
+		struct cur_fmt f = {.code = c->currency,
+		                    .loc = loc,
+		                    .fee_extra = statement_fee_extra(st, c->currency)};
 		statement_money_init(&f.fast, c->currency, loc);
 		r = build_summary(st, c, &f, doc);
 		if (r == 0)
@@ -865,6 +907,8 @@ int statement_doc_build(struct statement *st, int page_lines, struct statement_d
 		     doc_text(doc, _("No balance and no transactions in this period.")) != 0)
 		            ? -1
 		            : 0;
+	if (r == 0)
+		r = statement_bills_text(st, doc);
 	if (r == 0)
 		r = build_items(st, loc, doc, err, err_size);
 	statement_tz_leave(saved);
@@ -911,7 +955,7 @@ void statement_doc_footer(const struct statement_doc *doc, size_t p, char *buf, 
 	if (doc->footer_name[0])
 		snprintf(left, sizeof left, _("Operator: %s"), doc->footer_name);
 	snprintf(right, sizeof right, _("Page %zu of %zu"), p + 1, doc->n_pages);
-	struct line l;
+	struct statement_line l;
 	line_reset(&l);
 	int rw = text_width(right);
 	line_cell(&l, left, STATEMENT_WIDTH - rw - 1, TUI_ALIGN_LEFT);
@@ -985,4 +1029,41 @@ int statement_write_text(const struct statement_doc *doc, FILE *out, char *err, 
 		return 0;
 	snprintf(err, err_size, _("writing the statement failed: %s"), strerror(o.error));
 	return -1;
+}
+
+/* ---- For the other sections' files (views/statement_doc.h) ---- */
+
+void statement_line_reset(struct statement_line *l)
+{
+	line_reset(l);
+}
+
+void statement_line_spaces(struct statement_line *l, int n)
+{
+	line_spaces(l, n);
+}
+
+void statement_line_cell(struct statement_line *l, const char *text, int width, int align)
+{
+	line_cell(l, text, width, align);
+}
+
+int statement_text_width(const char *s)
+{
+	return text_width(s);
+}
+
+int statement_doc_add_line(struct statement_doc *doc, const struct statement_line *l)
+{
+	return doc_line(doc, l, 0);
+}
+
+int statement_doc_add_text(struct statement_doc *doc, const char *text)
+{
+	return doc_text(doc, text);
+}
+
+int statement_doc_add_wrapped(struct statement_doc *doc, const char *text, int indent)
+{
+	return doc_wrapped(doc, text, indent);
 }

@@ -68,10 +68,10 @@ static int open_ledger(struct statement_view *v)
 	return 0;
 }
 
-/* "DATE" or "DATE LAST-DATE" (or nothing: yesterday) into a range in local time (the app
- * has set TZ to the profile's time zone). */
-static int parse_range(const char *arg, struct statement_options *opt, char *label,
-                       size_t label_size)
+/* "DATE" or "DATE LAST-DATE" (or nothing: yesterday) into a range of days of the zone
+ * (NULL: local time, which the app has set to the profile's time zone). */
+static int parse_range(const char *arg, const char *zone, struct statement_options *opt,
+                       char *label, size_t label_size)
 {
 	char first[32] = "", last[32] = "";
 	if (arg && *arg) {
@@ -80,11 +80,14 @@ static int parse_range(const char *arg, struct statement_options *opt, char *lab
 			snprintf(last, sizeof last, "%s", first);
 	} else {
 		time_t yesterday = paydesk_now() - 86400;
+		char saved[128];
+		statement_tz_enter(zone, saved, sizeof saved);
 		statement_time(yesterday, true, first, sizeof first);
+		statement_tz_leave(saved);
 		snprintf(last, sizeof last, "%s", first);
 	}
-	if (statement_day_start(first, NULL, 0, &opt->from) != 0 ||
-	    statement_day_start(last, NULL, 1, &opt->to) != 0 || opt->to <= opt->from) {
+	if (statement_day_start(first, zone, 0, &opt->from) != 0 ||
+	    statement_day_start(last, zone, 1, &opt->to) != 0 || opt->to <= opt->from) {
 		tui_message(_("Give a day or a range as YYYY-MM-DD [YYYY-MM-DD], not \"%s\"."),
 		            arg ? arg : "");
 		return -1;
@@ -111,7 +114,17 @@ static int statement_view_open(struct tui_view *view, const char *arg)
 	        .generated_at = paydesk_now(),
 	        .keep_items = true,
 	        .keep_orders = true}; /* p prints the PDF, which names each line's order */
-	if (open_ledger(v) != 0 || parse_range(arg, &opt, v->range, sizeof v->range) != 0) {
+	if (open_ledger(v) != 0) {
+		statement_view_free(v);
+		return -1;
+	}
+	/* A platform whose history is daily bills: the days of its bills (China Standard
+	 * Time), as 'paydesk statement' counts them. */
+	const struct provider_platform *pl = ledger_platform(v->ledger);
+	if (pl && pl->history == PROVIDER_HISTORY_BILLS && pl->day_zone)
+		snprintf(v->timezone, sizeof v->timezone, "%s", pl->day_zone);
+	if (parse_range(arg, v->timezone[0] ? v->timezone : NULL, &opt, v->range,
+	                sizeof v->range) != 0) {
 		statement_view_free(v);
 		return -1;
 	}

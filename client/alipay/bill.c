@@ -111,6 +111,12 @@ static const int trade_raw[] = {
         C_CREATED,     C_FINISHED,    C_RED_PACKET,          C_POINTS, C_ALIPAY_DISCOUNT,
         C_COUPON_USED, C_COUPON_NAME, C_MERCHANT_RED_PACKET, C_CARD,   C_SHARE,
         C_NOTE};
+/* A refund's row keeps too what it gives back of the merchant's receipts and discounts (no
+ * column of the cache holds them): the statement sums them against the 汇总. */
+static const int refund_raw[] = {
+        C_CREATED,     C_FINISHED,    C_RED_PACKET,          C_POINTS, C_ALIPAY_DISCOUNT,
+        C_COUPON_USED, C_COUPON_NAME, C_MERCHANT_RED_PACKET, C_CARD,   C_SHARE,
+        C_NOTE,        C_RECEIVED,    C_MERCHANT_DISCOUNT};
 
 struct field {
 	const char *s;
@@ -265,7 +271,9 @@ static int trade_row(struct reader *b, const struct field *v)
 	struct model_object m;
 	memset(&m, 0, sizeof m);
 	m.created = when;
-	m.raw = row_raw(b, v, trade_raw, sizeof trade_raw / sizeof *trade_raw);
+	bool refund = is(&kind, "退款");
+	m.raw = refund ? row_raw(b, v, refund_raw, sizeof refund_raw / sizeof *refund_raw)
+	               : row_raw(b, v, trade_raw, sizeof trade_raw / sizeof *trade_raw);
 	const char *trade = cstr(value(b, v, C_TRADE_NO));
 	const char *ref = cstr(value(b, v, C_OUT_TRADE_NO));
 	if (!trade) {
@@ -273,7 +281,7 @@ static int trade_row(struct reader *b, const struct field *v)
 		return stop(b, _("row %lld has no %s"), (long long)b->rows + 1,
 		            col_names[C_TRADE_NO]);
 	}
-	if (is(&kind, "退款")) {
+	if (refund) {
 		const char *request = cstr(value(b, v, C_REQUEST_NO));
 		struct model_refund *r = &m.u.refund;
 		m.kind = MODEL_REFUND;

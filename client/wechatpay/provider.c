@@ -467,8 +467,9 @@ static int wxp_lookup_order(struct provider *p, const char *id, struct provider_
 				const char *state = jval_str(jval_get(root, "trade_state"));
 				const char *desc = jval_str(jval_get(root, "trade_state_desc"));
 				char why[400];
-				snprintf(why, sizeof why, _("the order %s is not paid (%s%s%s)"), id,
-				         state ? state : "?", desc ? ": " : "", desc ? desc : "");
+				snprintf(why, sizeof why, _("the order %s is not paid (%s%s%s)"),
+				         id, state ? state : "?", desc ? ": " : "",
+				         desc ? desc : "");
 				jdoc_free(&doc);
 				provider_fail(r, PROVIDER_NOT_YET, why);
 				return -1;

@@ -9,7 +9,7 @@
 . "$abs_top_srcdir/tests/client/sync_lib.sh"
 # 2026-11-20 12:00 in Shanghai.
 bill_setup alipay 1795147200 --seed 23 --orders 4000 --days 30
-tap_plan 57
+tap_plan 59
 GW=/gateway.do
 
 # ---- the first sync ----
@@ -20,6 +20,16 @@ grep -q "^bills: in the cache through 2026-11-19" "$TEST_TMP/sync.out"
 tap_ok $? "the sync says how far the bills reach (yesterday)"
 days=$(sqlite3 "$CACHE_DB" "SELECT count(*) FROM bill_days WHERE bill = '*'")
 tap_is "$days" 90 "the first sync read the last 90 days"
+# The statement reconciles each day against the bill's own summary: every figure equal.
+clock_follow
+"$PAYDESK_BIN" statement --date 2026-10-21..2026-11-19 -f json >"$TEST_TMP/st.json" 2>"$TEST_TMP/st.err"
+tap_is $? 0 "a statement of the last 30 days is written"
+n=$(jq '[.bills.list[] | .figures[]?] | length' "$TEST_TMP/st.json")
+bad=$(jq -r '[.bills.list[] | .day as $d | .figures[]? | select(.check != "equal")
+	| "\($d) \(.name) \(.check)"] | .[]' "$TEST_TMP/st.json")
+[ "${n:-0}" -gt 100 ] && [ -z "$bad" ]
+tap_ok $? "the statement equals every bill's own summary, figure by figure ($n figures)"
+[ -z "$bad" ] || printf '%s\n' "$bad" | head -n 10 | sed 's/^/# /'
 key_line=$(sed -n 2p "$MERCHANT/app_private_key.pem")
 found=0
 for f in "$CACHE_DB" "$CACHE_DB-wal" "$TEST_TMP/sync.out" "$TEST_TMP/sync.err"; do

@@ -3,8 +3,9 @@
  * a real cache file; an Alipay trade bill, a zip of GBK CSV, likewise), the cache's bytes per
  * order, and the cost of signing a request and verifying a reply (SHA256withRSA, 2048-bit).
  *
- *   bench/bills_bench [ROWS [wechatpay|alipay|signatures]]  (default 100000 rows, all)
+ *   bench/bills_bench [ROWS [wechatpay|alipay|signatures [keep]]]  (default 100000 rows, all)
  *
+ * With keep, the caches stay in $TMPDIR (bills-bench-*.db) for comparing their contents.
  * Prints one line per figure. The rows look like the sandbox's: a payment row in 20 gets
  * a refund row, fees at 5 decimals. */
 #include "config.h"
@@ -79,36 +80,32 @@ static const char *const products[] = {"云南小粒咖啡 500g", "龙井茶礼�
 /* A WeChat Pay ALL trade bill of n payment rows (and a refund in 20). */
 static void wechat_bill(long n, struct text *t)
 {
-	add(t,
-	    "\xef\xbb\xbf交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,"
-	    "用户标识,"
-	    "交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,"
-	    "退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,"
-	    "申请退款金额,费率备注\r\n");
+	add(t, "\xef\xbb\xbf交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,"
+	       "商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,"
+	       "代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,"
+	       "退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\r\n");
 	for (long i = 0; i < n; i++) {
 		long fen = 100 + (i * 7919) % 50000;
 		long fee = fen * 600 / 100; /* 0.60% in 10^-5 yuan: fen * 0.006 * 1000 */
 		add(t,
 		    "`2026-11-20 %02ld:%02ld:%02ld,`wx2421b1c4370ec43b,`1900000109,`0,`,"
-		    "`42000020261120%014ld,`ORD-%07ld,`oUpF8uMuAJO_M2pxb1Q9zNj%05ld,`JSAPI,`"
-		    "SUCCESS,"
-		    "`CMB_DEBIT,`CNY,`%ld.%02ld,`0.00,`0,`0,`0.00,`0.00,`,`,`%s,`,`0.%05ld,`0.60%%,"
-		    "`%ld.%02ld,`0.00,`\r\n",
+		    "`42000020261120%014ld,`ORD-%07ld,`oUpF8uMuAJO_M2pxb1Q9zNj%05ld,`JSAPI,"
+		    "`SUCCESS,`CMB_DEBIT,`CNY,`%ld.%02ld,`0.00,`0,`0,`0.00,`0.00,`,`,`%s,`,"
+		    "`0.%05ld,`0.60%%,`%ld.%02ld,`0.00,`\r\n",
 		    i / 3600 % 24, i / 60 % 60, i % 60, i, i, i % 100000, fen / 100, fen % 100,
 		    products[i % 5], fee % 100000, fen / 100, fen % 100);
 		if (i % 20 == 0)
 			add(t,
 			    "`2026-11-20 23:00:00,`wx2421b1c4370ec43b,`1900000109,`0,`,"
-			    "`42000020261120%014ld,`ORD-%07ld,`oUpF8uMuAJO_M2pxb1Q9zNj%05ld,`JSAPI,"
-			    "`REFUND,"
-			    "`CMB_DEBIT,`CNY,`0.00,`0.00,`50300020261120%014ld,`act_%ld,`1.00,`0."
-			    "00,"
-			    "`ORIGINAL,`SUCCESS,`%s,`,`-0.00600,`0.60%%,`0.00,`1.00,`\r\n",
+			    "`42000020261120%014ld,`ORD-%07ld,`oUpF8uMuAJO_M2pxb1Q9zNj%05ld,"
+			    "`JSAPI,`REFUND,`CMB_DEBIT,`CNY,`0.00,`0.00,`50300020261120%014ld,"
+			    "`act_%ld,`1.00,`0.00,`ORIGINAL,`SUCCESS,`%s,`,`-0.00600,`0.60%%,"
+			    "`0.00,`1.00,`\r\n",
 			    i, i, i % 100000, i, i, products[i % 5]);
 	}
 	add(t,
-	    "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,"
-	    "申请退款总金额\r\n`%ld,`0.00,`0.00,`0.00,`0.00000,`0.00,`0.00\r\n",
+	    "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,"
+	    "订单总金额,申请退款总金额\r\n`%ld,`0.00,`0.00,`0.00,`0.00000,`0.00,`0.00\r\n",
 	    n + (n + 19) / 20);
 }
 
@@ -163,7 +160,11 @@ static struct cache *fresh_cache(const char *path, sqlite3 **db, struct sink_ctx
 	}
 	*db = cache_db(c);
 	sqlite3_db_config(*db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
-	sqlite3_exec(*db, "PRAGMA cache_size = -8192", NULL, NULL, NULL);
+	/* The sync connection's settings (client/sync.c). */
+	sqlite3_exec(*db,
+	             "PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 16384;"
+	             " PRAGMA journal_size_limit = 67108864;",
+	             NULL, NULL, NULL);
 	ctx->store = store_new(*db, err, sizeof err);
 	ctx->objects = 0;
 	return c;
@@ -180,6 +181,9 @@ static long file_size(const char *path)
 	return n;
 }
 
+/* Whether the caches are kept (the fourth argument). */
+static int keep;
+
 static void bench_wechat(long rows, const char *dir)
 {
 	struct text t = {0};
@@ -193,6 +197,7 @@ static void bench_wechat(long rows, const char *dir)
 	struct cache *c = fresh_cache(path, &db, &ctx);
 	double c0 = cpu_s(), w0 = wall_s();
 	sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	store_defer(ctx.store); /* as the sync stores a bill day (client/sync_bills.c) */
 	struct wxp_bill *b = wxp_bill_new(WXP_BILL_TRADE, "2026-11-20", true, &sink, &ctx);
 	for (size_t i = 0; i < zlen; i += 65536) {
 		size_t n = zlen - i < 65536 ? zlen - i : 65536;
@@ -208,6 +213,10 @@ static void bench_wechat(long rows, const char *dir)
 	}
 	int64_t n = wxp_bill_rows(b);
 	wxp_bill_free(&b);
+	if (store_flush(ctx.store) != SQLITE_OK) {
+		fprintf(stderr, "the bill was not stored: %s\n", sqlite3_errmsg(db));
+		exit(1);
+	}
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	double cpu = cpu_s() - c0, wall = wall_s() - w0;
 	store_free(&ctx.store);
@@ -217,7 +226,8 @@ static void bench_wechat(long rows, const char *dir)
 	       "row [<= 5], %.2f s wall\n",
 	       n, zlen / 1024, cpu * 1e6 / (double)n, wall);
 	printf("wechatpay: cache bytes per order: %ld\n", file_size(path) / rows);
-	unlink(path);
+	if (!keep)
+		unlink(path);
 	free(gz);
 	free(t.s);
 }
@@ -276,9 +286,14 @@ static void bench_alipay(long rows, const char *dir)
 	struct cache *c = fresh_cache(path, &db, &ctx);
 	double c0 = cpu_s(), w0 = wall_s();
 	sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	store_defer(ctx.store);
 	struct provider_result r;
 	if (alp_bill_read(zpath, "trade", "2026-11-20", &sink, &ctx, &r) != 0) {
 		fprintf(stderr, "the Alipay bill did not read: %s\n", r.message);
+		exit(1);
+	}
+	if (store_flush(ctx.store) != SQLITE_OK) {
+		fprintf(stderr, "the bill was not stored: %s\n", sqlite3_errmsg(db));
 		exit(1);
 	}
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
@@ -290,7 +305,8 @@ static void bench_alipay(long rows, const char *dir)
 	       "[<= 5], %.2f s wall\n",
 	       ctx.objects, cpu * 1e6 / (double)ctx.objects, wall);
 	printf("alipay: cache bytes per order: %ld\n", file_size(path) / rows);
-	unlink(path);
+	if (!keep)
+		unlink(path);
 	unlink(zpath);
 }
 
@@ -324,11 +340,15 @@ int main(int argc, char **argv)
 	long rows = argc > 1 ? atol(argv[1]) : 100000;
 	const char *tmp = getenv("TMPDIR");
 	const char *dir = tmp && *tmp ? tmp : "/tmp";
+	/* As paydesk does (views/main.c): no memory statistics, whose global lock every
+	 * allocation would take. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (rows <= 0) {
 		fprintf(stderr, "usage: %s [ROWS]\n", argv[0]);
 		return 2;
 	}
 	const char *only = argc > 2 ? argv[2] : "";
+	keep = argc > 3 && !strcmp(argv[3], "keep");
 	if (!*only || !strcmp(only, "wechatpay"))
 		bench_wechat(rows, dir);
 	if (!*only || !strcmp(only, "alipay"))

@@ -6,3 +6,11 @@ bench_bills_bench_SOURCES = bench/bills_bench.c
 bench_bills_bench_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
 bench_bills_bench_LDADD = client/libclient.a $(PAYDESK_EXT_LIBS)
 CLEANFILES += bench/bills_bench
+
+# A bill platform's first sync against the sandbox (make bench/bills_sync_bench; not part of
+# make check): bench/bills_sync_bench --platform wechatpay|alipay ORDERS...
+EXTRA_PROGRAMS += bench/bills_sync_bench
+bench_bills_sync_bench_SOURCES = bench/bills_sync_bench.c
+bench_bills_sync_bench_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
+bench_bills_sync_bench_LDADD = $(SQLITE_LIBS)
+CLEANFILES += bench/bills_sync_bench

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,89 @@ void model_object_clear(struct model_object *m)
 	free(m->evidence);
 	free(m->own_id);
 	memset(m, 0, sizeof *m);
+}
+
+#define STR(field) offsetof(struct model_object, field)
+/* The strings of each kind of object, by offset. */
+static const size_t common_strs[] = {STR(id), STR(raw), STR(metadata), STR(evidence), STR(own_id)};
+static const size_t order_strs[] = {STR(u.order.currency),       STR(u.order.platform_status),
+                                    STR(u.order.order_ref),      STR(u.order.customer_name),
+                                    STR(u.order.customer_email), STR(u.order.description),
+                                    STR(u.order.payment_intent), STR(u.order.balance_transaction),
+                                    STR(u.order.card_brand),     STR(u.order.card_last4),
+                                    STR(u.order.risk_level),     STR(u.order.failure_message),
+                                    STR(u.order.payer),          STR(u.order.channel),
+                                    STR(u.order.fee_rate),       STR(u.order.bill_day)};
+static const size_t intent_strs[] = {STR(u.payment_intent.currency), STR(u.payment_intent.status),
+                                     STR(u.payment_intent.latest_charge),
+                                     STR(u.payment_intent.description)};
+static const size_t refund_strs[] = {
+        STR(u.refund.currency),       STR(u.refund.order_id),  STR(u.refund.payment_intent),
+        STR(u.refund.status),         STR(u.refund.reason),    STR(u.refund.balance_transaction),
+        STR(u.refund.failure_reason), STR(u.refund.action_id), STR(u.refund.order_ref),
+        STR(u.refund.refund_ref),     STR(u.refund.bill_day)};
+static const size_t dispute_strs[] = {STR(u.dispute.currency),       STR(u.dispute.order_id),
+                                      STR(u.dispute.payment_intent), STR(u.dispute.status),
+                                      STR(u.dispute.reason),         STR(u.dispute.order_ref),
+                                      STR(u.dispute.detail),         STR(u.dispute.contact)};
+static const size_t payout_strs[] = {STR(u.payout.currency), STR(u.payout.status),
+                                     STR(u.payout.method), STR(u.payout.balance_transaction),
+                                     STR(u.payout.description)};
+static const size_t balance_strs[] = {
+        STR(u.balance_tx.currency), STR(u.balance_tx.type),   STR(u.balance_tx.reporting_category),
+        STR(u.balance_tx.source),   STR(u.balance_tx.status), STR(u.balance_tx.description),
+        STR(u.balance_tx.bill_day)};
+static const size_t event_strs[] = {STR(u.dispute_event.dispute_id), STR(u.dispute_event.actor),
+                                    STR(u.dispute_event.kind), STR(u.dispute_event.text)};
+#undef STR
+
+/* Adds the strings' length to *size (with at NULL), or copies them to *at and points the
+ * fields there. Fields are read and set with memcpy: some are const char *, some char *. */
+static void copy_strs(struct model_object *m, const size_t *offs, size_t n, size_t *size, char **at)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *f;
+		memcpy(&f, (char *)m + offs[i], sizeof f);
+		if (!f)
+			continue;
+		size_t len = strlen(f) + 1;
+		if (!at) {
+			*size += len;
+			continue;
+		}
+		memcpy(*at, f, len);
+		memcpy((char *)m + offs[i], at, sizeof *at);
+		*at += len;
+	}
+}
+
+struct model_object *model_object_copy(const struct model_object *m)
+{
+	static const struct {
+		const size_t *offs;
+		size_t n;
+	} kinds[] = {
+	        [MODEL_ORDER] = {order_strs, sizeof order_strs / sizeof *order_strs},
+	        [MODEL_PAYMENT_INTENT] = {intent_strs, sizeof intent_strs / sizeof *intent_strs},
+	        [MODEL_REFUND] = {refund_strs, sizeof refund_strs / sizeof *refund_strs},
+	        [MODEL_DISPUTE] = {dispute_strs, sizeof dispute_strs / sizeof *dispute_strs},
+	        [MODEL_PAYOUT] = {payout_strs, sizeof payout_strs / sizeof *payout_strs},
+	        [MODEL_BALANCE_TX] = {balance_strs, sizeof balance_strs / sizeof *balance_strs},
+	        [MODEL_DISPUTE_EVENT] = {event_strs, sizeof event_strs / sizeof *event_strs},
+	};
+	struct model_object tmp = *m;
+	size_t k = (size_t)m->kind < sizeof kinds / sizeof *kinds ? (size_t)m->kind : 0;
+	size_t size = sizeof tmp;
+	copy_strs(&tmp, common_strs, sizeof common_strs / sizeof *common_strs, &size, NULL);
+	copy_strs(&tmp, kinds[k].offs, kinds[k].n, &size, NULL);
+	struct model_object *c = malloc(size);
+	if (!c)
+		return NULL;
+	*c = *m;
+	char *at = (char *)(c + 1);
+	copy_strs(c, common_strs, sizeof common_strs / sizeof *common_strs, NULL, &at);
+	copy_strs(c, kinds[k].offs, kinds[k].n, NULL, &at);
+	return c;
 }
 
 const char *model_order_status(const struct model_order *o)
@@ -356,9 +440,55 @@ void model_json_begin(struct model_json *j)
 	memset(j, 0, sizeof *j);
 }
 
+/* Whether s[0..n) goes into a JSON string as it is (put_string would escape nothing). */
+static bool plain_string(const char *s, size_t n)
+{
+	size_t i = 0;
+	for (uint64_t v; n - i >= 8 && (memcpy(&v, s + i, 8), !jdoc_needs_escape8(v));)
+		i += 8;
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == '"' || c == '\\' ||
+		    (c == 0xc0 && i + 1 < n && (unsigned char)s[i + 1] == 0x80))
+			return false;
+	}
+	return true;
+}
+
 void model_json_str(struct model_json *j, const char *key, size_t key_len, const char *value,
                     size_t value_len)
 {
+	/* A bill's columns and values rarely need an escape: written in one go. */
+	if (!j->failed && plain_string(key, key_len) && plain_string(value, value_len)) {
+		size_t need = j->len + key_len + value_len + 7;
+		if (need > j->cap) {
+			size_t cap = j->cap ? j->cap : 512;
+			while (cap < need)
+				cap *= 2;
+			char *b = realloc(j->buf, cap);
+			if (!b) {
+				j->failed = 1;
+				j->n++;
+				return;
+			}
+			j->buf = b;
+			j->cap = cap;
+		}
+		char *p = j->buf + j->len;
+		*p++ = j->n++ ? ',' : '{';
+		*p++ = '"';
+		memcpy(p, key, key_len);
+		p += key_len;
+		*p++ = '"';
+		*p++ = ':';
+		*p++ = '"';
+		memcpy(p, value, value_len);
+		p += value_len;
+		*p++ = '"';
+		*p = '\0';
+		j->len = (size_t)(p - j->buf);
+		return;
+	}
 	struct out o = {j->buf, j->len, j->cap, j->failed};
 	put(&o, j->n++ ? "," : "{", 1);
 	put_string(&o, key, key_len);

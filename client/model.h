@@ -138,6 +138,10 @@ struct model_event {
 /* Frees what the object owns and clears it. */
 void model_object_clear(struct model_object *m);
 
+/* A copy of m in one allocation, its strings with it (for another thread to store): free it
+ * with free(), never model_object_clear. NULL when memory ran out. */
+struct model_object *model_object_copy(const struct model_object *m);
+
 /* Gives the object an id of paydesk's own making (printf-style), owned by the object; NULL
  * when memory ran out. */
 const char *model_set_own_id(struct model_object *m, const char *fmt, ...)

@@ -24,9 +24,11 @@ enum {
 	ST_ORDER_FACTS,
 	ST_ORDER_SET_REFUNDED,
 	ST_ORDER_MERGE,
+	ST_REFUNDED_ORDERS,
 	ST_COUNT,
 	/* Only when the connection runs no triggers (see store_new): */
 	ST_ORDER_OLD = ST_COUNT,
+	ST_ORDER_NEW,
 	ST_FTS_DELETE,
 	ST_FTS_INSERT,
 	ST_ALL
@@ -144,9 +146,23 @@ static const char *const sql[ST_ALL] = {
                 " description=COALESCE(?11, description),"
                 " metadata=COALESCE(?21, metadata), raw=COALESCE(?23, raw),"
                 " payer=COALESCE(?24, payer), channel=COALESCE(?25, channel)",
+        /* The orders of an interval of ids that have refunds: one walk of an index for the
+         * orders inserted while derivations were deferred (see derive_deferred). */
+        [ST_REFUNDED_ORDERS] = "SELECT order_id FROM refunds WHERE order_id BETWEEN ?1 AND ?2",
         /* The orders_fts triggers' work, done by hand: see store_new. */
         [ST_ORDER_OLD] = "SELECT rowid, order_ref, customer_name, customer_email, description,"
                          " metadata, card_last4 FROM orders WHERE id = ?1",
+        /* An order not cached yet, tried first: a new row needs no old terms looked up. */
+        [ST_ORDER_NEW] =
+                "INSERT INTO orders(id, created, amount, amount_refunded, currency, status,"
+                " platform_status, order_ref, customer_name, customer_email, description,"
+                " payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"
+                " card_exp_year, risk_level, failure_message, disputed, metadata, refunded, raw,"
+                " payer, channel, settle_amount, discount_amount, fee_fine, fee_rate, bill_day)"
+                " VALUES "
+                "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
+                "?23,?24,?25,?26,?27,?28,?29,?30)"
+                " ON CONFLICT(id) DO NOTHING",
         [ST_FTS_DELETE] = "INSERT INTO orders_fts(orders_fts, rowid, " CACHE_ORDERS_FTS_COLUMNS
                           ") VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         [ST_FTS_INSERT] = "INSERT INTO orders_fts(rowid, " CACHE_ORDERS_FTS_COLUMNS
@@ -158,6 +174,14 @@ struct store {
 	sqlite3_stmt *st[ST_ALL];
 	int n_st;        /* statements prepared */
 	bool manual_fts; /* the connection runs no triggers: keep orders_fts here */
+	/* Deferred derivations (store_defer): the orders to derive, and the orders inserted
+	 * meanwhile, which need it only if they have refunds. */
+	bool defer;
+	struct ids {
+		char **v;
+		size_t n, cap;
+		bool unsorted; /* not appended in order */
+	} derive, fresh;
 };
 
 struct store *store_new(sqlite3 *db, char *err, size_t err_size)
@@ -194,6 +218,7 @@ void store_free(struct store **ps)
 	struct store *s = *ps;
 	if (!s)
 		return;
+	store_discard(s);
 	for (int i = 0; i < ST_ALL; i++)
 		sqlite3_finalize(s->st[i]);
 	free(s);
@@ -263,14 +288,72 @@ static void bind_fts(sqlite3_stmt *st, int first, const char *id, const char *co
 		text(st, first + 1 + c, v[c]);
 }
 
-/* Upserts an order with its statement up (bound), and does what the orders_fts triggers
- * would: the old terms out, the new ones in, nothing when the indexed text is unchanged.
- * Returns an SQLite code; the caller's transaction keeps the two consistent. */
-static int store_order_fts(struct store *s, const struct model_object *m, sqlite3_stmt *up)
+/* Binds an order's columns to an insert or upsert of the orders table (?1 to ?30). */
+static void bind_order(sqlite3_stmt *st, const struct model_object *m)
 {
+	const struct model_order *o = &m->u.order;
+	text(st, 1, m->id);
+	sqlite3_bind_int64(st, 2, m->created);
+	sqlite3_bind_int64(st, 3, o->amount);
+	sqlite3_bind_int64(st, 4, o->amount_refunded);
+	text(st, 5, o->currency);
+	text(st, 6, model_order_status(o));
+	text(st, 7, o->platform_status ? o->platform_status : "");
+	text(st, 8, o->order_ref);
+	text(st, 9, o->customer_name);
+	text(st, 10, o->customer_email);
+	text(st, 11, o->description);
+	text(st, 12, o->payment_intent);
+	text(st, 13, o->balance_transaction);
+	text(st, 14, o->card_brand);
+	text(st, 15, o->card_last4);
+	int_or_null(st, 16, o->card_exp_month);
+	int_or_null(st, 17, o->card_exp_year);
+	text(st, 18, o->risk_level);
+	text(st, 19, o->failure_message);
+	sqlite3_bind_int(st, 20, o->disputed);
+	text(st, 21, m->metadata);
+	sqlite3_bind_int(st, 22, o->refunded);
+	text(st, 23, m->raw);
+	text(st, 24, o->payer);
+	text(st, 25, o->channel);
+	bill_fact(st, 26, o->settle_amount, o->bill_day);
+	bill_fact(st, 27, o->discount_amount, o->bill_day);
+	bill_fact(st, 28, o->fee_fine, o->bill_day);
+	text(st, 29, o->fee_rate);
+	text(st, 30, o->bill_day);
+}
+
+/* Stores an order with upsert up, and does what the orders_fts triggers would: the old terms
+ * out, the new ones in, nothing when the indexed text is unchanged. An order not cached yet
+ * is inserted as it is, its terms added, without looking for old ones; *fresh is then its
+ * rowid (else 0). Returns an SQLite code; the caller's transaction keeps the two consistent. */
+static int store_order_fts(struct store *s, const struct model_object *m, sqlite3_stmt *up,
+                           sqlite3_int64 *fresh)
+{
+	*fresh = 0;
+	const char *v[6];
+	fts_values(m, v);
+	sqlite3_stmt *new_row = s->st[ST_ORDER_NEW];
+	bind_order(new_row, m);
+	int rc = run(new_row);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (sqlite3_changes(s->db) == 1) {
+		sqlite3_int64 rowid = sqlite3_last_insert_rowid(s->db);
+		sqlite3_stmt *ins = s->st[ST_FTS_INSERT];
+		sqlite3_bind_int64(ins, 1, rowid);
+		bind_fts(ins, 2, m->id, v);
+		rc = run(ins);
+		if (rc == SQLITE_OK)
+			*fresh = rowid;
+		return rc;
+	}
+	/* Cached already: the upsert, with the old row's terms out first if they change. */
+	bind_order(up, m);
 	sqlite3_stmt *old = s->st[ST_ORDER_OLD];
 	text(old, 1, m->id);
-	int rc = sqlite3_step(old);
+	rc = sqlite3_step(old);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		sqlite3_reset(old);
 		sqlite3_reset(up);
@@ -279,8 +362,6 @@ static int store_order_fts(struct store *s, const struct model_object *m, sqlite
 	}
 	bool existed = rc == SQLITE_ROW;
 	sqlite3_int64 rowid = existed ? sqlite3_column_int64(old, 0) : 0;
-	const char *v[6];
-	fts_values(m, v);
 	/* A merge keeps the cached text where the object has none: index what the row will
 	 * hold (copies: the old row's text goes with the reset below). */
 	char *kept[6] = {NULL};
@@ -363,49 +444,148 @@ static int derive_refunded(struct store *s, const char *order_id)
 	return run(up);
 }
 
+/* Orders deferred at most, of either kind: what a flush holds in memory stays bounded
+ * whatever a bill's size. */
+#define DEFER_MAX 8192
+
+/* Appends a copy of id. */
+static int ids_add(struct ids *l, const char *id)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		char **v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return SQLITE_NOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	if (!(l->v[l->n] = strdup(id)))
+		return SQLITE_NOMEM;
+	if (l->n && strcmp(l->v[l->n - 1], id) > 0)
+		l->unsorted = true;
+	l->n++;
+	return SQLITE_OK;
+}
+
+static void ids_clear(struct ids *l, bool release)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	l->n = 0;
+	l->unsorted = false;
+	if (release) {
+		free(l->v);
+		l->v = NULL;
+		l->cap = 0;
+	}
+}
+
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Derives what waited, each order once; keeps deferring. A new order is derived when it has
+ * refunds (cached before it, as a refund made today, or in the same bill): without, the
+ * derivation would give what its row was inserted with. Which of them have refunds is one
+ * walk of the refunds' index over the interval of their ids. */
+static int derive_deferred(struct store *s)
+{
+	int rc = SQLITE_OK;
+	struct ids *f = &s->fresh, *d = &s->derive;
+	if (f->n) {
+		if (f->unsorted)
+			qsort(f->v, f->n, sizeof *f->v, by_text);
+		sqlite3_stmt *st = s->st[ST_REFUNDED_ORDERS];
+		text(st, 1, f->v[0]);
+		text(st, 2, f->v[f->n - 1]);
+		while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *id = (const char *)sqlite3_column_text(st, 0);
+			rc = SQLITE_OK;
+			if (id && bsearch(&id, f->v, f->n, sizeof *f->v, by_text))
+				rc = ids_add(d, id);
+		}
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	if (d->unsorted)
+		qsort(d->v, d->n, sizeof *d->v, by_text);
+	for (size_t i = 0; rc == SQLITE_OK && i < d->n; i++)
+		if (i == 0 || strcmp(d->v[i], d->v[i - 1]) != 0)
+			rc = derive_refunded(s, d->v[i]);
+	ids_clear(f, false);
+	ids_clear(d, false);
+	return rc;
+}
+
+/* Notes an order whose derivation waits (fresh: inserted meanwhile, as it is, with nothing
+ * refunded); derives what waited when the notes are full. */
+static int defer_order(struct store *s, const char *order_id, bool fresh)
+{
+	if (!order_id)
+		return SQLITE_OK;
+	int rc = ids_add(fresh ? &s->fresh : &s->derive, order_id);
+	if (rc == SQLITE_OK && s->fresh.n + s->derive.n >= DEFER_MAX)
+		rc = derive_deferred(s);
+	return rc;
+}
+
+void store_defer(struct store *s)
+{
+	store_discard(s);
+	s->defer = true;
+}
+
+int store_flush(struct store *s)
+{
+	int rc = derive_deferred(s);
+	store_discard(s);
+	return rc;
+}
+
+void store_discard(struct store *s)
+{
+	ids_clear(&s->fresh, true);
+	ids_clear(&s->derive, true);
+	s->defer = false;
+}
+
+/* Whether storing m could change what a deferred derivation reads or writes otherwise than
+ * the derivations do (an order or refund without one, a dispute): what waited is derived
+ * first, so that the cache ends as if each had been derived at once. */
+static bool ends_deferral(const struct model_object *m)
+{
+	return (m->kind == MODEL_ORDER && !m->u.order.derive_refunded) ||
+	       (m->kind == MODEL_REFUND && !m->u.refund.derive_order) || m->kind == MODEL_DISPUTE;
+}
+
 int store_object(struct store *s, const struct model_object *m)
 {
+	if (s->defer && ends_deferral(m)) {
+		int d = derive_deferred(s);
+		if (d != SQLITE_OK)
+			return d;
+	}
 	sqlite3_stmt *st;
 	int rc;
 	switch (m->kind) {
 	case MODEL_NONE:
 		return SQLITE_OK;
 	case MODEL_ORDER: {
-		const struct model_order *o = &m->u.order;
 		st = s->st[m->merge ? ST_ORDER_MERGE : ST_ORDER];
-		text(st, 1, m->id);
-		sqlite3_bind_int64(st, 2, m->created);
-		sqlite3_bind_int64(st, 3, o->amount);
-		sqlite3_bind_int64(st, 4, o->amount_refunded);
-		text(st, 5, o->currency);
-		text(st, 6, model_order_status(o));
-		text(st, 7, o->platform_status ? o->platform_status : "");
-		text(st, 8, o->order_ref);
-		text(st, 9, o->customer_name);
-		text(st, 10, o->customer_email);
-		text(st, 11, o->description);
-		text(st, 12, o->payment_intent);
-		text(st, 13, o->balance_transaction);
-		text(st, 14, o->card_brand);
-		text(st, 15, o->card_last4);
-		int_or_null(st, 16, o->card_exp_month);
-		int_or_null(st, 17, o->card_exp_year);
-		text(st, 18, o->risk_level);
-		text(st, 19, o->failure_message);
-		sqlite3_bind_int(st, 20, o->disputed);
-		text(st, 21, m->metadata);
-		sqlite3_bind_int(st, 22, o->refunded);
-		text(st, 23, m->raw);
-		text(st, 24, o->payer);
-		text(st, 25, o->channel);
-		bill_fact(st, 26, o->settle_amount, o->bill_day);
-		bill_fact(st, 27, o->discount_amount, o->bill_day);
-		bill_fact(st, 28, o->fee_fine, o->bill_day);
-		text(st, 29, o->fee_rate);
-		text(st, 30, o->bill_day);
-		rc = s->manual_fts ? store_order_fts(s, m, st) : run(st);
-		if (rc == SQLITE_OK && o->derive_refunded)
-			rc = derive_refunded(s, m->id);
+		sqlite3_int64 fresh = 0;
+		if (s->manual_fts) {
+			rc = store_order_fts(s, m, st, &fresh);
+		} else {
+			bind_order(st, m);
+			rc = run(st);
+		}
+		if (rc == SQLITE_OK && m->u.order.derive_refunded)
+			rc = !s->defer
+			             ? derive_refunded(s, m->id)
+			             : defer_order(s, m->id, fresh && !m->u.order.amount_refunded);
 		break;
 	}
 	case MODEL_PAYMENT_INTENT: {
@@ -445,7 +625,8 @@ int store_object(struct store *s, const struct model_object *m)
 		text(st, 19, r->bill_day);
 		rc = run(st);
 		if (rc == SQLITE_OK && r->derive_order)
-			rc = derive_refunded(s, r->order_id);
+			rc = s->defer ? defer_order(s, r->order_id, false)
+			              : derive_refunded(s, r->order_id);
 		break;
 	}
 	case MODEL_DISPUTE: {

@@ -1,13 +1,17 @@
 /* The sync of a platform whose history is daily bills (WeChat Pay, Alipay): the days the
  * platform keeps whose bills the cache lacks, oldest first, each day's bills read row by row
  * into one transaction with the day's mark (a killed sync loses at most the day it was
- * reading); then the dated lists (complaints, an account log) over the window they cover.
+ * reading). The bills are read in a thread of their own, a bounded queue of rows ahead of
+ * the thread that stores them: the next day's bills are fetched, and the platform makes
+ * them, while this day's are stored. Then the dated lists (complaints, an account log) over the window they cover.
  * Single orders come from point queries (provider lookup_order), not from here. */
 #include "config.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "client/client.h"
@@ -80,12 +84,6 @@ static int put_summary(struct day_sink *d, const char *bill, const char *summary
 	return 0;
 }
 
-static int sink_summary(void *user, const char *bill, const char *summary, int64_t rows,
-                        const char *hash)
-{
-	return put_summary(user, bill, summary, rows, hash);
-}
-
 /* A withdrawal to the bank pays out the balance entries before it that no earlier one paid
  * out: the bills name no payout on an entry, so the order of the entries does. Entries of
  * the withdrawals themselves (their own balance entry) are not paid out. */
@@ -98,9 +96,11 @@ static int link_settlements(struct sync *s)
 	           " WHERE payout_id IS NULL AND bill_day IS NOT NULL AND type <> 'payout'"
 	           " AND EXISTS (SELECT 1 FROM payouts p"
 	           "  WHERE p.created > balance_transactions.created);"
-	           "UPDATE payouts SET reconciled = 1 WHERE reconciled = 0 AND"
-	           " balance_transaction IN (SELECT id FROM balance_transactions WHERE"
-	           " bill_day IS NOT NULL)");
+	           /* each payout's entry looked up by id: an IN list of the bills' entries
+	            * was every entry of every day, read again each day */
+	           "UPDATE payouts SET reconciled = 1 WHERE reconciled = 0 AND EXISTS"
+	           " (SELECT 1 FROM balance_transactions b WHERE b.id = payouts.balance_transaction"
+	           " AND b.bill_day IS NOT NULL)");
 }
 
 /* Whether the cache holds every bill of day. */
@@ -117,9 +117,195 @@ static int day_done(struct sync *s, const char *day, bool *done)
 	return 0;
 }
 
-/* Reads one day's bills into the cache in one transaction with the day's mark. 0 stored,
- * 1 not made yet (nothing stored), -1 failed (failure recorded, nothing stored). */
-static int sync_day(struct sync *s, const char *day)
+/* Rows read and not yet stored at most: what the reader thread may be ahead by, in memory
+ * (a few MiB) whatever a bill's size. */
+#define RELAY_ITEMS 4096
+
+/* What the reader hands over: a row, a bill's summary, or the end of a day's bills. */
+struct relay_item {
+	enum { ITEM_OBJECT, ITEM_SUMMARY, ITEM_DAY_END } kind;
+	struct model_object *object; /* model_object_copy */
+	char *bill, *summary, *hash; /* the summary's */
+	int64_t rows;
+	int rc; /* the day's bill_day and its result */
+	struct provider_result result;
+};
+
+/* The bills' reader thread and its queue. The reader has the provider to itself until it is
+ * joined. */
+struct relay {
+	struct sync *s;
+	char (*days)[11];
+	const bool *done; /* days cached already: not read */
+	size_t n_days;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct relay_item *items; /* a ring of RELAY_ITEMS */
+	size_t head, n;
+	bool stop;   /* the storing side gave up: the reader stops at its next row */
+	bool ended;  /* the reader is done */
+	bool failed; /* the reader could not queue (memory) */
+};
+
+static void item_free(struct relay_item *it)
+{
+	free(it->object);
+	free(it->bill);
+	free(it->summary);
+	free(it->hash);
+	memset(it, 0, sizeof *it);
+}
+
+/* Queues an item, waiting for room. -1 when the storing side stopped. */
+static int relay_put(struct relay *rl, struct relay_item *it)
+{
+	pthread_mutex_lock(&rl->lock);
+	while (rl->n == RELAY_ITEMS && !rl->stop)
+		pthread_cond_wait(&rl->changed, &rl->lock);
+	int rc = rl->stop ? -1 : 0;
+	if (rc == 0) {
+		rl->items[(rl->head + rl->n) % RELAY_ITEMS] = *it;
+		rl->n++;
+		pthread_cond_broadcast(&rl->changed);
+	}
+	pthread_mutex_unlock(&rl->lock);
+	if (rc != 0)
+		item_free(it);
+	return rc;
+}
+
+/* Takes the next item, waiting for one. -1 when the reader ended without one. */
+static int relay_take(struct relay *rl, struct relay_item *it)
+{
+	pthread_mutex_lock(&rl->lock);
+	while (rl->n == 0 && !rl->ended)
+		pthread_cond_wait(&rl->changed, &rl->lock);
+	int rc = rl->n ? 0 : -1;
+	if (rc == 0) {
+		*it = rl->items[rl->head];
+		rl->head = (rl->head + 1) % RELAY_ITEMS;
+		rl->n--;
+		pthread_cond_broadcast(&rl->changed);
+	}
+	pthread_mutex_unlock(&rl->lock);
+	return rc;
+}
+
+static int relay_object(void *user, const struct model_object *m)
+{
+	struct relay *rl = user;
+	struct relay_item it = {.kind = ITEM_OBJECT, .object = model_object_copy(m)};
+	if (!it.object) {
+		rl->failed = true;
+		return -1;
+	}
+	return relay_put(rl, &it);
+}
+
+static char *dup_or_null(const char *s, bool *failed)
+{
+	char *d = s ? strdup(s) : NULL;
+	if (s && !d)
+		*failed = true;
+	return d;
+}
+
+static int relay_summary(void *user, const char *bill, const char *summary, int64_t rows,
+                         const char *hash)
+{
+	struct relay *rl = user;
+	bool failed = false;
+	struct relay_item it = {.kind = ITEM_SUMMARY,
+	                        .bill = dup_or_null(bill, &failed),
+	                        .summary = dup_or_null(summary, &failed),
+	                        .hash = dup_or_null(hash, &failed),
+	                        .rows = rows};
+	if (failed) {
+		item_free(&it);
+		rl->failed = true;
+		return -1;
+	}
+	return relay_put(rl, &it);
+}
+
+/* The reader: each day's bills in turn, each day ended by an ITEM_DAY_END; it stops after a
+ * day that did not read (not made yet, or failed). */
+static void *relay_main(void *arg)
+{
+	struct relay *rl = arg;
+	static const struct provider_bill_sink sink = {.object = relay_object,
+	                                               .summary = relay_summary};
+	for (size_t i = 0; i < rl->n_days; i++) {
+		if (rl->done[i])
+			continue;
+		struct relay_item it = {.kind = ITEM_DAY_END};
+		it.rc = rl->s->ops->bill_day(rl->s->provider, rl->days[i], &sink, rl, &it.result);
+		bool go_on = it.rc == 0;
+		if (relay_put(rl, &it) != 0 || !go_on)
+			break;
+	}
+	pthread_mutex_lock(&rl->lock);
+	rl->ended = true;
+	pthread_cond_broadcast(&rl->changed);
+	pthread_mutex_unlock(&rl->lock);
+	return NULL;
+}
+
+/* Stops the reader, waits for it and drops what it queued. */
+static void relay_end(struct relay *rl, pthread_t thread)
+{
+	pthread_mutex_lock(&rl->lock);
+	rl->stop = true;
+	pthread_cond_broadcast(&rl->changed);
+	pthread_mutex_unlock(&rl->lock);
+	pthread_join(thread, NULL);
+	for (; rl->n; rl->n--, rl->head = (rl->head + 1) % RELAY_ITEMS)
+		item_free(&rl->items[rl->head]);
+}
+
+/* Hands one day's queued bills to the sink, to their end: 0 with the day's bill_day result in
+ * *rc and *r, -1 when storing failed (recorded) or the reader ended early. */
+static int relay_day(struct relay *rl, struct day_sink *d, int *rc, struct provider_result *r)
+{
+	for (;;) {
+		struct relay_item it;
+		if (relay_take(rl, &it) != 0) {
+			sync_fail(d->s, PROVIDER_BAD_REPLY, _("reading the bills of %s: %s (%s)"),
+			          d->day, provider_outcome_message(PROVIDER_BAD_REPLY),
+			          _("out of memory"));
+			return -1;
+		}
+		int stored = 0;
+		if (it.kind == ITEM_OBJECT)
+			stored = sink_object(d, it.object);
+		else if (it.kind == ITEM_SUMMARY)
+			stored = put_summary(d, it.bill, it.summary, it.rows, it.hash);
+		else {
+			*rc = it.rc;
+			*r = it.result;
+			if (it.rc != 0 && rl->failed) {
+				r->outcome = PROVIDER_BAD_REPLY;
+				snprintf(r->message, sizeof r->message, "%s", _("out of memory"));
+			}
+		}
+		bool end = it.kind == ITEM_DAY_END;
+		item_free(&it);
+		if (stored != 0) {
+			/* as the bill's reader says when its sink refuses a row */
+			sync_fail(d->s, PROVIDER_BAD_REPLY, _("reading the bills of %s: %s (%s)"),
+			          d->day, provider_outcome_message(PROVIDER_BAD_REPLY),
+			          _("the cache could not take the bill's rows"));
+			return -1;
+		}
+		if (end)
+			return 0;
+	}
+}
+
+/* Stores one day's bills, as the reader queues them, in one transaction with the day's
+ * mark. 0 stored, 1 not made yet (nothing stored), -1 failed (failure recorded, nothing
+ * stored). */
+static int sync_day(struct sync *s, const char *day, struct relay *rl)
 {
 	struct day_sink d = {.s = s, .day = day};
 	if (sqlite3_prepare_v2(s->db,
@@ -132,25 +318,36 @@ static int sync_day(struct sync *s, const char *day)
 		sqlite3_finalize(d.summary);
 		return -1;
 	}
-	static const struct provider_bill_sink sink = {.object = sink_object,
-	                                               .summary = sink_summary};
 	struct provider_result r;
 	memset(&r, 0, sizeof r);
 	int64_t before = s->result->objects;
-	int rc = s->ops->bill_day(s->provider, day, &sink, &d, &r);
-	if (rc == 0)
-		rc = put_summary(&d, DAY_DONE, NULL, d.rows, NULL);
-	if (rc == 0 && link_settlements(s) != SQLITE_OK)
+	/* The orders' refunded amounts are derived once each, when the day's rows are in. */
+	store_defer(s->store);
+	int rc = -1;
+	bool stored = relay_day(rl, &d, &rc, &r) == 0;
+	if (stored && rc == 0 && store_flush(s->store) != SQLITE_OK) {
+		sync_fail(s, PROVIDER_BAD_REPLY,
+		          _("the cache could not be written (%s); nothing was lost, run the "
+		            "sync again once fixed"),
+		          sqlite3_errmsg(s->db));
 		rc = -1;
-	if (rc == 0 && sync_exec(s, "COMMIT") != SQLITE_OK)
+	}
+	if (stored && rc == 0)
+		rc = put_summary(&d, DAY_DONE, NULL, d.rows, NULL);
+	if (stored && rc == 0 && link_settlements(s) != SQLITE_OK)
+		rc = -1;
+	if (stored && rc == 0 && sync_exec(s, "COMMIT") != SQLITE_OK)
 		rc = -1;
 	sqlite3_finalize(d.summary);
-	if (rc == 0)
+	if (stored && rc == 0)
 		return 0;
+	store_discard(s->store);
 	sync_rollback(s);
 	/* What this day stored is gone with the rollback. */
 	s->progress.objects -= s->result->objects - before;
 	s->result->objects = before;
+	if (!stored)
+		return -1;
 	if (r.outcome == PROVIDER_NOT_YET)
 		return 1;
 	if (r.outcome != PROVIDER_OK) {
@@ -167,6 +364,57 @@ static int sync_day(struct sync *s, const char *day)
 	return -1;
 }
 
+/* The days from the first the platform keeps: those not cached are fetched by the reader
+ * and stored here, in order. */
+static int store_days(struct sync *s, char (*days)[11], const bool *done, size_t n_days)
+{
+	struct relay rl = {.s = s, .days = days, .done = done, .n_days = n_days};
+	rl.items = calloc(RELAY_ITEMS, sizeof *rl.items);
+	if (!rl.items) {
+		sync_fail(s, PROVIDER_BAD_REPLY, "%s", _("out of memory"));
+		return -1;
+	}
+	pthread_mutex_init(&rl.lock, NULL);
+	pthread_cond_init(&rl.changed, NULL);
+	pthread_t thread;
+	bool started = pthread_create(&thread, NULL, relay_main, &rl) == 0;
+	int rc = 0;
+	if (!started) {
+		sync_fail(s, PROVIDER_BAD_REPLY, "%s", _("out of memory"));
+		rc = -1;
+	}
+	for (size_t i = 0; rc == 0 && i < n_days; i++) {
+		if (sync_cancelled(s)) {
+			rc = -1;
+			break;
+		}
+		if (!done[i]) {
+			snprintf(s->progress.what, sizeof s->progress.what, _("bills of %s"),
+			         days[i]);
+			sync_report(s, SYNC_PHASE_BILLS, PROVIDER_CHARGES, 0, 0);
+			int day = sync_day(s, days[i], &rl);
+			if (day < 0) {
+				rc = -1;
+				break;
+			}
+			if (day > 0) {
+				/* Not made yet: the days after it are not either. */
+				s->result->bill_pending = true;
+				break;
+			}
+			s->done_weight++;
+			sync_report(s, SYNC_PHASE_BILLS, PROVIDER_CHARGES, 0, 0);
+		}
+		snprintf(s->result->bills_through, sizeof s->result->bills_through, "%s", days[i]);
+	}
+	if (started)
+		relay_end(&rl, thread);
+	pthread_cond_destroy(&rl.changed);
+	pthread_mutex_destroy(&rl.lock);
+	free(rl.items);
+	return rc;
+}
+
 /* The bill days the platform keeps, oldest first, up to yesterday in its zone. */
 static int sync_days(struct sync *s, const struct sync_options *options)
 {
@@ -177,44 +425,44 @@ static int sync_days(struct sync *s, const struct sync_options *options)
 		return -1;
 	if (options->full && sync_exec(s, "DELETE FROM bill_days") != SQLITE_OK)
 		return -1;
-	/* Count what is missing first: the progress bar counts days. */
+	/* Which are cached first: the progress bar counts the days missing. */
+	char(*days)[11] = NULL;
+	bool *done = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
 	s->total_weight = 0;
 	s->done_weight = 0;
-	for (snprintf(day, sizeof day, "%s", first); strcmp(day, today) < 0;) {
-		bool done;
-		if (day_done(s, day, &done) != 0)
-			return -1;
-		s->total_weight += !done;
-		char next[11];
-		days_add(day, 1, next);
-		memcpy(day, next, sizeof day);
-	}
-	for (snprintf(day, sizeof day, "%s", first); strcmp(day, today) < 0;) {
-		if (sync_cancelled(s))
-			return -1;
-		bool done;
-		if (day_done(s, day, &done) != 0)
-			return -1;
-		if (!done) {
-			snprintf(s->progress.what, sizeof s->progress.what, _("bills of %s"), day);
-			sync_report(s, SYNC_PHASE_BILLS, PROVIDER_CHARGES, 0, 0);
-			int rc = sync_day(s, day);
-			if (rc < 0)
-				return -1;
-			if (rc > 0) {
-				/* Not made yet: the days after it are not either. */
-				s->result->bill_pending = true;
+	for (snprintf(day, sizeof day, "%s", first); rc == 0 && strcmp(day, today) < 0;) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 128;
+			char(*more)[11] = realloc(days, cap * sizeof *days);
+			bool *more_done = more ? realloc(done, cap * sizeof *done) : NULL;
+			if (more)
+				days = more;
+			if (more_done)
+				done = more_done;
+			if (!more || !more_done) {
+				sync_fail(s, PROVIDER_BAD_REPLY, "%s", _("out of memory"));
+				rc = -1;
 				break;
 			}
-			s->done_weight++;
-			sync_report(s, SYNC_PHASE_BILLS, PROVIDER_CHARGES, 0, 0);
 		}
-		snprintf(s->result->bills_through, sizeof s->result->bills_through, "%s", day);
+		done[n] = false;
+		if (day_done(s, day, &done[n]) != 0) {
+			rc = -1;
+			break;
+		}
+		s->total_weight += !done[n];
+		memcpy(days[n++], day, sizeof day);
 		char next[11];
 		days_add(day, 1, next);
 		memcpy(day, next, sizeof day);
 	}
-	return 0;
+	if (rc == 0 && n)
+		rc = store_days(s, days, done, n);
+	free(days);
+	free(done);
+	return rc;
 }
 
 /* The history of each complaint of a page that still needs work, so that the queue shows

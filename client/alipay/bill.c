@@ -559,6 +559,45 @@ static void entry_name(iconv_t cd, const char *raw, char *out, size_t size)
 	*o = '\0';
 }
 
+/* iconv from GB18030 (cd) for a bill: ASCII, most of a bill, is the same bytes in UTF-8 and
+ * is copied; each run of other characters goes through iconv. Returns what iconv would for
+ * the whole input, with the pointers where it would leave them. */
+static size_t gbk_to_utf8(iconv_t cd, char **in, size_t *in_left, char **out, size_t *out_left)
+{
+	while (*in_left > 0) {
+		size_t a = 0, room = *in_left < *out_left ? *in_left : *out_left;
+		const unsigned char *p = (const unsigned char *)*in;
+		while (a < room && p[a] < 0x80)
+			a++;
+		memcpy(*out, *in, a);
+		*in += a, *in_left -= a, *out += a, *out_left -= a;
+		if (*in_left == 0)
+			break;
+		if (p[a] < 0x80) /* no room left */
+			return iconv(cd, in, in_left, out, out_left);
+		/* To the next ASCII character: a lead byte starts a character of two bytes, or of
+		 * four when a digit follows it (the ASCII bytes inside one are no boundary). */
+		p = (const unsigned char *)*in;
+		size_t n = 0;
+		while (n < *in_left && p[n] >= 0x80)
+			n += p[n] >= 0x81 && p[n] <= 0xfe
+			             ? (n + 1 < *in_left && p[n + 1] >= 0x30 && p[n + 1] <= 0x39
+			                        ? 4
+			                        : 2)
+			             : 1;
+		if (n >= *in_left)
+			return iconv(cd, in, in_left, out, out_left);
+		size_t left = n;
+		if (iconv(cd, in, &left, out, out_left) == (size_t)-1 || left != 0) {
+			/* something iconv must judge with what follows: it does, for the rest */
+			*in_left -= n - left;
+			return iconv(cd, in, in_left, out, out_left);
+		}
+		*in_left -= n;
+	}
+	return 0;
+}
+
 /* Reads one CSV entry of the zip, converting GBK to UTF-8 as it goes. */
 static int read_entry(struct reader *b, zip_t *z, zip_uint64_t index, iconv_t cd)
 {
@@ -583,7 +622,7 @@ static int read_entry(struct reader *b, zip_t *z, zip_uint64_t index, iconv_t cd
 			break;
 		char *ip = in, *op = out;
 		size_t il = avail, ol = sizeof out;
-		size_t cv = iconv(cd, &ip, &il, &op, &ol);
+		size_t cv = gbk_to_utf8(cd, &ip, &il, &op, &ol);
 		if (cv == (size_t)-1 && errno == EILSEQ) {
 			rc = stop(b, "%s", _("the bill is not in GBK (a byte no character has)"));
 			break;

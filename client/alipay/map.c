@@ -45,6 +45,24 @@ int alp_yuan(const char *s, size_t len, int64_t *fen)
 	char buf[40];
 	if (!s || len == 0 || len >= sizeof buf)
 		return -1;
+	/* What bills are made of, read at once: [-]digits[.d[d]], at most 15 digits before the
+	 * point (anything else, money_parse says). */
+	size_t i = s[0] == '-' || s[0] == '+', digits = 0;
+	int64_t v = 0;
+	for (; i < len && s[i] >= '0' && s[i] <= '9' && digits < 15; i++, digits++)
+		v = v * 10 + (s[i] - '0');
+	if (digits && (i == len || s[i] == '.')) {
+		int frac = 0;
+		if (i < len)
+			for (i++; i < len && s[i] >= '0' && s[i] <= '9' && frac < 2; i++, frac++)
+				v = v * 10 + (s[i] - '0');
+		if (i == len && (frac > 0 || s[len - 1] != '.')) {
+			for (; frac < 2; frac++)
+				v *= 10;
+			*fen = s[0] == '-' ? -v : v;
+			return 0;
+		}
+	}
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	return money_parse(buf, "cny", MONEY_PARSE_ALLOW_NEGATIVE, fen) == MONEY_OK ? 0 : -1;

@@ -188,16 +188,20 @@ static int split_row(const char *line, size_t len, struct field *out, int max)
 		return -1;
 	int n = 0;
 	size_t start = 1;
-	for (size_t i = 1; n < max; i++) {
-		if (i >= len || (line[i] == ',' && i + 1 < len && line[i + 1] == '`')) {
-			out[n].s = line + start;
-			out[n].n = (i < len ? i : len) - start;
-			n++;
-			if (i >= len)
-				break;
-			start = i + 2;
-			i++;
+	for (size_t i = 1; n < max;) {
+		const char *comma = i < len ? memchr(line + i, ',', len - i) : NULL;
+		size_t at = comma ? (size_t)(comma - line) : len;
+		if (at < len && !(at + 1 < len && line[at + 1] == '`')) {
+			i = at + 1; /* a comma inside a value */
+			continue;
 		}
+		out[n].s = line + start;
+		out[n].n = at - start;
+		n++;
+		if (at >= len)
+			break;
+		start = at + 2;
+		i = at + 2;
 	}
 	return n;
 }

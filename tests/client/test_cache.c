@@ -384,6 +384,134 @@ static void test_upserts(void **state)
 	cache_close(&c);
 }
 
+/* An order or a refund of a bill platform, whose order's refunded amount the cache derives. */
+static void put_order(struct store *s, const char *id, int64_t amount, bool merge)
+{
+	struct model_object m;
+	memset(&m, 0, sizeof m);
+	m.kind = MODEL_ORDER;
+	m.id = id;
+	m.created = 100;
+	m.merge = merge;
+	struct model_order *o = &m.u.order;
+	o->amount = amount;
+	o->currency = "cny";
+	o->platform_status = "succeeded";
+	o->order_ref = "ORD-1";
+	o->description = "龙井茶礼盒";
+	o->settle_amount = amount;
+	o->fee_fine = amount * 6;
+	o->bill_day = "2026-11-20";
+	o->derive_refunded = true;
+	assert_int_equal(store_object(s, &m), SQLITE_OK);
+}
+
+static void put_refund(struct store *s, const char *id, const char *order_id, int64_t amount,
+                       const char *status)
+{
+	struct model_object m;
+	memset(&m, 0, sizeof m);
+	m.kind = MODEL_REFUND;
+	m.id = id;
+	m.created = 200;
+	struct model_refund *r = &m.u.refund;
+	r->amount = amount;
+	r->currency = "cny";
+	r->order_id = order_id;
+	r->status = status;
+	r->settle_amount = r->coupon_refund = r->fee_fine = MODEL_UNKNOWN;
+	r->bill_day = "2026-11-20";
+	r->derive_order = true;
+	assert_int_equal(store_object(s, &m), SQLITE_OK);
+}
+
+/* One bill's rows into a cache with what came before (refunds before their orders, an order
+ * cached already, failed refunds, more orders than a deferral holds), derived row by row or
+ * deferred: the caches must end alike. Returns the orders' (id, refunded, status), hashed. */
+static uint64_t bill_into(const char *file, bool deferred, sqlite3 **out_db, struct cache **out)
+{
+	char err[512] = "";
+	struct cache *c = cache_open(file, err, sizeof err);
+	assert_non_null(c);
+	sqlite3 *db = cache_db(c);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+	struct store *s = store_new(db, err, sizeof err);
+	assert_non_null(s);
+	/* before the bill: a refund whose order is not cached, an order and its refund */
+	put_refund(s, "R0", "X1", 200, "succeeded");
+	put_order(s, "X2", 1000, false);
+	put_refund(s, "R1", "X2", 300, "succeeded");
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	if (deferred)
+		store_defer(s);
+	put_order(s, "X1", 500, false);
+	put_order(s, "X3", 800, false);
+	put_refund(s, "R2", "X3", 800, "succeeded");
+	put_order(s, "X2", 1000, false); /* cached: the bill says nothing was refunded */
+	put_order(s, "X4", 900, false);
+	put_refund(s, "R3", "X4", 900, "failed");
+	put_refund(s, "R4", "X5", 50, "succeeded");
+	put_order(s, "X5", 400, false);
+	put_order(s, "X6", 300, true);
+	char id[32], rid[32];
+	for (int i = 0; i < 20000; i++) {
+		snprintf(id, sizeof id, "Y%05d", (i * 7919) % 20000);
+		snprintf(rid, sizeof rid, "RY%05d", i);
+		if (i % 97 == 0)
+			put_refund(s, rid, id, 10 + i % 50, "succeeded");
+		put_order(s, id, 100 + i % 1000, false);
+		if (i % 89 == 0)
+			put_refund(s, rid, id, 100 + i % 1000, i % 2 ? "succeeded" : "canceled");
+	}
+	if (deferred)
+		assert_int_equal(store_flush(s), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	store_free(&s);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT id || '|' || amount_refunded || '|' || status"
+	                                    " FROM orders ORDER BY id",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	uint64_t h = 0xcbf29ce484222325ULL;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		for (int i = 0; i < sqlite3_column_bytes(st, 0); i++)
+			h = (h ^ t[i]) * 0x100000001b3ULL;
+		h = (h ^ '\n') * 0x100000001b3ULL;
+	}
+	sqlite3_finalize(st);
+	*out_db = db;
+	*out = c;
+	return h;
+}
+
+static void test_deferred_derivation(void **state)
+{
+	(void)state;
+	char other[600];
+	snprintf(other, sizeof other, "%s-rowwise.db", path);
+	sqlite3 *a, *b;
+	struct cache *ca, *cb;
+	uint64_t rowwise = bill_into(other, false, &a, &ca);
+	uint64_t deferred = bill_into(path, true, &b, &cb);
+	assert_true(rowwise == deferred);
+	assert_int_equal(scalar(b, "SELECT amount_refunded FROM orders WHERE id = 'X1'"), 200);
+	assert_int_equal(scalar(b, "SELECT status = 'partially_refunded' FROM orders"
+	                           " WHERE id = 'X1'"),
+	                 1);
+	assert_int_equal(scalar(b, "SELECT status = 'refunded' FROM orders WHERE id = 'X3'"), 1);
+	assert_int_equal(scalar(b, "SELECT amount_refunded FROM orders WHERE id = 'X2'"), 300);
+	assert_int_equal(scalar(b, "SELECT status = 'paid' FROM orders WHERE id = 'X4'"), 1);
+	assert_int_equal(scalar(b, "SELECT amount_refunded FROM orders WHERE id = 'X5'"), 50);
+	assert_int_equal(scalar(b, "SELECT count(*) FROM orders WHERE amount_refunded > 0"),
+	                 scalar(a, "SELECT count(*) FROM orders WHERE amount_refunded > 0"));
+	assert_int_equal(scalar(b, "SELECT count(*) FROM orders_fts WHERE orders_fts MATCH 'ORD'"),
+	                 20006);
+	cache_close(&ca);
+	cache_close(&cb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -395,6 +523,7 @@ int main(void)
 	        cmocka_unit_test_setup(test_foreign_file_set_aside, fresh),
 	        cmocka_unit_test_setup(test_upserts, fresh),
 	        cmocka_unit_test_setup(test_busy_is_not_damage, fresh),
+	        cmocka_unit_test_setup(test_deferred_derivation, fresh),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

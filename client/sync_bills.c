@@ -86,14 +86,16 @@ static int put_summary(struct day_sink *d, const char *bill, const char *summary
 
 /* A withdrawal to the bank pays out the balance entries before it that no earlier one paid
  * out: the bills name no payout on an entry, so the order of the entries does. Entries of
- * the withdrawals themselves (their own balance entry) are not paid out. */
+ * the withdrawals themselves (their own balance entry) are not paid out. Today's entries
+ * and withdrawal (Alipay's account log) are linked as they come: they keep their ids in
+ * tomorrow's bill. A payout is reconciled once its own entry is in a bill. */
 static int link_settlements(struct sync *s)
 {
 	return sync_exec(
 	        s, "UPDATE balance_transactions SET payout_id = ("
 	           "  SELECT p.id FROM payouts p WHERE p.created > balance_transactions.created"
 	           "  ORDER BY p.created, p.id LIMIT 1)"
-	           " WHERE payout_id IS NULL AND bill_day IS NOT NULL AND type <> 'payout'"
+	           " WHERE payout_id IS NULL AND type <> 'payout'"
 	           " AND EXISTS (SELECT 1 FROM payouts p"
 	           "  WHERE p.created > balance_transactions.created);"
 	           /* each payout's entry looked up by id: an IN list of the bills' entries
@@ -523,6 +525,8 @@ static int sync_dated(struct sync *s, const struct provider_dated_spec *spec, in
 			int rc = sync_exec(s, "BEGIN IMMEDIATE");
 			if (rc == SQLITE_OK)
 				rc = sync_store_page(s, &pg, spec->res);
+			if (rc == SQLITE_OK && spec->res != PROVIDER_DISPUTES)
+				rc = link_settlements(s);
 			if (rc == SQLITE_OK)
 				rc = sync_exec(s, "COMMIT");
 			else

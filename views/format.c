@@ -122,10 +122,22 @@ static const struct {
         {"refund", N_("refund")},
         {"adjustment", N_("adjustment")},
         {"payout", N_("payout")},
+        {"fee", N_("fee")},
+        /* TRANSLATORS: how a payout is paid: to the merchant's bank account. */
+        {"bank", N_("bank")},
         {"stripe_fee", N_("platform fee")},
         {"standard", N_("standard")},
         {"instant", N_("instant")},
 };
+
+void views_cycle(char *field, size_t size, const char *const *values, size_t n)
+{
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(values[i], field))
+			at = i;
+	snprintf(field, size, "%s", values[(at + 1) % n]);
+}
 
 const char *views_label(const char *value, char *buf, size_t size)
 {

@@ -9,7 +9,7 @@
 . "$abs_top_srcdir/tests/client/sync_lib.sh"
 # 2026-11-20 12:00 in Shanghai.
 bill_setup alipay 1795147200 --seed 23 --orders 4000 --days 30
-tap_plan 59
+tap_plan 60
 GW=/gateway.do
 
 # ---- the first sync ----
@@ -41,6 +41,15 @@ n=$(sqlite3 "$CACHE_DB" "SELECT count(*) FROM orders WHERE metadata LIKE '%\"sto
 [ "${n:-0}" -gt 0 ]; tap_ok $? "orders keep their store (门店) and operator ($n orders)"
 n=$(sqlite3 "$CACHE_DB" "SELECT count(*) FROM orders WHERE fee_fine > 0")
 [ "${n:-0}" -gt 0 ]; tap_ok $? "service fees (服务费) are kept as charged ($n orders)"
+# Today's 05:00 withdrawal, from the account log, pays out what came in since the last one
+# (the bill of yesterday and today's log before it), as tomorrow's bill will say.
+po=$(sqlite3 "$CACHE_DB" "SELECT id FROM payouts WHERE created >= 1795104000")
+sqlite3 "$CACHE_DB" "SELECT count(*), p.amount - sum(b.net), min(b.created) >
+	(SELECT max(created) FROM payouts WHERE created < p.created), max(b.created) < p.created
+	FROM payouts p JOIN balance_transactions b ON b.payout_id = p.id WHERE p.id = '$po'" |
+	{ IFS='|' read -r n diff after before; echo "# $n entries, difference $diff"
+	[ "${n:-0}" -gt 0 ] && [ "$diff" = 0 ] && [ "$after" = 1 ] && [ "$before" = 1 ]; }
+tap_ok $? "today's withdrawal pays out the entries since the last one, to the cent"
 
 # ---- today's account log: today's orders before tomorrow's bill ----
 admin POST /_admin/create 'orders=12&refunds=3&complaints=2&complaint_updates=1' >"$TEST_TMP/created.json"

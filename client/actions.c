@@ -612,35 +612,44 @@ enum actions_status actions_dispute_close(struct actions_session *s, const char 
 	return dispute_action(s, dispute_id, ACTIONS_DISPUTE_CLOSE, NULL, queue_only, out);
 }
 
-enum actions_status actions_evidence_file(struct actions_session *s, const char *dispute_id,
-                                          const char *path, struct actions_outcome *out)
+/* Stores an action that uploads the file at path for object_id ({key: object_id, path})
+ * and sends it: a file is read while connected only. Returns out->status. */
+static enum actions_status file_action(struct actions_session *s, enum actions_kind kind,
+                                       const char *key, const char *object_id, const char *path,
+                                       struct actions_outcome *out)
 {
 	memset(out, 0, sizeof *out);
-	const char *role = actions_role_refusal(s->role, ACTIONS_EVIDENCE_FILE);
+	const char *role = actions_role_refusal(s->role, kind);
 	if (role)
-		return refuse(s, out, ACTIONS_EVIDENCE_FILE, dispute_id, false, 0, NULL, role);
+		return refuse(s, out, kind, object_id, false, 0, NULL, role);
 	if (!s->provider)
 		return finish(out, ACTIONS_REFUSED, "%s",
 		              _("offline: a file can only be attached while connected"));
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return refuse(s, out, ACTIONS_EVIDENCE_FILE, dispute_id, false, 0, NULL,
+		return refuse(s, out, kind, object_id, false, 0, NULL,
 		              _("the file cannot be read"));
 	fclose(f);
-	json_t *params = json_pack("{s:s, s:s}", "dispute", dispute_id, "path", path);
+	json_t *params = json_pack("{s:s, s:s}", key, object_id, "path", path);
 	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(params);
 	if (!text)
 		return finish(out, ACTIONS_FAILED, "%s",
 		              _("there was not enough memory for this action"));
 	struct outbox_item it = {.params = text};
-	audit_copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_EVIDENCE_FILE));
-	audit_copy_text(it.object_id, sizeof it.object_id, dispute_id);
+	audit_copy_text(it.kind, sizeof it.kind, actions_kind_name(kind));
+	audit_copy_text(it.object_id, sizeof it.object_id, object_id);
 	int rc = store_action(s, &it, true, false, NULL, out);
 	free(text);
 	if (rc != 0)
 		return out->status;
 	return actions_send(s, out->action_id, out);
+}
+
+enum actions_status actions_evidence_file(struct actions_session *s, const char *dispute_id,
+                                          const char *path, struct actions_outcome *out)
+{
+	return file_action(s, ACTIONS_EVIDENCE_FILE, "dispute", dispute_id, path, out);
 }
 
 /* Checks and stores one action on a complaint ({complaint, ...what}) and sends it unless
@@ -756,32 +765,7 @@ enum actions_status actions_complaint_refund(struct actions_session *s, const ch
 enum actions_status actions_complaint_image(struct actions_session *s, const char *complaint_id,
                                             const char *path, struct actions_outcome *out)
 {
-	memset(out, 0, sizeof *out);
-	const char *role = actions_role_refusal(s->role, ACTIONS_COMPLAINT_IMAGE);
-	if (role)
-		return refuse(s, out, ACTIONS_COMPLAINT_IMAGE, complaint_id, false, 0, NULL, role);
-	if (!s->provider)
-		return finish(out, ACTIONS_REFUSED, "%s",
-		              _("offline: a file can only be attached while connected"));
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return refuse(s, out, ACTIONS_COMPLAINT_IMAGE, complaint_id, false, 0, NULL,
-		              _("the file cannot be read"));
-	fclose(f);
-	json_t *params = json_pack("{s:s, s:s}", "complaint", complaint_id, "path", path);
-	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(params);
-	if (!text)
-		return finish(out, ACTIONS_FAILED, "%s",
-		              _("there was not enough memory for this action"));
-	struct outbox_item it = {.params = text};
-	audit_copy_text(it.kind, sizeof it.kind, actions_kind_name(ACTIONS_COMPLAINT_IMAGE));
-	audit_copy_text(it.object_id, sizeof it.object_id, complaint_id);
-	int rc = store_action(s, &it, true, false, NULL, out);
-	free(text);
-	if (rc != 0)
-		return out->status;
-	return actions_send(s, out->action_id, out);
+	return file_action(s, ACTIONS_COMPLAINT_IMAGE, "complaint", complaint_id, path, out);
 }
 
 int actions_lookup_order(struct actions_session *s, const char *id, char *found_id,

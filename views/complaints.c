@@ -226,15 +226,6 @@ static void complaints_close(struct tui_view *view)
 	view->data = NULL;
 }
 
-static void cycle(char *field, size_t size, const char *const *values, size_t n)
-{
-	size_t at = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(values[i], field))
-			at = i;
-	snprintf(field, size, "%s", values[(at + 1) % n]);
-}
-
 /* ---- answering ---- */
 
 /* Loads a complaint and checks it can take `kind`; shows why not. */
@@ -522,13 +513,13 @@ static int complaints_request(struct tui_view *view, int request)
 		return TUI_HANDLED;
 	}
 	case COMPLAINTS_REQ_STATUS:
-		cycle(c->filter.status, sizeof c->filter.status, complaint_statuses,
-		      sizeof complaint_statuses / sizeof *complaint_statuses);
+		views_cycle(c->filter.status, sizeof c->filter.status, complaint_statuses,
+		            sizeof complaint_statuses / sizeof *complaint_statuses);
 		c->count = -1;
 		return TUI_RELOAD;
 	case COMPLAINTS_REQ_REASON:
-		cycle(c->filter.reason, sizeof c->filter.reason, complaint_reasons,
-		      sizeof complaint_reasons / sizeof *complaint_reasons);
+		views_cycle(c->filter.reason, sizeof c->filter.reason, complaint_reasons,
+		            sizeof complaint_reasons / sizeof *complaint_reasons);
 		c->count = -1;
 		return TUI_RELOAD;
 	case COMPLAINTS_REQ_CLEAR:

@@ -157,16 +157,6 @@ static void disputes_close(struct tui_view *view)
 	view->data = NULL;
 }
 
-/* Sets field to the value after it in a cycle of values. */
-static void cycle(char *field, size_t size, const char *const *values, size_t n)
-{
-	size_t at = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(values[i], field))
-			at = i;
-	snprintf(field, size, "%s", values[(at + 1) % n]);
-}
-
 static int disputes_request(struct tui_view *view, int request)
 {
 	struct disputes *d = view->data;
@@ -188,13 +178,13 @@ static int disputes_request(struct tui_view *view, int request)
 		return TUI_HANDLED;
 	}
 	case DISPUTES_REQ_STATUS:
-		cycle(d->filter.status, sizeof d->filter.status, dispute_statuses,
-		      sizeof dispute_statuses / sizeof dispute_statuses[0]);
+		views_cycle(d->filter.status, sizeof d->filter.status, dispute_statuses,
+		            sizeof dispute_statuses / sizeof dispute_statuses[0]);
 		d->count = -1;
 		return TUI_RELOAD;
 	case DISPUTES_REQ_REASON:
-		cycle(d->filter.reason, sizeof d->filter.reason, dispute_reasons,
-		      sizeof dispute_reasons / sizeof dispute_reasons[0]);
+		views_cycle(d->filter.reason, sizeof d->filter.reason, dispute_reasons,
+		            sizeof dispute_reasons / sizeof dispute_reasons[0]);
 		d->count = -1;
 		return TUI_RELOAD;
 	case DISPUTES_REQ_CLEAR:

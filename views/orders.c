@@ -329,16 +329,11 @@ static int orders_request(struct tui_view *view, int request)
 	case ORDERS_REQ_SORT:
 		f->sort = (f->sort + 1) % QUERY_SORT_COUNT;
 		return TUI_RELOAD;
-	case ORDERS_REQ_STATUS: {
-		size_t n = sizeof status_cycle / sizeof status_cycle[0];
-		size_t at = 0;
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(status_cycle[i], f->status))
-				at = i;
-		snprintf(f->status, sizeof f->status, "%s", status_cycle[(at + 1) % n]);
+	case ORDERS_REQ_STATUS:
+		views_cycle(f->status, sizeof f->status, status_cycle,
+		            sizeof status_cycle / sizeof status_cycle[0]);
 		o->count = -1;
 		return TUI_RELOAD;
-	}
 	case ORDERS_REQ_CURRENCY:
 		next_currency(f);
 		o->count = -1;

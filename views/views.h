@@ -87,6 +87,10 @@ void views_currency(const char *currency, char *buf, size_t size);              
  * ("partially_refunded" -> "part. refunded"); unknown values are shown
  * with '_' as ' '. */
 const char *views_label(const char *value, char *buf, size_t size);
+
+/* Sets field to the value after it in values[0..n) (the first when it is none of them): a
+ * filter key pressed again moves to the next value. */
+void views_cycle(char *field, size_t size, const char *const *values, size_t n);
 /* The style of an order / refund / dispute / payout status. */
 int views_status_style(const char *status);
 /* "3 d", "41 h", "past due" for a deadline relative to now; style in *style. */

@@ -16,12 +16,12 @@
 #include <zip.h>
 
 #include "client/client.h"
+#include "client/lines.h"
 #include "client/model.h"
 #include "client/provider_private.h"
 #include "client/alipay/alipay.h"
 
-#define BILL_LINE_MAX (64 * 1024)
-#define BILL_COLS     64
+#define BILL_COLS 64
 
 enum {
 	/* trade: 业务明细 */
@@ -136,9 +136,8 @@ struct reader {
 	int col[C_COUNT];
 	int n_cols;
 	struct field names[BILL_COLS];
-	char *header; /* the header line (owned; names point into it) */
-	char *line;
-	size_t len, cap;
+	char *header;    /* the header line (owned; names point into it) */
+	struct lines in; /* the line being gathered */
 	int64_t rows;
 	struct model_json summary; /* the 合计 row and the totals of the comments */
 	char error[300];
@@ -490,37 +489,15 @@ static int handle_line(struct reader *b, char *line, size_t len)
 	return rc;
 }
 
+/* handle_line as lines_feed calls it. */
+static int each_line(void *ctx, char *line, size_t len)
+{
+	return handle_line(ctx, line, len);
+}
+
 static int take(struct reader *b, const char *data, size_t n)
 {
-	while (n > 0) {
-		const char *nl = memchr(data, '\n', n);
-		size_t part = nl ? (size_t)(nl - data) : n;
-		if (b->len + part + 1 > b->cap) {
-			size_t cap = b->cap ? b->cap : 4096;
-			while (cap < b->len + part + 1)
-				cap *= 2;
-			if (cap > BILL_LINE_MAX)
-				return stop(b, _("a line of the bill is longer than %d bytes"),
-				            BILL_LINE_MAX);
-			char *l = realloc(b->line, cap);
-			if (!l)
-				return stop(b, "%s", _("out of memory"));
-			b->line = l;
-			b->cap = cap;
-		}
-		memcpy(b->line + b->len, data, part);
-		b->len += part;
-		b->line[b->len] = '\0';
-		if (!nl)
-			break;
-		int rc = handle_line(b, b->line, b->len);
-		b->len = 0;
-		if (rc != 0)
-			return -1;
-		data += part + 1;
-		n -= part + 1;
-	}
-	return 0;
+	return lines_feed(&b->in, data, n, each_line, b, b->error, sizeof b->error);
 }
 
 /* Whether s[0..n) is UTF-8 (then it is no GBK name). */
@@ -605,7 +582,7 @@ static int read_entry(struct reader *b, zip_t *z, zip_uint64_t index, iconv_t cd
 	if (!f)
 		return stop(b, _("the bill's zip file cannot be read (%s)"), zip_strerror(z));
 	b->have_header = false;
-	b->len = 0;
+	b->in.len = 0;
 	iconv(cd, NULL, NULL, NULL, NULL);
 	char in[32768], out[3 * 32768 + 16];
 	size_t carry = 0;
@@ -642,10 +619,8 @@ static int read_entry(struct reader *b, zip_t *z, zip_uint64_t index, iconv_t cd
 			break;
 	}
 	zip_fclose(f);
-	if (rc == 0 && b->len > 0) {
-		rc = handle_line(b, b->line, b->len);
-		b->len = 0;
-	}
+	if (rc == 0)
+		rc = lines_finish(&b->in, each_line, b);
 	return rc;
 }
 
@@ -700,6 +675,6 @@ int alp_bill_read(const char *zip_path, const char *bill, const char *day,
 		provider_fail(r, PROVIDER_BAD_REPLY, b.error);
 	free(summary);
 	free(b.header);
-	free(b.line);
+	lines_free(&b.in);
 	return rc;
 }

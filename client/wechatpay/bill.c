@@ -18,12 +18,12 @@
 
 #include "client/client.h"
 #include "client/crypto.h"
+#include "client/lines.h"
 #include "client/model.h"
 #include "client/provider_private.h"
 #include "client/wechatpay/wechatpay.h"
 
 /* The longest line a bill may hold (a row of 29 values with a long product name). */
-#define BILL_LINE_MAX (64 * 1024)
 /* The most columns a header may have. */
 #define BILL_COLS 64
 
@@ -137,9 +137,8 @@ struct wxp_bill {
 	z_stream z;
 	bool z_open, z_done;
 	struct crypto_digest sha1;
-	char *line;
-	size_t len, cap;
-	size_t bytes; /* uncompressed bytes seen */
+	struct lines in; /* the line being gathered */
+	size_t bytes;    /* uncompressed bytes seen */
 	enum { B_HEADER, B_ROWS, B_SUMMARY, B_END } state;
 	int col[C_COUNT]; /* position of each known column, -1 when absent */
 	int n_cols;       /* columns of the header */
@@ -571,40 +570,18 @@ static int handle_line(struct wxp_bill *b, char *line, size_t len)
 	return 0;
 }
 
+/* handle_line as lines_feed calls it. */
+static int each_line(void *ctx, char *line, size_t len)
+{
+	return handle_line(ctx, line, len);
+}
+
 /* The uncompressed bytes: hashed, then cut into lines. */
 static int take(struct wxp_bill *b, const char *data, size_t n)
 {
 	crypto_digest_update(&b->sha1, data, n);
 	b->bytes += n;
-	while (n > 0) {
-		const char *nl = memchr(data, '\n', n);
-		size_t part = nl ? (size_t)(nl - data) : n;
-		if (b->len + part + 1 > b->cap) {
-			size_t cap = b->cap ? b->cap : 4096;
-			while (cap < b->len + part + 1)
-				cap *= 2;
-			if (cap > BILL_LINE_MAX)
-				return stop(b, _("a line of the bill is longer than %d bytes"),
-				            BILL_LINE_MAX);
-			char *l = realloc(b->line, cap);
-			if (!l)
-				return stop(b, "%s", _("out of memory"));
-			b->line = l;
-			b->cap = cap;
-		}
-		memcpy(b->line + b->len, data, part);
-		b->len += part;
-		b->line[b->len] = '\0';
-		if (!nl)
-			break;
-		int rc = handle_line(b, b->line, b->len);
-		b->len = 0;
-		if (rc != 0)
-			return -1;
-		data += part + 1;
-		n -= part + 1;
-	}
-	return 0;
+	return lines_feed(&b->in, data, n, each_line, b, b->error, sizeof b->error);
 }
 
 struct wxp_bill *wxp_bill_new(enum wxp_bill_kind kind, const char *day, bool gzip,
@@ -674,11 +651,11 @@ int wxp_bill_finish(struct wxp_bill *b, const char *want_sha1, struct provider_r
 {
 	if (!b->error[0] && b->gzip && !b->z_done)
 		stop(b, "%s", _("the bill's gzip stream is cut short"));
-	if (!b->error[0] && b->len > 0 && handle_line(b, b->line, b->len) != 0) {
+	if (!b->error[0] && lines_finish(&b->in, each_line, b) != 0) {
 		provider_fail(r, PROVIDER_BAD_REPLY, b->error);
 		return -1;
 	}
-	b->len = 0;
+	b->in.len = 0;
 	char hex[41];
 	crypto_digest_hex(&b->sha1, hex, sizeof hex);
 	if (!b->error[0] && want_sha1 && strcasecmp(hex, want_sha1) != 0) {
@@ -724,7 +701,7 @@ void wxp_bill_free(struct wxp_bill **pb)
 	if (b->z_open)
 		inflateEnd(&b->z);
 	crypto_digest_free(&b->sha1);
-	free(b->line);
+	lines_free(&b->in);
 	free(b->sum_header);
 	free(b->summary);
 	free(b);

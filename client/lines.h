@@ -1,0 +1,30 @@
+/* Cutting a stream of bytes into lines, for the bill readers: the bytes come in pieces of
+ * any size, each complete line is handed on whole, the rest waits for the next piece. */
+#ifndef PAYDESK_CLIENT_LINES_H
+#define PAYDESK_CLIENT_LINES_H
+
+#include <stddef.h>
+
+/* The longest line taken; a longer one stops the reading. */
+#define LINES_MAX (64 * 1024)
+
+/* The line being gathered: line[0..len) so far, NUL-terminated, in a buffer of cap. */
+struct lines {
+	char *line;
+	size_t len, cap;
+};
+
+/* Adds data[0..n): each line it completes (without its '\n') goes to each(ctx, line, len),
+ * which may change the line in place and returns 0 to go on. Returns 0; or -1 when each
+ * refused a line, or, with err set unless it holds a reason already, when a line is longer
+ * than LINES_MAX or memory ran out. */
+int lines_feed(struct lines *l, const char *data, size_t n,
+               int (*each)(void *ctx, char *line, size_t len), void *ctx, char *err,
+               size_t err_size);
+
+/* Hands on the last line when the stream did not end with '\n': as lines_feed. */
+int lines_finish(struct lines *l, int (*each)(void *ctx, char *line, size_t len), void *ctx);
+
+void lines_free(struct lines *l);
+
+#endif

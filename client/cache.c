@@ -517,6 +517,19 @@ static int64_t file_size(const char *path)
 	return stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
 }
 
+int64_t cache_objects(struct cache *c)
+{
+	struct cache_info info;
+	char err[256];
+	if (cache_info(c, &info, err, sizeof err) != 0)
+		return -1;
+	int64_t n = 0;
+	for (int r = 0; r < CACHE_RESOURCE_COUNT; r++)
+		if (r != CACHE_EVENTS)
+			n += info.counts[r];
+	return n;
+}
+
 int cache_info(struct cache *c, struct cache_info *info, char *err, size_t err_size)
 {
 	memset(info, 0, sizeof *info);

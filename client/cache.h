@@ -48,6 +48,10 @@ struct cache_info {
 /* Fills info. Returns 0, or -1 with err filled. */
 int cache_info(struct cache *c, struct cache_info *info, char *err, size_t err_size);
 
+/* The objects the cache holds, every resource but the events together; -1 when it cannot be
+ * read. */
+int64_t cache_objects(struct cache *c);
+
 /* The schema version this build creates. */
 int cache_schema_latest(void);
 

@@ -507,6 +507,9 @@ int sync_run(const struct profile *profile, const struct sync_options *options,
 		sync_fail(&s, PROVIDER_BAD_REPLY, _("cannot prepare the cache: %s"), err);
 		goto out;
 	}
+	/* What the cache held before: what the sync adds to it is told apart from what it
+	 * rewrites (an object may be stored more than once). */
+	int64_t held = cache_objects(s.cache);
 	if (account[0]) {
 		char have[64];
 		cached_account(&s, have, sizeof have);
@@ -528,6 +531,10 @@ int sync_run(const struct profile *profile, const struct sync_options *options,
 	                                                   : sync_lists_run(&s, options);
 	if (rc == 0)
 		result->outcome = PROVIDER_OK;
+	int64_t now_held = held >= 0 ? cache_objects(s.cache) : -1;
+	result->objects_new = now_held > held ? now_held - held : 0;
+	if (result->objects_new > result->objects)
+		result->objects_new = result->objects;
 out:
 	store_free(&s.store);
 	cache_close(&s.cache);

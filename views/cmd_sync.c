@@ -176,16 +176,22 @@ int cmd_sync(int argc, char **argv, const struct cli_globals *globals)
 	if (result.rescanned)
 		printf("%s\n", _("the last sync was too long ago for the platform's event history; "
 		                 "everything was listed again"));
-	/* Each count takes its own plural form ("1 object stored (0 events applied)"). */
-	char stored[128], applied[128];
-	snprintf(stored, sizeof stored,
-	         P_("%s object stored", "%s objects stored", (unsigned long)result.objects),
-	         objects);
+	/* What the cache gained and what it had rewritten (an object may be stored more than
+	 * once in a sync), each count in its own plural form. */
+	char fresh[32], rewritten[32], added[128], updated[128], applied[128];
+	int64_t updates = result.objects - result.objects_new;
+	group(result.objects_new, fresh, sizeof fresh);
+	group(updates, rewritten, sizeof rewritten);
+	snprintf(added, sizeof added,
+	         P_("%s new object", "%s new objects", (unsigned long)result.objects_new), fresh);
+	snprintf(updated, sizeof updated, P_("%s update", "%s updates", (unsigned long)updates),
+	         rewritten);
 	snprintf(applied, sizeof applied,
 	         P_("%" PRId64 " event applied", "%" PRId64 " events applied",
 	            (unsigned long)result.events),
 	         result.events);
-	printf(_("synced: %s (%s)\n"), stored, applied);
+	/* TRANSLATORS: "synced: 6,616 new objects, 2,992 updates (0 events applied)". */
+	printf(_("synced: %s, %s (%s)\n"), added, updated, applied);
 	if (result.bills_through[0])
 		printf(_("bills: in the cache through %s%s\n"), result.bills_through,
 		       result.bill_pending ? _("; the next day's bill is not made yet") : "");

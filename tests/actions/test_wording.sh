@@ -5,30 +5,40 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/actions/actions_lib.sh"
 actions_setup --seed 5 --orders 300 --days 20
-tap_plan 15
+tap_plan 17
 T=$TEST_TMP
 
 # agrees LINE: 0 when each "N noun" of a sync's line is singular exactly when N is 1.
 agrees() {
-	printf '%s\n' "$1" | grep -Eo '[0-9,]+ (objects?|events?)' | while read -r n noun; do
-		case "$n:$noun" in
-		1:object | 1:event) ;;
-		1:*) exit 1 ;;
-		*:objects | *:events) ;;
-		*) exit 1 ;;
-		esac
-	done
+	printf '%s\n' "$1" | sed 's/ new / /' | grep -Eo '[0-9,]+ (objects?|updates?|events?)' |
+		while read -r n noun; do
+			case "$n:$noun" in
+			1:object | 1:update | 1:event) ;;
+			1:*) exit 1 ;;
+			*:objects | *:updates | *:events) ;;
+			*) exit 1 ;;
+			esac
+		done
 }
 
 pd sync; tap_is $? 0 "the merchant profile syncs"
 agrees "$(cat "$T/out")"; tap_ok $? "the first sync's counts agree with their nouns ($(cat "$T/out"))"
+# What is new is what the cache holds after a first sync: an object stored twice counts once.
+first=$(cat "$T/out")
+held=$(db t "SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM payment_intents) +
+	(SELECT count(*) FROM refunds) + (SELECT count(*) FROM disputes) +
+	(SELECT count(*) FROM payouts) + (SELECT count(*) FROM balance_transactions)")
+new=$(printf '%s\n' "$first" | sed -n 's/^synced: \([0-9,]*\) new.*/\1/p' | tr -d ,)
+tap_is "$new" "$held" "the first sync's new objects are the objects in the cache"
 pd sync
 line=$(cat "$T/out")
 agrees "$line"; tap_ok $? "so do the next one's ($line)"
-printf '%s\n' "$line" | grep -Eq '^synced: [0-9,]+ objects? stored \([0-9]+ events? applied\)$'
-tap_ok $? "the line says what was stored and applied"
+printf '%s\n' "$line" | grep -q '^synced: 0 new objects, '
+tap_ok $? "the next one, with nothing new on the platform, adds nothing"
+printf '%s\n' "$line" | grep -Eq '^synced: [0-9,]+ new objects?, [0-9,]+ updates? \([0-9]+ events? applied\)$'
+tap_ok $? "the line says what was added, what was updated and what applied"
 LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 LANGUAGE= pd sync
-grep -q "^同步完成：已保存 [0-9,]* 个对象（已应用 [0-9]* 个事件）" "$T/out"
+grep -q "^同步完成：新增 [0-9,]* 个对象，更新 [0-9,]* 次（已应用 [0-9]* 个事件）" "$T/out"
 tap_ok $? "and in Chinese"
 
 # An empty outbox says so (on stderr: stdout stays one line per action).

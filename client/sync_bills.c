@@ -3,7 +3,8 @@
  * into one transaction with the day's mark (a killed sync loses at most the day it was
  * reading). The bills are read in a thread of their own, a bounded queue of rows ahead of
  * the thread that stores them: the next day's bills are fetched, and the platform makes
- * them, while this day's are stored. Then the dated lists (complaints, an account log) over the window they cover.
+ * them, while this day's are stored. Then the dated lists (complaints, an account log) over
+ * the window they cover.
  * Single orders come from point queries (provider lookup_order), not from here. */
 #include "config.h"
 

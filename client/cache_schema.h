@@ -56,14 +56,29 @@
 
 /* Orders whose searchable text holds an escape (ESC, or the one-character CSI U+009B): the
  * words glued to what follows one ("ESC[1mBold" indexes "1mbold") are found by a substring
- * match among these few, through a partial index on this very expression. */
-#define CACHE_ORDER_TEXT_SQL                                                                       \
-	"(coalesce(order_ref, '') || ' ' || coalesce(customer_name, '') || ' ' ||"                 \
-	" coalesce(customer_email, '') || ' ' || coalesce(description, '') || ' ' ||"              \
-	" coalesce(metadata, ''))"
+ * match among these few. Schema 10 keeps the answer in orders.has_escapes, with a partial
+ * index on it: the sync's store computes it as it binds a row (store.c), these triggers do
+ * on every other connection. P is "" or "new." (the row a trigger sees). */
+#define CACHE_ORDER_TEXT_OF(p)                                                                     \
+	"(coalesce(" p "order_ref, '') || ' ' || coalesce(" p "customer_name, '') || ' ' ||"       \
+	" coalesce(" p "customer_email, '') || ' ' || coalesce(" p "description, '') || ' ' ||"    \
+	" coalesce(" p "metadata, ''))"
+#define CACHE_ORDER_TEXT_SQL     CACHE_ORDER_TEXT_OF("")
+#define CACHE_ORDER_TEXT_NEW_SQL CACHE_ORDER_TEXT_OF("new.")
 #define CACHE_ORDER_HAS_ESCAPES_SQL                                                                \
 	"(instr(" CACHE_ORDER_TEXT_SQL ", char(27)) > 0 OR instr(" CACHE_ORDER_TEXT_SQL            \
 	", char(155)) > 0)"
+#define CACHE_ORDER_HAS_ESCAPES_NEW_SQL                                                            \
+	"(instr(" CACHE_ORDER_TEXT_NEW_SQL ", char(27)) > 0 OR instr(" CACHE_ORDER_TEXT_NEW_SQL    \
+	", char(155)) > 0)"
+#define CACHE_ORDERS_ESCAPES_TRIGGERS_SQL                                                          \
+	"CREATE TRIGGER orders_escapes_insert AFTER INSERT ON orders"                              \
+	" WHEN new.has_escapes = 0 AND " CACHE_ORDER_HAS_ESCAPES_NEW_SQL " BEGIN"                  \
+	"  UPDATE orders SET has_escapes = 1 WHERE rowid = new.rowid; END;"                        \
+	"CREATE TRIGGER orders_escapes_update AFTER UPDATE OF order_ref, customer_name,"           \
+	" customer_email, description, metadata ON orders"                                         \
+	" WHEN new.has_escapes IS NOT " CACHE_ORDER_HAS_ESCAPES_NEW_SQL " BEGIN"                   \
+	"  UPDATE orders SET has_escapes = NOT new.has_escapes WHERE rowid = new.rowid; END;"
 
 /* The dispute queue's order: those waiting for a response first, then those under review,
  * then the closed ones (won, lost, ...), each by deadline (none last). One integer, so

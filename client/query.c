@@ -429,7 +429,7 @@ static struct search_part *part_new(const char *sql)
 static struct search_part *escapes_part(const char *const *words, int n)
 {
 	struct search_part *p =
-	        part_new("SELECT o.rowid AS id FROM orders o WHERE " CACHE_ORDER_HAS_ESCAPES_SQL);
+	        part_new("SELECT o.rowid AS id FROM orders o WHERE o.has_escapes = 1");
 	if (p)
 		like_words(words, n, p->sql, sizeof p->sql, p->binds, &p->n_binds, 16);
 	return p;

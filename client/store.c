@@ -24,6 +24,7 @@ enum {
 	ST_ORDER_FACTS,
 	ST_ORDER_SET_REFUNDED,
 	ST_ORDER_MERGE,
+	ST_ORDER_ESCAPES,
 	ST_REFUNDED_ORDERS,
 	ST_COUNT,
 	/* Only when the connection runs no triggers (see store_new): */
@@ -40,10 +41,11 @@ static const char *const sql[ST_ALL] = {
                 " platform_status, order_ref, customer_name, customer_email, description,"
                 " payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"
                 " card_exp_year, risk_level, failure_message, disputed, metadata, refunded, raw,"
-                " payer, channel, settle_amount, discount_amount, fee_fine, fee_rate, bill_day)"
+                " payer, channel, settle_amount, discount_amount, fee_fine, fee_rate, bill_day,"
+                " has_escapes)"
                 " VALUES "
                 "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
-                "?23,?24,?25,?26,?27,?28,?29,?30)"
+                "?23,?24,?25,?26,?27,?28,?29,?30,?31)"
                 " ON CONFLICT(id) DO UPDATE SET created=?2, amount=?3, amount_refunded=?4,"
                 " currency=?5, status=?6, platform_status=?7, order_ref=?8, customer_name=?9,"
                 " customer_email=?10, description=?11, payment_intent=?12, balance_transaction=?13,"
@@ -56,7 +58,7 @@ static const char *const sql[ST_ALL] = {
                 " settle_amount=COALESCE(?26, settle_amount),"
                 " discount_amount=COALESCE(?27, discount_amount),"
                 " fee_fine=COALESCE(?28, fee_fine), fee_rate=COALESCE(?29, fee_rate),"
-                " bill_day=COALESCE(?30, bill_day)",
+                " bill_day=COALESCE(?30, bill_day), has_escapes=?31",
         [ST_PI] =
                 "INSERT INTO payment_intents(id, created, amount, currency, status, latest_charge,"
                 " description) VALUES (?1,?2,?3,?4,?5,?6,?7)"
@@ -135,10 +137,11 @@ static const char *const sql[ST_ALL] = {
                 " platform_status, order_ref, customer_name, customer_email, description,"
                 " payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"
                 " card_exp_year, risk_level, failure_message, disputed, metadata, refunded, raw,"
-                " payer, channel, settle_amount, discount_amount, fee_fine, fee_rate, bill_day)"
+                " payer, channel, settle_amount, discount_amount, fee_fine, fee_rate, bill_day,"
+                " has_escapes)"
                 " VALUES "
                 "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
-                "?23,?24,?25,?26,?27,?28,?29,?30)"
+                "?23,?24,?25,?26,?27,?28,?29,?30,?31)"
                 " ON CONFLICT(id) DO UPDATE SET created=?2, amount=?3, currency=?5,"
                 " platform_status=?7, order_ref=COALESCE(?8, order_ref),"
                 " customer_name=COALESCE(?9, customer_name),"
@@ -146,6 +149,10 @@ static const char *const sql[ST_ALL] = {
                 " description=COALESCE(?11, description),"
                 " metadata=COALESCE(?21, metadata), raw=COALESCE(?23, raw),"
                 " payer=COALESCE(?24, payer), channel=COALESCE(?25, channel)",
+        /* A merge keeps the cached text where the new version has none: whether the row's
+         * text holds an escape is asked of the row. */
+        [ST_ORDER_ESCAPES] = "UPDATE orders SET has_escapes = " CACHE_ORDER_HAS_ESCAPES_SQL
+                             " WHERE id = ?1 AND has_escapes IS NOT " CACHE_ORDER_HAS_ESCAPES_SQL,
         /* The orders of an interval of ids that have refunds: one walk of an index for the
          * orders inserted while derivations were deferred (see derive_deferred). */
         [ST_REFUNDED_ORDERS] = "SELECT order_id FROM refunds WHERE order_id BETWEEN ?1 AND ?2",
@@ -158,10 +165,11 @@ static const char *const sql[ST_ALL] = {
                 " platform_status, order_ref, customer_name, customer_email, description,"
                 " payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"
                 " card_exp_year, risk_level, failure_message, disputed, metadata, refunded, raw,"
-                " payer, channel, settle_amount, discount_amount, fee_fine, fee_rate, bill_day)"
+                " payer, channel, settle_amount, discount_amount, fee_fine, fee_rate, bill_day,"
+                " has_escapes)"
                 " VALUES "
                 "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
-                "?23,?24,?25,?26,?27,?28,?29,?30)"
+                "?23,?24,?25,?26,?27,?28,?29,?30,?31)"
                 " ON CONFLICT(id) DO NOTHING",
         [ST_FTS_DELETE] = "INSERT INTO orders_fts(orders_fts, rowid, " CACHE_ORDERS_FTS_COLUMNS
                           ") VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -288,7 +296,22 @@ static void bind_fts(sqlite3_stmt *st, int first, const char *id, const char *co
 		text(st, first + 1 + c, v[c]);
 }
 
-/* Binds an order's columns to an insert or upsert of the orders table (?1 to ?30). */
+static bool has_escape(const char *text)
+{
+	return text && (strchr(text, '\x1b') || strstr(text, "\xc2\x9b"));
+}
+
+/* Whether the order's searchable text holds an escape, ESC or CSI (U+009B, in UTF-8): what
+ * CACHE_ORDER_HAS_ESCAPES_SQL says of the row. */
+static bool order_has_escapes(const struct model_object *m)
+{
+	const struct model_order *o = &m->u.order;
+	return has_escape(o->order_ref) || has_escape(o->customer_name) ||
+	       has_escape(o->customer_email) || has_escape(o->description) ||
+	       has_escape(m->metadata);
+}
+
+/* Binds an order's columns to an insert or upsert of the orders table (?1 to ?31). */
 static void bind_order(sqlite3_stmt *st, const struct model_object *m)
 {
 	const struct model_order *o = &m->u.order;
@@ -322,6 +345,7 @@ static void bind_order(sqlite3_stmt *st, const struct model_object *m)
 	bill_fact(st, 28, o->fee_fine, o->bill_day);
 	text(st, 29, o->fee_rate);
 	text(st, 30, o->bill_day);
+	sqlite3_bind_int(st, 31, order_has_escapes(m));
 }
 
 /* Stores an order with upsert up, and does what the orders_fts triggers would: the old terms
@@ -581,6 +605,10 @@ int store_object(struct store *s, const struct model_object *m)
 		} else {
 			bind_order(st, m);
 			rc = run(st);
+		}
+		if (rc == SQLITE_OK && m->merge && !fresh) {
+			text(s->st[ST_ORDER_ESCAPES], 1, m->id);
+			rc = run(s->st[ST_ORDER_ESCAPES]);
 		}
 		if (rc == SQLITE_OK && m->u.order.derive_refunded)
 			rc = !s->defer

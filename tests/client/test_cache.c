@@ -148,7 +148,10 @@ static void test_migration_from_v1(void **state)
 	                     "INSERT INTO orders(id, created, amount, currency, status,"
 	                     " platform_status) VALUES ('ch_1', 5, 100, 'usd', 'paid',"
 	                     " 'succeeded');"
-	                     "INSERT INTO raw_objects VALUES ('ch_1', 'order', '{\"a\":1}');",
+	                     "INSERT INTO raw_objects VALUES ('ch_1', 'order', '{\"a\":1}');"
+	                     "INSERT INTO orders(id, created, amount, currency, status,"
+	                     " platform_status, description) VALUES ('ch_esc', 20, 100, 'usd',"
+	                     " 'paid', 'succeeded', 'x' || char(27) || '[1my');",
 	                     NULL, NULL, NULL),
 	        SQLITE_OK);
 	sqlite3_close(db);
@@ -159,6 +162,11 @@ static void test_migration_from_v1(void **state)
 	assert_int_equal(scalar(db, "PRAGMA user_version"), cache_schema_latest());
 	assert_int_equal(
 	        scalar(db, "SELECT count(*) FROM orders WHERE id = 'ch_1' AND refunded = 0"), 1);
+	/* schema 10: what the cache held is flagged where its text holds an escape */
+	assert_int_equal(scalar(db, "SELECT count(*) FROM orders WHERE has_escapes = 1 AND id ="
+	                            " 'ch_esc'"),
+	                 1);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM orders WHERE has_escapes = 1"), 1);
 	/* schema 7: the raw JSON moved into its object's row */
 	assert_int_equal(scalar(db, "SELECT count(*) FROM orders WHERE raw = '{\"a\":1}'"), 1);
 	assert_int_equal(
@@ -486,6 +494,74 @@ static uint64_t bill_into(const char *file, bool deferred, sqlite3 **out_db, str
 	return h;
 }
 
+/* An order with a description and a customer's name, stored as a sync stores it. */
+static void put_text_order(struct store *s, const char *id, const char *description,
+                           const char *name, bool merge)
+{
+	struct model_object m;
+	memset(&m, 0, sizeof m);
+	m.kind = MODEL_ORDER;
+	m.id = id;
+	m.created = 100;
+	m.merge = merge;
+	m.u.order.amount = 100;
+	m.u.order.currency = "cny";
+	m.u.order.platform_status = "succeeded";
+	m.u.order.description = description;
+	m.u.order.customer_name = name;
+	assert_int_equal(store_object(s, &m), SQLITE_OK);
+}
+
+static int escapes_flag(sqlite3 *db, const char *id)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT has_escapes FROM orders WHERE id = '%s'", id);
+	return scalar(db, sql);
+}
+
+/* Whether an order's text holds an escape is kept with the row: by the store on a sync's
+ * connection (no triggers), by the triggers on any other, through upserts and merges, and
+ * for what an older cache held; the search's index of such orders holds exactly them. */
+static void test_escape_flag(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	for (int sync_conn = 0; sync_conn < 2; sync_conn++) {
+		unlink(path);
+		struct cache *c = cache_open(path, err, sizeof err);
+		assert_non_null(c);
+		sqlite3 *db = cache_db(c);
+		if (sync_conn)
+			sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+		struct store *s = store_new(db, err, sizeof err);
+		assert_non_null(s);
+		put_text_order(s, "E1", "plain tea", "Ann", false);
+		put_text_order(s, "E2", "\x1b[1mBold tea", "Ann", false);
+		put_text_order(s, "E3", "tea",
+		               "\xc2\x9b"
+		               "2JBob",
+		               false);
+		assert_int_equal(escapes_flag(db, "E1"), 0);
+		assert_int_equal(escapes_flag(db, "E2"), 1);
+		assert_int_equal(escapes_flag(db, "E3"), 1);
+		/* stored again: the new text decides */
+		put_text_order(s, "E2", "Bold tea", "Ann", false);
+		put_text_order(s, "E1", "plain \x1b tea", "Ann", false);
+		assert_int_equal(escapes_flag(db, "E2"), 0);
+		assert_int_equal(escapes_flag(db, "E1"), 1);
+		/* a merge keeps the cached name where it brings none: the escape in it stays */
+		put_text_order(s, "E3", "green tea", NULL, true);
+		assert_int_equal(escapes_flag(db, "E3"), 1);
+		put_text_order(s, "E3", "green tea", "Bob", true);
+		assert_int_equal(escapes_flag(db, "E3"), 0);
+		assert_int_equal(scalar(db, "SELECT count(*) FROM orders WHERE has_escapes IS NOT"
+		                            " " CACHE_ORDER_HAS_ESCAPES_SQL),
+		                 0);
+		store_free(&s);
+		cache_close(&c);
+	}
+}
+
 static void test_deferred_derivation(void **state)
 {
 	(void)state;
@@ -524,6 +600,7 @@ int main(void)
 	        cmocka_unit_test_setup(test_upserts, fresh),
 	        cmocka_unit_test_setup(test_busy_is_not_damage, fresh),
 	        cmocka_unit_test_setup(test_deferred_derivation, fresh),
+	        cmocka_unit_test_setup(test_escape_flag, fresh),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -29,6 +29,8 @@
 
 #include <sqlite3.h>
 
+#include "bench/bench_sandbox.h"
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -74,45 +76,32 @@ static int run(const char *const argv[])
 	return WEXITSTATUS(status);
 }
 
-/* Starts the sandbox; returns its pid and fills port, or -1. */
+/* Starts the sandbox as the platform with the merchant's files and a store of orders over
+ * days; returns its pid and fills port, or -1. */
 static pid_t start_sandbox(const char *bin, const char *platform, const char *merchant, long orders,
                            int days, const char *db, int *port)
 {
-	int fds[2];
-	if (pipe(fds) != 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		char n[32], d[32];
-		snprintf(n, sizeof n, "%ld", orders);
-		snprintf(d, sizeof d, "%d", days);
-		dup2(fds[1], STDOUT_FILENO);
-		close(fds[0]);
-		close(fds[1]);
-		execl(bin, bin, "--platform", platform, "--merchant", merchant, "--orders", n,
-		      "--days", d, "--seed", "1", "--port", "0", "--db", db, "--quiet",
-		      (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	FILE *f = fdopen(fds[0], "r");
-	if (!f || fscanf(f, "%d", port) != 1) {
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
-		if (f)
-			fclose(f);
-		return -1;
-	}
-	fclose(f);
-	return pid;
-}
-
-static void stop_sandbox(pid_t pid)
-{
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
+	char n[32], d[32];
+	snprintf(n, sizeof n, "%ld", orders);
+	snprintf(d, sizeof d, "%d", days);
+	char *const argv[] = {(char *)bin,
+	                      "--platform",
+	                      (char *)platform,
+	                      "--merchant",
+	                      (char *)merchant,
+	                      "--orders",
+	                      n,
+	                      "--days",
+	                      d,
+	                      "--seed",
+	                      "1",
+	                      "--port",
+	                      "0",
+	                      "--db",
+	                      (char *)db,
+	                      "--quiet",
+	                      NULL};
+	return bench_sandbox_start(argv, port);
 }
 
 /* The first line of DIR/NAME into out (an id file of the merchant). */
@@ -253,7 +242,7 @@ static int bench(const struct options *o, long orders)
 	double seeded = now_s() - t0, sb_seed_cpu = proc_cpu_s(sb);
 	snprintf(home, sizeof home, "%s/home.XXXXXX", work);
 	if (!mkdtemp(home) || write_profile(home, o->platform, merchant, port) != 0) {
-		stop_sandbox(sb);
+		bench_sandbox_stop(sb);
 		return -1;
 	}
 	snprintf(cache, sizeof cache, "%s/paydesk/bench.db", home);
@@ -274,11 +263,11 @@ static int bench(const struct options *o, long orders)
 	struct rusage ru;
 	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0) {
 		perror("wait4");
-		stop_sandbox(sb);
+		bench_sandbox_stop(sb);
 		return -1;
 	}
 	double wall = now_s() - t1, sb_cpu = proc_cpu_s(sb) - sb0;
-	stop_sandbox(sb);
+	bench_sandbox_stop(sb);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "paydesk sync failed (status %d)\n", status);
 		return -1;

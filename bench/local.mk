@@ -10,7 +10,7 @@ CLEANFILES += bench/bills_bench
 # A bill platform's first sync against the sandbox (make bench/bills_sync_bench; not part of
 # make check): bench/bills_sync_bench --platform wechatpay|alipay ORDERS...
 EXTRA_PROGRAMS += bench/bills_sync_bench
-bench_bills_sync_bench_SOURCES = bench/bills_sync_bench.c
+bench_bills_sync_bench_SOURCES = bench/bills_sync_bench.c bench/bench_sandbox.c bench/bench_sandbox.h
 bench_bills_sync_bench_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 bench_bills_sync_bench_LDADD = $(SQLITE_LIBS)
 CLEANFILES += bench/bills_sync_bench

@@ -24,6 +24,8 @@
 
 #include <sqlite3.h>
 
+#include "bench/bench_sandbox.h"
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -31,36 +33,15 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Starts the sandbox; returns its pid and fills port, or -1. */
+/* Starts the sandbox with a store of orders; returns its pid and fills port, or -1. */
 static pid_t start_sandbox(const char *bin, long orders, const char *db, int *port)
 {
-	int fds[2];
-	if (pipe(fds) != 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		char n[32];
-		snprintf(n, sizeof n, "%ld", orders);
-		dup2(fds[1], STDOUT_FILENO);
-		close(fds[0]);
-		close(fds[1]);
-		execl(bin, bin, "--port", "0", "--orders", n, "--days", "365", "--seed", "1",
-		      "--now", "1790000000", "--db", db, "--quiet", (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	FILE *f = fdopen(fds[0], "r");
-	if (!f || fscanf(f, "%d", port) != 1) {
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
-		if (f)
-			fclose(f);
-		return -1;
-	}
-	fclose(f);
-	return pid;
+	char n[32];
+	snprintf(n, sizeof n, "%ld", orders);
+	char *const argv[] = {(char *)bin,  "--port", "0",        "--orders", n,
+	                      "--days",     "365",    "--seed",   "1",        "--now",
+	                      "1790000000", "--db",   (char *)db, "--quiet",  NULL};
+	return bench_sandbox_start(argv, port);
 }
 
 static int64_t count_rows(const char *path)
@@ -105,8 +86,7 @@ static int bench(long orders, const char *dir, const char *paydesk, const char *
 	snprintf(home, sizeof home, "%s/sync-bench-home.XXXXXX", dir);
 	if (!mkdtemp(home)) {
 		perror("mkdtemp");
-		kill(sb, SIGTERM);
-		waitpid(sb, NULL, 0);
+		bench_sandbox_stop(sb);
 		return -1;
 	}
 	snprintf(cfg, sizeof cfg, "%s/paydesk", home);
@@ -115,8 +95,7 @@ static int bench(long orders, const char *dir, const char *paydesk, const char *
 	FILE *f = fopen(cfg, "w");
 	if (!f) {
 		perror(cfg);
-		kill(sb, SIGTERM);
-		waitpid(sb, NULL, 0);
+		bench_sandbox_stop(sb);
 		return -1;
 	}
 	fprintf(f, "[bench]\napi_base = http://127.0.0.1:%d\n", port);
@@ -138,13 +117,11 @@ static int bench(long orders, const char *dir, const char *paydesk, const char *
 	struct rusage ru;
 	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0) {
 		perror("wait4");
-		kill(sb, SIGTERM);
-		waitpid(sb, NULL, 0);
+		bench_sandbox_stop(sb);
 		return -1;
 	}
 	double wall = now_s() - t1;
-	kill(sb, SIGTERM);
-	waitpid(sb, NULL, 0);
+	bench_sandbox_stop(sb);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "paydesk sync failed (status %d)\n", status);
 		return -1;

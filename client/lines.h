@@ -5,7 +5,8 @@
 
 #include <stddef.h>
 
-/* The longest line taken; a longer one stops the reading. */
+/* The longest line taken (a bill's row of 29 values with a long product name fits many
+ * times over); a longer one stops the reading. */
 #define LINES_MAX (64 * 1024)
 
 /* The line being gathered: line[0..len) so far, NUL-terminated, in a buffer of cap. */

@@ -61,7 +61,7 @@ tests_client_test_cache_LDADD = $(TEST_CLIENT_LDADD)
 
 # Sync benchmark (make bench/sync_bench; not part of make check).
 EXTRA_PROGRAMS += bench/sync_bench
-bench_sync_bench_SOURCES = bench/sync_bench.c
+bench_sync_bench_SOURCES = bench/sync_bench.c bench/bench_sandbox.c bench/bench_sandbox.h
 bench_sync_bench_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 bench_sync_bench_LDADD = $(SQLITE_LIBS)
 check_PROGRAMS += tests/client/test_provider_write

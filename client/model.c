@@ -131,10 +131,11 @@ struct out {
 	int failed;
 };
 
-static void put(struct out *o, const char *s, size_t n)
+/* Room for n more bytes and the terminating NUL; false (o failed) when memory ran out. */
+static bool reserve(struct out *o, size_t n)
 {
 	if (o->failed)
-		return;
+		return false;
 	if (o->len + n + 1 > o->cap) {
 		size_t cap = o->cap ? o->cap : 512;
 		while (cap < o->len + n + 1)
@@ -142,11 +143,18 @@ static void put(struct out *o, const char *s, size_t n)
 		char *b = realloc(o->buf, cap);
 		if (!b) {
 			o->failed = 1;
-			return;
+			return false;
 		}
 		o->buf = b;
 		o->cap = cap;
 	}
+	return true;
+}
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (!reserve(o, n))
+		return;
 	memcpy(o->buf + o->len, s, n);
 	o->len += n;
 	o->buf[o->len] = '\0';
@@ -458,42 +466,28 @@ static bool plain_string(const char *s, size_t n)
 void model_json_str(struct model_json *j, const char *key, size_t key_len, const char *value,
                     size_t value_len)
 {
+	struct out o = {j->buf, j->len, j->cap, j->failed};
+	const char *sep = j->n++ ? "," : "{";
 	/* A bill's columns and values rarely need an escape: written in one go. */
-	if (!j->failed && plain_string(key, key_len) && plain_string(value, value_len)) {
-		size_t need = j->len + key_len + value_len + 7;
-		if (need > j->cap) {
-			size_t cap = j->cap ? j->cap : 512;
-			while (cap < need)
-				cap *= 2;
-			char *b = realloc(j->buf, cap);
-			if (!b) {
-				j->failed = 1;
-				j->n++;
-				return;
-			}
-			j->buf = b;
-			j->cap = cap;
-		}
-		char *p = j->buf + j->len;
-		*p++ = j->n++ ? ',' : '{';
+	if (!plain_string(key, key_len) || !plain_string(value, value_len)) {
+		put(&o, sep, 1);
+		put_string(&o, key, key_len);
+		put(&o, ":", 1);
+		put_string(&o, value, value_len);
+	} else if (reserve(&o, key_len + value_len + 6)) {
+		char *p = o.buf + o.len;
+		*p++ = *sep;
 		*p++ = '"';
 		memcpy(p, key, key_len);
 		p += key_len;
-		*p++ = '"';
-		*p++ = ':';
-		*p++ = '"';
+		memcpy(p, "\":\"", 3);
+		p += 3;
 		memcpy(p, value, value_len);
 		p += value_len;
 		*p++ = '"';
 		*p = '\0';
-		j->len = (size_t)(p - j->buf);
-		return;
+		o.len = (size_t)(p - o.buf);
 	}
-	struct out o = {j->buf, j->len, j->cap, j->failed};
-	put(&o, j->n++ ? "," : "{", 1);
-	put_string(&o, key, key_len);
-	put(&o, ":", 1);
-	put_string(&o, value, value_len);
 	j->buf = o.buf, j->len = o.len, j->cap = o.cap, j->failed = o.failed;
 }
 

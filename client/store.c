@@ -35,30 +35,32 @@ enum {
 	ST_ALL
 };
 
+/* An order's row as bind_order binds it (?1 to ?31); each statement says what to do with one
+ * cached already. */
+#define ORDER_INSERT_SQL                                                                           \
+	"INSERT INTO orders(id, created, amount, amount_refunded, currency, status,"               \
+	" platform_status, order_ref, customer_name, customer_email, description,"                 \
+	" payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"            \
+	" card_exp_year, risk_level, failure_message, disputed, metadata, refunded, raw,"          \
+	" payer, channel, settle_amount, discount_amount, fee_fine, fee_rate, bill_day,"           \
+	" has_escapes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"    \
+	"?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31)"
+
 static const char *const sql[ST_ALL] = {
-        [ST_ORDER] =
-                "INSERT INTO orders(id, created, amount, amount_refunded, currency, status,"
-                " platform_status, order_ref, customer_name, customer_email, description,"
-                " payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"
-                " card_exp_year, risk_level, failure_message, disputed, metadata, refunded, raw,"
-                " payer, channel, settle_amount, discount_amount, fee_fine, fee_rate, bill_day,"
-                " has_escapes)"
-                " VALUES "
-                "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
-                "?23,?24,?25,?26,?27,?28,?29,?30,?31)"
-                " ON CONFLICT(id) DO UPDATE SET created=?2, amount=?3, amount_refunded=?4,"
-                " currency=?5, status=?6, platform_status=?7, order_ref=?8, customer_name=?9,"
-                " customer_email=?10, description=?11, payment_intent=?12, balance_transaction=?13,"
-                " card_brand=?14, card_last4=?15, card_exp_month=?16, card_exp_year=?17,"
-                " risk_level=?18, failure_message=?19, disputed=?20, metadata=?21, refunded=?22,"
-                " raw=?23,"
-                /* A point query knows less than the bill row it follows: keep the bill's
+        [ST_ORDER] = ORDER_INSERT_SQL
+        " ON CONFLICT(id) DO UPDATE SET created=?2, amount=?3, amount_refunded=?4,"
+        " currency=?5, status=?6, platform_status=?7, order_ref=?8, customer_name=?9,"
+        " customer_email=?10, description=?11, payment_intent=?12, balance_transaction=?13,"
+        " card_brand=?14, card_last4=?15, card_exp_month=?16, card_exp_year=?17,"
+        " risk_level=?18, failure_message=?19, disputed=?20, metadata=?21, refunded=?22,"
+        " raw=?23,"
+        /* A point query knows less than the bill row it follows: keep the bill's
                  * facts where the new version has none. */
-                " payer=COALESCE(?24, payer), channel=COALESCE(?25, channel),"
-                " settle_amount=COALESCE(?26, settle_amount),"
-                " discount_amount=COALESCE(?27, discount_amount),"
-                " fee_fine=COALESCE(?28, fee_fine), fee_rate=COALESCE(?29, fee_rate),"
-                " bill_day=COALESCE(?30, bill_day), has_escapes=?31",
+        " payer=COALESCE(?24, payer), channel=COALESCE(?25, channel),"
+        " settle_amount=COALESCE(?26, settle_amount),"
+        " discount_amount=COALESCE(?27, discount_amount),"
+        " fee_fine=COALESCE(?28, fee_fine), fee_rate=COALESCE(?29, fee_rate),"
+        " bill_day=COALESCE(?30, bill_day), has_escapes=?31",
         [ST_PI] =
                 "INSERT INTO payment_intents(id, created, amount, currency, status, latest_charge,"
                 " description) VALUES (?1,?2,?3,?4,?5,?6,?7)"
@@ -132,23 +134,14 @@ static const char *const sql[ST_ALL] = {
                            " FROM orders WHERE id = ?1",
         [ST_ORDER_SET_REFUNDED] = "UPDATE orders SET amount_refunded = ?2, status = ?3"
                                   " WHERE id = ?1 AND (amount_refunded, status) IS NOT (?2, ?3)",
-        [ST_ORDER_MERGE] =
-                "INSERT INTO orders(id, created, amount, amount_refunded, currency, status,"
-                " platform_status, order_ref, customer_name, customer_email, description,"
-                " payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"
-                " card_exp_year, risk_level, failure_message, disputed, metadata, refunded, raw,"
-                " payer, channel, settle_amount, discount_amount, fee_fine, fee_rate, bill_day,"
-                " has_escapes)"
-                " VALUES "
-                "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
-                "?23,?24,?25,?26,?27,?28,?29,?30,?31)"
-                " ON CONFLICT(id) DO UPDATE SET created=?2, amount=?3, currency=?5,"
-                " platform_status=?7, order_ref=COALESCE(?8, order_ref),"
-                " customer_name=COALESCE(?9, customer_name),"
-                " customer_email=COALESCE(?10, customer_email),"
-                " description=COALESCE(?11, description),"
-                " metadata=COALESCE(?21, metadata), raw=COALESCE(?23, raw),"
-                " payer=COALESCE(?24, payer), channel=COALESCE(?25, channel)",
+        [ST_ORDER_MERGE] = ORDER_INSERT_SQL
+        " ON CONFLICT(id) DO UPDATE SET created=?2, amount=?3, currency=?5,"
+        " platform_status=?7, order_ref=COALESCE(?8, order_ref),"
+        " customer_name=COALESCE(?9, customer_name),"
+        " customer_email=COALESCE(?10, customer_email),"
+        " description=COALESCE(?11, description),"
+        " metadata=COALESCE(?21, metadata), raw=COALESCE(?23, raw),"
+        " payer=COALESCE(?24, payer), channel=COALESCE(?25, channel)",
         /* A merge keeps the cached text where the new version has none: whether the row's
          * text holds an escape is asked of the row. */
         [ST_ORDER_ESCAPES] = "UPDATE orders SET has_escapes = " CACHE_ORDER_HAS_ESCAPES_SQL
@@ -160,17 +153,7 @@ static const char *const sql[ST_ALL] = {
         [ST_ORDER_OLD] = "SELECT rowid, order_ref, customer_name, customer_email, description,"
                          " metadata, card_last4 FROM orders WHERE id = ?1",
         /* An order not cached yet, tried first: a new row needs no old terms looked up. */
-        [ST_ORDER_NEW] =
-                "INSERT INTO orders(id, created, amount, amount_refunded, currency, status,"
-                " platform_status, order_ref, customer_name, customer_email, description,"
-                " payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"
-                " card_exp_year, risk_level, failure_message, disputed, metadata, refunded, raw,"
-                " payer, channel, settle_amount, discount_amount, fee_fine, fee_rate, bill_day,"
-                " has_escapes)"
-                " VALUES "
-                "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
-                "?23,?24,?25,?26,?27,?28,?29,?30,?31)"
-                " ON CONFLICT(id) DO NOTHING",
+        [ST_ORDER_NEW] = ORDER_INSERT_SQL " ON CONFLICT(id) DO NOTHING",
         [ST_FTS_DELETE] = "INSERT INTO orders_fts(orders_fts, rowid, " CACHE_ORDERS_FTS_COLUMNS
                           ") VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         [ST_FTS_INSERT] = "INSERT INTO orders_fts(rowid, " CACHE_ORDERS_FTS_COLUMNS

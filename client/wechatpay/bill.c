@@ -23,7 +23,6 @@
 #include "client/provider_private.h"
 #include "client/wechatpay/wechatpay.h"
 
-/* The longest line a bill may hold (a row of 29 values with a long product name). */
 /* The most columns a header may have. */
 #define BILL_COLS 64
 

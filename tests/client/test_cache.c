@@ -393,18 +393,23 @@ static void test_upserts(void **state)
 }
 
 /* An order or a refund of a bill platform, whose order's refunded amount the cache derives. */
+static void order_object(struct model_object *m, const char *id, int64_t amount, bool merge)
+{
+	memset(m, 0, sizeof *m);
+	m->kind = MODEL_ORDER;
+	m->id = id;
+	m->created = 100;
+	m->merge = merge;
+	m->u.order.amount = amount;
+	m->u.order.currency = "cny";
+	m->u.order.platform_status = "succeeded";
+}
+
 static void put_order(struct store *s, const char *id, int64_t amount, bool merge)
 {
 	struct model_object m;
-	memset(&m, 0, sizeof m);
-	m.kind = MODEL_ORDER;
-	m.id = id;
-	m.created = 100;
-	m.merge = merge;
+	order_object(&m, id, amount, merge);
 	struct model_order *o = &m.u.order;
-	o->amount = amount;
-	o->currency = "cny";
-	o->platform_status = "succeeded";
 	o->order_ref = "ORD-1";
 	o->description = "龙井茶礼盒";
 	o->settle_amount = amount;
@@ -499,14 +504,7 @@ static void put_text_order(struct store *s, const char *id, const char *descript
                            const char *name, bool merge)
 {
 	struct model_object m;
-	memset(&m, 0, sizeof m);
-	m.kind = MODEL_ORDER;
-	m.id = id;
-	m.created = 100;
-	m.merge = merge;
-	m.u.order.amount = 100;
-	m.u.order.currency = "cny";
-	m.u.order.platform_status = "succeeded";
+	order_object(&m, id, 100, merge);
 	m.u.order.description = description;
 	m.u.order.customer_name = name;
 	assert_int_equal(store_object(s, &m), SQLITE_OK);

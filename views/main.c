@@ -104,7 +104,9 @@ static void print_help(FILE *out)
 #ifdef ENABLE_NLS
 /* Where the message catalogs are: $PAYDESK_LOCALEDIR when set; for the program as built,
  * not installed, the tree the build makes beside it (locale-tree/, which an installed
- * program's directory does not have); else the installed LOCALEDIR. */
+ * program's directory does not have); for a program installed under a staging root
+ * (make install DESTDIR=ROOT, a package being built), the catalogs under the same root:
+ * ROOT/BINDIR/paydesk finds ROOT/LOCALEDIR; else the installed LOCALEDIR. */
 static const char *catalog_dir(char *buf, size_t size)
 {
 	const char *dir = getenv("PAYDESK_LOCALEDIR");
@@ -112,17 +114,22 @@ static const char *catalog_dir(char *buf, size_t size)
 		return dir;
 	char self[1024];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		char *slash = strrchr(self, '/');
-		struct stat st;
-		if (slash) {
-			*slash = '\0';
-			int len = snprintf(buf, size, "%s/locale-tree", self);
-			if (len > 0 && (size_t)len < size && stat(buf, &st) == 0 &&
-			    S_ISDIR(st.st_mode))
-				return buf;
-		}
+	if (n <= 0)
+		return LOCALEDIR;
+	self[n] = '\0';
+	char *slash = strrchr(self, '/');
+	if (!slash)
+		return LOCALEDIR;
+	*slash = '\0';
+	struct stat st;
+	int len = snprintf(buf, size, "%s/locale-tree", self);
+	if (len > 0 && (size_t)len < size && stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+		return buf;
+	size_t dir_len = strlen(self), bin_len = strlen(BINDIR);
+	if (dir_len > bin_len && !strcmp(self + dir_len - bin_len, BINDIR)) {
+		len = snprintf(buf, size, "%.*s%s", (int)(dir_len - bin_len), self, LOCALEDIR);
+		if (len > 0 && (size_t)len < size && stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+			return buf;
 	}
 	return LOCALEDIR;
 }

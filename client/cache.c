@@ -576,3 +576,61 @@ fail:
 	snprintf(err, err_size, _("cannot read the cache: %s"), sqlite3_errmsg(c->db));
 	return -1;
 }
+
+int cache_check(const char *path, struct cache_info *info, char *err, size_t err_size)
+{
+	memset(info, 0, sizeof *info);
+	info->schema_latest = CACHE_LATEST;
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, err_size, _("cannot open the cache %s: %s"), path, strerror(errno));
+		return -1;
+	}
+	struct cache c = {0};
+	snprintf(c.path, sizeof c.path, "%s", path);
+	int rc = sqlite3_open_v2(path, &c.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	char why[600] = "";
+	enum cache_health health = CACHE_UNAVAILABLE;
+	if (rc != SQLITE_OK) {
+		snprintf(why, sizeof why, "%s", c.db ? sqlite3_errmsg(c.db) : sqlite3_errstr(rc));
+		health = health_of(rc);
+	} else {
+		sqlite3_extended_result_codes(c.db, 1);
+		sqlite3_busy_timeout(c.db, 10000);
+		health = examine(c.db, why, sizeof why);
+	}
+	sqlite3_stmt *qc = NULL;
+	if (health == CACHE_HEALTHY) {
+		/* The first line of PRAGMA quick_check is "ok", or the first damage found. */
+		rc = sqlite3_prepare_v2(c.db, "PRAGMA quick_check(1)", -1, &qc, NULL);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_step(qc);
+		if (rc == SQLITE_ROW) {
+			const char *line = (const char *)sqlite3_column_text(qc, 0);
+			if (!line || strcmp(line, "ok") != 0) {
+				snprintf(why, sizeof why, "%s", line ? line : "?");
+				for (char *nl = strchr(why, '\n'); nl; nl = strchr(nl, '\n'))
+					*nl = ' ';
+				health = CACHE_CORRUPT;
+			}
+		} else {
+			snprintf(why, sizeof why, "%s", sqlite3_errmsg(c.db));
+			health = health_of(rc);
+		}
+		sqlite3_finalize(qc);
+	}
+	if (health == CACHE_HEALTHY && cache_info(&c, info, err, err_size) == 0) {
+		sqlite3_close(c.db);
+		return 1;
+	}
+	if (health == CACHE_CORRUPT)
+		snprintf(err, err_size, _("the cache %s is damaged (%s)"), path, why);
+	else if (health == CACHE_FOREIGN)
+		snprintf(err, err_size, _("the file %s is not a paydesk cache (%s)"), path, why);
+	else if (health != CACHE_HEALTHY)
+		snprintf(err, err_size, _("the cache %s cannot be read right now (%s)"), path, why);
+	sqlite3_close(c.db);
+	return -1;
+}

@@ -48,6 +48,12 @@ struct cache_info {
 /* Fills info. Returns 0, or -1 with err filled. */
 int cache_info(struct cache *c, struct cache_info *info, char *err, size_t err_size);
 
+/* Looks at the cache at path without changing it (read only: nothing is migrated, created
+ * or set aside): SQLite's quick_check, then what cache_info tells. Returns 1 with info filled,
+ * 0 when there is no such file, -1 with a translated reason in err (damaged, not a paydesk
+ * cache, unreadable). */
+int cache_check(const char *path, struct cache_info *info, char *err, size_t err_size);
+
 /* The objects the cache holds, every resource but the events together; -1 when it cannot be
  * read. */
 int64_t cache_objects(struct cache *c);

@@ -32,6 +32,7 @@ struct http_client {
 	const volatile int *cancel;
 	unsigned seed;
 	const struct http_wire *wire; /* NULL: none */
+	time_t last_date;             /* the Date of the last reply that had one, 0 = none */
 };
 
 /* What one transfer brought back. */
@@ -42,6 +43,7 @@ struct http_reply {
 	char request_id[64];
 	long retry_after; /* seconds, 0 = none */
 	int should_retry; /* Stripe-Should-Retry: -1 absent, 0 false, 1 true */
+	time_t date;      /* the Date header, 0 = none */
 	/* the wire's headers, by index of its keep list; "" when absent */
 	const struct http_wire *wire;
 	char kept[HTTP_KEEP_MAX][HTTP_KEEP_VALUE];
@@ -156,6 +158,10 @@ static size_t on_header(char *line, size_t size, size_t n, void *userdata)
 	} else if (len > 20 && strncasecmp(line, "Stripe-Should-Retry:", 20) == 0) {
 		header_value(line, len, 20, value, sizeof value);
 		r->should_retry = strcasecmp(value, "true") == 0 ? 1 : 0;
+	} else if (len > 5 && strncasecmp(line, "Date:", 5) == 0) {
+		header_value(line, len, 5, value, sizeof value);
+		time_t t = curl_getdate(value, NULL);
+		r->date = t > 0 ? t : 0;
 	}
 	for (size_t i = 0; r->wire && i < r->wire->n_keep && i < HTTP_KEEP_MAX; i++) {
 		size_t nl = strlen(r->wire->keep[i]);
@@ -624,6 +630,8 @@ static void perform_once(struct http_client *c, const struct http_request *rq, c
 	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers);
 	free_headers(&headers);
+	if (hr->date > 0)
+		c->last_date = hr->date;
 	classify(c, rq, status, rc, hr, r, reply);
 	free(hr->body);
 	hr->body = NULL;
@@ -898,6 +906,11 @@ int http_get_streams(struct http_client *c, size_t n, const struct http_stream_o
 		         _("the HTTP library could not start"));
 	}
 	return rc == 0 ? 0 : -1;
+}
+
+time_t http_last_date(const struct http_client *c)
+{
+	return c->last_date;
 }
 
 const char *http_base(const struct http_client *c)

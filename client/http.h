@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -145,6 +146,10 @@ int http_get_streams(struct http_client *c, size_t n, const struct http_stream_o
                      struct provider_result *result);
 
 const char *http_base(const struct http_client *c);
+
+/* The time in the Date header of the last reply this client's requests received, whatever
+ * its status (a refused signature too), or 0 when none had one. */
+time_t http_last_date(const struct http_client *c);
 
 /* Milliseconds to wait before try number `attempt` (1-based, after a failure), with jitter,
  * honouring a Retry-After of retry_after_s seconds when > 0. */

@@ -127,6 +127,11 @@ const struct provider_platform *provider_get_platform(const struct provider *p)
 	return p->platform;
 }
 
+int64_t provider_last_date(const struct provider *p)
+{
+	return p->http ? (int64_t)http_last_date(p->http) : 0;
+}
+
 void provider_set_cancel(struct provider *p, const volatile int *cancel)
 {
 	http_set_cancel(p->http, cancel);

@@ -1,6 +1,7 @@
 /* Profiles from the INI configuration file, and the API key that goes with each. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -12,7 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "client/client.h"
+#include "client/crypto.h"
 #include "client/provider.h"
 
 #define PROFILE_MAX_CONFIG (256 * 1024)
@@ -181,6 +185,47 @@ int profile_read_key_file(const char *path, char *key, size_t key_size, char *er
 	memset(buf, 0, len);
 	free(buf);
 	return 0;
+}
+
+int profile_check_key_file(const char *path, enum profile_key_kind kind, char *err, size_t err_size)
+{
+	size_t len;
+	char *text =
+	        profile_read_file(path, 64 * 1024, kind != PROFILE_KEY_PUBLIC, &len, err, err_size);
+	if (!text)
+		return -1;
+	int rc = 0;
+	char sub[400];
+	if (kind == PROFILE_KEY_APIV3) {
+		size_t n = len;
+		while (n > 0 && isspace((unsigned char)text[n - 1]))
+			n--;
+		if (n != 32) {
+			set_err(err, err_size,
+			        _("%s does not hold an APIv3 key (32 characters): copy it again "
+			          "from "
+			          "the merchant platform's API security settings"),
+			        path);
+			rc = -1;
+		}
+	} else {
+		EVP_PKEY *key = kind == PROFILE_KEY_PRIVATE
+		                        ? crypto_private_key(text, len, sub, sizeof sub)
+		                        : crypto_public_key(text, len, sub, sizeof sub);
+		if (!key) {
+			set_err(err, err_size,
+			        kind == PROFILE_KEY_PRIVATE
+			                ? _("%s does not hold a PEM private key (%s)")
+			                : _("%s does not hold a PEM public key or certificate "
+			                    "(%s)"),
+			        path, sub);
+			rc = -1;
+		}
+		EVP_PKEY_free(key);
+	}
+	OPENSSL_cleanse(text, len);
+	free(text);
+	return rc;
 }
 
 /* Where user files go: $XDG_<kind>_HOME, else $HOME/<fallback>. */

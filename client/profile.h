@@ -72,6 +72,20 @@ int profile_read_key_file(const char *path, char *key, size_t key_size, char *er
 char *profile_read_file(const char *path, size_t max, bool private_only, size_t *len, char *err,
                         size_t err_size);
 
+/* What a key file holds. */
+enum profile_key_kind {
+	PROFILE_KEY_PRIVATE = 0, /* a private key in PEM (secret) */
+	PROFILE_KEY_APIV3,       /* WeChat Pay's APIv3 key: 32 characters (secret) */
+	PROFILE_KEY_PUBLIC,      /* a platform's public key or certificate in PEM */
+};
+
+/* Checks a key file as the platforms' loaders read it: it opens, a secret one is not
+ * group- or world-readable (profile_read_file's rule and message), and it holds the kind of
+ * key it should. 0, or -1 with a translated reason that names the file and how to fix it;
+ * nothing of the key itself is ever put in err. */
+int profile_check_key_file(const char *path, enum profile_key_kind kind, char *err,
+                           size_t err_size);
+
 /* Checks that tz names a time zone: one of the system's time zone database (a TZif file
  * under $TZDIR or /usr/share/zoneinfo) or a POSIX TZ value ("CST-8"); "" is the system's
  * own. Returns 0, or -1 with a translated reason in err: a misspelt zone would otherwise

@@ -196,6 +196,8 @@ struct provider_platform {
 	int day_utc_offset;   /* with day_zone: its fixed offset east of UTC in seconds (China
 	                         * Standard Time has no daylight saving: +8 h all year) */
 	int history_days;     /* how many days back its history reaches (bills kept); 0 = all */
+	int clock_skew;       /* how far (seconds) the machine's clock may be off the platform's
+	                         before its signatures are refused; 0 = they never are */
 	const char *default_api_base;
 	/* Its words where they differ from the neutral ones (N_() texts, NULL = neutral). */
 	const char *order_id_label;  /* "Transaction ID" */
@@ -249,6 +251,9 @@ void provider_close(struct provider **p);
 /* The provider's operations and platform. */
 const struct provider_ops *provider_get_ops(const struct provider *p);
 const struct provider_platform *provider_get_platform(const struct provider *p);
+/* The platform's clock as the Date header of its last reply said it (Unix seconds), or 0
+ * when no reply had one yet. */
+int64_t provider_last_date(const struct provider *p);
 /* A flag that, when it becomes non-zero, stops requests in progress (PROVIDER_CANCELLED). */
 void provider_set_cancel(struct provider *p, const volatile int *cancel);
 /* The waits between tries of a request: the first (doubling, with jitter) and the longest.

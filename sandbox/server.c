@@ -258,6 +258,20 @@ void sbx_result_error(struct sbx_result *r, int status, const char *type, const 
 	sbx_buf_puts(&r->body, "}}");
 }
 
+static struct sbx *server_sbx; /* the sandbox being served, for its clock */
+
+/* The Date header from the sandbox's clock, not the machine's (libmicrohttpd adds the
+ * machine's when a response has none): a client compares its clock with it. */
+static void add_date(struct MHD_Response *resp)
+{
+	char date[64];
+	time_t now = server_sbx ? (time_t)sbx_now(server_sbx) : time(NULL);
+	struct tm tm;
+	if (gmtime_r(&now, &tm) &&
+	    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm) > 0)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_DATE, date);
+}
+
 enum MHD_Result sbx_send(struct MHD_Connection *con, int status, const char *content_type,
                          char *body, size_t len, size_t cut, const struct sbx_header *headers,
                          size_t n_headers)
@@ -274,6 +288,7 @@ enum MHD_Result sbx_send(struct MHD_Connection *con, int status, const char *con
 		free(body);
 		return MHD_NO;
 	}
+	add_date(resp);
 	if (content_type)
 		MHD_add_response_header(resp, "Content-Type", content_type);
 	for (size_t i = 0; i < n_headers; i++)
@@ -308,6 +323,7 @@ enum MHD_Result sbx_send_reset(struct MHD_Connection *con, const char *prefix,
 	resp = MHD_create_response_from_callback(65536, 1024, reset_reader, (void *)prefix, NULL);
 	if (resp == NULL)
 		return MHD_NO;
+	add_date(resp);
 	for (size_t i = 0; i < n_headers; i++)
 		if (headers[i].name && headers[i].value)
 			MHD_add_response_header(resp, headers[i].name, headers[i].value);
@@ -423,6 +439,7 @@ int sbx_server_run(struct sbx *s)
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)s->opt.port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	server_sbx = s;
 	unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 	                     (s->opt.quiet ? 0 : MHD_USE_ERROR_LOG);
 	char *cert = NULL, *key = NULL;
@@ -477,6 +494,7 @@ void sbx_server_stop(void)
 		MHD_stop_daemon(daemon_handle);
 		daemon_handle = NULL;
 	}
+	server_sbx = NULL;
 	free(tls_pem[0]);
 	free(tls_pem[1]);
 	tls_pem[0] = tls_pem[1] = NULL;

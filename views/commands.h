@@ -37,5 +37,6 @@ cli_command_fn cmd_audit;
 cli_command_fn cmd_sync;
 cli_command_fn cmd_cache;
 cli_command_fn cmd_lookup;
+cli_command_fn cmd_doctor;
 
 #endif

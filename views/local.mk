@@ -12,5 +12,5 @@ paydesk_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS)
 
 include $(srcdir)/views/screens.mk
 include $(srcdir)/views/statement.mk
-views_libviews_a_SOURCES += views/cmd_sync.c views/cmd_lookup.c
+views_libviews_a_SOURCES += views/cmd_sync.c views/cmd_lookup.c views/cmd_doctor.c
 include $(srcdir)/views/actions.mk

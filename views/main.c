@@ -57,6 +57,7 @@ static const struct command commands[] = {
         {"audit", cmd_audit, N_("print the audit log of actions (text or CSV)")},
         {"statement", cmd_statement,
          N_("produce, export or print the settlement statement of a day")},
+        {"doctor", cmd_doctor, N_("check the configuration, keys, cache, platform and clock")},
         {"version", cmd_version, N_("print the version and exit")},
 };
 

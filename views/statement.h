@@ -169,6 +169,13 @@ int statement_save(struct statement *st, enum statement_format format, const cha
 int statement_print(const char *path, const char *printer, const char *title, int copies, char *job,
                     size_t job_size, char *err, size_t err_size);
 
+/* Runs a CUPS command (lp, lpstat) from an argument vector, no shell, with the environment
+ * envp: its output and errors together into out (NUL-terminated, cut to fit), how it ended
+ * into *status (waitpid's). Returns 0, or an errno value (ENOENT: the command is not
+ * installed). */
+int statement_cups_run(const char *const *argv, char *const *envp, char *out, size_t out_size,
+                       int *status);
+
 /* A file name for a statement: "statement-<account>-<from>[_<to>]-<currency>.<ext>" under
  * dir. */
 void statement_default_name(const struct statement *st, enum statement_format format,

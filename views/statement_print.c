@@ -43,6 +43,39 @@ static void first_line(const char *out, char *buf, size_t size)
 	tui_sanitize(out, n, buf, size, 0);
 }
 
+int statement_cups_run(const char *const *argv, char *const *envp, char *out, size_t out_size,
+                       int *status)
+{
+	int pipefd[2];
+	if (pipe(pipefd) != 0)
+		return errno;
+	posix_spawn_file_actions_t fa;
+	if (posix_spawn_file_actions_init(&fa) != 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return ENOMEM;
+	}
+	posix_spawn_file_actions_addclose(&fa, pipefd[0]);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDERR_FILENO);
+	posix_spawn_file_actions_addclose(&fa, pipefd[1]);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pipefd[1]);
+	if (rc != 0) {
+		close(pipefd[0]);
+		return rc;
+	}
+	read_all(pipefd[0], out, out_size);
+	close(pipefd[0]);
+	while (waitpid(pid, status, 0) < 0)
+		if (errno != EINTR)
+			return errno;
+	return 0;
+}
+
 int statement_print(const char *path, const char *printer, const char *title, int copies, char *job,
                     size_t job_size, char *err, size_t err_size)
 {
@@ -69,29 +102,10 @@ int statement_print(const char *path, const char *printer, const char *title, in
 	argv[argc++] = path;
 	argv[argc] = NULL;
 
-	int pipefd[2];
-	if (pipe(pipefd) != 0) {
-		snprintf(err, err_size, _("cannot run lp: %s"), strerror(errno));
-		return -1;
-	}
-	posix_spawn_file_actions_t fa;
-	if (posix_spawn_file_actions_init(&fa) != 0) {
-		close(pipefd[0]);
-		close(pipefd[1]);
-		snprintf(err, err_size, _("cannot run lp: %s"), strerror(ENOMEM));
-		return -1;
-	}
-	posix_spawn_file_actions_addclose(&fa, pipefd[0]);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDERR_FILENO);
-	posix_spawn_file_actions_addclose(&fa, pipefd[1]);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, "lp", &fa, NULL, (char *const *)argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pipefd[1]);
+	char out[2048];
+	int status;
+	int rc = statement_cups_run(argv, environ, out, sizeof out, &status);
 	if (rc != 0) {
-		close(pipefd[0]);
 		if (rc == ENOENT)
 			snprintf(
 			        err, err_size, "%s",
@@ -99,16 +113,6 @@ int statement_print(const char *path, const char *printer, const char *title, in
 		else
 			snprintf(err, err_size, _("cannot run lp: %s"), strerror(rc));
 		return -1;
-	}
-	char out[2048];
-	read_all(pipefd[0], out, sizeof out);
-	close(pipefd[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			snprintf(err, err_size, _("cannot run lp: %s"), strerror(errno));
-			return -1;
-		}
 	}
 	char line[512];
 	first_line(out, line, sizeof line);

@@ -653,6 +653,7 @@ const struct provider_platform alipay_platform = {
         .day_zone = "Asia/Shanghai",
         .day_utc_offset = ALP_UTC_OFFSET,
         .history_days = 90,
+        .clock_skew = 300, /* the gateway refuses a timestamp five minutes off */
         .default_api_base = "https://openapi.alipay.com",
         .order_id_label = N_("Alipay trade no."),
         .order_ref_label = N_("Merchant order no."),

@@ -709,6 +709,7 @@ const struct provider_platform wechatpay_platform = {
         .day_zone = "Asia/Shanghai",
         .day_utc_offset = WXP_UTC_OFFSET,
         .history_days = 90,
+        .clock_skew = WXP_CLOCK_SKEW,
         .default_api_base = "https://api.mch.weixin.qq.com",
         .order_id_label = N_("WeChat Pay order no."),
         .order_ref_label = N_("Merchant order no."),

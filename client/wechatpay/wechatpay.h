@@ -18,6 +18,9 @@ extern const struct provider_platform wechatpay_platform;
 
 /* China Standard Time: the zone of WeChat Pay's days, times and bills. */
 #define WXP_UTC_OFFSET (8 * 3600)
+/* The platform refuses a request whose time is off by five minutes; its SDKs refuse a
+ * reply the same way. */
+#define WXP_CLOCK_SKEW 300
 
 /* One platform certificate (certificate mode). */
 struct wxp_cert {

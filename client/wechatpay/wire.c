@@ -21,10 +21,6 @@
 #include "client/provider_private.h"
 #include "client/wechatpay/wechatpay.h"
 
-/* The platform refuses a request whose time is off by five minutes; its SDKs refuse a
- * reply the same way. */
-#define WXP_CLOCK_SKEW 300
-
 /* Signature probes: replies whose signature starts so must fail verification. */
 #define WXP_PROBE "WECHATPAY/SIGNTEST/"
 

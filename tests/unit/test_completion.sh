@@ -29,7 +29,7 @@ tap_ok $? "paydesk is completed by _paydesk"
 complete -p paydesk-sandbox | grep -q -- '-F _paydesk_sandbox paydesk-sandbox$'
 tap_ok $? "paydesk-sandbox is completed by _paydesk_sandbox"
 
-tap_is "$(candidates 'paydesk ')" "audit cache lookup outbox refund statement sync version" \
+tap_is "$(candidates 'paydesk ')" "audit cache doctor lookup outbox refund statement sync version" \
 	"the subcommands"
 tap_is "$(candidates 'paydesk st')" "statement" "a subcommand's beginning"
 tap_is "$(candidates 'paydesk --p')" "--platform --profile" "the global options"

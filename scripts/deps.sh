@@ -10,7 +10,8 @@ libncurses-dev libsqlite3-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-
 libcmocka-dev libcairo2-dev libpango1.0-dev libssl-dev zlib1g-dev libzip-dev
 fonts-noto-cjk fonts-dejavu-core
 locales tmux sqlite3 jq curl poppler-utils cups cups-client printer-driver-cups-pdf
-ca-certificates openssl bash-completion"
+ca-certificates openssl bash-completion
+groff-base man-db mandoc"
 
 if [ "${1:-}" = "--list" ]; then
 	printf '%s\n' $packages

@@ -3,8 +3,8 @@ TEST_UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS) $(CMOCKA_CFLAGS)
 TEST_UNIT_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS) $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/unit/test_money tests/unit/test_sanitize tests/unit/test_dates
-TESTS += tests/unit/test_money tests/unit/test_sanitize tests/unit/test_dates tests/unit/test_cli.sh tests/unit/test_configure.sh tests/unit/test_po.sh tests/unit/test_self_contained.sh tests/unit/test_deps.sh tests/unit/test_completion.sh tests/unit/test_doctor.sh
-EXTRA_DIST += tests/unit/test_cli.sh tests/unit/test_completion.sh tests/unit/test_configure.sh tests/unit/test_po.sh tests/unit/test_self_contained.sh tests/unit/test_deps.sh tests/unit/test_doctor.sh tests/lib.sh tests/fixtures
+TESTS += tests/unit/test_money tests/unit/test_sanitize tests/unit/test_dates tests/unit/test_cli.sh tests/unit/test_configure.sh tests/unit/test_po.sh tests/unit/test_self_contained.sh tests/unit/test_deps.sh tests/unit/test_completion.sh tests/unit/test_doctor.sh tests/unit/test_man.sh
+EXTRA_DIST += tests/unit/test_cli.sh tests/unit/test_completion.sh tests/unit/test_configure.sh tests/unit/test_po.sh tests/unit/test_self_contained.sh tests/unit/test_deps.sh tests/unit/test_doctor.sh tests/unit/test_man.sh tests/lib.sh tests/fixtures
 tests_unit_test_money_SOURCES = tests/unit/test_money.c
 tests_unit_test_money_CPPFLAGS = $(TEST_UNIT_CPPFLAGS)
 tests_unit_test_money_LDADD = $(TEST_UNIT_LDADD)

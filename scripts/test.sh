@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs the whole test suite twice -- a plain build and an ASan+UBSan build -- then
-# `make distcheck`, and prints one line "N passed, N failed" totalled from the test logs
-# of the two builds. Exits non-zero if a test failed, a build failed, or no test ran.
+# `make distcheck` (with make installcheck), then builds and checks the Debian packages,
+# and prints one line "N passed, N failed" totalled from the test logs of the two builds.
+# Exits non-zero if a test failed, a build failed, or no test ran.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 status=0
@@ -33,6 +34,18 @@ echo "== distcheck"
 if ! make -C "$top/build/plain" distcheck >"$top/build/distcheck.log" 2>&1; then
 	echo "test: make distcheck failed; the end of its log:" >&2
 	tail -n 40 "$top/build/distcheck.log" >&2
+	status=1
+fi
+
+# The Debian packages build, pass lintian, and work unpacked on their own; with
+# PAYDESK_INSTALL_DEB=1 (CI, on a machine of its own) they are also installed with dpkg -i
+# and the installed programs tested.
+echo "== Debian packages"
+deb_args=""
+[ "${PAYDESK_INSTALL_DEB:-}" = 1 ] && deb_args=--install
+if ! "$top/scripts/deb.sh" $deb_args >"$top/build/deb.log" 2>&1; then
+	echo "test: the Debian packages failed; the end of build/deb.log:" >&2
+	tail -n 40 "$top/build/deb.log" >&2
 	status=1
 fi
 

@@ -1,6 +1,7 @@
 /* Small helpers shared by the command-line subcommands. */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,4 +38,34 @@ void cli_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int cli_profile_options(int argc, char **argv, const struct cli_globals *globals,
+                        void (*usage)(FILE *out), int operands, const char **profile)
+{
+	static const struct option options[] = {
+	        {"profile", required_argument, NULL, 'p'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	*profile = globals->profile;
+	int c;
+	while ((c = getopt_long(argc, argv, "p:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			*profile = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != operands) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
 }

@@ -4,7 +4,6 @@
  * the cache is read only, and no secret is ever printed. */
 #include "config.h"
 
-#include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -339,30 +338,10 @@ static void check_printer(struct doctor *d, const char *printer)
 
 int cmd_doctor(int argc, char **argv, const struct cli_globals *globals)
 {
-	static const struct option options[] = {
-	        {"profile", required_argument, NULL, 'p'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
-	const char *profile_name = globals->profile;
-	int c;
-	while ((c = getopt_long(argc, argv, "p:h", options, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			profile_name = optarg;
-			break;
-		case 'h':
-			doctor_usage(stdout);
-			return EXIT_OK;
-		default:
-			doctor_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		doctor_usage(stderr);
-		return EXIT_USAGE;
-	}
+	const char *profile_name;
+	int rc = cli_profile_options(argc, argv, globals, doctor_usage, 0, &profile_name);
+	if (rc >= 0)
+		return rc;
 	struct doctor d = {0};
 	for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
 		if (columns(_(marks[i])) > d.width)

@@ -3,9 +3,9 @@
  * platforms whose history comes in tomorrow's bill. */
 #include "config.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "client/client.h"
@@ -37,30 +37,10 @@ static void field(const char *label, const char *value)
 
 int cmd_lookup(int argc, char **argv, const struct cli_globals *globals)
 {
-	static const struct option options[] = {
-	        {"profile", required_argument, NULL, 'p'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
-	const char *profile_name = globals->profile;
-	int c;
-	while ((c = getopt_long(argc, argv, "p:h", options, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			profile_name = optarg;
-			break;
-		case 'h':
-			lookup_usage(stdout);
-			return EXIT_OK;
-		default:
-			lookup_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind + 1 != argc) {
-		lookup_usage(stderr);
-		return EXIT_USAGE;
-	}
+	const char *profile_name;
+	int rc = cli_profile_options(argc, argv, globals, lookup_usage, 1, &profile_name);
+	if (rc >= 0)
+		return rc;
 	if (globals->offline) {
 		cli_error(_("--offline and lookup do not go together: lookup asks the platform"));
 		return EXIT_USAGE;
@@ -75,7 +55,7 @@ int cmd_lookup(int argc, char **argv, const struct cli_globals *globals)
 	const struct provider_platform *pl = provider_get_platform(env.provider);
 	struct provider_result r;
 	char id[72];
-	int rc = actions_lookup_order(&env.session, wanted, id, &r);
+	rc = actions_lookup_order(&env.session, wanted, id, &r);
 	if (rc <= 0) {
 		if (rc == 0)
 			cli_error(_("the platform has no order %s"), wanted);

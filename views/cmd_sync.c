@@ -216,27 +216,11 @@ static void human_size(int64_t bytes, char *out, size_t size)
 
 int cmd_cache(int argc, char **argv, const struct cli_globals *globals)
 {
-	static const struct option options[] = {
-	        {"profile", required_argument, NULL, 'p'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
-	const char *profile_name = globals->profile;
-	int c;
-	while ((c = getopt_long(argc, argv, "p:h", options, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			profile_name = optarg;
-			break;
-		case 'h':
-			cache_usage(stdout);
-			return EXIT_OK;
-		default:
-			cache_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind + 1 != argc || strcmp(argv[optind], "info") != 0) {
+	const char *profile_name;
+	int rc = cli_profile_options(argc, argv, globals, cache_usage, 1, &profile_name);
+	if (rc >= 0)
+		return rc;
+	if (strcmp(argv[optind], "info") != 0) {
 		cache_usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -260,7 +244,7 @@ int cmd_cache(int argc, char **argv, const struct cli_globals *globals)
 	if (cache_notice(cache)[0])
 		cli_error("%s", cache_notice(cache));
 	struct cache_info info;
-	int rc = cache_info(cache, &info, err, sizeof err);
+	rc = cache_info(cache, &info, err, sizeof err);
 	if (rc != 0) {
 		cli_error("%s", err);
 		cache_close(&cache);

@@ -29,6 +29,13 @@ void cli_put_untrusted(FILE *out, const char *text);
 /* Prints "paydesk: " and a message to stderr, then a newline. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Reads the options of a command whose only ones are -p/--profile and -h/--help, and checks
+ * that `operands` arguments follow them. Returns -1 to go on, with *profile the profile
+ * named (else the global one) and argv[optind] the first operand; otherwise the exit code
+ * (help printed, or the usage on stderr). */
+int cli_profile_options(int argc, char **argv, const struct cli_globals *globals,
+                        void (*usage)(FILE *out), int operands, const char **profile);
+
 /* Subcommands: one line each. */
 cli_command_fn cmd_statement;
 cli_command_fn cmd_refund;

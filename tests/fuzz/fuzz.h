@@ -1,0 +1,26 @@
+/* Shared by the fuzz harnesses: the libFuzzer entry point each one defines, and the copy
+ * of the input into a buffer of exactly size + 1 bytes, so that AddressSanitizer sees a read
+ * past the end of what a reader was given. */
+#ifndef PAYDESK_TESTS_FUZZ_H
+#define PAYDESK_TESTS_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* data[0..size) and a NUL, in a new buffer of size + 1 bytes; aborts when memory runs out. */
+static inline char *fuzz_copy(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+	if (!s)
+		abort();
+	if (size)
+		memcpy(s, data, size);
+	s[size] = '\0';
+	return s;
+}
+
+#endif

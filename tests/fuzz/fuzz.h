@@ -1,6 +1,7 @@
-/* Shared by the fuzz harnesses: the libFuzzer entry point each one defines, and the copy
- * of the input into a buffer of exactly size + 1 bytes, so that AddressSanitizer sees a read
- * past the end of what a reader was given. */
+/* Shared by the fuzz harnesses: the libFuzzer entry point each one defines, and the copies
+ * of the input that let AddressSanitizer see a read past the end of what a reader was
+ * given: a C string of exactly size + 1 bytes for a reader of C strings, exactly size bytes
+ * for one that is given a length. */
 #ifndef PAYDESK_TESTS_FUZZ_H
 #define PAYDESK_TESTS_FUZZ_H
 
@@ -20,6 +21,17 @@ static inline char *fuzz_copy(const uint8_t *data, size_t size)
 	if (size)
 		memcpy(s, data, size);
 	s[size] = '\0';
+	return s;
+}
+
+/* data[0..size) in a new buffer of exactly size bytes (one when size is 0), no NUL after. */
+static inline char *fuzz_copy_exact(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size ? size : 1);
+	if (!s)
+		abort();
+	if (size)
+		memcpy(s, data, size);
 	return s;
 }
 

@@ -48,7 +48,7 @@ static bool decoded_is(const char *got, const char *s, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = fuzz_copy(data, size);
+	char *s = fuzz_copy_exact(data, size);
 	struct sbx_params p = {0};
 	CHECK(sbx_params_parse(&p, s, size) == 0);
 

@@ -302,7 +302,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_escape8(data, size);
 
 	char err[128] = "";
-	struct jdoc *d = jdoc_parse(fuzz_copy(data, size), size, err, sizeof err);
+	struct jdoc *d = jdoc_parse(fuzz_copy_exact(data, size), size, err, sizeof err);
 	if (d) {
 		CHECK(d->n > 0 && d->vals[0].span == d->n);
 		CHECK(jdoc_root(d)->type == J_OBJECT || jdoc_root(d)->type == J_ARRAY);

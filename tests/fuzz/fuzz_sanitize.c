@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const unsigned flags = data[0] & 1 ? TUI_SANITIZE_MULTILINE : 0;
 	const size_t short_size = data[0] >> 1;
 	const size_t len = size - 1;
-	char *in = fuzz_copy(data + 1, len);
+	char *in = fuzz_copy_exact(data + 1, len);
 
 	size_t cap = len * TUI_SANITIZE_GROWTH + 1;
 	char *out = malloc(cap);
@@ -106,14 +106,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(part);
 
 	/* the C-string form reads up to the first NUL */
-	char *dup = tui_sanitize_dup(in, flags);
+	char *cstr = fuzz_copy(data + 1, len);
+	char *dup = tui_sanitize_dup(cstr, flags);
 	CHECK(dup);
-	char *ref = malloc(strlen(in) * TUI_SANITIZE_GROWTH + 1);
+	size_t clen = strlen(cstr);
+	char *ref = malloc(clen * TUI_SANITIZE_GROWTH + 1);
 	CHECK(ref);
-	tui_sanitize(in, strlen(in), ref, strlen(in) * TUI_SANITIZE_GROWTH + 1, flags);
+	tui_sanitize(cstr, clen, ref, clen * TUI_SANITIZE_GROWTH + 1, flags);
 	CHECK(strcmp(dup, ref) == 0);
 	free(ref);
 	free(dup);
+	free(cstr);
 
 	/* NULL is "" */
 	char empty[4] = "x";

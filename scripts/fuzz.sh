@@ -81,6 +81,7 @@ make -s -j"$jobs" $libs >make.log 2>&1 || {
 }
 # The flags of the external libraries, as configure found them.
 var() {
+	# shellcheck disable=SC2016 # $(NAME) is make's, not the shell's
 	printf 'print-var:\n\t@echo $(%s)\n' "$1" | make -s --no-print-directory -f Makefile -f - print-var
 }
 ext_cflags=$(var PAYDESK_EXT_CFLAGS)

@@ -201,6 +201,21 @@ static void test_refused(void **state)
 	}
 	/* A NUL byte inside the text. */
 	assert_int_equal(compare("[\"a\0b\"]", 7), 0);
+	/* A raw NUL after a number or a literal: jansson 2.14 skips it (it reads "[1\0]" as
+	 * [1]), JSON allows none there; checked on ours alone. */
+	static const struct {
+		const char *s;
+		size_t n;
+	} nul_after[] = {{"[1\0]", 4}, {"[null\0]", 7}, {"{\"a\":true\0}", 11}, {"[-2.5\0 ]", 8}};
+	for (size_t i = 0; i < sizeof nul_after / sizeof *nul_after; i++) {
+		char e[96];
+		char *t = malloc(nul_after[i].n);
+		assert_non_null(t);
+		memcpy(t, nul_after[i].s, nul_after[i].n);
+		struct jdoc *nd = jdoc_parse(t, nul_after[i].n, e, sizeof e);
+		if (nd)
+			fail_msg("raw NUL case %zu read", i);
+	}
 	/* Nesting deeper than the limit is refused; within it, read. */
 	char err[96];
 	char *copy = malloc(1200);

@@ -5,10 +5,14 @@
 # --merge they are merged back into tests/fuzz/corpus/NAME/ (only those adding coverage).
 # Prints per harness the executions, exec/s, coverage (cov:, ft:) and any crash file, and
 # exits non-zero when a harness crashed.
-# Usage: scripts/fuzz.sh [--merge] [SECONDS] [HARNESS...]   (harnesses: jdoc money sanitize profile form)
+# Usage: scripts/fuzz.sh [--merge] [SECONDS] [HARNESS...]   (harnesses: tests/fuzz/fuzz_*.c)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-all="jdoc money sanitize profile form"
+all=$(cd "$top/tests/fuzz" && for f in fuzz_*.c; do
+	n=${f#fuzz_}
+	printf '%s ' "${n%.c}"
+done)
+all=${all% }
 
 merge=no
 seconds=60
@@ -92,13 +96,12 @@ crashed=0
 for name in $harnesses; do
 	extra_src=""
 	extra_cflags=$ext_cflags
-	dict=""
+	dict="$top/tests/fuzz/$name.dict"
+	[ -f "$dict" ] || dict=""
 	case $name in
-	jdoc) dict="$top/tests/fuzz/json.dict" ;;
 	form)
 		extra_src="$top/sandbox/form.c $top/sandbox/buf.c"
 		extra_cflags=$form_cflags
-		dict="$top/tests/fuzz/form.dict"
 		;;
 	esac
 	bin="$build/fuzz-$name"

@@ -38,8 +38,10 @@ struct alp_call {
 /* ---- wire.c ---- */
 
 void alp_wire_init(struct alp *a);
-/* Where the value of member name (an object) lies in a raw reply, as sent: 1 found once,
- * 0 absent, -1 found more than once (an answer holding its node twice is refused). */
+/* Where the value of the reply's top-level member name (an object) lies in the raw reply,
+ * as sent: 1 found once, 0 absent, -1 when the top holds that name more than once, however
+ * it is written ("m\u005fresponse" is "m_response"): an answer holding its node twice is
+ * refused, so the node verified is the node read. */
 int alp_find_node(const char *body, size_t len, const char *name, const char **start, size_t *n);
 /* Calls a gateway method with biz_content (taken over; NULL for none): signed request,
  * verified reply. On success returns 0, *doc the reply (caller frees) and *node its response

@@ -4,6 +4,7 @@
  * with HTTP 200) read from the node's code. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,57 +29,137 @@ void alp_format_time(int64_t t, char out[20])
 	out[19] = '\0';
 }
 
-/* Where the response node's value lies in the raw reply: 1 found once, 0 absent, -1 found
- * more than once (an answer that holds its node twice is refused whatever it says). */
+static const char *skip_space(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* The end of the string that starts at p (its opening quote): just past the closing quote,
+ * or NULL when it does not end. */
+static const char *skip_string(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		if (*p == '\\')
+			p++;
+		else if (*p == '"')
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* The end of the value that starts at p: an object or array up to its closing bracket
+ * (brackets in strings skipped), a string, or a number or literal up to the next
+ * delimiter. NULL when it does not end. Not a validator: the reply is parsed after. */
+static const char *skip_value(const char *p, const char *end)
+{
+	if (p >= end)
+		return NULL;
+	if (*p == '"')
+		return skip_string(p, end);
+	if (*p != '{' && *p != '[') {
+		while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n' &&
+		       *p != '\r' && *p != '\t')
+			p++;
+		return p;
+	}
+	int depth = 0;
+	for (; p < end; p++) {
+		if (*p == '"') {
+			p = skip_string(p, end);
+			if (!p)
+				return NULL;
+			p--;
+		} else if (*p == '{' || *p == '[') {
+			depth++;
+		} else if ((*p == '}' || *p == ']') && --depth == 0) {
+			return p + 1;
+		}
+	}
+	return NULL;
+}
+
+/* Whether the member name written in the reply as key[0..len) (between its quotes, escapes
+ * as sent) is name, as a JSON reader reads it: "a\u005fb" is "a_b". */
+static bool key_is(const char *key, size_t len, const char *name)
+{
+	size_t i = 0;
+	for (; *name; name++) {
+		if (i >= len)
+			return false;
+		unsigned char c = (unsigned char)key[i++];
+		if (c == '\\') {
+			if (i >= len)
+				return false;
+			c = (unsigned char)key[i++];
+			if (c == 'u') {
+				unsigned v = 0;
+				for (int k = 0; k < 4; k++, i++) {
+					int h = i < len ? key[i] : 0;
+					int d = h >= '0' && h <= '9'   ? h - '0'
+					        : h >= 'a' && h <= 'f' ? h - 'a' + 10
+					        : h >= 'A' && h <= 'F' ? h - 'A' + 10
+					                               : -1;
+					if (d < 0)
+						return false;
+					v = v << 4 | (unsigned)d;
+				}
+				if (v >= 0x80)
+					return false;
+				c = (unsigned char)v;
+			} else if (c != '"' && c != '\\' && c != '/') {
+				return false; /* \b \f \n \r \t: not in a method's name */
+			}
+		}
+		if (c != (unsigned char)*name)
+			return false;
+	}
+	return i == len;
+}
+
+/* Where the response node's value lies in the raw reply: the value of the member of that
+ * name at the top of the reply, the only member a JSON reader finds by that name, however
+ * its name is written. 1 found once, 0 absent (or not an object), -1 when the top holds the
+ * name more than once (an answer that holds its node twice is refused whatever it says: one
+ * copy could be verified and the other read). */
 int alp_find_node(const char *body, size_t len, const char *name, const char **start, size_t *n)
 {
-	char key[160];
-	int k = snprintf(key, sizeof key, "\"%s\"", name);
-	const char *p = body, *end = body + len, *found = NULL;
+	const char *p = body, *end = body + len, *found = NULL, *found_end = NULL;
 	int count = 0;
-	while (p < end) {
-		const char *hit = memmem(p, (size_t)(end - p), key, (size_t)k);
-		if (!hit)
-			break;
-		const char *q = hit + k;
-		while (q < end && (*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t'))
-			q++;
-		if (q < end && *q == ':') {
-			count++;
-			found = q + 1;
-		}
-		p = hit + k;
-	}
-	if (count == 0)
+	p = skip_space(p, end);
+	if (p >= end || *p != '{')
 		return 0;
+	p = skip_space(p + 1, end);
+	while (p < end && *p == '"') {
+		const char *key_end = skip_string(p, end);
+		if (!key_end)
+			return 0;
+		const char *v = skip_space(key_end, end);
+		if (v >= end || *v != ':')
+			return 0;
+		v = skip_space(v + 1, end);
+		const char *v_end = skip_value(v, end);
+		if (!v_end)
+			return 0;
+		if (key_is(p + 1, (size_t)(key_end - 1 - (p + 1)), name)) {
+			count++;
+			found = v;
+			found_end = v_end;
+		}
+		p = skip_space(v_end, end);
+		if (p < end && *p == ',')
+			p = skip_space(p + 1, end);
+		else
+			break;
+	}
 	if (count > 1)
 		return -1;
-	while (found < end && (*found == ' ' || *found == '\n' || *found == '\r' || *found == '\t'))
-		found++;
-	if (found >= end || *found != '{')
+	if (count == 0 || *found != '{')
 		return 0;
-	/* The object's end: braces outside strings. */
-	int depth = 0;
-	bool in_str = false;
-	for (const char *c = found; c < end; c++) {
-		if (in_str) {
-			if (*c == '\\')
-				c++;
-			else if (*c == '"')
-				in_str = false;
-			continue;
-		}
-		if (*c == '"')
-			in_str = true;
-		else if (*c == '{')
-			depth++;
-		else if (*c == '}' && --depth == 0) {
-			*start = found;
-			*n = (size_t)(c - found + 1);
-			return 1;
-		}
-	}
-	return 0;
+	*start = found;
+	*n = (size_t)(found_end - found);
+	return 1;
 }
 
 static int forged(struct provider_result *r, const char *why)

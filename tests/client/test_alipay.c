@@ -42,6 +42,24 @@ static void test_node(void **state)
 	assert_int_equal(alp_find_node(twice, strlen(twice), "m_response", &start, &n), -1);
 	static const char cut[] = "{\"m_response\":{\"code\":\"10000\"";
 	assert_int_equal(alp_find_node(cut, strlen(cut), "m_response", &start, &n), 0);
+	/* Found by fuzzing: the name written with an escape is the same name to the JSON
+	 * reader, which reads the first of the two; the signed one came second. */
+	static const char escaped[] = "{\"m_respons\\u0065\":{\"code\":\"10000\",\"total\":"
+	                              "\"99999.00\"},\"m_response\":{\"code\":\"10000\"},"
+	                              "\"sign\":\"x\"}";
+	assert_int_equal(alp_find_node(escaped, strlen(escaped), "m_response", &start, &n), -1);
+	static const char escaped_slash[] = "{\"m\\/x\":{},\"m\\u005Fresponse\":{\"a\":1}}";
+	assert_int_equal(
+	        alp_find_node(escaped_slash, strlen(escaped_slash), "m_response", &start, &n), 1);
+	assert_memory_equal(start, "{\"a\":1}", n);
+	/* Only the top counts: a member of that name inside another is not what is read. */
+	static const char nested[] = "{\"x\":{\"m_response\":{\"code\":\"10000\"}},"
+	                             "\"m_response\":{\"code\":\"40004\"},\"sign\":\"s\"}";
+	assert_int_equal(alp_find_node(nested, strlen(nested), "m_response", &start, &n), 1);
+	assert_memory_equal(start, "{\"code\":\"40004\"}", n);
+	static const char only_nested[] = "{\"x\":{\"m_response\":{\"code\":\"10000\"}}}";
+	assert_int_equal(alp_find_node(only_nested, strlen(only_nested), "m_response", &start, &n),
+	                 0);
 }
 
 static void test_time_yuan(void **state)

@@ -6,7 +6,7 @@ FUZZ_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS)
 FUZZ_REPLAY = tests/fuzz/fuzz.h tests/fuzz/replay_main.c
 
 check_PROGRAMS += tests/fuzz/fuzz_jdoc tests/fuzz/fuzz_money tests/fuzz/fuzz_sanitize \
-	tests/fuzz/fuzz_profile tests/fuzz/fuzz_form
+	tests/fuzz/fuzz_profile tests/fuzz/fuzz_form tests/fuzz/fuzz_envelope
 tests_fuzz_fuzz_jdoc_SOURCES = tests/fuzz/fuzz_jdoc.c $(FUZZ_REPLAY)
 tests_fuzz_fuzz_jdoc_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_jdoc_LDADD = $(FUZZ_LDADD)
@@ -19,10 +19,13 @@ tests_fuzz_fuzz_sanitize_LDADD = $(FUZZ_LDADD)
 tests_fuzz_fuzz_profile_SOURCES = tests/fuzz/fuzz_profile.c $(FUZZ_REPLAY)
 tests_fuzz_fuzz_profile_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_profile_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_envelope_SOURCES = tests/fuzz/fuzz_envelope.c $(FUZZ_REPLAY)
+tests_fuzz_fuzz_envelope_CPPFLAGS = $(FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_envelope_LDADD = $(FUZZ_LDADD)
 # The sandbox is one program, not a library: its decoder is compiled in.
 tests_fuzz_fuzz_form_SOURCES = tests/fuzz/fuzz_form.c sandbox/form.c sandbox/buf.c $(FUZZ_REPLAY)
 tests_fuzz_fuzz_form_CPPFLAGS = $(AM_CPPFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS)
 
 TESTS += tests/fuzz/test_fuzz_replay.sh
-EXTRA_DIST += tests/fuzz/test_fuzz_replay.sh tests/fuzz/corpus tests/fuzz/json.dict tests/fuzz/form.dict tests/fuzz/fuzz.h \
+EXTRA_DIST += tests/fuzz/test_fuzz_replay.sh tests/fuzz/corpus tests/fuzz/jdoc.dict tests/fuzz/form.dict tests/fuzz/envelope.dict tests/fuzz/fuzz.h \
 	tests/fuzz/README.md

@@ -72,3 +72,55 @@ void lines_free(struct lines *l)
 	free(l->line);
 	memset(l, 0, sizeof *l);
 }
+
+/* The length of the UTF-8 character at s[0..n), or 0 when it is not one (RFC 3629). */
+static size_t utf8_char(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t k;
+	unsigned char lo = 0x80, hi = 0xbf;
+	if (c >= 0xc2 && c <= 0xdf)
+		k = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		k = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+	else if (c >= 0xf0 && c <= 0xf4)
+		k = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (n < k || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < k; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return k;
+}
+
+int lines_check_text(const char *line, size_t len, long long rows, char *err, size_t err_size)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	for (size_t i = 0; i < len;) {
+		if (s[i] >= 0x01 && s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t k = s[i] ? utf8_char(s + i, len - i) : 0;
+		if (k) {
+			i += k;
+			continue;
+		}
+		if (s[i] == 0)
+			snprintf(err, err_size,
+			         _("the bill is damaged after row %lld: it holds a NUL byte, which "
+			           "no "
+			           "bill has"),
+			         rows);
+		else
+			snprintf(
+			        err, err_size,
+			        _("the bill is damaged after row %lld: it holds a byte that is not "
+			          "UTF-8 text (0x%02x)"),
+			        rows, s[i]);
+		return -1;
+	}
+	return 0;
+}

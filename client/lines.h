@@ -28,4 +28,9 @@ int lines_finish(struct lines *l, int (*each)(void *ctx, char *line, size_t len)
 
 void lines_free(struct lines *l);
 
+/* Whether a line is text: UTF-8 (no overlong form, surrogate or byte beyond U+10FFFF) and
+ * no NUL, which no bill holds and which would cut a value short. 0; or -1 with err saying
+ * what byte follows row `rows` of the bill. */
+int lines_check_text(const char *line, size_t len, long long rows, char *err, size_t err_size);
+
 #endif

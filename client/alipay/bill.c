@@ -461,6 +461,11 @@ static int handle_line(struct reader *b, char *line, size_t len)
 		line += 3, len -= 3;
 	if (len == 0)
 		return 0;
+	/* GBK converted: UTF-8 always, but a NUL byte would cut a value short. */
+	char why[200];
+	if (memchr(line, '\0', len) &&
+	    lines_check_text(line, len, (long long)b->rows, why, sizeof why) != 0)
+		return stop(b, "%s", why);
 	if (line[0] == '#') {
 		if (b->kind == F_DETAIL)
 			comment(b, line, len);

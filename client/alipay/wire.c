@@ -50,7 +50,7 @@ static const char *skip_string(const char *p, const char *end)
 }
 
 /* The end of the value that starts at p: an object or array up to its closing bracket
- * (brackets in strings skipped), a string, or a number or literal up to the next
+ * (brackets in strings skipped; a bracket closed by the other kind is no JSON: NULL), a string, or a number or literal up to the next
  * delimiter. NULL when it does not end. Not a validator: the reply is parsed after. */
 static const char *skip_value(const char *p, const char *end)
 {
@@ -64,7 +64,9 @@ static const char *skip_value(const char *p, const char *end)
 			p++;
 		return p;
 	}
-	int depth = 0;
+	/* the brackets open, each closed by its own kind (as deep as the JSON reader goes) */
+	char open[512];
+	size_t depth = 0;
 	for (; p < end; p++) {
 		if (*p == '"') {
 			p = skip_string(p, end);
@@ -72,9 +74,14 @@ static const char *skip_value(const char *p, const char *end)
 				return NULL;
 			p--;
 		} else if (*p == '{' || *p == '[') {
-			depth++;
-		} else if ((*p == '}' || *p == ']') && --depth == 0) {
-			return p + 1;
+			if (depth == sizeof open)
+				return NULL;
+			open[depth++] = *p == '{' ? '}' : ']';
+		} else if (*p == '}' || *p == ']') {
+			if (open[--depth] != *p)
+				return NULL;
+			if (depth == 0)
+				return p + 1;
 		}
 	}
 	return NULL;

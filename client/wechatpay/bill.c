@@ -541,6 +541,9 @@ static int handle_line(struct wxp_bill *b, char *line, size_t len)
 	}
 	if (len == 0)
 		return 0;
+	char why[200];
+	if (lines_check_text(line, len, (long long)b->rows, why, sizeof why) != 0)
+		return stop(b, "%s", why);
 	switch (b->state) {
 	case B_HEADER:
 		b->state = B_ROWS;
@@ -626,14 +629,16 @@ size_t wxp_bill_feed(void *user, const char *data, size_t n)
 		b->z.next_out = out;
 		b->z.avail_out = sizeof out;
 		int zr = inflate(&b->z, Z_NO_FLUSH);
+		/* What came out before a fault is read first, so that the reader stops at the
+		 * same place whatever the pieces the file arrived in. */
+		size_t got = sizeof out - b->z.avail_out;
+		if (got && take(b, (const char *)out, got) != 0)
+			return 0;
 		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
 			stop(b, _("the bill is not a valid gzip file (%s)"),
 			     b->z.msg ? b->z.msg : "?");
 			return 0;
 		}
-		size_t got = sizeof out - b->z.avail_out;
-		if (got && take(b, (const char *)out, got) != 0)
-			return 0;
 		if (zr == Z_STREAM_END)
 			b->z_done = true;
 		else if (zr == Z_BUF_ERROR && got == 0)

@@ -57,6 +57,10 @@ static void test_node(void **state)
 	                             "\"m_response\":{\"code\":\"40004\"},\"sign\":\"s\"}";
 	assert_int_equal(alp_find_node(nested, strlen(nested), "m_response", &start, &n), 1);
 	assert_memory_equal(start, "{\"code\":\"40004\"}", n);
+	/* Found by fuzzing: a bracket closed by the other kind is no JSON, and no node. */
+	static const char mismatched[] = "{\"m_response\":{\"a\":[0,\"{\"}]}}";
+	assert_int_equal(alp_find_node(mismatched, strlen(mismatched), "m_response", &start, &n),
+	                 0);
 	static const char only_nested[] = "{\"x\":{\"m_response\":{\"code\":\"10000\"}}}";
 	assert_int_equal(alp_find_node(only_nested, strlen(only_nested), "m_response", &start, &n),
 	                 0);
@@ -239,6 +243,23 @@ static void test_trade_bill(void **state)
 	memset(&r, 0, sizeof r);
 	assert_int_equal(alp_bill_read(path, "trade", "2026-11-20", &sink, &g, &r), -1);
 	assert_non_null(strstr(r.message, "row 2"));
+	/* Found by fuzzing: a NUL byte, which would have cut the value short, is refused. */
+	size_t glen, nlen;
+	char *data = gbk(trade_detail, &glen);
+	char *name = gbk("20880000000000010156_20261120_业务明细.csv", &nlen);
+	name = realloc(name, nlen + 1);
+	name[nlen] = '\0';
+	((char *)memmem(data, glen, "ORD-A2", 6))[3] = '\0';
+	int err;
+	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	assert_non_null(z);
+	zip_source_t *src = zip_source_buffer(z, data, glen, 1);
+	assert_true(zip_file_add(z, name, src, ZIP_FL_ENC_RAW) >= 0);
+	assert_int_equal(zip_close(z), 0);
+	free(name);
+	memset(&r, 0, sizeof r);
+	assert_int_equal(alp_bill_read(path, "trade", "2026-11-20", &sink, &g, &r), -1);
+	assert_non_null(strstr(r.message, "after row 1: it holds a NUL byte"));
 	unlink(path);
 }
 

@@ -435,6 +435,40 @@ static void test_bill_refused(void **state)
 	memcpy(strstr(bad, "`13.09"), "`1.309", 6);
 	memset(&r, 0, sizeof r);
 	assert_int_equal(read_bill(WXP_BILL_TRADE, bad, strlen(bad), false, 50, NULL, &g, &r), -1);
+	/* Found by fuzzing: bytes that are not UTF-8, and a NUL, which would have cut an id
+	 * short, are refused and named. */
+	static const char *const damaged[] = {"`ORD-000\xff"
+	                                      "001",
+	                                      "`ORD-000\xc0\x80"
+	                                      "001",
+	                                      "`ORD-000\xed\xa0\x80"};
+	for (size_t k = 0; k < 3; k++) {
+		memcpy(bad, trade_bill, sizeof trade_bill);
+		memcpy(strstr(bad, "`ORD-0000001"), damaged[k], strlen(damaged[k]));
+		memset(&r, 0, sizeof r);
+		assert_int_equal(
+		        read_bill(WXP_BILL_TRADE, bad, strlen(bad), false, 50, NULL, &g, &r), -1);
+		assert_non_null(strstr(r.message, "not UTF-8 text"));
+		assert_non_null(strstr(r.message, "row 0"));
+	}
+	memcpy(bad, trade_bill, sizeof trade_bill);
+	*strstr(bad, "ORD-0000002") = '\0';
+	memset(&r, 0, sizeof r);
+	assert_int_equal(read_bill(WXP_BILL_TRADE, bad, len, false, 50, NULL, &g, &r), -1);
+	assert_non_null(strstr(r.message, "after row 1: it holds a NUL byte"));
+	/* Found by fuzzing: a stream whose checksum fails at its end gives the same rows and
+	 * the same reason whether it came whole or a byte at a time. */
+	gz = gzip_of(trade_bill, len, &zlen);
+	gz[zlen - 8] ^= 0x01; /* the CRC-32 of the trailer */
+	struct got whole = {0}, bytes = {0};
+	struct provider_result rw = {0}, rb = {0};
+	assert_int_equal(read_bill(WXP_BILL_TRADE, gz, zlen, true, 1 << 20, NULL, &whole, &rw), -1);
+	assert_int_equal(read_bill(WXP_BILL_TRADE, gz, zlen, true, 1, NULL, &bytes, &rb), -1);
+	assert_string_equal(rw.message, rb.message);
+	assert_non_null(strstr(rw.message, "not a valid gzip file"));
+	assert_int_equal(whole.orders, 2);
+	assert_int_equal(bytes.orders, 2);
+	free(gz);
 	/* The cache refusing rows stops the reader. */
 	memset(&g, 0, sizeof g);
 	g.fail_objects = true;

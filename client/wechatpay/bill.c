@@ -331,10 +331,13 @@ static int trade_row(struct wxp_bill *b, const struct field *v)
 		            col_names[C_FEE], (int)(ff.n > 40 ? 40 : ff.n), ff.s);
 	struct field currency = value(b, v, C_CURRENCY);
 	char cur[4] = "cny";
-	if (currency.n == 3) {
-		for (int i = 0; i < 3; i++)
-			cur[i] = (char)(currency.s[i] | 0x20);
-	} else if (currency.n) {
+	bool letters = currency.n == 3;
+	for (size_t i = 0; letters && i < 3; i++) {
+		char c = (char)(currency.s[i] | 0x20);
+		letters = c >= 'a' && c <= 'z';
+		cur[i] = c;
+	}
+	if (currency.n && !letters) {
 		return stop(b, _("row %lld: %.*s is not a currency"), (long long)b->rows + 1,
 		            (int)(currency.n > 10 ? 10 : currency.n), currency.s);
 	}

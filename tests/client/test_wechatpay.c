@@ -456,6 +456,12 @@ static void test_bill_refused(void **state)
 	memset(&r, 0, sizeof r);
 	assert_int_equal(read_bill(WXP_BILL_TRADE, bad, len, false, 50, NULL, &g, &r), -1);
 	assert_non_null(strstr(r.message, "after row 1: it holds a NUL byte"));
+	/* Found by fuzzing: a currency of three bytes that are not letters. */
+	memcpy(bad, trade_bill, sizeof trade_bill);
+	memcpy(strstr(bad, "`CNY"), "`C;Y", 4);
+	memset(&r, 0, sizeof r);
+	assert_int_equal(read_bill(WXP_BILL_TRADE, bad, len, false, 50, NULL, &g, &r), -1);
+	assert_non_null(strstr(r.message, "row 1: C;Y is not a currency"));
 	/* Found by fuzzing: a stream whose checksum fails at its end gives the same rows and
 	 * the same reason whether it came whole or a byte at a time. */
 	gz = gzip_of(trade_bill, len, &zlen);

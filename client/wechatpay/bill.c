@@ -396,9 +396,11 @@ static int trade_row(struct wxp_bill *b, const struct field *v)
 		o->bill_day = b->day;
 		o->derive_refunded = true;
 	}
-	if (!m.id || !*m.id)
+	if (!m.id || !*m.id) {
+		model_object_clear(&m);
 		return stop(b, _("row %lld has no %s"), (long long)b->rows + 1,
 		            col_names[C_TRANSACTION]);
+	}
 	return emit(b, &m);
 }
 

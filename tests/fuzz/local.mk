@@ -7,7 +7,7 @@ FUZZ_REPLAY = tests/fuzz/fuzz.h tests/fuzz/replay_main.c
 
 check_PROGRAMS += tests/fuzz/fuzz_jdoc tests/fuzz/fuzz_money tests/fuzz/fuzz_sanitize \
 	tests/fuzz/fuzz_profile tests/fuzz/fuzz_form tests/fuzz/fuzz_envelope \
-	tests/fuzz/fuzz_wxbill tests/fuzz/fuzz_alibill
+	tests/fuzz/fuzz_wxbill tests/fuzz/fuzz_alibill tests/fuzz/fuzz_map
 tests_fuzz_fuzz_jdoc_SOURCES = tests/fuzz/fuzz_jdoc.c $(FUZZ_REPLAY)
 tests_fuzz_fuzz_jdoc_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_jdoc_LDADD = $(FUZZ_LDADD)
@@ -29,10 +29,13 @@ tests_fuzz_fuzz_wxbill_LDADD = $(FUZZ_LDADD)
 tests_fuzz_fuzz_alibill_SOURCES = tests/fuzz/fuzz_alibill.c tests/fuzz/bills.h $(FUZZ_REPLAY)
 tests_fuzz_fuzz_alibill_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_alibill_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_map_SOURCES = tests/fuzz/fuzz_map.c $(FUZZ_REPLAY)
+tests_fuzz_fuzz_map_CPPFLAGS = $(FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_map_LDADD = $(FUZZ_LDADD)
 # The sandbox is one program, not a library: its decoder is compiled in.
 tests_fuzz_fuzz_form_SOURCES = tests/fuzz/fuzz_form.c sandbox/form.c sandbox/buf.c $(FUZZ_REPLAY)
 tests_fuzz_fuzz_form_CPPFLAGS = $(AM_CPPFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS)
 
 TESTS += tests/fuzz/test_fuzz_replay.sh
-EXTRA_DIST += tests/fuzz/test_fuzz_replay.sh tests/fuzz/corpus tests/fuzz/jdoc.dict tests/fuzz/form.dict tests/fuzz/envelope.dict tests/fuzz/fuzz.h \
+EXTRA_DIST += tests/fuzz/test_fuzz_replay.sh tests/fuzz/corpus tests/fuzz/jdoc.dict tests/fuzz/form.dict tests/fuzz/envelope.dict tests/fuzz/map.dict tests/fuzz/fuzz.h tests/fuzz/bills.h \
 	tests/fuzz/README.md

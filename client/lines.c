@@ -95,32 +95,37 @@ static size_t utf8_char(const unsigned char *s, size_t n)
 	return k;
 }
 
-int lines_check_text(const char *line, size_t len, long long rows, char *err, size_t err_size)
+size_t lines_text_end(const char *text, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)line;
+	const unsigned char *s = (const unsigned char *)text;
 	for (size_t i = 0; i < len;) {
 		if (s[i] >= 0x01 && s[i] < 0x80) {
 			i++;
 			continue;
 		}
 		size_t k = s[i] ? utf8_char(s + i, len - i) : 0;
-		if (k) {
-			i += k;
-			continue;
-		}
-		if (s[i] == 0)
-			snprintf(err, err_size,
-			         _("the bill is damaged after row %lld: it holds a NUL byte, which "
-			           "no "
-			           "bill has"),
-			         rows);
-		else
-			snprintf(
-			        err, err_size,
-			        _("the bill is damaged after row %lld: it holds a byte that is not "
-			          "UTF-8 text (0x%02x)"),
-			        rows, s[i]);
-		return -1;
+		if (!k)
+			return i;
+		i += k;
 	}
-	return 0;
+	return len;
+}
+
+int lines_check_text(const char *line, size_t len, long long rows, char *err, size_t err_size)
+{
+	size_t bad = lines_text_end(line, len);
+	if (bad == len)
+		return 0;
+	unsigned char c = (unsigned char)line[bad];
+	if (c == 0)
+		snprintf(err, err_size,
+		         _("the bill is damaged after row %lld: it holds a NUL byte, which no bill "
+		           "has"),
+		         rows);
+	else
+		snprintf(err, err_size,
+		         _("the bill is damaged after row %lld: it holds a byte that is not UTF-8 "
+		           "text (0x%02x)"),
+		         rows, c);
+	return -1;
 }

@@ -28,9 +28,13 @@ int lines_finish(struct lines *l, int (*each)(void *ctx, char *line, size_t len)
 
 void lines_free(struct lines *l);
 
-/* Whether a line is text: UTF-8 (no overlong form, surrogate or byte beyond U+10FFFF) and
- * no NUL, which no bill holds and which would cut a value short. 0; or -1 with err saying
- * what byte follows row `rows` of the bill. */
+/* Where text[0..len) stops being text: the offset of its first byte that is not part of a
+ * UTF-8 character (RFC 3629: no overlong form, surrogate or code point beyond U+10FFFF) or is
+ * NUL; len when it is text throughout. */
+size_t lines_text_end(const char *text, size_t len);
+
+/* Whether a line of a bill is text (lines_text_end; no bill holds a NUL, which would cut a
+ * value short). 0; or -1 with err saying what byte follows row `rows` of the bill. */
 int lines_check_text(const char *line, size_t len, long long rows, char *err, size_t err_size);
 
 #endif

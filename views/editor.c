@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "client/client.h"
+#include "client/lines.h"
 #include "views/views.h"
 
 /* Runs $PAYDESK_EDITOR on a file with the terminal given back to it. Returns the exit
@@ -66,14 +67,15 @@ bool views_edit_text(const char *current, char **out)
 		tui_message("%s", _("The editor's file could not be written."));
 	}
 	char *text = NULL;
+	size_t text_len = 0;
 	if (ok) {
 		FILE *f = fopen(name, "rb");
 		if (f) {
 			struct stat st;
 			if (fstat(fileno(f), &st) == 0 && st.st_size >= 0 && st.st_size < 150000) {
-				text = calloc(1, (size_t)st.st_size + 1);
-				if (text &&
-				    fread(text, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+				text_len = (size_t)st.st_size;
+				text = calloc(1, text_len + 1);
+				if (text && fread(text, 1, text_len, f) != text_len) {
 					free(text);
 					text = NULL;
 				}
@@ -84,13 +86,39 @@ bool views_edit_text(const char *current, char **out)
 			tui_message("%s", _("The edited text could not be read back (150,000 "
 			                    "characters at most)."));
 	}
+	char why[200];
+	if (text && views_editor_text(text, text_len, why, sizeof why) != 0) {
+		/* Nothing the user wrote is lost: the file stays for them to mend. */
+		tui_message(_("The edited text was not taken: %s. It is kept in %s; save it as "
+		              "UTF-8 and edit again."),
+		            why, name);
+		free(text);
+		return false;
+	}
 	unlink(name);
 	if (!text)
 		return false;
-	/* Editors end files with a newline the platform does not need. */
-	size_t n = strlen(text);
-	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
-		text[--n] = '\0';
 	*out = text;
 	return true;
+}
+
+int views_editor_text(char *text, size_t len, char *why, size_t why_size)
+{
+	size_t bad = lines_text_end(text, len);
+	if (bad < len) {
+		int line = 1;
+		for (size_t i = 0; i < bad; i++)
+			line += text[i] == '\n';
+		if (text[bad] == '\0')
+			snprintf(why, why_size, _("line %d holds a NUL byte"), line);
+		else
+			snprintf(why, why_size,
+			         _("line %d holds a byte that is not UTF-8 (0x%02x)"), line,
+			         (unsigned char)text[bad]);
+		return -1;
+	}
+	/* Editors end files with a newline the platform does not need. */
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		text[--len] = '\0';
+	return 0;
 }

@@ -113,6 +113,10 @@ void views_field(struct tui_lines *lines, const char *label, const char *value);
  * way) in a private temporary file, read back without its final line breaks. Returns true
  * and a new string in *out (the caller frees), or false with a message shown. */
 bool views_edit_text(const char *current, char **out);
+/* What the editor wrote, text[0..len) (NUL-terminated), made the text taken: 0 with its
+ * final line breaks cut off; or -1 with why (the line and the byte) when it is not text
+ * (a byte that is not UTF-8, or a NUL, which would cut it short). */
+int views_editor_text(char *text, size_t len, char *why, size_t why_size);
 
 /* The platform id of the order `text` names (its id, or the merchant's order
  * number) into id; false with a message when it names none, or several. */

@@ -5,7 +5,10 @@
 # --merge they are merged back into tests/fuzz/corpus/NAME/ (only those adding coverage).
 # Prints per harness the executions, exec/s, coverage (cov:, ft:) and any crash file, and
 # exits non-zero when a harness crashed.
-# Usage: scripts/fuzz.sh [--merge] [SECONDS] [HARNESS...]   (harnesses: tests/fuzz/fuzz_*.c)
+# With --if-present it installs nothing: without clang it says so and exits 0 (the smoke
+# run of scripts/test.sh).
+# Usage: scripts/fuzz.sh [--merge] [--if-present] [SECONDS] [HARNESS...]
+#        (harnesses: tests/fuzz/fuzz_*.c)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 all=$(cd "$top/tests/fuzz" && for f in fuzz_*.c; do
@@ -15,13 +18,15 @@ done)
 all=${all% }
 
 merge=no
+if_present=no
 seconds=60
 harnesses=""
 for a in "$@"; do
 	case $a in
 	--merge) merge=yes ;;
+	--if-present) if_present=yes ;;
 	-h | --help)
-		sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*[!0-9]* | "")
@@ -49,6 +54,10 @@ done
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
+if [ -n "$missing" ] && [ "$if_present" = yes ]; then
+	echo "fuzz: not installed:$missing; no fuzzing"
+	exit 0
+fi
 if [ -n "$missing" ]; then
 	echo "fuzz: installing:$missing"
 	as_root apt-get -o DPkg::Lock::Timeout=600 update -qq

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the whole test suite twice -- a plain build and an ASan+UBSan build -- then
-# `make distcheck` (with make installcheck), then builds and checks the Debian packages,
+# `make distcheck` (with make installcheck), a short run of every fuzz harness where clang is
+# installed, then builds and checks the Debian packages,
 # and prints one line "N passed, N failed" totalled from the test logs of the two builds.
 # Exits non-zero if a test failed, a build failed, or no test ran.
 set -u
@@ -34,6 +35,17 @@ echo "== distcheck"
 if ! make -C "$top/build/plain" distcheck >"$top/build/distcheck.log" 2>&1; then
 	echo "test: make distcheck failed; the end of its log:" >&2
 	tail -n 40 "$top/build/distcheck.log" >&2
+	status=1
+fi
+
+# Every fuzz harness for a few seconds from its corpus, where clang and libFuzzer are
+# installed (scripts/fuzz.sh installs them; this run installs nothing).
+echo "== fuzzing, 5 s per harness"
+if "$top/scripts/fuzz.sh" --if-present 5 >"$top/build/fuzz-smoke.log" 2>&1; then
+	sed 's/^/  /' "$top/build/fuzz-smoke.log"
+else
+	echo "test: a fuzz harness failed; build/fuzz-smoke.log:" >&2
+	tail -n 40 "$top/build/fuzz-smoke.log" >&2
 	status=1
 fi
 

@@ -881,6 +881,70 @@ static long evidence_fields(json_t *params, struct provider_evidence_field **fie
 	return (long)i;
 }
 
+/* Whether a member is absent or of the type given. */
+static bool absent_or(json_t *params, const char *key, json_type type)
+{
+	json_t *v = json_object_get(params, key);
+	return !v || json_typeof(v) == type;
+}
+
+static bool nonempty_string(json_t *params, const char *key)
+{
+	const char *v = json_string_value(json_object_get(params, key));
+	return v && *v;
+}
+
+/* Whether a stored action holds everything its request needs, as paydesk wrote it: the
+ * cache is a file, and a damaged row must be refused, not sent half (a refund without its
+ * order) or with another amount than the one checked against the profile's limit. */
+static bool params_whole(const struct outbox_item *it, int kind, json_t *params)
+{
+	if (!it->object_id[0])
+		return false;
+	switch (kind) {
+	case ACTIONS_REFUND: {
+		json_t *amount = json_object_get(params, "amount");
+		return nonempty_string(params, "order") && json_is_integer(amount) &&
+		       json_integer_value(amount) > 0 && it->has_amount &&
+		       json_integer_value(amount) == it->amount && it->currency[0] &&
+		       absent_or(params, "total", JSON_INTEGER) &&
+		       absent_or(params, "left", JSON_INTEGER) &&
+		       absent_or(params, "reason", JSON_STRING) &&
+		       absent_or(params, "note", JSON_STRING);
+	}
+	case ACTIONS_DISPUTE_DRAFT:
+	case ACTIONS_DISPUTE_SUBMIT:
+		return absent_or(params, "fields", JSON_OBJECT);
+	case ACTIONS_EVIDENCE_FILE:
+	case ACTIONS_COMPLAINT_IMAGE:
+		return nonempty_string(params, "path");
+	case ACTIONS_COMPLAINT_REPLY: {
+		json_t *images = json_object_get(params, "images"), *v;
+		size_t i;
+		if (images && !json_is_array(images))
+			return false;
+		json_array_foreach(images, i, v)
+		{
+			if (!json_is_string(v))
+				return false;
+		}
+		return absent_or(params, "text", JSON_STRING) &&
+		       absent_or(params, "code", JSON_STRING);
+	}
+	case ACTIONS_COMPLAINT_COMPLETE:
+		return absent_or(params, "text", JSON_STRING) &&
+		       absent_or(params, "code", JSON_STRING);
+	case ACTIONS_COMPLAINT_REFUND: {
+		json_t *approve = json_object_get(params, "approve");
+		return (!approve || json_is_boolean(approve)) &&
+		       absent_or(params, "days", JSON_INTEGER) &&
+		       absent_or(params, "reason", JSON_STRING);
+	}
+	default:
+		return true;
+	}
+}
+
 /* Performs the item's request once. Returns the provider's return (0 or -1). */
 static int perform(struct actions_session *s, const struct outbox_item *it, int kind,
                    json_t *params, char *result_id, size_t result_size, struct provider_result *res)
@@ -1142,7 +1206,7 @@ enum actions_status actions_send(struct actions_session *s, const char *action_i
 	}
 	json_error_t jerr;
 	params = json_loads(it.params, 0, &jerr);
-	if (!json_is_object(params)) {
+	if (!json_is_object(params) || !params_whole(&it, kind, params)) {
 		status = finish(out, ACTIONS_FAILED, "%s",
 		                _("the stored action is damaged and cannot be sent"));
 		goto done;

@@ -5,7 +5,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/actions/actions_lib.sh"
 actions_setup --seed 5 --orders 300 --days 20
-tap_plan 65
+tap_plan 69
 
 pd sync; tap_is $? 0 "the merchant profile syncs"
 set -- $(refundable t usd 8)
@@ -105,6 +105,19 @@ pd --offline refund "$F" --amount 1.00 --yes >/dev/null
 ACT_F=$(db t "SELECT action_id FROM outbox WHERE object_id = '$F'")
 pd outbox discard "$ACT_F"; tap_is $? 0 "a queued refund can be discarded"
 tap_is "$(platform_refunds "$F")" 0 "a discarded refund never reaches the platform"
+# A damaged row of the cache (found by tests/fuzz/fuzz_outbox): refused, never sent half.
+for damage in "json_remove(params, '\$.order')" "json_set(params, '\$.amount', 99999)"; do
+	pd --offline refund "$F" --amount 1.00 --yes >/dev/null
+	ACT=$(db t "SELECT action_id FROM outbox WHERE object_id = '$F' AND state = 'queued'")
+	db t "UPDATE outbox SET params = $damage WHERE action_id = '$ACT'"
+	admin DELETE /_admin/requests >/dev/null
+	pd outbox send "$ACT"
+	rc=$?
+	grep -q "damaged" "$TEST_TMP/out" "$TEST_TMP/err"
+	tap_ok $(($? || !rc)) "a stored refund with $damage is refused as damaged"
+	tap_is "$(write_requests)" 0 "and nothing is sent to the platform"
+	pd outbox discard "$ACT" >/dev/null
+done
 
 # A restricted key without write access: the 403 in plain words, recorded as failed.
 pd -p ro sync >/dev/null 2>&1

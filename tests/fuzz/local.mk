@@ -8,7 +8,7 @@ FUZZ_REPLAY = tests/fuzz/fuzz.h tests/fuzz/replay_main.c
 check_PROGRAMS += tests/fuzz/fuzz_jdoc tests/fuzz/fuzz_money tests/fuzz/fuzz_sanitize \
 	tests/fuzz/fuzz_profile tests/fuzz/fuzz_form tests/fuzz/fuzz_envelope \
 	tests/fuzz/fuzz_wxbill tests/fuzz/fuzz_alibill tests/fuzz/fuzz_map \
-	tests/fuzz/fuzz_editor
+	tests/fuzz/fuzz_editor tests/fuzz/fuzz_outbox
 tests_fuzz_fuzz_jdoc_SOURCES = tests/fuzz/fuzz_jdoc.c $(FUZZ_REPLAY)
 tests_fuzz_fuzz_jdoc_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_jdoc_LDADD = $(FUZZ_LDADD)
@@ -36,6 +36,9 @@ tests_fuzz_fuzz_map_LDADD = $(FUZZ_LDADD)
 tests_fuzz_fuzz_editor_SOURCES = tests/fuzz/fuzz_editor.c $(FUZZ_REPLAY)
 tests_fuzz_fuzz_editor_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_editor_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_outbox_SOURCES = tests/fuzz/fuzz_outbox.c $(FUZZ_REPLAY)
+tests_fuzz_fuzz_outbox_CPPFLAGS = $(FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_outbox_LDADD = $(FUZZ_LDADD)
 # The sandbox is one program, not a library: its decoder is compiled in.
 tests_fuzz_fuzz_form_SOURCES = tests/fuzz/fuzz_form.c sandbox/form.c sandbox/buf.c $(FUZZ_REPLAY)
 tests_fuzz_fuzz_form_CPPFLAGS = $(AM_CPPFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS)

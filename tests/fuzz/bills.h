@@ -134,8 +134,8 @@ static int on_summary(void *user, const char *bill, const char *summary, int64_t
 	check_json(summary);
 	mix_str(s, summary);
 	if (getenv("PAYDESK_FUZZ_VERBOSE"))
-		fprintf(stderr, "fuzz: a %s bill of %lld rows, %ld objects\n", bill, (long long)rows,
-		        s->objects);
+		fprintf(stderr, "fuzz: a %s bill of %lld rows, %ld objects\n", bill,
+		        (long long)rows, s->objects);
 	return 0;
 }
 

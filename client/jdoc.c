@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "client/jdoc.h"
+#include "client/utf8.h"
 
 /* Deeper nesting than this is refused (the platform's objects are a few levels deep). */
 #define JDOC_MAX_DEPTH 512
@@ -82,29 +83,6 @@ static long new_val(struct parser *ps, enum jtype type, const char *key, uint32_
 	v->span = 1;
 	v->type = (uint8_t)type;
 	return (long)d->n++;
-}
-
-/* The length of the UTF-8 sequence at p (at most end), or 0 when it is not well formed:
- * no overlong forms, no surrogates, nothing above U+10FFFF. */
-static int utf8_len(const unsigned char *p, const unsigned char *end)
-{
-	unsigned char c = p[0];
-	int n;
-	unsigned char lo = 0x80, hi = 0xbf;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-	else
-		return 0;
-	if (end - p < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (int i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
 }
 
 static int hex4(const unsigned char *p, const unsigned char *end, unsigned *out)
@@ -230,7 +208,7 @@ static char *parse_string(struct parser *ps, uint32_t *len)
 			}
 			r = next;
 		} else if (*r >= 0x80) {
-			int n = utf8_len(r, end);
+			int n = (int)utf8_char_len(r, (size_t)(end - r));
 			if (n == 0) {
 				ps->p = r;
 				fail(ps, "invalid UTF-8");

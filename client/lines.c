@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "client/lines.h"
+#include "client/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,28 +74,6 @@ void lines_free(struct lines *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* The length of the UTF-8 character at s[0..n), or 0 when it is not one (RFC 3629). */
-static size_t utf8_char(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t k;
-	unsigned char lo = 0x80, hi = 0xbf;
-	if (c >= 0xc2 && c <= 0xdf)
-		k = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		k = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-	else if (c >= 0xf0 && c <= 0xf4)
-		k = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-	else
-		return 0;
-	if (n < k || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < k; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return k;
-}
-
 size_t lines_text_end(const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text;
@@ -103,7 +82,7 @@ size_t lines_text_end(const char *text, size_t len)
 			i++;
 			continue;
 		}
-		size_t k = s[i] ? utf8_char(s + i, len - i) : 0;
+		size_t k = s[i] ? utf8_char_len(s + i, len - i) : 0;
 		if (!k)
 			return i;
 		i += k;

@@ -21,7 +21,7 @@ client_libclient_a_SOURCES += \
 	client/model.c client/model.h \
 	client/stripe/map.c client/stripe/provider.c client/stripe/stripe.h \
 	client/platforms.c client/provider_private.h \
-	client/crypto.c client/crypto.h client/days.c client/days.h client/lines.c client/lines.h \
+	client/crypto.c client/crypto.h client/days.c client/days.h client/lines.c client/lines.h client/utf8.h \
 	client/wechatpay/wechatpay.h client/wechatpay/provider.c client/wechatpay/wire.c \
 	client/wechatpay/bill.c client/wechatpay/map.c \
 	client/alipay/alipay.h client/alipay/provider.c client/alipay/wire.c \

@@ -14,14 +14,7 @@
 
 #include "client/model.h"
 #include "client/provider.h"
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "fuzz: %s:%d: %s\n", __FILE__, __LINE__, #cond);           \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
+#include "tests/fuzz/fuzz.h"
 
 /* What one reading gave: a hash of every object handed over, and the summary. */
 struct seen {

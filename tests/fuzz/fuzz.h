@@ -7,10 +7,42 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A rule of the reader broken: says which (file, line, the rule) and aborts, which is how
+ * libFuzzer and the replay see a finding. */
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);                 \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
+
+/* A new private folder under $TMPDIR (or /tmp) into dir. */
+static inline void fuzz_private_dir(char *dir, size_t size)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, size, "%s/paydesk-fuzz.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	CHECK(mkdtemp(dir));
+}
+
+/* Removes an SQLite file and the files beside it, then its folder dir. */
+static inline void fuzz_remove_db(const char *path, const char *dir)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	char p[512];
+	for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+		snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
 
 /* data[0..size) and a NUL, in a new buffer of size + 1 bytes; aborts when memory runs out. */
 static inline char *fuzz_copy(const uint8_t *data, size_t size)

@@ -48,9 +48,7 @@ static void setup(void)
 {
 	if (dir[0])
 		return;
-	const char *tmp = getenv("TMPDIR");
-	snprintf(dir, sizeof dir, "%s/paydesk-fuzz.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	CHECK(mkdtemp(dir));
+	fuzz_private_dir(dir, sizeof dir);
 	snprintf(path, sizeof path, "%s/bill.zip", dir);
 	atexit(cleanup);
 	static const char *const utf8[2][2] = {

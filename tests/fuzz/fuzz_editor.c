@@ -12,14 +12,6 @@
 #include "tests/fuzz/fuzz.h"
 #include "views/views.h"
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "fuzz_editor: %s:%d: %s\n", __FILE__, __LINE__, #cond);    \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_copy(data, size);

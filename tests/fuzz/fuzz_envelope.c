@@ -19,14 +19,6 @@
 #include "client/jdoc.h"
 #include "tests/fuzz/fuzz.h"
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "fuzz_envelope: %s:%d: %s\n", __FILE__, __LINE__, #cond);  \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
-
 /* Whether two read values are the same (members in order, names and all). */
 static bool same_value(const struct jval *a, const struct jval *b)
 {

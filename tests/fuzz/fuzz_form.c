@@ -10,14 +10,6 @@
 #include "sandbox/sandbox.h"
 #include "tests/fuzz/fuzz.h"
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "fuzz_form: %s:%d: %s\n", __FILE__, __LINE__, #cond);      \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
-
 static int hex(unsigned char c)
 {
 	if (c >= '0' && c <= '9')

@@ -18,14 +18,6 @@
 /* jdoc.c: JDOC_MAX_DEPTH, "too deeply nested" beyond it. jansson's own limit is 2048. */
 #define JDOC_DEPTH_LIMIT 512
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "fuzz_jdoc: %s:%d: %s\n", __FILE__, __LINE__, #cond);      \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
-
 /* How jansson's strings stand for jdoc's JDOC_NUL (the escape \u0000): as a NUL byte
  * (JSON_ALLOW_NUL), or, when \u0000 stood in a member name, which jansson refuses ("NUL
  * byte in object key not supported") and the text was read again with every \u0000

@@ -13,14 +13,6 @@
 #include "client/money.h"
 #include "tests/fuzz/fuzz.h"
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "fuzz_money: %s:%d: %s\n", __FILE__, __LINE__, #cond);     \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
-
 /* Exponents 2, 0, 2, 3, 3, 0, 2 (upper case), and a code that is not three letters. */
 static const char *const currencies[8] = {"usd", "jpy", "cny", "kwd", "bhd", "krw", "USD", "u5d"};
 

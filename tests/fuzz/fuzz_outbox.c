@@ -32,14 +32,6 @@
 #include "client/store.h"
 #include "tests/fuzz/fuzz.h"
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "fuzz_outbox: %s:%d: %s\n", __FILE__, __LINE__, #cond);    \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
-
 static char dir[256];
 static char path[300];
 static struct cache *cache;
@@ -149,13 +141,7 @@ static const struct provider_ops ops = {
 static void cleanup(void)
 {
 	cache_close(&cache);
-	char p[400];
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-		snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
-		unlink(p);
-	}
-	rmdir(dir);
+	fuzz_remove_db(path, dir);
 }
 
 /* A dispute or complaint, open and due in a week. */
@@ -183,9 +169,7 @@ static void setup(void)
 	if (cache)
 		return;
 	verbose = getenv("PAYDESK_FUZZ_VERBOSE") != NULL;
-	const char *tmp = getenv("TMPDIR");
-	snprintf(dir, sizeof dir, "%s/paydesk-fuzz.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	CHECK(mkdtemp(dir));
+	fuzz_private_dir(dir, sizeof dir);
 	snprintf(path, sizeof path, "%s/cache.db", dir);
 	char err[256];
 	cache = cache_open(path, err, sizeof err);

@@ -16,14 +16,6 @@
 #include "client/profile.h"
 #include "tests/fuzz/fuzz.h"
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "fuzz_profile: %s:%d: %s\n", __FILE__, __LINE__, #cond);   \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
-
 static char dir[256];
 static char config_dir[300];
 
@@ -52,9 +44,7 @@ static void setup(void)
 {
 	if (dir[0])
 		return;
-	const char *tmp = getenv("TMPDIR");
-	snprintf(dir, sizeof dir, "%s/paydesk-fuzz.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	CHECK(mkdtemp(dir));
+	fuzz_private_dir(dir, sizeof dir);
 	snprintf(config_dir, sizeof config_dir, "%s/config", dir);
 	CHECK(mkdir(config_dir, 0700) == 0);
 	put_file("shop.key", "sk_test_4eC39HqLyjWDarjtT1zdp7dc\n", 0600);

@@ -12,14 +12,6 @@
 #include "tests/fuzz/fuzz.h"
 #include "tui/sanitize.h"
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "fuzz_sanitize: %s:%d: %s\n", __FILE__, __LINE__, #cond);  \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
-
 /* Whether a code point may reach the terminal (what sanitize.h promises away). */
 static bool allowed(uint32_t cp, unsigned flags)
 {

@@ -4,6 +4,7 @@
 #include "client/utf8.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +78,14 @@ void lines_free(struct lines *l)
 size_t lines_text_end(const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text;
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	for (size_t i = 0; i < len;) {
+		/* eight bytes at a time through ASCII without a NUL */
+		for (uint64_t v;
+		     len - i >= 8 && (memcpy(&v, s + i, 8), !((v | ((v - ones) & ~v)) & highs));)
+			i += 8;
+		if (i >= len)
+			break;
 		if (s[i] >= 0x01 && s[i] < 0x80) {
 			i++;
 			continue;

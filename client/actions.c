@@ -935,10 +935,11 @@ static bool params_whole(const struct outbox_item *it, int kind, json_t *params)
 		return absent_or(params, "text", JSON_STRING) &&
 		       absent_or(params, "code", JSON_STRING);
 	case ACTIONS_COMPLAINT_REFUND: {
+		/* a refusal says why (the platforms want the reason) */
 		json_t *approve = json_object_get(params, "approve");
-		return (!approve || json_is_boolean(approve)) &&
-		       absent_or(params, "days", JSON_INTEGER) &&
-		       absent_or(params, "reason", JSON_STRING);
+		return json_is_boolean(approve) && absent_or(params, "days", JSON_INTEGER) &&
+		       absent_or(params, "reason", JSON_STRING) &&
+		       (json_is_true(approve) || nonempty_string(params, "reason"));
 	}
 	default:
 		return true;

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <locale.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -237,6 +239,29 @@ static void put_string(struct out *o, const char *s, size_t n)
 }
 
 /* Writes a scalar without allocating (this runs for every field of every object). */
+/* Whether the JSON number s[0..n) is beyond a double's range (as "1e999"): valid JSON,
+ * which jansson, the screens' reader of the cache's JSON, refuses whole. Only long numbers
+ * and those with an exponent are parsed. */
+static bool real_overflows(const char *s, size_t n)
+{
+	if (n < 300 && !memchr(s, 'e', n) && !memchr(s, 'E', n))
+		return false;
+	static locale_t c_locale;
+	if (!c_locale)
+		c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	char buf[512];
+	if (n >= sizeof buf || !c_locale) {
+		/* so long: beyond range when its integer part has more than 309 digits */
+		size_t i = n > 0 && s[0] == '-', start = i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		return i - start > 309;
+	}
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return isinf(strtod_l(buf, NULL, c_locale));
+}
+
 static void put_scalar(struct out *o, const struct jval *v)
 {
 	char num[24];
@@ -250,7 +275,11 @@ static void put_scalar(struct out *o, const struct jval *v)
 		put(o, num, (size_t)n);
 		return;
 	case J_REAL:
-		put(o, v->v.s, v->len); /* the number as the platform wrote it */
+		/* the number as the platform wrote it; beyond a double's range, its text */
+		if (real_overflows(v->v.s, v->len))
+			put_string(o, v->v.s, v->len);
+		else
+			put(o, v->v.s, v->len);
 		return;
 	case J_TRUE:
 		put(o, "true", 4);

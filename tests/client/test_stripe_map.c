@@ -113,6 +113,30 @@ static void test_charge(void **state)
 	model_object_clear(&m);
 }
 
+/* Found by fuzzing: a number beyond a double's range is valid JSON, which jansson (the
+ * screens' reader of raw) refuses whole; raw keeps it as its text. */
+static void test_real_beyond_double(void **state)
+{
+	(void)state;
+	static const char text[] = "{\"id\":\"ch_big\",\"object\":\"charge\",\"amount\":100,"
+	                           "\"currency\":\"usd\",\"created\":1700000000,\"status\":"
+	                           "\"succeeded\",\"paid\":true,\"big\":569e987,\"small\":1.5e3,"
+	                           "\"tiny\":1e-999}";
+	char err[96];
+	struct jdoc *d = jdoc_parse(strdup(text), strlen(text), err, sizeof err);
+	assert_non_null(d);
+	struct model_object m;
+	assert_int_equal(stripe_map_object(jdoc_root(d), &m, err, sizeof err), 0);
+	assert_non_null(strstr(m.raw, "\"big\":\"569e987\""));
+	assert_non_null(strstr(m.raw, "\"small\":1.5e3"));
+	assert_non_null(strstr(m.raw, "\"tiny\":1e-999"));
+	json_t *j = json_loads(m.raw, JSON_ALLOW_NUL, NULL);
+	assert_non_null(j);
+	json_decref(j);
+	model_object_clear(&m);
+	jdoc_free(&d);
+}
+
 static void test_payment_intent(void **state)
 {
 	(void)state;
@@ -309,6 +333,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_charge),
+	        cmocka_unit_test(test_real_beyond_double),
 	        cmocka_unit_test(test_payment_intent),
 	        cmocka_unit_test(test_refund),
 	        cmocka_unit_test(test_dispute),

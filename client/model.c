@@ -292,10 +292,31 @@ static void put_scalar(struct out *o, const struct jval *v)
 	}
 }
 
-/* Writes "k": */
+/* Writes "k": — a NUL in a member name (JDOC_NUL, the escape \u0000) as U+2400, the symbol
+ * for it, since jansson, the screens' reader of the cache's JSON, refuses a NUL in a name
+ * whole (in values it keeps it). */
 static void put_key(struct out *o, const char *k, size_t len)
 {
-	put_string(o, k, len);
+	const char *nul = len >= JDOC_NUL_LEN ? memmem(k, len, JDOC_NUL, JDOC_NUL_LEN) : NULL;
+	if (!nul) {
+		put_string(o, k, len);
+	} else {
+		char *copy = malloc(len / JDOC_NUL_LEN * 3 + len + 1);
+		size_t n = 0;
+		for (size_t i = 0; copy && i < len;) {
+			if (len - i >= JDOC_NUL_LEN && memcmp(k + i, JDOC_NUL, JDOC_NUL_LEN) == 0) {
+				memcpy(copy + n, "\xe2\x90\x80", 3);
+				n += 3, i += JDOC_NUL_LEN;
+			} else {
+				copy[n++] = k[i++];
+			}
+		}
+		if (copy)
+			put_string(o, copy, n);
+		else
+			o->failed = true;
+		free(copy);
+	}
 	put(o, ":", 1);
 }
 

@@ -113,15 +113,16 @@ static void test_charge(void **state)
 	model_object_clear(&m);
 }
 
-/* Found by fuzzing: a number beyond a double's range is valid JSON, which jansson (the
- * screens' reader of raw) refuses whole; raw keeps it as its text. */
+/* Found by fuzzing: a number beyond a double's range, or a NUL in a member name, is valid
+ * JSON, which jansson (the screens' reader of raw) refuses whole; raw keeps the number as
+ * its text, the NUL as U+2400. */
 static void test_real_beyond_double(void **state)
 {
 	(void)state;
 	static const char text[] = "{\"id\":\"ch_big\",\"object\":\"charge\",\"amount\":100,"
 	                           "\"currency\":\"usd\",\"created\":1700000000,\"status\":"
 	                           "\"succeeded\",\"paid\":true,\"big\":569e987,\"small\":1.5e3,"
-	                           "\"tiny\":1e-999}";
+	                           "\"tiny\":1e-999,\"a\\u0000b\":1}";
 	char err[96];
 	struct jdoc *d = jdoc_parse(strdup(text), strlen(text), err, sizeof err);
 	assert_non_null(d);
@@ -130,6 +131,9 @@ static void test_real_beyond_double(void **state)
 	assert_non_null(strstr(m.raw, "\"big\":\"569e987\""));
 	assert_non_null(strstr(m.raw, "\"small\":1.5e3"));
 	assert_non_null(strstr(m.raw, "\"tiny\":1e-999"));
+	/* and a NUL in a member name, which jansson refuses too, as the symbol for NUL */
+	assert_non_null(strstr(m.raw, "\"a\xe2\x90\x80"
+	                              "b\":1"));
 	json_t *j = json_loads(m.raw, JSON_ALLOW_NUL, NULL);
 	assert_non_null(j);
 	json_decref(j);

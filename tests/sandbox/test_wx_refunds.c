@@ -165,8 +165,10 @@ static void check_orders(void)
 	       "coupon orders: promotion_detail (CASH or NOCASH) and payer_total = total - coupon");
 }
 
-/* A paid, unrefunded order of at least `min` fen: its transaction_id and total. */
-static int fresh_order(long long min, int skip, char *tid, long long *total)
+/* A paid, unrefunded order of at least `min` fen other than `avoid`: its transaction_id and
+ * total. The newest orders include live ones of random amounts, so the two picks must not
+ * rely on the order of the list to differ. */
+static int fresh_order(long long min, const char *avoid, char *tid, long long *total)
 {
 	json_t *list = admin_get("/_admin/wechatpay/orders?trade_state=SUCCESS&limit=200");
 	size_t i;
@@ -177,7 +179,8 @@ static int fresh_order(long long min, int skip, char *tid, long long *total)
 		json_t *o = order(1, str(e, "transaction_id"));
 
 		if (o && num(json_object_get(o, "amount"), "total") >= min &&
-		    json_object_get(o, "promotion_detail") == NULL && skip-- <= 0) {
+		    json_object_get(o, "promotion_detail") == NULL &&
+		    (avoid == NULL || strcmp(str(o, "transaction_id"), avoid) != 0)) {
 			snprintf(tid, 64, "%s", str(o, "transaction_id"));
 			*total = num(json_object_get(o, "amount"), "total");
 			found = 1;
@@ -196,7 +199,7 @@ static void check_refunds(void)
 	json_t *o;
 	int i;
 
-	if (!fresh_order(300, 0, tid, &total) || !fresh_order(100, 1, tid2, &total2)) {
+	if (!fresh_order(300, NULL, tid, &total) || !fresh_order(100, tid, tid2, &total2)) {
 		sbt_ok(0, "found orders to refund");
 		return;
 	}

@@ -101,6 +101,14 @@ ext_cflags=$(var PAYDESK_EXT_CFLAGS)
 ext_libs=$(var PAYDESK_EXT_LIBS)
 form_cflags="$(var MHD_CFLAGS) $(var SQLITE_CFLAGS)"
 
+# The harnesses that write files (a bill's zip, the outbox's cache) spend most of their time
+# in the file system: in memory when the machine has it, unless TMPDIR says where.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	TMPDIR=$(mktemp -d /dev/shm/paydesk-fuzz.XXXXXX)
+	export TMPDIR
+	trap 'rm -rf "$TMPDIR"' EXIT
+fi
+
 crashed=0
 for name in $harnesses; do
 	extra_src=""

@@ -180,9 +180,14 @@ static void setup(void)
 	put_dispute(st, "dp_fuzz", false);
 	put_dispute(st, "cp_fuzz", true);
 	store_free(&st);
-	/* The audit log is append-only; here it is emptied after each input. */
-	CHECK(sqlite3_exec(cache_db(cache), "DROP TRIGGER audit_no_delete", NULL, NULL, NULL) ==
-	      SQLITE_OK);
+	/* The audit log is append-only; here it is emptied after each input. The file is
+	 * this process's alone and thrown away at exit: no syncing and no file locks, which
+	 * were half of the time spent per input. */
+	CHECK(sqlite3_exec(cache_db(cache),
+	                   "DROP TRIGGER audit_no_delete;"
+	                   "PRAGMA synchronous = OFF;"
+	                   "PRAGMA locking_mode = EXCLUSIVE;",
+	                   NULL, NULL, NULL) == SQLITE_OK);
 }
 
 /* The next line of data[*at..size) into out (cut to fit). */

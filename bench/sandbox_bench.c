@@ -1,6 +1,7 @@
 /* Measures paydesk-sandbox: seed time for N orders, peak memory while seeding and while
  * serving the seeded store, and objects served per second for list pages of 100 on one
- * loopback connection. Prints the figures; asserts nothing.
+ * loopback connection, and the cost of a page at each depth of a created window (a
+ * backfill's pattern). Prints the figures; asserts nothing.
  *
  * Usage: sandbox_bench [--orders N] [--pages P] [--sandbox PATH]
  * (defaults: 1000000 orders, every page of the charge list, $PAYDESK_SANDBOX or
@@ -118,8 +119,33 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 /* Walks `path` newest-first with pages of 100 over one connection, counting objects by
  * their `"object":"<kind>"` member (rendered once per top-level object). Returns the
  * object count; *secs gets the elapsed time, *bytes the bytes received. */
+/* The milliseconds each page took, in order, of the last walk. */
+static double *page_ms;
+static long n_page_ms;
+
+static long walk_window(int port, const char *path, const char *window, const char *kind,
+                        long max_pages, double *secs, double *bytes);
+
 static long walk(int port, const char *path, const char *kind, long max_pages, double *secs,
                  double *bytes)
+{
+	return walk_window(port, path, "", kind, max_pages, secs, bytes);
+}
+
+/* The mean of page_ms[from..from+n), clipped to the walk. */
+static double mean_ms(long from, long n)
+{
+	double sum = 0;
+	long k = 0;
+
+	for (long i = from < 0 ? 0 : from; i < from + n && i < n_page_ms; i++, k++)
+		sum += page_ms[i];
+	return k ? sum / (double)k : 0;
+}
+
+/* As walk, with the query `window` (e.g. created[gte]=A&created[lt]=B&) on every page. */
+static long walk_window(int port, const char *path, const char *window, const char *kind,
+                        long max_pages, double *secs, double *bytes)
 {
 	CURL *h = curl_easy_init();
 	struct curl_slist *hdr =
@@ -129,6 +155,7 @@ static long walk(int port, const char *path, const char *kind, long max_pages, d
 	long objects = 0, pages = 0;
 	double t0 = now_s();
 
+	n_page_ms = 0;
 	snprintf(marker, sizeof(marker), "\"object\":\"%s\"", kind);
 	*bytes = 0;
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
@@ -141,14 +168,24 @@ static long walk(int port, const char *path, const char *kind, long max_pages, d
 
 		if (last[0])
 			snprintf(url, sizeof(url),
-			         "http://127.0.0.1:%d%s?limit=100&starting_after=%s", port, path,
-			         last);
+			         "http://127.0.0.1:%d%s?%slimit=100&starting_after=%s", port, path,
+			         window, last);
 		else
-			snprintf(url, sizeof(url), "http://127.0.0.1:%d%s?limit=100", port, path);
+			snprintf(url, sizeof(url), "http://127.0.0.1:%d%s?%slimit=100", port, path,
+			         window);
 		curl_easy_setopt(h, CURLOPT_URL, url);
 		pg.n = 0;
+		double p0 = now_s();
 		if (curl_easy_perform(h) != CURLE_OK || pg.p == NULL)
 			break;
+		if (pages % 1024 == 0) {
+			double *np = realloc(page_ms, (size_t)(pages + 1024) * sizeof *np);
+			if (np == NULL)
+				break;
+			page_ms = np;
+		}
+		page_ms[pages] = (now_s() - p0) * 1e3;
+		n_page_ms = pages + 1;
 		*bytes += (double)pg.n;
 		/* Each object starts {"id":"...","object":"<kind>"; the last one is the cursor. */
 		idp = NULL;
@@ -231,6 +268,21 @@ int main(int argc, char **argv)
 	printf("charges: %ld objects in %.2f s = %.0f objects/s (%.1f MB/s, pages of 100, one "
 	       "connection)\n",
 	       n, secs, (double)n / secs, bytes / secs / 1e6);
+	{
+		/* The same list through a created window (as a backfill pages it), every page:
+		 * a page must cost the same at any depth of the window. */
+		char window[96];
+		long n_pages;
+
+		snprintf(window, sizeof(window), "created%%5Bgte%%5D=0&created%%5Blt%%5D=%d&",
+		         1767225600 + 86400);
+		n = walk_window(port, "/v1/charges", window, "charge", pages, &secs, &bytes);
+		n_pages = n_page_ms;
+		printf("charges in a created window: %ld objects in %.2f s = %.0f objects/s; ms per "
+		       "page: first ten %.2f, ten halfway %.2f, last ten %.2f\n",
+		       n, secs, (double)n / secs, mean_ms(0, 10), mean_ms(n_pages / 2 - 5, 10),
+		       mean_ms(n_pages - 10, 10));
+	}
 	n = walk(port, "/v1/balance_transactions", "balance_transaction", pages > 0 ? pages : 2000,
 	         &secs, &bytes);
 	printf("balance_transactions: %ld objects in %.2f s = %.0f objects/s\n", n, secs,
@@ -248,6 +300,7 @@ int main(int argc, char **argv)
 		       orders, (double)rss_serve / 1024.0, (double)anon / 1024.0,
 		       (double)file / 1024.0);
 	}
+	free(page_ms);
 	unlink(db);
 	snprintf(f, sizeof(f), "%s-wal", db);
 	unlink(f);

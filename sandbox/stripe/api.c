@@ -2,6 +2,7 @@
  * hand over to mutate.c. Called with the sandbox lock held. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,29 @@ struct cond {
 struct conds {
 	struct cond v[MAX_CONDS];
 	int n;
+	/* The created window, inclusive at both ends, kept apart from the other conditions:
+	 * serve_list narrows it to the cursor, so that the query has one lower and one upper
+	 * bound on created and its index seeks straight to the page (with the window and the
+	 * cursor as two upper bounds, SQLite seeks with the window's and walks from its top
+	 * down to the cursor: a page cost more the deeper it was). */
+	int64_t lo, hi;
+	int has_lo, has_hi, empty;
 };
+
+/* Narrows the window to created >= lo, or to created <= hi. */
+static void window_lo(struct conds *c, int64_t lo)
+{
+	if (!c->has_lo || lo > c->lo)
+		c->lo = lo;
+	c->has_lo = 1;
+}
+
+static void window_hi(struct conds *c, int64_t hi)
+{
+	if (!c->has_hi || hi < c->hi)
+		c->hi = hi;
+	c->has_hi = 1;
+}
 
 static void add_cond(struct conds *c, const char *sql, int kind, int64_t i, const char *s)
 {
@@ -104,9 +127,52 @@ static int range_filters(struct sbx_params *q, const char *field, struct conds *
 	return 0;
 }
 
+/* The created filters: created=, created[gt|gte|lt|lte]=, into the window of c. Returns 0,
+ * or -1 after filling an error reply. */
 static int created_filters(struct sbx_params *q, struct conds *c, struct sbx_result *r)
 {
-	return range_filters(q, "created", c, r);
+	static const char *const names[] = {"created", "created[gt]", "created[gte]",
+	                                    "created[lt]", "created[lte]"};
+	int k;
+
+	for (k = 0; k < 5; k++) {
+		const char *v = sbx_params_get(q, names[k]);
+		int64_t t;
+
+		if (v == NULL)
+			continue;
+		if (!parse_int(v, &t)) {
+			sbx_result_error(r, 400, "invalid_request_error",
+			                 "parameter_invalid_integer", names[k], "Invalid integer: %s",
+			                 v);
+			return -1;
+		}
+		switch (k) {
+		case 0:
+			window_lo(c, t);
+			window_hi(c, t);
+			break;
+		case 1:
+			if (t == INT64_MAX)
+				c->empty = 1;
+			else
+				window_lo(c, t + 1);
+			break;
+		case 2:
+			window_lo(c, t);
+			break;
+		case 3:
+			if (t == INT64_MIN)
+				c->empty = 1;
+			else
+				window_hi(c, t - 1);
+			break;
+		default:
+			window_hi(c, t);
+			break;
+		}
+	}
+	return 0;
 }
 
 static void mark_expand(struct sbx_params *q)
@@ -195,11 +261,22 @@ static void serve_list(struct sbx *s, const struct list_def *d, struct sbx_param
 		cur_rowid = sqlite3_column_int64(st, 1);
 		sqlite3_finalize(st);
 		st = NULL;
+		/* The rows past the cursor are in the window up to its created. */
+		if (after)
+			window_hi(c, cur_created);
+		else
+			window_lo(c, cur_created);
 	}
 	sbx_buf_init(&sql);
 	sbx_buf_printf(&sql, "SELECT %s FROM %s WHERE 1", d->cols, d->table);
 	for (k = 0; k < c->n; k++)
 		sbx_buf_printf(&sql, " AND %s", c->v[k].sql);
+	if (c->empty)
+		sbx_buf_puts(&sql, " AND 0");
+	if (c->has_lo)
+		sbx_buf_puts(&sql, " AND created >= ?");
+	if (c->has_hi)
+		sbx_buf_puts(&sql, " AND created <= ?");
 	if (after)
 		sbx_buf_puts(&sql, " AND (created, rowid) < (?, ?)");
 	else if (before)
@@ -217,6 +294,10 @@ static void serve_list(struct sbx *s, const struct list_def *d, struct sbx_param
 	if (st == NULL)
 		goto internal;
 	bind_conds(st, c, &idx);
+	if (c->has_lo)
+		sqlite3_bind_int64(st, idx++, c->lo);
+	if (c->has_hi)
+		sqlite3_bind_int64(st, idx++, c->hi);
 	if (cursor) {
 		sqlite3_bind_int64(st, idx++, cur_created);
 		sqlite3_bind_int64(st, idx++, cur_rowid);
@@ -288,7 +369,7 @@ static void list_events(struct sbx *s, struct sbx_params *q, struct sbx_result *
 
 	memset(&c, 0, sizeof(c));
 	/* Events are kept 30 days, measured on the sandbox clock. */
-	add_cond(&c, "created >= ?", 1, sbx_now(s) - 30 * 86400, NULL);
+	window_lo(&c, sbx_now(s) - 30 * 86400);
 	if (type)
 		add_cond(&c, "type GLOB ?", 2, 0, type);
 	for (i = 0; i < q->n; i++) {

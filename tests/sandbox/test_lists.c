@@ -189,6 +189,22 @@ static long count_in(json_t *arr, json_int_t gte, json_int_t lt)
 	return n;
 }
 
+/* The objects of arr created in [gte, lt), in arr's order (a new array). */
+static json_t *in_window(json_t *arr, json_int_t gte, json_int_t lt)
+{
+	json_t *out = json_array();
+	size_t i;
+
+	for (i = 0; i < json_array_size(arr); i++) {
+		json_t *o = json_array_get(arr, i);
+		json_int_t c = json_integer_value(json_object_get(o, "created"));
+
+		if (c >= gte && c < lt)
+			json_array_append(out, o);
+	}
+	return out;
+}
+
 static void check_created(struct sbt_server *srv)
 {
 	json_t *all = json_array();
@@ -206,6 +222,25 @@ static void check_created(struct sbt_server *srv)
 	sbt_ok((long)json_array_size(part) == count_in(all, gte, lt) && json_array_size(part) > 0,
 	       "created[gte]/[lt] selects exactly the charges in the window (%zu)",
 	       json_array_size(part));
+	{
+		/* Paged by the cursor within the window, both ways: the window narrowed to the
+		 * cursor gives the same objects in the same order as the whole list cut to it. */
+		json_t *want = in_window(all, gte, lt);
+		json_t *back = json_array();
+		size_t n = json_array_size(want);
+
+		sbt_ok(n > 200 && same_ids(want, 0, part),
+		       "paging a window of %zu charges by starting_after gives the list's own", n);
+		sbt_walk_back(srv, "/v1/charges", q,
+		              json_string_value(json_object_get(json_array_get(want, n - 1), "id")),
+		              back);
+		json_array_remove(want, n - 1);
+		sbt_ok(same_ids(want, 0, back),
+		       "paging a window back by ending_before gives the list's own (%zu)",
+		       json_array_size(back));
+		json_decref(want);
+		json_decref(back);
+	}
 	json_array_clear(part);
 	snprintf(q, sizeof(q), "created[gt]=%lld&created[lte]=%lld&", (long long)gte,
 	         (long long)lt);

@@ -266,6 +266,13 @@ static int trade_row(struct reader *b, const struct field *v)
 	if (yuan(b, v, C_TOTAL, &total) || yuan(b, v, C_RECEIVED, &received) ||
 	    yuan(b, v, C_MERCHANT_DISCOUNT, &discount) || yuan(b, v, C_FEE, &fee))
 		return -1;
+	/* The fee is kept in thousandths of a fen, as WeChat Pay's bill gives it. */
+	if (fee > INT64_MAX / 1000 || fee < -(INT64_MAX / 1000)) {
+		struct field f = value(b, v, C_FEE);
+		return stop(b, _("row %lld: %s is too large an amount (%.*s)"),
+		            (long long)b->rows + 1, col_names[C_FEE], (int)(f.n > 40 ? 40 : f.n),
+		            f.s);
+	}
 	struct field kind = value(b, v, C_BIZ_TYPE);
 	struct model_object m;
 	memset(&m, 0, sizeof m);

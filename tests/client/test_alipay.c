@@ -243,6 +243,29 @@ static void test_trade_bill(void **state)
 	memset(&r, 0, sizeof r);
 	assert_int_equal(alp_bill_read(path, "trade", "2026-11-20", &sink, &g, &r), -1);
 	assert_non_null(strstr(r.message, "row 2"));
+	/* Found by fuzzing: a fee is kept in thousandths of a fen; the largest that fits is
+	 * read, one fen more is refused, not overflowed. */
+	static const char *const fees[] = {"-92233720368547.75", "-92233720368547.76",
+	                                   "92233720368547.76"};
+	for (int i = 0; i < 3; i++) {
+		char *big = malloc(sizeof trade_detail + 40);
+		char *at = strstr(trade_detail, ",-0.08,");
+		snprintf(big, sizeof trade_detail + 40, "%.*s,%s,%s", (int)(at - trade_detail),
+		         trade_detail, fees[i], at + strlen(",-0.08,"));
+		write_zip(path, "20880000000000010156_20261120_业务明细.csv", big, NULL, NULL);
+		free(big);
+		memset(&r, 0, sizeof r);
+		memset(&g, 0, sizeof g);
+		if (i == 0) {
+			assert_int_equal(alp_bill_read(path, "trade", "2026-11-20", &sink, &g, &r),
+			                 0);
+			assert_int_equal(g.fee_fine, 17000 + INT64_C(9223372036854775000) - 3000);
+		} else {
+			assert_int_equal(alp_bill_read(path, "trade", "2026-11-20", &sink, &g, &r),
+			                 -1);
+			assert_non_null(strstr(r.message, "row 2: 服务费（元） is too large"));
+		}
+	}
 	/* Found by fuzzing: a NUL byte, which would have cut the value short, is refused. */
 	size_t glen, nlen;
 	char *data = gbk(trade_detail, &glen);

@@ -278,8 +278,8 @@ int main(int argc, char **argv)
 		         1767225600 + 86400);
 		n = walk_window(port, "/v1/charges", window, "charge", pages, &secs, &bytes);
 		n_pages = n_page_ms;
-		printf("charges in a created window: %ld objects in %.2f s = %.0f objects/s; ms per "
-		       "page: first ten %.2f, ten halfway %.2f, last ten %.2f\n",
+		printf("charges in a created window: %ld objects in %.2f s = %.0f objects/s; "
+		       "ms per page: first ten %.2f, ten halfway %.2f, last ten %.2f\n",
 		       n, secs, (double)n / secs, mean_ms(0, 10), mean_ms(n_pages / 2 - 5, 10),
 		       mean_ms(n_pages - 10, 10));
 	}

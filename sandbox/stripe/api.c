@@ -131,8 +131,8 @@ static int range_filters(struct sbx_params *q, const char *field, struct conds *
  * or -1 after filling an error reply. */
 static int created_filters(struct sbx_params *q, struct conds *c, struct sbx_result *r)
 {
-	static const char *const names[] = {"created", "created[gt]", "created[gte]",
-	                                    "created[lt]", "created[lte]"};
+	static const char *const names[] = {"created", "created[gt]", "created[gte]", "created[lt]",
+	                                    "created[lte]"};
 	int k;
 
 	for (k = 0; k < 5; k++) {
@@ -143,8 +143,8 @@ static int created_filters(struct sbx_params *q, struct conds *c, struct sbx_res
 			continue;
 		if (!parse_int(v, &t)) {
 			sbx_result_error(r, 400, "invalid_request_error",
-			                 "parameter_invalid_integer", names[k], "Invalid integer: %s",
-			                 v);
+			                 "parameter_invalid_integer", names[k],
+			                 "Invalid integer: %s", v);
 			return -1;
 		}
 		switch (k) {

@@ -227,7 +227,7 @@ int main(int argc, char **argv)
 	double t0, seed_s, secs, bytes;
 	int port;
 	pid_t pid;
-	long rss_seed, rss_serve, n;
+	long rss_seed, rss_serve, n, n_charges;
 	int i;
 
 	for (i = 1; i + 1 < argc; i += 2) {
@@ -265,6 +265,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	n = walk(port, "/v1/charges", "charge", pages, &secs, &bytes);
+	n_charges = n;
 	printf("charges: %ld objects in %.2f s = %.0f objects/s (%.1f MB/s, pages of 100, one "
 	       "connection)\n",
 	       n, secs, (double)n / secs, bytes / secs / 1e6);
@@ -282,6 +283,32 @@ int main(int argc, char **argv)
 		       "ms per page: first ten %.2f, ten halfway %.2f, last ten %.2f\n",
 		       n, secs, (double)n / secs, mean_ms(0, 10), mean_ms(n_pages / 2 - 5, 10),
 		       mean_ms(n_pages - 10, 10));
+	}
+	{
+		/* Two clients at once, each walking the whole list on its connection: reads run
+		 * side by side, each on its own connection to the store. */
+		pid_t kids[2];
+		double w0 = now_s();
+
+		for (int k = 0; k < 2; k++) {
+			kids[k] = fork();
+			if (kids[k] == 0) {
+				long got =
+				        walk(port, "/v1/charges", "charge", pages, &secs, &bytes);
+				_exit(got > 0 ? 0 : 1);
+			}
+		}
+		int ok = 1;
+		for (int k = 0; k < 2; k++) {
+			int st;
+			ok &= kids[k] > 0 && waitpid(kids[k], &st, 0) == kids[k] && WIFEXITED(st) &&
+			      WEXITSTATUS(st) == 0;
+		}
+		secs = now_s() - w0;
+		printf("charges, two connections at once: %ld objects in %.2f s = %.0f "
+		       "objects/s%s\n",
+		       2 * n_charges, secs, 2.0 * (double)n_charges / secs,
+		       ok ? "" : " (a walk failed)");
 	}
 	n = walk(port, "/v1/balance_transactions", "balance_transaction", pages > 0 ? pages : 2000,
 	         &secs, &bytes);

@@ -180,6 +180,9 @@ struct sbx_options {
 
 struct sbx_platform;
 
+/* The statements a platform keeps prepared across requests (sbx_cached). */
+enum sbx_cached_stmt { SBX_CACHED_CHARGE_REFUNDS, SBX_CACHED_SOURCE_BTS, SBX_CACHED_COUNT };
+
 struct sbx {
 	struct sbx_options opt;
 	const struct sbx_platform *platform;
@@ -207,9 +210,9 @@ struct sbx {
 	size_t keys_n;
 	struct sbx_restricted *restricted;
 	size_t restricted_n;
-	/* Stripe: statements reused for every object of a page (guarded by lock). */
-	sqlite3_stmt *st_charge_refunds;
-	sqlite3_stmt *st_source_bts;
+	/* Stripe: statements reused for every object of a page, on db (guarded by lock);
+	 * a thread's reader has its own (sbx_cached). */
+	sqlite3_stmt *cached[SBX_CACHED_COUNT];
 	volatile int stopping;
 	char account_id[40];
 };
@@ -228,6 +231,19 @@ void sbx_store_close(struct sbx *s);
 /* Returns 1 when the store holds no seeded data yet. */
 int sbx_store_empty(struct sbx *s);
 int sbx_exec(struct sbx *s, const char *sql);
+
+/* Reads outside the lock. A request that only reads (a GET) is served on its thread's own
+ * read-only connection, in a transaction of its own (one snapshot of the store), while the
+ * lock is free for other requests: WAL lets readers run beside each other and beside the
+ * writer. sbx_reader_begin opens the thread's connection the first time (it is closed
+ * when the thread ends) and begins the transaction: 0, or -1 (then serve under the lock).
+ * Until sbx_reader_end, sbx_db, sbx_prepare, sbx_exec and sbx_cached use it. */
+int sbx_reader_begin(struct sbx *s);
+void sbx_reader_end(void);
+/* The connection this thread uses now: its reader between begin and end, else db. */
+sqlite3 *sbx_db(struct sbx *s);
+/* The slot of a statement kept prepared on that connection (NULL until prepared). */
+sqlite3_stmt **sbx_cached(struct sbx *s, enum sbx_cached_stmt which);
 /* Prepares `sql`; returns NULL after printing the SQLite error. */
 sqlite3_stmt *sbx_prepare(struct sbx *s, const char *sql);
 /* Reads meta value `k` into out (size n); returns 0 when found. */

@@ -3,7 +3,9 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sandbox/sandbox.h"
@@ -12,7 +14,7 @@ int sbx_exec(struct sbx *s, const char *sql)
 {
 	char *err = NULL;
 
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(sbx_db(s), sql, NULL, NULL, &err) != SQLITE_OK) {
 		fprintf(stderr, "paydesk-sandbox: database error: %s\n", err ? err : "?");
 		sqlite3_free(err);
 		return -1;
@@ -24,12 +26,84 @@ sqlite3_stmt *sbx_prepare(struct sbx *s, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "paydesk-sandbox: database error: %s\n", sqlite3_errmsg(s->db));
+	if (sqlite3_prepare_v2(sbx_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "paydesk-sandbox: database error: %s\n", sqlite3_errmsg(sbx_db(s)));
 		sqlite3_finalize(st);
 		return NULL;
 	}
 	return st;
+}
+
+/* A thread's own read-only connection and its prepared statements. */
+struct reader {
+	sqlite3 *db;
+	sqlite3_stmt *cached[SBX_CACHED_COUNT];
+};
+
+static pthread_key_t reader_key;
+static pthread_once_t reader_once = PTHREAD_ONCE_INIT;
+static int reader_key_ok;
+/* This thread's reader while it reads (between sbx_reader_begin and sbx_reader_end). */
+static __thread struct reader *reading;
+
+static void reader_free(void *p)
+{
+	struct reader *r = p;
+
+	for (int i = 0; i < SBX_CACHED_COUNT; i++)
+		sqlite3_finalize(r->cached[i]);
+	sqlite3_close(r->db);
+	free(r);
+}
+
+static void reader_key_make(void)
+{
+	reader_key_ok = pthread_key_create(&reader_key, reader_free) == 0;
+}
+
+int sbx_reader_begin(struct sbx *s)
+{
+	pthread_once(&reader_once, reader_key_make);
+	const char *path = s->db ? sqlite3_db_filename(s->db, "main") : NULL;
+	if (!reader_key_ok || path == NULL || *path == '\0')
+		return -1;
+	struct reader *r = pthread_getspecific(reader_key);
+	if (r == NULL) {
+		r = calloc(1, sizeof(*r));
+		if (r == NULL)
+			return -1;
+		if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+		                    NULL) != SQLITE_OK ||
+		    sqlite3_exec(r->db, "PRAGMA cache_size=-16384; PRAGMA mmap_size=4294967296;",
+		                 NULL, NULL, NULL) != SQLITE_OK ||
+		    pthread_setspecific(reader_key, r) != 0) {
+			reader_free(r);
+			return -1;
+		}
+		sqlite3_busy_timeout(r->db, 5000);
+	}
+	if (sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	reading = r;
+	return 0;
+}
+
+void sbx_reader_end(void)
+{
+	if (reading == NULL)
+		return;
+	sqlite3_exec(reading->db, "COMMIT", NULL, NULL, NULL);
+	reading = NULL;
+}
+
+sqlite3 *sbx_db(struct sbx *s)
+{
+	return reading ? reading->db : s->db;
+}
+
+sqlite3_stmt **sbx_cached(struct sbx *s, enum sbx_cached_stmt which)
+{
+	return reading ? &reading->cached[which] : &s->cached[which];
 }
 
 /* Opens the store, applies the schema and the pragmas that make seeding fast.

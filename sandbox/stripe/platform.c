@@ -5,10 +5,10 @@
 
 static void stripe_close(struct sbx *s)
 {
-	sqlite3_finalize(s->st_charge_refunds);
-	sqlite3_finalize(s->st_source_bts);
-	s->st_charge_refunds = NULL;
-	s->st_source_bts = NULL;
+	for (int i = 0; i < SBX_CACHED_COUNT; i++) {
+		sqlite3_finalize(s->cached[i]);
+		s->cached[i] = NULL;
+	}
 }
 
 const struct sbx_platform sbx_platform_stripe = {

@@ -81,11 +81,12 @@ static void put_charge_refunds(struct sbx *s, const char *charge_id, int any, st
 
 	PUT(b, "\"refunds\":{\"object\":\"list\",\"data\":[");
 	if (any) {
-		if (s->st_charge_refunds == NULL)
-			s->st_charge_refunds = sbx_prepare(
-			        s, "SELECT " SBX_REFUND_COLS " FROM refunds WHERE charge = ?"
-			           " ORDER BY created DESC, rowid DESC LIMIT 11");
-		st = s->st_charge_refunds;
+		sqlite3_stmt **slot = sbx_cached(s, SBX_CACHED_CHARGE_REFUNDS);
+		if (*slot == NULL)
+			*slot = sbx_prepare(s, "SELECT " SBX_REFUND_COLS
+			                       " FROM refunds WHERE charge = ?"
+			                       " ORDER BY created DESC, rowid DESC LIMIT 11");
+		st = *slot;
 		if (st != NULL) {
 			sqlite3_bind_text(st, 1, charge_id, -1, SQLITE_STATIC);
 			while (sqlite3_step(st) == SQLITE_ROW) {
@@ -314,10 +315,11 @@ static void put_source_bts(struct sbx *s, const char *source, struct sbx_buf *b)
 	sqlite3_stmt *st;
 	int n = 0;
 
-	if (s->st_source_bts == NULL)
-		s->st_source_bts = sbx_prepare(s, "SELECT " SBX_BT_COLS " FROM balance_transactions"
-		                                  " WHERE source = ? ORDER BY created, rowid");
-	st = s->st_source_bts;
+	sqlite3_stmt **slot = sbx_cached(s, SBX_CACHED_SOURCE_BTS);
+	if (*slot == NULL)
+		*slot = sbx_prepare(s, "SELECT " SBX_BT_COLS " FROM balance_transactions"
+		                       " WHERE source = ? ORDER BY created, rowid");
+	st = *slot;
 	PUT(b, "[");
 	if (st != NULL) {
 		sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);

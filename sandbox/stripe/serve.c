@@ -314,7 +314,15 @@ enum MHD_Result sbx_stripe_serve(struct sbx *s, struct MHD_Connection *con, stru
 		sbx_sleep(s, seconds);
 		pthread_mutex_lock(&s->lock);
 	}
-	sbx_api_handle(s, &rq, &r);
+	if (!post && sbx_reader_begin(s) == 0) {
+		/* A read: on this thread's own connection, beside the other requests. */
+		pthread_mutex_unlock(&s->lock);
+		sbx_api_handle(s, &rq, &r);
+		sbx_reader_end();
+		pthread_mutex_lock(&s->lock);
+	} else {
+		sbx_api_handle(s, &rq, &r);
+	}
 	if (io == IDEM_NEW)
 		idem_finish(s, idem, &r);
 	if (fault == SBX_FAULT_TRUNCATE && r.body.len > 1)

@@ -322,6 +322,78 @@ static void check_idempotency(struct sbt_server *srv)
 }
 
 /* The first dispute with this status, or NULL. */
+/* Eight refunds of one cent on a charge, one after the other, beside the reads below. */
+struct writer {
+	struct sbt_server *srv;
+	const char *charge;
+	int created;
+};
+
+static void *write_refunds(void *arg)
+{
+	struct writer *w = arg;
+
+	for (int i = 0; i < 8; i++) {
+		char body[128];
+		struct sbt_resp r;
+
+		snprintf(body, sizeof(body), "charge=%s&amount=1", w->charge);
+		post(w->srv, "/v1/refunds", body, NULL, &r);
+		w->created += r.status == 200;
+		sbt_resp_free(&r);
+	}
+	return NULL;
+}
+
+/* The sum of the refunds a charge embeds, or -1 when the list is not whole. */
+static json_int_t embedded_refunds(json_t *charge)
+{
+	json_t *list = json_object_get(charge, "refunds");
+	json_int_t sum = 0;
+
+	if (!json_is_array(json_object_get(list, "data")) ||
+	    json_is_true(json_object_get(list, "has_more")))
+		return -1;
+	for (size_t i = 0; i < json_array_size(json_object_get(list, "data")); i++)
+		sum += num(json_array_get(json_object_get(list, "data"), i), "amount");
+	return sum;
+}
+
+/* Reads are served beside writes, each from one snapshot of the store: a charge read while
+ * its refunds are being created says as much refunded as the refunds it lists, never less
+ * than before, and, the writes done, what they wrote. */
+static void check_reads_beside_writes(struct sbt_server *srv)
+{
+	json_t *c = pick_charge(srv, 0);
+	char id[64];
+	struct writer w = {srv, id, 0};
+	pthread_t t;
+	int reads = 0, whole = 1, ordered = 1;
+	json_int_t seen = 0;
+
+	snprintf(id, sizeof(id), "%s", str(c, "id"));
+	json_decref(c);
+	pthread_create(&t, NULL, write_refunds, &w);
+	for (int i = 0; i < 200; i++) {
+		json_t *now = fetch(srv, "charges", id);
+		json_int_t refunded = num(now, "amount_refunded");
+
+		reads += now != NULL;
+		whole &= now != NULL && embedded_refunds(now) == refunded;
+		ordered &= refunded >= seen;
+		seen = refunded;
+		json_decref(now);
+	}
+	pthread_join(t, NULL);
+	c = fetch(srv, "charges", id);
+	sbt_ok(reads == 200 && whole && ordered,
+	       "200 reads beside 8 refunds: each charge as refunded as the refunds it lists, "
+	       "never less than the read before");
+	sbt_ok(w.created == 8 && num(c, "amount_refunded") == 8 && embedded_refunds(c) == 8,
+	       "the writes done, a read shows all 8");
+	json_decref(c);
+}
+
 static json_t *dispute_in(struct sbt_server *srv, const char *status, int skip)
 {
 	json_t *all = json_array();
@@ -800,6 +872,7 @@ int main(void)
 	sbt_start(&srv, seed_args);
 	check_refunds(&srv);
 	check_idempotency(&srv);
+	check_reads_beside_writes(&srv);
 	check_disputes(&srv);
 	check_files(&srv);
 	check_restricted(&srv);

@@ -1,5 +1,6 @@
 /* Stripe's tables in the sandbox's store. Lists page through (created, rowid) indices, so
- * a page costs the same at any depth. */
+ * a page costs the same at any depth (of a created window too: api.c narrows the window to
+ * the cursor). */
 #include "config.h"
 
 #include <stdio.h>

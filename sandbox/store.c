@@ -107,7 +107,8 @@ sqlite3_stmt **sbx_cached(struct sbx *s, enum sbx_cached_stmt which)
 }
 
 /* Opens the store, applies the schema and the pragmas that make seeding fast.
- * NOMUTEX: the sandbox's own lock already serializes every use of the connection.
+ * NOMUTEX: the sandbox's own lock already serializes every use of the connection (a read
+ * served outside the lock has its thread's own, above).
  * Durability is traded for speed (synchronous=OFF): the sandbox is a test platform. */
 int sbx_store_open(struct sbx *s, const char *path)
 {

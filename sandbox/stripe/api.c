@@ -1,5 +1,6 @@
 /* The /v1 endpoints: routing, list pagination and filters, retrieval, and the POSTs that
- * hand over to mutate.c. Called with the sandbox lock held. */
+ * hand over to mutate.c. Called with the sandbox lock held, or for a read (a GET) on the
+ * thread's own read-only connection without it (serve.c, sbx_reader_begin). */
 #include "config.h"
 
 #include <stdint.h>

@@ -116,9 +116,6 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 	return add;
 }
 
-/* Walks `path` newest-first with pages of 100 over one connection, counting objects by
- * their `"object":"<kind>"` member (rendered once per top-level object). Returns the
- * object count; *secs gets the elapsed time, *bytes the bytes received. */
 /* The milliseconds each page took, in order, of the last walk. */
 static double *page_ms;
 static long n_page_ms;
@@ -126,6 +123,9 @@ static long n_page_ms;
 static long walk_window(int port, const char *path, const char *window, const char *kind,
                         long max_pages, double *secs, double *bytes);
 
+/* Walks `path` newest-first with pages of 100 over one connection, counting objects by
+ * their `"object":"<kind>"` member (rendered once per top-level object). Returns the
+ * object count; *secs gets the elapsed time, *bytes the bytes received. */
 static long walk(int port, const char *path, const char *kind, long max_pages, double *secs,
                  double *bytes)
 {

@@ -46,31 +46,36 @@ struct cond {
 
 #define MAX_CONDS 24
 
-struct conds {
-	struct cond v[MAX_CONDS];
-	int n;
-	/* The created window, inclusive at both ends, kept apart from the other conditions:
-	 * serve_list narrows it to the cursor, so that the query has one lower and one upper
-	 * bound on created and its index seeks straight to the page (with the window and the
-	 * cursor as two upper bounds, SQLite seeks with the window's and walks from its top
-	 * down to the cursor: a page cost more the deeper it was). */
+/* A range of an integer column, inclusive at both ends (empty: no value is in it). */
+struct window {
 	int64_t lo, hi;
 	int has_lo, has_hi, empty;
 };
 
-/* Narrows the window to created >= lo, or to created <= hi. */
-static void window_lo(struct conds *c, int64_t lo)
+struct conds {
+	struct cond v[MAX_CONDS];
+	int n;
+	/* The created window, kept apart from the other conditions: serve_list narrows it to
+	 * the cursor, so that the query has one lower and one upper bound on created and its
+	 * index seeks straight to the page (with the window and the cursor as two upper
+	 * bounds, SQLite seeks with the window's and walks from its top down to the cursor: a
+	 * page cost more the deeper it was). */
+	struct window created;
+};
+
+/* Narrows the window to values >= lo, or to values <= hi. */
+static void window_lo(struct window *w, int64_t lo)
 {
-	if (!c->has_lo || lo > c->lo)
-		c->lo = lo;
-	c->has_lo = 1;
+	if (!w->has_lo || lo > w->lo)
+		w->lo = lo;
+	w->has_lo = 1;
 }
 
-static void window_hi(struct conds *c, int64_t hi)
+static void window_hi(struct window *w, int64_t hi)
 {
-	if (!c->has_hi || hi < c->hi)
-		c->hi = hi;
-	c->has_hi = 1;
+	if (!w->has_hi || hi < w->hi)
+		w->hi = hi;
+	w->has_hi = 1;
 }
 
 static void add_cond(struct conds *c, const char *sql, int kind, int64_t i, const char *s)
@@ -98,17 +103,16 @@ static int parse_int(const char *v, int64_t *out)
 	return 1;
 }
 
-/* Adds filters on an integer time column: field=, field[gt|gte|lt|lte]=. Returns 0, or
- * -1 after filling an error reply. */
-static int range_filters(struct sbx_params *q, const char *field, struct conds *c,
+/* Reads the filters on an integer time column, field=, field[gt|gte|lt|lte]=, into the
+ * window w. Returns 0, or -1 after filling an error reply. */
+static int range_filters(struct sbx_params *q, const char *field, struct window *w,
                          struct sbx_result *r)
 {
 	static const char *const suffix[] = {"", "[gt]", "[gte]", "[lt]", "[lte]"};
-	static const char *const ops[] = {"=", ">", ">=", "<", "<="};
 	int k;
 
 	for (k = 0; k < 5; k++) {
-		char name[64], sql[96];
+		char name[64];
 		const char *v;
 		int64_t t;
 
@@ -122,58 +126,37 @@ static int range_filters(struct sbx_params *q, const char *field, struct conds *
 			                 v);
 			return -1;
 		}
-		snprintf(sql, sizeof(sql), "%s %s ?", field, ops[k]);
-		add_cond(c, sql, 1, t, NULL);
+		if (k == 0 || k == 2)
+			window_lo(w, t);
+		if (k == 0 || k == 4)
+			window_hi(w, t);
+		if (k == 1 && t == INT64_MAX)
+			w->empty = 1;
+		else if (k == 1)
+			window_lo(w, t + 1);
+		if (k == 3 && t == INT64_MIN)
+			w->empty = 1;
+		else if (k == 3)
+			window_hi(w, t - 1);
 	}
 	return 0;
 }
 
-/* The created filters: created=, created[gt|gte|lt|lte]=, into the window of c. Returns 0,
- * or -1 after filling an error reply. */
-static int created_filters(struct sbx_params *q, struct conds *c, struct sbx_result *r)
+/* Adds the window's bounds on column to the conditions. */
+static void window_conds(struct conds *c, const char *column, const struct window *w)
 {
-	static const char *const names[] = {"created", "created[gt]", "created[gte]", "created[lt]",
-	                                    "created[lte]"};
-	int k;
+	char sql[96];
 
-	for (k = 0; k < 5; k++) {
-		const char *v = sbx_params_get(q, names[k]);
-		int64_t t;
-
-		if (v == NULL)
-			continue;
-		if (!parse_int(v, &t)) {
-			sbx_result_error(r, 400, "invalid_request_error",
-			                 "parameter_invalid_integer", names[k],
-			                 "Invalid integer: %s", v);
-			return -1;
-		}
-		switch (k) {
-		case 0:
-			window_lo(c, t);
-			window_hi(c, t);
-			break;
-		case 1:
-			if (t == INT64_MAX)
-				c->empty = 1;
-			else
-				window_lo(c, t + 1);
-			break;
-		case 2:
-			window_lo(c, t);
-			break;
-		case 3:
-			if (t == INT64_MIN)
-				c->empty = 1;
-			else
-				window_hi(c, t - 1);
-			break;
-		default:
-			window_hi(c, t);
-			break;
-		}
+	if (w->empty)
+		add_cond(c, "0", 0, 0, NULL);
+	if (w->has_lo) {
+		snprintf(sql, sizeof(sql), "%s >= ?", column);
+		add_cond(c, sql, 1, w->lo, NULL);
 	}
-	return 0;
+	if (w->has_hi) {
+		snprintf(sql, sizeof(sql), "%s <= ?", column);
+		add_cond(c, sql, 1, w->hi, NULL);
+	}
 }
 
 static void mark_expand(struct sbx_params *q)
@@ -213,7 +196,7 @@ static void serve_list(struct sbx *s, const struct list_def *d, struct sbx_param
 	struct sbx_buf *rows = NULL;
 	int n = 0, k, idx = 1, more = 0;
 
-	if (created_filters(q, c, r) != 0)
+	if (range_filters(q, "created", &c->created, r) != 0)
 		return;
 	mark_expand(q);
 	unknown = sbx_params_unused(q);
@@ -264,20 +247,15 @@ static void serve_list(struct sbx *s, const struct list_def *d, struct sbx_param
 		st = NULL;
 		/* The rows past the cursor are in the window up to its created. */
 		if (after)
-			window_hi(c, cur_created);
+			window_hi(&c->created, cur_created);
 		else
-			window_lo(c, cur_created);
+			window_lo(&c->created, cur_created);
 	}
+	window_conds(c, "created", &c->created);
 	sbx_buf_init(&sql);
 	sbx_buf_printf(&sql, "SELECT %s FROM %s WHERE 1", d->cols, d->table);
 	for (k = 0; k < c->n; k++)
 		sbx_buf_printf(&sql, " AND %s", c->v[k].sql);
-	if (c->empty)
-		sbx_buf_puts(&sql, " AND 0");
-	if (c->has_lo)
-		sbx_buf_puts(&sql, " AND created >= ?");
-	if (c->has_hi)
-		sbx_buf_puts(&sql, " AND created <= ?");
 	if (after)
 		sbx_buf_puts(&sql, " AND (created, rowid) < (?, ?)");
 	else if (before)
@@ -295,10 +273,6 @@ static void serve_list(struct sbx *s, const struct list_def *d, struct sbx_param
 	if (st == NULL)
 		goto internal;
 	bind_conds(st, c, &idx);
-	if (c->has_lo)
-		sqlite3_bind_int64(st, idx++, c->lo);
-	if (c->has_hi)
-		sqlite3_bind_int64(st, idx++, c->hi);
 	if (cursor) {
 		sqlite3_bind_int64(st, idx++, cur_created);
 		sqlite3_bind_int64(st, idx++, cur_rowid);
@@ -370,7 +344,7 @@ static void list_events(struct sbx *s, struct sbx_params *q, struct sbx_result *
 
 	memset(&c, 0, sizeof(c));
 	/* Events are kept 30 days, measured on the sandbox clock. */
-	window_lo(&c, sbx_now(s) - 30 * 86400);
+	window_lo(&c.created, sbx_now(s) - 30 * 86400);
 	if (type)
 		add_cond(&c, "type GLOB ?", 2, 0, type);
 	for (i = 0; i < q->n; i++) {
@@ -651,8 +625,13 @@ void sbx_api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r)
 		break;
 	case SBX_RES_PAYOUTS:
 		eq_filter(rq->query, "status", "status", &c);
-		if (range_filters(rq->query, "arrival_date", &c, r) != 0)
-			return;
+		{
+			struct window arrival = {0};
+
+			if (range_filters(rq->query, "arrival_date", &arrival, r) != 0)
+				return;
+			window_conds(&c, "arrival_date", &arrival);
+		}
 		break;
 	case SBX_RES_CHARGES:
 		if (sbx_params_get(rq->query, "payment_intent")) {

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <sqlite3.h>
 #include <time.h>
 
 struct cache;
@@ -57,6 +59,11 @@ int cache_check(const char *path, struct cache_info *info, char *err, size_t err
 /* The objects the cache holds, every resource but the events together; -1 when it cannot be
  * read. */
 int64_t cache_objects(struct cache *c);
+
+/* Folds the quarter hours whose objects changed into the Insights sums, in one transaction
+ * (the end of a sync does it; readers are right either way, faster after it). SQLITE_OK or
+ * SQLite's code, with the message on the connection. */
+int cache_insights_fold(sqlite3 *db);
 
 /* The schema version this build creates. */
 int cache_schema_latest(void);

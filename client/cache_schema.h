@@ -88,6 +88,68 @@
 	" WHEN status IN ('under_review', 'warning_under_review') THEN 1 ELSE 2 END)"              \
 	" * 1099511627776 + coalesce(due_by, 1099511627775))"
 
+/* Schema 11: the figures of the Insights screen, summed per quarter hour (every time zone's
+ * midnight falls on one) and currency, so that a span of days on a big cache reads a few
+ * thousand rows rather than every order. A quarter hour whose objects changed is marked
+ * in insights_dirty in the same transaction (by these triggers, or by the sync's store on
+ * its connection without triggers); readers count a marked quarter from the objects
+ * themselves, and the end of a sync folds the marks into insights_buckets. Fees are in
+ * thousandths of the minor unit: the bills' own precision, and Stripe's fee times 1000;
+ * charged +, returned -. */
+#define CACHE_INSIGHTS_BUCKET_S 900
+#define CACHE_INSIGHTS_TABLES_SQL                                                                  \
+	"CREATE TABLE insights_buckets ("                                                          \
+	"  bucket INTEGER NOT NULL, currency TEXT NOT NULL,"                                      \
+	"  payments INTEGER NOT NULL, gross INTEGER NOT NULL, failed INTEGER NOT NULL,"           \
+	"  refunds INTEGER NOT NULL, refunded INTEGER NOT NULL,"                                   \
+	"  disputes INTEGER NOT NULL, disputed INTEGER NOT NULL, fees_fine INTEGER NOT NULL,"     \
+	"  PRIMARY KEY (bucket, currency)) WITHOUT ROWID;"                                         \
+	"CREATE TABLE insights_dirty (bucket INTEGER PRIMARY KEY);"
+/* Marks the quarter of E unless marked. Not INSERT OR IGNORE: a trigger's statements take
+ * the conflict policy of the statement that fired them, and an upsert's is to fail. */
+#define CACHE_INSIGHTS_MARK(e)                                                                     \
+	"  INSERT INTO insights_dirty SELECT " e " / 900 WHERE NOT EXISTS"                        \
+	" (SELECT 1 FROM insights_dirty WHERE bucket = " e " / 900);"
+/* The triggers of one table: C the columns whose change moves a figure. */
+#define CACHE_INSIGHTS_TRIGGERS_OF(t, c)                                                           \
+	"CREATE TRIGGER insights_" t "_insert AFTER INSERT ON " t " BEGIN"                         \
+	CACHE_INSIGHTS_MARK("new.created") " END;"                                                 \
+	"CREATE TRIGGER insights_" t "_update AFTER UPDATE OF " c " ON " t " BEGIN"                \
+	CACHE_INSIGHTS_MARK("old.created") CACHE_INSIGHTS_MARK("new.created") " END;"             \
+	"CREATE TRIGGER insights_" t "_delete AFTER DELETE ON " t " BEGIN"                         \
+	CACHE_INSIGHTS_MARK("old.created") " END;"
+#define CACHE_INSIGHTS_TRIGGERS_SQL                                                                \
+	CACHE_INSIGHTS_TRIGGERS_OF("orders", "created, amount, currency, platform_status, fee_fine") \
+	CACHE_INSIGHTS_TRIGGERS_OF("refunds", "created, amount, currency, status, fee_fine")       \
+	CACHE_INSIGHTS_TRIGGERS_OF("disputes", "created, amount, currency")                        \
+	CACHE_INSIGHTS_TRIGGERS_OF("balance_transactions", "created, fee, currency")
+/* Each object's share of the figures, as rows (created, currency, payments, gross, failed,
+ * refunds, refunded, disputes, disputed, fees_fine): of the objects of each table joined
+ * after F (a table and JOIN, or nothing) whose `created` W selects. Every table has an index
+ * on created for W's range. */
+#define CACHE_INSIGHTS_ROWS_SQL(f, w)                                                              \
+	"SELECT created, currency,"                                                                \
+	"  platform_status = 'succeeded' AS payments,"                                             \
+	"  CASE WHEN platform_status = 'succeeded' THEN amount ELSE 0 END AS gross,"               \
+	"  platform_status = 'failed' AS failed, 0 AS refunds, 0 AS refunded, 0 AS disputes,"      \
+	"  0 AS disputed, coalesce(fee_fine, 0) AS fees_fine FROM " f " orders WHERE " w           \
+	" UNION ALL SELECT created, currency, 0, 0, 0, 1, amount, 0, 0,"                           \
+	"  coalesce(fee_fine, 0) FROM " f " refunds"                                               \
+	"  WHERE status IN ('succeeded', 'pending') AND " w                                        \
+	" UNION ALL SELECT created, currency, 0, 0, 0, 0, 0, 1, coalesce(amount, 0), 0"           \
+	"  FROM " f " disputes WHERE " w                                                           \
+	" UNION ALL SELECT created, currency, 0, 0, 0, 0, 0, 0, 0, fee * 1000"                     \
+	"  FROM " f " balance_transactions WHERE fee <> 0 AND " w
+/* Folds the marked quarters into insights_buckets (one transaction's work). */
+#define CACHE_INSIGHTS_FOLD_SQL                                                                    \
+	"DELETE FROM insights_buckets WHERE bucket IN (SELECT bucket FROM insights_dirty);"        \
+	"INSERT INTO insights_buckets SELECT created / 900, currency, sum(payments), sum(gross),"  \
+	" sum(failed), sum(refunds), sum(refunded), sum(disputes), sum(disputed), sum(fees_fine)"  \
+	" FROM (" CACHE_INSIGHTS_ROWS_SQL("insights_dirty d CROSS JOIN",                                 \
+	                                  "created >= d.bucket * 900 AND created < d.bucket * 900"  \
+	                                  " + 900") ") GROUP BY created / 900, currency;"           \
+	"DELETE FROM insights_dirty;"
+
 /* Creates every table, index and trigger of a new cache, in one script. */
 extern const char cache_schema_sql[];
 

@@ -32,6 +32,7 @@ enum {
 	ST_ORDER_NEW,
 	ST_FTS_DELETE,
 	ST_FTS_INSERT,
+	ST_INSIGHTS_MARK,
 	ST_ALL
 };
 
@@ -158,6 +159,8 @@ static const char *const sql[ST_ALL] = {
                           ") VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         [ST_FTS_INSERT] = "INSERT INTO orders_fts(rowid, " CACHE_ORDERS_FTS_COLUMNS
                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        /* The insights_* triggers' work, done by hand (see mark_insights). */
+        [ST_INSIGHTS_MARK] = "INSERT OR IGNORE INTO insights_dirty(bucket) VALUES (?1)",
 };
 
 struct store {
@@ -173,7 +176,28 @@ struct store {
 		size_t n, cap;
 		bool unsorted; /* not appended in order */
 	} derive, fresh;
+	/* The quarter hours marked for the Insights sums in the running transaction, newest
+	 * last (a ring): objects come in time order, so most are in one already marked. The
+	 * connection's commit and rollback hooks empty it; a store made while another is open
+	 * on the same connection chains to it (under), and they are freed in reverse order. */
+	int64_t marked[8];
+	int n_marked;
+	struct store *under;
 };
+
+/* Hooks of a connection whose stores mark by hand: a transaction's end, whichever way,
+ * forgets what it marked. Only stores set these hooks. */
+static int marks_forget(void *arg)
+{
+	for (struct store *s = arg; s; s = s->under)
+		s->n_marked = 0;
+	return 0;
+}
+
+static void marks_forget_rollback(void *arg)
+{
+	marks_forget(arg);
+}
 
 struct store *store_new(sqlite3 *db, char *err, size_t err_size)
 {
@@ -193,6 +217,10 @@ struct store *store_new(sqlite3 *db, char *err, size_t err_size)
 		triggers = 1;
 	s->manual_fts = !triggers;
 	s->n_st = s->manual_fts ? ST_ALL : ST_COUNT;
+	if (s->manual_fts) {
+		s->under = sqlite3_commit_hook(db, marks_forget, s);
+		sqlite3_rollback_hook(db, marks_forget_rollback, s);
+	}
 	for (int i = 0; i < s->n_st; i++) {
 		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
 		                       NULL) != SQLITE_OK) {
@@ -210,6 +238,10 @@ void store_free(struct store **ps)
 	if (!s)
 		return;
 	store_discard(s);
+	if (s->manual_fts) {
+		sqlite3_commit_hook(s->db, s->under ? marks_forget : NULL, s->under);
+		sqlite3_rollback_hook(s->db, s->under ? marks_forget_rollback : NULL, s->under);
+	}
 	for (int i = 0; i < ST_ALL; i++)
 		sqlite3_finalize(s->st[i]);
 	free(s);
@@ -568,7 +600,36 @@ static bool ends_deferral(const struct model_object *m)
 	       (m->kind == MODEL_REFUND && !m->u.refund.derive_order) || m->kind == MODEL_DISPUTE;
 }
 
+/* Marks the quarter hour of an object whose figures count in the Insights sums
+ * (CACHE_INSIGHTS_TABLES_SQL), once per transaction. */
+static int mark_insights(struct store *s, int64_t created)
+{
+	int64_t bucket = created / CACHE_INSIGHTS_BUCKET_S;
+	int n = s->n_marked < 8 ? s->n_marked : 8;
+	for (int i = 0; i < n; i++)
+		if (s->marked[i] == bucket)
+			return SQLITE_OK;
+	sqlite3_bind_int64(s->st[ST_INSIGHTS_MARK], 1, bucket);
+	int rc = run(s->st[ST_INSIGHTS_MARK]);
+	if (rc == SQLITE_OK)
+		s->marked[s->n_marked++ % 8] = bucket;
+	return rc;
+}
+
+static int store_kind(struct store *s, const struct model_object *m);
+
 int store_object(struct store *s, const struct model_object *m)
+{
+	int rc = store_kind(s, m);
+	if (rc == SQLITE_OK && s->manual_fts &&
+	    (m->kind == MODEL_ORDER || m->kind == MODEL_REFUND || m->kind == MODEL_DISPUTE ||
+	     m->kind == MODEL_BALANCE_TX))
+		rc = mark_insights(s, m->created);
+	return rc;
+}
+
+/* Stores m in its table. */
+static int store_kind(struct store *s, const struct model_object *m)
 {
 	if (s->defer && ends_deferral(m)) {
 		int d = derive_deferred(s);

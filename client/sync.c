@@ -529,6 +529,10 @@ int sync_run(const struct profile *profile, const struct sync_options *options,
 	}
 	rc = s.platform->history == PROVIDER_HISTORY_BILLS ? sync_bills_run(&s, options)
 	                                                   : sync_lists_run(&s, options);
+	/* What changed is folded into the Insights sums. Should that fail (a full disk), the
+	 * marks stay and readers count those quarters from the objects: nothing is wrong,
+	 * only slower until the next sync folds them. */
+	cache_insights_fold(s.db);
 	if (rc == 0)
 		result->outcome = PROVIDER_OK;
 	int64_t now_held = held >= 0 ? cache_objects(s.cache) : -1;

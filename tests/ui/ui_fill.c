@@ -1,6 +1,6 @@
 /* ui_fill: writes a deterministic cache for screen tests and benchmarks.
  *
- *   ui_fill CACHE ORDERS [--now UNIX] [--hostile] [--lean]
+ *   ui_fill CACHE ORDERS [--now UNIX] [--hostile] [--lean] [--no-fold]
  *
  * The cache is created by the client's own cache_open (same schema, same
  * migrations); rows are then inserted the way a sync would leave them:
@@ -102,13 +102,13 @@ struct payout {
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: ui_fill CACHE ORDERS [--now UNIX] [--hostile] [--lean]\n");
+		fprintf(stderr, "usage: ui_fill CACHE ORDERS [--now UNIX] [--hostile] [--lean] [--no-fold]\n");
 		return 2;
 	}
 	const char *path = argv[1];
 	long n_orders = atol(argv[2]);
 	long long now = 1790000000; /* 2026-09-21, a fixed "now" for reproducible screens */
-	bool with_hostile = false, lean = false;
+	bool with_hostile = false, lean = false, fold = true;
 	for (int i = 3; i < argc; i++) {
 		if (!strcmp(argv[i], "--now") && i + 1 < argc)
 			now = atoll(argv[++i]);
@@ -116,6 +116,8 @@ int main(int argc, char **argv)
 			with_hostile = true;
 		else if (!strcmp(argv[i], "--lean"))
 			lean = true;
+		else if (!strcmp(argv[i], "--no-fold"))
+			fold = false;
 	}
 	char err[512];
 	struct cache *c = cache_open(path, err, sizeof err);
@@ -468,6 +470,12 @@ int main(int argc, char **argv)
 	sqlite3_finalize(ins_raw);
 	sqlite3_finalize(ins_payout);
 	exec(db, "COMMIT");
+	/* As the end of a sync does: the Insights sums of what was written (--no-fold leaves
+	 * the marks, which readers count from the objects). */
+	if (fold && cache_insights_fold(db) != SQLITE_OK) {
+		fprintf(stderr, "ui_fill: %s\n", sqlite3_errmsg(db));
+		return 1;
+	}
 	sqlite3_close(db);
 	free(payouts);
 	return 0;

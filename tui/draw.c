@@ -259,6 +259,22 @@ static void measure_cells(struct tui_view_state *st)
 	}
 }
 
+/* The label of main tab I: its number and title, or its number alone when SHORT (and it is
+ * not the current one). */
+static void tab_label(int i, bool current, bool short_, char *label, size_t size)
+{
+	const struct tui_view_ops *ops = tui_main_ops_at(i);
+	if (current)
+		snprintf(label, size, "[%d %s]", i + 1, _(ops->title));
+	else if (short_)
+		snprintf(label, size, " %d ", i + 1);
+	else
+		snprintf(label, size, " %d %s ", i + 1, _(ops->title));
+}
+
+/* The top line: the program, the main tabs, and the title of a view pushed over them. When
+ * the tabs and that title do not both fit, the tabs other than the current one show only
+ * their number (the key that opens them). */
 static void draw_tabs(void)
 {
 	struct tui_view *top = tui_top_view();
@@ -269,18 +285,27 @@ static void draw_tabs(void)
 	int x = 1;
 	x += tui_put_text(0, x, tui_opts.program ? tui_opts.program : "tui", 20, false, false) + 2;
 	int n = tui_main_count();
-	for (int i = 0; i < n && x < COLS; i++) {
-		const struct tui_view_ops *ops = tui_main_ops_at(i);
-		bool current = tui_view_bottom() && tui_view_bottom()->ops == ops;
+	const struct tui_view_ops *bottom = tui_view_bottom() ? tui_view_bottom()->ops : NULL;
+	const char *title = top && tui_main_index(top->ops) < 0 ? _(top->ops->title) : NULL;
+	bool short_ = false;
+	if (title) {
+		int need = x + tui_text_width(title) + 2;
 		char label[128];
-		snprintf(label, sizeof label, current ? "[%d %s]" : " %d %s ", i + 1,
-		         _(ops->title));
+		for (int i = 0; i < n; i++) {
+			tab_label(i, tui_main_ops_at(i) == bottom, false, label, sizeof label);
+			need += tui_text_width(label) + 1;
+		}
+		short_ = need > COLS;
+	}
+	for (int i = 0; i < n && x < COLS; i++) {
+		bool current = tui_main_ops_at(i) == bottom;
+		char label[128];
+		tab_label(i, current, short_, label, sizeof label);
 		attrset(current ? A_BOLD : A_REVERSE);
 		x += tui_put_text(0, x, label, COLS - x, false, false) + 1;
 		attrset(A_REVERSE);
 	}
-	if (top && tui_main_index(top->ops) < 0 && x < COLS - 4) {
-		const char *title = _(top->ops->title);
+	if (title && x < COLS - 4) {
 		int w = tui_text_width(title);
 		int room = COLS - x - 2;
 		int at = w < room ? COLS - 1 - w : x + 1;

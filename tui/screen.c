@@ -6,6 +6,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -734,4 +735,15 @@ void tui_exit(void)
 		wake_fds[i] = -1;
 	}
 	tui_keymaps_free();
+}
+
+int tui_screen_columns(void)
+{
+	return initialised && COLS > 0 ? COLS : 80;
+}
+
+bool tui_utf8(void)
+{
+	const char *codeset = nl_langinfo(CODESET);
+	return codeset && strcmp(codeset, "UTF-8") == 0;
 }

@@ -306,6 +306,12 @@ void tui_resume(void);
  * to make the loop call hooks.poll.  -1 before tui_init. */
 int tui_wakeup_fd(void);
 
+/* The screen's width in columns (80 before tui_init). */
+int tui_screen_columns(void);
+
+/* Whether the terminal's character set is UTF-8 (else only ASCII is drawn as itself). */
+bool tui_utf8(void);
+
 /* Display width of UTF-8 text (invalid bytes count 1). */
 int tui_text_width(const char *text);
 

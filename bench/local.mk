@@ -14,3 +14,11 @@ bench_bills_sync_bench_SOURCES = bench/bills_sync_bench.c bench/bench_sandbox.c 
 bench_bills_sync_bench_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 bench_bills_sync_bench_LDADD = $(SQLITE_LIBS)
 CLEANFILES += bench/bills_sync_bench
+
+# The risk rules on a cache (make bench/risk_bench; not part of make check):
+# bench/risk_bench CACHE [NOW].
+EXTRA_PROGRAMS += bench/risk_bench
+bench_risk_bench_SOURCES = bench/risk_bench.c
+bench_risk_bench_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
+bench_risk_bench_LDADD = client/libclient.a $(PAYDESK_EXT_LIBS)
+CLEANFILES += bench/risk_bench

@@ -31,6 +31,7 @@ client_libclient_a_SOURCES += \
 	client/sync.c client/sync.h client/sync_private.h client/sync_window.c \
 	client/sync_lists.c client/sync_bills.c \
 	client/sync_reconcile.c
+client_libclient_a_SOURCES += client/risk.c client/risk.h client/risk_rules.c client/risk_private.h
 
 # Tests of client/ (unit and integration against paydesk-sandbox).
 check_PROGRAMS += tests/client/cache_checksum
@@ -38,6 +39,8 @@ tests_client_cache_checksum_SOURCES = tests/client/cache_checksum.c
 tests_client_cache_checksum_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
 tests_client_cache_checksum_LDADD = $(SQLITE_LIBS) $(JANSSON_LIBS)
 TESTS += tests/client/test_sync.sh tests/client/test_sync_faults.sh tests/client/test_tls.sh tests/client/test_sync_disk_full.sh tests/client/test_sync_odd.sh tests/client/test_wechatpay_sync.sh tests/client/test_alipay_sync.sh
+TESTS += tests/client/test_insights.sh
+EXTRA_DIST += tests/client/test_insights.sh
 EXTRA_DIST += tests/client/test_sync.sh tests/client/test_sync_faults.sh tests/client/test_tls.sh tests/client/test_sync_disk_full.sh tests/client/test_sync_odd.sh tests/client/sync_lib.sh tests/client/test_wechatpay_sync.sh tests/client/test_alipay_sync.sh
 TEST_CLIENT_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS) $(CMOCKA_CFLAGS)
 TEST_CLIENT_LDADD = client/libclient.a $(PAYDESK_EXT_LIBS) $(CMOCKA_LIBS)

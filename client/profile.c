@@ -417,6 +417,12 @@ static int apply_key(struct profile *p, const char *key, const char *value, char
 			return -1;
 		}
 		p->timeout = (int)t;
+	} else if (strncmp(key, "risk_", 5) == 0) {
+		char why[1400];
+		if (risk_setting_parse(&p->risk, key, value, why, sizeof why) != 1) {
+			set_err(err, err_size, _("line %d: %s"), line, why);
+			return -1;
+		}
 	} else if (strcmp(key, "key") == 0 || strcmp(key, "api_key") == 0) {
 		set_err(err, err_size,
 		        _("line %d: API keys do not belong in the configuration file; "

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "client/risk.h"
+
 enum profile_role {
 	PROFILE_ROLE_MERCHANT = 0,
 	PROFILE_ROLE_SUPPORT,
@@ -34,6 +36,9 @@ struct profile {
 	char ca_file[512];     /* "" = the system's CA store */
 	char cache_path[1024]; /* $XDG_DATA_HOME/paydesk/<name>.db */
 	int timeout;           /* seconds for one request; 0 = the default */
+
+	/* The risk rules' thresholds (risk_* keys); zeroed = the defaults. */
+	struct risk_settings risk;
 };
 
 /* Loads profile `name` (NULL: $PAYDESK_PROFILE, else the only profile) from the user's

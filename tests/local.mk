@@ -14,3 +14,15 @@ tests_unit_test_sanitize_LDADD = $(TEST_UNIT_LDADD)
 tests_unit_test_dates_SOURCES = tests/unit/test_dates.c
 tests_unit_test_dates_CPPFLAGS = $(TEST_UNIT_CPPFLAGS)
 tests_unit_test_dates_LDADD = $(TEST_UNIT_LDADD)
+
+# Risk (client/risk.c): every rule on a cache of its own, the command's formats and exit
+# status, and the screen.
+check_PROGRAMS += tests/client/test_risk tests/ui/risk_fill
+TESTS += tests/client/test_risk tests/ui/test_risk.sh tests/ui/test_dashboards.sh
+EXTRA_DIST += tests/ui/test_risk.sh tests/ui/test_dashboards.sh
+tests_client_test_risk_SOURCES = tests/client/test_risk.c
+tests_client_test_risk_CPPFLAGS = $(TEST_CLIENT_CPPFLAGS)
+tests_client_test_risk_LDADD = $(TEST_CLIENT_LDADD)
+tests_ui_risk_fill_SOURCES = tests/ui/risk_fill.c
+tests_ui_risk_fill_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
+tests_ui_risk_fill_LDADD = client/libclient.a $(PAYDESK_EXT_LIBS)

@@ -45,5 +45,7 @@ cli_command_fn cmd_sync;
 cli_command_fn cmd_cache;
 cli_command_fn cmd_lookup;
 cli_command_fn cmd_doctor;
+cli_command_fn cmd_insights;
+cli_command_fn cmd_risk;
 
 #endif

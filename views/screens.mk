@@ -17,7 +17,8 @@ views_libviews_a_SOURCES += \
 # The screens' read-only SQL (client/query.c) is built here so that it links
 # before libclient.a, whose money and order lookup it uses.
 views_libviews_a_SOURCES += client/query.c client/query.h client/query_settle.c client/query_private.h \
-	client/query_complaints.c
+	client/query_complaints.c \
+	client/query_insights.c client/insights.h
 
 # The screens' queries on a small cache of their own.
 check_PROGRAMS += tests/ui/test_query
@@ -38,6 +39,12 @@ bench_tui_bench_SOURCES = bench/tui_bench.c tests/ui/ui_pty.c tests/ui/ui_pty.h
 bench_tui_bench_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
 bench_tui_bench_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS) -lutil -lpthread
 CLEANFILES += bench/tui_bench
+# Benchmark of the Insights screen (make bench/insights_bench).
+EXTRA_PROGRAMS += bench/insights_bench
+bench_insights_bench_SOURCES = bench/insights_bench.c tests/ui/ui_pty.c tests/ui/ui_pty.h
+bench_insights_bench_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS)
+bench_insights_bench_LDADD = $(PAYDESK_LIBS) $(PAYDESK_EXT_LIBS) -lutil -lpthread
+CLEANFILES += bench/insights_bench
 EXTRA_DIST += bench/tui.sh
 
 # Screen tests of the real program (headless dumps).

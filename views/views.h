@@ -23,6 +23,7 @@
 	_(disputes)                                                                                \
 	_(complaints)                                                                              \
 	_(settlements)                                                                             \
+	_(insights)                                                                                \
 	_(order)                                                                                   \
 	_(refund)                                                                                  \
 	_(dispute)                                                                                 \
@@ -32,7 +33,8 @@
 	_(audit)                                                                                   \
 	_(evidence)                                                                                \
 	_(days)                                                                                    \
-	_(statement)
+	_(statement)                                                                               \
+	_(risk)
 
 #define VIEWS_DECLARE_(id) extern const struct tui_view_ops view_##id##_ops;
 VIEWS_LIST(VIEWS_DECLARE_)

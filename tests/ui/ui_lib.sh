@@ -25,12 +25,13 @@ ui_fill_cache() {
 	"$UI_FILL" "$XDG_DATA_HOME/paydesk/$name.db" "$@" --now "$UI_NOW"
 }
 
-# ui_run LOCALE COLSxLINES SCRIPT [paydesk options]: runs the screens headless.
+# ui_run LOCALE COLSxLINES SCRIPT [paydesk options]: runs the screens headless (NO_COLOR
+# is UI_NO_COLOR, empty unless set).
 ui_run() {
 	ui_locale=$1 ui_size=$2 ui_script=$3
 	shift 3
 	env LANG="$ui_locale" LC_ALL="$ui_locale" LANGUAGE= TZ=UTC PAYDESK_NOW="$UI_NOW" \
-		TERM=xterm COLUMNS="${ui_size%x*}" LINES="${ui_size#*x}" NO_COLOR= \
+		TERM=xterm COLUMNS="${ui_size%x*}" LINES="${ui_size#*x}" NO_COLOR="${UI_NO_COLOR-}" \
 		PAYDESK_API_KEY=sk_test_screens "$PAYDESK_BIN" "$@" --script "$ui_script"
 }
 

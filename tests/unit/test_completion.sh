@@ -4,7 +4,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$abs_top_srcdir/tests/lib.sh"
 tmp_setup
-tap_plan 20
+tap_plan 23
 
 COMPLETION=${PAYDESK_COMPLETION:-$abs_top_srcdir/completion/paydesk}
 . "$COMPLETION"
@@ -29,7 +29,7 @@ tap_ok $? "paydesk is completed by _paydesk"
 complete -p paydesk-sandbox | grep -q -- '-F _paydesk_sandbox paydesk-sandbox$'
 tap_ok $? "paydesk-sandbox is completed by _paydesk_sandbox"
 
-tap_is "$(candidates 'paydesk ')" "audit cache doctor lookup outbox refund statement sync version" \
+tap_is "$(candidates 'paydesk ')" "audit cache doctor insights lookup outbox refund risk statement sync version" \
 	"the subcommands"
 tap_is "$(candidates 'paydesk st')" "statement" "a subcommand's beginning"
 tap_is "$(candidates 'paydesk --p')" "--platform --profile" "the global options"
@@ -56,6 +56,9 @@ tap_is "$(candidates 'paydesk refund ORD-1 --reason ')" \
 	"duplicate fraudulent requested_by_customer" "refund's reasons"
 tap_is "$(candidates 'paydesk statement --format ')" "csv json pdf txt" "statement's formats"
 tap_is "$(candidates 'paydesk audit -f ')" "csv text" "audit's formats"
+tap_is "$(candidates 'paydesk risk --format ')" "csv json txt" "risk's formats"
+tap_is "$(candidates 'paydesk insights --format ')" "csv json txt" "insights' formats"
+tap_is "$(candidates 'paydesk insights --from ')" "today yesterday" "insights' first day"
 tap_is "$(candidates 'paydesk sync -f -')" "--full --help --profile" \
 	"sync's -f is a flag, not a format"
 tap_is "$(candidates 'paydesk statement --date y')" "yesterday" "a day's words"

@@ -7,7 +7,7 @@ tap_plan 4
 cd "$abs_top_srcdir" || exit 99
 
 listed=$(grep -v '^#' locale/POTFILES.in | sed '/^$/d' | sort -u)
-using=$(grep -l -E '\b(_|N_|P_)\("' client/*.c client/*/*.c tui/*.c views/*.c views/*/*.c 2>/dev/null | sort -u)
+using=$(grep -l -E '\b(_|N_|P_)\("' client/*.[ch] client/*/*.[ch] tui/*.[ch] views/*.[ch] views/*/*.[ch] 2>/dev/null | sort -u)
 printf '%s\n' "$listed" >"$TEST_TMP/listed"
 unlisted=$(printf '%s\n' "$using" | comm -23 - "$TEST_TMP/listed")
 tap_is "$unlisted" "" "every file that uses _() is in locale/POTFILES.in"

@@ -10,6 +10,7 @@
 #include "client/client.h"
 #include "tui/tui.h"
 #include "views/commands.h"
+#include "views/statement.h"
 
 void cli_put_untrusted(FILE *out, const char *text)
 {
@@ -28,6 +29,31 @@ void cli_put_untrusted(FILE *out, const char *text)
 		text += take;
 		len -= take;
 	}
+}
+
+void cli_csv_field(FILE *out, const char *text, bool is_number, bool last)
+{
+	char *clean = tui_sanitize_dup(text ? text : "", 0);
+	statement_csv_cell(out, clean ? clean : "", is_number);
+	fputc(last ? '\n' : ',', out);
+	free(clean);
+}
+
+const char *cli_read_cache(const struct cli_globals *globals, const char *cache,
+                           struct profile *profile)
+{
+	memset(profile, 0, sizeof *profile);
+	if (!cache)
+		cache = getenv("PAYDESK_CACHE");
+	if (cache && *cache)
+		return cache;
+	char perr[512];
+	if (profile_load(globals->profile, profile, perr, sizeof perr) != 0) {
+		cli_error("%s", perr);
+		cli_error("%s", _("no cache to read: set up a profile, or give --cache FILE"));
+		return NULL;
+	}
+	return profile->cache_path;
 }
 
 void cli_error(const char *fmt, ...)

@@ -52,31 +52,6 @@ struct printer {
 	bool csv;
 };
 
-/* Writes a CSV field: sanitized, quoted when it holds a comma, quote or line break. */
-static void csv_field(const char *text, bool last)
-{
-	char *clean = tui_sanitize_dup(text ? text : "", 0);
-	const char *s = clean ? clean : "";
-	bool quote = strpbrk(s, ",\"\r\n") != NULL || (s[0] == ' ');
-	/* A leading =, +, - or @ would run as a formula in a spreadsheet. */
-	bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
-	if (quote || formula) {
-		putchar('"');
-		if (formula)
-			putchar('\'');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
-	putchar(last ? '\n' : ',');
-	free(clean);
-}
-
 static int print_row(void *ctx, const struct audit_row *r)
 {
 	const struct printer *p = ctx;
@@ -100,7 +75,7 @@ static int print_row(void *ctx, const struct audit_row *r)
 		                        r->request_id, r->outcome, r->message};
 		size_t n = sizeof fields / sizeof *fields;
 		for (size_t i = 0; i < n; i++)
-			csv_field(fields[i], i + 1 == n);
+			cli_csv_field(stdout, fields[i], false, i + 1 == n);
 		return 0;
 	}
 	printf("%s  ", when);

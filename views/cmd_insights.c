@@ -56,26 +56,6 @@ static int64_t day_start(const char *text, const char *option)
 
 enum format { FMT_TXT, FMT_CSV, FMT_JSON };
 
-/* Writes a CSV field: sanitized, quoted when it holds a comma, quote or line break. */
-static void csv_text(const char *text, bool last)
-{
-	char *clean = tui_sanitize_dup(text ? text : "", 0);
-	const char *s = clean ? clean : "";
-	if (strpbrk(s, ",\"\r\n")) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
-	putchar(last ? '\n' : ',');
-	free(clean);
-}
-
 static void day_name(int64_t t, char *buf, size_t size)
 {
 	time_t when = (time_t)t;
@@ -88,13 +68,13 @@ static void day_name(int64_t t, char *buf, size_t size)
 static void csv_line(const char *kind, const char *currency, const char *day,
                      const struct insights_sums *s)
 {
-	csv_text(kind, false);
-	csv_text(currency, false);
-	csv_text(day, false);
+	cli_csv_field(stdout, kind, false, false);
+	cli_csv_field(stdout, currency, false, false);
+	cli_csv_field(stdout, day, false, false);
 	for (int m = 0; m < INSIGHTS_MEASURE_COUNT; m++) {
 		char v[64];
 		insights_view_plain(s, m, currency, v, sizeof v);
-		csv_text(v, false);
+		cli_csv_field(stdout, v, true, false);
 	}
 	printf("%lld,%lld,%lld\n", (long long)s->failed, (long long)s->refunds,
 	       (long long)s->disputes);
@@ -287,19 +267,9 @@ int cmd_insights(int argc, char **argv, const struct cli_globals *globals)
 		return EXIT_USAGE;
 	}
 	struct profile profile;
-	memset(&profile, 0, sizeof profile);
+	cache = cli_read_cache(globals, cache, &profile);
 	if (!cache)
-		cache = getenv("PAYDESK_CACHE");
-	if (!cache || !*cache) {
-		char perr[512];
-		if (profile_load(globals->profile, &profile, perr, sizeof perr) != 0) {
-			cli_error("%s", perr);
-			cli_error("%s",
-			          _("no cache to read: set up a profile, or give --cache FILE"));
-			return EXIT_FAILED;
-		}
-		cache = profile.cache_path;
-	}
+		return EXIT_FAILED;
 	if (!tz)
 		tz = profile.timezone;
 	char why[400];

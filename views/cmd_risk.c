@@ -45,30 +45,6 @@ static void risk_usage(FILE *out)
 	      out);
 }
 
-/* Writes a CSV field: sanitized, quoted when it holds a comma, quote or line break, and a
- * leading =, +, - or @ (a spreadsheet formula) defused. */
-static void csv_field(const char *text, bool last)
-{
-	char *clean = tui_sanitize_dup(text ? text : "", 0);
-	const char *s = clean ? clean : "";
-	bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
-	if (formula || strpbrk(s, ",\"\r\n") || s[0] == ' ') {
-		putchar('"');
-		if (formula)
-			putchar('\'');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
-	putchar(last ? '\n' : ',');
-	free(clean);
-}
-
 /* "2026-11-30T14:05:00Z" */
 static void iso_time(time_t t, char *buf, size_t size)
 {
@@ -128,7 +104,7 @@ static void print_csv(const struct risk_findings *f)
 		                        x->reason};
 		size_t n = sizeof fields / sizeof *fields;
 		for (size_t k = 0; k < n; k++)
-			csv_field(fields[k], k + 1 == n);
+			cli_csv_field(stdout, fields[k], false, k + 1 == n);
 	}
 }
 

@@ -302,20 +302,11 @@ int cmd_statement(int argc, char **argv, const struct cli_globals *globals)
 	/* The profile gives the cache, the time zone and the printer; --cache (or
 	 * PAYDESK_CACHE) reads a cache without one, e.g. a copy handed to the accountant. */
 	struct profile profile;
-	memset(&profile, 0, sizeof profile);
-	const char *cache = a.cache ? a.cache : getenv("PAYDESK_CACHE");
-	if (!cache || !*cache) {
-		char perr[512];
-		if (profile_load(globals->profile, &profile, perr, sizeof perr) != 0) {
-			cli_error("%s", perr);
-			cli_error("%s",
-			          _("no cache to read: set up a profile, or give --cache FILE"));
-			return EXIT_FAILED;
-		}
-		cache = profile.cache_path;
-		if (!a.printer && profile.printer[0])
-			a.printer = profile.printer;
-	}
+	const char *cache = cli_read_cache(globals, a.cache, &profile);
+	if (!cache)
+		return EXIT_FAILED;
+	if (!a.printer && profile.printer[0])
+		a.printer = profile.printer;
 	const char *tz = a.timezone ? a.timezone : profile.timezone;
 	char why[400];
 	if (profile_check_timezone(tz, why, sizeof why) != 0) {

@@ -26,6 +26,18 @@ typedef int cli_command_fn(int argc, char **argv, const struct cli_globals *glob
 
 /* Prints untrusted text (from the platform) through the sanitizer. */
 void cli_put_untrusted(FILE *out, const char *text);
+/* Writes one CSV field to OUT, then ',' or (LAST) a line break: sanitized, quoted when it
+ * holds a comma, quote or line break or starts with a space, and a text (not IS_NUMBER) that
+ * a spreadsheet would run as a formula (=, +, -, @) defused with an apostrophe. */
+void cli_csv_field(FILE *out, const char *text, bool is_number, bool last);
+
+struct profile;
+/* The cache a command that only reads it opens: CACHE (its --cache), else PAYDESK_CACHE,
+ * else the profile's, loaded into *PROFILE (zeroed in the other cases; profile_clear it).
+ * NULL, with the reason on stderr, when there is none. */
+const char *cli_read_cache(const struct cli_globals *globals, const char *cache,
+                           struct profile *profile);
+
 /* Prints "paydesk: " and a message to stderr, then a newline. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

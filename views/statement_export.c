@@ -51,7 +51,7 @@ void statement_csv_cell(FILE *out, const char *text, bool is_number)
 	 * ourselves ("-12.50") are numbers, and guarding them would make them text. */
 	bool guard = !is_number && (text[0] == '=' || text[0] == '+' || text[0] == '-' ||
 	                            text[0] == '@' || text[0] == '\t' || text[0] == '\r');
-	bool quote = guard || strpbrk(text, ",\"\r\n") != NULL;
+	bool quote = guard || text[0] == ' ' || strpbrk(text, ",\"\r\n") != NULL;
 	if (!quote) {
 		fputs(text, out);
 		return;

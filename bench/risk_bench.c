@@ -3,6 +3,7 @@
  * Usage: risk_bench CACHE [NOW]   (NOW: Unix seconds, default the clock) */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -10,6 +11,19 @@
 #include <sqlite3.h>
 
 #include "client/risk.h"
+
+/* With RISK_BENCH_PROFILE set: each statement's time, for the last run, on stderr. */
+static bool profiling;
+static int on_profile(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)ctx;
+	if (type != SQLITE_TRACE_PROFILE || !profiling)
+		return 0;
+	char *sql = sqlite3_expanded_sql(p);
+	fprintf(stderr, "%9.1f ms  %.160s\n", (double)*(sqlite3_int64 *)x / 1e6, sql ? sql : "?");
+	sqlite3_free(sql);
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -25,12 +39,15 @@ int main(int argc, char **argv)
 	}
 	/* The screens' page cache (client/query.c). */
 	sqlite3_exec(db, "PRAGMA cache_size=-4096", NULL, NULL, NULL);
+	if (getenv("RISK_BENCH_PROFILE"))
+		sqlite3_trace_v2(db, SQLITE_TRACE_PROFILE, on_profile, NULL);
 	struct risk_settings settings = {0};
 	struct risk_findings found = {0};
 	double best = -1;
 	for (int run = 0; run < 5; run++) {
 		char err[512];
 		struct timespec a, b;
+		profiling = run == 4 && getenv("RISK_BENCH_PROFILE");
 		clock_gettime(CLOCK_MONOTONIC, &a);
 		int n = risk_run(db, &settings, now, &found, err, sizeof err);
 		clock_gettime(CLOCK_MONOTONIC, &b);

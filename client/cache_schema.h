@@ -99,27 +99,33 @@
 #define CACHE_INSIGHTS_BUCKET_S 900
 #define CACHE_INSIGHTS_TABLES_SQL                                                                  \
 	"CREATE TABLE insights_buckets ("                                                          \
-	"  bucket INTEGER NOT NULL, currency TEXT NOT NULL,"                                      \
-	"  payments INTEGER NOT NULL, gross INTEGER NOT NULL, failed INTEGER NOT NULL,"           \
+	"  bucket INTEGER NOT NULL, currency TEXT NOT NULL,"                                       \
+	"  payments INTEGER NOT NULL, gross INTEGER NOT NULL, failed INTEGER NOT NULL,"            \
 	"  refunds INTEGER NOT NULL, refunded INTEGER NOT NULL,"                                   \
-	"  disputes INTEGER NOT NULL, disputed INTEGER NOT NULL, fees_fine INTEGER NOT NULL,"     \
+	"  disputes INTEGER NOT NULL, disputed INTEGER NOT NULL, fees_fine INTEGER NOT NULL,"      \
 	"  PRIMARY KEY (bucket, currency)) WITHOUT ROWID;"                                         \
+	"CREATE TABLE insights_cards (bucket INTEGER NOT NULL, brand TEXT NOT NULL,"               \
+	"  payments INTEGER NOT NULL, PRIMARY KEY (bucket, brand)) WITHOUT ROWID;"                 \
 	"CREATE TABLE insights_dirty (bucket INTEGER PRIMARY KEY);"
 /* Marks the quarter of E unless marked. Not INSERT OR IGNORE: a trigger's statements take
  * the conflict policy of the statement that fired them, and an upsert's is to fail. */
 #define CACHE_INSIGHTS_MARK(e)                                                                     \
-	"  INSERT INTO insights_dirty SELECT " e " / 900 WHERE NOT EXISTS"                        \
+	"  INSERT INTO insights_dirty SELECT " e " / 900 WHERE NOT EXISTS"                         \
 	" (SELECT 1 FROM insights_dirty WHERE bucket = " e " / 900);"
 /* The triggers of one table: C the columns whose change moves a figure. */
 #define CACHE_INSIGHTS_TRIGGERS_OF(t, c)                                                           \
-	"CREATE TRIGGER insights_" t "_insert AFTER INSERT ON " t " BEGIN"                         \
-	CACHE_INSIGHTS_MARK("new.created") " END;"                                                 \
-	"CREATE TRIGGER insights_" t "_update AFTER UPDATE OF " c " ON " t " BEGIN"                \
-	CACHE_INSIGHTS_MARK("old.created") CACHE_INSIGHTS_MARK("new.created") " END;"             \
-	"CREATE TRIGGER insights_" t "_delete AFTER DELETE ON " t " BEGIN"                         \
-	CACHE_INSIGHTS_MARK("old.created") " END;"
+	"CREATE TRIGGER insights_" t "_insert AFTER INSERT ON " t " BEGIN" CACHE_INSIGHTS_MARK(    \
+	        "new.created") " END;"                                                             \
+	                       "CREATE TRIGGER insights_" t "_update AFTER UPDATE OF " c " ON " t  \
+	                       " BEGIN" CACHE_INSIGHTS_MARK("old.created") CACHE_INSIGHTS_MARK(    \
+	                               "new.created") " END;"                                      \
+	                                              "CREATE TRIGGER insights_" t                 \
+	                                              "_delete AFTER DELETE ON " t                 \
+	                                              " BEGIN" CACHE_INSIGHTS_MARK(                \
+	                                                      "old.created") " END;"
 #define CACHE_INSIGHTS_TRIGGERS_SQL                                                                \
-	CACHE_INSIGHTS_TRIGGERS_OF("orders", "created, amount, currency, platform_status, fee_fine") \
+	CACHE_INSIGHTS_TRIGGERS_OF(                                                                \
+	        "orders", "created, amount, currency, platform_status, fee_fine, card_brand")      \
 	CACHE_INSIGHTS_TRIGGERS_OF("refunds", "created, amount, currency, status, fee_fine")       \
 	CACHE_INSIGHTS_TRIGGERS_OF("disputes", "created, amount, currency")                        \
 	CACHE_INSIGHTS_TRIGGERS_OF("balance_transactions", "created, fee, currency")
@@ -136,19 +142,37 @@
 	" UNION ALL SELECT created, currency, 0, 0, 0, 1, amount, 0, 0,"                           \
 	"  coalesce(fee_fine, 0) FROM " f " refunds"                                               \
 	"  WHERE status IN ('succeeded', 'pending') AND " w                                        \
-	" UNION ALL SELECT created, currency, 0, 0, 0, 0, 0, 1, coalesce(amount, 0), 0"           \
+	" UNION ALL SELECT created, currency, 0, 0, 0, 0, 0, 1, coalesce(amount, 0), 0"            \
 	"  FROM " f " disputes WHERE " w                                                           \
 	" UNION ALL SELECT created, currency, 0, 0, 0, 0, 0, 0, 0, fee * 1000"                     \
 	"  FROM " f " balance_transactions WHERE fee <> 0 AND " w
-/* Folds the marked quarters into insights_buckets (one transaction's work). */
+/* insights_cards: the succeeded card payments of each quarter per card network (the card's
+ * brand in lower case), which the Risk rules' dispute ratios are taken over. The unary +
+ * keeps the planner on the created range: otherwise it builds an automatic index on
+ * platform_status for every quarter, and a fold of a million orders never ends. */
+#define CACHE_INSIGHTS_CARD_SQL         "lower(card_brand)"
+#define CACHE_INSIGHTS_CARD_PAYMENT_SQL \
+	"+platform_status = 'succeeded' AND +card_brand IS NOT NULL"
+/* Folds the marked quarters into insights_buckets and insights_cards (one transaction's
+ * work). */
 #define CACHE_INSIGHTS_FOLD_SQL                                                                    \
 	"DELETE FROM insights_buckets WHERE bucket IN (SELECT bucket FROM insights_dirty);"        \
 	"INSERT INTO insights_buckets SELECT created / 900, currency, sum(payments), sum(gross),"  \
 	" sum(failed), sum(refunds), sum(refunded), sum(disputes), sum(disputed), sum(fees_fine)"  \
-	" FROM (" CACHE_INSIGHTS_ROWS_SQL("insights_dirty d CROSS JOIN",                                 \
-	                                  "created >= d.bucket * 900 AND created < d.bucket * 900"  \
-	                                  " + 900") ") GROUP BY created / 900, currency;"           \
-	"DELETE FROM insights_dirty;"
+	" FROM (" CACHE_INSIGHTS_ROWS_SQL(                                                         \
+	        "insights_dirty d CROSS JOIN",                                                     \
+	        "created >= d.bucket * 900 AND created < d.bucket * 900"                           \
+	        " + 900") ") GROUP BY created / 900, currency;"                                    \
+	                  "DELETE FROM insights_cards WHERE bucket IN (SELECT bucket FROM "        \
+	                  "insights_dirty);"                                                       \
+	                  "INSERT INTO insights_cards SELECT created / "                           \
+	                  "900, " CACHE_INSIGHTS_CARD_SQL ", count(*)"                             \
+	                  " FROM insights_dirty d CROSS JOIN orders WHERE created >= d.bucket * "  \
+	                  "900"                                                                    \
+	                  " AND created < d.bucket * 900 + 900 "                                   \
+	                  "AND " CACHE_INSIGHTS_CARD_PAYMENT_SQL                                   \
+	                  " GROUP BY created / 900, " CACHE_INSIGHTS_CARD_SQL ";"                  \
+	                  "DELETE FROM insights_dirty;"
 
 /* Creates every table, index and trigger of a new cache, in one script. */
 extern const char cache_schema_sql[];

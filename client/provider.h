@@ -200,10 +200,11 @@ struct provider_platform {
 	                         before its signatures are refused; 0 = they never are */
 	const char *default_api_base;
 	/* Its words where they differ from the neutral ones (N_() texts, NULL = neutral). */
-	const char *order_id_label;  /* "Transaction ID" */
-	const char *order_ref_label; /* "Merchant order no." */
-	const char *dispute_noun;    /* "complaint" */
-	const char *disputes_title;  /* "Complaints" */
+	const char *order_id_label;     /* "Transaction ID" */
+	const char *order_ref_label;    /* "Merchant order no." */
+	const char *dispute_noun;       /* "complaint" */
+	const char *disputes_title;     /* "Complaints" */
+	const char *dispute_rate_title; /* "Complaint rate" */
 	/* What its lists are called in messages ("complaints", "the fund flow"), by resource;
 	 * NULL: the API's name ("charges"). */
 	const char *resource_words[PROVIDER_RESOURCE_COUNT];

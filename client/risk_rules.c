@@ -9,6 +9,7 @@
 
 #include "client/i18n.h"
 #include "client/money.h"
+#include "client/cache_schema.h"
 #include "client/risk_private.h"
 
 /* ---- Helpers of the rules ---- */
@@ -278,23 +279,42 @@ static int month_counts(struct risk_ctx *c, const struct risk_rule *r, sqlite3_s
 	return 0;
 }
 
-/* The payments of a network between from and to, counted up to cap (a count that reaches cap
- * means "cap or more"); -1 on failure. */
-static int64_t payments_upto(struct risk_ctx *c, const struct risk_rule *r, const char *brand,
-                             time_t from, time_t to, int64_t cap)
+/* The succeeded payments of a network between from and to: the cache's sums per quarter
+ * (insights_cards) for the whole quarters that no mark says are stale, the orders themselves
+ * for the others and for the cut quarters at either end; -1 on failure. */
+static int64_t card_payments(struct risk_ctx *c, const struct risk_rule *r, const char *brand,
+                             time_t from, time_t to)
 {
+	/* ?1 from, ?2 to, ?3 the brand, ?4 the first whole quarter, ?5 the end of the last. */
 	static const char sql[] =
-	        "SELECT count(*) FROM (SELECT 1 FROM orders WHERE created >= ?1 AND created < ?2"
-	        " AND platform_status = 'succeeded' AND lower(card_brand) = ?3 LIMIT ?4)";
+	        "SELECT (SELECT coalesce(sum(payments), 0) FROM insights_cards WHERE brand = ?3"
+	        "  AND bucket >= ?4 AND bucket < ?5 AND bucket NOT IN (SELECT bucket"
+	        "  FROM insights_dirty WHERE bucket >= ?4 AND bucket < ?5))"
+	        " + (SELECT count(*) FROM insights_dirty d CROSS JOIN orders o"
+	        "  WHERE d.bucket >= ?4 AND d.bucket < ?5 AND o.created >= d.bucket * 900"
+	        "  AND o.created < d.bucket * 900 + 900 AND " CACHE_INSIGHTS_CARD_SQL " = ?3"
+	        "  AND " CACHE_INSIGHTS_CARD_PAYMENT_SQL ")"
+	        " + (SELECT count(*) FROM orders WHERE created >= ?1 AND created < min(?2, ?4 * "
+	        "900)"
+	        "  AND " CACHE_INSIGHTS_CARD_SQL " = ?3 AND " CACHE_INSIGHTS_CARD_PAYMENT_SQL ")"
+	        " + (SELECT count(*) FROM orders WHERE created >= max(?1, ?5 * 900) AND created < "
+	        "?2"
+	        "  AND created >= ?4 * 900 AND " CACHE_INSIGHTS_CARD_SQL
+	        " = ?3 AND " CACHE_INSIGHTS_CARD_PAYMENT_SQL ")";
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK) {
 		set_sql_error(c, r->name);
 		return -1;
 	}
+	int64_t lo = ((int64_t)from + CACHE_INSIGHTS_BUCKET_S - 1) / CACHE_INSIGHTS_BUCKET_S;
+	int64_t hi = (int64_t)to / CACHE_INSIGHTS_BUCKET_S;
+	if (hi < lo)
+		hi = lo;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)from);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)to);
 	sqlite3_bind_text(s, 3, brand, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, cap);
+	sqlite3_bind_int64(s, 4, lo);
+	sqlite3_bind_int64(s, 5, hi);
 	int64_t n = -1;
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
@@ -335,14 +355,11 @@ int risk_run_dispute_ratio(struct risk_ctx *c, const struct risk_rule *r, const 
 			int64_t d = disputes[m][n];
 			if (d == 0)
 				continue;
-			/* Payments are counted only as far as they matter: from d * 10000 / warn_at
-			 * of them on, the ratio is below the warning, whatever their number. */
 			int bm = w->same_month ? m : m + 1;
-			int64_t cap = d * 10000 / warn_at + 1;
-			int64_t base = payments_upto(c, r, w->brand, start[bm], end[bm], cap);
+			int64_t base = card_payments(c, r, w->brand, start[bm], end[bm]);
 			if (base < 0)
 				return -1;
-			if (base == 0 || base >= cap)
+			if (base == 0)
 				continue;
 			int64_t ratio = d * 10000 / base;
 			if (ratio < warn_at)

@@ -101,7 +101,7 @@ static json_t *json_sums(const struct insights_sums *s, const char *currency)
 
 static int print_insights(const struct insights *cur, const struct insights *prev,
                           const int64_t *bounds, const int64_t *prev_bounds, int n_days,
-                          enum format fmt)
+                          enum format fmt, const struct provider_platform *pl)
 {
 	char d1[16], d2[16], p1[16], p2[16];
 	day_name(bounds[0], d1, sizeof d1);
@@ -181,7 +181,7 @@ static int print_insights(const struct insights *cur, const struct insights *pre
 			                     sizeof before);
 			insights_view_change(b ? &b->total : &none, &s->total, m, false, change,
 			                     sizeof change);
-			const char *title = _(insights_measures[m].title);
+			const char *title = insights_view_title(m, pl);
 			int pad = 32 - tui_text_width(title);
 			printf("  %s%*s %16s %16s  %s\n", title, pad > 0 ? pad : 0, "", now, before,
 			       change);
@@ -329,7 +329,9 @@ int cmd_insights(int argc, char **argv, const struct cli_globals *globals)
 		status = EXIT_FAILED;
 		goto out;
 	}
-	status = print_insights(&cur, &prev, bounds, prev_bounds, n_days, fmt);
+	status = print_insights(&cur, &prev, bounds, prev_bounds, n_days, fmt,
+	                        profile.platform[0] ? provider_platform_find(profile.platform)
+	                                            : NULL);
 	insights_free(&cur);
 	insights_free(&prev);
 	query_close(&q);

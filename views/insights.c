@@ -27,6 +27,12 @@ static void put_bp(int64_t bp, char *buf, size_t size)
 	         (long long)(mag % 100));
 }
 
+const char *insights_view_title(enum insights_measure m, const struct provider_platform *pl)
+{
+	return views_word(m == INSIGHTS_DISPUTE_RATE && pl ? pl->dispute_rate_title : NULL,
+	                  insights_measures[m].title);
+}
+
 void insights_view_format(const struct insights_sums *s, enum insights_measure m,
                           const char *currency, char *buf, size_t size)
 {
@@ -268,7 +274,7 @@ static void set_titles(struct insights_screen *s)
 {
 	const struct insights_series *ser = shown(s);
 	snprintf(s->value_title, sizeof s->value_title, "%s",
-	         _(insights_measures[s->measure].title));
+	         insights_view_title(s->measure, views_app.platform));
 	char top[64] = "";
 	if (ser) {
 		struct insights_sums one = {0};
@@ -412,8 +418,9 @@ static void insights_status(struct tui_view *view, char *buf, size_t size)
 	insights_view_format(&ser->total, s->measure, ser->currency, total, sizeof total);
 	insights_view_change(b ? &b->total : &none, &ser->total, s->measure, tui_utf8(), change,
 	                     sizeof change);
-	snprintf(buf, size, _("%s %s, %d days: %s %s"), _(insights_measures[s->measure].title), ccy,
-	         s->n_days, total, change);
+	snprintf(buf, size, _("%s %s, %d days: %s %s"),
+	         insights_view_title(s->measure, views_app.platform), ccy, s->n_days, total,
+	         change);
 }
 
 /* Every measure of the day, and of the span, each against the span before. */
@@ -452,7 +459,7 @@ static struct tui_lines *insights_detail(struct tui_view *view, const struct tui
 		snprintf(pv, sizeof pv, "%*s%s", wv - tui_text_width(v[m]), "", v[m]);
 		snprintf(pt, sizeof pt, "%*s%s", wt - tui_text_width(t[m]), "", t[m]);
 		snprintf(text, sizeof text, _("%s   span %s %s"), pv, pt, c);
-		views_field(lines, _(insights_measures[m].title), text);
+		views_field(lines, insights_view_title(m, views_app.platform), text);
 	}
 	return lines;
 }

@@ -10,6 +10,11 @@
 /* The longest span a screen or the command reads. */
 #define INSIGHTS_VIEW_MAX_DAYS 366
 
+struct provider_platform;
+/* The title of measure m (translated), in the words of platform pl where they differ
+ * (WeChat Pay's and Alipay's complaints); pl NULL: the neutral words. */
+const char *insights_view_title(enum insights_measure m, const struct provider_platform *pl);
+
 /* A measure of s in the locale's money format ("1,234.56", a fee to its finer digits when
  * they are not zeros), a count, or a rate ("1.25%"); "-" when it has no value. */
 void insights_view_format(const struct insights_sums *s, enum insights_measure m,

@@ -715,6 +715,7 @@ const struct provider_platform wechatpay_platform = {
         .order_ref_label = N_("Merchant order no."),
         .dispute_noun = N_("complaint"),
         .disputes_title = N_("Complaints"),
+        .dispute_rate_title = N_("Complaint rate"),
         .resource_words = {[PROVIDER_CHARGES] = N_("orders"),
                            [PROVIDER_REFUNDS] = N_("refunds"),
                            [PROVIDER_DISPUTES] = N_("complaints"),

@@ -293,6 +293,33 @@ static void test_dispute_ratio_mastercard_month_before(void **state)
 	assert_non_null(strstr(f->reason, "2 chargebacks on 100 payments of the month before"));
 }
 
+static void test_dispute_ratio_from_sums(void **state)
+{
+	(void)state;
+	/* August's 150 Mastercard payments folded into the cache's sums per quarter hour;
+	 * then 30 more in quarters already folded and one of the first failed, both only marked
+	 * (as between a sync's store and its fold): the month before counts 179. */
+	orders_of("aug", 150, NOW - 25 * DAY, 600, "mastercard");
+	assert_int_equal(cache_insights_fold(db), SQLITE_OK);
+	orders_of("late", 30, NOW - 25 * DAY - 300, 600, "mastercard");
+	exec("UPDATE orders SET platform_status = 'failed' WHERE id = 'aug7'");
+	orders_of("sep", 3, NOW - MIN, 600, "mastercard");
+	dispute("dp_1", "sep0", NOW - 10 * MIN, "needs_response");
+	dispute("dp_2", "sep1", NOW - 20 * MIN, "needs_response");
+	dispute("dp_3", "sep2", NOW - 30 * MIN, "needs_response");
+	set("risk_dispute_count_mastercard", "2");
+	run();
+	assert_int_equal(count_of("dispute_ratio"), 1);
+	assert_non_null(strstr(first_of("dispute_ratio")->reason,
+	                       "3 chargebacks on 179 payments of the month before"));
+	/* Folded, the same. */
+	assert_int_equal(cache_insights_fold(db), SQLITE_OK);
+	run();
+	assert_int_equal(count_of("dispute_ratio"), 1);
+	assert_non_null(strstr(first_of("dispute_ratio")->reason,
+	                       "3 chargebacks on 179 payments of the month before"));
+}
+
 static void test_dispute_ratio_mastercard_no_month_before(void **state)
 {
 	(void)state;
@@ -855,6 +882,7 @@ int main(void)
 	        T(test_dispute_ratio_below),
 	        T(test_dispute_ratio_mastercard_month_before),
 	        T(test_dispute_ratio_mastercard_no_month_before),
+	        T(test_dispute_ratio_from_sums),
 	        T(test_platform_risk),
 	        T(test_truncated),
 	        T(test_card_velocity),

@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 UI_TMUX_SESSION=demo
 ui_tmux_setup
-tap_plan 18
+tap_plan 22
 DEMO_TMP="$TEST_TMP/demo"
 mkdir -p "$DEMO_TMP"
 
@@ -77,6 +77,13 @@ for platform in wechatpay alipay; do
 	tm capture-pane -p -t demo >"$TEST_TMP/queue"
 	grep -q "CNY" "$TEST_TMP/queue"; tap_ok $? "$platform: in CNY"
 	grep -q "CNY" "$TEST_TMP/queue" || sed "s/^/# | /" "$TEST_TMP/queue"
+	# Insights: the merchant's days in CNY, and its disputes are complaints there too.
+	tm send-keys -t demo 5
+	wait_for "█"
+	tap_ok $? "$platform: Insights charts the days"
+	tm send-keys -t demo v
+	wait_for "投诉率" && grep -q "交易总额 *[0-9,.]* *时间段" "$TEST_TMP/pane"
+	tap_ok $? "$platform: the day's figures, with the complaint rate"
 	tm send-keys -t demo q q
 	gone
 	tap_ok $? "$platform: the demo leaves nothing behind"

@@ -22,3 +22,7 @@ bench_risk_bench_SOURCES = bench/risk_bench.c
 bench_risk_bench_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 bench_risk_bench_LDADD = client/libclient.a $(PAYDESK_EXT_LIBS)
 CLEANFILES += bench/risk_bench
+
+# A first sync against a script on Stripe's Node SDK, interleaved (not part of make check;
+# needs npm): bench/peer_sync.sh [ORDERS [ROUNDS]].
+EXTRA_DIST += bench/peer_sync.sh

@@ -9,7 +9,7 @@ packages="gcc make autoconf automake autopoint gettext pkg-config
 libncurses-dev libsqlite3-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev
 libcmocka-dev libcairo2-dev libpango1.0-dev libssl-dev zlib1g-dev libzip-dev
 fonts-noto-cjk fonts-dejavu-core
-locales tmux sqlite3 jq curl poppler-utils cups cups-client printer-driver-cups-pdf
+locales tmux sqlite3 jq curl time poppler-utils cups cups-client printer-driver-cups-pdf
 ca-certificates openssl bash-completion
 groff-base man-db mandoc"
 

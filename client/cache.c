@@ -250,25 +250,32 @@ int cache_migrate(sqlite3 *db, char *err, size_t err_size)
 		         version, CACHE_LATEST);
 		return -1;
 	}
-	for (int step = version; step < CACHE_LATEST; step++) {
+	if (version == CACHE_LATEST)
+		return 0;
+	/* Every step in one transaction: a process killed while it creates or upgrades a cache
+	 * leaves it as it was (an empty file stays empty), never between two schemas. */
+	char *msg = NULL;
+	int step = version;
+	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
+	for (; rc == SQLITE_OK && step < CACHE_LATEST; step++) {
 		char set_version[64];
 		snprintf(set_version, sizeof set_version, "PRAGMA user_version = %d", step + 1);
-		char *msg = NULL;
-		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_exec(db, step == 0 ? cache_schema_sql : migrations[step], NULL,
-			                  NULL, &msg);
+		rc = sqlite3_exec(db, step == 0 ? cache_schema_sql : migrations[step], NULL, NULL,
+		                  &msg);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_exec(db, set_version, NULL, NULL, &msg);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &msg);
-		if (rc != SQLITE_OK) {
-			snprintf(err, err_size, _("cannot upgrade the cache to schema %d: %s"),
-			         step + 1, msg ? msg : sqlite3_errmsg(db));
-			sqlite3_free(msg);
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-			return -1;
-		}
+		if (rc != SQLITE_OK)
+			break;
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		snprintf(err, err_size, _("cannot upgrade the cache to schema %d: %s"),
+		         step < CACHE_LATEST ? step + 1 : CACHE_LATEST,
+		         msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
 	}
 	return 0;
 }

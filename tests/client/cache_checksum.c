@@ -143,6 +143,17 @@ static int integrity(sqlite3 *db)
 	sqlite3_finalize(st);
 	if (!ok || rows != 1)
 		return 1;
+	/* A cache killed before its creation committed holds no schema at all, which the next
+	 * open creates: intact. (Creation is one transaction: there is nothing in between.) */
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return 1;
+	int objects = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (objects == 0) {
+		printf("no schema yet\n");
+		return 0;
+	}
 	/* The full-text index against its content table, row by row (the sync keeps it without
 	 * triggers). The command writes nothing but needs a writable connection. */
 	char *msg = NULL;

@@ -184,6 +184,33 @@ static const char *const migrations[] = {
         "INSERT OR IGNORE INTO insights_dirty SELECT DISTINCT created / 900 FROM disputes;"
         "INSERT OR IGNORE INTO insights_dirty SELECT DISTINCT created / 900"
         " FROM balance_transactions;" CACHE_INSIGHTS_FOLD_SQL,
+        /* 11 -> 12: converted movements keep both sides. A balance transaction keeps the
+         * rate as the platform wrote it (text, never a float) and its conversion fee; the
+         * side the customer paid is the platform's where it says it, else the source's
+         * (a charge, refund or dispute, signed like the movement): the balance_fx view
+         * gives both. Entries cached before kept no rate: a Stripe cache lists its balance
+         * transactions again on its next sync. */
+        "ALTER TABLE balance_transactions ADD COLUMN exchange_rate TEXT;"
+        "ALTER TABLE balance_transactions ADD COLUMN fx_fee INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE balance_transactions ADD COLUMN presentment_amount INTEGER;"
+        "ALTER TABLE balance_transactions ADD COLUMN presentment_currency TEXT;"
+        "CREATE VIEW balance_fx AS SELECT b.id, b.created, b.source, b.type,"
+        "  b.reporting_category, b.payout_id,"
+        "  coalesce(b.presentment_amount, CASE WHEN b.amount < 0 THEN -1 ELSE 1 END *"
+        "    coalesce(o.amount, r.amount, d.amount)) AS presentment_amount,"
+        "  coalesce(b.presentment_currency, o.currency, r.currency, d.currency)"
+        "    AS presentment_currency,"
+        "  b.amount AS settlement_amount, b.currency AS settlement_currency,"
+        "  b.exchange_rate, b.fx_fee, b.fee, b.net"
+        " FROM balance_transactions b"
+        " LEFT JOIN orders o ON o.id = b.source"
+        " LEFT JOIN refunds r ON r.id = b.source"
+        " LEFT JOIN disputes d ON d.id = b.source"
+        " WHERE b.exchange_rate IS NOT NULL;"
+        "DELETE FROM sync_state WHERE resource LIKE 'balance_transactions@%';"
+        "UPDATE sync_state SET backfill_done = 0, backfill_cursor = NULL"
+        " WHERE resource = 'balance_transactions'"
+        "  AND EXISTS (SELECT 1 FROM meta WHERE key = 'provider' AND value = 'stripe');",
 };
 
 #define CACHE_LATEST ((int)(sizeof migrations / sizeof *migrations))

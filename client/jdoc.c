@@ -453,6 +453,15 @@ const char *jval_str(const struct jval *v)
 	return v && v->type == J_STRING ? v->v.s : NULL;
 }
 
+const char *jval_real_text(const struct jval *v)
+{
+	if (!v || v->type != J_REAL)
+		return NULL;
+	char *t = (char *)v->v.s;
+	t[v->len] = '\0';
+	return t;
+}
+
 bool jval_is(const struct jval *v, enum jtype type)
 {
 	return v && v->type == type;

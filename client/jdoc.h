@@ -67,6 +67,10 @@ static inline bool jdoc_needs_escape8(uint64_t v)
 const struct jval *jval_get(const struct jval *v, const char *key);
 /* The string's text, NULL for anything else. */
 const char *jval_str(const struct jval *v);
+/* A number with a fraction or exponent (J_REAL) as it was written, NUL-terminated in the
+ * reply's buffer (the byte after a number is a delimiter the parse no longer needs); NULL
+ * for anything else. */
+const char *jval_real_text(const struct jval *v);
 bool jval_is(const struct jval *v, enum jtype type);
 
 /* Walks the items of an array or the members of an object: c is each child in turn. */

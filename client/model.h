@@ -99,10 +99,21 @@ struct model_payout {
 	bool automatic;
 };
 
+/* A movement of the balance, in the currency it settles in (amount, fee, net, currency).
+ * A converted movement also says the rate the platform applied, exactly as it wrote it,
+ * and the conversion fee (part of fee); the side the customer paid (presentment) comes
+ * from the platform where it gives it, else from the source object (see the cache's
+ * balance_fx view). */
 struct model_balance_tx {
 	int64_t amount, fee, net, available_on;
 	const char *currency, *type, *reporting_category, *source, *status, *description;
-	const char *bill_day; /* the bill it came from, NULL for none */
+	const char *bill_day;      /* the bill it came from, NULL for none */
+	const char *exchange_rate; /* decimal text as sent, NULL when nothing was converted */
+	int64_t exchange_rate_whole; /* a rate sent as a JSON integer, with rate_whole */
+	bool rate_whole;
+	int64_t fx_fee;                   /* the conversion fee, in the settlement currency */
+	int64_t presentment_amount;       /* signed like amount; with presentment_currency */
+	const char *presentment_currency; /* NULL when the platform does not say it */
 };
 
 struct model_object {

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,16 +111,19 @@ static const char *const sql[ST_ALL] = {
                 " raw=?11",
         /* payout_id comes from listing by payout, never from the object itself: keep it. */
         [ST_BTX] = "INSERT INTO balance_transactions(id, created, available_on, amount, fee, net,"
-                   " currency, type, reporting_category, source, status, description, bill_day)"
-                   " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"
+                   " currency, type, reporting_category, source, status, description, bill_day,"
+                   " exchange_rate, fx_fee, presentment_amount, presentment_currency)"
+                   " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"
                    " ON CONFLICT(id) DO UPDATE SET created=?2, available_on=?3, amount=?4, fee=?5,"
                    " net=?6, currency=?7, type=?8, reporting_category=?9, source=?10, status=?11,"
-                   " description=?12, bill_day=COALESCE(?13, bill_day)"
+                   " description=?12, bill_day=COALESCE(?13, bill_day), exchange_rate=?14,"
+                   " fx_fee=?15, presentment_amount=?16, presentment_currency=?17"
                    /* Reconciliation lists every entry again: an unchanged row is not
                     * rewritten (nor its indices). */
                    " WHERE (created, available_on, amount, fee, net, currency, type,"
-                   " reporting_category, source, status, description)"
-                   " IS NOT (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                   " reporting_category, source, status, description, exchange_rate, fx_fee,"
+                   " presentment_amount, presentment_currency)"
+                   " IS NOT (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?14, ?15, ?16, ?17)",
         [ST_EVENT] = "INSERT OR IGNORE INTO events(id, created, type, object_id)"
                      " VALUES (?1, ?2, ?3, ?4)",
         [ST_BTX_PAYOUT] = "UPDATE balance_transactions SET payout_id = ?2 WHERE id = ?1"
@@ -767,6 +771,17 @@ static int store_kind(struct store *s, const struct model_object *m)
 		text(st, 11, b->status);
 		text(st, 12, b->description);
 		text(st, 13, b->bill_day);
+		char whole[24];
+		if (b->rate_whole)
+			snprintf(whole, sizeof whole, "%" PRId64, b->exchange_rate_whole);
+		sqlite3_bind_text(st, 14, b->rate_whole ? whole : b->exchange_rate, -1,
+		                  SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 15, b->fx_fee);
+		if (b->presentment_currency)
+			sqlite3_bind_int64(st, 16, b->presentment_amount);
+		else
+			sqlite3_bind_null(st, 16);
+		text(st, 17, b->presentment_currency);
 		rc = run(st);
 		break;
 	}

@@ -23,7 +23,8 @@ paydesk_sandbox_SOURCES += \
 	sandbox/stripe/gen.c \
 	sandbox/stripe/mutate.c \
 	sandbox/stripe/live.c \
-	sandbox/stripe/files.c
+	sandbox/stripe/files.c \
+	sandbox/stripe/fx.c
 paydesk_sandbox_SOURCES += \
 	sandbox/wechatpay/wechatpay.h \
 	sandbox/wechatpay/platform.c \

@@ -39,6 +39,10 @@ static const char usage_text[] =
         "  --hostile             add names, descriptions and metadata holding escape\n"
         "                        sequences, control characters, bidi overrides and very\n"
         "                        long strings\n"
+        "  --settlement LIST     Stripe: the currencies the account settles in, e.g. usd\n"
+        "                        or usd,eur; charges in any other currency are converted\n"
+        "                        into the first at the day's rate (default: each charge\n"
+        "                        settles in its own currency)\n"
         "  --invalid-utf8        with --hostile, also put bytes that are not UTF-8 into\n"
         "                        some strings (such replies are not valid JSON text)\n"
         "  --rate-limit N        answer 429 beyond N API requests per second (default: off)\n"
@@ -206,6 +210,7 @@ enum {
 	OPT_DAYS,
 	OPT_NOW,
 	OPT_HOSTILE,
+	OPT_SETTLEMENT,
 	OPT_INVALID_UTF8,
 	OPT_RATE,
 	OPT_KEYS,
@@ -228,6 +233,7 @@ static const struct option long_options[] = {
         {"days", required_argument, NULL, OPT_DAYS},
         {"now", required_argument, NULL, OPT_NOW},
         {"hostile", no_argument, NULL, OPT_HOSTILE},
+        {"settlement", required_argument, NULL, OPT_SETTLEMENT},
         {"invalid-utf8", no_argument, NULL, OPT_INVALID_UTF8},
         {"rate-limit", required_argument, NULL, OPT_RATE},
         {"keys", required_argument, NULL, OPT_KEYS},
@@ -293,6 +299,9 @@ static int parse_args(struct sbx *s, int argc, char **argv)
 			break;
 		case OPT_HOSTILE:
 			s->opt.hostile = 1;
+			break;
+		case OPT_SETTLEMENT:
+			s->opt.settlement = optarg;
 			break;
 		case OPT_INVALID_UTF8:
 			s->opt.invalid_utf8 = 1;
@@ -406,6 +415,11 @@ int main(int argc, char **argv)
 	if (s.platform == NULL) {
 		fprintf(stderr, "paydesk-sandbox: unknown platform '%s' (known: %s)\n",
 		        s.opt.platform, sbx_platform_names());
+		free_keys(&s);
+		return 2;
+	}
+	if (s.opt.settlement && strcmp(s.platform->name, "stripe") != 0) {
+		fprintf(stderr, "paydesk-sandbox: --settlement is for --platform stripe\n");
 		free_keys(&s);
 		return 2;
 	}

@@ -176,6 +176,11 @@ struct sbx_options {
 	const char *tls_cert; /* PEM files: serve HTTPS instead of HTTP */
 	const char *tls_key;
 	int quiet;
+	/* Stripe --settlement: the currencies the account settles in, comma-separated (the
+	 * first takes every other currency, converted); NULL: each its own. Kept in the
+	 * store's meta once seeded (settlement_buf then holds it). */
+	const char *settlement;
+	char settlement_buf[64];
 };
 
 struct sbx_platform;

@@ -146,6 +146,29 @@ static const struct model_drop btx_cols[] = {
 
 #define N(a) (sizeof a / sizeof *a)
 
+/* The exchange rate exactly as Stripe wrote it, and the conversion fee among the fee
+ * details (a stripe_fee whose description names the conversion). */
+static void map_fx(const struct jval *obj, struct model_balance_tx *b)
+{
+	const struct jval *rate = jval_get(obj, "exchange_rate");
+	if (jval_is(rate, J_REAL)) {
+		b->exchange_rate = jval_real_text(rate);
+	} else if (jval_is(rate, J_INT)) {
+		b->exchange_rate_whole = rate->v.i;
+		b->rate_whole = true;
+	}
+	const struct jval *fees = jval_get(obj, "fee_details"), *f;
+	uint32_t i;
+	if (!jval_is(fees, J_ARRAY))
+		return;
+	JVAL_EACH(f, i, fees)
+	{
+		const char *d = str(f, "description");
+		if (d && (strstr(d, "conversion") || strstr(d, "Conversion")))
+			b->fx_fee += num(f, "amount");
+	}
+}
+
 static void map_order(const struct jval *o, struct model_order *m)
 {
 	m->amount = num(o, "amount");
@@ -255,6 +278,7 @@ int stripe_map_object(const struct jval *obj, struct model_object *m, char *err,
 		b->source = str(obj, "source");
 		b->status = str(obj, "status");
 		b->description = str(obj, "description");
+		map_fx(obj, b);
 		drop = btx_cols, n_drop = N(btx_cols);
 	} else {
 		return 0; /* MODEL_NONE: not kept */

@@ -99,6 +99,11 @@ static void checksum(struct sbx *s, struct sbx_result *r)
 	                         "SELECT id, amount, fee, net, currency, type, source FROM"
 	                         " balance_transactions ORDER BY id",
 	                         b);
+	sbx_buf_puts(b, ",");
+	rc |= sbx_checksum_table(s, "fx",
+	                         "SELECT id, exchange_rate, fx_fee FROM balance_transactions"
+	                         " WHERE exchange_rate IS NOT NULL ORDER BY id",
+	                         b);
 	sbx_buf_puts(b, "}");
 	if (rc != 0) {
 		admin_error(r, 500, "checksum failed");

@@ -252,7 +252,8 @@ int sbx_insert_charge(struct sbx *s, sqlite3_stmt *ins, const struct sbx_charge_
 int sbx_insert_bt(struct sbx *s, sqlite3_stmt *ins, const char *id, int64_t created,
                   int64_t available_on, int64_t amount, int64_t fee, const char *currency,
                   const char *type, const char *category, const char *source,
-                  const char *description, const char *payout)
+                  const char *description, const char *rate, int64_t fx_fee,
+                  const char *payout)
 {
 	sqlite3_reset(ins);
 	sqlite3_bind_text(ins, 1, id, -1, SQLITE_TRANSIENT);
@@ -266,10 +267,15 @@ int sbx_insert_bt(struct sbx *s, sqlite3_stmt *ins, const char *id, int64_t crea
 	sqlite3_bind_text(ins, 9, category, -1, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 10, source, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(ins, 11, description, -1, SQLITE_TRANSIENT);
-	if (payout)
-		sqlite3_bind_text(ins, 12, payout, -1, SQLITE_TRANSIENT);
+	if (rate)
+		sqlite3_bind_text(ins, 12, rate, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(ins, 12);
+	sqlite3_bind_int64(ins, 13, fx_fee);
+	if (payout)
+		sqlite3_bind_text(ins, 14, payout, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(ins, 14);
 	if (sqlite3_step(ins) != SQLITE_DONE) {
 		fprintf(stderr, "paydesk-sandbox: cannot store a balance transaction: %s\n",
 		        sqlite3_errmsg(s->db));

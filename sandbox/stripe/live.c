@@ -36,15 +36,14 @@ int sbx_live_charge(struct sbx *s, struct sbx_buf *ids)
 	sbx_rng_id(&s->rng, "txn_", bt, sizeof(bt));
 	if (sbx_insert_charge(s, ins, c, 0, 0, succeeded ? bt : NULL) != 0)
 		goto out;
-	if (succeeded &&
-	    sbx_run(s,
-	            "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
-	            "(?,?,?,?,?,?,?,?,?,?,?,?)",
-	            "siiiiissssss", bt, now, sbx_day_start(now) + 2 * 86400, c->amount,
-	            sbx_charge_fee(c->amount, c->currency),
-	            c->amount - sbx_charge_fee(c->amount, c->currency), c->currency, "charge",
-	            "charge", c->id, c->description, (const char *)NULL) != 0)
-		goto out;
+	if (succeeded) {
+		struct sbx_booked k;
+
+		sbx_fx_book(s, c->currency, c->amount, now, SBX_FEE_CHARGE, &k);
+		if (sbx_fx_insert_bt(s, bt, now, sbx_day_start(now) + 2 * 86400, &k, "charge",
+		                     "charge", c->id, c->description, NULL) != 0)
+			goto out;
+	}
 	if (sbx_emit_event(s,
 	                   succeeded                          ? "charge.succeeded"
 	                   : strcmp(c->status, "failed") == 0 ? "charge.failed"
@@ -94,23 +93,20 @@ int sbx_live_refund(struct sbx *s, struct sbx_buf *ids, int nth)
 }
 
 static int insert_dispute_bt(struct sbx *s, const char *dispute, const char *charge,
-                             const char *cur, int64_t amount, int64_t fee, int reversal)
+                             const char *cur, int64_t amount, int reversal)
 {
 	char bt[40];
 	char desc[96];
 	int64_t now = sbx_now(s);
+	struct sbx_booked k;
 
 	sbx_rng_id(&s->rng, "txn_", bt, sizeof(bt));
 	snprintf(desc, sizeof(desc), "Chargeback %s for %s", reversal ? "reversal" : "withdrawal",
 	         charge);
-	return sbx_run(s,
-	               "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
-	               "(?,?,?,?,?,?,?,?,?,?,?,?)",
-	               "siiiiissssss", bt, now, sbx_day_start(now) + 2 * 86400,
-	               reversal ? amount : -amount, reversal ? -fee : fee,
-	               reversal ? amount + fee : -(amount + fee), cur, "adjustment",
-	               reversal ? "dispute_reversal" : "dispute", dispute, desc,
-	               (const char *)NULL);
+	sbx_fx_book(s, cur, reversal ? amount : -amount, now,
+	            reversal ? SBX_FEE_DISPUTE_RETURNED : SBX_FEE_DISPUTE, &k);
+	return sbx_fx_insert_bt(s, bt, now, sbx_day_start(now) + 2 * 86400, &k, "adjustment",
+	                        reversal ? "dispute_reversal" : "dispute", dispute, desc, NULL);
 }
 
 int sbx_live_dispute(struct sbx *s, struct sbx_buf *ids, int nth)
@@ -149,7 +145,7 @@ int sbx_live_dispute(struct sbx *s, struct sbx_buf *ids, int nth)
 		goto out;
 	if (sbx_run(s, "UPDATE charges SET disputed = 1 WHERE id = ?", "s", chid) != 0)
 		goto out;
-	if (insert_dispute_bt(s, id, chid, cur, amount, sbx_dispute_fee(cur), 0) != 0)
+	if (insert_dispute_bt(s, id, chid, cur, amount, 0) != 0)
 		goto out;
 	if (sbx_emit_event(s, "charge.dispute.created", "disputes", id, NULL, NULL) != 0 ||
 	    sbx_emit_event(s, "charge.dispute.funds_withdrawn", "disputes", id, NULL, NULL) != 0)
@@ -206,7 +202,7 @@ int sbx_live_dispute_update(struct sbx *s, struct sbx_buf *ids, int nth)
 	            "sis", to, (int64_t)submit, id) != 0)
 		return -1;
 	if (strcmp(to, "won") == 0) {
-		if (insert_dispute_bt(s, id, chid, cur, amount, sbx_dispute_fee(cur), 1) != 0 ||
+		if (insert_dispute_bt(s, id, chid, cur, amount, 1) != 0 ||
 		    sbx_emit_event(s, "charge.dispute.funds_reinstated", "disputes", id, NULL,
 		                   NULL) != 0)
 			return -1;
@@ -248,11 +244,11 @@ int sbx_live_payouts(struct sbx *s, struct sbx_buf *ids, int max)
 		            "type != 'payout' AND currency = ? AND available_on <= ?",
 		            "ssi", po, curs[i], now) != 0)
 			return -1;
-		if (sbx_run(s,
-		            "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
-		            "(?,?,?,?,?,?,?,?,?,?,?,?)",
-		            "siiiiissssss", bt, now, now, -sums[i], (int64_t)0, -sums[i], curs[i],
-		            "payout", "payout", po, "STRIPE PAYOUT", (const char *)NULL) != 0)
+		struct sbx_booked k = {.amount = -sums[i]};
+
+		snprintf(k.currency, sizeof k.currency, "%s", curs[i]);
+		if (sbx_fx_insert_bt(s, bt, now, now, &k, "payout", "payout", po, "STRIPE PAYOUT",
+		                     NULL) != 0)
 			return -1;
 		if (sbx_run(s, "INSERT INTO payouts(" SBX_PAYOUT_COLS ") VALUES (?,?,?,?,?,?,?,?)",
 		            "siississ", po, now, sums[i], curs[i], "in_transit",

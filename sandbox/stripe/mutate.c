@@ -131,6 +131,7 @@ int sbx_do_refund(struct sbx *s, const char *charge_id, const char *currency, in
 	char bt[40];
 	char prev[128];
 	int64_t now = sbx_now(s);
+	struct sbx_booked k;
 
 	sbx_rng_id(&s->rng, "re_", id_out, 40);
 	sbx_rng_id(&s->rng, "txn_", bt, sizeof(bt));
@@ -138,12 +139,9 @@ int sbx_do_refund(struct sbx *s, const char *charge_id, const char *currency, in
 	            "sisisssss", id_out, now, charge_id, amount, currency, "succeeded", reason,
 	            metadata ? metadata : "{}", bt) != 0)
 		return -1;
-	if (sbx_run(s,
-	            "INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "
-	            "(?,?,?,?,?,?,?,?,?,?,?,?)",
-	            "siiiiissssss", bt, now, sbx_day_start(now) + 2 * 86400, -amount, (int64_t)0,
-	            -amount, currency, "refund", "refund", id_out, "REFUND FOR CHARGE",
-	            (const char *)NULL) != 0)
+	sbx_fx_book(s, currency, -amount, now, SBX_FEE_NONE, &k);
+	if (sbx_fx_insert_bt(s, bt, now, sbx_day_start(now) + 2 * 86400, &k, "refund", "refund",
+	                     id_out, "REFUND FOR CHARGE", NULL) != 0)
 		return -1;
 	if (sbx_run(s, "UPDATE charges SET amount_refunded = amount_refunded + ? WHERE id = ?",
 	            "is", amount, charge_id) != 0)

@@ -431,6 +431,7 @@ void sbx_render_payout(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 void sbx_render_bt(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 {
 	int64_t fee = icol(row, 4);
+	int64_t fx_fee = icol(row, 12);
 	const char *cur = col(row, 6);
 	const char *category = col(row, 8);
 
@@ -446,12 +447,24 @@ void sbx_render_bt(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 	SBX_KSTR(b, "currency", cur);
 	PUT(b, ",");
 	SBX_KSTR(b, "description", col(row, 10));
-	PUT(b, ",\"exchange_rate\":null,");
+	PUT(b, ",\"exchange_rate\":");
+	/* The rate is a JSON number, sent as stored (never through a double). */
+	sbx_buf_puts(b, sqlite3_column_type(row, 11) == SQLITE_NULL ? "null" : col(row, 11));
+	PUT(b, ",");
 	SBX_KI64(b, "fee", fee);
 	PUT(b, ",\"fee_details\":[");
-	if (fee != 0) {
+	if (fx_fee != 0) {
 		PUT(b, "{");
-		SBX_KI64(b, "amount", fee);
+		SBX_KI64(b, "amount", fx_fee);
+		PUT(b, ",\"application\":null,");
+		SBX_KSTR(b, "currency", cur);
+		PUT(b, ",\"description\":\"Currency conversion fee\",\"type\":\"stripe_fee\"}");
+		if (fee != fx_fee)
+			PUT(b, ",");
+	}
+	if (fee != fx_fee) {
+		PUT(b, "{");
+		SBX_KI64(b, "amount", fee - fx_fee);
 		PUT(b, ",\"application\":null,");
 		SBX_KSTR(b, "currency", cur);
 		PUT(b, ",");
@@ -551,7 +564,13 @@ void sbx_render_account(struct sbx *s, struct sbx_buf *b)
 	       "\"charges_enabled\":true,\"controller\":{\"type\":\"account\"},"
 	       "\"country\":\"US\",");
 	SBX_KI64(b, "created", s->opt.now - (int64_t)s->opt.days * 86400 - 86400);
-	PUT(b, ",\"default_currency\":\"usd\",\"details_submitted\":true,"
+	/* The first settlement currency; usd when every charge settles in its own. */
+	PUT(b, ",\"default_currency\":\"");
+	if (s->opt.settlement && *s->opt.settlement)
+		sbx_buf_printf(b, "%.*s", (int)strcspn(s->opt.settlement, ","), s->opt.settlement);
+	else
+		PUT(b, "usd");
+	PUT(b, "\",\"details_submitted\":true,"
 	       "\"email\":\"owner@sandbox.invalid\",\"external_accounts\":{\"object\":\"list\","
 	       "\"data\":[],\"has_more\":false,\"url\":\"/v1/accounts/");
 	sbx_buf_puts(b, s->account_id);

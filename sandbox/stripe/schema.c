@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "sandbox/stripe/stripe.h"
 
@@ -32,7 +33,8 @@ static const char schema_sql[] =
         " id TEXT NOT NULL, created INTEGER NOT NULL, available_on INTEGER NOT NULL,"
         " amount INTEGER NOT NULL, fee INTEGER NOT NULL, net INTEGER NOT NULL,"
         " currency TEXT NOT NULL, type TEXT NOT NULL, reporting_category TEXT NOT NULL,"
-        " source TEXT, description TEXT, payout TEXT);"
+        " source TEXT, description TEXT, payout TEXT, exchange_rate TEXT,"
+        " fx_fee INTEGER NOT NULL DEFAULT 0);"
         "CREATE TABLE IF NOT EXISTS events("
         " id TEXT NOT NULL, created INTEGER NOT NULL, type TEXT NOT NULL, object TEXT NOT NULL,"
         " previous TEXT, request_id TEXT, idempotency_key TEXT);"
@@ -64,9 +66,48 @@ static const char index_sql[] =
         "CREATE INDEX IF NOT EXISTS events_created ON events(created);"
         "CREATE UNIQUE INDEX IF NOT EXISTS files_id ON files(id);";
 
+/* The settlement currencies are the store's: given when it is seeded, kept in its meta. */
+static int settlement(struct sbx *s)
+{
+	char was[sizeof s->opt.settlement_buf];
+	char why[160];
+	int seeded = !sbx_store_empty(s);
+
+	if (sbx_meta_get(s, "settlement", was, sizeof was) == 0) {
+		if (s->opt.settlement && strcmp(s->opt.settlement, was) != 0) {
+			fprintf(stderr,
+			        "paydesk-sandbox: this store settles in %s, not %s; start it "
+			        "without --settlement, or use another --db\n",
+			        was, s->opt.settlement);
+			return -1;
+		}
+		snprintf(s->opt.settlement_buf, sizeof s->opt.settlement_buf, "%s", was);
+		s->opt.settlement = s->opt.settlement_buf;
+		return 0;
+	}
+	if (s->opt.settlement == NULL)
+		return 0;
+	if (seeded) {
+		fprintf(stderr,
+		        "paydesk-sandbox: this store was seeded with every charge settling in its "
+		        "own currency; --settlement needs another --db\n");
+		return -1;
+	}
+	if (strlen(s->opt.settlement) >= sizeof s->opt.settlement_buf ||
+	    sbx_fx_check(s->opt.settlement, why, sizeof why) != 0) {
+		fprintf(stderr, "paydesk-sandbox: --settlement %s: %s\n", s->opt.settlement,
+		        strlen(s->opt.settlement) >= sizeof s->opt.settlement_buf ? "too long"
+		                                                                   : why);
+		return -1;
+	}
+	return sbx_meta_set(s, "settlement", s->opt.settlement);
+}
+
 int sbx_stripe_schema(struct sbx *s)
 {
-	return sbx_exec(s, schema_sql);
+	if (sbx_exec(s, schema_sql) != 0)
+		return -1;
+	return settlement(s);
 }
 
 int sbx_store_create_indices(struct sbx *s)

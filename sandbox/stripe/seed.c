@@ -24,6 +24,8 @@ struct pending_bt {
 	int cur;
 	int payout; /* index into the payout array, or -1 */
 	char description[48];
+	int64_t fx_fee;
+	char rate[24]; /* "" when not converted */
 };
 
 struct seed_state {
@@ -50,11 +52,14 @@ static int cur_index(const char *c)
 	return 0;
 }
 
+/* Books a movement of `amount` in the charge's currency (converted to the settlement
+ * currency when the account does not settle in it). */
 static struct pending_bt *add_bt(struct seed_state *st, const char *source, int64_t created,
-                                 int64_t amount, int64_t fee, const char *currency,
+                                 int64_t amount, enum sbx_fee fee, const char *currency,
                                  const char *type, const char *category, const char *desc)
 {
 	struct pending_bt *b;
+	struct sbx_booked k;
 
 	if (st->bts_n == st->bts_cap) {
 		size_t cap = st->bts_cap ? st->bts_cap * 2 : 4096;
@@ -74,9 +79,12 @@ static struct pending_bt *add_bt(struct seed_state *st, const char *source, int6
 	b->category = category;
 	b->created = created;
 	b->available_on = sbx_day_start(created) + 2 * 86400;
-	b->amount = amount;
-	b->fee = fee;
-	b->cur = cur_index(currency);
+	sbx_fx_book(st->s, currency, amount, created, fee, &k);
+	b->amount = k.amount;
+	b->fee = k.fee;
+	b->fx_fee = k.fx_fee;
+	snprintf(b->rate, sizeof b->rate, "%s", k.rate);
+	b->cur = cur_index(k.currency);
 	b->payout = -1;
 	snprintf(b->description, sizeof(b->description), "%s", desc ? desc : "");
 	return b;
@@ -90,7 +98,7 @@ static int insert_refund(struct seed_state *st, const struct sbx_charge_gen *c, 
 	sqlite3_stmt *ins = st->ins_refund;
 
 	sbx_rng_id(st->r, "re_", id, sizeof(id));
-	b = add_bt(st, id, created, -amount, 0, c->currency, "refund", "refund",
+	b = add_bt(st, id, created, -amount, SBX_FEE_NONE, c->currency, "refund", "refund",
 	           "REFUND FOR CHARGE");
 	if (b == NULL)
 		return -1;
@@ -163,7 +171,6 @@ static int insert_dispute(struct seed_state *st, const struct sbx_charge_gen *c,
 	                (strcmp(status, "lost") == 0 && sbx_rng_below(st->r, 3) != 0);
 	int has_due = strcmp(status, "prevented") != 0 && strcmp(status, "warning_closed") != 0;
 	int64_t due = created + 7 * 86400 + (int64_t)sbx_rng_below(st->r, 14 * 86400);
-	int64_t fee = sbx_dispute_fee(c->currency);
 	struct sbx_buf ev;
 	char desc[80];
 	sqlite3_stmt *ins = st->ins_dispute;
@@ -224,8 +231,8 @@ static int insert_dispute(struct seed_state *st, const struct sbx_charge_gen *c,
 		return rc;
 	/* A chargeback withdraws the amount plus the dispute fee; a won one returns both. */
 	snprintf(desc, sizeof(desc), "Chargeback withdrawal for %s", c->id);
-	if (add_bt(st, id, created, -c->amount, fee, c->currency, "adjustment", "dispute", desc) ==
-	    NULL)
+	if (add_bt(st, id, created, -c->amount, SBX_FEE_DISPUTE, c->currency, "adjustment",
+	           "dispute", desc) == NULL)
 		return -1;
 	if (strcmp(status, "won") == 0) {
 		int64_t t = created + 15 * 86400;
@@ -233,7 +240,7 @@ static int insert_dispute(struct seed_state *st, const struct sbx_charge_gen *c,
 		if (t > now - 120)
 			t = now - 120;
 		snprintf(desc, sizeof(desc), "Chargeback reversal for %s", c->id);
-		if (add_bt(st, id, t, c->amount, -fee, c->currency, "adjustment",
+		if (add_bt(st, id, t, c->amount, SBX_FEE_DISPUTE_RETURNED, c->currency, "adjustment",
 		           "dispute_reversal", desc) == NULL)
 			return -1;
 	}
@@ -347,6 +354,7 @@ static int insert_payouts_and_bts(struct seed_state *st, struct seed_payout *pos
 		if (sbx_insert_bt(st->s, ins_bt, b->id, b->created, b->available_on, b->amount,
 		                  b->fee, currencies[b->cur], b->type, b->category, b->source,
 		                  b->description[0] ? b->description : NULL,
+		                  b->rate[0] ? b->rate : NULL, b->fx_fee,
 		                  b->payout >= 0 ? pos[b->payout].id : NULL) != 0)
 			goto out;
 	}
@@ -356,7 +364,7 @@ static int insert_payouts_and_bts(struct seed_state *st, struct seed_payout *pos
 
 		if (sbx_insert_bt(st->s, ins_bt, p->bt, p->created, p->created, -p->amount, 0,
 		                  currencies[p->cur], "payout", "payout", p->id, "STRIPE PAYOUT",
-		                  NULL) != 0)
+		                  NULL, 0, NULL) != 0)
 			goto out;
 		sqlite3_reset(ins_po);
 		sqlite3_bind_text(ins_po, 1, p->id, -1, SQLITE_STATIC);
@@ -393,9 +401,8 @@ static int seed_one(struct seed_state *st, sqlite3_stmt *ins_charge, struct sbx_
 	uint64_t k;
 
 	if (strcmp(c->status, "succeeded") == 0) {
-		cb = add_bt(st, c->id, c->created, c->amount,
-		            sbx_charge_fee(c->amount, c->currency), c->currency, "charge", "charge",
-		            c->description);
+		cb = add_bt(st, c->id, c->created, c->amount, SBX_FEE_CHARGE, c->currency, "charge",
+		            "charge", c->description);
 		if (cb == NULL)
 			return -1;
 		snprintf(btid, sizeof(btid), "%s", cb->id);

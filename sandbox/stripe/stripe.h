@@ -21,7 +21,7 @@ int sbx_store_create_indices(struct sbx *s);
 #define SBX_PAYOUT_COLS "id,created,amount,currency,status,arrival_date,bt,metadata"
 #define SBX_BT_COLS                                                                                \
 	"id,created,available_on,amount,fee,net,currency,type,reporting_category,source,"          \
-	"description"
+	"description,exchange_rate,fx_fee"
 #define SBX_EVENT_COLS "id,created,type,object,previous,request_id,idempotency_key"
 
 /* ---- rendering (render.c): append one object as JSON, from a row of the columns above. */
@@ -82,13 +82,36 @@ int sbx_insert_charge(struct sbx *s, sqlite3_stmt *ins, const struct sbx_charge_
 #define SBX_INSERT_CHARGE_SQL                                                                      \
 	"INSERT INTO charges(" SBX_CHARGE_COLS ") VALUES "                                         \
 	"(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+/* Inserts a balance transaction; rate is NULL when nothing was converted. */
 int sbx_insert_bt(struct sbx *s, sqlite3_stmt *ins, const char *id, int64_t created,
                   int64_t available_on, int64_t amount, int64_t fee, const char *currency,
                   const char *type, const char *category, const char *source,
-                  const char *description, const char *payout);
+                  const char *description, const char *rate, int64_t fx_fee,
+                  const char *payout);
 #define SBX_INSERT_BT_SQL                                                                          \
 	"INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "                         \
-	"(?,?,?,?,?,?,?,?,?,?,?,?)"
+	"(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+
+/* ---- settlement currencies and conversion (fx.c) ---- */
+
+/* Whether a --settlement list is valid: 0, or -1 with why filled. */
+int sbx_fx_check(const char *list, char *why, size_t why_size);
+/* The fee a movement pays. */
+enum sbx_fee { SBX_FEE_NONE, SBX_FEE_CHARGE, SBX_FEE_DISPUTE, SBX_FEE_DISPUTE_RETURNED };
+/* A movement as the balance books it: in the settlement currency, converted or not. */
+struct sbx_booked {
+	int64_t amount, fee; /* fee includes fx_fee */
+	int64_t fx_fee;      /* the conversion fee, 0 when nothing was converted */
+	char currency[8];
+	char rate[24]; /* the exchange rate as sent, "" when nothing was converted */
+};
+/* Books `amount` (signed minor units of `cur`, the presentment side) at time t. */
+void sbx_fx_book(const struct sbx *s, const char *cur, int64_t amount, int64_t t,
+                 enum sbx_fee fee, struct sbx_booked *out);
+/* Inserts the balance transaction of a booked movement (net = amount - fee). */
+int sbx_fx_insert_bt(struct sbx *s, const char *id, int64_t created, int64_t available_on,
+                     const struct sbx_booked *b, const char *type, const char *category,
+                     const char *source, const char *description, const char *payout);
 /* Appends the JSON evidence object with every field null except those given. */
 void sbx_evidence_json(struct sbx_buf *b, const char *const *names, const char *const *values,
                        size_t n);

@@ -34,6 +34,8 @@ static const struct resource stripe[] = {
         {"balance_transactions", "SELECT id || '|' || amount || '|' || fee || '|' || net || '|'"
                                  " || currency || '|' || type || '|' || ifnull(source, '')"
                                  " FROM balance_transactions ORDER BY id"},
+        {"fx", "SELECT id || '|' || exchange_rate || '|' || fx_fee FROM balance_transactions"
+               " WHERE exchange_rate IS NOT NULL ORDER BY id"},
         {NULL, NULL},
 };
 

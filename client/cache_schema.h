@@ -151,8 +151,7 @@
  * keeps the planner on the created range: otherwise it builds an automatic index on
  * platform_status for every quarter, and a fold of a million orders never ends. */
 #define CACHE_INSIGHTS_CARD_SQL         "lower(card_brand)"
-#define CACHE_INSIGHTS_CARD_PAYMENT_SQL \
-	"+platform_status = 'succeeded' AND +card_brand IS NOT NULL"
+#define CACHE_INSIGHTS_CARD_PAYMENT_SQL "+platform_status = 'succeeded' AND +card_brand IS NOT NULL"
 /* Folds the marked quarters into insights_buckets and insights_cards (one transaction's
  * work). */
 #define CACHE_INSIGHTS_FOLD_SQL                                                                    \
@@ -176,5 +175,17 @@
 
 /* Creates every table, index and trigger of a new cache, in one script. */
 extern const char cache_schema_sql[];
+
+/* The side the customer paid of a converted balance transaction `b`: the platform's where
+ * it says it, else its source's (a charge, refund or dispute), signed like the movement. */
+#define CACHE_FX_PRESENTMENT_AMOUNT_SQL                                                            \
+	"coalesce(b.presentment_amount, CASE WHEN b.amount < 0 THEN -1 ELSE 1 END *"               \
+	" coalesce((SELECT amount FROM orders WHERE id = b.source),"                               \
+	" (SELECT amount FROM refunds WHERE id = b.source),"                                       \
+	" (SELECT amount FROM disputes WHERE id = b.source)))"
+#define CACHE_FX_PRESENTMENT_CURRENCY_SQL                                                          \
+	"coalesce(b.presentment_currency, (SELECT currency FROM orders WHERE id = b.source),"      \
+	" (SELECT currency FROM refunds WHERE id = b.source),"                                     \
+	" (SELECT currency FROM disputes WHERE id = b.source))"
 
 #endif

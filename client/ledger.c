@@ -11,6 +11,7 @@
 
 #include "client/client.h"
 #include "client/ledger.h"
+#include "client/cache_schema.h"
 #include "client/ledger_private.h"
 
 /* Items kept from the summing pass: ids (and order numbers) in one buffer, the rest in an
@@ -22,6 +23,9 @@ struct ledger_kept_item {
 	int64_t amount, fee, net;
 	enum ledger_category category;
 	char currency[4];
+	char presentment_currency[4]; /* "" when not converted */
+	size_t rate_off;              /* the rate's offset; meaningful when converted */
+	int64_t fx_fee, presentment;
 };
 
 struct ledger_kept {
@@ -34,6 +38,16 @@ struct ledger_kept {
 
 /* The merchant's order number of balance transaction b: its order's (a charge's), or the
  * order of the refund or dispute it comes from; '' when none is known. */
+/* The conversion of balance transaction b: its rate, conversion fee and presentment side,
+ * NULLs when it was not converted (the presentment is looked up only then). */
+#define LEDGER_FX_SQL                                                                              \
+	"b.exchange_rate, b.fx_fee, CASE WHEN b.exchange_rate IS NOT NULL "                        \
+	"THEN " CACHE_FX_PRESENTMENT_AMOUNT_SQL                                                    \
+	" END, CASE WHEN b.exchange_rate IS NOT NULL THEN " CACHE_FX_PRESENTMENT_CURRENCY_SQL      \
+	" END"
+/* The same columns for a cache from before conversions were kept. */
+#define LEDGER_NO_FX_SQL "NULL, 0, NULL, NULL"
+
 #define LEDGER_ORDER_REF_SQL                                                                       \
 	"coalesce((SELECT o.order_ref FROM orders o WHERE o.id = b.source), "                      \
 	"(SELECT o.order_ref FROM refunds r JOIN orders o ON o.id = r.order_id "                   \
@@ -224,6 +238,18 @@ static enum ledger_status ledger_prepare_db(struct ledger *l)
 	l->has_bills =
 	        l->has_orders && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
 	sqlite3_finalize(st);
+	/* Conversions came with schema 12 (the balance_fx view beside their columns). */
+	rc = sqlite3_prepare_v2(l->db,
+	                        "SELECT count(*) FROM sqlite_master WHERE type = 'view' AND "
+	                        "name = 'balance_fx'",
+	                        -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		set_error(l);
+		return LEDGER_DB;
+	}
+	l->has_fx =
+	        l->has_orders && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+	sqlite3_finalize(st);
 	rc = sqlite3_prepare_v2(l->db, "SELECT value FROM meta WHERE key = 'provider'", -1, &st,
 	                        NULL);
 	if (rc != SQLITE_OK) {
@@ -311,6 +337,7 @@ void ledger_statement_free(struct ledger_statement **st)
 			free(c->payouts[j].status);
 		}
 		free(c->payouts);
+		free(c->fx);
 	}
 	free(s->currencies);
 	if (s->kept) {
@@ -476,7 +503,7 @@ static bool keep_text(struct ledger_kept *k, const char *text, size_t *off)
 /* Appends an item to the kept list. false when out of memory. */
 static bool keep_item(struct ledger_kept *k, const char *id, const char *order, time_t created,
                       int64_t amount, int64_t fee, int64_t net, enum ledger_category cat,
-                      const char *currency)
+                      const char *currency, const struct ledger_item *fx)
 {
 	if (k->n == k->cap) {
 		size_t cap = k->cap ? k->cap * 2 : 1024;
@@ -499,7 +526,87 @@ static bool keep_item(struct ledger_kept *k, const char *id, const char *order, 
 	it->net = net;
 	it->category = cat;
 	memcpy(it->currency, currency, sizeof it->currency);
+	it->presentment_currency[0] = '\0';
+	if (fx && fx->exchange_rate[0]) {
+		if (!keep_text(k, fx->exchange_rate, &it->rate_off))
+			return false;
+		memcpy(it->presentment_currency, fx->presentment_currency,
+		       sizeof it->presentment_currency);
+		it->fx_fee = fx->fx_fee;
+		it->presentment = fx->presentment_amount;
+	}
 	return true;
+}
+
+/* A converted row's fields (columns col.. of LEDGER_FX_SQL) into it; false when the row
+ * was not converted (or its presentment side is not in the cache). */
+static bool read_fx(sqlite3_stmt *st, int col, struct ledger_item *it)
+{
+	it->exchange_rate = "";
+	it->fx_fee = 0;
+	it->presentment_amount = 0;
+	it->presentment_currency[0] = '\0';
+	if (sqlite3_column_type(st, col) == SQLITE_NULL ||
+	    sqlite3_column_type(st, col + 2) != SQLITE_INTEGER ||
+	    sqlite3_column_type(st, col + 3) == SQLITE_NULL)
+		return false;
+	it->exchange_rate = (const char *)sqlite3_column_text(st, col);
+	it->fx_fee = sqlite3_column_int64(st, col + 1);
+	it->presentment_amount = sqlite3_column_int64(st, col + 2);
+	currency_lower((const char *)sqlite3_column_text(st, col + 3), it->presentment_currency);
+	return it->exchange_rate != NULL;
+}
+
+static int64_t abs64(int64_t v)
+{
+	return v < 0 ? -v : v;
+}
+
+/* Counts a converted movement into its day's conversions from its presentment currency. */
+static bool add_fx(struct ledger_currency *c, time_t created, const struct ledger_item *it,
+                   int64_t amount)
+{
+	struct tm tm;
+	char day[11] = "";
+	if (localtime_r(&created, &tm))
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	struct ledger_fx *x = NULL;
+	/* Rows come by time: the day's entries are at the end. */
+	for (size_t i = c->n_fx; i-- > 0 && strcmp(c->fx[i].day, day) == 0;)
+		if (strcmp(c->fx[i].from, it->presentment_currency) == 0)
+			x = &c->fx[i];
+	if (!x) {
+		struct ledger_fx *grown = realloc(c->fx, (c->n_fx + 1) * sizeof *grown);
+		if (!grown)
+			return false;
+		c->fx = grown;
+		x = &grown[c->n_fx++];
+		memset(x, 0, sizeof *x);
+		memcpy(x->day, day, sizeof x->day);
+		memcpy(x->from, it->presentment_currency, sizeof x->from);
+	}
+	if (amount == INT64_MIN || it->presentment_amount == INT64_MIN)
+		return false;
+	return add_to(&x->count, 1) && add_to(&x->presented, abs64(it->presentment_amount)) &&
+	       add_to(&x->settled, abs64(amount)) && add_to(&x->fees, it->fx_fee) &&
+	       add_to(&c->fx_fees, it->fx_fee);
+}
+
+void ledger_fx_rate(const struct ledger_fx *fx, const char *to, char *buf, size_t size)
+{
+	if (fx->presented <= 0) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	/* settled / 10^e(to) / (presented / 10^e(from)), in millionths */
+	__int128 num = (__int128)fx->settled * 1000000;
+	__int128 den = fx->presented;
+	for (int e = money_exponent(fx->from); e > 0; e--)
+		num *= 10;
+	for (int e = money_exponent(to); e > 0; e--)
+		den *= 10;
+	__int128 q = (2 * num + den) / (2 * den);
+	snprintf(buf, size, "%lld.%06lld", (long long)(q / 1000000), (long long)(q % 1000000));
 }
 
 /* Opening balances and the category sums of the range, for every currency (or one). */
@@ -534,17 +641,18 @@ static enum ledger_status load_sums(struct ledger *l, struct ledger_statement *s
 	/* The range's rows are summed here rather than with GROUP BY: grouping on a computed
 	 * category makes SQLite sort every row, which costs more than the sums themselves. */
 	const bool orders = s->kept && s->kept->with_orders && l->has_orders;
-	r = prepare(l,
-	            orders ? "SELECT b.currency, b.type, b.reporting_category, b.amount, b.fee, "
-	                     "b.net, b.id, b.created, " LEDGER_ORDER_REF_SQL
-	                     " FROM balance_transactions b WHERE b.created >= ?1 AND "
-	                     "b.created < ?2 AND (?3 = '' OR lower(b.currency) = ?3) "
-	                     "ORDER BY b.created, b.id"
-	                   : "SELECT currency, type, reporting_category, amount, fee, net, id, "
-	                     "created, '' FROM balance_transactions WHERE created >= ?1 AND "
-	                     "created < ?2 AND (?3 = '' OR lower(currency) = ?3) "
-	                     "ORDER BY created, id",
-	            &st);
+	/* [with order numbers][with conversions] */
+#define SUMS_SQL(order, fx)                                                                        \
+	"SELECT b.currency, b.type, b.reporting_category, b.amount, b.fee, b.net, b.id, "          \
+	"b.created, " order ", " fx " FROM balance_transactions b WHERE b.created >= ?1 AND "      \
+	"b.created < ?2 AND (?3 = '' OR lower(b.currency) = ?3) ORDER BY b.created, b.id"
+	static const char *const sums_sql[2][2] = {
+	        {SUMS_SQL("''", LEDGER_NO_FX_SQL), SUMS_SQL("''", LEDGER_FX_SQL)},
+	        {SUMS_SQL(LEDGER_ORDER_REF_SQL, LEDGER_NO_FX_SQL),
+	         SUMS_SQL(LEDGER_ORDER_REF_SQL, LEDGER_FX_SQL)},
+	};
+#undef SUMS_SQL
+	r = prepare(l, sums_sql[orders][l->has_fx], &st);
 	if (r != LEDGER_OK)
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)s->from);
@@ -607,9 +715,15 @@ static enum ledger_status load_sums(struct ledger *l, struct ledger_statement *s
 			sqlite3_finalize(st);
 			return LEDGER_OVERFLOW;
 		}
+		struct ledger_item fx;
+		const bool converted = read_fx(st, 9, &fx);
+		if (converted && !add_fx(c, (time_t)sqlite3_column_int64(st, 7), &fx, amount)) {
+			sqlite3_finalize(st);
+			return LEDGER_OVERFLOW;
+		}
 		if (s->kept && !keep_item(s->kept, text_or_empty(st, 6), text_or_empty(st, 8),
 		                          (time_t)sqlite3_column_int64(st, 7), amount, fee, net,
-		                          last_cat, c->currency)) {
+		                          last_cat, c->currency, converted ? &fx : NULL)) {
 			sqlite3_finalize(st);
 			return LEDGER_NOMEM;
 		}
@@ -851,12 +965,12 @@ static const char *text_or_empty(sqlite3_stmt *st, int col)
 	return t ? (const char *)t : "";
 }
 
-#define ITEMS_FULL                                                                                 \
+#define ITEMS_FULL(fx)                                                                             \
 	"SELECT b.id, b.type, b.reporting_category, b.source, b.description, b.payout_id, "        \
-	"b.status, b.created, b.available_on, b.amount, b.fee, b.net, b.currency, "
-#define ITEMS_BRIEF                                                                                \
+	"b.status, b.created, b.available_on, b.amount, b.fee, b.net, b.currency, " fx ", "
+#define ITEMS_BRIEF(fx)                                                                            \
 	"SELECT b.id, b.type, b.reporting_category, '', '', '', '', b.created, 0, b.amount, "      \
-	"b.fee, b.net, b.currency, "
+	"b.fee, b.net, b.currency, " fx ", "
 #define ITEMS_RANGE                                                                                \
 	" FROM balance_transactions b WHERE b.created >= ?1 AND b.created < ?2 "                   \
 	"AND (?3 = '' OR lower(b.currency) = ?3) ORDER BY b.created, b.id"
@@ -864,17 +978,22 @@ static const char *text_or_empty(sqlite3_stmt *st, int col)
 enum ledger_status ledger_items(struct ledger *ledger, const char *currency, time_t from, time_t to,
                                 unsigned flags, ledger_item_fn *fn, void *ctx)
 {
-	/* [brief][with order numbers] */
-	static const char *const sql[2][2] = {
-	        {ITEMS_FULL "''" ITEMS_RANGE, ITEMS_FULL LEDGER_ORDER_REF_SQL ITEMS_RANGE},
-	        {ITEMS_BRIEF "''" ITEMS_RANGE, ITEMS_BRIEF LEDGER_ORDER_REF_SQL ITEMS_RANGE},
+	/* [brief][with conversions][with order numbers] */
+#define ITEMS(select, fx)                                                                          \
+	{                                                                                          \
+		select(fx) "''" ITEMS_RANGE, select(fx) LEDGER_ORDER_REF_SQL ITEMS_RANGE           \
+	}
+	static const char *const sql[2][2][2] = {
+	        {ITEMS(ITEMS_FULL, LEDGER_NO_FX_SQL), ITEMS(ITEMS_FULL, LEDGER_FX_SQL)},
+	        {ITEMS(ITEMS_BRIEF, LEDGER_NO_FX_SQL), ITEMS(ITEMS_BRIEF, LEDGER_FX_SQL)},
 	};
+#undef ITEMS
 	char cur[4];
 	currency_lower(currency, cur);
 	const bool brief = flags & LEDGER_ITEMS_BRIEF;
 	const bool orders = (flags & LEDGER_ITEMS_ORDER) && ledger->has_orders;
 	sqlite3_stmt *st;
-	enum ledger_status r = prepare(ledger, sql[brief][orders], &st);
+	enum ledger_status r = prepare(ledger, sql[brief][ledger->has_fx][orders], &st);
 	if (r != LEDGER_OK)
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
@@ -897,9 +1016,10 @@ enum ledger_status ledger_items(struct ledger *ledger, const char *currency, tim
 		        .amount = sqlite3_column_int64(st, 9),
 		        .fee = sqlite3_column_int64(st, 10),
 		        .net = sqlite3_column_int64(st, 11),
-		        .order_ref = text_or_empty(st, 13),
+		        .order_ref = text_or_empty(st, 17),
 		};
 		currency_lower(text_or_empty(st, 12), it.currency);
+		read_fx(st, 13, &it);
 		/* Consecutive rows mostly share their type: categorize once per change. */
 		if (strcmp(it.type, last_type) != 0 ||
 		    strcmp(it.reporting_category, last_rc) != 0 || !last_type[0]) {
@@ -948,8 +1068,14 @@ enum ledger_status ledger_statement_items(const struct ledger_statement *st, con
 		        .fee = k->fee,
 		        .net = k->net,
 		        .category = k->category,
+		        .exchange_rate =
+		                k->presentment_currency[0] ? st->kept->ids + k->rate_off : "",
+		        .fx_fee = k->presentment_currency[0] ? k->fx_fee : 0,
+		        .presentment_amount = k->presentment_currency[0] ? k->presentment : 0,
 		};
 		memcpy(it.currency, k->currency, sizeof it.currency);
+		memcpy(it.presentment_currency, k->presentment_currency,
+		       sizeof it.presentment_currency);
 		if (fn(&it, ctx) != 0)
 			return LEDGER_STOPPED;
 	}

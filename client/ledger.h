@@ -84,6 +84,22 @@ struct ledger_payout {
 	enum ledger_recon recon;
 };
 
+/* What one day converted from one presentment currency into a settlement currency: every
+ * converted movement of that day counted by its size (charges and refunds alike), so that
+ * the volume and the effective rate are of what crossed the exchange. */
+struct ledger_fx {
+	char day[11];      /* YYYY-MM-DD in the statement's time zone */
+	char from[4];      /* the presentment currency, lower case */
+	int64_t count;     /* converted movements */
+	int64_t presented; /* sum of |presentment amount|, minor units of `from` */
+	int64_t settled;   /* sum of |settlement amount|, minor units of the settlement currency */
+	int64_t fees;      /* conversion fees, minor units of the settlement currency */
+};
+
+/* The effective rate of a day's conversions: settled / presented in major units, to 6
+ * decimals, rounded half away from zero ("1.083215"); "-" when nothing was presented. */
+void ledger_fx_rate(const struct ledger_fx *fx, const char *to, char *buf, size_t size);
+
 /* The statement of one currency. */
 struct ledger_currency {
 	char currency[4]; /* lower-case ISO 4217 code */
@@ -102,6 +118,11 @@ struct ledger_currency {
 	struct ledger_payout *payouts; /* arriving in the range, by arrival date then id */
 	size_t n_payouts;
 	int64_t payouts_arriving; /* the sum of their amounts */
+	/* Conversions into this (settlement) currency in the range, by day then presentment
+	 * currency, and their fees. */
+	struct ledger_fx *fx;
+	size_t n_fx;
+	int64_t fx_fees;
 };
 
 /* ---- The bills of a platform whose history is daily bills (WeChat Pay, Alipay) ----
@@ -296,6 +317,12 @@ struct ledger_item {
 	int64_t fee;
 	int64_t net;
 	enum ledger_category category;
+	/* A converted movement: the rate as the platform wrote it ("" when not converted), the
+	 * conversion fee (part of fee) and what the customer paid (signed like amount). */
+	const char *exchange_rate;
+	int64_t fx_fee;
+	int64_t presentment_amount;
+	char presentment_currency[4];
 };
 
 /* Called for each item; return 0 to go on, anything else to stop (LEDGER_STOPPED). */

@@ -15,6 +15,7 @@ struct ledger {
 	bool in_snapshot; /* ledger_snapshot_begin opened a read transaction */
 	bool has_orders;  /* the cache has the orders, refunds and disputes tables */
 	bool has_bills;   /* and the bill days of the platforms whose history is daily bills */
+	bool has_fx;      /* and the conversions of balance transactions (schema 12) */
 	const struct provider_platform *platform; /* the cache's platform; NULL when unknown */
 	char error[256];
 };

@@ -51,11 +51,15 @@ static const size_t dispute_strs[] = {STR(u.dispute.currency),       STR(u.dispu
 static const size_t payout_strs[] = {STR(u.payout.currency), STR(u.payout.status),
                                      STR(u.payout.method), STR(u.payout.balance_transaction),
                                      STR(u.payout.description)};
-static const size_t balance_strs[] = {
-        STR(u.balance_tx.currency), STR(u.balance_tx.type),   STR(u.balance_tx.reporting_category),
-        STR(u.balance_tx.source),   STR(u.balance_tx.status), STR(u.balance_tx.description),
-        STR(u.balance_tx.bill_day), STR(u.balance_tx.exchange_rate),
-        STR(u.balance_tx.presentment_currency)};
+static const size_t balance_strs[] = {STR(u.balance_tx.currency),
+                                      STR(u.balance_tx.type),
+                                      STR(u.balance_tx.reporting_category),
+                                      STR(u.balance_tx.source),
+                                      STR(u.balance_tx.status),
+                                      STR(u.balance_tx.description),
+                                      STR(u.balance_tx.bill_day),
+                                      STR(u.balance_tx.exchange_rate),
+                                      STR(u.balance_tx.presentment_currency)};
 static const size_t event_strs[] = {STR(u.dispute_event.dispute_id), STR(u.dispute_event.actor),
                                     STR(u.dispute_event.kind), STR(u.dispute_event.text)};
 #undef STR

@@ -107,8 +107,8 @@ struct model_payout {
 struct model_balance_tx {
 	int64_t amount, fee, net, available_on;
 	const char *currency, *type, *reporting_category, *source, *status, *description;
-	const char *bill_day;      /* the bill it came from, NULL for none */
-	const char *exchange_rate; /* decimal text as sent, NULL when nothing was converted */
+	const char *bill_day;        /* the bill it came from, NULL for none */
+	const char *exchange_rate;   /* decimal text as sent, NULL when nothing was converted */
 	int64_t exchange_rate_whole; /* a rate sent as a JSON integer, with rate_whole */
 	bool rate_whole;
 	int64_t fx_fee;                   /* the conversion fee, in the settlement currency */

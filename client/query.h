@@ -201,6 +201,13 @@ struct query_balance_row {
 	char description[QUERY_TEXT];
 	char order_ref
 	        [QUERY_TEXT]; /* the merchant's number of the order it is about, when cached */
+	/* A converted movement: the rate as the platform wrote it, the conversion fee (part of
+	 * fee) and what the customer paid (signed like amount). */
+	bool converted;
+	char exchange_rate[40];
+	int64_t fx_fee;
+	int64_t presentment_amount;
+	char presentment_currency[8];
 };
 
 /* The balance transactions a payout paid out (the payout's own entry
@@ -208,10 +215,10 @@ struct query_balance_row {
 int query_payout_entries_page(struct query *q, const char *payout_id, const char *key, bool after,
                               int max, struct query_balance_row *out);
 void query_balance_key(const struct query_balance_row *row, char *buf, size_t size);
-/* Sums of gross, fee and net of a payout's entries; returns the number of
- * entries or -1. */
+/* Sums of gross, fee and net of a payout's entries, and how many of them were converted
+ * from another currency; returns the number of entries or -1. */
 long query_payout_totals(struct query *q, const char *payout_id, int64_t *gross, int64_t *fee,
-                         int64_t *net);
+                         int64_t *net, int64_t *converted);
 /* One balance transaction by id; 1 found, 0 not, -1 failure. */
 int query_balance_get(struct query *q, const char *id, struct query_balance_row *out);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/cache_schema.h"
 #include "client/i18n.h"
 #include "client/ledger.h"
 #include "client/money.h"
@@ -73,7 +74,10 @@ int query_payout_get(struct query *q, const char *id, struct query_payout_row *o
 	" (SELECT o.order_ref FROM refunds r JOIN orders o ON o.id = r.order_id"                   \
 	"  WHERE r.id = b.source),"                                                                \
 	" (SELECT o.order_ref FROM disputes d JOIN orders o ON o.id = d.order_id"                  \
-	"  WHERE d.id = b.source))"
+	"  WHERE d.id = b.source)), "                                                              \
+	"b.exchange_rate, b.fx_fee, "                                                              \
+	"CASE WHEN b.exchange_rate IS NOT NULL THEN " CACHE_FX_PRESENTMENT_AMOUNT_SQL " END, "     \
+	"CASE WHEN b.exchange_rate IS NOT NULL THEN " CACHE_FX_PRESENTMENT_CURRENCY_SQL " END"
 
 static void read_balance(sqlite3_stmt *s, void *out)
 {
@@ -90,6 +94,13 @@ static void read_balance(sqlite3_stmt *s, void *out)
 	query_col_text(s, 9, r->source, sizeof r->source);
 	query_col_text(s, 10, r->description, sizeof r->description);
 	query_col_text(s, 11, r->order_ref, sizeof r->order_ref);
+	query_col_text(s, 12, r->exchange_rate, sizeof r->exchange_rate);
+	r->fx_fee = sqlite3_column_int64(s, 13);
+	r->presentment_amount = sqlite3_column_int64(s, 14);
+	query_col_text(s, 15, r->presentment_currency, sizeof r->presentment_currency);
+	/* Both sides, or it is shown as not converted. */
+	r->converted = r->exchange_rate[0] && r->presentment_currency[0] &&
+	               sqlite3_column_type(s, 14) == SQLITE_INTEGER;
 }
 
 static void entries_spec(struct page_spec *p, const char *payout_id)
@@ -125,12 +136,12 @@ int query_balance_get(struct query *q, const char *id, struct query_balance_row 
 }
 
 long query_payout_totals(struct query *q, const char *payout_id, int64_t *gross, int64_t *fee,
-                         int64_t *net)
+                         int64_t *net, int64_t *converted)
 {
 	/* sum() of integers is exact integer arithmetic (total() would be a
 	 * float); it fails on overflow rather than rounding. */
 	const char *sql = "SELECT count(*), coalesce(sum(amount), 0), coalesce(sum(fee), 0), "
-	                  "coalesce(sum(net), 0) FROM balance_transactions "
+	                  "coalesce(sum(net), 0), count(exchange_rate) FROM balance_transactions "
 	                  "WHERE payout_id = ? AND type <> 'payout'";
 	sqlite3_stmt *stmt = query_prepare_id(q, sql, payout_id);
 	if (!stmt)
@@ -141,6 +152,7 @@ long query_payout_totals(struct query *q, const char *payout_id, int64_t *gross,
 		*gross = sqlite3_column_int64(stmt, 1);
 		*fee = sqlite3_column_int64(stmt, 2);
 		*net = sqlite3_column_int64(stmt, 3);
+		*converted = sqlite3_column_int64(stmt, 4);
 	} else {
 		query_set_error(q, "step");
 	}

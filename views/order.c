@@ -169,6 +169,21 @@ static void add_customer_sections(struct tui_lines *lines, const struct query_or
 		tui_lines_addf(lines, TUI_STYLE_DIM, "  %s", _("none"));
 }
 
+/* Under the amount, when the charge was converted: what it settled as, in the account's
+ * currency, net of fees. */
+static void add_settled(struct tui_lines *lines, const char *id)
+{
+	struct query_balance_row b;
+	if (!id[0] || query_balance_get(views_app.query, id, &b) <= 0 || !b.converted)
+		return;
+	char net[64], cur[8], text[160];
+	views_money_sym(b.net, b.currency, net, sizeof net);
+	views_currency(b.currency, cur, sizeof cur);
+	/* TRANSLATORS: what a converted charge credited: "$197.61 (USD) net, converted" */
+	snprintf(text, sizeof text, _("%s (%s) net, converted"), net, cur);
+	views_field(lines, _("Credited"), text);
+}
+
 /* Adds the balance transaction section (gross, fee, net). */
 static void add_balance(struct tui_lines *lines, const char *id)
 {
@@ -192,6 +207,20 @@ static void add_balance(struct tui_lines *lines, const char *id)
 	views_field(lines, _("Fee"), fee);
 	views_field(lines, _("Net"), net);
 	views_field(lines, _("Available on"), avail);
+	if (b.converted) {
+		/* What the customer paid, what the account was credited, the rate between. */
+		char paid[64], rate[160], fx[64], from[8], to[8];
+		views_money_sym(b.presentment_amount, b.presentment_currency, paid, sizeof paid);
+		views_money_sym(b.fx_fee, b.currency, fx, sizeof fx);
+		views_currency(b.presentment_currency, from, sizeof from);
+		views_currency(b.currency, to, sizeof to);
+		/* TRANSLATORS: an exchange rate: 1 EUR = 1.0832 USD */
+		snprintf(rate, sizeof rate, _("1 %s = %s %s"), from, b.exchange_rate, to);
+		views_field(lines, _("Customer paid"), paid);
+		views_field(lines, _("Converted to"), gross);
+		views_field(lines, _("Exchange rate"), rate);
+		views_field(lines, _("Conversion fee"), fx);
+	}
 }
 
 /* Builds every line of an order's detail; false when it is not cached
@@ -267,6 +296,7 @@ bool views_order_lines(struct tui_lines *lines, const char *id)
 	views_currency(o.currency, b, sizeof b);
 	snprintf(text, sizeof text, "%s (%s)", a, b);
 	views_field(lines, _("Amount"), text);
+	add_settled(lines, o.balance_transaction);
 	views_money_sym(o.amount_refunded, o.currency, a, sizeof a);
 	views_field(lines, _("Refunded"), a);
 	views_money_sym(o.amount - o.amount_refunded, o.currency, a, sizeof a);

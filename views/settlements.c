@@ -74,6 +74,7 @@ struct list_state {
 	char currency[8];
 	int64_t sum_gross, sum_fee, sum_net;
 	long entries;
+	int64_t converted; /* entries converted from another currency */
 };
 
 static int payouts_fetch(void *ctx, const char *key, bool after, int max, struct tui_row *out)
@@ -191,6 +192,22 @@ static const struct tui_column entry_columns[] = {
         {N_("Description"), 10, 0, TUI_ALIGN_LEFT, 2},
 };
 
+/* A payout with entries converted from another currency shows what their customers paid. */
+static const struct tui_column entry_fx_columns[] = {
+        {N_("Date"), 11, 11, TUI_ALIGN_LEFT, 0},
+        {N_("Type"), 10, 14, TUI_ALIGN_LEFT, 0},
+        {N_("Gross"), 10, 16, TUI_ALIGN_RIGHT, 0},
+        {N_("Fee"), 8, 14, TUI_ALIGN_RIGHT, 0},
+        {N_("Net"), 10, 16, TUI_ALIGN_RIGHT, 0},
+        {N_("Cur"), 4, 4, TUI_ALIGN_LEFT, 0},
+        /* TRANSLATORS: a column: what the customer paid, in its own currency, of an
+         * entry converted into the payout's currency */
+        {N_("Customer paid"), 14, 20, TUI_ALIGN_RIGHT, 1},
+        {N_("Order"), 11, 22, TUI_ALIGN_LEFT, 1},
+        {N_("Source"), 14, 30, TUI_ALIGN_LEFT, 2},
+        {N_("Description"), 10, 0, TUI_ALIGN_LEFT, 2},
+};
+
 static int entries_fetch(void *ctx, const char *key, bool after, int max, struct tui_row *out)
 {
 	struct list_state *s = ctx;
@@ -206,25 +223,43 @@ static int entries_fetch(void *ctx, const char *key, bool after, int max, struct
 	for (int i = 0; i < n; i++) {
 		const struct query_balance_row *b = &rows[i];
 		struct tui_row *row = &out[i];
-		char text[128], label[64];
+		char text[128], label[64], paid[160];
 		query_balance_key(b, text, sizeof text);
 		tui_row_set_key(row, text);
 		views_datetime_short(b->created, text, sizeof text);
 		tui_row_set(row, 0, text);
 		tui_row_set(row, 1, views_label(b->type, label, sizeof label));
-		tui_row_set(row, 2, b->order_ref[0] ? b->order_ref : "-");
+		/* A payout with conversions has what the customer paid before the order. */
+		const int fx = s->converted > 0 ? 1 : 0;
+		const char *order = b->order_ref[0] ? b->order_ref : "-";
+		if (!fx)
+			tui_row_set(row, 2, order);
 		views_money(b->amount, b->currency, text, sizeof text);
-		tui_row_set(row, 3, text);
+		tui_row_set(row, 3 - fx, text);
 		views_money(b->fee, b->currency, text, sizeof text);
-		tui_row_set(row, 4, text);
+		tui_row_set(row, 4 - fx, text);
 		views_money(b->net, b->currency, text, sizeof text);
-		tui_row_set(row, 5, text);
+		tui_row_set(row, 5 - fx, text);
 		views_currency(b->currency, text, sizeof text);
-		tui_row_set(row, 6, text);
-		tui_row_set(row, 7, b->source);
-		tui_row_set(row, 8, b->description);
+		tui_row_set(row, 6 - fx, text);
+		int at = 7;
+		if (fx) {
+			paid[0] = '\0';
+			if (b->converted) {
+				char cur[8];
+				views_money(b->presentment_amount, b->presentment_currency, text,
+				            sizeof text);
+				views_currency(b->presentment_currency, cur, sizeof cur);
+				snprintf(paid, sizeof paid, "%s %s", text, cur);
+			}
+			tui_row_set(row, 6, paid);
+			tui_row_set(row, 7, order);
+			at = 8;
+		}
+		tui_row_set(row, at++, b->source);
+		tui_row_set(row, at, b->description);
 		if (b->net < 0)
-			row->cell_style[5] = TUI_STYLE_WARN;
+			row->cell_style[5 - fx] = TUI_STYLE_WARN;
 	}
 	return n;
 }
@@ -234,7 +269,7 @@ static long entries_count(void *ctx)
 	struct list_state *s = ctx;
 	if (s->count < 0 || s->generation != views_app.generation) {
 		s->entries = query_payout_totals(views_app.query, s->id, &s->sum_gross, &s->sum_fee,
-		                                 &s->sum_net);
+		                                 &s->sum_net, &s->converted);
 		s->count = s->entries;
 		s->generation = views_app.generation;
 	}
@@ -257,9 +292,14 @@ static int payout_open(struct tui_view *view, const char *arg)
 	snprintf(s->currency, sizeof s->currency, "%s", p.currency);
 	s->amount = p.amount;
 	view->data = s;
+	entries_count(s);
 	struct tui_row_source source = {entries_fetch, entries_count, s};
-	tui_view_set_table(view, entry_columns, sizeof entry_columns / sizeof entry_columns[0],
-	                   &source);
+	if (s->converted > 0)
+		tui_view_set_table(view, entry_fx_columns,
+		                   sizeof entry_fx_columns / sizeof entry_fx_columns[0], &source);
+	else
+		tui_view_set_table(view, entry_columns,
+		                   sizeof entry_columns / sizeof entry_columns[0], &source);
 	return 0;
 }
 

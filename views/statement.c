@@ -312,12 +312,13 @@ int statement_build(struct ledger *ledger, const struct statement_options *opt,
 	char saved[128];
 	statement_tz_enter(opt->timezone, saved, sizeof saved);
 	ledger_arrival_days(opt->from, opt->to, &period.arrival_from, &period.arrival_to);
-	statement_tz_leave(saved);
 	unsigned flags = (opt->keep_items ? LEDGER_KEEP_ITEMS : 0) |
 	                 (opt->keep_orders ? LEDGER_KEEP_ORDERS : 0);
 	struct ledger_statement *data = NULL;
+	/* In the statement's zone too: its conversions are summed by its days. */
 	enum ledger_status r =
 	        ledger_statement_load_period(ledger, &period, opt->currency, flags, &data);
+	statement_tz_leave(saved);
 	if (r != LEDGER_OK) {
 		if (r == LEDGER_DB)
 			snprintf(err, err_size, "%s: %s", ledger_status_message(r),

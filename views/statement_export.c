@@ -67,19 +67,22 @@ void statement_csv_cell(FILE *out, const char *text, bool is_number)
 	fputc('"', out);
 }
 
-/* One CSV record of the 13 columns; NULL cells are empty. */
+/* One CSV record of the 18 columns; NULL cells are empty. The last four are a converted
+ * movement's other side: what the customer paid, in which currency, at which rate, and the
+ * conversion fee (part of fee). */
 struct csv_rec {
 	const char *record, *currency, *name, *id, *date, *count, *amount, *fee, *net, *status,
-	        *detail, *source, *payout, *order;
+	        *detail, *source, *payout, *order, *paid, *paid_currency, *rate, *fx_fee;
 };
 
 static void csv_row(FILE *out, const struct csv_rec *r)
 {
-	const char *cells[] = {r->record, r->currency, r->name,   r->id,   r->date,
-	                       r->count,  r->amount,   r->fee,    r->net,  r->status,
-	                       r->detail, r->source,   r->payout, r->order};
-	const bool number[] = {false, false, false, false, false, true,  true,
-	                       true,  true,  false, false, false, false, false};
+	const char *cells[] = {r->record,        r->currency, r->name,   r->id,    r->date,
+	                       r->count,         r->amount,   r->fee,    r->net,   r->status,
+	                       r->detail,        r->source,   r->payout, r->order, r->paid,
+	                       r->paid_currency, r->rate,     r->fx_fee};
+	const bool number[] = {false, false, false, false, false, true, true,  true,  true,
+	                       false, false, false, false, false, true, false, false, true};
 	for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
 		if (i)
 			fputc(',', out);
@@ -99,8 +102,14 @@ static int csv_item(const struct ledger_item *it, void *vctx)
 {
 	struct csv_items *x = vctx;
 	char id[256], type[128], date[40], a[32], f[32], n[32], rc[128], desc[2048], src[256],
-	        po[256], order[256];
+	        po[256], order[256], paid[32] = "", paid_code[4] = "", rate[64] = "", fxf[32] = "";
 	iso_time(it->created, date, sizeof date);
+	if (it->exchange_rate && it->exchange_rate[0]) {
+		plain(it->presentment_amount, it->presentment_currency, paid, sizeof paid);
+		money_currency_upper(it->presentment_currency, paid_code);
+		clean(it->exchange_rate, rate, sizeof rate);
+		plain(it->fx_fee, x->currency, fxf, sizeof fxf);
+	}
 	plain(it->amount, x->currency, a, sizeof a);
 	statement_plain_fine(it->fee, x->currency, 0, x->fee_extra, f, sizeof f);
 	plain(it->net, x->currency, n, sizeof n);
@@ -118,6 +127,10 @@ static int csv_item(const struct ledger_item *it, void *vctx)
 	        .source = clean(it->source, src, sizeof src),
 	        .payout = clean(it->payout_id, po, sizeof po),
 	        .order = clean(it->order_ref, order, sizeof order),
+	        .paid = paid,
+	        .paid_currency = paid_code,
+	        .rate = rate,
+	        .fx_fee = fxf,
 	};
 	csv_row(x->out, &r);
 	return ferror(x->out) ? 1 : 0;
@@ -210,9 +223,10 @@ int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_s
 		iso_time(d->last_sync, sync, sizeof sync);
 	else
 		sync[0] = '\0';
-	csv_row(out,
-	        &(struct csv_rec){"record", "currency", "name", "id", "date", "count", "amount",
-	                          "fee", "net", "status", "detail", "source", "payout", "order"});
+	csv_row(out, &(struct csv_rec){"record", "currency", "name", "id", "date", "count",
+	                               "amount", "fee", "net", "status", "detail", "source",
+	                               "payout", "order", "presentment_amount",
+	                               "presentment_currency", "exchange_rate", "conversion_fee"});
 	csv_row(out, &(struct csv_rec){.record = "header",
 	                               .name = "account",
 	                               .id = st->account_id,
@@ -262,6 +276,37 @@ int statement_write_csv(struct statement *st, FILE *out, char *err, size_t err_s
 			                          .net = n,
 			                          .status = clean(p->status, status, sizeof status),
 			                          .detail = ledger_recon_key(p->recon)});
+		}
+		/* A day's conversions from one currency: amount is what they became, the
+		 * presentment columns what customers paid, the rate the effective one. */
+		for (size_t j = 0; j < c->n_fx; j++) {
+			const struct ledger_fx *v = &c->fx[j];
+			char cnt[32], a[32], f[32], paid[32], fcode[4], rate[32];
+			snprintf(cnt, sizeof cnt, "%lld", (long long)v->count);
+			plain(v->settled, c->currency, a, sizeof a);
+			plain(v->fees, c->currency, f, sizeof f);
+			plain(v->presented, v->from, paid, sizeof paid);
+			money_currency_upper(v->from, fcode);
+			ledger_fx_rate(v, c->currency, rate, sizeof rate);
+			csv_row(out, &(struct csv_rec){.record = "conversion",
+			                               .currency = code,
+			                               .name = "conversions",
+			                               .date = v->day,
+			                               .count = cnt,
+			                               .amount = a,
+			                               .paid = paid,
+			                               .paid_currency = fcode,
+			                               .rate = rate,
+			                               .fx_fee = f});
+		}
+		if (c->n_fx) {
+			char f[32];
+			plain(c->fx_fees, c->currency, f, sizeof f);
+			csv_row(out, &(struct csv_rec){.record = "summary",
+			                               .currency = code,
+			                               .name = "conversion_fees_total",
+			                               .amount = f,
+			                               .fx_fee = f});
 		}
 		struct csv_items x = {
 		        .out = out, .code = code, .currency = c->currency, .fee_extra = fx};
@@ -326,6 +371,18 @@ static int json_item(const struct ledger_item *it, void *vctx)
 	                      clean(it->description, desc, sizeof desc), "payout",
 	                      clean(it->payout_id, po, sizeof po), "order",
 	                      clean(it->order_ref, order, sizeof order));
+	if (o && it->exchange_rate && it->exchange_rate[0]) {
+		char rate[64];
+		json_object_set_new(o, "conversion",
+		                    json_pack("{s:I,s:s,s:s,s:I}", "presentment_amount",
+		                              (json_int_t)it->presentment_amount,
+		                              "presentment_currency", it->presentment_currency,
+		                              "exchange_rate",
+		                              clean(it->exchange_rate, rate, sizeof rate), "fee",
+		                              (json_int_t)it->fx_fee));
+	} else if (o) {
+		json_object_set_new(o, "conversion", json_null());
+	}
 	if ((!x->first && fputc(',', x->out) == EOF) || !dump(x->out, o)) {
 		x->failed = true;
 		return 1;
@@ -373,6 +430,21 @@ static json_t *currency_json(const struct ledger_currency *c)
 	/* The payouts arriving in the period (by arrival date), and their sum. */
 	json_object_set_new(o, "payouts_list", payouts);
 	json_object_set_new(o, "payouts_arriving_total", json_integer(c->payouts_arriving));
+	/* What each day converted into this currency from each presentment currency. */
+	json_t *fx = json_array();
+	for (size_t j = 0; fx && j < c->n_fx; j++) {
+		const struct ledger_fx *v = &c->fx[j];
+		char rate[32];
+		ledger_fx_rate(v, c->currency, rate, sizeof rate);
+		json_array_append_new(fx, json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:s}", "day",
+		                                    v->day, "from", v->from, "to", c->currency,
+		                                    "count", (json_int_t)v->count, "presented",
+		                                    (json_int_t)v->presented, "settled",
+		                                    (json_int_t)v->settled, "fees",
+		                                    (json_int_t)v->fees, "effective_rate", rate));
+	}
+	json_object_set_new(o, "conversions", fx ? fx : json_null());
+	json_object_set_new(o, "conversion_fees_total", json_integer(c->fx_fees));
 	return o;
 }
 

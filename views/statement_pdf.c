@@ -377,6 +377,7 @@ static enum ledger_status sections(struct pdf_doc *d)
 		        pdf_top(d, R_GREY, d->y, 18), PDF_RIGHT);
 		d->y += 18 + 2;
 		pdf_payouts(d);
+		pdf_conversions(d);
 		enum ledger_status r = pdf_items(d, i);
 		if (r != LEDGER_OK)
 			return r;

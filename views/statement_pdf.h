@@ -174,6 +174,8 @@ void pdf_fee(struct pdf_doc *d, int64_t v, char *buf, size_t size);
 /* statement_pdf_bills.c: the bills of a bill platform's days against the cache. */
 void pdf_bills(struct pdf_doc *d);
 void pdf_payouts(struct pdf_doc *d);
+/* The current currency's conversions per day and presentment currency (nothing when none). */
+void pdf_conversions(struct pdf_doc *d);
 enum ledger_status pdf_items(struct pdf_doc *d, size_t index);
 
 #endif

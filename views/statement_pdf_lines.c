@@ -142,6 +142,85 @@ void pdf_payouts(struct pdf_doc *d)
 	d->y += 4;
 }
 
+/* ---- A currency's conversions ---- */
+
+enum { X_DAY, X_FROM, X_COUNT, X_PAID, X_CONVERTED, X_FEES, X_RATE, X_N };
+
+void pdf_conversions(struct pdf_doc *d)
+{
+	const struct ledger_currency *c = d->cur;
+	if (c->n_fx == 0)
+		return;
+	char code[4], heading[160];
+	money_currency_upper(c->currency, code);
+	snprintf(heading, sizeof heading, _("Currency conversions into %s"), code);
+	pdf_heading(d, R_BOLD, heading, SUM_ROW_H * 2);
+	const char *titles[X_N] = {_("Day"),       _("From"),       _("Count"), _("Customers paid"),
+	                           _("Converted"), _("Conv. fees"), _("Rate")};
+	double w[X_N];
+	for (int k = 0; k < X_N; k++)
+		w[k] = pdf_width(d, F_BOLD, titles[k]);
+	w[X_DAY] = max_d(w[X_DAY], pdf_width(d, F_BODY, "0000-00-00"));
+	char cells[X_N][64];
+	for (size_t i = 0; i < c->n_fx; i++) {
+		const struct ledger_fx *v = &c->fx[i];
+		struct statement_money from;
+		statement_money_init(&from, v->from, money_locale_current());
+		statement_money_put(&from, v->presented, cells[X_PAID], sizeof cells[X_PAID]);
+		statement_money_put(&d->money, v->settled, cells[X_CONVERTED], 64);
+		statement_money_put(&d->money, -v->fees, cells[X_FEES], 64);
+		ledger_fx_rate(v, c->currency, cells[X_RATE], 64);
+		snprintf(cells[X_COUNT], 64, "%lld", (long long)v->count);
+		for (int k = X_COUNT; k < X_N; k++)
+			w[k] = max_d(w[k], pdf_width(d, F_BODY, cells[k]));
+	}
+	/* Day and currency on the left, the figures against the right edge. */
+	double x[X_N], at = MARGIN_X + CONTENT_W;
+	for (int k = X_N - 1; k >= X_COUNT; k--) {
+		at -= w[k];
+		x[k] = at;
+		at -= GAP;
+	}
+	x[X_DAY] = MARGIN_X;
+	x[X_FROM] = MARGIN_X + w[X_DAY] + GAP;
+	w[X_FROM] = max_d(w[X_FROM], pdf_width(d, F_BODY, "WWW"));
+	pdf_need(d, SUM_ROW_H * 2);
+	for (int k = 0; k < X_N; k++)
+		pdf_put(d, R_BOLD, titles[k], x[k], w[k], pdf_top(d, R_BOLD, d->y, SUM_ROW_H),
+		        k >= X_COUNT ? PDF_RIGHT : PDF_LEFT);
+	d->y += SUM_ROW_H;
+	pdf_rule(d, d->y, MARGIN_X, CONTENT_W, 0.6, GREY_RULE);
+	for (size_t i = 0; i < c->n_fx; i++) {
+		const struct ledger_fx *v = &c->fx[i];
+		struct statement_money from;
+		statement_money_init(&from, v->from, money_locale_current());
+		snprintf(cells[X_DAY], 64, "%s", v->day);
+		money_currency_upper(v->from, cells[X_FROM]);
+		statement_money_put(&from, v->presented, cells[X_PAID], sizeof cells[X_PAID]);
+		statement_money_put(&d->money, v->settled, cells[X_CONVERTED], 64);
+		statement_money_put(&d->money, -v->fees, cells[X_FEES], 64);
+		ledger_fx_rate(v, c->currency, cells[X_RATE], 64);
+		snprintf(cells[X_COUNT], 64, "%lld", (long long)v->count);
+		pdf_need(d, SUM_ROW_H);
+		double top = pdf_top(d, R_BODY, d->y, SUM_ROW_H);
+		for (int k = 0; k < X_N; k++)
+			pdf_put(d, R_BODY, cells[k], x[k], w[k], top,
+			        k >= X_COUNT ? PDF_RIGHT : PDF_LEFT);
+		d->y += SUM_ROW_H;
+	}
+	char fees[64], note[400];
+	statement_money_put(&d->money, -c->fx_fees, fees, sizeof fees);
+	snprintf(note, sizeof note,
+	         _("  Conversion fees are part of the fee line above (%s in this period); the "
+	           "rate is what the amounts give, in %s per unit of the currency paid."),
+	         fees, code);
+	const char *text = note;
+	while (*text == ' ')
+		text++;
+	pdf_paragraph(d, R_GREY, text, 0);
+	d->y += 4;
+}
+
 /* ---- A currency's transactions ---- */
 
 static void items_titles(struct pdf_doc *d)
@@ -219,6 +298,26 @@ static void item_row(struct pdf_doc *d, const struct ledger_item *it)
 	statement_money_put(&d->money, it->net, a, sizeof a);
 	pdf_put(d, R_BODY, a, c[C_NET].x, c[C_NET].w, top, PDF_RIGHT);
 	d->y += ROW_H;
+	if (it->exchange_rate && it->exchange_rate[0]) {
+		/* Under a converted line: what the customer paid, the rate, the fee. */
+		struct statement_money from;
+		char paid[64], fee[64], code[4], rate[64], text[320];
+		statement_money_init(&from, it->presentment_currency, money_locale_current());
+		statement_money_put(&from, it->presentment_amount, paid, sizeof paid);
+		statement_money_put(&d->money, -it->fx_fee, fee, sizeof fee);
+		money_currency_upper(it->presentment_currency, code);
+		tui_sanitize(it->exchange_rate, strlen(it->exchange_rate), rate, sizeof rate, 0);
+		if (it->fx_fee)
+			snprintf(text, sizeof text, _("paid %s %s at %s, conversion fee %s"), paid,
+			         code, rate, fee);
+		else
+			snprintf(text, sizeof text, _("paid %s %s at %s"), paid, code, rate);
+		pdf_need(d, ROW_H);
+		d->row_on_page++;
+		pdf_put(d, R_GREY, text, c[C_ID].x, c[C_NET].x + c[C_NET].w - c[C_ID].x,
+		        pdf_top(d, R_GREY, d->y, ROW_H), PDF_LEFT);
+		d->y += ROW_H;
+	}
 }
 
 static int item_cb(const struct ledger_item *it, void *ctx)

@@ -521,6 +521,74 @@ static int build_payouts(struct statement *st, const struct ledger_currency *c,
 	return doc_line(doc, &l, 0);
 }
 
+/* The conversions into this settlement currency, per day and presentment currency: what
+ * customers paid, what it became, the conversion fees and the effective rate. */
+static int build_fx(const struct ledger_currency *c, const struct cur_fmt *f,
+                    struct statement_doc *doc)
+{
+	if (c->n_fx == 0)
+		return 0;
+	char buf[512], code[4];
+	money_currency_upper(c->currency, code);
+	snprintf(buf, sizeof buf, _("Currency conversions into %s"), code);
+	if (doc_text(doc, "") != 0 || doc_text(doc, buf) != 0)
+		return -1;
+	struct statement_line l;
+	line_reset(&l);
+	line_spaces(&l, 2);
+	line_cell(&l, _("Day"), 10, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("From"), 4, TUI_ALIGN_LEFT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Count"), 6, TUI_ALIGN_RIGHT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Customers paid"), 16, TUI_ALIGN_RIGHT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Converted"), 14, TUI_ALIGN_RIGHT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Conv. fees"), 10, TUI_ALIGN_RIGHT);
+	line_spaces(&l, 1);
+	line_cell(&l, _("Rate"), 10, TUI_ALIGN_RIGHT);
+	if (doc_line(doc, &l, 0) != 0)
+		return -1;
+	for (size_t i = 0; i < c->n_fx; i++) {
+		const struct ledger_fx *x = &c->fx[i];
+		struct statement_money from;
+		char paid[64], conv[64], fees[64], rate[32], count[24], fcode[4];
+		statement_money_init(&from, x->from, f->loc);
+		statement_money_format(&from, x->presented, paid, sizeof paid);
+		fmt_money(f, x->settled, conv, sizeof conv);
+		fmt_money(f, -x->fees, fees, sizeof fees);
+		ledger_fx_rate(x, c->currency, rate, sizeof rate);
+		money_currency_upper(x->from, fcode);
+		snprintf(count, sizeof count, "%lld", (long long)x->count);
+		line_reset(&l);
+		line_spaces(&l, 2);
+		line_cell(&l, x->day, 10, TUI_ALIGN_LEFT);
+		line_spaces(&l, 1);
+		line_cell(&l, fcode, 4, TUI_ALIGN_LEFT);
+		line_spaces(&l, 1);
+		line_cell(&l, count, 6, TUI_ALIGN_RIGHT);
+		line_spaces(&l, 1);
+		line_cell(&l, paid, 16, TUI_ALIGN_RIGHT);
+		line_spaces(&l, 1);
+		line_cell(&l, conv, 14, TUI_ALIGN_RIGHT);
+		line_spaces(&l, 1);
+		line_cell(&l, fees, 10, TUI_ALIGN_RIGHT);
+		line_spaces(&l, 1);
+		line_cell(&l, rate, 10, TUI_ALIGN_RIGHT);
+		if (doc_line(doc, &l, 0) != 0)
+			return -1;
+	}
+	char fees[64];
+	fmt_money(f, -c->fx_fees, fees, sizeof fees);
+	snprintf(buf, sizeof buf,
+	         _("  Conversion fees are part of the fee line above (%s in this period); the "
+	           "rate is what the amounts give, in %s per unit of the currency paid."),
+	         fees, code);
+	return doc_wrapped(doc, buf, 2);
+}
+
 /* The appendix: one line per balance transaction, a section per currency. Items kept by
  * the pass that summed them are read once per currency, straight into the document. Else
  * the items of every currency come in one query over the range (ordered by time) and are
@@ -677,6 +745,27 @@ static void item_line_cells(const struct items_section *sec, const char *when, c
 	line_cell(l, net, sec->w_net, TUI_ALIGN_RIGHT);
 }
 
+/* A converted item's second line: what the customer paid, at which rate, the fee. */
+static int item_fx_line(const struct items_section *sec, const struct ledger_item *it)
+{
+	struct statement_money from;
+	char paid[64], fee[64], code[4], buf[320];
+	statement_money_init(&from, it->presentment_currency, sec->f.loc);
+	statement_money_format(&from, it->presentment_amount, paid, sizeof paid);
+	fmt_money(&sec->f, -it->fx_fee, fee, sizeof fee);
+	money_currency_upper(it->presentment_currency, code);
+	char rate[48];
+	tui_sanitize(it->exchange_rate, strlen(it->exchange_rate), rate, sizeof rate, 0);
+	char what[300];
+	if (it->fx_fee)
+		snprintf(what, sizeof what, _("paid %s %s at %s, conversion fee %s"), paid, code,
+		         rate, fee);
+	else
+		snprintf(what, sizeof what, _("paid %s %s at %s"), paid, code, rate);
+	snprintf(buf, sizeof buf, "      %s", what);
+	return doc_text(sec->out, buf);
+}
+
 static int item_line(const struct ledger_item *it, void *vctx)
 {
 	struct items_ctx *x = vctx;
@@ -716,6 +805,8 @@ static int item_line(const struct ledger_item *it, void *vctx)
 		item_line_cells(sec, when, x->cat_label[cat], it, &l);
 		r = doc_line(sec->out, &l, 0);
 	}
+	if (r == 0 && it->exchange_rate && it->exchange_rate[0])
+		r = item_fx_line(sec, it);
 	if (r != 0) {
 		x->failed = 1;
 		return 1;
@@ -901,6 +992,8 @@ int statement_doc_build(struct statement *st, int page_lines, struct statement_d
 		r = build_summary(st, c, &f, doc);
 		if (r == 0)
 			r = build_payouts(st, c, &f, doc);
+		if (r == 0)
+			r = build_fx(c, &f, doc);
 	}
 	if (r == 0 && st->data->n_currencies == 0)
 		r = (doc_text(doc, "") != 0 ||

@@ -26,7 +26,7 @@ static const struct {
         {"usd", 100000000, 2}, {"eur", 108000000, 2}, {"gbp", 127000000, 2},
         {"cny", 13800000, 2},  {"jpy", 670000, 0},
 };
-#define NCUR (sizeof currencies / sizeof *currencies)
+#define NCUR       (sizeof currencies / sizeof *currencies)
 #define RATE_SCALE 100000000 /* rates are kept in 1e-8 */
 
 static int find(const char *code)
@@ -52,8 +52,10 @@ int sbx_fx_check(const char *list, char *why, size_t why_size)
 		memcpy(code, p, n);
 		code[n] = '\0';
 		if (find(code) < 0) {
-			snprintf(why, why_size, "unknown settlement currency '%s' (known: usd, eur, gbp, "
-			                        "cny, jpy)", code);
+			snprintf(why, why_size,
+			         "unknown settlement currency '%s' (known: usd, eur, gbp, "
+			         "cny, jpy)",
+			         code);
 			return -1;
 		}
 		p += n;
@@ -62,8 +64,9 @@ int sbx_fx_check(const char *list, char *why, size_t why_size)
 	}
 	return 0;
 bad:
-	snprintf(why, why_size, "settlement currencies are lower-case codes separated by commas, "
-	                        "e.g. usd or usd,eur");
+	snprintf(why, why_size,
+	         "settlement currencies are lower-case codes separated by commas, "
+	         "e.g. usd or usd,eur");
 	return -1;
 }
 
@@ -122,8 +125,8 @@ static void rate_text(int64_t rate, char *out, size_t n)
 		out[--len] = '\0';
 }
 
-void sbx_fx_book(const struct sbx *s, const char *cur, int64_t amount, int64_t t,
-                 enum sbx_fee fee, struct sbx_booked *out)
+void sbx_fx_book(const struct sbx *s, const char *cur, int64_t amount, int64_t t, enum sbx_fee fee,
+                 struct sbx_booked *out)
 {
 	const char *list = s->opt.settlement;
 	int from = find(cur);
@@ -175,7 +178,7 @@ int sbx_fx_insert_bt(struct sbx *s, const char *id, int64_t created, int64_t ava
                      const struct sbx_booked *b, const char *type, const char *category,
                      const char *source, const char *description, const char *payout)
 {
-	return sbx_run(s, SBX_INSERT_BT_SQL, "siiiiissssssis", id, created, available_on,
-	               b->amount, b->fee, b->amount - b->fee, b->currency, type, category, source,
-	               description, b->rate[0] ? b->rate : NULL, b->fx_fee, payout);
+	return sbx_run(s, SBX_INSERT_BT_SQL, "siiiiissssssis", id, created, available_on, b->amount,
+	               b->fee, b->amount - b->fee, b->currency, type, category, source, description,
+	               b->rate[0] ? b->rate : NULL, b->fx_fee, payout);
 }

@@ -252,8 +252,7 @@ int sbx_insert_charge(struct sbx *s, sqlite3_stmt *ins, const struct sbx_charge_
 int sbx_insert_bt(struct sbx *s, sqlite3_stmt *ins, const char *id, int64_t created,
                   int64_t available_on, int64_t amount, int64_t fee, const char *currency,
                   const char *type, const char *category, const char *source,
-                  const char *description, const char *rate, int64_t fx_fee,
-                  const char *payout)
+                  const char *description, const char *rate, int64_t fx_fee, const char *payout)
 {
 	sqlite3_reset(ins);
 	sqlite3_bind_text(ins, 1, id, -1, SQLITE_TRANSIENT);

@@ -97,7 +97,7 @@ static int settlement(struct sbx *s)
 	    sbx_fx_check(s->opt.settlement, why, sizeof why) != 0) {
 		fprintf(stderr, "paydesk-sandbox: --settlement %s: %s\n", s->opt.settlement,
 		        strlen(s->opt.settlement) >= sizeof s->opt.settlement_buf ? "too long"
-		                                                                   : why);
+		                                                                  : why);
 		return -1;
 	}
 	return sbx_meta_set(s, "settlement", s->opt.settlement);

@@ -240,8 +240,8 @@ static int insert_dispute(struct seed_state *st, const struct sbx_charge_gen *c,
 		if (t > now - 120)
 			t = now - 120;
 		snprintf(desc, sizeof(desc), "Chargeback reversal for %s", c->id);
-		if (add_bt(st, id, t, c->amount, SBX_FEE_DISPUTE_RETURNED, c->currency, "adjustment",
-		           "dispute_reversal", desc) == NULL)
+		if (add_bt(st, id, t, c->amount, SBX_FEE_DISPUTE_RETURNED, c->currency,
+		           "adjustment", "dispute_reversal", desc) == NULL)
 			return -1;
 	}
 	return 0;

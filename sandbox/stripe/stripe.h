@@ -86,8 +86,7 @@ int sbx_insert_charge(struct sbx *s, sqlite3_stmt *ins, const struct sbx_charge_
 int sbx_insert_bt(struct sbx *s, sqlite3_stmt *ins, const char *id, int64_t created,
                   int64_t available_on, int64_t amount, int64_t fee, const char *currency,
                   const char *type, const char *category, const char *source,
-                  const char *description, const char *rate, int64_t fx_fee,
-                  const char *payout);
+                  const char *description, const char *rate, int64_t fx_fee, const char *payout);
 #define SBX_INSERT_BT_SQL                                                                          \
 	"INSERT INTO balance_transactions(" SBX_BT_COLS ",payout) VALUES "                         \
 	"(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
@@ -106,8 +105,8 @@ struct sbx_booked {
 	char rate[24]; /* the exchange rate as sent, "" when nothing was converted */
 };
 /* Books `amount` (signed minor units of `cur`, the presentment side) at time t. */
-void sbx_fx_book(const struct sbx *s, const char *cur, int64_t amount, int64_t t,
-                 enum sbx_fee fee, struct sbx_booked *out);
+void sbx_fx_book(const struct sbx *s, const char *cur, int64_t amount, int64_t t, enum sbx_fee fee,
+                 struct sbx_booked *out);
 /* Inserts the balance transaction of a booked movement (net = amount - fee). */
 int sbx_fx_insert_bt(struct sbx *s, const char *id, int64_t created, int64_t available_on,
                      const struct sbx_booked *b, const char *type, const char *category,

@@ -6,10 +6,10 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/client/sync_lib.sh"
 sync_setup --seed 7 --orders 1200 --days 45 --now 1790000000 --settlement usd,eur,gbp
-tap_plan 12
+tap_plan 21
 
 sql() { sqlite3 -batch -noheader "$CACHE_DB" "$1"; }
-api() { curl -sS -H "Authorization: Bearer $PAYDESK_API_KEY" "$SANDBOX_URL$1"; }
+api() { curl -gsS -H "Authorization: Bearer $PAYDESK_API_KEY" "$SANDBOX_URL$1"; }
 
 run_sync; tap_is $? 0 "a first sync of a converting account succeeds"
 cache_equals_sandbox; tap_ok $? "the cache equals the platform, rates and conversion fees included"
@@ -55,4 +55,60 @@ got=$(sql "SELECT presentment_amount || '|' || presentment_currency || '|' || (e
 tap_is "$got" "-$part|$(jq -r .currency "$TEST_TMP/charge.json")|1" "the refund is converted at its own day's rate, signed like the movement"
 cache_equals_sandbox; tap_ok $? "after the refund the cache equals the platform again"
 cache_intact; tap_ok $? "the cache is intact"
+
+# The statement of a day against an independent computation from the platform's own balance
+# transactions and the charges, refunds and disputes they come from (paged with curl).
+list_all() { # PATH [QUERY]: every object of a list, one JSON per line
+	_after=
+	while :; do
+		api "$1?limit=100${2:+&$2}${_after:+&starting_after=$_after}" >"$TEST_TMP/page.json" || return 1
+		jq -c '.data[]' "$TEST_TMP/page.json"
+		[ "$(jq -r .has_more "$TEST_TMP/page.json")" = true ] || break
+		_after=$(jq -r '.data[-1].id' "$TEST_TMP/page.json")
+	done
+}
+day=2026-09-10
+from=$(date -u -d "$day" +%s) to=$(( $(date -u -d "$day" +%s) + 86400 ))
+list_all /v1/balance_transactions "created[gte]=$from&created[lt]=$to" >"$TEST_TMP/day_bts.jsonl"
+{ list_all /v1/charges; list_all /v1/refunds; list_all /v1/disputes; } |
+	jq -c '{id, amount, currency}' >"$TEST_TMP/sources.jsonl"
+# Rates as the platform wrote them, from the raw reply (jq would read them as doubles).
+grep -o '"id":"txn_[^"]*"[^}]*"exchange_rate":[0-9][0-9.]*' "$TEST_TMP/day_bts.jsonl" |
+	sed 's/"id":"\([^"]*\)".*"exchange_rate":\([0-9.]*\)/\1 \2/' | sort >"$TEST_TMP/rates.want"
+want=$(jq -s -r --slurpfile src "$TEST_TMP/sources.jsonl" '
+	($src | map({(.id): .}) | add) as $s |
+	[.[] | select(.exchange_rate != null) | . as $b | $s[$b.source] as $p |
+	 {from: $p.currency, to: $b.currency, p: $p.amount, a: ($b.amount | fabs),
+	  f: ([$b.fee_details[] | select(.description | test("onversion")) | .amount] | add // 0)}] |
+	group_by(.to + .from) | map("\(.[0].to) \(.[0].from) \(length) \(map(.p) | add) \(map(.a) | add) \(map(.f) | add)") | .[]' \
+	"$TEST_TMP/day_bts.jsonl")
+"$PAYDESK_BIN" statement --date "$day" --timezone UTC -f json -o "$TEST_TMP/day.json" 2>"$TEST_TMP/stmt.err"
+tap_is $? 0 "the statement of a day with conversions is written"
+got=$(jq -r '[.currencies[] | .conversions[] | "\(.to) \(.from) \(.count) \(.presented) \(.settled) \(.fees)"] | sort | .[]' "$TEST_TMP/day.json")
+want=$(echo "$want" | sort)
+tap_is "$got" "$want" "its conversions per currency pair equal those computed from the platform's transactions"
+[ -n "$want" ]; tap_ok $? "the day has conversions to compare ($(echo "$want" | wc -l) pairs)"
+jq -r '.currencies[].transactions[] | select(.conversion != null) | "\(.id) \(.conversion.exchange_rate)"' \
+	"$TEST_TMP/day.json" | sort >"$TEST_TMP/rates.got"
+cmp -s "$TEST_TMP/rates.got" "$TEST_TMP/rates.want"
+tap_ok $? "every converted line carries the platform's rate exactly as written ($(wc -l <"$TEST_TMP/rates.want"))"
+bad=$(jq '[.currencies[].payouts_list[] | select(.reconciliation.result != "match")] | length' "$TEST_TMP/day.json")
+tap_is "$bad" 0 "every payout of the day equals the net of its entries, converted ones included"
+"$PAYDESK_BIN" statement --date "$day" --timezone UTC -f csv -o "$TEST_TMP/day.csv" &&
+	fees=$(awk -F, '$1 == "conversion" { s += $18 * 100 } END { printf "%d", s + 0.5 }' "$TEST_TMP/day.csv") &&
+	tap_is "$fees" "$(jq '[.currencies[].conversion_fees_total] | add' "$TEST_TMP/day.json")" \
+	"the CSV's conversion records add up to the JSON's conversion fees"
+
+# The sandbox refuses settlement currencies it cannot model, and keeps a store's own.
+"$PAYDESK_SANDBOX" --port 0 --settlement usd,xyz >/dev/null 2>"$TEST_TMP/bad.err"
+st=$?
+grep -q "unknown settlement currency 'xyz'" "$TEST_TMP/bad.err"
+tap_is "$st/$?" "1/0" "an unknown settlement currency is refused with its name"
+"$PAYDESK_SANDBOX" --port 0 --platform wechatpay --settlement usd >/dev/null 2>"$TEST_TMP/bad.err"
+tap_is "$?" 2 "--settlement is refused for a platform it does not model"
+"$PAYDESK_SANDBOX" --port 0 --quiet --orders 10 --db "$TEST_TMP/s.db" --settlement usd </dev/null >/dev/null 2>&1 &
+pid=$!; sleep 1; kill $pid; wait $pid 2>/dev/null
+"$PAYDESK_SANDBOX" --port 0 --db "$TEST_TMP/s.db" --settlement eur >/dev/null 2>"$TEST_TMP/bad.err"
+grep -q "settles in usd, not eur" "$TEST_TMP/bad.err"
+tap_ok $? "a store seeded to settle in usd is not reopened as settling in eur"
 tap_done

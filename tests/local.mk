@@ -18,8 +18,8 @@ tests_unit_test_dates_LDADD = $(TEST_UNIT_LDADD)
 # Risk (client/risk.c): every rule on a cache of its own, the command's formats and exit
 # status, and the screen.
 check_PROGRAMS += tests/client/test_risk tests/ui/risk_fill
-TESTS += tests/client/test_risk tests/ui/test_risk.sh tests/ui/test_dashboards.sh
-EXTRA_DIST += tests/ui/test_risk.sh tests/ui/test_dashboards.sh
+TESTS += tests/client/test_risk tests/ui/test_risk.sh tests/ui/test_dashboards.sh tests/ui/test_fx_screens.sh
+EXTRA_DIST += tests/ui/test_risk.sh tests/ui/test_dashboards.sh tests/ui/test_fx_screens.sh
 tests_client_test_risk_SOURCES = tests/client/test_risk.c
 tests_client_test_risk_CPPFLAGS = $(TEST_CLIENT_CPPFLAGS)
 tests_client_test_risk_LDADD = $(TEST_CLIENT_LDADD)

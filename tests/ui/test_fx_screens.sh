@@ -1,0 +1,51 @@
+#!/bin/sh
+# Converted payments as a user sees them: an account settling in usd, eur and gbp, synced from
+# the sandbox, then the real paydesk headless and offline at 80x24 in C.UTF-8 and zh_CN.UTF-8:
+# the order detail of a charge paid in CNY says what was credited in USD, at which rate, with
+# which conversion fee; a USD payout lists what its converted entries' customers paid. Each
+# dump is compared with tests/ui/expected/ (UPDATE_EXPECTED=1 rewrites them).
+. "$abs_top_srcdir/tests/lib.sh"
+. "$abs_top_srcdir/tests/ui/ui_lib.sh"
+tmp_setup
+tap_plan 11
+
+T=$TEST_TMP
+UI_NO_COLOR=1
+sandbox_start --quiet --seed 7 --orders 3000 --days 20 --now "$UI_NOW" --settlement usd,eur,gbp ||
+	{ echo "Bail out! the sandbox did not start"; exit 99; }
+ui_profile fx "$SANDBOX_URL"
+PAYDESK_NOW=$UI_NOW PAYDESK_API_KEY=sk_test_screens "$PAYDESK_BIN" --profile fx sync >"$T/sync.out" 2>&1
+tap_ok $? "a converting account is synced"
+sandbox_stop
+
+dump() { # NAME LOCALE SIZE KEYS...: runs KEYS (one script line each), dumps, compares.
+	name=$1 loc=$2 size=$3
+	shift 3
+	: >"$T/script"
+	for line in "$@"; do printf '%s\n' "$line" >>"$T/script"; done
+	printf ':save-display %s\n' "$T/$name.txt" >>"$T/script"
+	ui_run "$loc" "$size" "$T/script" --offline --profile fx 2>"$T/err" || sed 's/^/# /' "$T/err"
+	ui_compare "$name" "$T/$name.txt"
+}
+# The newest order was paid in CNY; the fourth payout is a USD one with conversions.
+dump fx-order.C.80x24 C.UTF-8 80x24 "<Enter>"
+dump fx-order-balance.C.80x24 C.UTF-8 80x24 "<Enter>" " "
+dump fx-order-balance.zh.80x24 zh_CN.UTF-8 80x24 "<Enter>" " "
+dump fx-payout.C.80x24 C.UTF-8 80x24 4 j j j "<Enter>"
+dump fx-payout.zh.80x24 zh_CN.UTF-8 80x24 4 j j j "<Enter>"
+
+grep -q '^  Credited  *\$[0-9.,]* (USD) net, converted$' "$T/fx-order.C.80x24.txt"
+tap_ok $? "under a CNY amount the detail says what was credited in USD"
+grep -q '^  Exchange rate  *1 CNY = 0\.[0-9]* USD$' "$T/fx-order-balance.C.80x24.txt" &&
+	grep -q '^  Customer paid  *CN¥' "$T/fx-order-balance.C.80x24.txt" &&
+	grep -q '^  Conversion fee  *\$' "$T/fx-order-balance.C.80x24.txt"
+tap_ok $? "the balance section names what the customer paid, the rate and the conversion fee"
+grep -q '汇率  *1 CNY = 0\.[0-9]* USD' "$T/fx-order-balance.zh.80x24.txt"
+tap_ok $? "in Chinese too"
+sed -n 2p "$T/fx-payout.C.80x24.txt" | grep -q 'Customer paid$' &&
+	grep -Eq ' USD +-?[0-9,.]+ (JPY|CNY)$' "$T/fx-payout.C.80x24.txt"
+tap_ok $? "at 80 columns the payout's converted entries show what their customers paid"
+bad=
+for f in "$T"/fx-*.txt; do grep -q '~' "$f" && bad="$bad $(basename "$f")"; done
+tap_is "$bad" "" "nothing on these screens is cut at 80 columns"
+tap_done

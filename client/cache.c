@@ -201,6 +201,13 @@ static const char *const migrations[] = {
         "  b.amount AS settlement_amount, b.currency AS settlement_currency,"
         "  b.exchange_rate, b.fx_fee, b.fee, b.net"
         " FROM balance_transactions b WHERE b.exchange_rate IS NOT NULL;"
+        /* An order converted into the account's currency keeps what it settled as (its
+         * balance transaction's amount and currency), so that the Orders screen can list,
+         * filter and sort by either side; NULL when it settled as charged. */
+        "ALTER TABLE orders ADD COLUMN settled_amount INTEGER;"
+        "ALTER TABLE orders ADD COLUMN settled_currency TEXT;"
+        "CREATE INDEX orders_by_settled ON orders(" CACHE_ORDER_SETTLED_CURRENCY_SQL ","
+        "  " CACHE_ORDER_SETTLED_AMOUNT_SQL ");"
         "DELETE FROM sync_state WHERE resource LIKE 'balance_transactions@%';"
         "UPDATE sync_state SET backfill_done = 0, backfill_cursor = NULL"
         " WHERE resource = 'balance_transactions'"

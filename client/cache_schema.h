@@ -176,6 +176,11 @@
 /* Creates every table, index and trigger of a new cache, in one script. */
 extern const char cache_schema_sql[];
 
+/* What an order settled as: its converted amount and currency, else its own. The Orders
+ * screen's settled side lists, filters and sorts by these (orders_by_settled). */
+#define CACHE_ORDER_SETTLED_CURRENCY_SQL "coalesce(settled_currency, currency)"
+#define CACHE_ORDER_SETTLED_AMOUNT_SQL   "coalesce(settled_amount, amount)"
+
 /* The side the customer paid of a converted balance transaction `b`: the platform's where
  * it says it, else its source's (a charge, refund or dispute), signed like the movement. */
 #define CACHE_FX_PRESENTMENT_AMOUNT_SQL                                                            \

@@ -237,7 +237,11 @@ long query_run_count(struct query *q, const char *select, const struct page_spec
 	"o.id, o.created, o.amount, o.amount_refunded, o.currency, o.status, o.platform_status, "  \
 	"o.order_ref, o.customer_name, o.customer_email, o.description, o.card_brand, "            \
 	"o.card_last4, o.risk_level, o.payment_intent, o.balance_transaction, o.failure_message, " \
-	"o.channel"
+	"o.channel, coalesce(o.settled_amount, o.amount), coalesce(o.settled_currency, "           \
+	"o.currency)"
+/* The settled side's columns, written as orders_by_settled indexes them. */
+#define SETTLED_CURRENCY "coalesce(o.settled_currency, o.currency)"
+#define SETTLED_AMOUNT   "coalesce(o.settled_amount, o.amount)"
 
 static void read_order(sqlite3_stmt *s, void *out)
 {
@@ -260,6 +264,22 @@ static void read_order(sqlite3_stmt *s, void *out)
 	query_col_text(s, 15, r->balance_transaction, sizeof r->balance_transaction);
 	query_col_text(s, 16, r->failure_message, sizeof r->failure_message);
 	query_col_text(s, 17, r->channel, sizeof r->channel);
+	r->other_amount = sqlite3_column_int64(s, 18);
+	query_col_text(s, 19, r->other_currency, sizeof r->other_currency);
+}
+
+/* A row of the settled side: the settled amount and currency in front. */
+static void read_order_settled(sqlite3_stmt *s, void *out)
+{
+	struct query_order_row *r = out;
+	read_order(s, out);
+	int64_t a = r->amount;
+	char c[sizeof r->currency];
+	memcpy(c, r->currency, sizeof c);
+	r->amount = r->other_amount;
+	memcpy(r->currency, r->other_currency, sizeof r->currency);
+	r->other_amount = a;
+	memcpy(r->other_currency, c, sizeof r->other_currency);
 }
 
 void query_order_filter_init(struct query_order_filter *f)
@@ -284,8 +304,11 @@ static int64_t milli_per_minor(const char *currency)
  * currency's minor unit is rounded inward. The codes are checked to be three letters before
  * they go into the SQL as literals; the amounts are integers. Returns false when no
  * currency is left (nothing matches). */
-static bool amount_terms(char (*codes)[8], int n, int64_t lo, int64_t hi, char *out, size_t size)
+static bool amount_terms(char (*codes)[8], int n, int64_t lo, int64_t hi, bool settled, char *out,
+                         size_t size)
 {
+	const char *amount = settled ? SETTLED_AMOUNT : "o.amount";
+	const char *currency = settled ? SETTLED_CURRENCY : "o.currency";
 	static const int64_t factors[] = {1000, 10, 1};
 	size_t len = strlen(out);
 	int terms = 0;
@@ -309,15 +332,14 @@ static bool amount_terms(char (*codes)[8], int n, int64_t lo, int64_t hi, char *
 		int64_t max = hi >= 0 ? hi / factor : -1;
 		char range[96] = "";
 		if (min >= 0 && max >= 0)
-			snprintf(range, sizeof range, " AND o.amount BETWEEN %lld AND %lld",
+			snprintf(range, sizeof range, " AND %s BETWEEN %lld AND %lld", amount,
 			         (long long)min, (long long)max);
 		else if (min >= 0)
-			snprintf(range, sizeof range, " AND o.amount >= %lld", (long long)min);
+			snprintf(range, sizeof range, " AND %s >= %lld", amount, (long long)min);
 		else if (max >= 0)
-			snprintf(range, sizeof range, " AND o.amount <= %lld", (long long)max);
-		len += (size_t)snprintf(out + len, len < size ? size - len : 0,
-		                        "%s(o.currency IN (%s)%s)", terms ? " OR " : "", list,
-		                        range);
+			snprintf(range, sizeof range, " AND %s <= %lld", amount, (long long)max);
+		len += (size_t)snprintf(out + len, len < size ? size - len : 0, "%s(%s IN (%s)%s)",
+		                        terms ? " OR " : "", currency, list, range);
 		terms++;
 	}
 	return terms > 0;
@@ -325,13 +347,14 @@ static bool amount_terms(char (*codes)[8], int n, int64_t lo, int64_t hi, char *
 
 /* The currencies an amount condition is about: the filter's one, else every currency of
  * the orders. Returns the count, or -1 (error in q). */
-static int condition_currencies(struct query *q, const char *only, char (*codes)[8], int max)
+static int condition_currencies(struct query *q, const struct query_order_filter *f,
+                                char (*codes)[8], int max)
 {
-	if (only && *only) {
-		snprintf(codes[0], sizeof codes[0], "%s", only);
+	if (f->currency[0]) {
+		snprintf(codes[0], sizeof codes[0], "%s", f->currency);
 		return 1;
 	}
-	return query_currencies(q, codes, max);
+	return query_order_currencies(q, f->settled, codes, max);
 }
 
 /* Appends one word to an FTS5 query: quoted (so FTS syntax in it is just text) and matched
@@ -508,7 +531,7 @@ static long search_hits(struct query *q, const char *text)
 				n_codes = query_currencies(q, codes, 64);
 			char terms[4096] = "";
 			if (n_codes > 0 &&
-			    amount_terms(codes, n_codes, milli, milli, terms, sizeof terms))
+			    amount_terms(codes, n_codes, milli, milli, false, terms, sizeof terms))
 				snprintf(by_amount->sql, sizeof by_amount->sql,
 				         "SELECT o.rowid AS id FROM orders o WHERE %s", terms);
 		}
@@ -597,7 +620,7 @@ static bool order_where(struct query *q, struct page_spec *p, const struct query
 		query_add_text(p, f->status);
 	}
 	if (f->currency[0]) {
-		query_add_where(p, "o.currency = ?");
+		query_add_where(p, f->settled ? SETTLED_CURRENCY " = ?" : "o.currency = ?");
 		query_add_text(p, f->currency);
 	}
 	if (f->created_from) {
@@ -610,12 +633,12 @@ static bool order_where(struct query *q, struct page_spec *p, const struct query
 	}
 	if (f->amount_min_milli >= 0 || f->amount_max_milli >= 0) {
 		char codes[64][8];
-		int n = condition_currencies(q, f->currency, codes, 64);
+		int n = condition_currencies(q, f, codes, 64);
 		if (n < 0)
 			return false;
 		char terms[4096] = "(";
 		if (n == 0 || !amount_terms(codes, n, f->amount_min_milli, f->amount_max_milli,
-		                            terms + 1, sizeof terms - 2))
+		                            f->settled, terms + 1, sizeof terms - 2))
 			snprintf(terms, sizeof terms, "(0");
 		size_t len = strlen(terms);
 		snprintf(terms + len, sizeof terms - len, ")");
@@ -656,7 +679,7 @@ static int orders_by_amount_page(struct query *q, const struct query_order_filte
                                  const char *key, bool after, int max, struct query_order_row *out)
 {
 	char codes[64][8];
-	int n = condition_currencies(q, f->currency, codes, 64);
+	int n = condition_currencies(q, f, codes, 64);
 	if (n <= 0)
 		return n;
 	char key_currency[8] = "", group_key[QUERY_KEY] = "";
@@ -688,18 +711,19 @@ static int orders_by_amount_page(struct query *q, const struct query_order_filte
 	while (got < max && g >= 0 && g < n) {
 		struct page_spec p = {
 		        .select = "SELECT " ORDER_COLUMNS " FROM orders o",
-		        .sort = "o.amount",
+		        .sort = f->settled ? SETTLED_AMOUNT : "o.amount",
 		        .tiebreak = "o.id",
 		        .desc = f->sort == QUERY_SORT_AMOUNT_DESC,
 		        .row_size = sizeof *out,
-		        .read = read_order,
+		        .read = f->settled ? read_order_settled : read_order,
 		};
 		if (!order_where(q, &p, f)) {
 			got = -1;
 			break;
 		}
 		if (!f->currency[0]) {
-			query_add_where(&p, "o.currency = ?");
+			query_add_where(&p,
+			                f->settled ? SETTLED_CURRENCY " = ?" : "o.currency = ?");
 			query_add_text(&p, codes[g]);
 		}
 		const char *k =
@@ -737,7 +761,7 @@ int query_orders_page(struct query *q, const struct query_order_filter *f, const
 	        .tiebreak = "o.id",
 	        .desc = f->sort == QUERY_SORT_DATE_DESC,
 	        .row_size = sizeof *out,
-	        .read = read_order,
+	        .read = f->settled ? read_order_settled : read_order,
 	};
 	if (!order_where(q, &p, f))
 		return -1;
@@ -1117,10 +1141,19 @@ time_t query_last_sync(struct query *q)
 
 int query_currencies(struct query *q, char (*out)[8], int max)
 {
-	/* A skip-scan over the currency index: one seek per currency. */
+	return query_order_currencies(q, false, out, max);
+}
+
+int query_order_currencies(struct query *q, bool settled, char (*out)[8], int max)
+{
+	/* A skip-scan over the currency index (or the settled one): one seek per currency. */
 	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(q->db, "SELECT min(currency) FROM orders WHERE currency > ?", -1,
-	                       &stmt, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(q->db,
+	                       settled ? "SELECT min(" CACHE_ORDER_SETTLED_CURRENCY_SQL
+	                                 ") FROM orders WHERE " CACHE_ORDER_SETTLED_CURRENCY_SQL
+	                                 " > ?"
+	                               : "SELECT min(currency) FROM orders WHERE currency > ?",
+	                       -1, &stmt, NULL) != SQLITE_OK) {
 		query_set_error(q, "prepare");
 		return -1;
 	}

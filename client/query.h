@@ -52,6 +52,10 @@ struct query_order_filter {
 	int64_t amount_max_milli;
 	char search[128]; /* words, all of which must match (see query_orders_page); "" = none */
 	int sort;         /* enum query_order_sort */
+	/* The settled side: amounts and currencies as the account was credited (an order
+	 * converted from another currency by its converted amount) for the rows, the currency
+	 * and amount filters and the sort by amount. false: as the customers paid. */
+	bool settled;
 };
 
 struct query_order_row {
@@ -73,6 +77,11 @@ struct query_order_row {
 	char balance_transaction[QUERY_ID];
 	char failure_message[QUERY_TEXT];
 	char channel[32]; /* how it was paid, where the platform says (JSAPI, 交易) */
+	/* On the settled side, amount and currency are the settled ones and these what the
+	 * customer paid; on the other, these are what it settled as. Equal when not
+	 * converted. */
+	int64_t other_amount;
+	char other_currency[8];
 };
 
 /* What a bill platform's bill says of an order (columns NULL elsewhere: MODEL_UNKNOWN and
@@ -103,6 +112,9 @@ int query_orders_page(struct query *q, const struct query_order_filter *f, const
                       bool after, int max, struct query_order_row *out);
 /* Orders matching the filter; -1 on failure. */
 long query_orders_count(struct query *q, const struct query_order_filter *f);
+/* The currencies of the orders (A to Z), as they paid or as they settled; the count or
+ * -1. */
+int query_order_currencies(struct query *q, bool settled, char (*out)[8], int max);
 /* The keyset key of a row under a sort. */
 void query_order_key(const struct query_order_row *row, int sort, char *buf, size_t size);
 /* The object id a keyset key ends with (after its last '|'), or NULL. */

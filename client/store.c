@@ -20,6 +20,7 @@ enum {
 	ST_BTX,
 	ST_EVENT,
 	ST_BTX_PAYOUT,
+	ST_ORDER_SETTLED,
 	ST_DISPUTE_EVENT,
 	ST_ORDER_REFUNDS,
 	ST_ORDER_FACTS,
@@ -37,6 +38,12 @@ enum {
 	ST_ALL
 };
 
+/* What a new order settled as, when its balance transaction came first and was converted
+ * (else ST_ORDER_SETTLED sets it when that transaction comes). */
+#define ORDER_SETTLED_OF(col)                                                                      \
+	"(SELECT " col " FROM balance_transactions WHERE id = ?13 AND exchange_rate IS NOT NULL"   \
+	" AND type = 'charge')"
+
 /* An order's row as bind_order binds it (?1 to ?31); each statement says what to do with one
  * cached already. */
 #define ORDER_INSERT_SQL                                                                           \
@@ -45,8 +52,9 @@ enum {
 	" payment_intent, balance_transaction, card_brand, card_last4, card_exp_month,"            \
 	" card_exp_year, risk_level, failure_message, disputed, metadata, refunded, raw,"          \
 	" payer, channel, settle_amount, discount_amount, fee_fine, fee_rate, bill_day,"           \
-	" has_escapes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"    \
-	"?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31)"
+	" has_escapes, settled_amount, settled_currency) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"  \
+	"?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?"        \
+	"31," ORDER_SETTLED_OF("amount") "," ORDER_SETTLED_OF("currency") ")"
 
 static const char *const sql[ST_ALL] = {
         [ST_ORDER] = ORDER_INSERT_SQL
@@ -126,6 +134,9 @@ static const char *const sql[ST_ALL] = {
                    " IS NOT (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?14, ?15, ?16, ?17)",
         [ST_EVENT] = "INSERT OR IGNORE INTO events(id, created, type, object_id)"
                      " VALUES (?1, ?2, ?3, ?4)",
+        [ST_ORDER_SETTLED] = "UPDATE orders SET settled_amount = ?2, settled_currency = ?3"
+                             " WHERE id = ?1"
+                             " AND (settled_amount, settled_currency) IS NOT (?2, ?3)",
         [ST_BTX_PAYOUT] = "UPDATE balance_transactions SET payout_id = ?2 WHERE id = ?1"
                           " AND payout_id IS NOT ?2",
         [ST_DISPUTE_EVENT] = "INSERT INTO dispute_history(dispute_id, entry_id, time, actor,"
@@ -783,6 +794,15 @@ static int store_kind(struct store *s, const struct model_object *m)
 			sqlite3_bind_null(st, 16);
 		text(st, 17, b->presentment_currency);
 		rc = run(st);
+		/* A converted charge: its order settled as this amount and currency. */
+		if (rc == SQLITE_OK && (b->rate_whole || b->exchange_rate) && b->source &&
+		    b->type && strcmp(b->type, "charge") == 0) {
+			sqlite3_stmt *u = s->st[ST_ORDER_SETTLED];
+			text(u, 1, b->source);
+			sqlite3_bind_int64(u, 2, b->amount);
+			text(u, 3, b->currency);
+			rc = run(u);
+		}
 		break;
 	}
 	case MODEL_DISPUTE_EVENT: {

@@ -18,6 +18,7 @@ enum {
 	ORDERS_REQ_DATES,
 	ORDERS_REQ_AMOUNTS,
 	ORDERS_REQ_CLEAR,
+	ORDERS_REQ_SIDE,
 };
 
 static const struct tui_request_info orders_requests[] = {
@@ -38,6 +39,10 @@ static const struct tui_request_info orders_requests[] = {
             "100 JPY and up), either may be empty"),
          0},
         {ORDERS_REQ_CLEAR, "clear-filters", "x", N_("Clear every filter and the search"), 0},
+        {ORDERS_REQ_SIDE, "amount-side", "$",
+         N_("Amounts as settled (converted into the account's currency) or as customers paid: "
+            "the currency filter and the sort by amount follow"),
+         0},
         ACTIONS_UI_REQ_REFUND,
 };
 
@@ -297,7 +302,7 @@ static bool set_amounts(struct orders *o, const char *text)
 static void next_currency(struct query_order_filter *f)
 {
 	char codes[32][8];
-	int n = query_currencies(views_app.query, codes, 32);
+	int n = query_order_currencies(views_app.query, f->settled, codes, 32);
 	if (n <= 0) {
 		f->currency[0] = '\0';
 		return;
@@ -359,10 +364,18 @@ static int orders_request(struct tui_view *view, int request)
 		}
 		o->count = -1;
 		return TUI_RELOAD;
+	case ORDERS_REQ_SIDE:
+		/* A currency of one side may not be one of the other's: the filter starts over. */
+		f->settled = !f->settled;
+		f->currency[0] = '\0';
+		o->count = -1;
+		return TUI_RELOAD;
 	case ORDERS_REQ_CLEAR: {
 		int sort = f->sort;
+		bool settled = f->settled;
 		query_order_filter_init(f);
 		f->sort = sort;
+		f->settled = settled;
 		o->amount_text[0] = '\0';
 		o->count = -1;
 		return TUI_RELOAD;
@@ -397,6 +410,8 @@ static void orders_status(struct tui_view *view, char *buf, size_t size)
 	char part[200], a[64], b[64];
 	buf[0] = '\0';
 	status_part(buf, size, _(sorts[f->sort % QUERY_SORT_COUNT]));
+	if (f->settled)
+		status_part(buf, size, _("as settled"));
 	if (f->status[0]) {
 		snprintf(part, sizeof part, _("status: %s"), views_label(f->status, a, sizeof a));
 		status_part(buf, size, part);

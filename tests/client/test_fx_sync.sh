@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/client/sync_lib.sh"
 sync_setup --seed 7 --orders 1200 --days 45 --now 1790000000 --settlement usd,eur,gbp
-tap_plan 21
+tap_plan 22
 
 sql() { sqlite3 -batch -noheader "$CACHE_DB" "$1"; }
 api() { curl -gsS -H "Authorization: Bearer $PAYDESK_API_KEY" "$SANDBOX_URL$1"; }
@@ -33,6 +33,10 @@ check=$(sql "SELECT count(*) FROM balance_fx WHERE type = 'charge' AND settlemen
 	CAST(round(presentment_amount * CAST(exchange_rate AS REAL)
 	* CASE presentment_currency WHEN 'jpy' THEN 100 ELSE 1 END) AS INTEGER)")
 tap_is "$check" 0 "every converted charge's settlement amount is its presentment amount times the rate"
+got=$(sql "SELECT count(*) || '/' || sum(o.settled_amount IS b.amount AND o.settled_currency IS b.currency)
+	FROM balance_transactions b JOIN orders o ON o.id = b.source
+	WHERE b.type = 'charge' AND b.exchange_rate IS NOT NULL")
+tap_is "$got" "${got%/*}/${got%/*}" "every converted order keeps what it settled as, for the Orders screen's settled side"
 cur=$(sql "SELECT group_concat(DISTINCT currency) FROM (SELECT currency FROM payouts ORDER BY currency)")
 tap_is "$cur" "eur,gbp,usd" "payouts are in the settlement currencies only"
 rec=$(sql "SELECT count(*) FROM payouts WHERE reconciled = 1")

@@ -7,7 +7,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 tmp_setup
-tap_plan 11
+tap_plan 15
 
 T=$TEST_TMP
 UI_NO_COLOR=1
@@ -31,6 +31,8 @@ dump() { # NAME LOCALE SIZE KEYS...: runs KEYS (one script line each), dumps, co
 dump fx-order.C.80x24 C.UTF-8 80x24 "<Enter>"
 dump fx-order-balance.C.80x24 C.UTF-8 80x24 "<Enter>" " "
 dump fx-order-balance.zh.80x24 zh_CN.UTF-8 80x24 "<Enter>" " "
+dump fx-orders-settled.C.80x24 C.UTF-8 80x24 '$'
+dump fx-orders-settled-largest.zh.80x24 zh_CN.UTF-8 80x24 '$' s s c
 dump fx-payout.C.80x24 C.UTF-8 80x24 4 j j j "<Enter>"
 dump fx-payout.zh.80x24 zh_CN.UTF-8 80x24 4 j j j "<Enter>"
 
@@ -45,7 +47,10 @@ tap_ok $? "in Chinese too"
 sed -n 2p "$T/fx-payout.C.80x24.txt" | grep -q 'Customer paid$' &&
 	grep -Eq ' USD +-?[0-9,.]+ (JPY|CNY)$' "$T/fx-payout.C.80x24.txt"
 tap_ok $? "at 80 columns the payout's converted entries show what their customers paid"
+sed -n 3p "$T/fx-orders-settled.C.80x24.txt" | grep -q '^>09-21 13:20 ORD-0003000 .* 205\.94 USD '
+tap_ok $? "with \$ the CNY order shows the USD it settled as"
+grep -q 'as settled' "$T/fx-orders-settled.C.80x24.txt"; tap_ok $? "the status line says which side"
 bad=
-for f in "$T"/fx-*.txt; do grep -q '~' "$f" && bad="$bad $(basename "$f")"; done
-tap_is "$bad" "" "nothing on these screens is cut at 80 columns"
+for f in "$T"/fx-order.*.txt "$T"/fx-order-balance.*.txt "$T"/fx-payout.*.txt; do grep -q '~' "$f" && bad="$bad $(basename "$f")"; done
+tap_is "$bad" "" "nothing on the detail and payout screens is cut at 80 columns"
 tap_done

@@ -147,6 +147,7 @@ bool tui_view_stale(const struct tui_view *view);
 void tui_view_rewrap(struct tui_view *view);
 /* Opens the view that shows every cell of the top view's selected row. */
 int tui_show_row(struct tui_view *view);
+int tui_show_detail(struct tui_view *view);
 
 /* draw.c */
 extern bool tui_pane_on;

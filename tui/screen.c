@@ -351,6 +351,11 @@ static int generic_request(struct tui_view *view, int request)
 	case TUI_REQ_SHOW_ROW:
 		tui_show_row(view);
 		return TUI_HANDLED;
+	case TUI_REQ_ENTER:
+		/* The pane's "Enter opens it", on a screen whose Enter opens nothing else. */
+		if (tui_pane_on && view->ops->detail && view->state->columns)
+			tui_show_detail(view);
+		return TUI_HANDLED;
 	case TUI_REQ_PANE:
 		if (!view->ops->detail || !view->state->columns) {
 			tui_message("%s", _("This screen has no detail pane."));

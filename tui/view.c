@@ -23,6 +23,7 @@ static int depth;
 
 static const struct tui_view_ops help_ops;
 static const struct tui_view_ops line_ops;
+static const struct tui_view_ops detail_ops;
 
 /* Bumped by tui_data_changed; each view records the one it caught up with. */
 static unsigned long data_generation;
@@ -55,6 +56,8 @@ const struct tui_view_ops *tui_find_ops(const char *name)
 		return &help_ops;
 	if (!strcmp(name, line_ops.name))
 		return &line_ops;
+	if (!strcmp(name, detail_ops.name))
+		return &detail_ops;
 	return NULL;
 }
 
@@ -506,6 +509,26 @@ int tui_show_row(struct tui_view *view)
 	return 0;
 }
 
+/* The selected row's detail (what the pane shows) as a view of its own: Enter with the pane
+ * on, for a screen whose Enter opens nothing else. */
+int tui_show_detail(struct tui_view *view)
+{
+	const struct tui_row *row = tui_view_selected_row(view);
+	struct tui_lines *lines = row ? view->ops->detail(view, row) : NULL;
+	if (!lines) {
+		tui_message("%s", _("Nothing is selected."));
+		return -1;
+	}
+	tui_lines_free(row_lines);
+	row_lines = lines;
+	if (tui_view_push(detail_ops.name, NULL) < 0) {
+		tui_lines_free(row_lines);
+		row_lines = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 static int line_open(struct tui_view *view, const char *arg)
 {
 	(void)arg;
@@ -519,6 +542,12 @@ static int line_open(struct tui_view *view, const char *arg)
 static const struct tui_view_ops line_ops = {
         .name = "line",
         .title = N_("Line"),
+        .open = line_open,
+};
+
+static const struct tui_view_ops detail_ops = {
+        .name = "detail",
+        .title = N_("Detail"),
         .open = line_open,
 };
 

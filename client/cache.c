@@ -183,7 +183,7 @@ static const char *const migrations[] = {
         "INSERT OR IGNORE INTO insights_dirty SELECT DISTINCT created / 900 FROM refunds;"
         "INSERT OR IGNORE INTO insights_dirty SELECT DISTINCT created / 900 FROM disputes;"
         "INSERT OR IGNORE INTO insights_dirty SELECT DISTINCT created / 900"
-        " FROM balance_transactions;" CACHE_INSIGHTS_FOLD_SQL,
+        " FROM balance_transactions;" CACHE_INSIGHTS_FOLD_V11_SQL,
         /* 11 -> 12: converted movements keep both sides. A balance transaction keeps the
          * rate as the platform wrote it (text, never a float) and its conversion fee; the
          * side the customer paid is the platform's where it says it, else the source's
@@ -208,10 +208,18 @@ static const char *const migrations[] = {
         "ALTER TABLE orders ADD COLUMN settled_currency TEXT;"
         "CREATE INDEX orders_by_settled ON orders(" CACHE_ORDER_SETTLED_CURRENCY_SQL ","
         "  " CACHE_ORDER_SETTLED_AMOUNT_SQL ");"
-        "DELETE FROM sync_state WHERE resource LIKE 'balance_transactions@%';"
-        "UPDATE sync_state SET backfill_done = 0, backfill_cursor = NULL"
-        " WHERE resource = 'balance_transactions'"
-        "  AND EXISTS (SELECT 1 FROM meta WHERE key = 'provider' AND value = 'stripe');",
+        /* The sums of what payments settled as, for the Insights screen, from what the
+         * cache holds (no conversion is known before this schema). */
+        CACHE_INSIGHTS_PAID_TABLE_SQL
+        "INSERT INTO insights_paid SELECT created / 900, currency, paid_currency,"
+        " sum(payments), sum(settled), sum(fx_fees_fine) FROM (" CACHE_INSIGHTS_PAID_ROWS_SQL(
+                "", "1") ") GROUP BY created / 900, currency,"
+                         " paid_currency;"
+                         "DELETE FROM sync_state WHERE resource LIKE 'balance_transactions@%';"
+                         "UPDATE sync_state SET backfill_done = 0, backfill_cursor = NULL"
+                         " WHERE resource = 'balance_transactions'"
+                         "  AND EXISTS (SELECT 1 FROM meta WHERE key = 'provider' AND value = "
+                         "'stripe');",
 };
 
 #define CACHE_LATEST ((int)(sizeof migrations / sizeof *migrations))

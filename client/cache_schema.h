@@ -153,8 +153,8 @@
 #define CACHE_INSIGHTS_CARD_SQL         "lower(card_brand)"
 #define CACHE_INSIGHTS_CARD_PAYMENT_SQL "+platform_status = 'succeeded' AND +card_brand IS NOT NULL"
 /* Folds the marked quarters into insights_buckets and insights_cards (one transaction's
- * work). */
-#define CACHE_INSIGHTS_FOLD_SQL                                                                    \
+ * work), as schema 11 did (its migration step keeps it). */
+#define CACHE_INSIGHTS_FOLD_V11_SQL                                                                \
 	"DELETE FROM insights_buckets WHERE bucket IN (SELECT bucket FROM insights_dirty);"        \
 	"INSERT INTO insights_buckets SELECT created / 900, currency, sum(payments), sum(gross),"  \
 	" sum(failed), sum(refunds), sum(refunded), sum(disputes), sum(disputed), sum(fees_fine)"  \
@@ -172,6 +172,34 @@
 	                  "AND " CACHE_INSIGHTS_CARD_PAYMENT_SQL                                   \
 	                  " GROUP BY created / 900, " CACHE_INSIGHTS_CARD_SQL ";"                  \
 	                  "DELETE FROM insights_dirty;"
+
+/* Schema 12: what each quarter's payments settled as, per settlement currency and the
+ * currency the customers paid in (the same for a payment not converted), and the conversion
+ * fees (thousandths of the minor unit): the Insights screen's share of each currency paid in
+ * and its conversion fees. Rows (created, currency, paid_currency, payments, settled,
+ * fx_fees_fine) of F (a table and JOIN, or nothing) whose `created` W selects. */
+#define CACHE_INSIGHTS_PAID_TABLE_SQL                                                              \
+	"CREATE TABLE insights_paid (bucket INTEGER NOT NULL, currency TEXT NOT NULL,"             \
+	"  paid_currency TEXT NOT NULL, payments INTEGER NOT NULL, settled INTEGER NOT NULL,"      \
+	"  fx_fees_fine INTEGER NOT NULL, PRIMARY KEY (bucket, currency, paid_currency))"          \
+	"  WITHOUT ROWID;"
+#define CACHE_INSIGHTS_PAID_ROWS_SQL(f, w)                                                         \
+	"SELECT created, " CACHE_ORDER_SETTLED_CURRENCY_SQL " AS currency,"                        \
+	"  currency AS paid_currency, 1 AS payments, " CACHE_ORDER_SETTLED_AMOUNT_SQL              \
+	" AS settled,"                                                                             \
+	"  0 AS fx_fees_fine FROM " f " orders WHERE +platform_status = 'succeeded' AND " w        \
+	" UNION ALL SELECT created, currency, coalesce(" CACHE_FX_PRESENTMENT_CURRENCY_SQL         \
+	", currency), 0, 0, fx_fee * 1000 FROM " f " balance_transactions b"                       \
+	"  WHERE fx_fee <> 0 AND " w
+#define CACHE_INSIGHTS_PAID_FOLD_SQL                                                               \
+	"DELETE FROM insights_paid WHERE bucket IN (SELECT bucket FROM insights_dirty);"           \
+	"INSERT INTO insights_paid SELECT created / 900, currency, paid_currency, sum(payments),"  \
+	" sum(settled), sum(fx_fees_fine) FROM (" CACHE_INSIGHTS_PAID_ROWS_SQL(                    \
+	        "insights_dirty d CROSS JOIN", "created >= d.bucket * 900 AND created < d.bucket " \
+	                                       "* 900 + 900") ") GROUP BY created / 900, "         \
+	                                                      "currency, paid_currency;"
+/* Folds the marked quarters into every table of sums. */
+#define CACHE_INSIGHTS_FOLD_SQL CACHE_INSIGHTS_PAID_FOLD_SQL CACHE_INSIGHTS_FOLD_V11_SQL
 
 /* Creates every table, index and trigger of a new cache, in one script. */
 extern const char cache_schema_sql[];

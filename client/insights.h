@@ -20,12 +20,25 @@ struct insights_sums {
 	int64_t disputes;  /* disputes or complaints opened */
 	int64_t disputed;  /* their amounts */
 	int64_t fees_fine; /* fees charged (+) or returned (-), thousandths of the minor unit */
+	/* of fees_fine, what converting payments into this currency cost (thousandths) */
+	int64_t fx_fees_fine;
+};
+
+/* What the span's payments settled as in a series' currency, by the currency they were paid
+ * in (the series' own for payments not converted): the share of each, in one currency. */
+struct insights_paid {
+	char currency[8]; /* paid in */
+	int64_t payments;
+	int64_t settled; /* minor units of the series' currency */
+	int64_t fx_fees_fine;
 };
 
 struct insights_series {
 	char currency[8];
 	struct insights_sums *days; /* one per day */
 	struct insights_sums total; /* the span's */
+	struct insights_paid *paid; /* by currency paid in, largest settled first */
+	int n_paid;
 };
 
 struct insights {
@@ -43,6 +56,12 @@ void insights_free(struct insights *in);
 /* The local midnights (TZ) of n_days + 1 days in a row into bounds, the first `offset` days
  * after the day that begins at first (offset may be negative). */
 void insights_day_bounds(int64_t first, int offset, int n_days, int64_t *bounds);
+
+/* Whether some of a series' payments were paid in another currency and converted. */
+bool insights_has_converted(const struct insights_series *s);
+/* The share of paid[i] in what the series' payments settled as, in basis points (rounded
+ * half up); false when nothing settled. */
+bool insights_paid_share(const struct insights_series *s, int i, int64_t *bp);
 
 /* The series of a currency, or NULL. */
 const struct insights_series *insights_series_of(const struct insights *in, const char *currency);
@@ -64,7 +83,8 @@ enum insights_unit {
 	X(AVERAGE, "average", N_("Average ticket"), INSIGHTS_MONEY)                                \
 	X(REFUND_RATE, "refund_rate", N_("Refund rate"), INSIGHTS_BASIS_POINTS)                    \
 	X(DISPUTE_RATE, "dispute_rate", N_("Dispute rate"), INSIGHTS_BASIS_POINTS)                 \
-	X(FEES, "fees", N_("Fees"), INSIGHTS_MONEY_FINE)
+	X(FEES, "fees", N_("Fees"), INSIGHTS_MONEY_FINE)                                           \
+	X(FX_FEES, "conversion_fees", N_("Conversion fees"), INSIGHTS_MONEY_FINE)
 
 enum insights_measure {
 #define INSIGHTS_ENUM_(id, name, title, unit) INSIGHTS_##id,

@@ -46,7 +46,8 @@ bool insights_add(struct insights_sums *a, const struct insights_sums *b)
 	    !money_add(a->refunded, b->refunded, &s.refunded) ||
 	    !money_add(a->disputes, b->disputes, &s.disputes) ||
 	    !money_add(a->disputed, b->disputed, &s.disputed) ||
-	    !money_add(a->fees_fine, b->fees_fine, &s.fees_fine))
+	    !money_add(a->fees_fine, b->fees_fine, &s.fees_fine) ||
+	    !money_add(a->fx_fees_fine, b->fx_fees_fine, &s.fx_fees_fine))
 		return false;
 	*a = s;
 	return true;
@@ -98,6 +99,9 @@ bool insights_value(const struct insights_sums *s, enum insights_measure m, int6
 	case INSIGHTS_FEES:
 		*value = s->fees_fine;
 		return true;
+	case INSIGHTS_FX_FEES:
+		*value = s->fx_fees_fine;
+		return true;
 	case INSIGHTS_MEASURE_COUNT:
 		break;
 	}
@@ -132,8 +136,10 @@ void insights_day_bounds(int64_t first, int offset, int n_days, int64_t *bounds)
 
 void insights_free(struct insights *in)
 {
-	for (int i = 0; i < in->n_series; i++)
+	for (int i = 0; i < in->n_series; i++) {
 		free(in->series[i].days);
+		free(in->series[i].paid);
+	}
 	free(in->series);
 	memset(in, 0, sizeof *in);
 }
@@ -239,16 +245,110 @@ static int add_row(struct query *q, struct insights *in, sqlite3_stmt *st, int d
 	struct insights_series *s = series_for(in, currency);
 	if (!s)
 		return oom(q);
-	struct insights_sums v = {sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
-	                          sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
-	                          sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7),
-	                          sqlite3_column_int64(st, 8), sqlite3_column_int64(st, 9)};
+	struct insights_sums v = {sqlite3_column_int64(st, 2),
+	                          sqlite3_column_int64(st, 3),
+	                          sqlite3_column_int64(st, 4),
+	                          sqlite3_column_int64(st, 5),
+	                          sqlite3_column_int64(st, 6),
+	                          sqlite3_column_int64(st, 7),
+	                          sqlite3_column_int64(st, 8),
+	                          sqlite3_column_int64(st, 9),
+	                          0};
 	if (!insights_add(&s->days[d], &v) || !insights_add(&s->total, &v)) {
 		snprintf(q->err, sizeof q->err, "%s",
 		         _("The figures of the span are too large to add up."));
 		return -1;
 	}
 	return 0;
+}
+
+/* Adds a row of what payments settled as (settlement currency in column 1, paid currency,
+ * payments, settled, conversion fees from column 2) to its series' span and day d. Only
+ * currencies with a series of their own get one (a conversion fee always has one: its
+ * balance transaction's). */
+static int add_paid(struct query *q, struct insights *in, sqlite3_stmt *st, int d)
+{
+	const char *currency = (const char *)sqlite3_column_text(st, 1);
+	const char *paid = (const char *)sqlite3_column_text(st, 2);
+	if (d < 0 || !currency || !paid)
+		return 0;
+	struct insights_series *s = series_for(in, currency);
+	if (!s)
+		return oom(q);
+	struct insights_paid *p = NULL;
+	for (int i = 0; i < s->n_paid; i++)
+		if (!strcmp(s->paid[i].currency, paid))
+			p = &s->paid[i];
+	if (!p) {
+		struct insights_paid *grown =
+		        realloc(s->paid, (size_t)(s->n_paid + 1) * sizeof *grown);
+		if (!grown)
+			return oom(q);
+		s->paid = grown;
+		p = &grown[s->n_paid++];
+		memset(p, 0, sizeof *p);
+		snprintf(p->currency, sizeof p->currency, "%s", paid);
+	}
+	int64_t fx = sqlite3_column_int64(st, 5);
+	if (!money_add(p->payments, sqlite3_column_int64(st, 3), &p->payments) ||
+	    !money_add(p->settled, sqlite3_column_int64(st, 4), &p->settled) ||
+	    !money_add(p->fx_fees_fine, fx, &p->fx_fees_fine) ||
+	    !money_add(s->days[d].fx_fees_fine, fx, &s->days[d].fx_fees_fine) ||
+	    !money_add(s->total.fx_fees_fine, fx, &s->total.fx_fees_fine)) {
+		snprintf(q->err, sizeof q->err, "%s",
+		         _("The figures of the span are too large to add up."));
+		return -1;
+	}
+	return 0;
+}
+
+/* What [from, to)'s payments settled as, from the objects. */
+static int count_paid(struct query *q, struct insights *in, const int64_t *bounds, int64_t from,
+                      int64_t to)
+{
+	static const char sql[] =
+	        CACHE_INSIGHTS_PAID_ROWS_SQL("", "created >= ?1 AND created < ?2");
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		query_set_error(q, "insights");
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	int rc, r = 0;
+	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		r = add_paid(q, in, st, day_of(bounds, in->n_days, sqlite3_column_int64(st, 0)));
+	if (r == 0 && rc != SQLITE_DONE) {
+		query_set_error(q, "insights");
+		r = -1;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+bool insights_has_converted(const struct insights_series *s)
+{
+	for (int i = 0; i < s->n_paid; i++)
+		if (strcmp(s->paid[i].currency, s->currency) != 0)
+			return true;
+	return false;
+}
+
+bool insights_paid_share(const struct insights_series *s, int i, int64_t *bp)
+{
+	int64_t total = 0;
+	for (int k = 0; k < s->n_paid; k++)
+		if (!money_add(total, s->paid[k].settled, &total))
+			return false;
+	return i >= 0 && i < s->n_paid && total > 0 && ratio_bp(s->paid[i].settled, total, bp);
+}
+
+static int by_settled(const void *a, const void *b)
+{
+	const struct insights_paid *x = a, *y = b;
+	if (x->settled != y->settled)
+		return x->settled > y->settled ? -1 : 1;
+	return strcmp(x->currency, y->currency);
 }
 
 static int by_currency(const void *a, const void *b)
@@ -340,14 +440,46 @@ int query_insights(struct query *q, const int64_t *bounds, int n_days, struct in
 		}
 		sqlite3_finalize(st);
 	}
+	/* What the payments settled as, the same way. */
+	st = NULL;
+	if (r == 0 &&
+	    sqlite3_prepare_v2(q->db,
+	                       "SELECT bucket, currency, paid_currency, payments, settled,"
+	                       " fx_fees_fine FROM insights_paid"
+	                       " WHERE bucket >= ?1 AND bucket < ?2",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		query_set_error(q, "insights_paid");
+		r = -1;
+	}
+	if (st) {
+		sqlite3_bind_int64(st, 1, lo);
+		sqlite3_bind_int64(st, 2, hi);
+		int rc;
+		while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int64_t b = sqlite3_column_int64(st, 0);
+			if (!quarters_has(&live, b))
+				r = add_paid(q, out, st, day_of(bounds, n_days, b * Q));
+		}
+		if (r == 0 && rc != SQLITE_DONE) {
+			query_set_error(q, "insights_paid");
+			r = -1;
+		}
+		sqlite3_finalize(st);
+	}
 	/* The others from their objects, runs of quarters at a time. */
 	for (size_t i = 0; i < live.n && r == 0;) {
 		size_t j = i + 1;
 		while (j < live.n && live.live[j] == live.live[j - 1] + 1)
 			j++;
 		r = count_objects(q, out, bounds, live.live[i] * Q, (live.live[j - 1] + 1) * Q);
+		if (r == 0)
+			r = count_paid(q, out, bounds, live.live[i] * Q,
+			               (live.live[j - 1] + 1) * Q);
 		i = j;
 	}
+	for (int i = 0; i < out->n_series && r == 0; i++)
+		qsort(out->series[i].paid, (size_t)out->series[i].n_paid,
+		      sizeof *out->series[i].paid, by_settled);
 	free(live.live);
 	if (r != 0) {
 		insights_free(out);

@@ -133,6 +133,28 @@ static int print_insights(const struct insights *cur, const struct insights *pre
 				json_array_append_new(days, o);
 			}
 			json_object_set_new(c, "by_day", days);
+			/* What the span's payments settled as, by the currency paid in. */
+			json_t *paid = json_array();
+			for (int k = 0; k < s->n_paid; k++) {
+				const struct insights_paid *p = &s->paid[k];
+				char amount[64], share[32] = "", fx[64];
+				struct insights_sums fs = {.fx_fees_fine = p->fx_fees_fine};
+				int64_t bp;
+				money_format(p->settled, s->currency, NULL, MONEY_FMT_PLAIN, amount,
+				             sizeof amount);
+				if (insights_paid_share(s, k, &bp))
+					snprintf(share, sizeof share, "%lld.%02lld",
+					         (long long)(bp / 100), (long long)(bp % 100));
+				insights_view_plain(&fs, INSIGHTS_FX_FEES, s->currency, fx,
+				                    sizeof fx);
+				json_array_append_new(paid,
+				                      json_pack("{s:s,s:I,s:s,s:s,s:s}", "currency",
+				                                p->currency, "payments",
+				                                (json_int_t)p->payments, "settled",
+				                                amount, "share_percent", share,
+				                                "conversion_fees", fx));
+			}
+			json_object_set_new(c, "paid_in", paid);
 			json_array_append_new(list, c);
 			free(ccy);
 		}
@@ -185,6 +207,17 @@ static int print_insights(const struct insights *cur, const struct insights *pre
 			int pad = 32 - tui_text_width(title);
 			printf("  %s%*s %16s %16s  %s\n", title, pad > 0 ? pad : 0, "", now, before,
 			       change);
+		}
+		if (insights_has_converted(s)) {
+			printf("\n  ");
+			printf(_("Paid in, over the span (as settled in %s)"), ccy);
+			putchar('\n');
+			for (int k = 0; k < s->n_paid; k++) {
+				char code[4], line[256];
+				money_currency_upper(s->paid[k].currency, code);
+				insights_view_paid(s, k, line, sizeof line);
+				printf("    %-4s %s\n", code, line);
+			}
 		}
 		printf("\n  %-10s %9s %16s %16s %18s %14s\n", _("Day"), _("Payments"), _("Gross"),
 		       _("Refunds"), _("Net"), _("Fees"));

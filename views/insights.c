@@ -423,6 +423,49 @@ static void insights_status(struct tui_view *view, char *buf, size_t size)
 	         change);
 }
 
+/* What the span's payments settled as in the series' currency, by the currency customers
+ * paid in, with each one's share: shown once some were converted. */
+void insights_view_paid(const struct insights_series *ser, int i, char *buf, size_t size)
+{
+	const struct insights_paid *p = &ser->paid[i];
+	char amount[64], share[48] = "-", fx[64];
+	views_money(p->settled, ser->currency, amount, sizeof amount);
+	int64_t bp;
+	if (insights_paid_share(ser, i, &bp)) {
+		put_bp(bp, share, sizeof share - 1);
+		strcat(share, "%");
+	}
+	if (p->fx_fees_fine) {
+		struct insights_sums s = {.fx_fees_fine = p->fx_fees_fine};
+		insights_view_format(&s, INSIGHTS_FX_FEES, ser->currency, fx, sizeof fx);
+		snprintf(buf, size,
+		         P_("%s  %s  (%lld payment, conv. fees %s)",
+		            "%s  %s  (%lld payments, conv. fees %s)", p->payments),
+		         amount, share, (long long)p->payments, fx);
+	} else {
+		snprintf(buf, size,
+		         P_("%s  %s  (%lld payment)", "%s  %s  (%lld payments)", p->payments),
+		         amount, share, (long long)p->payments);
+	}
+}
+
+static void add_paid_in(struct tui_lines *lines, const struct insights_series *ser)
+{
+	if (!insights_has_converted(ser))
+		return;
+	char ccy[4], text[256];
+	money_currency_upper(ser->currency, ccy);
+	tui_lines_add(lines, TUI_STYLE_NORMAL, "");
+	snprintf(text, sizeof text, _("Paid in, over the span (as settled in %s)"), ccy);
+	tui_lines_add(lines, TUI_STYLE_HEADER, text);
+	for (int i = 0; i < ser->n_paid; i++) {
+		char code[4];
+		money_currency_upper(ser->paid[i].currency, code);
+		insights_view_paid(ser, i, text, sizeof text);
+		views_field(lines, code, text);
+	}
+}
+
 /* Every measure of the day, and of the span, each against the span before. */
 static struct tui_lines *insights_detail(struct tui_view *view, const struct tui_row *row)
 {
@@ -461,6 +504,7 @@ static struct tui_lines *insights_detail(struct tui_view *view, const struct tui
 		snprintf(text, sizeof text, _("%s   span %s %s"), pv, pt, c);
 		views_field(lines, insights_view_title(m, views_app.platform), text);
 	}
+	add_paid_in(lines, ser);
 	return lines;
 }
 

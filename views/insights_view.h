@@ -17,6 +17,9 @@ const char *insights_view_title(enum insights_measure m, const struct provider_p
 
 /* A measure of s in the locale's money format ("1,234.56", a fee to its finer digits when
  * they are not zeros), a count, or a rate ("1.25%"); "-" when it has no value. */
+/* One line of what a series' payments settled as from paid[i]: the amount, its share and
+ * its payments (and conversion fees). */
+void insights_view_paid(const struct insights_series *ser, int i, char *buf, size_t size);
 void insights_view_format(const struct insights_sums *s, enum insights_measure m,
                           const char *currency, char *buf, size_t size);
 /* The same for CSV and JSON: "1234.56", "1.25" (rates in percent), "" for no value. */

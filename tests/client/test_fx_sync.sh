@@ -6,7 +6,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/client/sync_lib.sh"
 sync_setup --seed 7 --orders 1200 --days 45 --now 1790000000 --settlement usd,eur,gbp
-tap_plan 22
+tap_plan 24
 
 sql() { sqlite3 -batch -noheader "$CACHE_DB" "$1"; }
 api() { curl -gsS -H "Authorization: Bearer $PAYDESK_API_KEY" "$SANDBOX_URL$1"; }
@@ -102,6 +102,24 @@ tap_is "$bad" 0 "every payout of the day equals the net of its entries, converte
 	fees=$(awk -F, '$1 == "conversion" { s += $18 * 100 } END { printf "%d", s + 0.5 }' "$TEST_TMP/day.csv") &&
 	tap_is "$fees" "$(jq '[.currencies[].conversion_fees_total] | add' "$TEST_TMP/day.json")" \
 	"the CSV's conversion records add up to the JSON's conversion fees"
+
+# Insights: what payments settled as, by the currency paid in, and the conversion fees, against
+# the platform's own balance transactions of the same days.
+list_all /v1/balance_transactions "created[gte]=$(date -u -d 2026-08-20 +%s)&created[lt]=$(date -u -d 2026-09-21 +%s)" |
+	jq -c 'select(.type == "charge")' >"$TEST_TMP/span_bts.jsonl"
+want=$(jq -s -r --slurpfile src "$TEST_TMP/sources.jsonl" '
+	($src | map({(.id): .}) | add) as $s |
+	map({to: .currency, from: $s[.source].currency, a: .amount,
+	     f: ([.fee_details[] | select(.description | test("onversion")) | .amount] | add // 0)}) |
+	group_by(.to + .from) | map("\(.[0].to) \(.[0].from) \(length) \(map(.a) | add) \(map(.f) | add)") | .[]' \
+	"$TEST_TMP/span_bts.jsonl" | sort)
+PAYDESK_NOW=1790000000 "$PAYDESK_BIN" insights --from 2026-08-20 --to 2026-09-20 --timezone UTC -f json \
+	>"$TEST_TMP/insights.json" 2>"$TEST_TMP/insights.err"
+tap_is $? 0 "paydesk insights of a converting account succeeds"
+got=$(jq -r '.currencies[] | .currency as $c | .paid_in[] |
+	"\($c) \(.currency) \(.payments) \(.settled | sub("\\."; "") | tonumber) \(.conversion_fees | sub("\\."; "") | tonumber)"' \
+	"$TEST_TMP/insights.json" | sort)
+tap_is "$got" "$want" "Insights' paid-in shares and conversion fees equal the platform's transactions"
 
 # The sandbox refuses settlement currencies it cannot model, and keeps a store's own.
 "$PAYDESK_SANDBOX" --port 0 --settlement usd,xyz >/dev/null 2>"$TEST_TMP/bad.err"

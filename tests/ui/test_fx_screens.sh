@@ -7,7 +7,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 tmp_setup
-tap_plan 15
+tap_plan 20
 
 T=$TEST_TMP
 UI_NO_COLOR=1
@@ -33,6 +33,11 @@ dump fx-order-balance.C.80x24 C.UTF-8 80x24 "<Enter>" " "
 dump fx-order-balance.zh.80x24 zh_CN.UTF-8 80x24 "<Enter>" " "
 dump fx-orders-settled.C.80x24 C.UTF-8 80x24 '$'
 dump fx-orders-settled-largest.zh.80x24 zh_CN.UTF-8 80x24 '$' s s c
+# Insights of the USD series (the fourth currency): its day's detail opened, then the
+# conversion fees day by day (the ninth measure).
+dump fx-insights-paid.C.80x24 C.UTF-8 80x24 5 c c c c v "<Enter>"
+dump fx-insights-paid.zh.80x24 zh_CN.UTF-8 80x24 5 c c c c v "<Enter>"
+dump fx-insights-fees.C.80x24 C.UTF-8 80x24 5 c c c c m m m m m m m m
 dump fx-payout.C.80x24 C.UTF-8 80x24 4 j j j "<Enter>"
 dump fx-payout.zh.80x24 zh_CN.UTF-8 80x24 4 j j j "<Enter>"
 
@@ -47,6 +52,12 @@ tap_ok $? "in Chinese too"
 sed -n 2p "$T/fx-payout.C.80x24.txt" | grep -q 'Customer paid$' &&
 	grep -Eq ' USD +-?[0-9,.]+ (JPY|CNY)$' "$T/fx-payout.C.80x24.txt"
 tap_ok $? "at 80 columns the payout's converted entries show what their customers paid"
+grep -q '^Paid in, over the span (as settled in USD)$' "$T/fx-insights-paid.C.80x24.txt" &&
+	grep -Eq '^  CNY  +[0-9,]+\.[0-9]{2}  [0-9]+\.[0-9]{2}%  \([0-9]+ payments, conv. fees [0-9,.]+\)$' \
+		"$T/fx-insights-paid.C.80x24.txt"
+tap_ok $? "Insights shows each currency paid in with its share of the USD settled and its conversion fees"
+sed -n 2p "$T/fx-insights-fees.C.80x24.txt" | grep -q 'Conversion fees'
+tap_ok $? "the conversion fees have a chart of their own"
 sed -n 3p "$T/fx-orders-settled.C.80x24.txt" | grep -q '^>09-21 13:20 ORD-0003000 .* 205\.94 USD '
 tap_ok $? "with \$ the CNY order shows the USD it settled as"
 grep -q 'as settled' "$T/fx-orders-settled.C.80x24.txt"; tap_ok $? "the status line says which side"

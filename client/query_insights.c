@@ -302,30 +302,6 @@ static int add_paid(struct query *q, struct insights *in, sqlite3_stmt *st, int 
 	return 0;
 }
 
-/* What [from, to)'s payments settled as, from the objects. */
-static int count_paid(struct query *q, struct insights *in, const int64_t *bounds, int64_t from,
-                      int64_t to)
-{
-	static const char sql[] =
-	        CACHE_INSIGHTS_PAID_ROWS_SQL("", "created >= ?1 AND created < ?2");
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		query_set_error(q, "insights");
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
-	int rc, r = 0;
-	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		r = add_paid(q, in, st, day_of(bounds, in->n_days, sqlite3_column_int64(st, 0)));
-	if (r == 0 && rc != SQLITE_DONE) {
-		query_set_error(q, "insights");
-		r = -1;
-	}
-	sqlite3_finalize(st);
-	return r;
-}
-
 bool insights_has_converted(const struct insights_series *s)
 {
 	for (int i = 0; i < s->n_paid; i++)
@@ -357,11 +333,15 @@ static int by_currency(const void *a, const void *b)
 	              ((const struct insights_series *)b)->currency);
 }
 
-/* The objects of [from, to) one by one, each to its day. */
+typedef int add_fn(struct query *q, struct insights *in, sqlite3_stmt *st, int d);
+
+static const char objects_sql[] = CACHE_INSIGHTS_ROWS_SQL("", "created >= ?1 AND created < ?2");
+static const char paid_sql[] = CACHE_INSIGHTS_PAID_ROWS_SQL("", "created >= ?1 AND created < ?2");
+
+/* The rows of sql (objects_sql, paid_sql) of [from, to) one by one, each to its day. */
 static int count_objects(struct query *q, struct insights *in, const int64_t *bounds, int64_t from,
-                         int64_t to)
+                         int64_t to, const char *sql, add_fn *add)
 {
-	static const char sql[] = CACHE_INSIGHTS_ROWS_SQL("", "created >= ?1 AND created < ?2");
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		query_set_error(q, "insights");
@@ -371,7 +351,33 @@ static int count_objects(struct query *q, struct insights *in, const int64_t *bo
 	sqlite3_bind_int64(st, 2, to);
 	int rc, r = 0;
 	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		r = add_row(q, in, st, day_of(bounds, in->n_days, sqlite3_column_int64(st, 0)));
+		r = add(q, in, st, day_of(bounds, in->n_days, sqlite3_column_int64(st, 0)));
+	if (r == 0 && rc != SQLITE_DONE) {
+		query_set_error(q, "insights");
+		r = -1;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* The folded sums of the span's quarters but the live ones (sql: the bucket, then what add
+ * reads), each to its day. */
+static int read_folded(struct query *q, struct insights *in, const int64_t *bounds,
+                       const struct quarters *live, const char *sql, add_fn *add)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		query_set_error(q, "insights");
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, bucket_of(bounds[0]));
+	sqlite3_bind_int64(st, 2, bucket_of(bounds[in->n_days] - 1) + 1);
+	int rc, r = 0;
+	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t b = sqlite3_column_int64(st, 0);
+		if (!quarters_has(live, b))
+			r = add(q, in, st, day_of(bounds, in->n_days, b * Q));
+	}
 	if (r == 0 && rc != SQLITE_DONE) {
 		query_set_error(q, "insights");
 		r = -1;
@@ -415,66 +421,29 @@ int query_insights(struct query *q, const int64_t *bounds, int n_days, struct in
 	for (int i = 0; i <= n_days && r == 0; i++)
 		if (bounds[i] % Q != 0 && !quarters_add(&live, bucket_of(bounds[i])))
 			r = oom(q);
-	/* The folded quarters. */
-	if (r == 0 &&
-	    sqlite3_prepare_v2(q->db,
-	                       "SELECT bucket, currency, payments, gross, failed,"
-	                       " refunds, refunded, disputes, disputed, fees_fine"
-	                       " FROM insights_buckets WHERE bucket >= ?1 AND bucket < ?2",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		query_set_error(q, "insights_buckets");
-		r = -1;
-	}
-	if (st) {
-		sqlite3_bind_int64(st, 1, lo);
-		sqlite3_bind_int64(st, 2, hi);
-		int rc;
-		while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-			int64_t b = sqlite3_column_int64(st, 0);
-			if (!quarters_has(&live, b))
-				r = add_row(q, out, st, day_of(bounds, n_days, b * Q));
-		}
-		if (r == 0 && rc != SQLITE_DONE) {
-			query_set_error(q, "insights_buckets");
-			r = -1;
-		}
-		sqlite3_finalize(st);
-	}
-	/* What the payments settled as, the same way. */
-	st = NULL;
-	if (r == 0 &&
-	    sqlite3_prepare_v2(q->db,
-	                       "SELECT bucket, currency, paid_currency, payments, settled,"
-	                       " fx_fees_fine FROM insights_paid"
-	                       " WHERE bucket >= ?1 AND bucket < ?2",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		query_set_error(q, "insights_paid");
-		r = -1;
-	}
-	if (st) {
-		sqlite3_bind_int64(st, 1, lo);
-		sqlite3_bind_int64(st, 2, hi);
-		int rc;
-		while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-			int64_t b = sqlite3_column_int64(st, 0);
-			if (!quarters_has(&live, b))
-				r = add_paid(q, out, st, day_of(bounds, n_days, b * Q));
-		}
-		if (r == 0 && rc != SQLITE_DONE) {
-			query_set_error(q, "insights_paid");
-			r = -1;
-		}
-		sqlite3_finalize(st);
-	}
+	/* The folded quarters: the figures, then what the payments settled as. */
+	if (r == 0)
+		r = read_folded(
+		        q, out, bounds, &live,
+		        "SELECT bucket, currency, payments, gross, failed, refunds, refunded,"
+		        " disputes, disputed, fees_fine FROM insights_buckets"
+		        " WHERE bucket >= ?1 AND bucket < ?2",
+		        add_row);
+	if (r == 0)
+		r = read_folded(
+		        q, out, bounds, &live,
+		        "SELECT bucket, currency, paid_currency, payments, settled,"
+		        " fx_fees_fine FROM insights_paid WHERE bucket >= ?1 AND bucket < ?2",
+		        add_paid);
 	/* The others from their objects, runs of quarters at a time. */
 	for (size_t i = 0; i < live.n && r == 0;) {
 		size_t j = i + 1;
 		while (j < live.n && live.live[j] == live.live[j - 1] + 1)
 			j++;
-		r = count_objects(q, out, bounds, live.live[i] * Q, (live.live[j - 1] + 1) * Q);
+		int64_t from = live.live[i] * Q, to = (live.live[j - 1] + 1) * Q;
+		r = count_objects(q, out, bounds, from, to, objects_sql, add_row);
 		if (r == 0)
-			r = count_paid(q, out, bounds, live.live[i] * Q,
-			               (live.live[j - 1] + 1) * Q);
+			r = count_objects(q, out, bounds, from, to, paid_sql, add_paid);
 		i = j;
 	}
 	for (int i = 0; i < out->n_series && r == 0; i++)

@@ -191,6 +191,22 @@ const struct provider_platform *ledger_platform(const struct ledger *ledger)
 	return ledger ? ledger->platform : NULL;
 }
 
+/* How many schema objects match `where` (a constant condition on sqlite_master): 0, or -1
+ * with the error kept. */
+static int schema_count(struct ledger *l, const char *where, int *out)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_master WHERE %s", where);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		set_error(l);
+		return -1;
+	}
+	*out = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return 0;
+}
+
 /* Checks the tables statements read and registers ledger_category(). */
 static enum ledger_status ledger_prepare_db(struct ledger *l)
 {
@@ -214,42 +230,18 @@ static enum ledger_status ledger_prepare_db(struct ledger *l)
 	if (tables != 4)
 		return LEDGER_NOT_CACHE;
 	/* The order numbers come from the orders, which a cache made for statements alone
-	 * may lack: then the lines have none. */
-	rc = sqlite3_prepare_v2(l->db,
-	                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-	                        "name IN ('orders', 'refunds', 'disputes')",
-	                        -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		set_error(l);
+	 * may lack: then the lines have none. The bill days, and the columns of the bills'
+	 * rows, came with the bill platforms (schema 8): an older cache has neither.
+	 * Conversions came with schema 12 (the balance_fx view beside their columns). */
+	int n_orders, n_bills, n_fx;
+	if (schema_count(l, "type = 'table' AND name IN ('orders', 'refunds', 'disputes')",
+	                 &n_orders) != 0 ||
+	    schema_count(l, "type = 'table' AND name = 'bill_days'", &n_bills) != 0 ||
+	    schema_count(l, "type = 'view' AND name = 'balance_fx'", &n_fx) != 0)
 		return LEDGER_DB;
-	}
-	l->has_orders = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 3;
-	sqlite3_finalize(st);
-	/* The bill days, and the columns of the bills' rows, came with the bill platforms
-	 * (schema 8): an older cache has neither. */
-	rc = sqlite3_prepare_v2(l->db,
-	                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-	                        "name = 'bill_days'",
-	                        -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		set_error(l);
-		return LEDGER_DB;
-	}
-	l->has_bills =
-	        l->has_orders && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
-	sqlite3_finalize(st);
-	/* Conversions came with schema 12 (the balance_fx view beside their columns). */
-	rc = sqlite3_prepare_v2(l->db,
-	                        "SELECT count(*) FROM sqlite_master WHERE type = 'view' AND "
-	                        "name = 'balance_fx'",
-	                        -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		set_error(l);
-		return LEDGER_DB;
-	}
-	l->has_fx =
-	        l->has_orders && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
-	sqlite3_finalize(st);
+	l->has_orders = n_orders == 3;
+	l->has_bills = l->has_orders && n_bills == 1;
+	l->has_fx = l->has_orders && n_fx == 1;
 	rc = sqlite3_prepare_v2(l->db, "SELECT value FROM meta WHERE key = 'provider'", -1, &st,
 	                        NULL);
 	if (rc != SQLITE_OK) {

@@ -447,13 +447,15 @@ int query_insights(struct query *q, const int64_t *bounds, int n_days, struct in
 		i = j;
 	}
 	for (int i = 0; i < out->n_series && r == 0; i++)
-		qsort(out->series[i].paid, (size_t)out->series[i].n_paid,
-		      sizeof *out->series[i].paid, by_settled);
+		if (out->series[i].n_paid > 1) /* (a series may have none: no array) */
+			qsort(out->series[i].paid, (size_t)out->series[i].n_paid,
+			      sizeof *out->series[i].paid, by_settled);
 	free(live.live);
 	if (r != 0) {
 		insights_free(out);
 		return -1;
 	}
-	qsort(out->series, (size_t)out->n_series, sizeof *out->series, by_currency);
+	if (out->n_series > 1)
+		qsort(out->series, (size_t)out->n_series, sizeof *out->series, by_currency);
 	return 0;
 }

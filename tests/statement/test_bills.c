@@ -630,7 +630,7 @@ static void test_formats(void **state)
 	const char *csv = slurp(path);
 	assert_non_null(strstr(csv, "bill_figure,CNY,fee_total,trade,2025-11-24,,0.82405,,0.82404,"
 	                            "different,手续费总金额,0.82405"));
-	assert_non_null(strstr(csv, "bill,CNY,,,2025-11-25,0,,,,none,,,,\r\n"));
+	assert_non_null(strstr(csv, "bill,CNY,,,2025-11-25,0,,,,none,,,,,,,,\r\n"));
 	assert_non_null(strstr(csv, "bill,CNY,,,2025-11-26,0,,,,missing,"));
 	unlink(path);
 

@@ -51,6 +51,9 @@ static void list_path(enum provider_resource res, const struct provider_list_que
 	}
 	if (q->payout)
 		query_add(path, size, "payout", q->payout);
+	/* A charge brings its payment intent: no list of payment intents of its own. */
+	if (res == PROVIDER_CHARGES)
+		query_add(path, size, "expand[]", "data.payment_intent");
 }
 
 /* Maps a list reply into page, which takes the document over (also on failure). Returns 0,
@@ -68,7 +71,10 @@ static int map_page(enum provider_resource res, struct jdoc *doc, struct provide
 	size_t n = data->len;
 	page->doc = doc;
 	page->has_more = jval_is(jval_get(jdoc_root(doc), "has_more"), J_TRUE);
-	page->objects = calloc(n ? n : 1, sizeof *page->objects);
+	/* A charge's expanded payment intent is an object of the page too, just before it (the
+	 * page's last object stays its last charge: the cursor of the next page). */
+	const bool intents = res == PROVIDER_CHARGES;
+	page->objects = calloc(n ? (intents ? 2 * n : n) : 1, sizeof *page->objects);
 	if (res == PROVIDER_EVENTS)
 		page->events = calloc(n ? n : 1, sizeof *page->events);
 	if (!page->objects || (res == PROVIDER_EVENTS && !page->events)) {
@@ -79,11 +85,19 @@ static int map_page(enum provider_resource res, struct jdoc *doc, struct provide
 	const struct jval *item = data + 1;
 	for (size_t i = 0; i < n; i++, item += item->span) {
 		char err[256];
-		int rc = res == PROVIDER_EVENTS
-		                 ? stripe_map_event(item, &page->events[i], &page->objects[i], err,
-		                                    sizeof err)
-		                 : stripe_map_object(item, &page->objects[i], err, sizeof err);
-		page->n = i + 1;
+		int rc = 0;
+		const struct jval *pi = intents ? jval_get(item, "payment_intent") : NULL;
+		if (jval_is(pi, J_OBJECT)) {
+			rc = stripe_map_object(pi, &page->objects[page->n], err, sizeof err);
+			page->n++;
+		}
+		if (rc == 0)
+			rc = res == PROVIDER_EVENTS
+			             ? stripe_map_event(item, &page->events[i], &page->objects[i],
+			                                err, sizeof err)
+			             : stripe_map_object(item, &page->objects[page->n], err,
+			                                 sizeof err);
+		page->n = res == PROVIDER_EVENTS ? i + 1 : page->n + 1;
 		if (rc != 0) {
 			char msg[400];
 			snprintf(msg, sizeof msg,
@@ -411,9 +425,11 @@ static struct provider *stripe_open(const struct profile *profile, struct cache 
 /* The lists a backfill reads, in order, with their rough share of a store's objects (for
  * the estimate); the big ones in parallel created windows. */
 static const struct provider_list_spec stripe_lists[] = {
-        {PROVIDER_CHARGES, 100, true}, {PROVIDER_PAYMENT_INTENTS, 100, true},
-        {PROVIDER_REFUNDS, 10, false}, {PROVIDER_DISPUTES, 2, false},
-        {PROVIDER_PAYOUTS, 1, false},  {PROVIDER_BALANCE_TRANSACTIONS, 110, true},
+        {PROVIDER_CHARGES, 200, true},
+        {PROVIDER_REFUNDS, 10, false},
+        {PROVIDER_DISPUTES, 2, false},
+        {PROVIDER_PAYOUTS, 1, false},
+        {PROVIDER_BALANCE_TRANSACTIONS, 110, true},
 };
 
 const struct provider_platform stripe_platform = {

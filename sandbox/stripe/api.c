@@ -159,13 +159,18 @@ static void window_conds(struct conds *c, const char *column, const struct windo
 	}
 }
 
-static void mark_expand(struct sbx_params *q)
+/* Marks the expand[] parameters used; returns whether one of them is `path`. */
+static int mark_expand(struct sbx_params *q, const char *path)
 {
 	size_t i;
+	int asked = 0;
 
 	for (i = 0; q && i < q->n; i++)
-		if (strncmp(q->v[i].name, "expand[", 7) == 0)
+		if (strncmp(q->v[i].name, "expand[", 7) == 0) {
 			q->v[i].used = 1;
+			asked |= path && q->v[i].value && strcmp(q->v[i].value, path) == 0;
+		}
+	return asked;
 }
 
 static void bind_conds(sqlite3_stmt *st, const struct conds *c, int *idx)
@@ -198,7 +203,8 @@ static void serve_list(struct sbx *s, const struct list_def *d, struct sbx_param
 
 	if (range_filters(q, "created", &c->created, r) != 0)
 		return;
-	mark_expand(q);
+	/* The one expansion the sandbox implements: a charge's payment intent. */
+	sbx_expand_payment_intent = mark_expand(q, "data.payment_intent") && d == &lists[L_CHARGES];
 	unknown = sbx_params_unused(q);
 	if (unknown) {
 		sbx_result_error(r, 400, "invalid_request_error", "parameter_unknown",
@@ -392,7 +398,8 @@ static void retrieve(struct sbx *s, const char *table, const char *noun, const c
 {
 	const struct sbx_param *unknown;
 
-	mark_expand(q);
+	sbx_expand_payment_intent =
+	        mark_expand(q, "payment_intent") && strcmp(table, "charges") == 0;
 	unknown = sbx_params_unused(q);
 	if (unknown) {
 		sbx_result_error(r, 400, "invalid_request_error", "parameter_unknown",
@@ -559,7 +566,17 @@ static void post_call_run(void *arg)
 		sbx_dispute_close(pc->s, pc->id, &pc->rq->info, pc->r);
 }
 
+static void api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r);
+
 void sbx_api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r)
+{
+	/* An expansion is of the one request that asks for it (mutations render charges too). */
+	sbx_expand_payment_intent = 0;
+	api_handle(s, rq, r);
+	sbx_expand_payment_intent = 0;
+}
+
+static void api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r)
 {
 	char id[128], action[64];
 	const struct resource_def *d = split(rq->path, id, sizeof(id), action, sizeof(action));
@@ -587,7 +604,7 @@ void sbx_api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r)
 	if (d->res == SBX_RES_BALANCE || d->res == SBX_RES_ACCOUNT) {
 		const struct sbx_param *unknown;
 
-		mark_expand(rq->query);
+		mark_expand(rq->query, NULL);
 		unknown = sbx_params_unused(rq->query);
 		if (unknown) {
 			sbx_result_error(r, 400, "invalid_request_error", "parameter_unknown",

@@ -111,6 +111,8 @@ static void put_charge_refunds(struct sbx *s, const char *charge_id, int any, st
 	PUT(b, "/refunds\"}");
 }
 
+__thread int sbx_expand_payment_intent;
+
 void sbx_render_charge(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 {
 	const char *id = col(row, 0);
@@ -171,9 +173,16 @@ void sbx_render_charge(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 	else
 		PUT(b, ",\"seller_message\":\"Payment complete.\",\"type\":\"authorized\"},");
 	put_bool(b, "paid", succeeded);
-	PUT(b, ",\"payment_intent\":\"pi_");
-	sbx_buf_puts(b, suffix(id));
-	PUT(b, "\",\"payment_method\":\"pm_");
+	if (sbx_expand_payment_intent) {
+		/* expand[]=payment_intent (data.payment_intent in a list): the object itself. */
+		PUT(b, ",\"payment_intent\":");
+		sbx_render_payment_intent(s, row, b);
+		PUT(b, ",\"payment_method\":\"pm_");
+	} else {
+		PUT(b, ",\"payment_intent\":\"pi_");
+		sbx_buf_puts(b, suffix(id));
+		PUT(b, "\",\"payment_method\":\"pm_");
+	}
 	sbx_buf_puts(b, suffix(id));
 	PUT(b, "\",\"payment_method_details\":{\"card\":{");
 	SBX_KI64(b, "amount_authorized", failed ? 0 : amount);

@@ -27,6 +27,9 @@ int sbx_store_create_indices(struct sbx *s);
 /* ---- rendering (render.c): append one object as JSON, from a row of the columns above. */
 
 void sbx_render_charge(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b);
+/* While set (by the thread serving a request that asks for it), a charge renders its payment
+ * intent expanded: expand[]=payment_intent, or data.payment_intent in a list. */
+extern __thread int sbx_expand_payment_intent;
 void sbx_render_payment_intent(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b);
 void sbx_render_refund(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b);
 void sbx_render_dispute(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b);

@@ -6,13 +6,18 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/client/sync_lib.sh"
 sync_setup --seed 7 --orders 1200 --days 45 --now 1790000000 --settlement usd,eur,gbp
-tap_plan 24
+tap_plan 25
 
 sql() { sqlite3 -batch -noheader "$CACHE_DB" "$1"; }
 api() { curl -gsS -H "Authorization: Bearer $PAYDESK_API_KEY" "$SANDBOX_URL$1"; }
 
 run_sync; tap_is $? 0 "a first sync of a converting account succeeds"
 cache_equals_sandbox; tap_ok $? "the cache equals the platform, rates and conversion fees included"
+admin GET /_admin/requests >"$TEST_TMP/requests.json"
+pis=$(sql "SELECT (SELECT count(*) FROM payment_intents) = (SELECT count(*) FROM orders)
+	AND NOT EXISTS (SELECT 1 FROM orders o LEFT JOIN payment_intents p ON p.id = o.payment_intent WHERE p.id IS NULL)")
+grep -q '"path":"/v1/payment_intents"' "$TEST_TMP/requests.json"
+tap_is "$pis/$?" "1/1" "every charge's payment intent comes expanded with it: cached, and no list of them read"
 n=$(sql "SELECT count(*) FROM balance_transactions WHERE exchange_rate IS NOT NULL")
 [ "$n" -gt 100 ]; tap_ok $? "converted movements are cached with their rate ($n)"
 

@@ -19,9 +19,9 @@ done
 admin DELETE /_admin/faults >/dev/null
 
 # A fault that outlasts the retries: a clear error, a consistent cache, then recovery.
-admin POST /_admin/faults 'kind=503&count=1000&path=/v1/payment_intents' >/dev/null
+admin POST /_admin/faults 'kind=503&count=1000&path=/v1/refunds' >/dev/null
 run_sync --full; tap_is $? 1 "a lasting 503 stops the sync with exit status 1"
-grep -q "payment_intents" "$TEST_TMP/sync.err" && grep -qi "error" "$TEST_TMP/sync.err"
+grep -q "refunds" "$TEST_TMP/sync.err" && grep -qi "error" "$TEST_TMP/sync.err"
 tap_ok $? "the error names the list and the platform's trouble"
 cache_intact; tap_ok $? "the cache is intact after the failed sync"
 admin DELETE /_admin/faults >/dev/null

@@ -443,6 +443,19 @@ static const struct tui_view_ops help_ops = {
 /* The lines of the "line" view, made by tui_show_row just before it opens. */
 static struct tui_lines *row_lines;
 
+/* Opens a view of ops (line_open) on lines, which it takes over. */
+static int push_lines(struct tui_lines *lines, const struct tui_view_ops *ops)
+{
+	tui_lines_free(row_lines);
+	row_lines = lines;
+	if (tui_view_push(ops->name, NULL) < 0) {
+		tui_lines_free(row_lines);
+		row_lines = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int tui_show_row(struct tui_view *view)
 {
 	struct tui_view_state *st = view->state;
@@ -499,14 +512,7 @@ int tui_show_row(struct tui_view *view)
 				break;
 		}
 	}
-	tui_lines_free(row_lines);
-	row_lines = lines;
-	if (tui_view_push(line_ops.name, NULL) < 0) {
-		tui_lines_free(row_lines);
-		row_lines = NULL;
-		return -1;
-	}
-	return 0;
+	return push_lines(lines, &line_ops);
 }
 
 /* The selected row's detail (what the pane shows) as a view of its own: Enter with the pane
@@ -519,14 +525,7 @@ int tui_show_detail(struct tui_view *view)
 		tui_message("%s", _("Nothing is selected."));
 		return -1;
 	}
-	tui_lines_free(row_lines);
-	row_lines = lines;
-	if (tui_view_push(detail_ops.name, NULL) < 0) {
-		tui_lines_free(row_lines);
-		row_lines = NULL;
-		return -1;
-	}
-	return 0;
+	return push_lines(lines, &detail_ops);
 }
 
 static int line_open(struct tui_view *view, const char *arg)

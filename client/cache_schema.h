@@ -205,7 +205,7 @@
 extern const char cache_schema_sql[];
 
 /* What an order settled as: its converted amount and currency, else its own. The Orders
- * screen's settled side lists, filters and sorts by these (orders_by_settled). */
+ * screen's settled side lists and filters by these. */
 #define CACHE_ORDER_SETTLED_CURRENCY_SQL "coalesce(settled_currency, currency)"
 #define CACHE_ORDER_SETTLED_AMOUNT_SQL   "coalesce(settled_amount, amount)"
 

@@ -239,7 +239,7 @@ long query_run_count(struct query *q, const char *select, const struct page_spec
 	"o.card_last4, o.risk_level, o.payment_intent, o.balance_transaction, o.failure_message, " \
 	"o.channel, coalesce(o.settled_amount, o.amount), coalesce(o.settled_currency, "           \
 	"o.currency)"
-/* The settled side's columns, written as orders_by_settled indexes them. */
+/* The settled side's amount and currency of an order. */
 #define SETTLED_CURRENCY "coalesce(o.settled_currency, o.currency)"
 #define SETTLED_AMOUNT   "coalesce(o.settled_amount, o.amount)"
 
@@ -666,6 +666,72 @@ static bool order_where(struct query *q, struct page_spec *p, const struct query
 	return true;
 }
 
+/* Which of two rows comes first in a sort by amount (then id), largest first when desc. */
+static int amount_order(const struct query_order_row *a, const struct query_order_row *b, bool desc)
+{
+	int c = a->amount < b->amount ? -1 : a->amount > b->amount ? 1 : strcmp(a->id, b->id);
+	return desc ? -c : c;
+}
+
+/* The settled side of one currency's orders by amount: those converted into it (by the
+ * partial index of settled amounts) and those paid in it and not converted (by the amount
+ * index), merged. Up to max rows after (or before) key, in display order, into out.
+ * Returns the count or -1. */
+static int settled_group_page(struct query *q, const struct query_order_filter *f, const char *code,
+                              const char *key, bool after, int max, struct query_order_row *out)
+{
+	struct query_order_filter any = *f;
+	any.currency[0] = '\0'; /* each part says its own currency */
+	struct query_order_row *part[2] = {malloc((size_t)max * sizeof *out),
+	                                   malloc((size_t)max * sizeof *out)};
+	int n[2] = {0, 0};
+	int r = 0;
+	if (!part[0] || !part[1]) {
+		snprintf(q->err, sizeof q->err, "%s", _("Out of memory."));
+		r = -1;
+	}
+	static const char *const sorts[2] = {"o.settled_amount", "o.amount"};
+	static const char *const wheres[2] = {"o.settled_currency = ?",
+	                                      "o.currency = ? AND o.settled_currency IS NULL"};
+	for (int k = 0; k < 2 && r == 0; k++) {
+		struct page_spec p = {
+		        .select = "SELECT " ORDER_COLUMNS " FROM orders o",
+		        .sort = sorts[k],
+		        .tiebreak = "o.id",
+		        .desc = f->sort == QUERY_SORT_AMOUNT_DESC,
+		        .row_size = sizeof *out,
+		        .read = read_order_settled,
+		};
+		if (!order_where(q, &p, &any)) {
+			r = -1;
+			break;
+		}
+		query_add_where(&p, wheres[k]);
+		query_add_text(&p, code);
+		n[k] = query_run_page(q, &p, key, after, max, part[k]);
+		if (n[k] < 0)
+			r = -1;
+	}
+	if (r == 0) {
+		/* Both in display order: after the key the first max of the two merged, before it
+		 * the last max. */
+		bool desc = f->sort == QUERY_SORT_AMOUNT_DESC;
+		int total = n[0] + n[1], skip = !after && total > max ? total - max : 0;
+		int i = 0, j = 0;
+		for (int m = 0; m < total && r < max; m++) {
+			bool first =
+			        j >= n[1] ||
+			        (i < n[0] && amount_order(&part[0][i], &part[1][j], desc) <= 0);
+			const struct query_order_row *row = first ? &part[0][i++] : &part[1][j++];
+			if (m >= skip)
+				out[r++] = *row;
+		}
+	}
+	free(part[0]);
+	free(part[1]);
+	return r;
+}
+
 static bool sort_by_amount(int sort)
 {
 	return sort == QUERY_SORT_AMOUNT_DESC || sort == QUERY_SORT_AMOUNT_ASC;
@@ -709,27 +775,31 @@ static int orders_by_amount_page(struct query *q, const struct query_order_filte
 	}
 	int got = 0;
 	while (got < max && g >= 0 && g < n) {
-		struct page_spec p = {
-		        .select = "SELECT " ORDER_COLUMNS " FROM orders o",
-		        .sort = f->settled ? SETTLED_AMOUNT : "o.amount",
-		        .tiebreak = "o.id",
-		        .desc = f->sort == QUERY_SORT_AMOUNT_DESC,
-		        .row_size = sizeof *out,
-		        .read = f->settled ? read_order_settled : read_order,
-		};
-		if (!order_where(q, &p, f)) {
-			got = -1;
-			break;
-		}
-		if (!f->currency[0]) {
-			query_add_where(&p,
-			                f->settled ? SETTLED_CURRENCY " = ?" : "o.currency = ?");
-			query_add_text(&p, codes[g]);
-		}
 		const char *k =
 		        group_key[0] && strcmp(codes[g], key_currency) == 0 ? group_key : NULL;
 		struct query_order_row *dest = after ? out + got : scratch;
-		int rows = query_run_page(q, &p, k, after, max - got, dest);
+		int rows;
+		if (f->settled) {
+			rows = settled_group_page(q, f, codes[g], k, after, max - got, dest);
+		} else {
+			struct page_spec p = {
+			        .select = "SELECT " ORDER_COLUMNS " FROM orders o",
+			        .sort = "o.amount",
+			        .tiebreak = "o.id",
+			        .desc = f->sort == QUERY_SORT_AMOUNT_DESC,
+			        .row_size = sizeof *out,
+			        .read = read_order,
+			};
+			if (!order_where(q, &p, f)) {
+				got = -1;
+				break;
+			}
+			if (!f->currency[0]) {
+				query_add_where(&p, "o.currency = ?");
+				query_add_text(&p, codes[g]);
+			}
+			rows = query_run_page(q, &p, k, after, max - got, dest);
+		}
 		if (rows < 0) {
 			got = -1;
 			break;
@@ -1144,16 +1214,11 @@ int query_currencies(struct query *q, char (*out)[8], int max)
 	return query_order_currencies(q, false, out, max);
 }
 
-int query_order_currencies(struct query *q, bool settled, char (*out)[8], int max)
+/* The currencies of `sql` (a skip-scan: "SELECT min(c) ... WHERE c > ?"), A to Z. */
+static int skip_scan(struct query *q, const char *sql, char (*out)[8], int max)
 {
-	/* A skip-scan over the currency index (or the settled one): one seek per currency. */
 	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(q->db,
-	                       settled ? "SELECT min(" CACHE_ORDER_SETTLED_CURRENCY_SQL
-	                                 ") FROM orders WHERE " CACHE_ORDER_SETTLED_CURRENCY_SQL
-	                                 " > ?"
-	                               : "SELECT min(currency) FROM orders WHERE currency > ?",
-	                       -1, &stmt, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
 		query_set_error(q, "prepare");
 		return -1;
 	}
@@ -1174,4 +1239,45 @@ int query_order_currencies(struct query *q, bool settled, char (*out)[8], int ma
 	}
 	sqlite3_finalize(stmt);
 	return n;
+}
+
+int query_order_currencies(struct query *q, bool settled, char (*out)[8], int max)
+{
+	/* One seek per currency in the currency index. */
+	int n = skip_scan(q, "SELECT min(currency) FROM orders WHERE currency > ?", out, max);
+	if (!settled || n < 0)
+		return n;
+	/* As settled: the currencies paid in that some order settled in unconverted, and those
+	 * orders were converted into (the partial index of settled amounts), A to Z. */
+	char conv[32][8];
+	int m = skip_scan(q, "SELECT min(settled_currency) FROM orders WHERE settled_currency > ?",
+	                  conv, 32);
+	if (m < 0)
+		return -1;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(
+	            q->db,
+	            "SELECT 1 FROM orders WHERE currency = ? AND settled_currency IS NULL"
+	            " LIMIT 1",
+	            -1, &st, NULL) != SQLITE_OK) {
+		query_set_error(q, "prepare");
+		return -1;
+	}
+	char own[64][8];
+	int k = 0;
+	for (int i = 0; i < n && k < 64; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, out[i], -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			memcpy(own[k++], out[i], sizeof own[0]);
+	}
+	sqlite3_finalize(st);
+	int r = 0, i = 0, j = 0;
+	while (r < max && (i < k || j < m)) {
+		int c = i >= k ? 1 : j >= m ? -1 : strcmp(own[i], conv[j]);
+		memcpy(out[r++], c <= 0 ? own[i] : conv[j], sizeof out[0]);
+		i += c <= 0;
+		j += c >= 0;
+	}
+	return r;
 }

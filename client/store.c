@@ -39,10 +39,11 @@ enum {
 };
 
 /* What a new order settled as, when its balance transaction came first and was converted
- * (else ST_ORDER_SETTLED sets it when that transaction comes). */
+ * (else ST_ORDER_SETTLED sets it when that transaction comes); no lookup for an order
+ * without one (a bill's). */
 #define ORDER_SETTLED_OF(col)                                                                      \
-	"(SELECT " col " FROM balance_transactions WHERE id = ?13 AND exchange_rate IS NOT NULL"   \
-	" AND type = 'charge')"
+	"CASE WHEN ?13 IS NOT NULL THEN (SELECT " col " FROM balance_transactions WHERE id = ?13"  \
+	" AND exchange_rate IS NOT NULL AND type = 'charge') END"
 
 /* An order's row as bind_order binds it (?1 to ?31); each statement says what to do with one
  * cached already. */

@@ -7,7 +7,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/ui/ui_lib.sh"
 tmp_setup
-tap_plan 20
+tap_plan 25
 
 T=$TEST_TMP
 UI_NO_COLOR=1
@@ -38,6 +38,8 @@ dump fx-orders-settled-largest.zh.80x24 zh_CN.UTF-8 80x24 '$' s s c
 dump fx-insights-paid.C.80x24 C.UTF-8 80x24 5 c c c c v "<Enter>"
 dump fx-insights-paid.zh.80x24 zh_CN.UTF-8 80x24 5 c c c c v "<Enter>"
 dump fx-insights-fees.C.80x24 C.UTF-8 80x24 5 c c c c m m m m m m m m
+dump fx-orders-settled-usd.C.80x24 C.UTF-8 80x24 '$' s s c c c c c " " " " " "
+dump fx-orders-settled-back.C.80x24 C.UTF-8 80x24 '$' s s c c c c c " " " " " " " " - - -
 dump fx-payout.C.80x24 C.UTF-8 80x24 4 j j j "<Enter>"
 dump fx-payout.zh.80x24 zh_CN.UTF-8 80x24 4 j j j "<Enter>"
 
@@ -58,6 +60,22 @@ grep -q '^Paid in, over the span (as settled in USD)$' "$T/fx-insights-paid.C.80
 tap_ok $? "Insights shows each currency paid in with its share of the USD settled and its conversion fees"
 sed -n 2p "$T/fx-insights-fees.C.80x24.txt" | grep -q 'Conversion fees'
 tap_ok $? "the conversion fees have a chart of their own"
+# The settled side by amount, its fourth page in USD: converted and unconverted orders merged
+# in the order of what they settled as, as the cache's own query sorts them.
+want=$(sqlite3 "$XDG_DATA_HOME/paydesk/fx.db" "SELECT printf('%.2f', coalesce(settled_amount,
+	amount) / 100.0) FROM orders WHERE coalesce(settled_currency, currency) = 'usd'
+	ORDER BY coalesce(settled_amount, amount) DESC, id DESC LIMIT 19 OFFSET 57")
+got=$(sed -n '3,21p' "$T/fx-orders-settled-usd.C.80x24.txt" | sed -E 's/.* ([0-9,]+\.[0-9]{2}) USD .*/\1/' | tr -d ,)
+tap_is "$got" "$want" "page 4 of the settled side in USD, largest first, merges both kinds of orders"
+grep -q 'currency: USD' "$T/fx-orders-settled-usd.C.80x24.txt"; tap_ok $? "its status names the currency"
+# Back up from page 5: the rows before a key come merged the same way.
+f="$T/fx-orders-settled-back.C.80x24.txt"
+first=$(sed -n '3,21p' "$f" | grep -n '^>' | cut -d: -f1) row=$(grep -o 'row [0-9]*' "$f" | cut -d' ' -f2)
+want=$(sqlite3 "$XDG_DATA_HOME/paydesk/fx.db" "SELECT printf('%.2f', coalesce(settled_amount,
+	amount) / 100.0) FROM orders WHERE coalesce(settled_currency, currency) = 'usd'
+	ORDER BY coalesce(settled_amount, amount) DESC, id DESC LIMIT 19 OFFSET $((row - first))")
+got=$(sed -n '3,21p' "$f" | sed -E 's/.* ([0-9,]+\.[0-9]{2}) USD .*/\1/' | tr -d ,)
+tap_is "$got" "$want" "paging back up the settled side gives the same order (row $row)"
 sed -n 3p "$T/fx-orders-settled.C.80x24.txt" | grep -q '^>09-21 13:20 ORD-0003000 .* 205\.94 USD '
 tap_ok $? "with \$ the CNY order shows the USD it settled as"
 grep -q 'as settled' "$T/fx-orders-settled.C.80x24.txt"; tap_ok $? "the status line says which side"

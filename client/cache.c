@@ -211,18 +211,14 @@ static const char *const migrations[] = {
          * orders (this index) and its own unconverted ones (orders_by_amount). */
         "CREATE INDEX orders_by_settled ON orders(settled_currency, settled_amount)"
         " WHERE settled_currency IS NOT NULL;"
-        /* The sums of what payments settled as, for the Insights screen, from what the
-         * cache holds (no conversion is known before this schema). */
+        /* The sums of what converted payments settled as, for the Insights screen:
+         * empty, as no conversion was known before this schema. */
         CACHE_INSIGHTS_PAID_TABLE_SQL
-        "INSERT INTO insights_paid SELECT created / 900, currency, paid_currency,"
-        " sum(payments), sum(settled), sum(fx_fees_fine) FROM (" CACHE_INSIGHTS_PAID_ROWS_SQL(
-                "", "1") ") GROUP BY created / 900, currency,"
-                         " paid_currency;"
-                         "DELETE FROM sync_state WHERE resource LIKE 'balance_transactions@%';"
-                         "UPDATE sync_state SET backfill_done = 0, backfill_cursor = NULL"
-                         " WHERE resource = 'balance_transactions'"
-                         "  AND EXISTS (SELECT 1 FROM meta WHERE key = 'provider' AND value = "
-                         "'stripe');",
+        "DELETE FROM sync_state WHERE resource LIKE 'balance_transactions@%';"
+        "UPDATE sync_state SET backfill_done = 0, backfill_cursor = NULL"
+        " WHERE resource = 'balance_transactions'"
+        "  AND EXISTS (SELECT 1 FROM meta WHERE key = 'provider' AND value = "
+        "'stripe');",
 };
 
 #define CACHE_LATEST ((int)(sizeof migrations / sizeof *migrations))

@@ -173,28 +173,33 @@
 	                  " GROUP BY created / 900, " CACHE_INSIGHTS_CARD_SQL ";"                  \
 	                  "DELETE FROM insights_dirty;"
 
-/* Schema 12: what each quarter's payments settled as, per settlement currency and the
- * currency the customers paid in (the same for a payment not converted), and the conversion
- * fees (thousandths of the minor unit): the Insights screen's share of each currency paid in
- * and its conversion fees. Rows (created, currency, paid_currency, payments, settled,
+/* Schema 12: what each quarter's converted payments settled as, per settlement currency and
+ * the currency the customers paid in (what they paid: presented), and the conversion fees
+ * (thousandths of the minor unit): with insights_buckets' own sums, the Insights screen's
+ * share of each currency paid in (a currency's payments not converted are its payments
+ * less those converted) and its conversion fees. Only converted payments and fees have
+ * rows, each found by a partial index on created: a merchant who converts nothing folds
+ * nothing more. Rows (created, currency, paid_currency, payments, settled, presented,
  * fx_fees_fine) of F (a table and JOIN, or nothing) whose `created` W selects. */
 #define CACHE_INSIGHTS_PAID_TABLE_SQL                                                              \
 	"CREATE TABLE insights_paid (bucket INTEGER NOT NULL, currency TEXT NOT NULL,"             \
 	"  paid_currency TEXT NOT NULL, payments INTEGER NOT NULL, settled INTEGER NOT NULL,"      \
-	"  fx_fees_fine INTEGER NOT NULL, PRIMARY KEY (bucket, currency, paid_currency))"          \
-	"  WITHOUT ROWID;"
+	"  presented INTEGER NOT NULL, fx_fees_fine INTEGER NOT NULL,"                             \
+	"  PRIMARY KEY (bucket, currency, paid_currency)) WITHOUT ROWID;"                          \
+	"CREATE INDEX orders_settled_by_created ON orders(created)"                                \
+	"  WHERE settled_currency IS NOT NULL;"                                                    \
+	"CREATE INDEX balance_fx_fees ON balance_transactions(created) WHERE fx_fee <> 0;"
 #define CACHE_INSIGHTS_PAID_ROWS_SQL(f, w)                                                         \
-	"SELECT created, " CACHE_ORDER_SETTLED_CURRENCY_SQL " AS currency,"                        \
-	"  currency AS paid_currency, 1 AS payments, " CACHE_ORDER_SETTLED_AMOUNT_SQL              \
-	" AS settled,"                                                                             \
-	"  0 AS fx_fees_fine FROM " f " orders WHERE +platform_status = 'succeeded' AND " w        \
+	"SELECT created, settled_currency AS currency, currency AS paid_currency, 1 AS payments,"  \
+	"  settled_amount AS settled, amount AS presented, 0 AS fx_fees_fine FROM " f " orders"    \
+	"  WHERE settled_currency IS NOT NULL AND +platform_status = 'succeeded' AND " w           \
 	" UNION ALL SELECT created, currency, coalesce(" CACHE_FX_PRESENTMENT_CURRENCY_SQL         \
-	", currency), 0, 0, fx_fee * 1000 FROM " f " balance_transactions b"                       \
+	", currency), 0, 0, 0, fx_fee * 1000 FROM " f " balance_transactions b"                    \
 	"  WHERE fx_fee <> 0 AND " w
 #define CACHE_INSIGHTS_PAID_FOLD_SQL                                                               \
 	"DELETE FROM insights_paid WHERE bucket IN (SELECT bucket FROM insights_dirty);"           \
 	"INSERT INTO insights_paid SELECT created / 900, currency, paid_currency, sum(payments),"  \
-	" sum(settled), sum(fx_fees_fine) FROM (" CACHE_INSIGHTS_PAID_ROWS_SQL(                    \
+	" sum(settled), sum(presented), sum(fx_fees_fine) FROM (" CACHE_INSIGHTS_PAID_ROWS_SQL(    \
 	        "insights_dirty d CROSS JOIN", "created >= d.bucket * 900 AND created < d.bucket " \
 	                                       "* 900 + 900") ") GROUP BY created / 900, "         \
 	                                                      "currency, paid_currency;"

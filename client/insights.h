@@ -29,7 +29,8 @@ struct insights_sums {
 struct insights_paid {
 	char currency[8]; /* paid in */
 	int64_t payments;
-	int64_t settled; /* minor units of the series' currency */
+	int64_t settled;   /* minor units of the series' currency */
+	int64_t presented; /* what the customers paid, minor units of `currency` */
 	int64_t fx_fees_fine;
 };
 

@@ -262,10 +262,26 @@ static int add_row(struct query *q, struct insights *in, sqlite3_stmt *st, int d
 	return 0;
 }
 
-/* Adds a row of what payments settled as (settlement currency in column 1, paid currency,
- * payments, settled, conversion fees from column 2) to its series' span and day d. Only
- * currencies with a series of their own get one (a conversion fee always has one: its
- * balance transaction's). */
+/* The paid-in entry of series s for currency paid, added when new; NULL when out of
+ * memory. */
+static struct insights_paid *paid_for(struct insights_series *s, const char *paid)
+{
+	for (int i = 0; i < s->n_paid; i++)
+		if (!strcmp(s->paid[i].currency, paid))
+			return &s->paid[i];
+	struct insights_paid *grown = realloc(s->paid, (size_t)(s->n_paid + 1) * sizeof *grown);
+	if (!grown)
+		return NULL;
+	s->paid = grown;
+	struct insights_paid *p = &grown[s->n_paid++];
+	memset(p, 0, sizeof *p);
+	snprintf(p->currency, sizeof p->currency, "%s", paid);
+	return p;
+}
+
+/* Adds a row of what converted payments settled as (settlement currency in column 1, paid
+ * currency, payments, settled, presented, conversion fees from column 2) to its series'
+ * span and day d. */
 static int add_paid(struct query *q, struct insights *in, sqlite3_stmt *st, int d)
 {
 	const char *currency = (const char *)sqlite3_column_text(st, 1);
@@ -275,23 +291,13 @@ static int add_paid(struct query *q, struct insights *in, sqlite3_stmt *st, int 
 	struct insights_series *s = series_for(in, currency);
 	if (!s)
 		return oom(q);
-	struct insights_paid *p = NULL;
-	for (int i = 0; i < s->n_paid; i++)
-		if (!strcmp(s->paid[i].currency, paid))
-			p = &s->paid[i];
-	if (!p) {
-		struct insights_paid *grown =
-		        realloc(s->paid, (size_t)(s->n_paid + 1) * sizeof *grown);
-		if (!grown)
-			return oom(q);
-		s->paid = grown;
-		p = &grown[s->n_paid++];
-		memset(p, 0, sizeof *p);
-		snprintf(p->currency, sizeof p->currency, "%s", paid);
-	}
-	int64_t fx = sqlite3_column_int64(st, 5);
+	struct insights_paid *p = paid_for(s, paid);
+	if (!p)
+		return oom(q);
+	int64_t fx = sqlite3_column_int64(st, 6);
 	if (!money_add(p->payments, sqlite3_column_int64(st, 3), &p->payments) ||
 	    !money_add(p->settled, sqlite3_column_int64(st, 4), &p->settled) ||
+	    !money_add(p->presented, sqlite3_column_int64(st, 5), &p->presented) ||
 	    !money_add(p->fx_fees_fine, fx, &p->fx_fees_fine) ||
 	    !money_add(s->days[d].fx_fees_fine, fx, &s->days[d].fx_fees_fine) ||
 	    !money_add(s->total.fx_fees_fine, fx, &s->total.fx_fees_fine)) {
@@ -317,6 +323,38 @@ bool insights_paid_share(const struct insights_series *s, int i, int64_t *bp)
 		if (!money_add(total, s->paid[k].settled, &total))
 			return false;
 	return i >= 0 && i < s->n_paid && total > 0 && ratio_bp(s->paid[i].settled, total, bp);
+}
+
+/* Each series' payments that were not converted, as its own paid-in entry: its payments
+ * and gross less those converted into another currency (insights_paid keeps converted
+ * payments only). */
+static int add_own_paid(struct query *q, struct insights *in)
+{
+	for (int i = 0; i < in->n_series; i++) {
+		struct insights_series *c = &in->series[i];
+		int64_t payments = c->total.payments, settled = c->total.gross;
+		for (int k = 0; k < in->n_series; k++) {
+			const struct insights_series *s = &in->series[k];
+			for (int j = 0; k != i && j < s->n_paid; j++)
+				if (!strcmp(s->paid[j].currency, c->currency) &&
+				    (!money_sub(payments, s->paid[j].payments, &payments) ||
+				     !money_sub(settled, s->paid[j].presented, &settled))) {
+					snprintf(q->err, sizeof q->err, "%s",
+					         _("The figures of the span are too large to add "
+					           "up."));
+					return -1;
+				}
+		}
+		if (payments <= 0 && settled == 0)
+			continue;
+		struct insights_paid *p = paid_for(c, c->currency);
+		if (!p)
+			return oom(q);
+		p->payments += payments;
+		p->settled += settled;
+		p->presented += settled;
+	}
+	return 0;
 }
 
 static int by_settled(const void *a, const void *b)
@@ -430,11 +468,11 @@ int query_insights(struct query *q, const int64_t *bounds, int n_days, struct in
 		        " WHERE bucket >= ?1 AND bucket < ?2",
 		        add_row);
 	if (r == 0)
-		r = read_folded(
-		        q, out, bounds, &live,
-		        "SELECT bucket, currency, paid_currency, payments, settled,"
-		        " fx_fees_fine FROM insights_paid WHERE bucket >= ?1 AND bucket < ?2",
-		        add_paid);
+		r = read_folded(q, out, bounds, &live,
+		                "SELECT bucket, currency, paid_currency, payments, settled,"
+		                " presented, fx_fees_fine FROM insights_paid WHERE bucket >= ?1 "
+		                "AND bucket < ?2",
+		                add_paid);
 	/* The others from their objects, runs of quarters at a time. */
 	for (size_t i = 0; i < live.n && r == 0;) {
 		size_t j = i + 1;
@@ -446,6 +484,8 @@ int query_insights(struct query *q, const int64_t *bounds, int n_days, struct in
 			r = count_objects(q, out, bounds, from, to, paid_sql, add_paid);
 		i = j;
 	}
+	if (r == 0)
+		r = add_own_paid(q, out);
 	for (int i = 0; i < out->n_series && r == 0; i++)
 		if (out->series[i].n_paid > 1) /* (a series may have none: no array) */
 			qsort(out->series[i].paid, (size_t)out->series[i].n_paid,

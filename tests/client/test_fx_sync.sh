@@ -5,8 +5,9 @@
 # day's rate, and payouts in the settlement currencies only.
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/client/sync_lib.sh"
+. "$abs_top_srcdir/tests/statement/stmt_lib.sh"
 sync_setup --seed 7 --orders 1200 --days 45 --now 1790000000 --settlement usd,eur,gbp
-tap_plan 25
+tap_plan 26
 
 sql() { sqlite3 -batch -noheader "$CACHE_DB" "$1"; }
 api() { curl -gsS -H "Authorization: Bearer $PAYDESK_API_KEY" "$SANDBOX_URL$1"; }
@@ -103,6 +104,8 @@ cmp -s "$TEST_TMP/rates.got" "$TEST_TMP/rates.want"
 tap_ok $? "every converted line carries the platform's rate exactly as written ($(wc -l <"$TEST_TMP/rates.want"))"
 bad=$(jq '[.currencies[].payouts_list[] | select(.reconciliation.result != "match")] | length' "$TEST_TMP/day.json")
 tap_is "$bad" 0 "every payout of the day equals the net of its entries, converted ones included"
+got=$(stmt_from_statement "$TEST_TMP/day.json") want=$(stmt_from_ledger "$TEST_TMP/day.json" "$from" "$to")
+tap_is "$got" "$want" "every total of that statement equals the platform's own ledger, per settlement currency"
 "$PAYDESK_BIN" statement --date "$day" --timezone UTC -f csv -o "$TEST_TMP/day.csv" &&
 	fees=$(awk -F, '$1 == "conversion" { s += $18 * 100 } END { printf "%d", s + 0.5 }' "$TEST_TMP/day.csv") &&
 	tap_is "$fees" "$(jq '[.currencies[].conversion_fees_total] | add' "$TEST_TMP/day.json")" \

@@ -154,9 +154,18 @@ grep -q "结算对账单" "$TEST_TMP/zh.txt" && grep -q "期末余额" "$TEST_TM
 tap_ok $? "the zh_CN statement is in Chinese"
 tap_is "$(LC_ALL=zh_CN.UTF-8 wc -L <"$TEST_TMP/zh.txt")" 80 "zh_CN lines fit 80 columns counted by display width"
 LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 statement \
-	--date 2025-11-24 --timezone Asia/Shanghai -f pdf -o "$TEST_TMP/zh.pdf" 2>/dev/null
-pdftotext "$TEST_TMP/zh.pdf" - 2>/dev/null | grep -q "期末余额"
-tap_ok $? "the zh_CN PDF renders its CJK text (pdftotext reads it back)"
+	--date 2025-11-24 --timezone Asia/Shanghai -f pdf -o "$TEST_TMP/zh.pdf" 2>"$TEST_TMP/zh.err"
+pdf_rc=$?
+pdftotext "$TEST_TMP/zh.pdf" "$TEST_TMP/zh.pdf.txt" 2>"$TEST_TMP/pdftotext.err"
+grep -q "期末余额" "$TEST_TMP/zh.pdf.txt"
+st=$?
+tap_ok $st "the zh_CN PDF renders its CJK text (pdftotext reads it back)"
+if [ $st -ne 0 ]; then # what a failure needs to be understood (seen once, under load)
+	echo "# statement exit $pdf_rc; $(wc -c <"$TEST_TMP/zh.pdf" 2>/dev/null) bytes"
+	sed 's/^/# stderr: /' "$TEST_TMP/zh.err" "$TEST_TMP/pdftotext.err"
+	head -c 600 "$TEST_TMP/zh.pdf.txt" | sed 's/^/# text: /'
+	pdffonts "$TEST_TMP/zh.pdf" 2>&1 | sed 's/^/# fonts: /'
+fi
 
 # Hostile platform text: escape sequences never reach the output, formulas are guarded.
 sqlite3 "$CACHE" "UPDATE meta SET value = 'Evil' || char(27) || '[2J Shop' WHERE key = 'account_name';

@@ -588,3 +588,40 @@ int statement_dir(char *buf, size_t size, char *err, size_t err_size)
 	}
 	return 0;
 }
+
+const char *const statement_fx_titles[STATEMENT_FX_CELLS] = {
+        N_("Day"),       N_("From"),       N_("Count"), N_("Customers paid"),
+        N_("Converted"), N_("Conv. fees"), N_("Rate"),
+};
+
+void statement_fx_cells(const struct ledger_fx *v, const char *to,
+                        const struct statement_money *settled, char cells[STATEMENT_FX_CELLS][64])
+{
+	struct statement_money from;
+	statement_money_init(&from, v->from, money_locale_current());
+	snprintf(cells[STATEMENT_FX_DAY], 64, "%s", v->day);
+	money_currency_upper(v->from, cells[STATEMENT_FX_FROM]);
+	snprintf(cells[STATEMENT_FX_COUNT], 64, "%lld", (long long)v->count);
+	statement_money_format(&from, v->presented, cells[STATEMENT_FX_PAID], 64);
+	statement_money_format(settled, v->settled, cells[STATEMENT_FX_CONVERTED], 64);
+	/* A fee as a cost, as the statements' fee lines show fees. */
+	statement_money_format(settled, -v->fees, cells[STATEMENT_FX_FEES], 64);
+	ledger_fx_rate(v, to, cells[STATEMENT_FX_RATE], 64);
+}
+
+void statement_fx_item(const struct ledger_item *it, const struct statement_money *settled,
+                       char *buf, size_t size)
+{
+	struct statement_money from;
+	char paid[64], fee[64], code[4], rate[64];
+	statement_money_init(&from, it->presentment_currency, money_locale_current());
+	statement_money_format(&from, it->presentment_amount, paid, sizeof paid);
+	statement_money_format(settled, -it->fx_fee, fee, sizeof fee);
+	money_currency_upper(it->presentment_currency, code);
+	tui_sanitize(it->exchange_rate, strlen(it->exchange_rate), rate, sizeof rate, 0);
+	if (it->fx_fee)
+		snprintf(buf, size, _("paid %s %s at %s, conversion fee %s"), paid, code, rate,
+		         fee);
+	else
+		snprintf(buf, size, _("paid %s %s at %s"), paid, code, rate);
+}

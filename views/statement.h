@@ -202,6 +202,27 @@ void statement_money_format(const struct statement_money *m, int64_t v, char *bu
 /* The same, returning the length of what it wrote (without a format string or strlen). */
 size_t statement_money_put(const struct statement_money *m, int64_t v, char *buf, size_t size);
 
+/* The table of a currency's conversions, as every statement shows it: the cells of one day's
+ * conversions from one currency (amounts of the settlement currency in `settled`'s format),
+ * and the columns' titles (N_()). */
+enum statement_fx_cell {
+	STATEMENT_FX_DAY,
+	STATEMENT_FX_FROM,
+	STATEMENT_FX_COUNT,
+	STATEMENT_FX_PAID,
+	STATEMENT_FX_CONVERTED,
+	STATEMENT_FX_FEES,
+	STATEMENT_FX_RATE,
+	STATEMENT_FX_CELLS
+};
+extern const char *const statement_fx_titles[STATEMENT_FX_CELLS];
+void statement_fx_cells(const struct ledger_fx *v, const char *to,
+                        const struct statement_money *settled, char cells[STATEMENT_FX_CELLS][64]);
+/* What a converted item's second line says: what the customer paid, at which rate, the
+ * conversion fee (in `settled`'s format); sanitized. */
+void statement_fx_item(const struct ledger_item *it, const struct statement_money *settled,
+                       char *buf, size_t size);
+
 /* Amounts finer than the minor unit (fees of the bill platforms, kept in thousandths of it):
  * v in units of 10^-(exponent + scale_extra), written with exponent + decimals_extra
  * decimals, more when the digits beyond are not zeros (a digit is never hidden). "_fine"

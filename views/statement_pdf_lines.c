@@ -144,8 +144,6 @@ void pdf_payouts(struct pdf_doc *d)
 
 /* ---- A currency's conversions ---- */
 
-enum { X_DAY, X_FROM, X_COUNT, X_PAID, X_CONVERTED, X_FEES, X_RATE, X_N };
-
 void pdf_conversions(struct pdf_doc *d)
 {
 	const struct ledger_currency *c = d->cur;
@@ -155,57 +153,40 @@ void pdf_conversions(struct pdf_doc *d)
 	money_currency_upper(c->currency, code);
 	snprintf(heading, sizeof heading, _("Currency conversions into %s"), code);
 	pdf_heading(d, R_BOLD, heading, SUM_ROW_H * 2);
-	const char *titles[X_N] = {_("Day"),       _("From"),       _("Count"), _("Customers paid"),
-	                           _("Converted"), _("Conv. fees"), _("Rate")};
-	double w[X_N];
-	for (int k = 0; k < X_N; k++)
-		w[k] = pdf_width(d, F_BOLD, titles[k]);
-	w[X_DAY] = max_d(w[X_DAY], pdf_width(d, F_BODY, "0000-00-00"));
-	char cells[X_N][64];
+	enum { N = STATEMENT_FX_CELLS, FIGURES = STATEMENT_FX_COUNT };
+	double w[N];
+	for (int k = 0; k < N; k++)
+		w[k] = pdf_width(d, F_BOLD, _(statement_fx_titles[k]));
+	w[STATEMENT_FX_DAY] = max_d(w[STATEMENT_FX_DAY], pdf_width(d, F_BODY, "0000-00-00"));
+	w[STATEMENT_FX_FROM] = max_d(w[STATEMENT_FX_FROM], pdf_width(d, F_BODY, "WWW"));
+	char cells[N][64];
 	for (size_t i = 0; i < c->n_fx; i++) {
-		const struct ledger_fx *v = &c->fx[i];
-		struct statement_money from;
-		statement_money_init(&from, v->from, money_locale_current());
-		statement_money_put(&from, v->presented, cells[X_PAID], sizeof cells[X_PAID]);
-		statement_money_put(&d->money, v->settled, cells[X_CONVERTED], 64);
-		statement_money_put(&d->money, -v->fees, cells[X_FEES], 64);
-		ledger_fx_rate(v, c->currency, cells[X_RATE], 64);
-		snprintf(cells[X_COUNT], 64, "%lld", (long long)v->count);
-		for (int k = X_COUNT; k < X_N; k++)
+		statement_fx_cells(&c->fx[i], c->currency, &d->money, cells);
+		for (int k = FIGURES; k < N; k++)
 			w[k] = max_d(w[k], pdf_width(d, F_BODY, cells[k]));
 	}
 	/* Day and currency on the left, the figures against the right edge. */
-	double x[X_N], at = MARGIN_X + CONTENT_W;
-	for (int k = X_N - 1; k >= X_COUNT; k--) {
+	double x[N], at = MARGIN_X + CONTENT_W;
+	for (int k = N - 1; k >= FIGURES; k--) {
 		at -= w[k];
 		x[k] = at;
 		at -= GAP;
 	}
-	x[X_DAY] = MARGIN_X;
-	x[X_FROM] = MARGIN_X + w[X_DAY] + GAP;
-	w[X_FROM] = max_d(w[X_FROM], pdf_width(d, F_BODY, "WWW"));
+	x[STATEMENT_FX_DAY] = MARGIN_X;
+	x[STATEMENT_FX_FROM] = MARGIN_X + w[STATEMENT_FX_DAY] + GAP;
 	pdf_need(d, SUM_ROW_H * 2);
-	for (int k = 0; k < X_N; k++)
-		pdf_put(d, R_BOLD, titles[k], x[k], w[k], pdf_top(d, R_BOLD, d->y, SUM_ROW_H),
-		        k >= X_COUNT ? PDF_RIGHT : PDF_LEFT);
+	for (int k = 0; k < N; k++)
+		pdf_put(d, R_BOLD, _(statement_fx_titles[k]), x[k], w[k],
+		        pdf_top(d, R_BOLD, d->y, SUM_ROW_H), k >= FIGURES ? PDF_RIGHT : PDF_LEFT);
 	d->y += SUM_ROW_H;
 	pdf_rule(d, d->y, MARGIN_X, CONTENT_W, 0.6, GREY_RULE);
 	for (size_t i = 0; i < c->n_fx; i++) {
-		const struct ledger_fx *v = &c->fx[i];
-		struct statement_money from;
-		statement_money_init(&from, v->from, money_locale_current());
-		snprintf(cells[X_DAY], 64, "%s", v->day);
-		money_currency_upper(v->from, cells[X_FROM]);
-		statement_money_put(&from, v->presented, cells[X_PAID], sizeof cells[X_PAID]);
-		statement_money_put(&d->money, v->settled, cells[X_CONVERTED], 64);
-		statement_money_put(&d->money, -v->fees, cells[X_FEES], 64);
-		ledger_fx_rate(v, c->currency, cells[X_RATE], 64);
-		snprintf(cells[X_COUNT], 64, "%lld", (long long)v->count);
+		statement_fx_cells(&c->fx[i], c->currency, &d->money, cells);
 		pdf_need(d, SUM_ROW_H);
 		double top = pdf_top(d, R_BODY, d->y, SUM_ROW_H);
-		for (int k = 0; k < X_N; k++)
+		for (int k = 0; k < N; k++)
 			pdf_put(d, R_BODY, cells[k], x[k], w[k], top,
-			        k >= X_COUNT ? PDF_RIGHT : PDF_LEFT);
+			        k >= FIGURES ? PDF_RIGHT : PDF_LEFT);
 		d->y += SUM_ROW_H;
 	}
 	char fees[64], note[400];
@@ -300,18 +281,8 @@ static void item_row(struct pdf_doc *d, const struct ledger_item *it)
 	d->y += ROW_H;
 	if (it->exchange_rate && it->exchange_rate[0]) {
 		/* Under a converted line: what the customer paid, the rate, the fee. */
-		struct statement_money from;
-		char paid[64], fee[64], code[4], rate[64], text[320];
-		statement_money_init(&from, it->presentment_currency, money_locale_current());
-		statement_money_put(&from, it->presentment_amount, paid, sizeof paid);
-		statement_money_put(&d->money, -it->fx_fee, fee, sizeof fee);
-		money_currency_upper(it->presentment_currency, code);
-		tui_sanitize(it->exchange_rate, strlen(it->exchange_rate), rate, sizeof rate, 0);
-		if (it->fx_fee)
-			snprintf(text, sizeof text, _("paid %s %s at %s, conversion fee %s"), paid,
-			         code, rate, fee);
-		else
-			snprintf(text, sizeof text, _("paid %s %s at %s"), paid, code, rate);
+		char text[320];
+		statement_fx_item(it, &d->money, text, sizeof text);
 		pdf_need(d, ROW_H);
 		d->row_on_page++;
 		pdf_put(d, R_GREY, text, c[C_ID].x, c[C_NET].x + c[C_NET].w - c[C_ID].x,

@@ -533,50 +533,25 @@ static int build_fx(const struct ledger_currency *c, const struct cur_fmt *f,
 	snprintf(buf, sizeof buf, _("Currency conversions into %s"), code);
 	if (doc_text(doc, "") != 0 || doc_text(doc, buf) != 0)
 		return -1;
-	struct statement_line l;
-	line_reset(&l);
-	line_spaces(&l, 2);
-	line_cell(&l, _("Day"), 10, TUI_ALIGN_LEFT);
-	line_spaces(&l, 1);
-	line_cell(&l, _("From"), 4, TUI_ALIGN_LEFT);
-	line_spaces(&l, 1);
-	line_cell(&l, _("Count"), 6, TUI_ALIGN_RIGHT);
-	line_spaces(&l, 1);
-	line_cell(&l, _("Customers paid"), 16, TUI_ALIGN_RIGHT);
-	line_spaces(&l, 1);
-	line_cell(&l, _("Converted"), 14, TUI_ALIGN_RIGHT);
-	line_spaces(&l, 1);
-	line_cell(&l, _("Conv. fees"), 10, TUI_ALIGN_RIGHT);
-	line_spaces(&l, 1);
-	line_cell(&l, _("Rate"), 10, TUI_ALIGN_RIGHT);
-	if (doc_line(doc, &l, 0) != 0)
-		return -1;
-	for (size_t i = 0; i < c->n_fx; i++) {
-		const struct ledger_fx *x = &c->fx[i];
-		struct statement_money from;
-		char paid[64], conv[64], fees[64], rate[32], count[24], fcode[4];
-		statement_money_init(&from, x->from, f->loc);
-		statement_money_format(&from, x->presented, paid, sizeof paid);
-		fmt_money(f, x->settled, conv, sizeof conv);
-		fmt_money(f, -x->fees, fees, sizeof fees);
-		ledger_fx_rate(x, c->currency, rate, sizeof rate);
-		money_currency_upper(x->from, fcode);
-		snprintf(count, sizeof count, "%lld", (long long)x->count);
+	static const int widths[STATEMENT_FX_CELLS] = {10, 4, 6, 16, 14, 10, 10};
+	char cells[STATEMENT_FX_CELLS][64];
+	for (size_t i = 0; i <= c->n_fx; i++) {
+		/* The titles, then a line a day and currency. */
+		for (int k = 0; k < STATEMENT_FX_CELLS; k++)
+			if (i == 0)
+				snprintf(cells[k], sizeof cells[k], "%s",
+				         _(statement_fx_titles[k]));
+		if (i > 0)
+			statement_fx_cells(&c->fx[i - 1], c->currency, &f->fast, cells);
+		struct statement_line l;
 		line_reset(&l);
 		line_spaces(&l, 2);
-		line_cell(&l, x->day, 10, TUI_ALIGN_LEFT);
-		line_spaces(&l, 1);
-		line_cell(&l, fcode, 4, TUI_ALIGN_LEFT);
-		line_spaces(&l, 1);
-		line_cell(&l, count, 6, TUI_ALIGN_RIGHT);
-		line_spaces(&l, 1);
-		line_cell(&l, paid, 16, TUI_ALIGN_RIGHT);
-		line_spaces(&l, 1);
-		line_cell(&l, conv, 14, TUI_ALIGN_RIGHT);
-		line_spaces(&l, 1);
-		line_cell(&l, fees, 10, TUI_ALIGN_RIGHT);
-		line_spaces(&l, 1);
-		line_cell(&l, rate, 10, TUI_ALIGN_RIGHT);
+		for (int k = 0; k < STATEMENT_FX_CELLS; k++) {
+			if (k)
+				line_spaces(&l, 1);
+			line_cell(&l, cells[k], widths[k],
+			          k <= STATEMENT_FX_FROM ? TUI_ALIGN_LEFT : TUI_ALIGN_RIGHT);
+		}
 		if (doc_line(doc, &l, 0) != 0)
 			return -1;
 	}
@@ -748,20 +723,8 @@ static void item_line_cells(const struct items_section *sec, const char *when, c
 /* A converted item's second line: what the customer paid, at which rate, the fee. */
 static int item_fx_line(const struct items_section *sec, const struct ledger_item *it)
 {
-	struct statement_money from;
-	char paid[64], fee[64], code[4], buf[320];
-	statement_money_init(&from, it->presentment_currency, sec->f.loc);
-	statement_money_format(&from, it->presentment_amount, paid, sizeof paid);
-	fmt_money(&sec->f, -it->fx_fee, fee, sizeof fee);
-	money_currency_upper(it->presentment_currency, code);
-	char rate[48];
-	tui_sanitize(it->exchange_rate, strlen(it->exchange_rate), rate, sizeof rate, 0);
-	char what[300];
-	if (it->fx_fee)
-		snprintf(what, sizeof what, _("paid %s %s at %s, conversion fee %s"), paid, code,
-		         rate, fee);
-	else
-		snprintf(what, sizeof what, _("paid %s %s at %s"), paid, code, rate);
+	char what[300], buf[320];
+	statement_fx_item(it, &sec->f.fast, what, sizeof what);
 	snprintf(buf, sizeof buf, "      %s", what);
 	return doc_text(sec->out, buf);
 }

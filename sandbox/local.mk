@@ -24,6 +24,7 @@ paydesk_sandbox_SOURCES += \
 	sandbox/stripe/mutate.c \
 	sandbox/stripe/live.c \
 	sandbox/stripe/files.c \
+	sandbox/stripe/reports.c \
 	sandbox/stripe/fx.c
 paydesk_sandbox_SOURCES += \
 	sandbox/wechatpay/wechatpay.h \
@@ -70,6 +71,11 @@ TESTS += tests/sandbox/test_lists
 tests_sandbox_test_lists_SOURCES = tests/sandbox/test_lists.c
 tests_sandbox_test_lists_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 tests_sandbox_test_lists_LDADD = $(SBT_LDADD)
+check_PROGRAMS += tests/sandbox/test_reports
+TESTS += tests/sandbox/test_reports
+tests_sandbox_test_reports_SOURCES = tests/sandbox/test_reports.c
+tests_sandbox_test_reports_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+tests_sandbox_test_reports_LDADD = $(SBT_LDADD)
 check_PROGRAMS += tests/sandbox/test_mutations
 TESTS += tests/sandbox/test_mutations
 tests_sandbox_test_mutations_SOURCES = tests/sandbox/test_mutations.c

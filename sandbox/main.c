@@ -66,8 +66,8 @@ static const char usage_text[] =
         "GET /_admin/ledger). See sandbox/README.md.\n";
 
 static const char *const resource_names[SBX_RES_COUNT] = {
-        "charges", "payment_intents", "refunds", "disputes", "payouts", "balance_transactions",
-        "balance", "events",          "account", "files",
+        "charges", "payment_intents", "refunds", "disputes", "payouts",     "balance_transactions",
+        "balance", "events",          "account", "files",    "report_runs",
 };
 
 static int parse_long(const char *v, long min, long max, long *out)

@@ -151,6 +151,7 @@ enum sbx_resource {
 	SBX_RES_EVENTS,
 	SBX_RES_ACCOUNT,
 	SBX_RES_FILES,
+	SBX_RES_REPORT_RUNS, /* the Reporting API: report types, runs and their files */
 	SBX_RES_COUNT
 };
 
@@ -271,6 +272,7 @@ struct sbx_result {
 	struct sbx_buf body;
 	int should_retry; /* -1 unset, 0 false, 1 true */
 	int stored;       /* whether an idempotent replay may return it */
+	const char *content_type; /* of the body when it is not JSON (a file), or NULL */
 };
 
 /* Fills r with status and a Stripe-shaped error body (also the admin API's errors). */
@@ -293,6 +295,8 @@ struct sbx_request {
 	const char *content_type; /* of the body, or NULL */
 	const char *body;         /* raw body (may hold NUL bytes), or NULL */
 	size_t body_len;
+	char base[64]; /* http://127.0.0.1:PORT, for URLs that point back here */
+	int fault;     /* the fault taken for this request (a platform's own kinds act here) */
 };
 
 /* One connection's request as the server gathered it. */
@@ -375,6 +379,9 @@ struct sbx_header {
 enum MHD_Result sbx_send(struct MHD_Connection *con, int status, const char *content_type,
                          char *body, size_t len, size_t cut, const struct sbx_header *headers,
                          size_t n_headers);
+/* This connection's own address as a URL base ("http://127.0.0.1:PORT"), for URLs in replies
+ * that point back here. */
+void sbx_local_base(struct sbx *s, struct MHD_Connection *con, char *out, size_t n);
 /* Sends a 200 whose body stops after `prefix` and then breaks off (the reset fault). */
 enum MHD_Result sbx_send_reset(struct MHD_Connection *con, const char *prefix,
                                const struct sbx_header *headers, size_t n_headers);

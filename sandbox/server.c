@@ -27,6 +27,22 @@ int64_t sbx_mono_ms(void)
 }
 
 /* The clock runs from --now with real elapsed time, plus whatever /_admin/advance added. */
+/* Where this connection reached us, for URLs that point back (bill downloads, images,
+ * report files). */
+void sbx_local_base(struct sbx *s, struct MHD_Connection *con, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+	        MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct sockaddr_in a;
+	socklen_t alen = sizeof(a);
+	int port = s->opt.port;
+
+	if (ci && getsockname(ci->connect_fd, (struct sockaddr *)&a, &alen) == 0 &&
+	    a.sin_family == AF_INET)
+		port = ntohs(a.sin_port);
+	snprintf(out, n, "%s://127.0.0.1:%d", s->opt.tls_cert ? "https" : "http", port);
+}
+
 int64_t sbx_now(struct sbx *s)
 {
 	return s->base_now + (sbx_mono_ms() - s->base_mono) / 1000 + s->advanced;

@@ -496,6 +496,8 @@ int sbx_api_resource(const char *method, const char *path)
 	int get = strcmp(method, "GET") == 0;
 	int post = strcmp(method, "POST") == 0;
 
+	if (strncmp(path, "/v1/reporting/", 14) == 0)
+		return sbx_reporting_route(method, path) == 0 ? (int)SBX_RES_REPORT_RUNS : -1;
 	if (d == NULL)
 		return -1;
 	switch (d->res) {
@@ -516,7 +518,7 @@ int sbx_api_resource(const char *method, const char *path)
 		return get && !id[0] ? (int)d->res : -1;
 	case SBX_RES_FILES:
 		if (action[0])
-			return -1;
+			return get && id[0] && strcmp(action, "contents") == 0 ? (int)d->res : -1;
 		if (get || (post && id[0] == '\0'))
 			return (int)d->res;
 		return -1;
@@ -566,6 +568,13 @@ static void post_call_run(void *arg)
 		sbx_dispute_close(pc->s, pc->id, &pc->rq->info, pc->r);
 }
 
+static void reporting_run(void *arg)
+{
+	struct post_call *pc = arg;
+
+	sbx_reporting_handle(pc->s, pc->rq, pc->r);
+}
+
 static void api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r);
 
 void sbx_api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r)
@@ -584,6 +593,13 @@ static void api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result 
 	char pi_charge[64];
 
 	memset(&c, 0, sizeof(c));
+	if (sbx_api_resource(rq->method, rq->path) == SBX_RES_REPORT_RUNS) {
+		if (strcmp(rq->method, "POST") == 0)
+			in_transaction(s, r, reporting_run, &(struct post_call){s, rq, r, NULL, 0});
+		else
+			sbx_reporting_handle(s, rq, r);
+		return;
+	}
 	if (d == NULL || sbx_api_resource(rq->method, rq->path) < 0) {
 		sbx_result_error(r, 404, "invalid_request_error", NULL, NULL,
 		                 "Unrecognized request URL (%s: %s).", rq->method, rq->path);
@@ -618,6 +634,10 @@ static void api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result 
 		else
 			sbx_render_account(s, &r->body);
 		r->status = 200;
+		return;
+	}
+	if (d->res == SBX_RES_FILES && action[0]) {
+		sbx_file_contents(s, id, rq->query, r);
 		return;
 	}
 	if (id[0]) {

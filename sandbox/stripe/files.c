@@ -1,5 +1,6 @@
 /* File uploads (POST /v1/files, multipart/form-data) for dispute evidence, and the file
- * objects that describe them. Contents are kept in the store; they are not served back. */
+ * objects that describe them. Contents are kept in the store; only report runs' files are
+ * served back (reports.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -35,6 +36,11 @@ int sbx_evidence_is_file_field(const char *name)
 
 void sbx_render_file(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 {
+	sbx_render_file_at(s, row, NULL, b);
+}
+
+void sbx_render_file_at(struct sbx *s, sqlite3_stmt *row, const char *base, struct sbx_buf *b)
+{
 	const char *id = (const char *)sqlite3_column_text(row, 0);
 	int64_t created = sqlite3_column_int64(row, 1);
 
@@ -55,7 +61,10 @@ void sbx_render_file(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b)
 	SBX_KI64(b, "size", sqlite3_column_int64(row, 4));
 	sbx_buf_puts(b, ",\"title\":null,");
 	SBX_KSTR(b, "type", (const char *)sqlite3_column_text(row, 5));
-	sbx_buf_puts(b, ",\"url\":\"/v1/files/");
+	sbx_buf_puts(b, ",\"url\":\"");
+	if (base)
+		sbx_buf_puts(b, base);
+	sbx_buf_puts(b, "/v1/files/");
 	sbx_buf_puts(b, id);
 	sbx_buf_puts(b, "/contents\"}");
 	(void)s;

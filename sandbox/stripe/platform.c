@@ -11,6 +11,11 @@ static void stripe_close(struct sbx *s)
 	}
 }
 
+static const struct sbx_fault_name stripe_faults[] = {
+        {"report_failed", SBX_FAULT_REPORT_FAILED},
+        {"report_elsewhere", SBX_FAULT_REPORT_ELSEWHERE},
+};
+
 const struct sbx_platform sbx_platform_stripe = {
         .name = "stripe",
         .summary = "Stripe's v1 API (bearer keys, cursor lists, events)",
@@ -21,4 +26,6 @@ const struct sbx_platform sbx_platform_stripe = {
         .serve = sbx_stripe_serve,
         .admin = sbx_stripe_admin,
         .advanced = sbx_settle_payouts,
+        .faults = stripe_faults,
+        .n_faults = sizeof(stripe_faults) / sizeof(stripe_faults[0]),
 };

@@ -43,7 +43,12 @@ static const char schema_sql[] =
         " status INTEGER, body TEXT, request_id TEXT, created INTEGER NOT NULL);"
         "CREATE TABLE IF NOT EXISTS files("
         " id TEXT NOT NULL, created INTEGER NOT NULL, purpose TEXT NOT NULL, filename TEXT,"
-        " size INTEGER NOT NULL, type TEXT, content BLOB);";
+        " size INTEGER NOT NULL, type TEXT, content BLOB);"
+        /* Report runs (the Reporting API): ready_ms is when the run has finished, in the
+         * sandbox clock's milliseconds; file is its result, error why it failed. */
+        "CREATE TABLE IF NOT EXISTS report_runs("
+        " id TEXT PRIMARY KEY, created INTEGER NOT NULL, ready_ms INTEGER NOT NULL,"
+        " report_type TEXT NOT NULL, parameters TEXT NOT NULL, file TEXT, error TEXT);";
 
 /* Indices are created after seeding: building them once is far cheaper than maintaining
  * them across a million inserts. */

@@ -10,8 +10,8 @@
 #include "sandbox/stripe/stripe.h"
 
 static const char *const perm_names[SBX_RES_COUNT] = {
-        "charge",  "payment_intent", "refund",  "dispute", "payout", "balance_transaction",
-        "balance", "event",          "account", "file",
+        "charge",  "payment_intent", "refund",  "dispute", "payout",     "balance_transaction",
+        "balance", "event",          "account", "file",    "report_run",
 };
 
 /* Checks the bearer key. Returns 0 and sets *restricted (NULL for a full key), or fills
@@ -194,7 +194,8 @@ static enum MHD_Result send_result(struct MHD_Connection *con, struct sbx_result
 		if (orig_req[0])
 			h[n++] = (struct sbx_header){"Original-Request", orig_req};
 	}
-	return sbx_send(con, r->status, "application/json", data, len, cut, h, n);
+	return sbx_send(con, r->status, r->content_type ? r->content_type : "application/json",
+	                data, len, cut, h, n);
 }
 
 enum MHD_Result sbx_stripe_serve(struct sbx *s, struct MHD_Connection *con, struct sbx_conn *c,
@@ -278,6 +279,8 @@ enum MHD_Result sbx_stripe_serve(struct sbx *s, struct MHD_Connection *con, stru
 	rq.body_len = c->body.len;
 	rq.info.request_id = request_id;
 	rq.info.idempotency_key = post ? idem : NULL;
+	sbx_local_base(s, con, rq.base, sizeof(rq.base));
+	rq.fault = fault;
 	if (authenticate(s, auth, &key, &rk, &r) != 0)
 		goto reply;
 	if (!sbx_rate_ok(s)) {

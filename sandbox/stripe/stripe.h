@@ -153,6 +153,20 @@ void sbx_api_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r)
 
 #define SBX_FILE_COLS "id,created,purpose,filename,size,type"
 void sbx_render_file(struct sbx *s, sqlite3_stmt *row, struct sbx_buf *b);
+/* The same with its url absolute at base (a report's file); base NULL: relative. */
+void sbx_render_file_at(struct sbx *s, sqlite3_stmt *row, const char *base, struct sbx_buf *b);
+
+/* ---- the Reporting API (reports.c) ---- */
+
+/* Stripe's own fault kinds: the next report run created fails; a finished run's file is
+ * named on another host. */
+enum { SBX_FAULT_REPORT_FAILED = SBX_FAULT_PLATFORM, SBX_FAULT_REPORT_ELSEWHERE };
+/* Whether METHOD /v1/reporting/... is a call the sandbox has: 0 or -1. */
+int sbx_reporting_route(const char *method, const char *path);
+/* Serves a /v1/reporting/ call (a POST within the caller's transaction). */
+void sbx_reporting_handle(struct sbx *s, struct sbx_request *rq, struct sbx_result *r);
+/* GET /v1/files/ID/contents: a report's file. */
+void sbx_file_contents(struct sbx *s, const char *id, struct sbx_params *q, struct sbx_result *r);
 /* POST /v1/files: a multipart upload with `purpose` and `file`. */
 void sbx_file_create(struct sbx *s, struct sbx_request *rq, struct sbx_result *r);
 /* What identifies a multipart request for idempotency: its parts' names, file names,

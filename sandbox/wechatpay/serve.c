@@ -259,21 +259,6 @@ static void route(struct sbx *s, struct wx_req *rq, struct wx_reply *r)
 	}
 }
 
-/* Where this connection reached us, for URLs that point back (bill downloads, images). */
-static void local_base(struct sbx *s, struct MHD_Connection *con, char *out, size_t n)
-{
-	const union MHD_ConnectionInfo *ci =
-	        MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
-	struct sockaddr_in a;
-	socklen_t alen = sizeof(a);
-	int port = s->opt.port;
-
-	if (ci && getsockname(ci->connect_fd, (struct sockaddr *)&a, &alen) == 0 &&
-	    a.sin_family == AF_INET)
-		port = ntohs(a.sin_port);
-	snprintf(out, n, "%s://127.0.0.1:%d", s->opt.tls_cert ? "https" : "http", port);
-}
-
 /* Changes the signed reply so that it no longer verifies: the last digit of the first
  * amount ("total":…), else of any number, else the nonce (a 204 has no body). */
 static void tamper(struct wx_reply *r, char *nonce)
@@ -426,7 +411,7 @@ enum MHD_Result wx_serve(struct sbx *s, struct MHD_Connection *con, struct sbx_c
 	rq.body = c->body.data;
 	rq.body_len = c->body.len;
 	rq.content_type = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
-	local_base(s, con, rq.base, sizeof(rq.base));
+	sbx_local_base(s, con, rq.base, sizeof(rq.base));
 	/* Request ids look like WeChat's: hex, a dash, digits. */
 	if (RAND_bytes(rid, sizeof(rid)) != 1)
 		memset(rid, 0x11, sizeof(rid));

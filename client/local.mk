@@ -19,7 +19,7 @@ client_libclient_a_SOURCES += \
 	client/http.c client/http.h \
 	client/jdoc.c client/jdoc.h \
 	client/model.c client/model.h \
-	client/stripe/map.c client/stripe/provider.c client/stripe/stripe.h \
+	client/stripe/map.c client/stripe/provider.c client/stripe/report.c client/stripe/stripe.h \
 	client/platforms.c client/provider_private.h \
 	client/crypto.c client/crypto.h client/days.c client/days.h client/lines.c client/lines.h client/utf8.h \
 	client/wechatpay/wechatpay.h client/wechatpay/provider.c client/wechatpay/wire.c \
@@ -38,10 +38,10 @@ check_PROGRAMS += tests/client/cache_checksum
 tests_client_cache_checksum_SOURCES = tests/client/cache_checksum.c
 tests_client_cache_checksum_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
 tests_client_cache_checksum_LDADD = $(SQLITE_LIBS) $(JANSSON_LIBS)
-TESTS += tests/client/test_sync.sh tests/client/test_sync_faults.sh tests/client/test_tls.sh tests/client/test_sync_disk_full.sh tests/client/test_sync_odd.sh tests/client/test_wechatpay_sync.sh tests/client/test_alipay_sync.sh tests/client/test_fx_sync.sh
+TESTS += tests/client/test_sync.sh tests/client/test_sync_faults.sh tests/client/test_tls.sh tests/client/test_sync_disk_full.sh tests/client/test_sync_odd.sh tests/client/test_wechatpay_sync.sh tests/client/test_alipay_sync.sh tests/client/test_fx_sync.sh tests/client/test_sync_report.sh
 TESTS += tests/client/test_insights.sh
 EXTRA_DIST += tests/client/test_insights.sh
-EXTRA_DIST += tests/client/test_sync.sh tests/client/test_sync_faults.sh tests/client/test_tls.sh tests/client/test_sync_disk_full.sh tests/client/test_sync_odd.sh tests/client/sync_lib.sh tests/client/test_wechatpay_sync.sh tests/client/test_alipay_sync.sh tests/client/test_fx_sync.sh
+EXTRA_DIST += tests/client/test_sync.sh tests/client/test_sync_faults.sh tests/client/test_tls.sh tests/client/test_sync_disk_full.sh tests/client/test_sync_odd.sh tests/client/sync_lib.sh tests/client/test_wechatpay_sync.sh tests/client/test_alipay_sync.sh tests/client/test_fx_sync.sh tests/client/test_sync_report.sh
 TEST_CLIENT_CPPFLAGS = $(AM_CPPFLAGS) $(PAYDESK_EXT_CFLAGS) $(CMOCKA_CFLAGS)
 TEST_CLIENT_LDADD = client/libclient.a $(PAYDESK_EXT_LIBS) $(CMOCKA_LIBS)
 check_PROGRAMS += tests/client/test_form tests/client/test_stripe_map tests/client/test_profile tests/client/test_cache tests/client/test_jdoc

@@ -134,6 +134,7 @@ int64_t provider_last_date(const struct provider *p)
 
 void provider_set_cancel(struct provider *p, const volatile int *cancel)
 {
+	p->cancel = cancel;
 	http_set_cancel(p->http, cancel);
 }
 

@@ -319,6 +319,17 @@ struct provider_ops {
 	int (*list_parallel)(struct provider *p, enum provider_resource r, size_t n,
 	                     const struct provider_parallel_ops *ops, void *user,
 	                     struct provider_result *result);
+	/* LISTS, where the platform has a report of what its automatic payouts paid out
+	 * (Stripe's payout reconciliation report): one run of it for the payouts arriving in
+	 * [from, to), clamped to what the report's data covers, which *covered_from and
+	 * *covered_to receive (equal when it covers none of it yet); link() gets each entry
+	 * and payout in turn and returns 0 to go on, -1 to stop (the call then fails with
+	 * PROVIDER_CANCELLED). 0 when the whole report was read; -1 with result filled. NULL:
+	 * payouts are reconciled by listing what each paid out. */
+	int (*payout_report)(struct provider *p, int64_t from, int64_t to, int64_t *covered_from,
+	                     int64_t *covered_to,
+	                     int (*link)(void *user, const char *entry, const char *payout),
+	                     void *user, struct provider_result *result);
 	/* The account's id (64 bytes) and creation time. */
 	int (*account)(struct provider *p, char *account_id, int64_t *created,
 	               struct provider_result *result);

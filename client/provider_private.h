@@ -11,6 +11,7 @@ struct provider {
 	const struct provider_ops *ops;
 	const struct provider_platform *platform;
 	struct http_client *http;
+	const volatile int *cancel; /* provider_set_cancel's flag, for waits between requests */
 	struct cache *cache; /* may be NULL: nothing is stored */
 	void *impl;          /* the platform's own state */
 	void (*impl_free)(void *impl);

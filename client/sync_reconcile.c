@@ -1,12 +1,20 @@
-/* Payout reconciliation: what each payout paid out is listed by payout (?payout=po_...),
- * each entry is marked with its payout, then the payout as reconciled. SYNC_STREAMS payouts
- * are listed at once on libcurl multi, as the backfill's windows are, and their pages are
- * stored by the sync's one connection in batched transactions. A payout's last page and
- * its mark are in the same transaction, so an interrupted run leaves every payout either
- * reconciled or to be listed again (marking an entry twice changes nothing). */
+/* Payout reconciliation: which entries each payout paid out. Where the platform has a report
+ * of it (Stripe's payout reconciliation report) and many automatic payouts wait, as after a
+ * backfill, one run of the report links them all: each entry is marked with its payout in
+ * batched transactions, then, in one more, every payout the report covered as reconciled
+ * (but a payout with an entry the cache lacks). What is left - payouts newer than the
+ * report's data, manual ones, a report refused or failed - is listed by payout
+ * (?payout=po_...): each entry is marked with its payout, then the payout as reconciled.
+ * SYNC_STREAMS payouts are listed at once on libcurl multi, as the backfill's windows are,
+ * and their pages are stored by the sync's one connection in batched transactions. A
+ * payout's last page and its mark are in the same transaction, so an interrupted run leaves
+ * every payout either reconciled or to be listed again (marking an entry twice changes
+ * nothing). */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "client/client.h"
@@ -108,10 +116,191 @@ static int payout_idle(void *user)
 	return sync_batch_idle(rc->s, &rc->batch);
 }
 
+/* Fewer automatic payouts waiting than this are listed one by one: a report run is at least
+ * four requests (its type, the run, a poll, the file) and its data lags a day. */
+#define REPORT_MIN_PAYOUTS 16
+/* Entries linked per transaction while a report is read. */
+#define REPORT_LINKS_PER_COMMIT 16384
+
+struct linking {
+	struct sync *s;
+	sqlite3_stmt *exists;
+	int64_t in_batch, linked;
+	/* Payouts with an entry the cache does not have: listed instead (ids, newest last). */
+	char **missing;
+	size_t n_missing, cap_missing;
+	bool failed; /* a write failed (recorded) */
+};
+
+static int note_missing(struct linking *lk, const char *payout)
+{
+	if (lk->n_missing && strcmp(lk->missing[lk->n_missing - 1], payout) == 0)
+		return 0;
+	if (lk->n_missing == lk->cap_missing) {
+		size_t cap = lk->cap_missing ? lk->cap_missing * 2 : 16;
+		char **v = realloc(lk->missing, cap * sizeof *v);
+		if (!v)
+			return -1;
+		lk->missing = v;
+		lk->cap_missing = cap;
+	}
+	if (!(lk->missing[lk->n_missing] = strdup(payout)))
+		return -1;
+	lk->n_missing++;
+	return 0;
+}
+
+/* One row of the report: the entry marked with its payout (unless it is already), or the
+ * payout noted when the cache has no such entry. */
+static int link_entry(void *user, const char *entry, const char *payout)
+{
+	struct linking *lk = user;
+	struct sync *s = lk->s;
+	if (sync_cancelled(s))
+		return -1;
+	if (lk->in_batch == 0 && sync_exec(s, "BEGIN IMMEDIATE") != SQLITE_OK) {
+		lk->failed = true;
+		return -1;
+	}
+	lk->in_batch++;
+	int r = store_btx_payout(s->store, entry, payout);
+	if (r == SQLITE_OK && sqlite3_changes(s->db) == 0) {
+		/* Linked already, or not cached at all. */
+		sqlite3_bind_text(lk->exists, 1, entry, -1, SQLITE_STATIC);
+		int st = sqlite3_step(lk->exists);
+		sqlite3_reset(lk->exists);
+		if (st == SQLITE_DONE)
+			r = note_missing(lk, payout) == 0 ? SQLITE_OK : SQLITE_NOMEM;
+		else if (st != SQLITE_ROW)
+			r = st;
+	}
+	if (r == SQLITE_OK)
+		lk->linked++;
+	if (r == SQLITE_OK && lk->in_batch >= REPORT_LINKS_PER_COMMIT) {
+		r = sync_exec(s, "COMMIT");
+		lk->in_batch = 0;
+		if (r == SQLITE_OK)
+			sync_report(s, SYNC_PHASE_RECONCILE, PROVIDER_PAYOUTS, 0, 0);
+	}
+	if (r != SQLITE_OK) {
+		if (!s->result->message[0])
+			sync_db_fail(s);
+		lk->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+/* Marks reconciled the automatic payouts arriving in [from, to) but those noted missing,
+ * in the transaction that links the report's last entries. 0 or -1 (recorded). */
+static int mark_covered(struct linking *lk, int64_t from, int64_t to)
+{
+	struct sync *s = lk->s;
+	if (lk->in_batch == 0 && sync_exec(s, "BEGIN IMMEDIATE") != SQLITE_OK)
+		return -1;
+	lk->in_batch = 0;
+	sqlite3_stmt *all = NULL, *one = NULL;
+	int r = sqlite3_prepare_v2(
+	        s->db,
+	        "UPDATE payouts SET reconciled = 1 WHERE reconciled = 0"
+	        " AND automatic = 1 AND arrival_date >= ?1 AND arrival_date < ?2",
+	        -1, &all, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_prepare_v2(s->db, "UPDATE payouts SET reconciled = 0 WHERE id = ?1", -1,
+		                       &one, NULL);
+	if (r == SQLITE_OK) {
+		sqlite3_bind_int64(all, 1, from);
+		sqlite3_bind_int64(all, 2, to);
+		r = sqlite3_step(all) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
+	}
+	for (size_t i = 0; r == SQLITE_OK && i < lk->n_missing; i++) {
+		sqlite3_bind_text(one, 1, lk->missing[i], -1, SQLITE_STATIC);
+		r = sqlite3_step(one) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
+		sqlite3_reset(one);
+	}
+	sqlite3_finalize(all);
+	sqlite3_finalize(one);
+	if (r == SQLITE_OK)
+		r = sync_exec(s, "COMMIT");
+	if (r != SQLITE_OK) {
+		if (!s->result->message[0])
+			sync_db_fail(s);
+		sync_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reconciles the automatic payouts waiting by one report of the platform's, when it has
+ * one and enough wait. 0 when done or not tried (the listing does the rest), -1 on a
+ * failure of the cache or a cancel (recorded). */
+static int reconcile_by_report(struct sync *s)
+{
+	if (!s->ops->payout_report)
+		return 0;
+	sqlite3_stmt *st = NULL;
+	int64_t waiting = 0, first = 0;
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT count(*), min(arrival_date) FROM payouts"
+	                       " WHERE reconciled = 0 AND automatic = 1",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		sync_db_fail(s);
+		return -1;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		waiting = sqlite3_column_int64(st, 0);
+		first = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (waiting < REPORT_MIN_PAYOUTS)
+		return 0;
+	struct linking lk = {.s = s};
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM balance_transactions WHERE id = ?1", -1,
+	                       &lk.exists, NULL) != SQLITE_OK) {
+		sync_db_fail(s);
+		return -1;
+	}
+	sync_report(s, SYNC_PHASE_RECONCILE, PROVIDER_PAYOUTS, 0, 0);
+	struct provider_result r;
+	int64_t from = 0, to = 0;
+	int got = s->ops->payout_report(s->provider, first, INT64_MAX, &from, &to, link_entry, &lk,
+	                                &r);
+	int rc = 0;
+	if (lk.failed || sync_cancelled(s)) {
+		sync_rollback(s);
+		rc = -1;
+	} else if (got != 0) {
+		/* What was linked stays; the listing does the rest, and says why if it fails too. */
+		size_t len = strlen(s->result->notice);
+		snprintf(s->result->notice + len, sizeof s->result->notice - len,
+		         _("%sthe payout reconciliation report could not be used (%s); each "
+		           "payout's "
+		           "entries were listed instead"),
+		         len ? "; " : "",
+		         r.message[0] ? r.message : provider_outcome_message(r.outcome));
+		if (lk.in_batch && sync_exec(s, "COMMIT") != SQLITE_OK) {
+			sync_rollback(s);
+			rc = -1;
+		}
+	} else if (from < to) {
+		rc = mark_covered(&lk, from, to);
+	} else if (lk.in_batch && sync_exec(s, "COMMIT") != SQLITE_OK) {
+		sync_rollback(s);
+		rc = -1;
+	}
+	sqlite3_finalize(lk.exists);
+	for (size_t i = 0; i < lk.n_missing; i++)
+		free(lk.missing[i]);
+	free(lk.missing);
+	return rc;
+}
+
 int sync_reconcile(struct sync *s)
 {
 	if (s->forbidden[PROVIDER_BALANCE_TRANSACTIONS] || s->forbidden[PROVIDER_PAYOUTS])
 		return 0;
+	if (reconcile_by_report(s) != 0)
+		return -1;
 	struct reconciling rc;
 	memset(&rc, 0, sizeof rc);
 	rc.s = s;

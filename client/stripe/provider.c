@@ -382,6 +382,7 @@ static const struct provider_ops stripe_ops = {
         .list = stripe_list,
         .list_parallel = stripe_list_parallel,
         .account = stripe_account,
+        .payout_report = stripe_payout_report,
 };
 
 /* The key is all a Stripe profile needs. */

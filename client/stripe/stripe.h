@@ -3,6 +3,7 @@
 #define PAYDESK_STRIPE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "client/jdoc.h"
 #include "client/model.h"
@@ -20,5 +21,11 @@ int stripe_map_object(const struct jval *obj, struct model_object *m, char *err,
 /* Maps one event and the object in its data (m->kind MODEL_NONE when it is not kept). */
 int stripe_map_event(const struct jval *ev, struct model_event *e, struct model_object *m,
                      char *err, size_t err_size);
+
+/* provider_ops.payout_report (report.c). */
+int stripe_payout_report(struct provider *p, int64_t from, int64_t to, int64_t *covered_from,
+                         int64_t *covered_to,
+                         int (*link)(void *user, const char *entry, const char *payout),
+                         void *user, struct provider_result *r);
 
 #endif

@@ -4,9 +4,15 @@
 CHECKSUM="$abs_top_builddir/tests/client/cache_checksum"
 CACHE_DB=
 
-# sync_setup [SANDBOX ARGS...]: a sandbox, a profile [t] pointing at it, a test key.
+# sync_setup [SANDBOX ARGS...]: a sandbox, a profile [t] pointing at it, a test key. With
+# SYNC_STORE=1 the sandbox keeps its store in the file $STORE_DB, for tests that read it.
 sync_setup() {
 	tmp_setup
+	STORE_DB=
+	if [ -n "${SYNC_STORE:-}" ]; then
+		STORE_DB="$TEST_TMP/store.db"
+		set -- --db "$STORE_DB" "$@"
+	fi
 	sandbox_start --quiet "$@" || { echo "Bail out! the sandbox did not start"; exit 99; }
 	mkdir -p "$XDG_CONFIG_HOME/paydesk"
 	cat >"$XDG_CONFIG_HOME/paydesk/config" <<CONF

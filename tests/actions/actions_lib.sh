@@ -82,9 +82,11 @@ platform_refunds() {
 		"$SANDBOX_URL/v1/refunds?charge=$1&limit=100" | jq '.data | length'
 }
 
-# write_requests: the number of POST requests in the sandbox's log.
+# write_requests: the number of POST requests in the sandbox's log that change the account:
+# a sync's report run (POST /v1/reporting/report_runs) only reads it.
 write_requests() {
-	admin GET /_admin/requests | jq '[.data[] | select(.method == "POST")] | length'
+	admin GET /_admin/requests |
+		jq '[.data[] | select(.method == "POST" and (.path | startswith("/v1/reporting/") | not))] | length'
 }
 
 # refundable PROFILE CURRENCY N: N paid, untouched orders of the cache in a currency.

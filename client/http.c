@@ -606,6 +606,10 @@ static void perform_once(struct http_client *c, const struct http_request *rq, c
 	CURLcode rc = start_transfer(c, h, url, rq, hr);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	/* A file streamed to a sink (a bill, a report of a big account) may take longer than any
+	 * reply: no total limit, but a transfer stalled for timeout_s is still abandoned. */
+	if (rc == CURLE_OK && rq->sink)
+		rc = curl_easy_setopt(h, CURLOPT_TIMEOUT, 0L);
 	if (rc == CURLE_OK) {
 		if (rq->mime) {
 			rc = curl_easy_setopt(h, CURLOPT_MIMEPOST, rq->mime);
@@ -629,6 +633,7 @@ static void perform_once(struct http_client *c, const struct http_request *rq, c
 	curl_easy_setopt(h, CURLOPT_MIMEPOST, NULL);
 	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, c->timeout_s * 2);
 	free_headers(&headers);
 	if (hr->date > 0)
 		c->last_date = hr->date;

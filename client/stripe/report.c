@@ -323,17 +323,21 @@ int stripe_payout_report(struct provider *p, int64_t from, int64_t to, int64_t *
 	                          .sink_user = &rd};
 	int rc = http_request(p->http, &rq, &doc, r);
 	jdoc_free(&doc);
-	if (rc == 0 && !rd.err[0] && !rd.stopped && lines_finish(&rd.lines, each_line, &rd) != 0 &&
-	    !rd.stopped && !rd.err[0])
-		snprintf(rd.err, sizeof rd.err, "%s", _("the report's last line did not read"));
-	if (rc == 0 && !rd.err[0] && !rd.stopped && rd.col_entry < 0)
-		snprintf(rd.err, sizeof rd.err, "%s",
-		         _("the payout reconciliation report is empty"));
-	if (rc == 0 && !rd.err[0] && !rd.stopped && size >= 0 && rd.bytes != size)
-		snprintf(rd.err, sizeof rd.err,
-		         _("the payout reconciliation report was cut short: %" PRId64
-		           " bytes of %" PRId64),
-		         rd.bytes, size);
+	/* A file shorter than it says is cut: its last line, maybe cut inside an id, is not
+	 * read. */
+	if (rc == 0 && !rd.err[0] && !rd.stopped) {
+		if (size >= 0 && rd.bytes != size)
+			snprintf(rd.err, sizeof rd.err,
+			         _("the payout reconciliation report was cut short: %" PRId64
+			           " bytes of %" PRId64),
+			         rd.bytes, size);
+		else if (lines_finish(&rd.lines, each_line, &rd) != 0 && !rd.stopped && !rd.err[0])
+			snprintf(rd.err, sizeof rd.err, "%s",
+			         _("the report's last line did not read"));
+		else if (!rd.err[0] && !rd.stopped && rd.col_entry < 0)
+			snprintf(rd.err, sizeof rd.err, "%s",
+			         _("the payout reconciliation report is empty"));
+	}
 	lines_free(&rd.lines);
 	if (rd.stopped) {
 		provider_fail(r, PROVIDER_CANCELLED, "");

@@ -9,7 +9,7 @@
 . "$abs_top_srcdir/tests/client/sync_lib.sh"
 SYNC_STORE=1 sync_setup --seed 21 --orders 1500 --days 50 --now 1790000000 \
 	--restricted rk_test_noreports:charges=read,payment_intents=read,refunds=read,disputes=read,payouts=read,balance_transactions=read,events=read,account=read
-tap_plan 29
+tap_plan 30
 
 # links_equal: 0 when every cached entry has the payout the platform's store says, and the
 # cache holds every entry.
@@ -93,6 +93,7 @@ fallback "a lasting 503 of the Reporting API"
 fresh
 admin POST /_admin/faults 'kind=truncate&count=1000&path=/v1/files/' >/dev/null
 fallback "a report file cut short"
+grep -q "cut short" "$TEST_TMP/sync.err"; tap_ok $? "the notice says the file was cut short (its last line is not read)"
 
 fresh
 admin POST /_admin/faults 'kind=report_elsewhere&count=1000&path=/v1/reporting/report_runs/' >/dev/null

@@ -200,6 +200,19 @@ static void expect_400(struct sbt_server *srv, const char *form, const char *par
 	sbt_resp_free(&r);
 }
 
+/* A run of the interval [from, to) with extra parameters must be a 400 naming param. */
+static void expect_run_400(struct sbt_server *srv, json_int_t from, json_int_t to,
+                           const char *extra, const char *param, const char *what)
+{
+	char form[512];
+
+	snprintf(form, sizeof form,
+	         "report_type=" TYPE
+	         "&parameters[interval_start]=%lld&parameters[interval_end]=%lld%s",
+	         (long long)from, (long long)to, extra);
+	expect_400(srv, form, param, what);
+}
+
 static void check_validation(struct sbt_server *srv, json_int_t start, json_int_t end)
 {
 	char form[512];
@@ -209,40 +222,17 @@ static void check_validation(struct sbt_server *srv, json_int_t start, json_int_
 	snprintf(form, sizeof form, "report_type=" TYPE "&parameters[interval_end]=%lld",
 	         (long long)end);
 	expect_400(srv, form, "parameters[interval_start]", "no interval start");
-	snprintf(form, sizeof form,
-	         "report_type=" TYPE
-	         "&parameters[interval_start]=%lld&parameters[interval_end]=%lld",
-	         (long long)start, (long long)end + 86400);
-	expect_400(srv, form, "parameters[interval_end]", "an interval past data_available_end");
-	snprintf(form, sizeof form,
-	         "report_type=" TYPE
-	         "&parameters[interval_start]=%lld&parameters[interval_end]=%lld",
-	         (long long)start - 86400, (long long)end);
-	expect_400(srv, form, "parameters[interval_start]",
-	           "an interval before data_available_start");
-	snprintf(form, sizeof form,
-	         "report_type=" TYPE
-	         "&parameters[interval_start]=%lld&parameters[interval_end]=%lld",
-	         (long long)end - 86400, (long long)end - 86400);
-	expect_400(srv, form, "parameters[interval_end]", "an empty interval");
-	snprintf(form, sizeof form,
-	         "report_type=" TYPE
-	         "&parameters[interval_start]=%lld&parameters[interval_end]=%lld"
-	         "&parameters[columns][]=colour",
-	         (long long)start, (long long)end);
-	expect_400(srv, form, "parameters[columns]", "an unknown column");
-	snprintf(form, sizeof form,
-	         "report_type=" TYPE
-	         "&parameters[interval_start]=%lld&parameters[interval_end]=%lld"
-	         "&parameters[timezone]=Asia/Shanghai",
-	         (long long)start, (long long)end);
-	expect_400(srv, form, "parameters[timezone]", "a time zone the sandbox does not write");
-	snprintf(form, sizeof form,
-	         "report_type=" TYPE
-	         "&parameters[interval_start]=%lld&parameters[interval_end]=%lld"
-	         "&colour=blue",
-	         (long long)start, (long long)end);
-	expect_400(srv, form, "colour", "an unknown parameter");
+	expect_run_400(srv, start, end + 86400, "", "parameters[interval_end]",
+	               "an interval past data_available_end");
+	expect_run_400(srv, start - 86400, end, "", "parameters[interval_start]",
+	               "an interval before data_available_start");
+	expect_run_400(srv, end - 86400, end - 86400, "", "parameters[interval_end]",
+	               "an empty interval");
+	expect_run_400(srv, start, end, "&parameters[columns][]=colour", "parameters[columns]",
+	               "an unknown column");
+	expect_run_400(srv, start, end, "&parameters[timezone]=Asia/Shanghai",
+	               "parameters[timezone]", "a time zone the sandbox does not write");
+	expect_run_400(srv, start, end, "&colour=blue", "colour", "an unknown parameter");
 }
 
 static void check_report(struct sbt_server *srv, json_int_t start, json_int_t end)

@@ -272,12 +272,16 @@ static int reconcile_by_report(struct sync *s)
 	} else if (got != 0) {
 		/* What was linked stays; the listing does the rest, and says why if it fails too. */
 		size_t len = strlen(s->result->notice);
+		const char *why = r.outcome == PROVIDER_FORBIDDEN
+		                          ? _("the API key may not run reports: a restricted key "
+		                              "needs the \"Report runs\" permission")
+		                  : r.message[0] ? r.message
+		                                 : provider_outcome_message(r.outcome);
 		snprintf(s->result->notice + len, sizeof s->result->notice - len,
 		         _("%sthe payout reconciliation report could not be used (%s); each "
 		           "payout's "
 		           "entries were listed instead"),
-		         len ? "; " : "",
-		         r.message[0] ? r.message : provider_outcome_message(r.outcome));
+		         len ? "; " : "", why);
 		if (lk.in_batch && sync_exec(s, "COMMIT") != SQLITE_OK) {
 			sync_rollback(s);
 			rc = -1;

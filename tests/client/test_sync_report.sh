@@ -79,7 +79,7 @@ fallback() { # fallback WHAT [KEY]: a sync into a fresh cache that must list eve
 
 fresh
 PAYDESK_API_KEY=rk_test_noreports fallback "a key without report runs"
-grep -q "permission" "$TEST_TMP/sync.err"; tap_ok $? "the notice quotes the platform's refusal"
+grep -q "Report runs" "$TEST_TMP/sync.err"; tap_ok $? "the notice names the permission the key lacks"
 
 fresh
 admin POST /_admin/faults 'kind=report_failed&count=1&path=/v1/reporting/report_runs' >/dev/null

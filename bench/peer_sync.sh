@@ -5,7 +5,8 @@
 # paydesk would. Both read the same seeded paydesk-sandbox store (default 100,000 orders),
 # interleaved, ROUNDS times (default 3), each paydesk run into an empty cache. Prints per
 # run and side: objects, requests, wall, client CPU, µs per object, peak RSS and the
-# sandbox's CPU meanwhile; then the medians and paydesk's ratios to the SDK.
+# sandbox's CPU meanwhile; then the medians and paydesk's ratios to the SDK; then three
+# incremental syncs, each after 1,000 new charges and 100 refunds.
 #
 # PAYDESK_BIN and PAYDESK_SANDBOX name the programs (default: build/plain's). Skips, saying
 # so, when npm or GNU time is missing or the SDK cannot be installed.
@@ -153,3 +154,20 @@ END {
 		mw["paydesk"] / mw["sdk"], mc["paydesk"] / mc["sdk"], mq["paydesk"] / mq["sdk"],
 		mo["paydesk"] / mo["sdk"], mm["paydesk"] / mm["sdk"], (ms["sdk"] > 0 ? ms["paydesk"] / ms["sdk"] : 0)
 }' "$work/results"
+
+# Incremental: 1,000 new charges and 100 refunds on the store, then paydesk's next sync into
+# its last cache, three times; the script's only way to the same is a whole listing again
+# (its median wall above).
+inc=1
+while [ $inc -le 3 ]; do
+	curl -s -X POST --data 'charges=1000&refunds=100' "http://127.0.0.1:$port/_admin/create" >/dev/null
+	r0=$(requests)
+	XDG_CONFIG_HOME="$work/conf" XDG_DATA_HOME="$work/data" PAYDESK_API_KEY=sk_test_peer \
+		/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$bin" --profile bench sync \
+		>/dev/null 2>"$work/sync.err" || { cat "$work/sync.err" >&2; exit 1; }
+	r1=$(requests)
+	read -r wall user sys rss <"$work/time"
+	printf "incremental %d: 1,000 new charges and 100 refunds: paydesk %.2f s wall [<= 0.5 s], %.2f s CPU, %d requests\n" \
+		"$inc" "$wall" "$(echo "$user $sys" | awk '{ print $1 + $2 }')" "$((r1 - r0))"
+	inc=$((inc + 1))
+done

@@ -116,3 +116,51 @@ int lines_check_text(const char *line, size_t len, long long rows, char *err, si
 		         rows, c);
 	return -1;
 }
+
+int lines_split_csv(char *line, size_t len, struct lines_field *out, int max, bool *unclosed)
+{
+	int n = 0;
+	size_t i = 0;
+	if (unclosed)
+		*unclosed = false;
+	while (n < max) {
+		char *w = line + i, *start = w;
+		if (i < len && line[i] == '"') {
+			bool closed = false;
+			i++;
+			while (i < len) {
+				if (line[i] == '"' && i + 1 < len && line[i + 1] == '"') {
+					*w++ = '"';
+					i += 2;
+				} else if (line[i] == '"') {
+					i++;
+					closed = true;
+					break;
+				} else {
+					*w++ = line[i++];
+				}
+			}
+			if (!closed && unclosed)
+				*unclosed = true;
+			while (i < len && line[i] != ',')
+				i++;
+		} else {
+			while (i < len && line[i] != ',')
+				*w++ = line[i++];
+		}
+		size_t flen = (size_t)(w - start);
+		while (flen > 0 && (start[flen - 1] == '\t' || start[flen - 1] == ' '))
+			flen--;
+		while (flen > 0 && (*start == '\t' || *start == ' ')) {
+			start++;
+			flen--;
+		}
+		out[n].s = start;
+		out[n].n = flen;
+		n++;
+		if (i >= len)
+			break;
+		i++; /* the comma */
+	}
+	return n;
+}

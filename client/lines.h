@@ -3,6 +3,7 @@
 #ifndef PAYDESK_CLIENT_LINES_H
 #define PAYDESK_CLIENT_LINES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The longest line taken (a bill's row of 29 values with a long product name fits many
@@ -27,6 +28,18 @@ int lines_feed(struct lines *l, const char *data, size_t n,
 int lines_finish(struct lines *l, int (*each)(void *ctx, char *line, size_t len), void *ctx);
 
 void lines_free(struct lines *l);
+
+/* One cell of a CSV line: s[0..n), not NUL-terminated. */
+struct lines_field {
+	const char *s;
+	size_t n;
+};
+
+/* Splits a CSV line (RFC 4180 quoting: a cell in double quotes may hold commas and "") into
+ * at most max cells, rewriting it in place (quotes taken out); each cell is trimmed of
+ * spaces and tabs (the tab Alipay puts after ids). Returns how many; *unclosed (may be NULL)
+ * is set when a quote is not closed by the line's end. */
+int lines_split_csv(char *line, size_t len, struct lines_field *out, int max, bool *unclosed);
 
 /* Where text[0..len) stops being text: the offset of its first byte that is not part of a
  * UTF-8 character (RFC 3629: no overlong form, surrogate or code point beyond U+10FFFF) or is

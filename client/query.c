@@ -666,6 +666,22 @@ static bool order_where(struct query *q, struct page_spec *p, const struct query
 	return true;
 }
 
+/* A page of orders sorted by `sort` (then id), read by `read`, filtered by f. Returns false
+ * as order_where does. */
+static bool orders_spec(struct query *q, struct page_spec *p, const struct query_order_filter *f,
+                        const char *sort, bool desc, void (*read)(sqlite3_stmt *, void *))
+{
+	*p = (struct page_spec){
+	        .select = "SELECT " ORDER_COLUMNS " FROM orders o",
+	        .sort = sort,
+	        .tiebreak = "o.id",
+	        .desc = desc,
+	        .row_size = sizeof(struct query_order_row),
+	        .read = read,
+	};
+	return order_where(q, p, f);
+}
+
 /* Which of two rows comes first in a sort by amount (then id), largest first when desc. */
 static int amount_order(const struct query_order_row *a, const struct query_order_row *b, bool desc)
 {
@@ -694,15 +710,9 @@ static int settled_group_page(struct query *q, const struct query_order_filter *
 	static const char *const wheres[2] = {"o.settled_currency = ?",
 	                                      "o.currency = ? AND o.settled_currency IS NULL"};
 	for (int k = 0; k < 2 && r == 0; k++) {
-		struct page_spec p = {
-		        .select = "SELECT " ORDER_COLUMNS " FROM orders o",
-		        .sort = sorts[k],
-		        .tiebreak = "o.id",
-		        .desc = f->sort == QUERY_SORT_AMOUNT_DESC,
-		        .row_size = sizeof *out,
-		        .read = read_order_settled,
-		};
-		if (!order_where(q, &p, &any)) {
+		struct page_spec p;
+		if (!orders_spec(q, &p, &any, sorts[k], f->sort == QUERY_SORT_AMOUNT_DESC,
+		                 read_order_settled)) {
 			r = -1;
 			break;
 		}
@@ -782,15 +792,9 @@ static int orders_by_amount_page(struct query *q, const struct query_order_filte
 		if (f->settled) {
 			rows = settled_group_page(q, f, codes[g], k, after, max - got, dest);
 		} else {
-			struct page_spec p = {
-			        .select = "SELECT " ORDER_COLUMNS " FROM orders o",
-			        .sort = "o.amount",
-			        .tiebreak = "o.id",
-			        .desc = f->sort == QUERY_SORT_AMOUNT_DESC,
-			        .row_size = sizeof *out,
-			        .read = read_order,
-			};
-			if (!order_where(q, &p, f)) {
+			struct page_spec p;
+			if (!orders_spec(q, &p, f, "o.amount", f->sort == QUERY_SORT_AMOUNT_DESC,
+			                 read_order)) {
 				got = -1;
 				break;
 			}
@@ -825,15 +829,9 @@ int query_orders_page(struct query *q, const struct query_order_filter *f, const
 		return 0;
 	if (sort_by_amount(f->sort))
 		return orders_by_amount_page(q, f, key, after, max, out);
-	struct page_spec p = {
-	        .select = "SELECT " ORDER_COLUMNS " FROM orders o",
-	        .sort = "o.created",
-	        .tiebreak = "o.id",
-	        .desc = f->sort == QUERY_SORT_DATE_DESC,
-	        .row_size = sizeof *out,
-	        .read = f->settled ? read_order_settled : read_order,
-	};
-	if (!order_where(q, &p, f))
+	struct page_spec p;
+	if (!orders_spec(q, &p, f, "o.created", f->sort == QUERY_SORT_DATE_DESC,
+	                 f->settled ? read_order_settled : read_order))
 		return -1;
 	return query_run_page(q, &p, key, after, max, out);
 }

@@ -118,11 +118,6 @@ static const int refund_raw[] = {
         C_COUPON_USED, C_COUPON_NAME, C_MERCHANT_RED_PACKET, C_CARD,   C_SHARE,
         C_NOTE,        C_RECEIVED,    C_MERCHANT_DISCOUNT};
 
-struct field {
-	const char *s;
-	size_t n;
-};
-
 enum file_kind { F_DETAIL, F_SUMMARY };
 
 struct reader {
@@ -135,7 +130,7 @@ struct reader {
 	bool have_header;
 	int col[C_COUNT];
 	int n_cols;
-	struct field names[BILL_COLS];
+	struct lines_field names[BILL_COLS];
 	char *header;    /* the header line (owned; names point into it) */
 	struct lines in; /* the line being gathered */
 	int64_t rows;
@@ -155,64 +150,19 @@ static int stop(struct reader *b, const char *fmt, ...)
 	return -1;
 }
 
-/* Splits a CSV line: fields by commas, a field in double quotes may hold commas and "". The
- * line is rewritten in place (quotes taken out); each field is trimmed of spaces and the
- * tab Alipay puts after ids. */
-static int split_csv(char *line, size_t len, struct field *out, int max)
-{
-	int n = 0;
-	size_t i = 0;
-	while (n < max) {
-		char *w = line + i, *start = w;
-		if (i < len && line[i] == '"') {
-			i++;
-			while (i < len) {
-				if (line[i] == '"' && i + 1 < len && line[i + 1] == '"') {
-					*w++ = '"';
-					i += 2;
-				} else if (line[i] == '"') {
-					i++;
-					break;
-				} else {
-					*w++ = line[i++];
-				}
-			}
-			while (i < len && line[i] != ',')
-				i++;
-		} else {
-			while (i < len && line[i] != ',')
-				*w++ = line[i++];
-		}
-		size_t flen = (size_t)(w - start);
-		while (flen > 0 && (start[flen - 1] == '\t' || start[flen - 1] == ' '))
-			flen--;
-		while (flen > 0 && (*start == '\t' || *start == ' ')) {
-			start++;
-			flen--;
-		}
-		out[n].s = start;
-		out[n].n = flen;
-		n++;
-		if (i >= len)
-			break;
-		i++; /* the comma */
-	}
-	return n;
-}
-
-static bool is(const struct field *f, const char *s)
+static bool is(const struct lines_field *f, const char *s)
 {
 	size_t n = strlen(s);
 	return f->n == n && memcmp(f->s, s, n) == 0;
 }
 
-static struct field value(const struct reader *b, const struct field *v, int c)
+static struct lines_field value(const struct reader *b, const struct lines_field *v, int c)
 {
-	struct field none = {"", 0};
+	struct lines_field none = {"", 0};
 	return b->col[c] >= 0 ? v[b->col[c]] : none;
 }
 
-static const char *cstr(struct field f)
+static const char *cstr(struct lines_field f)
 {
 	if (f.n == 0)
 		return NULL;
@@ -221,9 +171,9 @@ static const char *cstr(struct field f)
 }
 
 /* Yuan in column c as fen (0 when absent or empty); -1 with the reason kept. */
-static int yuan(struct reader *b, const struct field *v, int c, int64_t *out)
+static int yuan(struct reader *b, const struct lines_field *v, int c, int64_t *out)
 {
-	struct field f = value(b, v, c);
+	struct lines_field f = value(b, v, c);
 	*out = 0;
 	if (f.n == 0)
 		return 0;
@@ -240,12 +190,12 @@ static int emit(struct reader *b, struct model_object *m)
 	return rc == 0 ? 0 : stop(b, "%s", _("the cache could not take the bill's rows"));
 }
 
-static char *row_raw(const struct reader *b, const struct field *v, const int *cols, size_t n)
+static char *row_raw(const struct reader *b, const struct lines_field *v, const int *cols, size_t n)
 {
 	struct model_json j;
 	model_json_begin(&j);
 	for (size_t i = 0; i < n; i++) {
-		struct field f = value(b, v, cols[i]);
+		struct lines_field f = value(b, v, cols[i]);
 		if (f.n)
 			model_json_str(&j, col_names[cols[i]], strlen(col_names[cols[i]]), f.s,
 			               f.n);
@@ -253,9 +203,9 @@ static char *row_raw(const struct reader *b, const struct field *v, const int *c
 	return model_json_end(&j);
 }
 
-static int trade_row(struct reader *b, const struct field *v)
+static int trade_row(struct reader *b, const struct lines_field *v)
 {
-	struct field fin = value(b, v, C_FINISHED), cre = value(b, v, C_CREATED);
+	struct lines_field fin = value(b, v, C_FINISHED), cre = value(b, v, C_CREATED);
 	int64_t when = alp_time(fin.s, fin.n);
 	if (!when)
 		when = alp_time(cre.s, cre.n);
@@ -268,12 +218,12 @@ static int trade_row(struct reader *b, const struct field *v)
 		return -1;
 	/* The fee is kept in thousandths of a fen, as WeChat Pay's bill gives it. */
 	if (fee > INT64_MAX / 1000 || fee < -(INT64_MAX / 1000)) {
-		struct field f = value(b, v, C_FEE);
+		struct lines_field f = value(b, v, C_FEE);
 		return stop(b, _("row %lld: %s is too large an amount (%.*s)"),
 		            (long long)b->rows + 1, col_names[C_FEE], (int)(f.n > 40 ? 40 : f.n),
 		            f.s);
 	}
-	struct field kind = value(b, v, C_BIZ_TYPE);
+	struct lines_field kind = value(b, v, C_BIZ_TYPE);
 	struct model_object m;
 	memset(&m, 0, sizeof m);
 	m.created = when;
@@ -333,7 +283,7 @@ static int trade_row(struct reader *b, const struct field *v)
 	static const int store_cols[] = {C_STORE_ID, C_STORE_NAME, C_OPERATOR, C_TERMINAL};
 	static const char *const store_keys[] = {"store_id", "store", "operator", "terminal"};
 	for (size_t i = 0; i < 4; i++) {
-		struct field f = value(b, v, store_cols[i]);
+		struct lines_field f = value(b, v, store_cols[i]);
 		if (f.n)
 			model_json_str(&j, store_keys[i], strlen(store_keys[i]), f.s, f.n);
 	}
@@ -342,7 +292,7 @@ static int trade_row(struct reader *b, const struct field *v)
 }
 
 /* 业务类型 of the account statement as paydesk's neutral kind of balance entry. */
-static const char *entry_type(struct field t)
+static const char *entry_type(struct lines_field t)
 {
 	char k[96];
 	snprintf(k, sizeof k, "%.*s", (int)(t.n < 90 ? t.n : 90), t.s);
@@ -357,9 +307,9 @@ static const char *entry_type(struct field t)
 	return "adjustment";
 }
 
-static int account_row(struct reader *b, const struct field *v)
+static int account_row(struct reader *b, const struct lines_field *v)
 {
-	struct field t = value(b, v, C_WHEN);
+	struct lines_field t = value(b, v, C_WHEN);
 	int64_t when = alp_time(t.s, t.n);
 	if (!when)
 		return stop(b, _("row %lld: %s is not a time (%.*s)"), (long long)b->rows + 1,
@@ -368,7 +318,7 @@ static int account_row(struct reader *b, const struct field *v)
 	if (yuan(b, v, C_INCOME, &income) || yuan(b, v, C_EXPENSE, &expense))
 		return -1;
 	int64_t amount = income - (expense < 0 ? -expense : expense);
-	struct field kind = value(b, v, C_KIND);
+	struct lines_field kind = value(b, v, C_KIND);
 	const char *type = entry_type(kind);
 	struct model_object m;
 	memset(&m, 0, sizeof m);
@@ -438,7 +388,7 @@ static int header(struct reader *b, char *line, size_t len)
 		return stop(b, "%s", _("out of memory"));
 	memcpy(b->header, line, len);
 	b->header[len] = '\0';
-	b->n_cols = split_csv(b->header, len, b->names, BILL_COLS);
+	b->n_cols = lines_split_csv(b->header, len, b->names, BILL_COLS, NULL);
 	for (int c = 0; c < C_COUNT; c++)
 		b->col[c] = -1;
 	int first = b->account ? C_ENTRY_ID : C_TRADE_NO, last = b->account ? C_COUNT : C_ENTRY_ID;
@@ -480,8 +430,8 @@ static int handle_line(struct reader *b, char *line, size_t len)
 	}
 	if (!b->have_header)
 		return header(b, line, len);
-	struct field v[BILL_COLS];
-	int n = split_csv(line, len, v, BILL_COLS);
+	struct lines_field v[BILL_COLS];
+	int n = lines_split_csv(line, len, v, BILL_COLS, NULL);
 	if (b->kind == F_SUMMARY) {
 		/* The store rows are the platform's; its 合计 row is what is reconciled. */
 		if (n > 0 && (is(&v[0], "合计") || (n > 1 && is(&v[1], "合计")))) {

@@ -59,46 +59,6 @@ struct reading {
 	char err[256];
 };
 
-/* Splits a CSV line into cells in place (RFC 4180 quoting within the line); returns how
- * many, at most max, or -1 when a quote is not closed. */
-static int cells(char *line, char **out, int max)
-{
-	int n = 0;
-	char *p = line;
-	for (;;) {
-		char *cell = p, *w = p;
-		if (*p == '"') {
-			p++;
-			for (;;) {
-				if (!*p)
-					return -1;
-				if (*p == '"' && p[1] == '"') {
-					*w++ = '"';
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else {
-					*w++ = *p++;
-				}
-			}
-			while (*p && *p != ',')
-				*w++ = *p++;
-		} else {
-			while (*p && *p != ',')
-				p++;
-			w = p;
-		}
-		char sep = *p;
-		*w = '\0';
-		if (n < max)
-			out[n++] = cell;
-		if (!sep)
-			return n;
-		p++;
-	}
-}
-
 static int each_line(void *ctx, char *line, size_t len)
 {
 	struct reading *rd = ctx;
@@ -108,9 +68,16 @@ static int each_line(void *ctx, char *line, size_t len)
 		line += 3;
 	if (!*line)
 		return 0;
+	struct lines_field f[32];
+	bool unclosed;
+	int n = lines_split_csv(line, strlen(line), f, 32, &unclosed);
+	/* Each cell ends where the next began (or the line did): it can be ended in place. */
 	char *c[32];
-	int n = cells(line, c, 32);
-	if (n < 0) {
+	for (int i = 0; i < n; i++) {
+		c[i] = (char *)f[i].s;
+		c[i][f[i].n] = '\0';
+	}
+	if (unclosed) {
 		snprintf(rd->err, sizeof rd->err,
 		         _("the payout reconciliation report has a quote that is not closed, "
 		           "after row %" PRId64),

@@ -81,23 +81,20 @@ fresh
 PAYDESK_API_KEY=rk_test_noreports fallback "a key without report runs"
 grep -q "Report runs" "$TEST_TMP/sync.err"; tap_ok $? "the notice names the permission the key lacks"
 
-fresh
-admin POST /_admin/faults 'kind=report_failed&count=1&path=/v1/reporting/report_runs' >/dev/null
-fallback "a failed report run"
+# with_fault FAULT WHAT: fallback into a fresh cache with the sandbox fault FAULT pending.
+with_fault() {
+	fresh
+	admin POST /_admin/faults "$1" >/dev/null
+	fallback "$2"
+}
+
+with_fault 'kind=report_failed&count=1&path=/v1/reporting/report_runs' "a failed report run"
 grep -q "failed" "$TEST_TMP/sync.err"; tap_ok $? "the notice says the run failed"
-
-fresh
-admin POST /_admin/faults 'kind=503&count=1000&path=/v1/reporting/' >/dev/null
-fallback "a lasting 503 of the Reporting API"
-
-fresh
-admin POST /_admin/faults 'kind=truncate&count=1000&path=/v1/files/' >/dev/null
-fallback "a report file cut short"
+with_fault 'kind=503&count=1000&path=/v1/reporting/' "a lasting 503 of the Reporting API"
+with_fault 'kind=truncate&count=1000&path=/v1/files/' "a report file cut short"
 grep -q "cut short" "$TEST_TMP/sync.err"; tap_ok $? "the notice says the file was cut short (its last line is not read)"
-
-fresh
-admin POST /_admin/faults 'kind=report_elsewhere&count=1000&path=/v1/reporting/report_runs/' >/dev/null
-fallback "a report file named on another host"
+with_fault 'kind=report_elsewhere&count=1000&path=/v1/reporting/report_runs/' \
+	"a report file named on another host"
 tap_is "$(requests '/v1/files/')" 0 "the file on another host was not asked for (the key would go with it)"
 
 # A kill while the report's file is on its way: nothing half-done, the next sync completes.
